@@ -1,0 +1,75 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "cachewatch",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "cachewatch", targets: ["cachewatch"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    ],
+    targets: [
+        // Wire format only: values, incremental decoder, command encoder. Knows nothing of sockets.
+        .target(
+            name: "RESP",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")]
+        ),
+        // Endpoints, connections (pipelining, timeouts, handshake), reconnection, typed errors.
+        .target(
+            name: "RedisClient",
+            dependencies: [
+                "RESP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        // What is read from a server: INFO, SLOWLOG, PING round trips, the poller and its samples.
+        .target(
+            name: "Telemetry",
+            dependencies: ["RedisClient", "RESP"]
+        ),
+        // Ring buffers, per-node series and derived rates.
+        .target(
+            name: "Metrics",
+            dependencies: [
+                "Telemetry",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        // Line formats for headless output (table, JSON lines, logfmt).
+        .target(
+            name: "Export",
+            dependencies: ["Metrics", "Telemetry"]
+        ),
+        .executableTarget(
+            name: "cachewatch",
+            dependencies: [
+                "RedisClient", "Telemetry", "Metrics", "Export",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Real redis-server processes, a fault-injecting fake server, a process runner.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "RedisClient", "RESP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "RESPTests", dependencies: ["RESP"]),
+        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"]),
+        .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "TestSupport"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Metrics"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

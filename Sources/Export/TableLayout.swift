@@ -1,0 +1,45 @@
+import Foundation
+import Metrics
+
+/// The columns of `watch --format table`: what a person scans for at a glance.
+enum TableLayout {
+    private struct Column: Sendable {
+        let title: String
+        let width: Int
+        let render: @Sendable ([String: Double]) -> String
+    }
+
+    private static let columns: [Column] = [
+        Column(title: "ops/s", width: 7) { ValueFormatting.count($0[Metric.opsPerSec.rawValue]) },
+        Column(title: "hit%", width: 5) { ValueFormatting.percent($0[Metric.hitRatio.rawValue]) },
+        Column(title: "life%", width: 5) { ValueFormatting.percent($0[Metric.hitRatioLifetime.rawValue]) },
+        Column(title: "miss/s", width: 6) { ValueFormatting.count($0[Metric.missesPerSec.rawValue]) },
+        Column(title: "evict/s", width: 7) { ValueFormatting.count($0[Metric.evictedPerSec.rawValue]) },
+        Column(title: "expir/s", width: 7) { ValueFormatting.count($0[Metric.expiredPerSec.rawValue]) },
+        Column(title: "keys", width: 6) { ValueFormatting.count($0[Metric.keys.rawValue]) },
+        Column(title: "mem", width: 6) { ValueFormatting.bytes($0[Metric.usedMemoryBytes.rawValue]) },
+        Column(title: "mem%", width: 5) { ValueFormatting.percent($0[Metric.memoryUsedRatio.rawValue]) },
+        Column(title: "frag", width: 4) { ValueFormatting.fixed($0[Metric.fragmentationRatio.rawValue], decimals: 2) },
+        Column(title: "clis", width: 5) { ValueFormatting.count($0[Metric.clientsConnected.rawValue]) },
+        Column(title: "blk", width: 3) { ValueFormatting.count($0[Metric.clientsBlocked.rawValue]) },
+        Column(title: "in/s", width: 6) { ValueFormatting.bytes($0[Metric.netInBytesPerSec.rawValue]) },
+        Column(title: "out/s", width: 6) { ValueFormatting.bytes($0[Metric.netOutBytesPerSec.rawValue]) },
+        Column(title: "ping", width: 5) { ValueFormatting.milliseconds($0[Metric.pingMs.rawValue]) },
+        Column(title: "p99", width: 5) { ValueFormatting.milliseconds($0[Metric.pingP99Ms.rawValue]) },
+        Column(title: "slow", width: 4) { ValueFormatting.count($0[Metric.slowlogNew.rawValue]) },
+    ]
+
+    /// Two lines: the column titles and a rule.
+    static var header: [String] {
+        let titles = "time    " + columns.map { " " + pad($0.title, $0.width) }.joined()
+        return [titles, String(repeating: "-", count: titles.count)]
+    }
+
+    static func row(time: Date, values: [String: Double]) -> String {
+        ValueFormatting.timeOfDay(time) + columns.map { " " + pad($0.render(values), $0.width) }.joined()
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+/// Compact human renderings of numbers for fixed-width columns.
+public enum ValueFormatting {
+    /// `950`, `12.3k`, `4.56M`, `1.2G`; `-` for absent.
+    public static func count(_ value: Double?) -> String {
+        guard let value else { return "-" }
+        let magnitude = abs(value)
+        switch magnitude {
+        case ..<10: return value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+        case ..<1_000: return String(Int(value.rounded()))
+        case ..<10_000: return String(format: "%.2fk", value / 1e3)
+        case ..<1_000_000: return String(format: "%.1fk", value / 1e3)
+        case ..<1e9: return String(format: "%.2fM", value / 1e6)
+        default: return String(format: "%.2fG", value / 1e9)
+        }
+    }
+
+    /// Bytes with binary units: `512B`, `1.5K`, `64.0M`, `2.00G`; `-` for absent.
+    public static func bytes(_ value: Double?) -> String {
+        guard let value else { return "-" }
+        let units = ["B", "K", "M", "G", "T", "P"]
+        var scaled = value
+        var unit = 0
+        while abs(scaled) >= 1024 && unit < units.count - 1 {
+            scaled /= 1024
+            unit += 1
+        }
+        if unit == 0 { return "\(Int(scaled))B" }
+        return String(format: scaled < 10 ? "%.2f%@" : scaled < 100 ? "%.1f%@" : "%.0f%@", scaled, units[unit])
+    }
+
+    /// A ratio as a percentage with one decimal: `66.7`; `-` for absent.
+    public static func percent(_ ratio: Double?) -> String {
+        guard let ratio else { return "-" }
+        return String(format: "%.1f", ratio * 100)
+    }
+
+    /// A plain number with the given decimals; `-` for absent.
+    public static func fixed(_ value: Double?, decimals: Int) -> String {
+        guard let value else { return "-" }
+        return String(format: "%.\(decimals)f", value)
+    }
+
+    /// Milliseconds: `0.21`, `3.4`, `120`; `-` for absent.
+    public static func milliseconds(_ value: Double?) -> String {
+        guard let value else { return "-" }
+        if value < 1 { return String(format: "%.2f", value) }
+        if value < 100 { return String(format: "%.1f", value) }
+        return String(Int(value.rounded()))
+    }
+
+    /// ISO 8601 UTC with milliseconds: `2026-11-24T07:30:01.250Z`.
+    public static func iso8601(_ date: Date) -> String {
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let seconds = time_t(millis / 1000)
+        var parts = tm()
+        var copy = seconds
+        gmtime_r(&copy, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+            Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(millis % 1000))
+    }
+
+    /// Local wall-clock time of day: `07:30:01`.
+    public static func timeOfDay(_ date: Date) -> String {
+        var copy = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        localtime_r(&copy, &parts)
+        return String(format: "%02d:%02d:%02d", Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Telemetry
+
+/// Computes one tick's metric values from a reading and the previous successful poll.
+///
+/// A counter that went down (restart, `CONFIG RESETSTAT`) is a reset: its rate is absent for
+/// this tick, never negative. A restart (new `run_id` or uptime that went backwards) resets
+/// every rate. Ratios with a zero denominator are absent, not 0 and not 1.
+public enum DerivedMetrics {
+    /// The values for one tick, by metric name (``Metric`` raw values and per-database names).
+    /// Absent keys mean "no value at this tick".
+    static func values(
+        reading: Reading, time: Date, previous: CounterBaseline?
+    ) -> (values: [String: Double], reset: Bool) {
+        var values: [String: Double] = [Metric.up.rawValue: 1]
+        func set(_ metric: Metric, _ value: Double?) {
+            if let value, value.isFinite { values[metric.rawValue] = value }
+        }
+        if let rtt = reading.pingRTT { set(.pingMs, rtt.secondsDouble * 1000) }
+        if let slowlog = reading.slowlog { set(.slowlogNew, Double(slowlog.entries.count)) }
+        guard let info = reading.info else { return (values, false) }
+
+        set(.usedMemoryBytes, info.memory.used.map(Double.init))
+        set(.rssBytes, info.memory.rss.map(Double.init))
+        set(.maxmemoryBytes, info.memory.maxmemory.map(Double.init))
+        if let used = info.memory.used, let limit = info.memory.maxmemory, limit > 0 {
+            set(.memoryUsedRatio, Double(used) / Double(limit))
+        }
+        set(.fragmentationRatio, info.memory.fragmentationRatio)
+        set(.clientsConnected, info.clients.connected.map(Double.init))
+        set(.clientsBlocked, info.clients.blocked.map(Double.init))
+        if info.sections["keyspace"] != nil {  // present but empty means 0 keys
+            set(.keys, Double(info.totalKeys))
+            set(.keysWithExpiry, Double(info.totalKeysWithExpiry))
+        }
+        for (index, entry) in info.keyspace {
+            values[Metric.perDatabase(index, withExpiry: false)] = Double(entry.keys)
+            values[Metric.perDatabase(index, withExpiry: true)] = Double(entry.expires)
+        }
+        if let hits = info.stats.keyspaceHits, let misses = info.stats.keyspaceMisses, hits + misses > 0 {
+            set(.hitRatioLifetime, Double(hits) / Double(hits + misses))
+        }
+
+        let current = CounterBaseline(info: info, time: time)
+        guard let previous else { return (values, false) }
+        let elapsed = time.timeIntervalSince(previous.time)
+        let restarted = (current.runID != nil && previous.runID != nil && current.runID != previous.runID)
+            || (current.uptimeSeconds ?? .max) < (previous.uptimeSeconds ?? 0)
+        guard elapsed > 0, !restarted else { return (values, restarted) }
+
+        var anyReset = false
+        func delta(_ field: CounterField) -> Double? {
+            guard let now = current.counters[field], let before = previous.counters[field] else { return nil }
+            guard now >= before else {
+                anyReset = true
+                return nil
+            }
+            return Double(now - before)
+        }
+        func rate(_ field: CounterField) -> Double? { delta(field).map { $0 / elapsed } }
+
+        // Our own PING, INFO and SLOWLOG are counted by the server: leave them out.
+        if let commands = delta(.commands) {
+            set(.opsPerSec, max(0, commands - Double(reading.commandsSent)) / elapsed)
+        }
+        let hits = delta(.hits)
+        let misses = delta(.misses)
+        set(.hitsPerSec, hits.map { $0 / elapsed })
+        set(.missesPerSec, misses.map { $0 / elapsed })
+        if let hits, let misses, hits + misses > 0 { set(.hitRatio, hits / (hits + misses)) }
+        set(.evictedPerSec, rate(.evicted))
+        set(.expiredPerSec, rate(.expired))
+        set(.netInBytesPerSec, rate(.netIn))
+        set(.netOutBytesPerSec, rate(.netOut))
+        set(.rejectedConnectionsPerSec, rate(.rejected))
+        set(.connectionsPerSec, rate(.connections))
+        set(.errorRepliesPerSec, rate(.errorReplies))
+        if let now = current.cpuSeconds, let before = previous.cpuSeconds, now >= before {
+            set(.cpuPercent, (now - before) / elapsed * 100)
+        }
+        return (values, anyReset)
+    }
+}

@@ -1,0 +1,81 @@
+/// The metric vocabulary: stable names (used in JSON lines, logfmt, CSV headers and rules),
+/// with units. Rates are per second over the interval between two successful polls.
+public enum Metric: String, CaseIterable, Sendable, Hashable {
+    /// 1 when the poll succeeded, 0 when it failed.
+    case up
+    /// Commands per second, cachewatch's own polling commands left out.
+    case opsPerSec = "ops_per_sec"
+    /// Δhits / (Δhits + Δmisses) over the interval; absent when there were no lookups.
+    case hitRatio = "hit_ratio"
+    /// hits / (hits + misses) since the server started or its stats were reset.
+    case hitRatioLifetime = "hit_ratio_lifetime"
+    /// Successful key lookups per second.
+    case hitsPerSec = "hits_per_sec"
+    /// Failed key lookups per second.
+    case missesPerSec = "misses_per_sec"
+    /// Keys evicted per second to stay under maxmemory.
+    case evictedPerSec = "evicted_per_sec"
+    /// Keys expired per second.
+    case expiredPerSec = "expired_per_sec"
+    /// Bytes received per second.
+    case netInBytesPerSec = "net_in_bytes_per_sec"
+    /// Bytes sent per second.
+    case netOutBytesPerSec = "net_out_bytes_per_sec"
+    /// Bytes allocated (`used_memory`).
+    case usedMemoryBytes = "used_memory_bytes"
+    /// Resident set size (`used_memory_rss`).
+    case rssBytes = "rss_bytes"
+    /// The maxmemory limit; 0 means none.
+    case maxmemoryBytes = "maxmemory_bytes"
+    /// used_memory / maxmemory; absent when there is no limit.
+    case memoryUsedRatio = "memory_used_ratio"
+    /// rss / used_memory as the server reports it.
+    case fragmentationRatio = "fragmentation_ratio"
+    /// Connected clients.
+    case clientsConnected = "clients_connected"
+    /// Clients in a blocking command.
+    case clientsBlocked = "clients_blocked"
+    /// Connections refused per second (maxclients reached).
+    case rejectedConnectionsPerSec = "rejected_connections_per_sec"
+    /// New connections per second.
+    case connectionsPerSec = "connections_per_sec"
+    /// Error replies per second (Redis 6.2+).
+    case errorRepliesPerSec = "error_replies_per_sec"
+    /// Server CPU use (user + system) in percent of one core.
+    case cpuPercent = "cpu_percent"
+    /// Keys across all databases.
+    case keys
+    /// Keys with a TTL across all databases.
+    case keysWithExpiry = "keys_with_expiry"
+    /// This poll's PING round trip in milliseconds.
+    case pingMs = "ping_ms"
+    /// Median PING round trip over the latency window, in milliseconds.
+    case pingP50Ms = "ping_p50_ms"
+    /// 99th percentile PING round trip over the latency window, in milliseconds.
+    case pingP99Ms = "ping_p99_ms"
+    /// Slowest PING round trip over the latency window, in milliseconds.
+    case pingMaxMs = "ping_max_ms"
+    /// Slow-log entries new in this poll.
+    case slowlogNew = "slowlog_new"
+
+    /// The unit, as documented.
+    public var unit: String {
+        switch self {
+        case .up: return "0/1"
+        case .opsPerSec, .hitsPerSec, .missesPerSec, .evictedPerSec, .expiredPerSec, .rejectedConnectionsPerSec,
+            .connectionsPerSec, .errorRepliesPerSec:
+            return "1/s"
+        case .hitRatio, .hitRatioLifetime, .memoryUsedRatio, .fragmentationRatio: return "ratio"
+        case .netInBytesPerSec, .netOutBytesPerSec: return "bytes/s"
+        case .usedMemoryBytes, .rssBytes, .maxmemoryBytes: return "bytes"
+        case .clientsConnected, .clientsBlocked, .keys, .keysWithExpiry, .slowlogNew: return "count"
+        case .cpuPercent: return "percent"
+        case .pingMs, .pingP50Ms, .pingP99Ms, .pingMaxMs: return "ms"
+        }
+    }
+
+    /// The name of a per-database series, e.g. `db0_keys`, `db3_keys_with_expiry`.
+    public static func perDatabase(_ index: Int, withExpiry: Bool) -> String {
+        "db\(index)_" + (withExpiry ? Metric.keysWithExpiry.rawValue : Metric.keys.rawValue)
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Telemetry
+
+/// Everything kept for one node: a time column, one ring buffer per series (NaN = gap), the
+/// last INFO, the recent slow log and the latency window.
+public struct NodeMetrics: Sendable {
+    /// The node, as printed.
+    public let node: String
+    /// Tick times (seconds since 1970), oldest first; one per sample, failed polls included.
+    public private(set) var times: RingBuffer<Double>
+    private var series: [String: RingBuffer<Double>] = [:]
+    private var baseline: CounterBaseline?
+    private var latency: LatencyWindow
+    /// The newest slow-log entries, oldest first.
+    public private(set) var slowlog: RingBuffer<SlowlogEntry>
+    /// The INFO of the last successful poll that had one.
+    public private(set) var lastInfo: InfoSnapshot?
+    /// The last reading (successful poll).
+    public private(set) var lastReading: Reading?
+    /// The failure of the last poll, if it failed.
+    public private(set) var lastFailure: PollFailure?
+    /// Slow-log entries the server logged but that rotated out before a poll saw them.
+    public private(set) var slowlogMissed = 0
+    /// Polls that failed.
+    public private(set) var failedPolls = 0
+    /// Ticks where counters were reset (restart, `CONFIG RESETSTAT`).
+    public private(set) var counterResets = 0
+
+    init(node: String, capacity: Int, latencyWindow: Int, slowlogCapacity: Int) {
+        self.node = node
+        times = RingBuffer(capacity: capacity)
+        latency = LatencyWindow(capacity: latencyWindow)
+        slowlog = RingBuffer(capacity: slowlogCapacity)
+    }
+
+    /// How many ticks are held.
+    public var count: Int { times.count }
+
+    /// Whether the last poll succeeded.
+    public var isUp: Bool { lastFailure == nil && lastReading != nil }
+
+    /// The names of all series held, including per-database ones.
+    public var seriesNames: [String] { series.keys.sorted() }
+
+    /// The series of `name`, aligned with ``times``; `nil` entries are gaps.
+    public func values(_ name: String) -> [Double?] {
+        guard let ring = series[name] else { return Array(repeating: nil, count: times.count) }
+        return ring.map { $0.isNaN ? nil : $0 }
+    }
+
+    /// The series of `metric`, aligned with ``times``; `nil` entries are gaps.
+    public func values(_ metric: Metric) -> [Double?] { values(metric.rawValue) }
+
+    /// The value of `name` at the newest tick, `nil` if absent there.
+    public func latest(_ name: String) -> Double? {
+        guard let ring = series[name], let last = ring.last, !last.isNaN else { return nil }
+        return last
+    }
+
+    /// The value of `metric` at the newest tick, `nil` if absent there.
+    public func latest(_ metric: Metric) -> Double? { latest(metric.rawValue) }
+
+    /// All values of the newest tick by series name (absent series left out).
+    public var latestValues: [String: Double] {
+        series.compactMapValues { ring in ring.last.flatMap { $0.isNaN ? nil : $0 } }
+    }
+
+    mutating func ingest(_ sample: Sample) {
+        let time = sample.time.timeIntervalSince1970
+        var values: [String: Double] = [:]
+        switch sample.outcome {
+        case .failure(let failure):
+            failedPolls += 1
+            lastFailure = failure
+            values[Metric.up.rawValue] = 0
+        case .reading(let reading):
+            lastFailure = nil
+            lastReading = reading
+            let derived = DerivedMetrics.values(reading: reading, time: sample.time, previous: baseline)
+            values = derived.values
+            if derived.reset { counterResets += 1 }
+            if let rtt = reading.pingRTT { latency.record(rtt) }
+            if let window = latency.percentiles() {
+                values[Metric.pingP50Ms.rawValue] = window.p50
+                values[Metric.pingP99Ms.rawValue] = window.p99
+                values[Metric.pingMaxMs.rawValue] = window.max
+            }
+            if let delta = reading.slowlog {
+                for entry in delta.entries { slowlog.append(entry) }
+                slowlogMissed += delta.missed
+            }
+            if let info = reading.info {
+                lastInfo = info
+                baseline = CounterBaseline(info: info, time: sample.time)
+            }
+        }
+        append(time: time, values: values)
+    }
+
+    private mutating func append(time: Double, values: [String: Double]) {
+        let previousCount = times.count
+        times.append(time)
+        for name in values.keys where series[name] == nil {
+            // A series that appears late is padded with gaps so that it aligns with `times`.
+            var ring = RingBuffer<Double>(capacity: times.capacity)
+            for _ in 0..<previousCount { ring.append(.nan) }
+            series[name] = ring
+        }
+        for name in series.keys {
+            series[name]?.append(values[name] ?? .nan)
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import NIOCore
+
+/// One command as sent to a server: an array of bulk strings.
+///
+/// Arguments are bytes, so binary key names are sent exactly. `description` shows the command
+/// name and argument count only, with credentials never printed.
+public struct RESPCommand: Sendable, Hashable {
+    /// The arguments, the command name first.
+    public var arguments: [[UInt8]]
+
+    /// Creates a command from text arguments, e.g. `RESPCommand("INFO", "everything")`.
+    public init(_ name: String, _ arguments: String...) {
+        self.arguments = [Array(name.utf8)] + arguments.map { Array($0.utf8) }
+    }
+
+    /// Creates a command from text arguments.
+    public init(_ arguments: [String]) {
+        self.arguments = arguments.map { Array($0.utf8) }
+    }
+
+    /// Creates a command from byte arguments.
+    public init(bytes arguments: [[UInt8]]) {
+        self.arguments = arguments
+    }
+
+    /// The upper-cased command name (the first argument).
+    public var name: String {
+        String(decoding: arguments.first ?? [], as: UTF8.self).uppercased()
+    }
+
+    /// The upper-cased first argument after the name, e.g. `GET` for `SLOWLOG GET 10`.
+    public var subcommand: String? {
+        arguments.count > 1 ? String(decoding: arguments[1], as: UTF8.self).uppercased() : nil
+    }
+
+    /// Appends the RESP encoding of the command to `buffer`.
+    public func encode(into buffer: inout ByteBuffer) {
+        buffer.writeInteger(UInt8(ascii: "*"))
+        buffer.writeString(String(arguments.count))
+        buffer.writeStaticString("\r\n")
+        for argument in arguments {
+            buffer.writeInteger(UInt8(ascii: "$"))
+            buffer.writeString(String(argument.count))
+            buffer.writeStaticString("\r\n")
+            buffer.writeBytes(argument)
+            buffer.writeStaticString("\r\n")
+        }
+    }
+
+    /// The number of bytes ``encode(into:)`` writes.
+    public var encodedLength: Int {
+        arguments.reduce(3 + String(arguments.count).utf8.count) { total, argument in
+            total + 5 + String(argument.count).utf8.count + argument.count
+        }
+    }
+}
+
+extension RESPCommand: CustomStringConvertible {
+    /// The command name (and the subcommand of container commands such as `SLOWLOG GET`), then
+    /// the number of further arguments; never their values, which may be keys or credentials.
+    public var description: String {
+        var head = name
+        var shown = 1
+        if let subcommand, Self.containerCommands.contains(head) {
+            head += " " + subcommand
+            shown = 2
+        }
+        let rest = max(0, arguments.count - shown)
+        return rest == 0 ? head : "\(head) (+\(rest) arguments)"
+    }
+
+    private static let containerCommands: Set<String> = [
+        "ACL", "CLIENT", "CLUSTER", "COMMAND", "CONFIG", "DEBUG", "FUNCTION", "LATENCY", "MEMORY",
+        "MODULE", "OBJECT", "SCRIPT", "SLOWLOG", "XINFO",
+    ]
+}

@@ -1,0 +1,230 @@
+import NIOCore
+
+/// Decodes RESP2 and RESP3 values incrementally from a byte buffer.
+///
+/// ``decode(from:)`` returns `nil` while the next value is incomplete and consumes nothing;
+/// once a whole value is buffered it consumes exactly that value's bytes. Corrupt data throws
+/// ``RESPDecodingError``. The decoder is stateless between calls, so feeding the same bytes in
+/// any chunking yields the same values.
+public struct RESPDecoder: Sendable {
+    /// The caps applied to every value.
+    public var limits: RESPDecoderLimits
+
+    /// Creates a decoder with the given caps.
+    public init(limits: RESPDecoderLimits = .default) {
+        self.limits = limits
+    }
+
+    /// Decodes the next complete value at the reader index of `buffer`, or returns `nil`
+    /// (consuming nothing) when more bytes are needed.
+    public func decode(from buffer: inout ByteBuffer) throws(RESPDecodingError) -> RESPValue? {
+        var cursor = Cursor(buffer: buffer, limits: limits)
+        guard let value = try cursor.value(depth: 0) else { return nil }
+        buffer.moveReaderIndex(to: cursor.buffer.readerIndex)
+        return value
+    }
+
+    /// Decodes every complete value in `buffer`, leaving an incomplete tail in place.
+    public func decodeAll(from buffer: inout ByteBuffer) throws(RESPDecodingError) -> [RESPValue] {
+        var values: [RESPValue] = []
+        while let value = try decode(from: &buffer) { values.append(value) }
+        return values
+    }
+}
+
+/// A read position over a copy of the input; the copy shares storage, so nothing is copied.
+private struct Cursor {
+    var buffer: ByteBuffer
+    let limits: RESPDecoderLimits
+
+    private static let cr = UInt8(ascii: "\r")
+    private static let lf = UInt8(ascii: "\n")
+
+    init(buffer: ByteBuffer, limits: RESPDecoderLimits) {
+        self.buffer = buffer
+        self.limits = limits
+    }
+
+    mutating func value(depth: Int) throws(RESPDecodingError) -> RESPValue? {
+        guard let marker = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else { return nil }
+        switch marker {
+        case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "_"),
+            UInt8(ascii: "#"), UInt8(ascii: ","), UInt8(ascii: "("):
+            return try scalar(marker)
+        case UInt8(ascii: "$"), UInt8(ascii: "!"), UInt8(ascii: "="):
+            return try blob(marker)
+        case UInt8(ascii: "*"), UInt8(ascii: "~"), UInt8(ascii: ">"), UInt8(ascii: "%"), UInt8(ascii: "|"):
+            return try aggregate(marker, depth: depth)
+        default:
+            throw .invalidTypeByte(marker)
+        }
+    }
+
+    /// Reads the line after the type byte, without its CRLF; `nil` when the CRLF hasn't arrived.
+    private mutating func line() throws(RESPDecodingError) -> ByteBuffer? {
+        let start = buffer.readerIndex + 1
+        let view = buffer.readableBytesView.dropFirst()
+        guard let lfIndex = view.firstIndex(of: Self.lf) else {
+            if view.count > limits.maxLineLength + 1 { throw .lineTooLong(limit: limits.maxLineLength) }
+            return nil
+        }
+        let length = lfIndex - start - 1
+        guard length >= 0, buffer.getInteger(at: lfIndex - 1, as: UInt8.self) == Self.cr else {
+            throw .missingCRLF
+        }
+        if length > limits.maxLineLength { throw .lineTooLong(limit: limits.maxLineLength) }
+        let content = buffer.getSlice(at: start, length: length) ?? ByteBuffer()
+        if content.readableBytesView.contains(Self.cr) { throw .missingCRLF }
+        buffer.moveReaderIndex(to: lfIndex + 1)
+        return content
+    }
+
+    private mutating func scalar(_ marker: UInt8) throws(RESPDecodingError) -> RESPValue? {
+        guard let content = try line() else { return nil }
+        switch marker {
+        case UInt8(ascii: "+"): return .simpleString(String(buffer: content))
+        case UInt8(ascii: "-"): return .simpleError(String(buffer: content))
+        case UInt8(ascii: ":"): return .integer(try Self.integer(content.readableBytesView))
+        case UInt8(ascii: "_"):
+            guard content.readableBytes == 0 else { throw .invalidNull }
+            return .null
+        case UInt8(ascii: "#"):
+            switch content.readableBytesView.first {
+            case UInt8(ascii: "t") where content.readableBytes == 1: return .boolean(true)
+            case UInt8(ascii: "f") where content.readableBytes == 1: return .boolean(false)
+            default: throw .invalidBoolean
+            }
+        case UInt8(ascii: ","): return .double(try Self.double(content))
+        default: return .bigNumber(try Self.bigNumber(content))
+        }
+    }
+
+    private mutating func blob(_ marker: UInt8) throws(RESPDecodingError) -> RESPValue? {
+        let frameStart = buffer.readerIndex
+        guard let header = try line() else { return nil }
+        let length = try Self.length(header.readableBytesView)
+        if length == -1 {
+            guard marker == UInt8(ascii: "$") else { throw .invalidLength("-1") }
+            return .null
+        }
+        guard length >= 0 else { throw .invalidLength(String(length)) }
+        guard length <= limits.maxBulkLength else { throw .bulkTooLarge(length, limit: limits.maxBulkLength) }
+        guard buffer.readableBytes >= length + 2 else {
+            buffer.moveReaderIndex(to: frameStart)
+            return nil
+        }
+        guard let payload = buffer.readSlice(length: length),
+            buffer.readInteger(as: UInt8.self) == Self.cr,
+            buffer.readInteger(as: UInt8.self) == Self.lf
+        else { throw .missingCRLF }
+        switch marker {
+        case UInt8(ascii: "$"): return .bulkString(payload)
+        case UInt8(ascii: "!"): return .bulkError(payload)
+        default:
+            guard payload.readableBytes >= 4, payload.getInteger(at: payload.readerIndex + 3, as: UInt8.self) == UInt8(ascii: ":"),
+                let format = payload.getString(at: payload.readerIndex, length: 3),
+                let text = payload.getSlice(at: payload.readerIndex + 4, length: payload.readableBytes - 4)
+            else { throw .invalidVerbatim }
+            return .verbatimString(format: format, text: text)
+        }
+    }
+
+    private mutating func aggregate(_ marker: UInt8, depth: Int) throws(RESPDecodingError) -> RESPValue? {
+        guard let header = try line() else { return nil }
+        let count = try Self.length(header.readableBytesView)
+        if count == -1 && marker == UInt8(ascii: "*") { return .null }
+        guard count >= 0 else { throw .invalidLength(String(count)) }
+        let isPaired = marker == UInt8(ascii: "%") || marker == UInt8(ascii: "|")
+        let (elementCount, overflow) = isPaired ? count.multipliedReportingOverflow(by: 2) : (count, false)
+        guard !overflow, elementCount <= limits.maxAggregateCount else {
+            throw .aggregateTooLarge(count, limit: limits.maxAggregateCount)
+        }
+        guard depth + 1 <= limits.maxDepth else { throw .depthExceeded(limit: limits.maxDepth) }
+
+        // Each element needs at least three bytes, so never reserve more than could have arrived.
+        var elements: [RESPValue] = []
+        elements.reserveCapacity(min(elementCount, buffer.readableBytes / 3))
+        for _ in 0..<elementCount {
+            guard let element = try value(depth: depth + 1) else { return nil }
+            elements.append(element)
+        }
+        switch marker {
+        case UInt8(ascii: "*"): return .array(elements)
+        case UInt8(ascii: "~"): return .set(elements)
+        case UInt8(ascii: ">"): return .push(elements)
+        case UInt8(ascii: "%"): return .map(Self.pairs(elements))
+        default:
+            // An attribute describes the value that follows it, at the same level.
+            guard let described = try value(depth: depth) else { return nil }
+            return .attributed(attributes: Self.pairs(elements), value: described)
+        }
+    }
+
+    private static func pairs(_ elements: [RESPValue]) -> [RESPPair] {
+        stride(from: 0, to: elements.count, by: 2).map { RESPPair(key: elements[$0], value: elements[$0 + 1]) }
+    }
+
+    private static func length(_ bytes: ByteBufferView) throws(RESPDecodingError) -> Int {
+        do {
+            let value = try integer(bytes)
+            guard let length = Int(exactly: value) else { throw RESPDecodingError.invalidLength(String(value)) }
+            return length
+        } catch {
+            throw .invalidLength(RESPDecodingError.excerpt(bytes))
+        }
+    }
+
+    /// Parses an optionally signed decimal Int64 with no spaces, rejecting overflow.
+    private static func integer(_ bytes: ByteBufferView) throws(RESPDecodingError) -> Int64 {
+        var iterator = bytes.makeIterator()
+        guard var byte = iterator.next() else { throw .invalidNumber("") }
+        var negative = false
+        if byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+") {
+            negative = byte == UInt8(ascii: "-")
+            guard let next = iterator.next() else { throw .invalidNumber(RESPDecodingError.excerpt(bytes)) }
+            byte = next
+        }
+        var value: Int64 = 0
+        while true {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
+                throw .invalidNumber(RESPDecodingError.excerpt(bytes))
+            }
+            let digit = Int64(byte - UInt8(ascii: "0"))
+            let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflow2) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            guard !overflow1, !overflow2 else { throw .invalidNumber(RESPDecodingError.excerpt(bytes)) }
+            value = next
+            guard let following = iterator.next() else { return value }
+            byte = following
+        }
+    }
+
+    private static func double(_ content: ByteBuffer) throws(RESPDecodingError) -> Double {
+        let text = String(buffer: content)
+        switch text.lowercased() {
+        case "inf", "+inf": return .infinity
+        case "-inf": return -.infinity
+        case "nan", "-nan": return .nan
+        default: break
+        }
+        // Swift's Double(String) also takes hex floats and "infinity"; RESP allows only decimal.
+        let allowed = text.utf8.allSatisfy { byte in
+            (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: ".")
+                || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") || byte == UInt8(ascii: "-")
+                || byte == UInt8(ascii: "+")
+        }
+        guard allowed, let value = Double(text), value.isFinite else {
+            throw .invalidDouble(RESPDecodingError.excerpt(content.readableBytesView))
+        }
+        return value
+    }
+
+    private static func bigNumber(_ content: ByteBuffer) throws(RESPDecodingError) -> String {
+        let bytes = content.readableBytesView
+        let digits = bytes.first == UInt8(ascii: "-") || bytes.first == UInt8(ascii: "+") ? bytes.dropFirst() : bytes[...]
+        guard !digits.isEmpty, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            throw .invalidNumber(RESPDecodingError.excerpt(bytes))
+        }
+        return String(buffer: content)
+    }
+}

@@ -1,0 +1,38 @@
+import RESP
+
+/// Which commands a connection may send. Monitoring connections use
+/// ``readOnlyMonitoring``: the one allowlist of the project, checked before any byte is written,
+/// so no code path can send a write, `KEYS`, or a value read to a production server.
+public struct CommandPolicy: Sendable, Hashable {
+    /// Allowed command names mapped to their allowed subcommands (`nil`: any arguments).
+    private let allowed: [String: Set<String>?]?
+
+    private init(allowed: [String: Set<String>?]?) {
+        self.allowed = allowed
+    }
+
+    /// Read-only metadata commands: never a value, never `KEYS`, never a write.
+    public static let readOnlyMonitoring = CommandPolicy(allowed: [
+        "PING": nil, "INFO": nil, "HELLO": nil, "AUTH": nil, "SELECT": nil, "DBSIZE": nil,
+        "SCAN": nil, "TYPE": nil, "PTTL": nil,
+        "STRLEN": nil, "LLEN": nil, "HLEN": nil, "SCARD": nil, "ZCARD": nil, "XLEN": nil,
+        "SLOWLOG": ["GET", "LEN"],
+        "MEMORY": ["USAGE"],
+        "OBJECT": ["FREQ", "ENCODING", "IDLETIME"],
+        "CLIENT": ["SETNAME", "NO-TOUCH", "ID"],
+        "CLUSTER": ["SHARDS", "NODES", "INFO", "MYID"],
+        "LATENCY": ["LATEST"],
+        "CONFIG": ["GET"],
+    ])
+
+    /// Anything: for tests and for the demo workload generator, which are the only writers.
+    public static let unrestricted = CommandPolicy(allowed: nil)
+
+    /// Whether `command` may be sent.
+    public func permits(_ command: RESPCommand) -> Bool {
+        guard let allowed else { return true }
+        guard let entry = allowed[command.name] else { return false }
+        guard let subcommands = entry else { return true }
+        return command.subcommand.map(subcommands.contains) ?? false
+    }
+}

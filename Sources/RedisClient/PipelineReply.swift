@@ -1,0 +1,16 @@
+import NIOCore
+import RESP
+
+/// The reply to one command of a pipeline and when it arrived.
+public struct PipelineReply: Sendable {
+    /// The value; a server error is a value too (see ``RESPValue/errorMessage``).
+    public let value: RESPValue
+    /// Time from writing the pipeline to decoding this reply.
+    public let latency: Duration
+
+    /// The reply as a result: server errors become ``RedisServerError``.
+    public var result: Result<RESPValue, RedisServerError> {
+        if let message = value.errorMessage { return .failure(RedisServerError(message: message)) }
+        return .success(value)
+    }
+}

@@ -1,0 +1,115 @@
+import DequeModule
+import NIOCore
+import RESP
+
+/// A batch of commands written in one flush, with the promise its replies complete.
+struct PipelineRequest: Sendable {
+    let commands: [RESPCommand]
+    let timeout: TimeAmount
+    let promise: EventLoopPromise<[PipelineReply]>
+}
+
+/// Matches decoded replies to pipelined requests in order, fails requests that outlive their
+/// timeout, and closes the channel on any fault after which replies could be misattributed.
+///
+/// Runs on the channel's event loop only.
+final class RESPClientHandler: ChannelDuplexHandler {
+    typealias InboundIn = RESPValue
+    typealias OutboundIn = PipelineRequest
+    typealias OutboundOut = ByteBuffer
+
+    private struct Pending {
+        let id: UInt64
+        let expected: Int
+        var replies: [PipelineReply]
+        let sentAt: NIODeadline
+        let promise: EventLoopPromise<[PipelineReply]>
+        let timeoutTask: Scheduled<Void>?
+    }
+
+    private let endpoint: String
+    private var pending: Deque<Pending> = []
+    private var nextID: UInt64 = 0
+    private var terminalError: (any Error)?
+    /// RESP3 pushes received (we subscribe to nothing, so these are only counted, never matched).
+    private(set) var pushCount = 0
+
+    init(endpoint: String) {
+        self.endpoint = endpoint
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let request = unwrapOutboundIn(data)
+        if let terminalError {
+            request.promise.fail(terminalError)
+            promise?.fail(terminalError)
+            return
+        }
+        guard !request.commands.isEmpty else {
+            request.promise.succeed([])
+            promise?.succeed()
+            return
+        }
+        nextID &+= 1
+        let id = nextID
+        let timeoutTask = context.eventLoop.assumeIsolated().scheduleTask(in: request.timeout) { [self] in
+            guard pending.contains(where: { $0.id == id }) else { return }
+            let duration = Duration.nanoseconds(request.timeout.nanoseconds)
+            fail(context: context, with: RedisConnectionError.commandTimeout(duration, endpoint: endpoint))
+        }
+        pending.append(
+            Pending(
+                id: id, expected: request.commands.count, replies: [], sentAt: .now(), promise: request.promise,
+                timeoutTask: timeoutTask))
+        var buffer = context.channel.allocator.buffer(capacity: request.commands.reduce(0) { $0 + $1.encodedLength })
+        for command in request.commands { command.encode(into: &buffer) }
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: promise)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let value = unwrapInboundIn(data)
+        if case .push = value.withoutAttributes {
+            pushCount += 1
+            return
+        }
+        guard var head = pending.first else {
+            fail(context: context, with: RedisProtocolError(reason: "reply received with no command waiting", endpoint: endpoint))
+            return
+        }
+        let elapsed = NIODeadline.now() - head.sentAt
+        head.replies.append(PipelineReply(value: value, latency: .nanoseconds(elapsed.nanoseconds)))
+        if head.replies.count == head.expected {
+            pending.removeFirst()
+            head.timeoutTask?.cancel()
+            head.promise.succeed(head.replies)
+        } else {
+            pending[pending.startIndex] = head
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let decoding = error as? RESPDecodingError {
+            fail(context: context, with: RedisProtocolError(decoding, endpoint: endpoint))
+        } else if let protocolError = error as? RedisProtocolError {
+            fail(context: context, with: protocolError)
+        } else {
+            fail(context: context, with: RedisConnectionError.connectFailed("\(error)", endpoint: endpoint))
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        fail(context: context, with: RedisConnectionError.closed(endpoint: endpoint))
+        context.fireChannelInactive()
+    }
+
+    /// Fails everything waiting (first error wins) and closes the channel.
+    private func fail(context: ChannelHandlerContext, with error: any Error) {
+        if terminalError == nil { terminalError = error }
+        let failure = terminalError ?? error
+        while let request = pending.popFirst() {
+            request.timeoutTask?.cancel()
+            request.promise.fail(failure)
+        }
+        if context.channel.isActive { context.close(promise: nil) }
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import RESP
+
+/// One live connection to one server, after the handshake (`HELLO 3` or RESP2 `AUTH`,
+/// `CLIENT SETNAME`, `SELECT`).
+///
+/// Commands are pipelined: ``pipeline(_:timeout:)`` writes a batch in one flush and returns the
+/// replies in order. A server error fails only its command. A timeout, corrupt bytes or a
+/// closed socket fail everything waiting and close the connection for good; open a new one
+/// (``ManagedConnection`` does that with backoff).
+public final class RedisConnection: Sendable {
+    /// Where this connection goes.
+    public let endpoint: Endpoint
+    /// The configuration it was opened with.
+    public let configuration: ConnectionConfiguration
+    /// What the server said in `HELLO`, or only the protocol version after a RESP2 fallback.
+    public let hello: ServerHello
+    private let channel: any Channel
+
+    private init(endpoint: Endpoint, configuration: ConnectionConfiguration, hello: ServerHello, channel: any Channel) {
+        self.endpoint = endpoint
+        self.configuration = configuration
+        self.hello = hello
+        self.channel = channel
+    }
+
+    /// The protocol version in use: 3 after a successful `HELLO 3`, else 2.
+    public var protocolVersion: Int { hello.protocolVersion }
+
+    /// Whether the socket is still open.
+    public var isActive: Bool { channel.isActive }
+
+    /// Opens a connection and performs the handshake.
+    ///
+    /// - Throws: ``RedisConnectionError`` (unreachable, timed out, bad credentials),
+    ///   ``RedisServerError`` (e.g. `SELECT` of a database that does not exist),
+    ///   ``RedisProtocolError`` (the peer does not speak RESP).
+    public static func connect(
+        to endpoint: Endpoint,
+        configuration: ConnectionConfiguration = ConnectionConfiguration(),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> RedisConnection {
+        let name = endpoint.description
+        if endpoint.usesTLS {
+            throw RedisConnectionError.unsupported(
+                "TLS (rediss://) is not supported by this version of cachewatch yet", endpoint: name)
+        }
+        let deadline = ContinuousClock.now + configuration.connectTimeout
+        let channel = try await openChannel(to: endpoint, configuration: configuration, group: group)
+        do {
+            let remaining = max(ContinuousClock.now.duration(to: deadline), .milliseconds(10))
+            let hello = try await handshake(on: channel, endpoint: endpoint, configuration: configuration, timeout: remaining)
+            return RedisConnection(endpoint: endpoint, configuration: configuration, hello: hello, channel: channel)
+        } catch let error as RedisConnectionError where error.isTimeout {
+            try? await channel.close()
+            throw RedisConnectionError.connectTimeout(configuration.connectTimeout, endpoint: name)
+        } catch {
+            try? await channel.close()
+            throw error
+        }
+    }
+
+    /// Sends `commands` in one write and returns one reply per command, in order.
+    ///
+    /// - Parameter timeout: how long to wait for the last reply; the configuration's command
+    ///   timeout by default. When it passes, the connection is closed.
+    /// - Throws: ``RedisConnectionError`` (timeout, closed, command not allowed) or
+    ///   ``RedisProtocolError``; server errors are returned as replies, not thrown.
+    public func pipeline(_ commands: [RESPCommand], timeout: Duration? = nil) async throws -> [PipelineReply] {
+        if let refused = commands.first(where: { !configuration.policy.permits($0) }) {
+            throw RedisConnectionError.notAllowed(refused.description, endpoint: endpoint.description)
+        }
+        return try await Self.roundTrip(
+            channel, commands: commands, timeout: timeout ?? configuration.commandTimeout)
+    }
+
+    /// Sends one command and returns its reply.
+    ///
+    /// - Throws: ``RedisServerError`` for an error reply, and whatever ``pipeline(_:timeout:)`` throws.
+    public func send(_ command: RESPCommand, timeout: Duration? = nil) async throws -> RESPValue {
+        let replies = try await pipeline([command], timeout: timeout)
+        guard let reply = replies.first else {
+            throw RedisProtocolError(reason: "no reply to \(command)", endpoint: endpoint.description)
+        }
+        return try reply.result.get()
+    }
+
+    /// Closes the socket; anything waiting fails with a closed-connection error.
+    public func close() async {
+        try? await channel.close()
+    }
+
+    // MARK: - Internals
+
+    private static func roundTrip(
+        _ channel: any Channel, commands: [RESPCommand], timeout: Duration
+    ) async throws -> [PipelineReply] {
+        let promise = channel.eventLoop.makePromise(of: [PipelineReply].self)
+        let request = PipelineRequest(
+            commands: commands, timeout: .nanoseconds(Int64(timeout.secondsDouble * 1e9)), promise: promise)
+        channel.writeAndFlush(request).cascadeFailure(to: promise)
+        return try await promise.futureResult.get()
+    }
+
+    private static func openChannel(
+        to endpoint: Endpoint, configuration: ConnectionConfiguration, group: any EventLoopGroup
+    ) async throws -> any Channel {
+        let name = endpoint.description
+        let limits = configuration.decoderLimits
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(.nanoseconds(Int64(configuration.connectTimeout.secondsDouble * 1e9)))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers([
+                        ByteToMessageHandler(RESPFrameDecoder(decoder: RESPDecoder(limits: limits))),
+                        RESPClientHandler(endpoint: name),
+                    ])
+                }
+            }
+        do {
+            switch endpoint.address {
+            case .tcp(let host, let port): return try await bootstrap.connect(host: host, port: port).get()
+            case .unix(let path): return try await bootstrap.connect(unixDomainSocketPath: path).get()
+            }
+        } catch ChannelError.connectTimeout(_) {
+            throw RedisConnectionError.connectTimeout(configuration.connectTimeout, endpoint: name)
+        } catch {
+            throw RedisConnectionError.connectFailed(ConnectFailureReason.describe(error), endpoint: name)
+        }
+    }
+
+    private static func handshake(
+        on channel: any Channel, endpoint: Endpoint, configuration: ConnectionConfiguration, timeout: Duration
+    ) async throws -> ServerHello {
+        let name = endpoint.description
+        var hello = ServerHello(protocolVersion: 2)
+        var needsLegacyAuth = endpoint.password != nil
+        var needsSetName = configuration.clientName != nil
+
+        if configuration.prefersRESP3 {
+            var arguments = ["HELLO", "3"]
+            if let password = endpoint.password {
+                arguments += ["AUTH", endpoint.username ?? "default", password.revealed]
+            }
+            if let clientName = configuration.clientName { arguments += ["SETNAME", clientName] }
+            let reply = try await roundTrip(channel, commands: [RESPCommand(arguments)], timeout: timeout)
+            switch reply.first?.result {
+            case .success(let value):
+                hello = ServerHello(reply: value)
+                needsLegacyAuth = false
+                needsSetName = false
+            case .failure(let error) where error.isAuthenticationFailure:
+                if endpoint.password == nil { throw RedisConnectionError.authenticationRequired(endpoint: name) }
+                throw RedisConnectionError.authenticationFailed(error.description, endpoint: name)
+            case .failure, .none:
+                break  // Older than 6.0, HELLO denied by ACL, or RESP3 refused: speak RESP2.
+            }
+        }
+
+        var commands: [RESPCommand] = []
+        if needsLegacyAuth, let password = endpoint.password {
+            commands.append(
+                endpoint.username.map { RESPCommand("AUTH", $0, password.revealed) }
+                    ?? RESPCommand("AUTH", password.revealed))
+        }
+        if needsSetName, let clientName = configuration.clientName {
+            commands.append(RESPCommand("CLIENT", "SETNAME", clientName))
+        }
+        if endpoint.database != 0 { commands.append(RESPCommand("SELECT", String(endpoint.database))) }
+        // A PING proves the session is usable (and asks for a password the server wants).
+        commands.append(RESPCommand("PING"))
+        let replies = try await roundTrip(channel, commands: commands, timeout: timeout)
+        for (command, reply) in zip(commands, replies) {
+            guard case .failure(let error) = reply.result else { continue }
+            switch command.name {
+            case "AUTH": throw RedisConnectionError.authenticationFailed(error.description, endpoint: name)
+            case "CLIENT": continue  // a name is a courtesy; an ACL may deny it
+            case "SELECT":
+                throw RedisConnectionError.handshakeFailed("SELECT \(endpoint.database): \(error)", endpoint: name)
+            default:
+                if error.isAuthenticationFailure { throw RedisConnectionError.authenticationRequired(endpoint: name) }
+                throw RedisConnectionError.handshakeFailed("\(command.name): \(error)", endpoint: name)
+            }
+        }
+        return hello
+    }
+}

@@ -1,0 +1,32 @@
+/// A server's error reply (`-ERR …`, `-NOPERM …`, a RESP3 bulk error). It fails only the
+/// command it answers: the connection stays usable.
+public struct RedisServerError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The error's first word, upper-cased by convention: `ERR`, `WRONGPASS`, `NOPERM`, `NOAUTH`, …
+    public let code: String
+    /// The whole error text as the server sent it.
+    public let message: String
+
+    /// Creates an error from the server's text, taking its first word as the code.
+    public init(message: String) {
+        self.message = message
+        let first = message.prefix(while: { $0 != " " })
+        code = first.isEmpty ? "ERR" : String(first)
+    }
+
+    /// Whether the server refused for lack of permission (ACL) rather than for a bad command.
+    public var isPermissionDenied: Bool { code == "NOPERM" }
+
+    /// Whether the server does not know the command (old version, renamed or disabled command).
+    public var isUnknownCommand: Bool {
+        code == "ERR" && (message.contains("unknown command") || message.contains("unknown subcommand"))
+    }
+
+    /// Whether the server refused the credentials or asks for them.
+    public var isAuthenticationFailure: Bool {
+        code == "WRONGPASS" || code == "NOAUTH" || message.contains("invalid password")
+            || message.contains("AUTH <password> called without any password configured")
+    }
+
+    /// The server's text, on one line.
+    public var description: String { message.replacingOccurrences(of: "\n", with: " ") }
+}

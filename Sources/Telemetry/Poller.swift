@@ -1,0 +1,138 @@
+import Foundation
+import RESP
+import RedisClient
+
+/// Polls one node: every call to ``poll(at:)`` is one pipelined round trip of `PING`,
+/// `INFO everything` and `SLOWLOG GET`, turned into a ``Sample``.
+///
+/// A part the server refuses (ACL `NOPERM`, a renamed or unknown command) is marked
+/// unavailable with its reason and no longer sent; the other parts go on. An `INFO` variant the
+/// server does not know (`everything` before Redis 7, `all` on very old servers) falls back to the
+/// next one.
+public actor Poller {
+    /// The node, as printed.
+    public nonisolated let node: String
+    private let connection: ManagedConnection
+    private let slowlogCount: Int
+    private var slowlogTracker = SlowlogTracker()
+    private var infoVariants: [String?] = ["everything", "all", nil]
+    private var refused: [PollPart: String] = [:]
+    private var lastConnectCount = 0
+
+    /// Creates a poller over a managed (self-reconnecting) connection.
+    ///
+    /// - Parameter slowlogCount: how many newest entries each `SLOWLOG GET` asks for
+    ///   (128 = Redis's default `slowlog-max-len`).
+    public init(connection: ManagedConnection, slowlogCount: Int = 128) {
+        self.connection = connection
+        self.node = connection.endpoint.description
+        self.slowlogCount = max(1, slowlogCount)
+    }
+
+    /// Polls once.
+    ///
+    /// - Parameter time: the wall-clock time stamped on the sample (injected by tests).
+    public func poll(at time: Date = Date()) async -> Sample {
+        do {
+            let reading = try await read()
+            return Sample(node: node, time: time, outcome: .reading(reading))
+        } catch {
+            return Sample(node: node, time: time, outcome: .failure(Self.failure(from: error)))
+        }
+    }
+
+    /// Polls at every multiple of `interval` (by the continuous clock) until the task is
+    /// cancelled, handing each sample to `deliver`. A poll that overruns skips the ticks it
+    /// missed instead of bunching them up.
+    public func run(every interval: Duration, deliver: @Sendable (Sample) async -> Void) async {
+        let clock = ContinuousClock()
+        var next = clock.now
+        while !Task.isCancelled {
+            let sample = await poll(at: Date())
+            await deliver(sample)
+            next += interval
+            let now = clock.now
+            while next <= now { next += interval }
+            do { try await clock.sleep(until: next) } catch { return }
+        }
+    }
+
+    private func read() async throws -> Reading {
+        var commands = [RESPCommand("PING")]
+        let infoIndex = commands.count
+        let infoVariant = infoVariants.first ?? nil
+        if refused[.info] == nil { commands.append(infoVariant.map { RESPCommand("INFO", $0) } ?? RESPCommand("INFO")) }
+        let slowlogIndex = commands.count
+        if refused[.slowlog] == nil { commands.append(RESPCommand("SLOWLOG", "GET", String(slowlogCount))) }
+
+        let replies = try await connection.pipeline(commands)
+        let connectCount = await connection.connectCount
+        let isNewConnection = connectCount != lastConnectCount
+        lastConnectCount = connectCount
+        var sent = commands.count
+
+        var pingRTT: Duration?
+        switch replies[0].result {
+        case .success: pingRTT = replies[0].latency
+        case .failure(let error): refused[.ping] = "PING refused: \(error)"
+        }
+
+        var info: InfoSnapshot?
+        if refused[.info] == nil {
+            var reply = replies[infoIndex].result
+            // Step down through INFO variants the server does not know, in this same poll.
+            while Self.isUnknownVariant(reply), infoVariants.count > 1 {
+                infoVariants.removeFirst()
+                let command = infoVariants[0].map { RESPCommand("INFO", $0) } ?? RESPCommand("INFO")
+                reply = try await connection.pipeline([command])[0].result
+                sent += 1
+            }
+            switch reply {
+            case .success(let value): info = value.stringValue.map(InfoSnapshot.init(parsing:))
+            case .failure(let error): refused[.info] = Self.refusal("INFO", error)
+            }
+        }
+
+        var slowlog: SlowlogDelta?
+        if refused[.slowlog] == nil {
+            switch replies[slowlogIndex].result {
+            case .success(let value):
+                let entries = (value.elements ?? []).compactMap(SlowlogEntry.init(reply:))
+                slowlog = slowlogTracker.newEntries(in: entries, runID: info?.server.runID)
+            case .failure(let error): refused[.slowlog] = Self.refusal("SLOWLOG", error)
+            }
+        }
+
+        return Reading(
+            info: info, slowlog: slowlog, pingRTT: pingRTT, unavailable: refused, commandsSent: sent,
+            isNewConnection: isNewConnection)
+    }
+
+    /// An empty reply (old servers answer unknown sections with nothing) or a syntax error.
+    private static func isUnknownVariant(_ reply: Result<RESPValue, RedisServerError>) -> Bool {
+        switch reply {
+        case .success(let value): return (value.stringValue ?? "").isEmpty
+        case .failure(let error): return !error.isPermissionDenied && !error.isUnknownCommand
+        }
+    }
+
+    private static func refusal(_ command: String, _ error: RedisServerError) -> String {
+        if error.isPermissionDenied { return "\(command) denied by ACL: \(error)" }
+        if error.isUnknownCommand { return "\(command) unknown to the server (renamed or disabled): \(error)" }
+        return "\(command) failed: \(error)"
+    }
+
+    static func failure(from error: any Error) -> PollFailure {
+        switch error {
+        case let connection as RedisConnectionError:
+            if connection.isAuthentication { return PollFailure(kind: .authentication, message: connection.description) }
+            return PollFailure(kind: connection.isTimeout ? .timeout : .connection, message: connection.description)
+        case let wire as RedisProtocolError:
+            return PollFailure(kind: .protocolError, message: wire.description)
+        case let server as RedisServerError:
+            return PollFailure(kind: .protocolError, message: "unexpected server error: \(server)")
+        default:
+            return PollFailure(kind: .connection, message: String(describing: error))
+        }
+    }
+}

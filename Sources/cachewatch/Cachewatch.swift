@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+
+/// The `cachewatch` command: a thin root that dispatches to subcommands and prints errors on
+/// one line.
+@main
+struct Cachewatch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cachewatch",
+        abstract: "Watch a Redis or Valkey cache: hit ratio, evictions, memory, latency, slow commands.",
+        version: CachewatchVersion.current,
+        subcommands: [Watch.self],
+        defaultSubcommand: Watch.self,
+        helpNames: [.long]
+    )
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            ArgumentScrubber.scrubSecrets()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exitOnError(error)
+        }
+    }
+
+    /// Help and version go to stdout as usual; errors become one `cachewatch: …` line on stderr.
+    private static func exitOnError(_ error: any Error) -> Never {
+        let code = exitCode(for: error)
+        if code == .success {
+            print(fullMessage(for: error))
+            Foundation.exit(0)
+        }
+        if let failure = error as? CLIFailure {
+            ConsoleOutput.error("cachewatch: \(failure.message)")
+            Foundation.exit(failure.exitCode)
+        }
+        let message = Self.message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+        let hint = message.isEmpty ? "" : " (see 'cachewatch --help')"
+        ConsoleOutput.error("cachewatch: \(message)\(hint)")
+        Foundation.exit(code.rawValue)
+    }
+}
+
+/// The version printed by `--version`.
+enum CachewatchVersion {
+    static let current = "0.1.0"
+}

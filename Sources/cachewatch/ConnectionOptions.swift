@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import RedisClient
+
+/// redis-cli's connection flags, shared by every command that talks to a server.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: [.customShort("h"), .long], help: "Server host name (default: 127.0.0.1).")
+    var host: String?
+
+    @Option(name: [.customShort("p"), .long], help: "Server port (default: 6379).")
+    var port: Int?
+
+    @Option(
+        name: [.customShort("a"), .customLong("pass")],
+        help: "Password. Prefer the REDISCLI_AUTH environment variable: arguments are visible to other users.")
+    var password: String?
+
+    @Option(name: .customLong("user"), help: "ACL user name (default: the server's default user).")
+    var user: String?
+
+    @Option(name: [.customShort("n"), .customLong("db")], help: "Database number (default: 0).")
+    var database: Int?
+
+    @Option(
+        name: [.customShort("u"), .customLong("url")],
+        help: "Server URL: redis://[user:pass@]host:port[/db] or unix:///path/to/socket.")
+    var url: String?
+
+    @Option(name: .customLong("connect-timeout"), help: "Seconds to wait for a connection and handshake.")
+    var connectTimeout: Double = 3
+
+    @Option(name: .customLong("timeout"), help: "Seconds to wait for the replies of one poll.")
+    var commandTimeout: Double = 2
+
+    func validate() throws {
+        if let port, !(1...65535).contains(port) { throw ValidationError("port \(port) is not a number from 1 to 65535") }
+        if let database, database < 0 { throw ValidationError("database must be 0 or more") }
+        guard connectTimeout > 0, connectTimeout.isFinite else { throw ValidationError("--connect-timeout must be positive") }
+        guard commandTimeout > 0, commandTimeout.isFinite else { throw ValidationError("--timeout must be positive") }
+    }
+
+    /// The endpoint described by the URL (positional or `-u`) with the flags applied on top;
+    /// the password comes from `-a`, else the URL, else `REDISCLI_AUTH`.
+    func endpoint(positionalURL: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws -> Endpoint
+    {
+        if positionalURL != nil && url != nil {
+            throw ValidationError("give the server either as an argument or with -u, not both")
+        }
+        var endpoint = Endpoint(address: .tcp(host: "127.0.0.1", port: Endpoint.defaultPort))
+        if let text = positionalURL ?? url {
+            do { endpoint = try Endpoint(url: text) } catch { throw ValidationError(error.description) }
+        }
+        if host != nil || port != nil {
+            guard case .tcp(let urlHost, let urlPort) = endpoint.address else {
+                throw ValidationError("-h/-p cannot be combined with a unix:// URL")
+            }
+            endpoint.address = .tcp(host: host ?? urlHost, port: port ?? urlPort)
+        }
+        if let user { endpoint.username = user }
+        if let database { endpoint.database = database }
+        if let password {
+            endpoint.password = Secret(password)
+        } else if endpoint.password == nil, let fromEnvironment = environment["REDISCLI_AUTH"], !fromEnvironment.isEmpty {
+            endpoint.password = Secret(fromEnvironment)
+        }
+        return endpoint
+    }
+
+    /// Timeouts from the flags.
+    var configuration: ConnectionConfiguration {
+        ConnectionConfiguration(
+            connectTimeout: .milliseconds(Int64(connectTimeout * 1000)),
+            commandTimeout: .milliseconds(Int64(commandTimeout * 1000)))
+    }
+}

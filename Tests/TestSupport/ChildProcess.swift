@@ -1,0 +1,127 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A child process started with `posix_spawn`, an empty signal mask and default signal
+/// handlers (Foundation's `Process` can hang in async tests, and children could inherit
+/// blocked signals). Its stdout and stderr go to files that tests read back.
+public final class ChildProcess: @unchecked Sendable {
+    /// The process id.
+    public let pid: pid_t
+    /// Where stdout goes.
+    public let stdoutPath: String
+    /// Where stderr goes.
+    public let stderrPath: String
+    private let lock = NSLock()
+    private var exitStatus: Int32?
+
+    /// Starts `executable` with `arguments`; `environment` replaces the inherited one when given.
+    public init(
+        executable: String, arguments: [String], environment: [String: String]? = nil
+    ) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cachewatch-child-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        stdoutPath = directory.appendingPathComponent("stdout").path
+        stderrPath = directory.appendingPathComponent("stderr").path
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let env = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { env.forEach { free($0) } }
+
+        var child: pid_t = 0
+        let status = posix_spawn(&child, executable, &actions, &attributes, argv, env)
+        guard status == 0 else {
+            throw TestFailure("cannot start \(executable): \(String(cString: strerror(status)))")
+        }
+        pid = child
+    }
+
+    /// Sends `signal` to the process.
+    public func signal(_ signal: Int32) {
+        kill(pid, signal)
+    }
+
+    /// The exit status if the process has ended (reaping it), else `nil`.
+    public func exitCodeIfExited() -> Int32? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let exitStatus { return exitStatus }
+        var status: Int32 = 0
+        let result = waitpid(pid, &status, WNOHANG)
+        guard result == pid else { return nil }
+        // WIFEXITED / WEXITSTATUS / WTERMSIG by hand: the macros don't import.
+        let code = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        exitStatus = code
+        return code
+    }
+
+    /// Waits for the process to end, polling; kills it and throws after `timeout`.
+    @discardableResult
+    public func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let code = exitCodeIfExited() { return code }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        signal(SIGKILL)
+        _ = try? await waitForExitAfterKill()
+        throw TestFailure("process \(pid) did not exit within \(timeout)")
+    }
+
+    private func waitForExitAfterKill() async throws -> Int32? {
+        for _ in 0..<100 {
+            if let code = exitCodeIfExited() { return code }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return nil
+    }
+
+    /// Everything written to stdout so far.
+    public var standardOutput: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
+    /// Everything written to stderr so far.
+    public var standardError: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+
+    /// Stops the process (SIGTERM, then SIGKILL) if it is still running.
+    public func terminate() async {
+        guard exitCodeIfExited() == nil else { return }
+        signal(SIGTERM)
+        if (try? await waitForExit(timeout: .seconds(5))) == nil { signal(SIGKILL) }
+    }
+
+    deinit {
+        if exitStatus == nil {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+    }
+}
+
+/// A failure of the test harness itself.
+public struct TestFailure: Error, CustomStringConvertible {
+    /// What went wrong.
+    public let description: String
+    /// Creates a failure.
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,66 @@
+import NIOCore
+import NIOPosix
+
+/// A TCP server on a free loopback port that misbehaves on purpose, for the faults a real
+/// server cannot produce.
+public final class FakeRESPServer: Sendable {
+    /// What the server does once a client has sent its first bytes.
+    public enum Behavior: Sendable {
+        /// Replies with these raw bytes.
+        case reply([UInt8])
+        /// Sends these bytes, then closes the connection.
+        case replyThenClose([UInt8])
+        /// Reads and never answers.
+        case stall
+    }
+
+    /// The port it listens on.
+    public let port: Int
+    private let channel: any Channel
+
+    /// Starts listening.
+    public init(behavior: Behavior) async throws {
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(MisbehavingHandler(behavior: behavior))
+                }
+            }
+        channel = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
+        port = channel.localAddress?.port ?? 0
+    }
+
+    /// Stops listening.
+    public func stop() async {
+        try? await channel.close()
+    }
+}
+
+private final class MisbehavingHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let behavior: FakeRESPServer.Behavior
+    private var answered = false
+
+    init(behavior: FakeRESPServer.Behavior) {
+        self.behavior = behavior
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !answered else { return }
+        answered = true
+        switch behavior {
+        case .reply(let bytes):
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
+        case .replyThenClose(let bytes):
+            let buffer = context.channel.allocator.buffer(bytes: bytes)
+            context.writeAndFlush(wrapOutboundOut(buffer)).assumeIsolated().whenComplete { _ in
+                context.close(promise: nil)
+            }
+        case .stall:
+            break
+        }
+    }
+}
