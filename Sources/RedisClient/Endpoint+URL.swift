@@ -56,7 +56,7 @@ extension Endpoint {
         let (host, port) = try Self.hostAndPort(hostPort, in: shown)
         self.init(
             address: .tcp(host: host, port: port), username: username, password: password, database: database,
-            usesTLS: scheme.hasSuffix("s"))
+            usesTLS: scheme == "rediss" || scheme == "valkeys")
     }
 
     /// The URL with any password replaced by `***`, safe to print.

@@ -102,6 +102,15 @@ public struct ReplicaLink: Sendable, Hashable {
     public var offset: Int64
     /// Seconds since the replica's last acknowledgement.
     public var lag: Int64
+
+    /// Creates a link.
+    public init(ip: String, port: Int, state: String, offset: Int64, lag: Int64) {
+        self.ip = ip
+        self.port = port
+        self.state = state
+        self.offset = offset
+        self.lag = lag
+    }
 }
 
 /// The `# CPU` section.
@@ -120,6 +129,13 @@ public struct KeyspaceEntry: Sendable, Hashable {
     public var expires: Int64
     /// The server's estimate of the mean TTL of keys with one, in milliseconds.
     public var averageTTLMilliseconds: Int64
+
+    /// Creates an entry.
+    public init(keys: Int64, expires: Int64, averageTTLMilliseconds: Int64) {
+        self.keys = keys
+        self.expires = expires
+        self.averageTTLMilliseconds = averageTTLMilliseconds
+    }
 }
 
 /// One `cmdstat_<name>:calls=…,usec=…,usec_per_call=…,rejected_calls=…,failed_calls=…` line.

@@ -56,12 +56,14 @@ public final class RedisServer: @unchecked Sendable {
             if let code = child.exitCodeIfExited() {
                 throw TestFailure("redis-server exited with \(code): \(child.standardOutput)\(child.standardError)")
             }
-            if let connection = try? await RedisConnection.connect(
-                to: endpoint, configuration: ConnectionConfiguration(connectTimeout: .seconds(1), policy: .unrestricted))
-            {
+            do {
+                let connection = try await RedisConnection.connect(
+                    to: endpoint, configuration: ConnectionConfiguration(connectTimeout: .seconds(1), policy: .unrestricted))
                 await connection.close()
                 return
-            }
+            } catch let error as RedisConnectionError where error.isAuthentication {
+                return  // it answers; it just wants a password
+            } catch {}
             try await Task.sleep(for: .milliseconds(25))
         }
         throw TestFailure("redis-server on port \(port) did not answer within 15 s")

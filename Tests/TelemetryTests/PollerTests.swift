@@ -1,0 +1,103 @@
+import Foundation
+import RESP
+import RedisClient
+import Telemetry
+import TestSupport
+import Testing
+
+@Suite("Poller against a real server")
+struct PollerTests {
+    @Test("a poll reads INFO, new slow-log entries and the PING round trip")
+    func pollsEverything() async throws {
+        let server = try await RedisServer(["--slowlog-log-slower-than", "0"])
+        let poller = Poller(connection: ManagedConnection(endpoint: server.endpoint))
+        let sample = await poller.poll()
+        let reading = try #require(sample.reading)
+        #expect(reading.info?.server.tcpPort == server.port)
+        #expect(reading.info?.sectionNames.contains("commandstats") == true)
+        #expect(reading.pingRTT != nil)
+        #expect(reading.slowlog != nil)
+        #expect(reading.unavailable.isEmpty)
+        #expect(reading.commandsSent == 3)
+        #expect(reading.isNewConnection)
+        #expect(await poller.poll().reading?.isNewConnection == false)
+        await server.stop()
+    }
+
+    @Test("each slow command appears exactly once across many polls, through a SLOWLOG RESET")
+    func slowlogExactlyOnce() async throws {
+        let server = try await RedisServer(["--slowlog-log-slower-than", "0", "--slowlog-max-len", "1024"])
+        let admin = try await server.client()
+        let poller = Poller(connection: ManagedConnection(endpoint: server.endpoint))
+        var seen: [String] = []
+        var written: [String] = []
+        for round in 0..<12 {
+            let keys = (0..<(round % 4) * 5).map { "slow:\(round):\($0)" }
+            if !keys.isEmpty { _ = try await admin.pipeline(keys.map { RESPCommand("SET", $0, "v") }) }
+            written += keys
+            if round == 6 {
+                // Entries logged before this reset and not yet polled are lost; poll first.
+                seen += try #require(await poller.poll().reading?.slowlog).entries.filter { $0.commandName == "SET" }
+                    .map { String(decoding: $0.arguments[1], as: UTF8.self) }
+                _ = try await admin.send(RESPCommand("SLOWLOG", "RESET"))
+            }
+            let delta = try #require(await poller.poll().reading?.slowlog)
+            seen += delta.entries.filter { $0.commandName == "SET" }.map { String(decoding: $0.arguments[1], as: UTF8.self) }
+        }
+        #expect(seen.count == written.count)
+        #expect(Set(seen) == Set(written))
+        #expect(seen == written, "reported in the order they ran")
+        await admin.close()
+        await server.stop()
+    }
+
+    @Test("a command denied by ACL disables only its part")
+    func aclDenial() async throws {
+        let server = try await RedisServer()
+        let admin = try await server.client()
+        _ = try await admin.send(RESPCommand(["ACL", "SETUSER", "watcher", "on", ">pw", "+@all", "-slowlog", "~*"]))
+        var endpoint = server.endpoint
+        endpoint.username = "watcher"
+        endpoint.password = Secret("pw")
+        let poller = Poller(connection: ManagedConnection(endpoint: endpoint))
+        let reading = try #require(await poller.poll().reading)
+        #expect(reading.info != nil)
+        #expect(reading.slowlog == nil)
+        #expect(reading.unavailable[.slowlog]?.hasPrefix("SLOWLOG denied by ACL: NOPERM") == true)
+        // Not sent again: the ACL log records one denial only.
+        let second = try #require(await poller.poll().reading)
+        #expect(second.commandsSent == 2)
+        let log = try await admin.send(RESPCommand("ACL", "LOG")).elements ?? []
+        #expect(log.count == 1)
+        await admin.close()
+        await server.stop()
+    }
+
+    @Test("a renamed command is reported as unknown, the rest goes on")
+    func renamedCommand() async throws {
+        let server = try await RedisServer(["--rename-command", "SLOWLOG", ""])
+        let poller = Poller(connection: ManagedConnection(endpoint: server.endpoint))
+        let reading = try #require(await poller.poll().reading)
+        #expect(reading.info != nil)
+        #expect(reading.unavailable[.slowlog]?.contains("unknown to the server") == true)
+        await server.stop()
+    }
+
+    @Test("faults become typed one-line poll failures")
+    func faults() async throws {
+        let garbage = try await FakeRESPServer(behavior: .reply(Array("\u{1}\u{2}garbage\r\n".utf8)))
+        let endpoint = Endpoint(address: .tcp(host: "127.0.0.1", port: garbage.port))
+        let failure = try #require(await Poller(connection: ManagedConnection(endpoint: endpoint)).poll().failure)
+        #expect(failure.kind == .protocolError)
+        #expect(!failure.message.contains("\n"))
+        await garbage.stop()
+
+        let stall = try await FakeRESPServer(behavior: .stall)
+        let stalled = ManagedConnection(
+            endpoint: Endpoint(address: .tcp(host: "127.0.0.1", port: stall.port)),
+            configuration: ConnectionConfiguration(connectTimeout: .milliseconds(200)))
+        let timeout = try #require(await Poller(connection: stalled).poll().failure)
+        #expect(timeout.kind == .timeout)
+        await stall.stop()
+    }
+}
