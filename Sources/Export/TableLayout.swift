@@ -19,14 +19,14 @@ enum TableLayout {
         Column(title: "keys", width: 6) { ValueFormatting.count($0[Metric.keys.rawValue]) },
         Column(title: "mem", width: 6) { ValueFormatting.bytes($0[Metric.usedMemoryBytes.rawValue]) },
         Column(title: "mem%", width: 5) { ValueFormatting.percent($0[Metric.memoryUsedRatio.rawValue]) },
-        Column(title: "frag", width: 4) { ValueFormatting.fixed($0[Metric.fragmentationRatio.rawValue], decimals: 2) },
+        Column(title: "frag", width: 5) { ValueFormatting.ratio($0[Metric.fragmentationRatio.rawValue]) },
         Column(title: "clis", width: 5) { ValueFormatting.count($0[Metric.clientsConnected.rawValue]) },
-        Column(title: "blk", width: 3) { ValueFormatting.count($0[Metric.clientsBlocked.rawValue]) },
+        Column(title: "blk", width: 4) { ValueFormatting.count($0[Metric.clientsBlocked.rawValue]) },
         Column(title: "in/s", width: 6) { ValueFormatting.bytes($0[Metric.netInBytesPerSec.rawValue]) },
         Column(title: "out/s", width: 6) { ValueFormatting.bytes($0[Metric.netOutBytesPerSec.rawValue]) },
         Column(title: "ping", width: 5) { ValueFormatting.milliseconds($0[Metric.pingMs.rawValue]) },
         Column(title: "p99", width: 5) { ValueFormatting.milliseconds($0[Metric.pingP99Ms.rawValue]) },
-        Column(title: "slow", width: 4) { ValueFormatting.count($0[Metric.slowlogNew.rawValue]) },
+        Column(title: "slow", width: 5) { ValueFormatting.count($0[Metric.slowlogNew.rawValue]) },
     ]
 
     /// Two lines: the column titles and a rule.

@@ -42,6 +42,14 @@ public enum ValueFormatting {
         return String(format: "%.\(decimals)f", value)
     }
 
+    /// A ratio such as fragmentation in at most 5 characters: `1.05`, `12.3`, `140`; `-` for absent.
+    public static func ratio(_ value: Double?) -> String {
+        guard let value else { return "-" }
+        if value < 10 { return String(format: "%.2f", value) }
+        if value < 100 { return String(format: "%.1f", value) }
+        return String(Int(value.rounded()))
+    }
+
     /// Milliseconds: `0.21`, `3.4`, `120`; `-` for absent.
     public static func milliseconds(_ value: Double?) -> String {
         guard let value else { return "-" }

@@ -35,6 +35,9 @@ struct Watch: AsyncParsableCommand {
     @Flag(name: .long, help: "Keep retrying when the server cannot be reached at start-up instead of exiting.")
     var wait = false
 
+    @Flag(name: .customLong("no-auth-warning"), help: "Do not warn about a password given on the command line.")
+    var noAuthWarning = false
+
     @Option(name: .customLong("header-every"), help: "Table rows between repeated headers (default: the terminal height).")
     var headerEvery: Int?
 
@@ -46,7 +49,9 @@ struct Watch: AsyncParsableCommand {
 
     func run() async throws {
         let endpoint = try connection.endpoint(positionalURL: serverURL)
-        if connection.password != nil || serverURL.map(Endpoint.masked) != serverURL || connection.url.map(Endpoint.masked) != connection.url {
+        let passwordInArguments = connection.password != nil || serverURL.map(Endpoint.masked) != serverURL
+            || connection.url.map(Endpoint.masked) != connection.url
+        if passwordInArguments && !noAuthWarning {
             warn("warning: a password on the command line may be visible to other users; prefer REDISCLI_AUTH")
         }
         let managed = ManagedConnection(endpoint: endpoint, configuration: connection.configuration)

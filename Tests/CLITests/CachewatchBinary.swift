@@ -1,0 +1,28 @@
+import Foundation
+import TestSupport
+
+/// The built `cachewatch` executable, run as a user would.
+enum CachewatchBinary {
+    /// `$CACHEWATCH_BIN`, else `cachewatch` next to the test bundle in the build directory.
+    static var path: String {
+        if let override = ProcessInfo.processInfo.environment["CACHEWATCH_BIN"] { return override }
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return bundle.appendingPathComponent("cachewatch").path
+    }
+
+    /// Starts the binary with a clean, predictable environment plus `environment`.
+    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
+        var base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "COLUMNS": "100", "TZ": "UTC"]
+        base.merge(environment) { $1 }
+        return try ChildProcess(executable: path, arguments: arguments, environment: base)
+    }
+
+    /// Runs the binary to completion and returns its exit code, stdout and stderr.
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(30)
+    ) async throws -> (code: Int32, stdout: String, stderr: String) {
+        let process = try start(arguments, environment: environment)
+        let code = try await process.waitForExit(timeout: timeout)
+        return (code, process.standardOutput, process.standardError)
+    }
+}

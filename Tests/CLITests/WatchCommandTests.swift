@@ -1,0 +1,76 @@
+import Foundation
+import RESP
+import TestSupport
+import Testing
+
+@Suite("cachewatch watch against a real server")
+struct WatchCommandTests {
+    @Test("JSON lines: one object per tick with the documented names")
+    func jsonLines() async throws {
+        let server = try await RedisServer()
+        let result = try await CachewatchBinary.run(["watch", "-p", String(server.port), "--format", "json", "-c", "3", "-i", "0.2"])
+        #expect(result.code == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(object["node"] as? String == "127.0.0.1:\(server.port)")
+            #expect(object["up"] as? Int == 1)
+            #expect(object.keys.contains("hit_ratio"))
+        }
+        #expect(result.stderr.isEmpty)
+        await server.stop()
+    }
+
+    @Test("table: a header, a rule and one row per tick")
+    func table() async throws {
+        let server = try await RedisServer()
+        let result = try await CachewatchBinary.run(["-p", String(server.port), "-c", "2", "-i", "0.2"])
+        #expect(result.code == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 4)
+        #expect(lines[0].hasPrefix("time"))
+        #expect(lines[1].allSatisfy { $0 == "-" })
+        #expect(lines[2].count == lines[0].count && lines[3].count == lines[0].count)
+        await server.stop()
+    }
+
+    @Test("-a is blanked in the process's visible arguments")
+    func passwordHiddenFromPS() async throws {
+        let server = try await RedisServer(["--requirepass", "pw-visible-nowhere"])
+        let process = try CachewatchBinary.start(
+            ["watch", "-p", String(server.port), "-a", "pw-visible-nowhere", "-i", "0.2", "--format", "json"])
+        #expect(try await eventually { !process.standardOutput.isEmpty }, "\(process.standardError)")
+        let cmdline = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(process.pid)/cmdline"))
+        let arguments = String(decoding: cmdline, as: UTF8.self).split(separator: "\0")
+        #expect(arguments.contains("-a"))
+        #expect(!arguments.contains { $0.contains("pw-visible-nowhere") }, "\(arguments)")
+        #expect(process.standardError.contains("REDISCLI_AUTH"), "a warning recommends REDISCLI_AUTH")
+        #expect(!process.standardOutput.contains("pw-visible-nowhere"))
+        await process.terminate()
+        await server.stop()
+    }
+
+    @Test("losing the server prints one line, coming back prints one line, ticks keep coming")
+    func connectionLossAndReturn() async throws {
+        let server = try await RedisServer()
+        let process = try CachewatchBinary.start(["watch", "-p", String(server.port), "-i", "0.1", "--format", "json"])
+        #expect(try await eventually { process.standardOutput.contains("\"up\":1") })
+        await server.stop()
+        #expect(try await eventually { process.standardError.contains("connection lost") }, "\(process.standardError)")
+        // Let several failed polls pass: they must not add lines to stderr.
+        let downLines = { process.standardOutput.components(separatedBy: "\"up\":0").count - 1 }
+        #expect(try await eventually { downLines() >= 5 })
+        try await server.start()
+        #expect(try await eventually { process.standardError.contains("back after") }, "\(process.standardError)")
+        let stderr = process.standardError.split(separator: "\n")
+        #expect(stderr.count == 2, "\(stderr)")
+        #expect(stderr.first?.contains("connection lost: connection to 127.0.0.1:\(server.port) closed; retrying with backoff") == true
+                || stderr.first?.contains("connection lost: cannot connect to 127.0.0.1:\(server.port): connection refused") == true,
+                "\(stderr)")
+        #expect(stderr.last?.contains("back after") == true && stderr.last?.contains("the server restarted") == true)
+        #expect(process.exitCodeIfExited() == nil, "watch must keep running")
+        await process.terminate()
+        await server.stop()
+    }
+}
