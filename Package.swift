@@ -47,10 +47,15 @@ let package = Package(
             name: "Export",
             dependencies: ["Metrics", "Telemetry"]
         ),
+        // The demo's own server and its cache-aside traffic: the only writer in the project.
+        .target(
+            name: "Workload",
+            dependencies: ["RedisClient", "RESP"]
+        ),
         .executableTarget(
             name: "cachewatch",
             dependencies: [
-                "RedisClient", "Telemetry", "Metrics", "Export",
+                "RedisClient", "Telemetry", "Metrics", "Export", "Workload",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,17 +63,18 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "RedisClient", "RESP",
+                "RedisClient", "RESP", "Workload",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "RESPTests", dependencies: ["RESP"]),
+        .testTarget(name: "RESPTests", dependencies: ["RESP", "TestSupport"]),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Metrics"]),
+        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

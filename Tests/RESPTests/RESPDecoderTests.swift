@@ -1,5 +1,6 @@
 import NIOCore
 import RESP
+import TestSupport
 import Testing
 
 /// One frame of every RESP2 and RESP3 type, with the value it must decode to.
@@ -109,7 +110,7 @@ struct RESPDecoderTests {
         let expected = frames.map(\.value)
         #expect(try decodeInChunks(input, chunkSizes: []) == expected)
         #expect(try decodeInChunks(input, chunkSizes: Array(repeating: 1, count: input.count)) == expected)
-        var generator = SeededGenerator(seed: 0xC0FFEE)
+        var generator = SplitMix64(seed: 0xC0FFEE)
         for _ in 0..<200 {
             let sizes = (0..<input.count).map { _ in Int.random(in: 1...17, using: &generator) }
             #expect(try decodeInChunks(input, chunkSizes: sizes) == expected)
@@ -203,18 +204,5 @@ struct RESPDecoderTests {
         let value = RESPValue.array([.bulkString(ByteBuffer(string: "secret-token")), .integer(3)])
         #expect(value.debugDescription == "[<bulk 12 bytes>, :3]")
         #expect(!String(reflecting: value).contains("secret"))
-    }
-}
-
-/// A small deterministic generator so random splits are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

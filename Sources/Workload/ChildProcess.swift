@@ -5,8 +5,8 @@ import Foundation
 #endif
 
 /// A child process started with `posix_spawn`, an empty signal mask and default signal
-/// handlers (Foundation's `Process` can hang in async tests, and children could inherit
-/// blocked signals). Its stdout and stderr go to files that tests read back.
+/// handlers (Foundation's `Process` can hang in async code, and children could inherit
+/// blocked signals). Its stdout and stderr go to files that can be read back.
 public final class ChildProcess: @unchecked Sendable {
     /// The process id.
     public let pid: pid_t
@@ -19,9 +19,10 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// Starts `executable` with `arguments`; `environment` replaces the inherited one when given.
     public init(
-        executable: String, arguments: [String], environment: [String: String]? = nil
+        executable: String, arguments: [String], environment: [String: String]? = nil, outputDirectory: String? = nil
     ) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cachewatch-child-\(UUID().uuidString)")
+        let directory = outputDirectory.map(URL.init(fileURLWithPath:))
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("cachewatch-child-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         stdoutPath = directory.appendingPathComponent("stdout").path
         stderrPath = directory.appendingPathComponent("stderr").path
@@ -52,7 +53,7 @@ public final class ChildProcess: @unchecked Sendable {
         var child: pid_t = 0
         let status = posix_spawn(&child, executable, &actions, &attributes, argv, env)
         guard status == 0 else {
-            throw TestFailure("cannot start \(executable): \(String(cString: strerror(status)))")
+            throw ProcessFailure("cannot start \(executable): \(String(cString: strerror(status)))")
         }
         pid = child
     }
@@ -62,7 +63,7 @@ public final class ChildProcess: @unchecked Sendable {
         kill(pid, signal)
     }
 
-    /// The exit status if the process has ended (reaping it), else `nil`.
+    /// The exit code (128 + signal when killed) if the process has ended, reaping it; else `nil`.
     public func exitCodeIfExited() -> Int32? {
         lock.lock()
         defer { lock.unlock() }
@@ -86,7 +87,7 @@ public final class ChildProcess: @unchecked Sendable {
         }
         signal(SIGKILL)
         _ = try? await waitForExitAfterKill()
-        throw TestFailure("process \(pid) did not exit within \(timeout)")
+        throw ProcessFailure("process \(pid) did not exit within \(timeout)")
     }
 
     private func waitForExitAfterKill() async throws -> Int32? {
@@ -118,9 +119,9 @@ public final class ChildProcess: @unchecked Sendable {
     }
 }
 
-/// A failure of the test harness itself.
-public struct TestFailure: Error, CustomStringConvertible {
-    /// What went wrong.
+/// A process could not be started, or did not stop in time.
+public struct ProcessFailure: Error, CustomStringConvertible {
+    /// What went wrong, on one line.
     public let description: String
     /// Creates a failure.
     public init(_ description: String) { self.description = description }

@@ -9,7 +9,7 @@ public enum FreePort {
     /// A TCP port on 127.0.0.1 that the kernel just handed out and that is closed again.
     public static func next() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestFailure("socket() failed") }
+        guard fd >= 0 else { throw ProcessFailure("socket() failed") }
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -19,11 +19,11 @@ public enum FreePort {
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
         }
-        guard bound == 0 else { throw TestFailure("bind() failed") }
+        guard bound == 0 else { throw ProcessFailure("bind() failed") }
         let named = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
-        guard named == 0 else { throw TestFailure("getsockname() failed") }
+        guard named == 0 else { throw ProcessFailure("getsockname() failed") }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }
