@@ -22,7 +22,8 @@ public enum ValueFormatting {
         let units = ["B", "K", "M", "G", "T", "P"]
         var scaled = value
         var unit = 0
-        while abs(scaled) >= 1024 && unit < units.count - 1 {
+        // 1023.7K would print as "1024K": move up a unit once the rounded value reaches 1000.
+        while abs(scaled) >= 999.5 && unit < units.count - 1 {
             scaled /= 1024
             unit += 1
         }

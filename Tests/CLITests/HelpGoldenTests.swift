@@ -11,6 +11,7 @@ struct HelpGoldenTests {
     @Test("help output matches its golden file", arguments: [
         (["--help"], "help.txt"),
         (["watch", "--help"], "watch-help.txt"),
+        (["demo", "--help"], "demo-help.txt"),
     ])
     func helpMatchesGolden(arguments: [String], golden: String) async throws {
         let result = try await CachewatchBinary.run(arguments)

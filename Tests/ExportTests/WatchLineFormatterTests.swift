@@ -100,6 +100,8 @@ struct WatchLineFormatterTests {
         #expect(ValueFormatting.bytes(512) == "512B")
         #expect(ValueFormatting.bytes(1536) == "1.50K")
         #expect(ValueFormatting.bytes(64 * 1_048_576) == "64.0M")
+        #expect(ValueFormatting.bytes(1_048_000) == "1.00M")
+        #expect(ValueFormatting.bytes(1000) == "0.98K")
         #expect(ValueFormatting.percent(2.0 / 3.0) == "66.7")
         #expect(ValueFormatting.milliseconds(0.213) == "0.21")
         #expect(JSONText.number(3) == "3")

@@ -1,0 +1,44 @@
+import Export
+import Foundation
+import Metrics
+import RedisClient
+import Telemetry
+
+/// The headless loop shared by `watch` and `demo`: poll, store, print a line, sleep to the
+/// next tick; state changes go to stderr once each.
+struct WatchLoop {
+    let poller: Poller
+    let output: WatchOutputOptions
+
+    /// Runs until `output.count` lines were printed (forever without a count).
+    ///
+    /// - Parameter first: a poll already made (to check the server before starting), if any.
+    func run(startingWith first: Sample? = nil) async throws {
+        var store = MetricStore()
+        let headerEvery = output.headerEvery ?? max(1, TerminalSize.rows(default: 24) - 2)
+        var formatter = WatchLineFormatter(format: output.format, headerEvery: headerEvery)
+        var reporter = ConnectionStateReporter()
+        let period = Duration.milliseconds(Int64(output.interval * 1000))
+        let clock = ContinuousClock()
+        var next = clock.now
+        var sample: Sample
+        if let first { sample = first } else { sample = await poller.poll() }
+        var printed = 0
+        while true {
+            store.ingest(sample)
+            for message in reporter.messages(for: sample) { ConsoleOutput.error(message) }
+            if let node = store[sample.node] {
+                let lines = formatter.lines(for: node)
+                for line in lines { ConsoleOutput.line(line) }
+                // Table mode prints nothing for a failed tick; it does not count as a line.
+                if !lines.isEmpty { printed += 1 }
+            }
+            if let count = output.count, printed >= count { return }
+            next += period
+            let now = clock.now
+            while next <= now { next += period }
+            try await clock.sleep(until: next)
+            sample = await poller.poll()
+        }
+    }
+}
