@@ -59,6 +59,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Micro-benchmarks of the hot paths (`scripts/bench`); not part of the product.
+        .executableTarget(
+            name: "CachewatchBenchmarks",
+            dependencies: ["RESP", "Telemetry", "Metrics", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Benchmarks/CachewatchBenchmarks"
+        ),
         // Real redis-server processes, a fault-injecting fake server, a process runner.
         .target(
             name: "TestSupport",

@@ -37,7 +37,8 @@ public struct ConnectionStateReporter: Sendable {
             let runID = reading.info?.server.runID
             let restarted = previousRunID != nil && runID != nil && runID != previousRunID
             let downFor = Int(sample.time.timeIntervalSince(since).rounded())
-            messages.append("\(stamp) back after \(downFor)s" + (restarted ? " (the server restarted: counters reset)" : ""))
+            messages.append(
+                "\(stamp) back after \(downFor)s" + (restarted ? " (the server restarted: counters reset)" : ""))
             state = .up(runID: runID)
         case (.unknown, .reading(let reading)), (.up, .reading(let reading)):
             state = .up(runID: reading.info?.server.runID)
@@ -54,7 +55,9 @@ public struct ConnectionStateReporter: Sendable {
 
     /// The failure text without the changing "next attempt in" suffix of a backoff.
     private static func reason(_ failure: PollFailure) -> String {
-        guard let range = failure.message.range(of: " (next attempt in", options: .backwards) else { return failure.message }
+        guard let range = failure.message.range(of: " (next attempt in", options: .backwards) else {
+            return failure.message
+        }
         return String(failure.message[..<range.lowerBound])
     }
 }

@@ -37,7 +37,8 @@ public enum JSONText {
 public enum LogfmtText {
     /// The value bare when it has no space, quote or `=`; else quoted with escapes.
     public static func value(_ text: String) -> String {
-        let needsQuotes = text.isEmpty || text.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || $0.isNewline }
+        let needsQuotes =
+            text.isEmpty || text.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || $0.isNewline }
         return needsQuotes ? JSONText.string(text) : text
     }
 }

@@ -44,7 +44,8 @@ public enum DerivedMetrics {
         let current = CounterBaseline(info: info, time: time)
         guard let previous else { return (values, false) }
         let elapsed = time.timeIntervalSince(previous.time)
-        let restarted = (current.runID != nil && previous.runID != nil && current.runID != previous.runID)
+        let restarted =
+            (current.runID != nil && previous.runID != nil && current.runID != previous.runID)
             || (current.uptimeSeconds ?? .max) < (previous.uptimeSeconds ?? 0)
         guard elapsed > 0, !restarted else { return (values, restarted) }
 

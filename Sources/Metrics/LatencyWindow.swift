@@ -1,7 +1,7 @@
 import Histogram
 
 /// PING round trips over the last `capacity` polls, with percentiles from an HDR histogram
-/// (3 significant digits, 1 µs to 60 s).
+/// (2 significant digits — 1 % resolution, plenty for latency — from 1 µs to 60 s).
 public struct LatencyWindow: Sendable {
     private var samples: RingBuffer<UInt64>
 
@@ -22,7 +22,7 @@ public struct LatencyWindow: Sendable {
     /// p50, p99 and max in milliseconds; `nil` when the window is empty.
     public func percentiles() -> (p50: Double, p99: Double, max: Double)? {
         guard !samples.isEmpty else { return nil }
-        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        var histogram = Histogram<UInt32>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .two)
         for value in samples { _ = histogram.record(value) }
         return (
             Double(histogram.valueAtPercentile(50)) / 1000,

@@ -18,6 +18,10 @@ public struct RESPDecoder: Sendable {
     /// Decodes the next complete value at the reader index of `buffer`, or returns `nil`
     /// (consuming nothing) when more bytes are needed.
     public func decode(from buffer: inout ByteBuffer) throws(RESPDecodingError) -> RESPValue? {
+        // A cheap pass that only finds where the value ends comes first: a large reply that
+        // arrives in many segments is then scanned, not rebuilt, on every segment.
+        var scout = Cursor(buffer: buffer, limits: limits)
+        guard try scout.skipValue(depth: 0) else { return nil }
         var cursor = Cursor(buffer: buffer, limits: limits)
         guard let value = try cursor.value(depth: 0) else { return nil }
         buffer.moveReaderIndex(to: cursor.buffer.readerIndex)
@@ -62,20 +66,29 @@ private struct Cursor {
 
     /// Reads the line after the type byte, without its CRLF; `nil` when the CRLF hasn't arrived.
     private mutating func line() throws(RESPDecodingError) -> ByteBuffer? {
-        let start = buffer.readerIndex + 1
-        let view = buffer.readableBytesView.dropFirst()
-        guard let lfIndex = view.firstIndex(of: Self.lf) else {
-            if view.count > limits.maxLineLength + 1 { throw .lineTooLong(limit: limits.maxLineLength) }
+        // One pass over raw bytes for the first CR or LF: it must be a CR followed by an LF.
+        let scan = buffer.withUnsafeReadableBytes { bytes -> (length: Int, complete: Bool, valid: Bool) in
+            let limit = min(bytes.count, limits.maxLineLength + 3)
+            var index = 1
+            while index < limit {
+                let byte = bytes[index]
+                if byte == Self.cr || byte == Self.lf {
+                    if byte == Self.lf { return (index - 1, true, false) }
+                    guard index + 1 < bytes.count else { return (index - 1, false, true) }
+                    return (index - 1, true, bytes[index + 1] == Self.lf)
+                }
+                index += 1
+            }
+            return (index - 1, false, true)
+        }
+        guard scan.complete else {
+            if scan.length > limits.maxLineLength { throw .lineTooLong(limit: limits.maxLineLength) }
             return nil
         }
-        let length = lfIndex - start - 1
-        guard length >= 0, buffer.getInteger(at: lfIndex - 1, as: UInt8.self) == Self.cr else {
-            throw .missingCRLF
-        }
-        if length > limits.maxLineLength { throw .lineTooLong(limit: limits.maxLineLength) }
-        let content = buffer.getSlice(at: start, length: length) ?? ByteBuffer()
-        if content.readableBytesView.contains(Self.cr) { throw .missingCRLF }
-        buffer.moveReaderIndex(to: lfIndex + 1)
+        guard scan.valid else { throw .missingCRLF }
+        if scan.length > limits.maxLineLength { throw .lineTooLong(limit: limits.maxLineLength) }
+        let content = buffer.getSlice(at: buffer.readerIndex + 1, length: scan.length) ?? ByteBuffer()
+        buffer.moveReaderIndex(forwardBy: scan.length + 3)
         return content
     }
 
@@ -99,13 +112,38 @@ private struct Cursor {
         }
     }
 
-    private mutating func blob(_ marker: UInt8) throws(RESPDecodingError) -> RESPValue? {
+    /// Advances over one value without building it; `false` when bytes are missing. Checks
+    /// what locating the end needs (headers, lengths, limits); ``value(depth:)`` checks the rest.
+    mutating func skipValue(depth: Int) throws(RESPDecodingError) -> Bool {
+        guard let marker = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else { return false }
+        switch marker {
+        case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "_"),
+            UInt8(ascii: "#"), UInt8(ascii: ","), UInt8(ascii: "("):
+            return try line() != nil
+        case UInt8(ascii: "$"), UInt8(ascii: "!"), UInt8(ascii: "="):
+            guard let length = try blobLength(marker) else { return false }
+            if length >= 0 { buffer.moveReaderIndex(forwardBy: length + 2) }
+            return true
+        case UInt8(ascii: "*"), UInt8(ascii: "~"), UInt8(ascii: ">"), UInt8(ascii: "%"), UInt8(ascii: "|"):
+            guard let count = try aggregateCount(marker, depth: depth) else { return false }
+            for _ in 0..<max(0, count) {
+                guard try skipValue(depth: depth + 1) else { return false }
+            }
+            return marker == UInt8(ascii: "|") ? try skipValue(depth: depth) : true
+        default:
+            throw .invalidTypeByte(marker)
+        }
+    }
+
+    /// Reads a blob header: `nil` while the header or its payload is incomplete (nothing
+    /// consumed), -1 for a RESP2 null, else the payload length (payload not consumed).
+    private mutating func blobLength(_ marker: UInt8) throws(RESPDecodingError) -> Int? {
         let frameStart = buffer.readerIndex
         guard let header = try line() else { return nil }
         let length = try Self.length(header.readableBytesView)
         if length == -1 {
             guard marker == UInt8(ascii: "$") else { throw .invalidLength("-1") }
-            return .null
+            return -1
         }
         guard length >= 0 else { throw .invalidLength(String(length)) }
         guard length <= limits.maxBulkLength else { throw .bulkTooLarge(length, limit: limits.maxBulkLength) }
@@ -113,6 +151,28 @@ private struct Cursor {
             buffer.moveReaderIndex(to: frameStart)
             return nil
         }
+        return length
+    }
+
+    /// Reads an aggregate header: `nil` while incomplete, -1 for a RESP2 null array, else the
+    /// number of elements that follow (twice the pairs of a map or attribute).
+    private mutating func aggregateCount(_ marker: UInt8, depth: Int) throws(RESPDecodingError) -> Int? {
+        guard let header = try line() else { return nil }
+        let count = try Self.length(header.readableBytesView)
+        if count == -1 && marker == UInt8(ascii: "*") { return -1 }
+        guard count >= 0 else { throw .invalidLength(String(count)) }
+        let isPaired = marker == UInt8(ascii: "%") || marker == UInt8(ascii: "|")
+        let (elementCount, overflow) = isPaired ? count.multipliedReportingOverflow(by: 2) : (count, false)
+        guard !overflow, elementCount <= limits.maxAggregateCount else {
+            throw .aggregateTooLarge(count, limit: limits.maxAggregateCount)
+        }
+        guard depth + 1 <= limits.maxDepth else { throw .depthExceeded(limit: limits.maxDepth) }
+        return elementCount
+    }
+
+    private mutating func blob(_ marker: UInt8) throws(RESPDecodingError) -> RESPValue? {
+        guard let length = try blobLength(marker) else { return nil }
+        if length == -1 { return .null }
         guard let payload = buffer.readSlice(length: length),
             buffer.readInteger(as: UInt8.self) == Self.cr,
             buffer.readInteger(as: UInt8.self) == Self.lf
@@ -121,7 +181,8 @@ private struct Cursor {
         case UInt8(ascii: "$"): return .bulkString(payload)
         case UInt8(ascii: "!"): return .bulkError(payload)
         default:
-            guard payload.readableBytes >= 4, payload.getInteger(at: payload.readerIndex + 3, as: UInt8.self) == UInt8(ascii: ":"),
+            guard payload.readableBytes >= 4,
+                payload.getInteger(at: payload.readerIndex + 3, as: UInt8.self) == UInt8(ascii: ":"),
                 let format = payload.getString(at: payload.readerIndex, length: 3),
                 let text = payload.getSlice(at: payload.readerIndex + 4, length: payload.readableBytes - 4)
             else { throw .invalidVerbatim }
@@ -130,16 +191,8 @@ private struct Cursor {
     }
 
     private mutating func aggregate(_ marker: UInt8, depth: Int) throws(RESPDecodingError) -> RESPValue? {
-        guard let header = try line() else { return nil }
-        let count = try Self.length(header.readableBytesView)
-        if count == -1 && marker == UInt8(ascii: "*") { return .null }
-        guard count >= 0 else { throw .invalidLength(String(count)) }
-        let isPaired = marker == UInt8(ascii: "%") || marker == UInt8(ascii: "|")
-        let (elementCount, overflow) = isPaired ? count.multipliedReportingOverflow(by: 2) : (count, false)
-        guard !overflow, elementCount <= limits.maxAggregateCount else {
-            throw .aggregateTooLarge(count, limit: limits.maxAggregateCount)
-        }
-        guard depth + 1 <= limits.maxDepth else { throw .depthExceeded(limit: limits.maxDepth) }
+        guard let elementCount = try aggregateCount(marker, depth: depth) else { return nil }
+        if elementCount == -1 { return .null }
 
         // Each element needs at least three bytes, so never reserve more than could have arrived.
         var elements: [RESPValue] = []
@@ -191,7 +244,8 @@ private struct Cursor {
             }
             let digit = Int64(byte - UInt8(ascii: "0"))
             let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (next, overflow2) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            let (next, overflow2) =
+                negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
             guard !overflow1, !overflow2 else { throw .invalidNumber(RESPDecodingError.excerpt(bytes)) }
             value = next
             guard let following = iterator.next() else { return value }
@@ -221,7 +275,8 @@ private struct Cursor {
 
     private static func bigNumber(_ content: ByteBuffer) throws(RESPDecodingError) -> String {
         let bytes = content.readableBytesView
-        let digits = bytes.first == UInt8(ascii: "-") || bytes.first == UInt8(ascii: "+") ? bytes.dropFirst() : bytes[...]
+        let digits =
+            bytes.first == UInt8(ascii: "-") || bytes.first == UInt8(ascii: "+") ? bytes.dropFirst() : bytes[...]
         guard !digits.isEmpty, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
             throw .invalidNumber(RESPDecodingError.excerpt(bytes))
         }

@@ -137,7 +137,8 @@ extension RESPValue: CustomDebugStringConvertible {
         case .set(let values): return "~[" + values.map(\.debugDescription).joined(separator: ", ") + "]"
         case .push(let values): return ">[" + values.map(\.debugDescription).joined(separator: ", ") + "]"
         case .map(let pairs):
-            return "{" + pairs.map { "\($0.key.debugDescription): \($0.value.debugDescription)" }.joined(separator: ", ") + "}"
+            return "{"
+                + pairs.map { "\($0.key.debugDescription): \($0.value.debugDescription)" }.joined(separator: ", ") + "}"
         case .attributed(let attributes, let value):
             return "|\(attributes.count) attributes| \(value.debugDescription)"
         }

@@ -41,7 +41,8 @@ extension Endpoint {
 
         if scheme == "unix" {
             guard rest.hasPrefix("/"), rest.count > 1 else {
-                throw EndpointError("invalid URL '\(shown)': expected an absolute socket path, as in unix:///run/redis.sock")
+                throw EndpointError(
+                    "invalid URL '\(shown)': expected an absolute socket path, as in unix:///run/redis.sock")
             }
             self.init(address: .unix(path: rest), username: username, password: password, database: database)
             return
@@ -79,7 +80,9 @@ extension Endpoint {
             }
             host = text[text.index(after: text.startIndex)..<close]
             let after = text[text.index(after: close)...]
-            if after.hasPrefix(":") { portText = after.dropFirst() } else if !after.isEmpty {
+            if after.hasPrefix(":") {
+                portText = after.dropFirst()
+            } else if !after.isEmpty {
                 throw EndpointError("invalid URL '\(shown)': unexpected '\(after)' after the IPv6 address")
             }
         } else if let colon = text.lastIndex(of: ":") {

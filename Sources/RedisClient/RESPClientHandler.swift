@@ -73,7 +73,9 @@ final class RESPClientHandler: ChannelDuplexHandler {
             return
         }
         guard var head = pending.first else {
-            fail(context: context, with: RedisProtocolError(reason: "reply received with no command waiting", endpoint: endpoint))
+            fail(
+                context: context,
+                with: RedisProtocolError(reason: "reply received with no command waiting", endpoint: endpoint))
             return
         }
         let elapsed = NIODeadline.now() - head.sentAt

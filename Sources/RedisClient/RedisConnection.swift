@@ -51,7 +51,8 @@ public final class RedisConnection: Sendable {
         let channel = try await openChannel(to: endpoint, configuration: configuration, group: group)
         do {
             let remaining = max(ContinuousClock.now.duration(to: deadline), .milliseconds(10))
-            let hello = try await handshake(on: channel, endpoint: endpoint, configuration: configuration, timeout: remaining)
+            let hello = try await handshake(
+                on: channel, endpoint: endpoint, configuration: configuration, timeout: remaining)
             return RedisConnection(endpoint: endpoint, configuration: configuration, hello: hello, channel: channel)
         } catch let error as RedisConnectionError where error.isTimeout {
             try? await channel.close()

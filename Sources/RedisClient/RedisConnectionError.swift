@@ -23,17 +23,27 @@ public struct RedisConnectionError: Error, Sendable, Hashable, CustomStringConve
         self.endpoint = endpoint
     }
 
-    static func connectFailed(_ reason: String, endpoint: String) -> Self { Self(.connectFailed(reason), endpoint: endpoint) }
-    static func connectTimeout(_ after: Duration, endpoint: String) -> Self { Self(.connectTimeout(after), endpoint: endpoint) }
-    static func commandTimeout(_ after: Duration, endpoint: String) -> Self { Self(.commandTimeout(after), endpoint: endpoint) }
+    static func connectFailed(_ reason: String, endpoint: String) -> Self {
+        Self(.connectFailed(reason), endpoint: endpoint)
+    }
+    static func connectTimeout(_ after: Duration, endpoint: String) -> Self {
+        Self(.connectTimeout(after), endpoint: endpoint)
+    }
+    static func commandTimeout(_ after: Duration, endpoint: String) -> Self {
+        Self(.commandTimeout(after), endpoint: endpoint)
+    }
     static func closed(endpoint: String) -> Self { Self(.closed, endpoint: endpoint) }
     static func authenticationFailed(_ reason: String, endpoint: String) -> Self {
         Self(.authenticationFailed(reason), endpoint: endpoint)
     }
     static func authenticationRequired(endpoint: String) -> Self { Self(.authenticationRequired, endpoint: endpoint) }
-    static func handshakeFailed(_ reason: String, endpoint: String) -> Self { Self(.handshakeFailed(reason), endpoint: endpoint) }
+    static func handshakeFailed(_ reason: String, endpoint: String) -> Self {
+        Self(.handshakeFailed(reason), endpoint: endpoint)
+    }
     static func unsupported(_ what: String, endpoint: String) -> Self { Self(.unsupported(what), endpoint: endpoint) }
-    static func notAllowed(_ command: String, endpoint: String) -> Self { Self(.notAllowed(command), endpoint: endpoint) }
+    static func notAllowed(_ command: String, endpoint: String) -> Self {
+        Self(.notAllowed(command), endpoint: endpoint)
+    }
     static func unavailable(retryIn: Duration, lastError: String, endpoint: String) -> Self {
         Self(.unavailable(retryIn: retryIn, lastError: lastError), endpoint: endpoint)
     }

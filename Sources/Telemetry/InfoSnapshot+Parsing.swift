@@ -4,16 +4,33 @@ extension InfoSnapshot {
     public init(parsing text: String) {
         var sections: [String: [String: String]] = [:]
         var current = "default"
-        for rawLine in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            if line.hasPrefix("#") {
-                current = line.dropFirst().trimmingSpaces.lowercased()
-                sections[current, default: [:]] = sections[current] ?? [:]  // an empty section is still present
-                continue
+        var fields: [String: String] = [:]
+        // Byte-level scanning: INFO is ASCII, and splitting by Character (grapheme
+        // clusters) costs ten times more on a 20 KB reply.
+        var text = text
+        text.withUTF8 { bytes in
+            var lineStart = 0
+            while lineStart < bytes.count {
+                var lineEnd = lineStart
+                while lineEnd < bytes.count && bytes[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+                var contentEnd = lineEnd
+                if contentEnd > lineStart && bytes[contentEnd - 1] == UInt8(ascii: "\r") { contentEnd -= 1 }
+                defer { lineStart = lineEnd + 1 }
+                guard contentEnd > lineStart else { continue }
+                let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<contentEnd])
+                if line[0] == UInt8(ascii: "#") {
+                    if !fields.isEmpty { sections[current, default: [:]].merge(fields) { _, new in new } }
+                    fields = [:]
+                    current = String(decoding: line.dropFirst(), as: UTF8.self).trimmingSpaces.lowercased()
+                    sections[current, default: [:]] = sections[current] ?? [:]  // an empty section is still present
+                    continue
+                }
+                guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+                let name = String(decoding: UnsafeBufferPointer(rebasing: line[..<colon]), as: UTF8.self)
+                fields[name] = String(decoding: UnsafeBufferPointer(rebasing: line[(colon + 1)...]), as: UTF8.self)
             }
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            sections[current, default: [:]][String(line[..<colon])] = String(line[line.index(after: colon)...])
         }
+        if !fields.isEmpty { sections[current, default: [:]].merge(fields) { _, new in new } }
         self.init(sections: sections)
     }
 
@@ -115,18 +132,18 @@ extension InfoSnapshot {
     /// Splits `a=1,b=2` into a dictionary.
     static func attributes(_ text: String) -> [String: String] {
         var result: [String: String] = [:]
-        for item in text.split(separator: ",") {
-            guard let equals = item.firstIndex(of: "=") else { continue }
-            result[String(item[..<equals])] = String(item[item.index(after: equals)...])
+        for item in text.utf8.split(separator: UInt8(ascii: ",")) {
+            guard let equals = item.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            result[String(Substring(item[..<equals]))] = String(Substring(item[item.index(after: equals)...]))
         }
         return result
     }
 }
 
-extension Substring {
-    fileprivate var trimmingSpaces: Substring {
+extension String {
+    fileprivate var trimmingSpaces: String {
         let start = firstIndex(where: { $0 != " " }) ?? endIndex
         let end = lastIndex(where: { $0 != " " }).map { index(after: $0) } ?? start
-        return start < end ? self[start..<end] : ""
+        return start < end ? String(self[start..<end]) : ""
     }
 }

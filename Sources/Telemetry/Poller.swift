@@ -125,7 +125,9 @@ public actor Poller {
     static func failure(from error: any Error) -> PollFailure {
         switch error {
         case let connection as RedisConnectionError:
-            if connection.isAuthentication { return PollFailure(kind: .authentication, message: connection.description) }
+            if connection.isAuthentication {
+                return PollFailure(kind: .authentication, message: connection.description)
+            }
             return PollFailure(kind: connection.isTimeout ? .timeout : .connection, message: connection.description)
         case let wire as RedisProtocolError:
             return PollFailure(kind: .protocolError, message: wire.description)

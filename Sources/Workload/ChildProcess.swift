@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// A child process started with `posix_spawn`, an empty signal mask and default signal
@@ -21,7 +21,8 @@ public final class ChildProcess: @unchecked Sendable {
     public init(
         executable: String, arguments: [String], environment: [String: String]? = nil, outputDirectory: String? = nil
     ) throws {
-        let directory = outputDirectory.map(URL.init(fileURLWithPath:))
+        let directory =
+            outputDirectory.map(URL.init(fileURLWithPath:))
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("cachewatch-child-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         stdoutPath = directory.appendingPathComponent("stdout").path

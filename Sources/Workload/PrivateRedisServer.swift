@@ -2,7 +2,7 @@ import Foundation
 import RedisClient
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// A `redis-server` of our own on a free loopback port, in a fresh temporary directory, with
@@ -24,7 +24,8 @@ public final class PrivateRedisServer: @unchecked Sendable {
     ///   does not answer within 15 s.
     public init(_ arguments: [String] = [], port: Int? = nil) async throws {
         self.port = try port ?? FreePort.next()
-        directory = FileManager.default.temporaryDirectory
+        directory =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("cachewatch-redis-\(getpid())-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         extraArguments = arguments
@@ -45,10 +46,11 @@ public final class PrivateRedisServer: @unchecked Sendable {
         guard let binary = ServerBinary.redisServer() else {
             throw ProcessFailure("redis-server is not installed (Debian: apt-get install -y redis-server)")
         }
-        let arguments = [
-            "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-            "--dir", directory, "--daemonize", "no", "--logfile", "\(directory)/redis.log",
-        ] + extraArguments
+        let arguments =
+            [
+                "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", directory, "--daemonize", "no", "--logfile", "\(directory)/redis.log",
+            ] + extraArguments
         let child = try ChildProcess(executable: binary, arguments: arguments, outputDirectory: directory)
         lock.withLock { process = child }
 

@@ -33,15 +33,21 @@ struct ConnectionOptions: ParsableArguments {
     var commandTimeout: Double = 2
 
     func validate() throws {
-        if let port, !(1...65535).contains(port) { throw ValidationError("port \(port) is not a number from 1 to 65535") }
+        if let port, !(1...65535).contains(port) {
+            throw ValidationError("port \(port) is not a number from 1 to 65535")
+        }
         if let database, database < 0 { throw ValidationError("database must be 0 or more") }
-        guard connectTimeout > 0, connectTimeout.isFinite else { throw ValidationError("--connect-timeout must be positive") }
+        guard connectTimeout > 0, connectTimeout.isFinite else {
+            throw ValidationError("--connect-timeout must be positive")
+        }
         guard commandTimeout > 0, commandTimeout.isFinite else { throw ValidationError("--timeout must be positive") }
     }
 
     /// The endpoint described by the URL (positional or `-u`) with the flags applied on top;
     /// the password comes from `-a`, else the URL, else `REDISCLI_AUTH`.
-    func endpoint(positionalURL: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+    func endpoint(
+        positionalURL: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    )
         throws -> Endpoint
     {
         if positionalURL != nil && url != nil {
@@ -61,7 +67,8 @@ struct ConnectionOptions: ParsableArguments {
         if let database { endpoint.database = database }
         if let password {
             endpoint.password = Secret(password)
-        } else if endpoint.password == nil, let fromEnvironment = environment["REDISCLI_AUTH"], !fromEnvironment.isEmpty {
+        } else if endpoint.password == nil, let fromEnvironment = environment["REDISCLI_AUTH"], !fromEnvironment.isEmpty
+        {
             endpoint.password = Secret(fromEnvironment)
         }
         return endpoint

@@ -36,11 +36,14 @@ struct Demo: AsyncParsableCommand {
             throw CLIFailure("demo: \(failure.description)")
         }
         SignalTrap.onTermination { server.stopImmediately() }
-        ConsoleOutput.error("demo: redis-server on 127.0.0.1:\(server.port) (maxmemory 64mb, allkeys-lru), \(rate) reads/s")
+        ConsoleOutput.error(
+            "demo: redis-server on 127.0.0.1:\(server.port) (maxmemory 64mb, allkeys-lru), \(rate) reads/s")
 
         let workload = Task {
-            await CacheAsideWorkload(endpoint: server.endpoint, configuration: WorkloadConfiguration(readsPerSecond: rate))
-                .run()
+            await CacheAsideWorkload(
+                endpoint: server.endpoint, configuration: WorkloadConfiguration(readsPerSecond: rate)
+            )
+            .run()
         }
         let poller = Poller(connection: ManagedConnection(endpoint: server.endpoint))
         do {

@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Runs clean-up (stopping child servers) on SIGINT and SIGTERM, then exits with the

@@ -31,10 +31,12 @@ struct Watch: AsyncParsableCommand {
 
     func run() async throws {
         let endpoint = try connection.endpoint(positionalURL: serverURL)
-        let passwordInArguments = connection.password != nil || serverURL.map(Endpoint.masked) != serverURL
+        let passwordInArguments =
+            connection.password != nil || serverURL.map(Endpoint.masked) != serverURL
             || connection.url.map(Endpoint.masked) != connection.url
         if passwordInArguments && !noAuthWarning {
-            ConsoleOutput.error("warning: a password on the command line may be visible to other users; prefer REDISCLI_AUTH")
+            ConsoleOutput.error(
+                "warning: a password on the command line may be visible to other users; prefer REDISCLI_AUTH")
         }
         let poller = Poller(connection: ManagedConnection(endpoint: endpoint, configuration: connection.configuration))
         // A first poll tells a typo (wrong port, wrong password) from a server that goes away later.

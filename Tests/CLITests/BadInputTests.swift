@@ -16,49 +16,63 @@ struct BadInputTests {
 
     @Test("an unknown flag")
     func unknownFlag() async throws {
-        expectOneLine(try await CachewatchBinary.run(["watch", "--bogus"]), code: 64,
-                      "cachewatch: Unknown option '--bogus' (see 'cachewatch --help')")
+        expectOneLine(
+            try await CachewatchBinary.run(["watch", "--bogus"]), code: 64,
+            "cachewatch: Unknown option '--bogus' (see 'cachewatch --help')")
     }
 
     @Test("a bad URL, with its password masked")
     func badURL() async throws {
-        expectOneLine(try await CachewatchBinary.run(["watch", "redis://bob:hunter2@localhost:70000"]), code: 64,
-                      "cachewatch: invalid URL 'redis://bob:***@localhost:70000': port '70000' is not a number from 1 to 65535 (see 'cachewatch --help')")
+        expectOneLine(
+            try await CachewatchBinary.run(["watch", "redis://bob:hunter2@localhost:70000"]), code: 64,
+            "cachewatch: invalid URL 'redis://bob:***@localhost:70000': port '70000' is not a number from 1 to 65535 (see 'cachewatch --help')"
+        )
     }
 
     @Test("a bad value")
     func badInterval() async throws {
-        expectOneLine(try await CachewatchBinary.run(["watch", "--interval", "0"]), code: 64,
-                      "cachewatch: --interval must be at least 0.05 seconds (see 'cachewatch --help')")
-        expectOneLine(try await CachewatchBinary.run(["watch", "--format", "xml"]), code: 64,
-                      "cachewatch: The value 'xml' is invalid for '--format <format>'. Please provide one of 'table', 'json' or 'logfmt'. (see 'cachewatch --help')")
+        expectOneLine(
+            try await CachewatchBinary.run(["watch", "--interval", "0"]), code: 64,
+            "cachewatch: --interval must be at least 0.05 seconds (see 'cachewatch --help')")
+        expectOneLine(
+            try await CachewatchBinary.run(["watch", "--format", "xml"]), code: 64,
+            "cachewatch: The value 'xml' is invalid for '--format <format>'. Please provide one of 'table', 'json' or 'logfmt'. (see 'cachewatch --help')"
+        )
     }
 
     @Test("an unreachable host")
     func unreachable() async throws {
         let port = try FreePort.next()
-        expectOneLine(try await CachewatchBinary.run(["watch", "-p", String(port)]), code: 1,
-                      "cachewatch: cannot connect to 127.0.0.1:\(port): connection refused")
+        expectOneLine(
+            try await CachewatchBinary.run(["watch", "-p", String(port)]), code: 1,
+            "cachewatch: cannot connect to 127.0.0.1:\(port): connection refused")
     }
 
     @Test("a wrong password, from REDISCLI_AUTH or -a, never printed")
     func wrongPassword() async throws {
         let server = try await RedisServer(["--requirepass", "right-one"])
         let url = "redis://127.0.0.1:\(server.port)"
-        expectOneLine(try await CachewatchBinary.run(["watch", url], environment: ["REDISCLI_AUTH": "wrong-one"]), code: 2,
-                      "cachewatch: authentication to 127.0.0.1:\(server.port) failed: WRONGPASS invalid username-password pair or user is disabled.")
-        expectOneLine(try await CachewatchBinary.run(["watch", url, "-a", "wrong-two", "--no-auth-warning"]), code: 2,
-                      "cachewatch: authentication to 127.0.0.1:\(server.port) failed: WRONGPASS invalid username-password pair or user is disabled.")
-        expectOneLine(try await CachewatchBinary.run(["watch", url]), code: 2,
-                      "cachewatch: 127.0.0.1:\(server.port) requires a password: pass -a, --user, a redis://user:pass@host URL or REDISCLI_AUTH")
+        expectOneLine(
+            try await CachewatchBinary.run(["watch", url], environment: ["REDISCLI_AUTH": "wrong-one"]), code: 2,
+            "cachewatch: authentication to 127.0.0.1:\(server.port) failed: WRONGPASS invalid username-password pair or user is disabled."
+        )
+        expectOneLine(
+            try await CachewatchBinary.run(["watch", url, "-a", "wrong-two", "--no-auth-warning"]), code: 2,
+            "cachewatch: authentication to 127.0.0.1:\(server.port) failed: WRONGPASS invalid username-password pair or user is disabled."
+        )
+        expectOneLine(
+            try await CachewatchBinary.run(["watch", url]), code: 2,
+            "cachewatch: 127.0.0.1:\(server.port) requires a password: pass -a, --user, a redis://user:pass@host URL or REDISCLI_AUTH"
+        )
         await server.stop()
     }
 
     @Test("a server that does not speak RESP")
     func notRedis() async throws {
         let fake = try await FakeRESPServer(behavior: .reply(Array("SSH-2.0-OpenSSH_9.2\r\n".utf8)))
-        expectOneLine(try await CachewatchBinary.run(["watch", "-p", String(fake.port)]), code: 1,
-                      "cachewatch: protocol error from 127.0.0.1:\(fake.port): invalid RESP type byte 0x53 ('S')")
+        expectOneLine(
+            try await CachewatchBinary.run(["watch", "-p", String(fake.port)]), code: 1,
+            "cachewatch: protocol error from 127.0.0.1:\(fake.port): invalid RESP type byte 0x53 ('S')")
         await fake.stop()
     }
 }

@@ -12,7 +12,9 @@ enum CachewatchBinary {
 
     /// Starts the binary with a clean, predictable environment plus `environment`.
     static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
-        var base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "COLUMNS": "100", "TZ": "UTC"]
+        var base = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "COLUMNS": "100", "TZ": "UTC",
+        ]
         base.merge(environment) { $1 }
         return try ChildProcess(executable: path, arguments: arguments, environment: base)
     }

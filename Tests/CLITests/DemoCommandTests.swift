@@ -7,23 +7,33 @@ import Testing
 struct DemoCommandTests {
     @Test("runs traffic on its own server and shows hits and misses")
     func showsTraffic() async throws {
-        let result = try await CachewatchBinary.run(["demo", "--format", "json", "-c", "4", "-i", "0.3"], timeout: .seconds(60))
+        let result = try await CachewatchBinary.run(
+            ["demo", "--format", "json", "-c", "4", "-i", "0.3"], timeout: .seconds(60))
         #expect(result.code == 0, "\(result.stderr)")
         let objects = try result.stdout.split(separator: "\n").map {
             try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
         }
         #expect(objects.count == 4)
-        #expect(objects.dropFirst().allSatisfy { ($0["ops_per_sec"] as? Double ?? 0) > 0 || ($0["ops_per_sec"] as? Int ?? 0) > 0 })
-        #expect(objects.dropFirst().contains { $0["misses_per_sec"] as? Double ?? 0 > 0 || $0["misses_per_sec"] as? Int ?? 0 > 0 })
+        #expect(
+            objects.dropFirst().allSatisfy {
+                ($0["ops_per_sec"] as? Double ?? 0) > 0 || ($0["ops_per_sec"] as? Int ?? 0) > 0
+            })
+        #expect(
+            objects.dropFirst().contains {
+                $0["misses_per_sec"] as? Double ?? 0 > 0 || $0["misses_per_sec"] as? Int ?? 0 > 0
+            })
         #expect(objects.last?["maxmemory_bytes"] as? Int == 64 * 1_048_576)
     }
 
     @Test("SIGTERM stops the demo and the server it started")
     func stopsEverything() async throws {
         let process = try CachewatchBinary.start(["demo", "-i", "0.2"])
-        #expect(try await eventually { process.standardOutput.split(separator: "\n").count >= 3 }, "\(process.standardError)")
+        #expect(
+            try await eventually { process.standardOutput.split(separator: "\n").count >= 3 },
+            "\(process.standardError)")
         let banner = process.standardError
-        let port = try #require(banner.split(separator: " ").first { $0.hasPrefix("127.0.0.1:") }.flatMap { Int($0.dropFirst(10)) })
+        let port = try #require(
+            banner.split(separator: " ").first { $0.hasPrefix("127.0.0.1:") }.flatMap { Int($0.dropFirst(10)) })
         process.signal(SIGTERM)
         #expect(try await process.waitForExit(timeout: .seconds(10)) == 143)
         let endpoint = Endpoint(address: .tcp(host: "127.0.0.1", port: port))

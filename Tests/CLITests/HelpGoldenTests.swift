@@ -8,11 +8,13 @@ struct HelpGoldenTests {
     private static let goldenDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Golden")
 
-    @Test("help output matches its golden file", arguments: [
-        (["--help"], "help.txt"),
-        (["watch", "--help"], "watch-help.txt"),
-        (["demo", "--help"], "demo-help.txt"),
-    ])
+    @Test(
+        "help output matches its golden file",
+        arguments: [
+            (["--help"], "help.txt"),
+            (["watch", "--help"], "watch-help.txt"),
+            (["demo", "--help"], "demo-help.txt"),
+        ])
     func helpMatchesGolden(arguments: [String], golden: String) async throws {
         let result = try await CachewatchBinary.run(arguments)
         #expect(result.code == 0)

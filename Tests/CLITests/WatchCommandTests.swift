@@ -8,7 +8,9 @@ struct WatchCommandTests {
     @Test("JSON lines: one object per tick with the documented names")
     func jsonLines() async throws {
         let server = try await RedisServer()
-        let result = try await CachewatchBinary.run(["watch", "-p", String(server.port), "--format", "json", "-c", "3", "-i", "0.2"])
+        let result = try await CachewatchBinary.run([
+            "watch", "-p", String(server.port), "--format", "json", "-c", "3", "-i", "0.2",
+        ])
         #expect(result.code == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 3)
@@ -65,9 +67,12 @@ struct WatchCommandTests {
         #expect(try await eventually { process.standardError.contains("back after") }, "\(process.standardError)")
         let stderr = process.standardError.split(separator: "\n")
         #expect(stderr.count == 2, "\(stderr)")
-        #expect(stderr.first?.contains("connection lost: connection to 127.0.0.1:\(server.port) closed; retrying with backoff") == true
-                || stderr.first?.contains("connection lost: cannot connect to 127.0.0.1:\(server.port): connection refused") == true,
-                "\(stderr)")
+        #expect(
+            stderr.first?.contains(
+                "connection lost: connection to 127.0.0.1:\(server.port) closed; retrying with backoff") == true
+                || stderr.first?.contains(
+                    "connection lost: cannot connect to 127.0.0.1:\(server.port): connection refused") == true,
+            "\(stderr)")
         #expect(stderr.last?.contains("back after") == true && stderr.last?.contains("the server restarted") == true)
         #expect(process.exitCodeIfExited() == nil, "watch must keep running")
         await process.terminate()

@@ -7,12 +7,19 @@ import Testing
 struct ConnectionStateReporterTests {
     private func up(_ second: Double, runID: String = "a", unavailable: [PollPart: String] = [:]) -> Sample {
         let info = InfoSnapshot(sections: ["server": ["run_id": runID]])
-        return Sample(node: "n1", time: Date(timeIntervalSince1970: second), outcome: .reading(
-            Reading(info: info, slowlog: nil, pingRTT: nil, unavailable: unavailable)))
+        return Sample(
+            node: "n1", time: Date(timeIntervalSince1970: second),
+            outcome: .reading(
+                Reading(info: info, slowlog: nil, pingRTT: nil, unavailable: unavailable)))
     }
 
-    private func down(_ second: Double, _ kind: PollFailure.Kind = .connection, _ message: String = "cannot connect to n1: connection refused") -> Sample {
-        Sample(node: "n1", time: Date(timeIntervalSince1970: second), outcome: .failure(PollFailure(kind: kind, message: message)))
+    private func down(
+        _ second: Double, _ kind: PollFailure.Kind = .connection,
+        _ message: String = "cannot connect to n1: connection refused"
+    ) -> Sample {
+        Sample(
+            node: "n1", time: Date(timeIntervalSince1970: second),
+            outcome: .failure(PollFailure(kind: kind, message: message)))
     }
 
     @Test("one line per change, not per failed poll")
@@ -22,13 +29,16 @@ struct ConnectionStateReporterTests {
         lines += reporter.messages(for: up(0))
         lines += reporter.messages(for: up(1))
         lines += reporter.messages(for: down(2))
-        lines += reporter.messages(for: down(3, .connection, "cannot connect to n1: connection refused (next attempt in 1s)"))
-        lines += reporter.messages(for: down(4, .connection, "cannot connect to n1: connection refused (next attempt in 2s)"))
+        lines += reporter.messages(
+            for: down(3, .connection, "cannot connect to n1: connection refused (next attempt in 1s)"))
+        lines += reporter.messages(
+            for: down(4, .connection, "cannot connect to n1: connection refused (next attempt in 2s)"))
         lines += reporter.messages(for: down(5, .authentication, "authentication to n1 failed: WRONGPASS"))
         lines += reporter.messages(for: up(9, runID: "b"))
         lines += reporter.messages(for: up(10, runID: "b"))
         #expect(lines.count == 3)
-        #expect(lines[0].hasSuffix("n1 connection lost: cannot connect to n1: connection refused; retrying with backoff"))
+        #expect(
+            lines[0].hasSuffix("n1 connection lost: cannot connect to n1: connection refused; retrying with backoff"))
         #expect(lines[1].hasSuffix("n1 still down: authentication to n1 failed: WRONGPASS"))
         #expect(lines[2].hasSuffix("n1 back after 7s (the server restarted: counters reset)"))
     }

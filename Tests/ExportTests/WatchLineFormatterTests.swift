@@ -11,17 +11,27 @@ struct WatchLineFormatterTests {
         for index in 0..<ticks {
             let time = Date(timeIntervalSince1970: 1_800_000_000 + Double(index))
             if failAt.contains(index) {
-                store.ingest(Sample(node: "127.0.0.1:6379", time: time, outcome: .failure(PollFailure(kind: .connection, message: "cannot connect to 127.0.0.1:6379: connection refused"))))
+                store.ingest(
+                    Sample(
+                        node: "127.0.0.1:6379", time: time,
+                        outcome: .failure(
+                            PollFailure(
+                                kind: .connection, message: "cannot connect to 127.0.0.1:6379: connection refused"))))
                 continue
             }
             let info = InfoSnapshot(sections: [
-                "stats": ["keyspace_hits": String(index * 200), "keyspace_misses": String(index * 100),
-                          "total_commands_processed": String(index * 303)],
+                "stats": [
+                    "keyspace_hits": String(index * 200), "keyspace_misses": String(index * 100),
+                    "total_commands_processed": String(index * 303),
+                ],
                 "memory": ["used_memory": "1048576", "maxmemory": "4194304", "mem_fragmentation_ratio": "1.25"],
                 "keyspace": ["db0": "keys=42,expires=7,avg_ttl=0"],
             ])
-            store.ingest(Sample(node: "127.0.0.1:6379", time: time, outcome: .reading(
-                Reading(info: info, slowlog: SlowlogDelta(), pingRTT: .microseconds(250), commandsSent: 3))))
+            store.ingest(
+                Sample(
+                    node: "127.0.0.1:6379", time: time,
+                    outcome: .reading(
+                        Reading(info: info, slowlog: SlowlogDelta(), pingRTT: .microseconds(250), commandsSent: 3))))
         }
         return store
     }

@@ -18,7 +18,8 @@ struct LiveRatesTests {
         var store = MetricStore()
         let t0 = Date(timeIntervalSince1970: 1_800_000_000)
         store.ingest(await poller.poll(at: t0))
-        let lookups = (0..<1000).map { RESPCommand("GET", "k:\($0 % 100)") } + (0..<500).map { RESPCommand("GET", "none:\($0)") }
+        let lookups =
+            (0..<1000).map { RESPCommand("GET", "k:\($0 % 100)") } + (0..<500).map { RESPCommand("GET", "none:\($0)") }
         _ = try await admin.pipeline(lookups)
         store.ingest(await poller.poll(at: t0.addingTimeInterval(1)))
         let node = try #require(store[server.endpoint.description])
@@ -38,7 +39,9 @@ struct LiveRatesTests {
         let admin = try await server.client()
         _ = try await admin.pipeline((0..<300).map { RESPCommand("GET", "missing:\($0)") })
         await admin.close()
-        let managed = ManagedConnection(endpoint: server.endpoint, backoff: ReconnectBackoff(initial: .milliseconds(50), maximum: .milliseconds(200)))
+        let managed = ManagedConnection(
+            endpoint: server.endpoint,
+            backoff: ReconnectBackoff(initial: .milliseconds(50), maximum: .milliseconds(200)))
         let poller = Poller(connection: managed)
         var store = MetricStore()
         var time = Date(timeIntervalSince1970: 1_800_000_000)

@@ -10,14 +10,17 @@ struct RESPCommandTests {
         var buffer = ByteBuffer()
         command.encode(into: &buffer)
         #expect(buffer.readableBytes == command.encodedLength)
-        let expected: [UInt8] = Array("*3\r\n$4\r\nSCAN\r\n$4\r\n".utf8) + [0, 0xFF, 0x0D, 0x0A] + Array("\r\n$0\r\n\r\n".utf8)
+        let expected: [UInt8] =
+            Array("*3\r\n$4\r\nSCAN\r\n$4\r\n".utf8) + [0, 0xFF, 0x0D, 0x0A] + Array("\r\n$0\r\n\r\n".utf8)
         #expect(Array(buffer.readableBytesView) == expected)
         let decoded = try RESPDecoder().decode(from: &buffer)
-        #expect(decoded == .array([
-            .bulkString(ByteBuffer(string: "SCAN")),
-            .bulkString(ByteBuffer(bytes: [0, 0xFF, 0x0D, 0x0A])),
-            .bulkString(ByteBuffer()),
-        ]))
+        #expect(
+            decoded
+                == .array([
+                    .bulkString(ByteBuffer(string: "SCAN")),
+                    .bulkString(ByteBuffer(bytes: [0, 0xFF, 0x0D, 0x0A])),
+                    .bulkString(ByteBuffer()),
+                ]))
     }
 
     @Test("description names the command and never its arguments")

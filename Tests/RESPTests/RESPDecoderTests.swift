@@ -26,36 +26,57 @@ private let frames: [(name: String, bytes: String, value: RESPValue)] = [
     ("double integer", ",10\r\n", .double(10)),
     ("double inf", ",inf\r\n", .double(.infinity)),
     ("double -inf", ",-inf\r\n", .double(-.infinity)),
-    ("big number", "(3492890328409238509324850943850943825024385\r\n",
-     .bigNumber("3492890328409238509324850943850943825024385")),
+    (
+        "big number", "(3492890328409238509324850943850943825024385\r\n",
+        .bigNumber("3492890328409238509324850943850943825024385")
+    ),
     ("negative big number", "(-12345678901234567890\r\n", .bigNumber("-12345678901234567890")),
     ("bulk error", "!21\r\nSYNTAX invalid syntax\r\n", .bulkError(ByteBuffer(string: "SYNTAX invalid syntax"))),
-    ("verbatim string", "=15\r\ntxt:Some string\r\n",
-     .verbatimString(format: "txt", text: ByteBuffer(string: "Some string"))),
+    (
+        "verbatim string", "=15\r\ntxt:Some string\r\n",
+        .verbatimString(format: "txt", text: ByteBuffer(string: "Some string"))
+    ),
     ("empty array", "*0\r\n", .array([])),
     ("array", "*3\r\n:1\r\n$3\r\nfoo\r\n_\r\n", .array([.integer(1), .bulkString(ByteBuffer(string: "foo")), .null])),
     ("nested array", "*2\r\n*1\r\n+a\r\n*0\r\n", .array([.array([.simpleString("a")]), .array([])])),
-    ("map", "%2\r\n+first\r\n:1\r\n+second\r\n#f\r\n",
-     .map([RESPPair(key: .simpleString("first"), value: .integer(1)),
-           RESPPair(key: .simpleString("second"), value: .boolean(false))])),
+    (
+        "map", "%2\r\n+first\r\n:1\r\n+second\r\n#f\r\n",
+        .map([
+            RESPPair(key: .simpleString("first"), value: .integer(1)),
+            RESPPair(key: .simpleString("second"), value: .boolean(false)),
+        ])
+    ),
     ("set", "~2\r\n+a\r\n:2\r\n", .set([.simpleString("a"), .integer(2)])),
-    ("push", ">3\r\n$10\r\ninvalidate\r\n*1\r\n$3\r\nkey\r\n_\r\n",
-     .push([.bulkString(ByteBuffer(string: "invalidate")), .array([.bulkString(ByteBuffer(string: "key"))]), .null])),
-    ("attribute", "|1\r\n+key-popularity\r\n%1\r\n$1\r\na\r\n,0.19\r\n*1\r\n:2039123\r\n",
-     .attributed(
-        attributes: [RESPPair(key: .simpleString("key-popularity"),
-                              value: .map([RESPPair(key: .bulkString(ByteBuffer(string: "a")), value: .double(0.19))]))],
-        value: .array([.integer(2039123)]))),
-    ("attribute inside array", "*2\r\n|1\r\n+ttl\r\n:3\r\n:1\r\n:2\r\n",
-     .array([.attributed(attributes: [RESPPair(key: .simpleString("ttl"), value: .integer(3))], value: .integer(1)),
-             .integer(2)])),
+    (
+        "push", ">3\r\n$10\r\ninvalidate\r\n*1\r\n$3\r\nkey\r\n_\r\n",
+        .push([.bulkString(ByteBuffer(string: "invalidate")), .array([.bulkString(ByteBuffer(string: "key"))]), .null])
+    ),
+    (
+        "attribute", "|1\r\n+key-popularity\r\n%1\r\n$1\r\na\r\n,0.19\r\n*1\r\n:2039123\r\n",
+        .attributed(
+            attributes: [
+                RESPPair(
+                    key: .simpleString("key-popularity"),
+                    value: .map([RESPPair(key: .bulkString(ByteBuffer(string: "a")), value: .double(0.19))]))
+            ],
+            value: .array([.integer(2039123)]))
+    ),
+    (
+        "attribute inside array", "*2\r\n|1\r\n+ttl\r\n:3\r\n:1\r\n:2\r\n",
+        .array([
+            .attributed(attributes: [RESPPair(key: .simpleString("ttl"), value: .integer(3))], value: .integer(1)),
+            .integer(2),
+        ])
+    ),
     ("binary bulk", "$4\r\n\u{00}\u{01}\u{7F}\u{0A}\r\n", .bulkString(ByteBuffer(bytes: [0, 1, 0x7F, 0x0A]))),
 ]
 
 private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
 /// Feeds `input` in the given chunks, decoding after each, and returns all values.
-private func decodeInChunks(_ input: [UInt8], chunkSizes: [Int], limits: RESPDecoderLimits = .default) throws -> [RESPValue] {
+private func decodeInChunks(
+    _ input: [UInt8], chunkSizes: [Int], limits: RESPDecoderLimits = .default
+) throws -> [RESPValue] {
     let decoder = RESPDecoder(limits: limits)
     var buffer = ByteBuffer()
     var values: [RESPValue] = []
@@ -123,31 +144,33 @@ struct RESPDecoderTests {
         #expect(values.count == 1 && same(values[0], .double(.nan)))
     }
 
-    @Test("malformed frames throw, whole and split", arguments: [
-        ("unknown type byte", "?what\r\n"),
-        ("LF without CR", "+OK\n"),
-        ("CR inside a line", "+O\rK\r\n"),
-        ("integer with letters", ":12a\r\n"),
-        ("empty integer", ":\r\n"),
-        ("integer overflow", ":9223372036854775808\r\n"),
-        ("lone sign", ":-\r\n"),
-        ("bulk with bad length", "$abc\r\nhello\r\n"),
-        ("bulk with negative length", "$-2\r\n"),
-        ("bulk with wrong terminator", "$3\r\nfooXY"),
-        ("array with bad count", "*x\r\n"),
-        ("array with negative count", "*-5\r\n"),
-        ("map with null count", "%-1\r\n"),
-        ("bad boolean", "#x\r\n"),
-        ("long boolean", "#tt\r\n"),
-        ("bad double", ",1.2.3x\r\n"),
-        ("hex double", ",0x1p3\r\n"),
-        ("null with content", "_x\r\n"),
-        ("bad big number", "(12x\r\n"),
-        ("empty big number", "(\r\n"),
-        ("verbatim without format", "=3\r\nabc\r\n"),
-        ("null bulk error", "!-1\r\n"),
-        ("garbage inside an array", "*2\r\n:1\r\n@@@\r\n"),
-    ])
+    @Test(
+        "malformed frames throw, whole and split",
+        arguments: [
+            ("unknown type byte", "?what\r\n"),
+            ("LF without CR", "+OK\n"),
+            ("CR inside a line", "+O\rK\r\n"),
+            ("integer with letters", ":12a\r\n"),
+            ("empty integer", ":\r\n"),
+            ("integer overflow", ":9223372036854775808\r\n"),
+            ("lone sign", ":-\r\n"),
+            ("bulk with bad length", "$abc\r\nhello\r\n"),
+            ("bulk with negative length", "$-2\r\n"),
+            ("bulk with wrong terminator", "$3\r\nfooXY"),
+            ("array with bad count", "*x\r\n"),
+            ("array with negative count", "*-5\r\n"),
+            ("map with null count", "%-1\r\n"),
+            ("bad boolean", "#x\r\n"),
+            ("long boolean", "#tt\r\n"),
+            ("bad double", ",1.2.3x\r\n"),
+            ("hex double", ",0x1p3\r\n"),
+            ("null with content", "_x\r\n"),
+            ("bad big number", "(12x\r\n"),
+            ("empty big number", "(\r\n"),
+            ("verbatim without format", "=3\r\nabc\r\n"),
+            ("null bulk error", "!-1\r\n"),
+            ("garbage inside an array", "*2\r\n:1\r\n@@@\r\n"),
+        ])
     func rejectsMalformed(name: String, frame: String) throws {
         #expect(throws: RESPDecodingError.self, "\(name)") {
             _ = try decodeInChunks(bytes(frame), chunkSizes: [])

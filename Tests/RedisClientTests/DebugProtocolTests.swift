@@ -12,21 +12,27 @@ struct DebugProtocolTests {
         let server = try await RedisServer(["--enable-debug-command", "yes"])
         let connection = try await server.client()
         #expect(connection.protocolVersion == 3)
-        let types = ["string", "integer", "double", "bignum", "null", "array", "set", "map", "attrib", "push",
-                     "verbatim", "true", "false"]
+        let types = [
+            "string", "integer", "double", "bignum", "null", "array", "set", "map", "attrib", "push",
+            "verbatim", "true", "false",
+        ]
         let replies = try await connection.pipeline(types.map { RESPCommand("DEBUG", "PROTOCOL", $0) })
         var byType: [String: RESPValue] = [:]
         for (type, reply) in zip(types, replies) { byType[type] = reply.value }
 
         #expect(byType["string"]?.stringValue == "Hello World")
         #expect(byType["integer"] == .integer(12345))
-        if case .double(let value) = byType["double"] { #expect(abs(value - 3.141) < 1e-9) } else {
+        if case .double(let value) = byType["double"] {
+            #expect(abs(value - 3.141) < 1e-9)
+        } else {
             Issue.record("double: \(String(describing: byType["double"]))")
         }
         #expect(byType["bignum"] == .bigNumber("1234567999999999999999999999999999999"))
         #expect(byType["null"] == .null)
         #expect(byType["array"] == .array([.integer(0), .integer(1), .integer(2)]))
-        if case .set(let elements) = byType["set"] { #expect(Set(elements) == [.integer(0), .integer(1), .integer(2)]) } else {
+        if case .set(let elements) = byType["set"] {
+            #expect(Set(elements) == [.integer(0), .integer(1), .integer(2)])
+        } else {
             Issue.record("set: \(String(describing: byType["set"]))")
         }
         if case .map(let pairs) = byType["map"] {
@@ -44,7 +50,9 @@ struct DebugProtocolTests {
         }
         // The push is out of band (not matched to a command); the command's own reply follows it.
         #expect(byType["push"]?.stringValue == "Some real reply following the push reply")
-        #expect(byType["verbatim"] == .verbatimString(format: "txt", text: ByteBuffer(string: "This is a verbatim\nstring")))
+        #expect(
+            byType["verbatim"] == .verbatimString(format: "txt", text: ByteBuffer(string: "This is a verbatim\nstring"))
+        )
         #expect(byType["true"] == .boolean(true))
         #expect(byType["false"] == .boolean(false))
         #expect(connection.isActive)

@@ -3,18 +3,20 @@ import Testing
 
 @Suite("Endpoint URLs")
 struct EndpointTests {
-    @Test("valid URLs", arguments: [
-        ("redis://localhost", "localhost:6379", nil, nil, 0, false),
-        ("redis://127.0.0.1:6380/2", "127.0.0.1:6380/2", nil, nil, 2, false),
-        ("redis://:pa%40ss@cache.example:7000", "cache.example:7000", nil, "pa@ss", 0, false),
-        ("redis://alice:s3cret@host:1/0", "alice@host:1", "alice", "s3cret", 0, false),
-        ("redis://alice:p@ss:w@rd@host", "alice@host:6379", "alice", "p@ss:w@rd", 0, false),
-        ("rediss://host:6380", "host:6380", nil, nil, 0, true),
-        ("valkey://[::1]:7001/3", "[::1]:7001/3", nil, nil, 3, false),
-        ("redis://", "127.0.0.1:6379", nil, nil, 0, false),
-        ("unix:///run/redis.sock", "unix:/run/redis.sock", nil, nil, 0, false),
-        ("unix://:pw@/tmp/r.sock?db=4", "unix:/tmp/r.sock/4", nil, "pw", 4, false),
-    ] as [(String, String, String?, String?, Int, Bool)])
+    @Test(
+        "valid URLs",
+        arguments: [
+            ("redis://localhost", "localhost:6379", nil, nil, 0, false),
+            ("redis://127.0.0.1:6380/2", "127.0.0.1:6380/2", nil, nil, 2, false),
+            ("redis://:pa%40ss@cache.example:7000", "cache.example:7000", nil, "pa@ss", 0, false),
+            ("redis://alice:s3cret@host:1/0", "alice@host:1", "alice", "s3cret", 0, false),
+            ("redis://alice:p@ss:w@rd@host", "alice@host:6379", "alice", "p@ss:w@rd", 0, false),
+            ("rediss://host:6380", "host:6380", nil, nil, 0, true),
+            ("valkey://[::1]:7001/3", "[::1]:7001/3", nil, nil, 3, false),
+            ("redis://", "127.0.0.1:6379", nil, nil, 0, false),
+            ("unix:///run/redis.sock", "unix:/run/redis.sock", nil, nil, 0, false),
+            ("unix://:pw@/tmp/r.sock?db=4", "unix:/tmp/r.sock/4", nil, "pw", 4, false),
+        ] as [(String, String, String?, String?, Int, Bool)])
     func parses(url: String, shown: String, user: String?, password: String?, database: Int, tls: Bool) throws {
         let endpoint = try Endpoint(url: url)
         #expect(endpoint.description == shown)
@@ -25,16 +27,18 @@ struct EndpointTests {
         if let password { #expect(!"\(endpoint)".contains(password)) }
     }
 
-    @Test("invalid URLs give one line that masks the password", arguments: [
-        ("localhost:6379", "expected redis://"),
-        ("http://u:hunter2@host", "unknown scheme 'http'"),
-        ("redis://u:hunter2@host:99999", "port '99999'"),
-        ("redis://u:hunter2@host:abc", "port 'abc'"),
-        ("redis://u:hunter2@host/x", "database 'x'"),
-        ("redis://u:hunter2@[::1", "unterminated IPv6"),
-        ("unix://u:hunter2@relative.sock", "absolute socket path"),
-        ("redis://u:%zz@host", "percent-encoding"),
-    ])
+    @Test(
+        "invalid URLs give one line that masks the password",
+        arguments: [
+            ("localhost:6379", "expected redis://"),
+            ("http://u:hunter2@host", "unknown scheme 'http'"),
+            ("redis://u:hunter2@host:99999", "port '99999'"),
+            ("redis://u:hunter2@host:abc", "port 'abc'"),
+            ("redis://u:hunter2@host/x", "database 'x'"),
+            ("redis://u:hunter2@[::1", "unterminated IPv6"),
+            ("unix://u:hunter2@relative.sock", "absolute socket path"),
+            ("redis://u:%zz@host", "percent-encoding"),
+        ])
     func rejects(url: String, fragment: String) {
         let error = #expect(throws: EndpointError.self) { try Endpoint(url: url) }
         let text = error?.description ?? ""
@@ -68,10 +72,11 @@ struct ReconnectBackoffTests {
     func growsAndCaps() {
         let backoff = ReconnectBackoff(initial: .milliseconds(250), maximum: .seconds(10), multiplier: 2)
         let delays = (0...9).map { backoff.delay(afterFailures: $0) }
-        #expect(delays == [
-            .zero, .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(8),
-            .seconds(10), .seconds(10), .seconds(10),
-        ])
+        #expect(
+            delays == [
+                .zero, .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(8),
+                .seconds(10), .seconds(10), .seconds(10),
+            ])
         #expect(backoff.delay(afterFailures: 10_000) == .seconds(10))
     }
 }

@@ -33,7 +33,8 @@ struct FaultInjectionTests {
     @Test("a stall past the timeout is a timeout, after the handshake too")
     func stall() async throws {
         let server = try await FakeRESPServer(behavior: .stall)
-        let configuration = ConnectionConfiguration(connectTimeout: .milliseconds(300), commandTimeout: .milliseconds(200))
+        let configuration = ConnectionConfiguration(
+            connectTimeout: .milliseconds(300), commandTimeout: .milliseconds(200))
         let error = await #expect(throws: RedisConnectionError.self) {
             try await RedisConnection.connect(to: endpoint(server), configuration: configuration)
         }

@@ -20,7 +20,9 @@ struct ManagedConnectionTests {
         await #expect(throws: RedisConnectionError.self) { try await managed.pipeline(ping) }
         // …so the one after fails at once, saying when the next attempt is due.
         let waiting = await #expect(throws: RedisConnectionError.self) { try await managed.pipeline(ping) }
-        #expect(waiting?.description.contains("connection refused (next attempt in") == true, "\(String(describing: waiting))")
+        #expect(
+            waiting?.description.contains("connection refused (next attempt in") == true,
+            "\(String(describing: waiting))")
 
         try await server.start()
         // Pretend the backoff elapsed by passing a later instant.

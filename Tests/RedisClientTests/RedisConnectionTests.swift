@@ -107,8 +107,10 @@ struct RedisConnectionTests {
         for allowed in [RESPCommand("INFO", "everything"), RESPCommand("SLOWLOG", "GET", "1"), RESPCommand("DBSIZE")] {
             #expect(CommandPolicy.readOnlyMonitoring.permits(allowed))
         }
-        for refused in [RESPCommand("KEYS", "*"), RESPCommand("GET", "k"), RESPCommand("CONFIG", "SET", "a", "b"),
-                        RESPCommand("SLOWLOG", "RESET"), RESPCommand("FLUSHALL"), RESPCommand("DEBUG", "SLEEP", "1")] {
+        for refused in [
+            RESPCommand("KEYS", "*"), RESPCommand("GET", "k"), RESPCommand("CONFIG", "SET", "a", "b"),
+            RESPCommand("SLOWLOG", "RESET"), RESPCommand("FLUSHALL"), RESPCommand("DEBUG", "SLEEP", "1"),
+        ] {
             #expect(!CommandPolicy.readOnlyMonitoring.permits(refused), "\(refused)")
         }
         await connection.close()

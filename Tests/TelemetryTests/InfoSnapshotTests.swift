@@ -70,7 +70,10 @@ struct InfoSnapshotTests {
         #expect(info.memory.fragmentationRatio == 2.0)
         #expect(info.stats.keyspaceHits == 900 && info.stats.keyspaceMisses == 100)
         #expect(info.stats.totalErrorReplies == nil)  // not in this version: absent, not 0
-        #expect(info.replication.replicas == [ReplicaLink(ip: "10.0.0.2", port: 6380, state: "online", offset: 12345, lag: 1)])
+        #expect(
+            info.replication.replicas == [
+                ReplicaLink(ip: "10.0.0.2", port: 6380, state: "online", offset: 12345, lag: 1)
+            ])
         #expect(info.cpu.system == 1.5 && info.cpu.user == 2.25)
         #expect(info.commandStats["get"]?.calls == 900)
         #expect(info.commandStats["config|get"]?.microsecondsPerCall == 10)
@@ -83,7 +86,10 @@ struct InfoSnapshotTests {
 
     @Test("Valkey names itself")
     func parsesValkey() {
-        let info = InfoSnapshot(parsing: "# Server\r\nredis_version:7.2.4\r\nserver_name:valkey\r\nvalkey_version:8.1.1\r\nserver_mode:standalone\r\n")
+        let info = InfoSnapshot(
+            parsing:
+                "# Server\r\nredis_version:7.2.4\r\nserver_name:valkey\r\nvalkey_version:8.1.1\r\nserver_mode:standalone\r\n"
+        )
         #expect(info.server.serverName == "valkey")
         #expect(info.server.version == "8.1.1")
         #expect(info.server.mode == "standalone")
@@ -91,13 +97,18 @@ struct InfoSnapshotTests {
 
     @Test("INFO everything from a real server fills every typed section")
     func parsesRealServer() async throws {
-        let server = try await RedisServer(["--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lfu", "--latency-tracking", "yes"])
+        let server = try await RedisServer([
+            "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lfu", "--latency-tracking", "yes",
+        ])
         let admin = try await server.client()
         _ = try await admin.pipeline([RESPCommand("SET", "a", "1"), RESPCommand("GET", "a"), RESPCommand("GET", "zz")])
         let text = try await admin.send(RESPCommand("INFO", "everything")).stringValue ?? ""
         let info = InfoSnapshot(parsing: text)
-        #expect(info.sectionNames.isSuperset(of: ["server", "clients", "memory", "stats", "replication", "cpu",
-                                                  "commandstats", "errorstats", "keyspace", "latencystats"]))
+        #expect(
+            info.sectionNames.isSuperset(of: [
+                "server", "clients", "memory", "stats", "replication", "cpu",
+                "commandstats", "errorstats", "keyspace", "latencystats",
+            ]))
         #expect(info.server.tcpPort == server.port)
         #expect(info.memory.maxmemory == Int64(67_108_864))
         #expect(info.memory.maxmemoryPolicy == "allkeys-lfu")

@@ -42,7 +42,9 @@ struct PollerTests {
                 _ = try await admin.send(RESPCommand("SLOWLOG", "RESET"))
             }
             let delta = try #require(await poller.poll().reading?.slowlog)
-            seen += delta.entries.filter { $0.commandName == "SET" }.map { String(decoding: $0.arguments[1], as: UTF8.self) }
+            seen += delta.entries.filter { $0.commandName == "SET" }.map {
+                String(decoding: $0.arguments[1], as: UTF8.self)
+            }
         }
         #expect(seen.count == written.count)
         #expect(Set(seen) == Set(written))

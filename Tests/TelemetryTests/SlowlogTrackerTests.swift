@@ -7,7 +7,9 @@ struct SlowlogTrackerTests {
     private func entries(_ ids: [Int64]) -> [SlowlogEntry] {
         // Newest first, as SLOWLOG GET returns them.
         ids.sorted(by: >).map {
-            SlowlogEntry(id: $0, timestamp: Date(timeIntervalSince1970: 0), duration: .microseconds(10), arguments: [Array("GET".utf8)])
+            SlowlogEntry(
+                id: $0, timestamp: Date(timeIntervalSince1970: 0), duration: .microseconds(10),
+                arguments: [Array("GET".utf8)])
         }
     }
 

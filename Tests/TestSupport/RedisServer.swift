@@ -11,6 +11,7 @@ extension PrivateRedisServer {
         var endpoint = endpoint
         endpoint.password = password.map(Secret.init)
         endpoint.username = username
-        return try await RedisConnection.connect(to: endpoint, configuration: ConnectionConfiguration(policy: .unrestricted))
+        return try await RedisConnection.connect(
+            to: endpoint, configuration: ConnectionConfiguration(policy: .unrestricted))
     }
 }

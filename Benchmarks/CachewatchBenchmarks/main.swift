@@ -1,0 +1,95 @@
+// Micro-benchmarks of the hot paths: RESP decoding, INFO parsing, store ingestion.
+// Run with `scripts/bench` (release build); figures go to BENCHMARKS.md.
+import Foundation
+import Metrics
+import NIOCore
+import RESP
+import Telemetry
+
+/// Runs `body` `iterations` times per round for `rounds` rounds; prints the median per call.
+func measure(_ name: String, iterations: Int, rounds: Int = 7, bytesPerCall: Int? = nil, _ body: () -> Void) {
+    let clock = ContinuousClock()
+    var perCall: [Double] = []
+    for _ in 0..<rounds {
+        let start = clock.now
+        for _ in 0..<iterations { body() }
+        let elapsed = start.duration(to: clock.now)
+        perCall.append((Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9) / Double(iterations))
+    }
+    perCall.sort()
+    let median = perCall[perCall.count / 2]
+    var line = "\(name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(String(format: "%10.1f", median)) ns/call"
+    if let bytesPerCall { line += String(format: "  %8.1f MB/s", Double(bytesPerCall) / median * 1e3) }
+    print(line)
+}
+
+func residentBytes() -> Int {
+    let statm = (try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8)) ?? "0 0"
+    let pages = Int(statm.split(separator: " ")[1]) ?? 0
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
+// A realistic INFO everything reply: every section, 200 commandstats lines.
+var infoText = "# Server\r\nredis_version:7.0.15\r\nrun_id:0123456789abcdef\r\nuptime_in_seconds:86400\r\n"
+infoText += "# Clients\r\nconnected_clients:250\r\nblocked_clients:3\r\n"
+infoText += "# Memory\r\nused_memory:1073741824\r\nused_memory_rss:1288490188\r\nmaxmemory:2147483648\r\n"
+infoText += "maxmemory_policy:allkeys-lru\r\nmem_fragmentation_ratio:1.20\r\n"
+infoText += "# Stats\r\ntotal_commands_processed:987654321\r\nkeyspace_hits:123456789\r\nkeyspace_misses:2345678\r\n"
+infoText += "evicted_keys:12345\r\nexpired_keys:67890\r\ntotal_net_input_bytes:12345678901\r\n"
+infoText += "# CPU\r\nused_cpu_sys:1234.5\r\nused_cpu_user:2345.6\r\n# Commandstats\r\n"
+for index in 0..<200 {
+    infoText += "cmdstat_cmd\(index):calls=\(index * 1000),usec=\(index * 3000),usec_per_call=3.00,rejected_calls=0,failed_calls=0\r\n"
+}
+infoText += "# Keyspace\r\ndb0:keys=1000000,expires=800000,avg_ttl=3600000\r\n"
+let infoBytes = Array(infoText.utf8)
+var infoFrame = ByteBuffer()
+infoFrame.writeString("$\(infoBytes.count)\r\n")
+infoFrame.writeBytes(infoBytes)
+infoFrame.writeString("\r\n")
+
+// A SLOWLOG GET 128 reply.
+var slowlogFrame = ByteBuffer(string: "*128\r\n")
+for id in 0..<128 {
+    slowlogFrame.writeString("*6\r\n:\(id)\r\n:1795500000\r\n:\(10_000 + id)\r\n*3\r\n$3\r\nSET\r\n$12\r\nuser:42:prof\r\n$5\r\nvalue\r\n")
+    slowlogFrame.writeString("$15\r\n127.0.0.1:54321\r\n$0\r\n\r\n")
+}
+
+print("cachewatch micro-benchmarks (release build, median of 7 rounds)")
+let decoder = RESPDecoder()
+measure("RESP decode INFO everything (\(infoFrame.readableBytes / 1024) KiB bulk)", iterations: 20_000, bytesPerCall: infoFrame.readableBytes) {
+    var copy = infoFrame
+    _ = try? decoder.decode(from: &copy)
+}
+measure("RESP decode SLOWLOG GET 128 (nested arrays)", iterations: 2_000, bytesPerCall: slowlogFrame.readableBytes) {
+    var copy = slowlogFrame
+    _ = try? decoder.decode(from: &copy)
+}
+measure("RESP decode SLOWLOG split in 1,460-byte segments", iterations: 500, bytesPerCall: slowlogFrame.readableBytes) {
+    var buffer = ByteBuffer()
+    var source = slowlogFrame
+    while source.readableBytes > 0, let chunk = source.readSlice(length: min(1460, source.readableBytes)) {
+        var chunk = chunk
+        buffer.writeBuffer(&chunk)
+        _ = try? decoder.decode(from: &buffer)
+    }
+}
+measure("InfoSnapshot parse (INFO everything)", iterations: 2_000) {
+    _ = InfoSnapshot(parsing: infoText)
+}
+let info = InfoSnapshot(parsing: infoText)
+let entries = (0..<3).map {
+    SlowlogEntry(id: Int64($0), timestamp: Date(), duration: .milliseconds(12), arguments: [Array("GET".utf8)])
+}
+measure("MetricStore ingest one tick (one node)", iterations: 20_000) {
+    var store = MetricStore(capacity: 8)
+    store.ingest(Sample(node: "n", time: Date(), outcome: .reading(Reading(info: info, slowlog: SlowlogDelta(entries: entries), pingRTT: .microseconds(300)))))
+}
+
+let before = residentBytes()
+var store = MetricStore()
+for second in 0..<3600 {
+    store.ingest(Sample(node: "n", time: Date(timeIntervalSince1970: Double(second)), outcome: .reading(
+        Reading(info: info, slowlog: SlowlogDelta(entries: entries), pingRTT: .microseconds(300 + second % 50), commandsSent: 3))))
+}
+let after = residentBytes()
+print("MetricStore one hour at 1 s (3,600 ticks, \(store["n"]?.seriesNames.count ?? 0) series): \(String(format: "%.1f", Double(after - before) / 1_048_576)) MiB resident")

@@ -1,0 +1,31 @@
+# Sourced by the scripts: makes sure the Debian packages cachewatch needs are installed.
+# As root it installs what is missing with apt-get; otherwise it prints the exact command.
+
+cachewatch_missing_packages() {
+    local missing=()
+    command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+    command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
+    command -v tmux >/dev/null 2>&1 || missing+=(tmux)
+    dpkg -s libncurses-dev >/dev/null 2>&1 || missing+=(libncurses-dev)
+    echo "${missing[@]}"
+}
+
+ensure_system_packages() {
+    if ! command -v swift >/dev/null 2>&1; then
+        echo "cachewatch: the Swift 6 toolchain is needed (https://www.swift.org/install/linux/)" >&2
+        exit 1
+    fi
+    local missing
+    missing=$(cachewatch_missing_packages)
+    [ -z "$missing" ] && return 0
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "cachewatch: installing $missing" >&2
+        apt-get update -qq
+        # shellcheck disable=SC2086
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    else
+        echo "cachewatch: missing system packages; run:" >&2
+        echo "  sudo apt-get update && sudo apt-get install -y $missing" >&2
+        exit 1
+    fi
+}
