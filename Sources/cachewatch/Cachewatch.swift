@@ -9,7 +9,7 @@ struct Cachewatch: AsyncParsableCommand {
         commandName: "cachewatch",
         abstract: "Watch a Redis or Valkey cache: hit ratio, evictions, memory, latency, slow commands.",
         version: CachewatchVersion.current,
-        subcommands: [Watch.self, Demo.self],
+        subcommands: [Watch.self, Demo.self, WorkloadCommand.self],
         defaultSubcommand: Watch.self,
         helpNames: [.long]
     )
