@@ -14,7 +14,9 @@ func measure(_ name: String, iterations: Int, rounds: Int = 7, bytesPerCall: Int
         let start = clock.now
         for _ in 0..<iterations { body() }
         let elapsed = start.duration(to: clock.now)
-        perCall.append((Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9) / Double(iterations))
+        perCall.append(
+            (Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9)
+                / Double(iterations))
     }
     perCall.sort()
     let median = perCall[perCall.count / 2]
@@ -38,7 +40,8 @@ infoText += "# Stats\r\ntotal_commands_processed:987654321\r\nkeyspace_hits:1234
 infoText += "evicted_keys:12345\r\nexpired_keys:67890\r\ntotal_net_input_bytes:12345678901\r\n"
 infoText += "# CPU\r\nused_cpu_sys:1234.5\r\nused_cpu_user:2345.6\r\n# Commandstats\r\n"
 for index in 0..<200 {
-    infoText += "cmdstat_cmd\(index):calls=\(index * 1000),usec=\(index * 3000),usec_per_call=3.00,rejected_calls=0,failed_calls=0\r\n"
+    infoText +=
+        "cmdstat_cmd\(index):calls=\(index * 1000),usec=\(index * 3000),usec_per_call=3.00,rejected_calls=0,failed_calls=0\r\n"
 }
 infoText += "# Keyspace\r\ndb0:keys=1000000,expires=800000,avg_ttl=3600000\r\n"
 let infoBytes = Array(infoText.utf8)
@@ -50,13 +53,17 @@ infoFrame.writeString("\r\n")
 // A SLOWLOG GET 128 reply.
 var slowlogFrame = ByteBuffer(string: "*128\r\n")
 for id in 0..<128 {
-    slowlogFrame.writeString("*6\r\n:\(id)\r\n:1795500000\r\n:\(10_000 + id)\r\n*3\r\n$3\r\nSET\r\n$12\r\nuser:42:prof\r\n$5\r\nvalue\r\n")
+    slowlogFrame.writeString(
+        "*6\r\n:\(id)\r\n:1795500000\r\n:\(10_000 + id)\r\n*3\r\n$3\r\nSET\r\n$12\r\nuser:42:prof\r\n$5\r\nvalue\r\n")
     slowlogFrame.writeString("$15\r\n127.0.0.1:54321\r\n$0\r\n\r\n")
 }
 
 print("cachewatch micro-benchmarks (release build, median of 7 rounds)")
 let decoder = RESPDecoder()
-measure("RESP decode INFO everything (\(infoFrame.readableBytes / 1024) KiB bulk)", iterations: 20_000, bytesPerCall: infoFrame.readableBytes) {
+measure(
+    "RESP decode INFO everything (\(infoFrame.readableBytes / 1024) KiB bulk)", iterations: 20_000,
+    bytesPerCall: infoFrame.readableBytes
+) {
     var copy = infoFrame
     _ = try? decoder.decode(from: &copy)
 }
@@ -82,14 +89,25 @@ let entries = (0..<3).map {
 }
 measure("MetricStore ingest one tick (one node)", iterations: 20_000) {
     var store = MetricStore(capacity: 8)
-    store.ingest(Sample(node: "n", time: Date(), outcome: .reading(Reading(info: info, slowlog: SlowlogDelta(entries: entries), pingRTT: .microseconds(300)))))
+    store.ingest(
+        Sample(
+            node: "n", time: Date(),
+            outcome: .reading(Reading(info: info, slowlog: SlowlogDelta(entries: entries), pingRTT: .microseconds(300)))
+        ))
 }
 
 let before = residentBytes()
 var store = MetricStore()
 for second in 0..<3600 {
-    store.ingest(Sample(node: "n", time: Date(timeIntervalSince1970: Double(second)), outcome: .reading(
-        Reading(info: info, slowlog: SlowlogDelta(entries: entries), pingRTT: .microseconds(300 + second % 50), commandsSent: 3))))
+    store.ingest(
+        Sample(
+            node: "n", time: Date(timeIntervalSince1970: Double(second)),
+            outcome: .reading(
+                Reading(
+                    info: info, slowlog: SlowlogDelta(entries: entries), pingRTT: .microseconds(300 + second % 50),
+                    commandsSent: 3))))
 }
 let after = residentBytes()
-print("MetricStore one hour at 1 s (3,600 ticks, \(store["n"]?.seriesNames.count ?? 0) series): \(String(format: "%.1f", Double(after - before) / 1_048_576)) MiB resident")
+print(
+    "MetricStore one hour at 1 s (3,600 ticks, \(store["n"]?.seriesNames.count ?? 0) series): \(String(format: "%.1f", Double(after - before) / 1_048_576)) MiB resident"
+)

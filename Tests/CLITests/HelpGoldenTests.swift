@@ -14,7 +14,7 @@ struct HelpGoldenTests {
             (["--help"], "help.txt"),
             (["watch", "--help"], "watch-help.txt"),
             (["demo", "--help"], "demo-help.txt"),
-        (["workload", "--help"], "workload-help.txt"),
+            (["workload", "--help"], "workload-help.txt"),
         ])
     func helpMatchesGolden(arguments: [String], golden: String) async throws {
         let result = try await CachewatchBinary.run(arguments)

@@ -103,3 +103,78 @@ struct PollerTests {
         await stall.stop()
     }
 }
+
+@Suite("Poller against older servers")
+struct OldServerTests {
+    /// Answers like Redis 5: no HELLO, an empty reply to `INFO everything`, text to `INFO all`.
+    private static func redis5(_ arguments: [String]) -> [UInt8]? {
+        func bulk(_ text: String) -> [UInt8] { Array("$\(text.utf8.count)\r\n\(text)\r\n".utf8) }
+        switch arguments.first {
+        case "HELLO": return Array("-ERR unknown command 'HELLO'\r\n".utf8)
+        case "CLIENT", "PING": return Array("+PONG\r\n".utf8)
+        case "INFO" where arguments.dropFirst().first == "EVERYTHING": return bulk("")
+        case "INFO":
+            return bulk(
+                "# Server\r\nredis_version:5.0.14\r\nrun_id:r5\r\n# Stats\r\nkeyspace_hits:3\r\nkeyspace_misses:1\r\n")
+        case "SLOWLOG": return Array("*0\r\n".utf8)
+        default: return Array("-ERR unknown command\r\n".utf8)
+        }
+    }
+
+    @Test("RESP2 fallback, and INFO everything steps down to INFO all")
+    func infoFallback() async throws {
+        let fake = try await FakeRESPServer(behavior: .script(Self.redis5))
+        let managed = ManagedConnection(endpoint: Endpoint(address: .tcp(host: "127.0.0.1", port: fake.port)))
+        let poller = Poller(connection: managed)
+        let first = try #require(await poller.poll().reading)
+        #expect(await managed.hello?.protocolVersion == 2)
+        #expect(first.info?.server.version == "5.0.14")
+        #expect(first.info?.stats.keyspaceHits == 3)
+        #expect(first.commandsSent == 4)  // PING, INFO everything, SLOWLOG, then INFO all
+        #expect(first.unavailable.isEmpty)
+        let second = try #require(await poller.poll().reading)
+        #expect(second.commandsSent == 3)  // INFO all straight away from now on
+        #expect(second.info?.server.version == "5.0.14")
+        await fake.stop()
+    }
+}
+
+@Suite("Slow log across a restart")
+struct SlowlogRestartTests {
+    @Test("entries logged after a restart are reported once, though their ids start again")
+    func restart() async throws {
+        let server = try await RedisServer(["--slowlog-log-slower-than", "0", "--slowlog-max-len", "1024"])
+        let poller = Poller(
+            connection: ManagedConnection(
+                endpoint: server.endpoint,
+                backoff: ReconnectBackoff(initial: .milliseconds(20), maximum: .milliseconds(50))))
+        func sets(_ delta: SlowlogDelta?) -> [String] {
+            (delta?.entries ?? []).filter { $0.commandName == "SET" }.map {
+                String(decoding: $0.arguments[1], as: UTF8.self)
+            }
+        }
+        var seen: [String] = []
+        let admin = try await server.client()
+        _ = try await admin.pipeline((0..<30).map { RESPCommand("SET", "before:\($0)", "v") })
+        await admin.close()
+        seen += sets(await poller.poll().reading?.slowlog)
+        seen += sets(await poller.poll().reading?.slowlog)
+        await server.stop()
+        try await server.start()
+        let again = try await server.client()
+        _ = try await again.pipeline((0..<5).map { RESPCommand("SET", "after:\($0)", "v") })
+        await again.close()
+        var restarted = false
+        #expect(
+            try await eventually {
+                guard let delta = await poller.poll().reading?.slowlog else { return false }
+                restarted = restarted || delta.serverRestarted
+                seen += sets(delta)
+                return true
+            })
+        seen += sets(await poller.poll().reading?.slowlog)
+        #expect(restarted)
+        #expect(seen == (0..<30).map { "before:\($0)" } + (0..<5).map { "after:\($0)" })
+        await server.stop()
+    }
+}

@@ -1,8 +1,9 @@
 import NIOCore
 import NIOPosix
+import RESP
 
 /// A TCP server on a free loopback port that misbehaves on purpose, for the faults a real
-/// server cannot produce.
+/// server cannot produce — and for servers older than the ones installed here.
 public final class FakeRESPServer: Sendable {
     /// What the server does once a client has sent its first bytes.
     public enum Behavior: Sendable {
@@ -12,6 +13,9 @@ public final class FakeRESPServer: Sendable {
         case replyThenClose([UInt8])
         /// Reads and never answers.
         case stall
+        /// Answers each command with the bytes `script` returns for its upper-cased arguments
+        /// (the command name first); `nil` closes the connection.
+        case script(@Sendable ([String]) -> [UInt8]?)
     }
 
     /// The port it listens on.
@@ -43,12 +47,26 @@ private final class MisbehavingHandler: ChannelInboundHandler {
 
     private let behavior: FakeRESPServer.Behavior
     private var answered = false
+    private var received = ByteBuffer()
 
     init(behavior: FakeRESPServer.Behavior) {
         self.behavior = behavior
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .script(let script) = behavior {
+            var bytes = unwrapInboundIn(data)
+            received.writeBuffer(&bytes)
+            while let command = try? RESPDecoder().decode(from: &received) {
+                let arguments = (command.elements ?? []).map { ($0.stringValue ?? "").uppercased() }
+                guard let reply = script(arguments) else {
+                    context.close(promise: nil)
+                    return
+                }
+                context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: reply)), promise: nil)
+            }
+            return
+        }
         guard !answered else { return }
         answered = true
         switch behavior {
@@ -59,7 +77,7 @@ private final class MisbehavingHandler: ChannelInboundHandler {
             context.writeAndFlush(wrapOutboundOut(buffer)).assumeIsolated().whenComplete { _ in
                 context.close(promise: nil)
             }
-        case .stall:
+        case .stall, .script:
             break
         }
     }
