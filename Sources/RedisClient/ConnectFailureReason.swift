@@ -35,6 +35,8 @@ enum ConnectFailureReason {
         case ENOENT: return "no such socket file"
         case EACCES: return "permission denied"
         case ETIMEDOUT: return "timed out"
+        case ECONNRESET: return "connection reset by peer"
+        case EPIPE: return "broken pipe"
         case EHOSTUNREACH, ENETUNREACH: return "host unreachable"
         default: return String(cString: strerror(code)).lowercased()
         }

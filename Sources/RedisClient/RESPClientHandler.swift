@@ -95,7 +95,8 @@ final class RESPClientHandler: ChannelDuplexHandler {
         } else if let protocolError = error as? RedisProtocolError {
             fail(context: context, with: protocolError)
         } else {
-            fail(context: context, with: RedisConnectionError.connectFailed("\(error)", endpoint: endpoint))
+            // A socket error on an established connection (reset by peer, broken pipe).
+            fail(context: context, with: RedisConnectionError.lost(ConnectFailureReason.describe(error), endpoint: endpoint))
         }
     }
 

@@ -6,6 +6,7 @@ public struct RedisConnectionError: Error, Sendable, Hashable, CustomStringConve
         case connectTimeout(Duration)
         case commandTimeout(Duration)
         case closed
+        case lost(String)
         case authenticationFailed(String)
         case authenticationRequired
         case handshakeFailed(String)
@@ -33,6 +34,7 @@ public struct RedisConnectionError: Error, Sendable, Hashable, CustomStringConve
         Self(.commandTimeout(after), endpoint: endpoint)
     }
     static func closed(endpoint: String) -> Self { Self(.closed, endpoint: endpoint) }
+    static func lost(_ reason: String, endpoint: String) -> Self { Self(.lost(reason), endpoint: endpoint) }
     static func authenticationFailed(_ reason: String, endpoint: String) -> Self {
         Self(.authenticationFailed(reason), endpoint: endpoint)
     }
@@ -80,6 +82,7 @@ public struct RedisConnectionError: Error, Sendable, Hashable, CustomStringConve
         case .connectTimeout(let after): return "cannot connect to \(endpoint): no answer within \(after.shortText)"
         case .commandTimeout(let after): return "\(endpoint) did not reply within \(after.shortText) (command timeout)"
         case .closed: return "connection to \(endpoint) closed"
+        case .lost(let reason): return "connection to \(endpoint) lost: \(reason)"
         case .authenticationFailed(let reason): return "authentication to \(endpoint) failed: \(reason)"
         case .authenticationRequired:
             return "\(endpoint) requires a password: pass -a, --user, a redis://user:pass@host URL or REDISCLI_AUTH"
