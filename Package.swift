@@ -47,6 +47,11 @@ let package = Package(
             name: "Export",
             dependencies: ["Metrics", "Telemetry"]
         ),
+        // Views as pure functions of state: virtual screen, widgets, key map. No terminal I/O.
+        .target(
+            name: "Dashboard",
+            dependencies: ["Metrics", "Telemetry"]
+        ),
         // The demo's own server and its cache-aside traffic: the only writer in the project.
         .target(
             name: "Workload",
@@ -80,6 +85,7 @@ let package = Package(
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Metrics"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Metrics", "Telemetry"], exclude: ["Golden"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Golden"]),
     ],

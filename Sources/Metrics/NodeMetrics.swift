@@ -15,6 +15,12 @@ public struct NodeMetrics: Sendable {
     public private(set) var slowlog: RingBuffer<SlowlogEntry>
     /// The INFO of the last successful poll that had one.
     public private(set) var lastInfo: InfoSnapshot?
+    /// When ``lastInfo`` was taken.
+    public private(set) var lastInfoTime: Date?
+    /// The INFO before ``lastInfo`` (for per-command rates), from the same server run.
+    public private(set) var previousInfo: InfoSnapshot?
+    /// When ``previousInfo`` was taken.
+    public private(set) var previousInfoTime: Date?
     /// The last reading (successful poll).
     public private(set) var lastReading: Reading?
     /// The failure of the last poll, if it failed.
@@ -90,7 +96,11 @@ public struct NodeMetrics: Sendable {
                 slowlogMissed += delta.missed
             }
             if let info = reading.info {
+                let sameRun = lastInfo?.server.runID == info.server.runID
+                previousInfo = sameRun ? lastInfo : nil
+                previousInfoTime = sameRun ? lastInfoTime : nil
                 lastInfo = info
+                lastInfoTime = sample.time
                 baseline = CounterBaseline(info: info, time: sample.time)
             }
         }

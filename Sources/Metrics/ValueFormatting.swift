@@ -79,3 +79,14 @@ public enum ValueFormatting {
         return String(format: "%02d:%02d:%02d", Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
     }
 }
+
+extension ValueFormatting {
+    /// A duration in whole units: `45s`, `12m`, `3h 20m`, `4d 2h`.
+    public static func duration(seconds: Double) -> String {
+        let total = Int(max(0, seconds).rounded())
+        if total < 60 { return "\(total)s" }
+        if total < 3600 { return "\(total / 60)m" }
+        if total < 86400 { return "\(total / 3600)h \(total % 3600 / 60)m" }
+        return "\(total / 86400)d \(total % 86400 / 3600)h"
+    }
+}

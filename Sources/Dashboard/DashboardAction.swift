@@ -1,0 +1,21 @@
+/// What a key asks the dashboard to do.
+public enum DashboardAction: Sendable, Hashable {
+    /// Leave.
+    case quit
+    /// Show or hide the help screen.
+    case toggleHelp
+    /// Switch to a view.
+    case show(DashboardView)
+    /// Freeze or unfreeze the display (sampling goes on).
+    case togglePause
+    /// Show more or less time in graphs.
+    case widenWindow, narrowWindow
+    /// Type a filter for tables.
+    case startFilter
+    /// Next sort order of the current table.
+    case cycleSort
+    /// Move the table selection by rows (negative: up).
+    case moveSelection(Int)
+    /// Close the help or clear the filter.
+    case dismiss
+}

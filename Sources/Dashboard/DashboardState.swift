@@ -1,0 +1,105 @@
+import Foundation
+import Metrics
+
+/// Everything a view needs: the metrics to show and the state of the interface. Views are
+/// pure functions of it; keys change it through ``handle(_:)``.
+public struct DashboardState: Sendable {
+    /// The graph windows `+` and `-` step through, in seconds.
+    public static let windows: [Int] = [60, 300, 900, 3600]
+
+    /// The metrics on display (a frozen copy while paused).
+    public var store: MetricStore
+    /// The node shown.
+    public var node: String
+    /// The seconds between polls (shown in the header).
+    public var interval: Double
+    /// The current time (injected, so screens are reproducible).
+    public var now: Date
+    /// The view on screen.
+    public var view: DashboardView = .overview
+    /// Whether the help screen is open.
+    public var showsHelp = false
+    /// Whether the display is frozen.
+    public var isPaused = false
+    /// Index into ``windows``.
+    public var windowIndex = 1
+    /// The table filter (case-insensitive substring).
+    public var filter = ""
+    /// Whether keys are being typed into the filter.
+    public var isEditingFilter = false
+    /// The sort order of each table view (index into its ``DashboardView/sortOrders``).
+    public var sortIndex: [DashboardView: Int] = [:]
+    /// The selected row of the current table.
+    public var selection = 0
+    /// A one-line message for the footer (e.g. where a snapshot went).
+    public var message: String?
+
+    /// Creates a state.
+    public init(store: MetricStore, node: String, interval: Double, now: Date) {
+        self.store = store
+        self.node = node
+        self.interval = interval
+        self.now = now
+    }
+
+    /// The graph window in seconds.
+    public var windowSeconds: Int { Self.windows[windowIndex] }
+
+    /// The sort order of the current view.
+    public var currentSort: Int { sortIndex[view] ?? 0 }
+
+    /// The metrics of the node on display.
+    public var metrics: NodeMetrics? { store[node] }
+
+    /// Applies a key; returns `false` when the dashboard should quit.
+    public mutating func handle(_ key: Key) -> Bool {
+        if isEditingFilter {
+            switch key {
+            case .enter: isEditingFilter = false
+            case .escape:
+                isEditingFilter = false
+                filter = ""
+            case .backspace: if !filter.isEmpty { filter.removeLast() }
+            case .character(let character): filter.append(character)
+            default: break
+            }
+            selection = 0
+            return true
+        }
+        guard let action = KeyMap.action(for: key) else { return true }
+        return apply(action)
+    }
+
+    /// Applies an action; returns `false` when the dashboard should quit.
+    public mutating func apply(_ action: DashboardAction) -> Bool {
+        message = nil
+        switch action {
+        case .quit: return false
+        case .toggleHelp: showsHelp.toggle()
+        case .show(let newView):
+            showsHelp = false
+            if newView != view {
+                view = newView
+                selection = 0
+            }
+        case .togglePause: isPaused.toggle()
+        case .widenWindow: windowIndex = min(Self.windows.count - 1, windowIndex + 1)
+        case .narrowWindow: windowIndex = max(0, windowIndex - 1)
+        case .startFilter:
+            if view != .overview {
+                isEditingFilter = true
+                showsHelp = false
+            }
+        case .cycleSort:
+            let orders = view.sortOrders.count
+            if orders > 0 {
+                sortIndex[view] = (currentSort + 1) % orders
+                selection = 0
+            }
+        case .moveSelection(let rows): selection = max(0, selection + rows)
+        case .dismiss:
+            if showsHelp { showsHelp = false } else { filter = "" }
+        }
+        return true
+    }
+}

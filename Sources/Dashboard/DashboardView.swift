@@ -1,0 +1,31 @@
+/// The screens of the dashboard, on number keys.
+public enum DashboardView: Int, CaseIterable, Sendable, Hashable {
+    /// Graphs and the most important figures at a glance.
+    case overview = 1
+    /// The slow log, searchable and sortable.
+    case slowlog
+    /// Commands from `INFO commandstats`: calls/s, latency per call, failures.
+    case commands
+    /// Memory, clients, databases, errors and replication.
+    case clientsAndMemory
+
+    /// The tab title.
+    public var title: String {
+        switch self {
+        case .overview: return "Overview"
+        case .slowlog: return "Slowlog"
+        case .commands: return "Commands"
+        case .clientsAndMemory: return "Memory & clients"
+        }
+    }
+
+    /// The sort orders a table view cycles through with `s` (none for the overview).
+    public var sortOrders: [String] {
+        switch self {
+        case .overview: return []
+        case .slowlog: return ["newest", "duration"]
+        case .commands: return ["calls/s", "calls", "usec/call", "time share", "failed"]
+        case .clientsAndMemory: return ["keys", "db"]
+        }
+    }
+}

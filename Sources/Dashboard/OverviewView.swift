@@ -1,0 +1,171 @@
+import Foundation
+import Metrics
+import Telemetry
+
+/// View 1: is the cache healthy? Hit ratio, traffic, evictions and expiries over time;
+/// memory against its limit; latency; the newest slow commands; the keyspace.
+enum OverviewView {
+    static func draw(_ state: DashboardState, in area: Rect, into screen: inout Screen, theme: Theme) {
+        let bottomHeight = max(7, area.height / 4)
+        let bands = area.rows([nil, nil, bottomHeight])
+        let top = bands[0].columns([1, 1])
+        let middle = bands[1].columns([1, 1])
+        let bottom = bands[2].columns([3, 2])
+        guard let node = state.metrics else {
+            Panel(title: "Waiting for the first poll").draw(into: &screen, rect: area, glyphs: theme.glyphs)
+            return
+        }
+        hitRatio(state, node, top[0], &screen, theme)
+        operations(state, node, top[1], &screen, theme)
+        evictionsAndExpiries(state, node, middle[0], &screen, theme)
+        memoryAndClients(node, middle[1], &screen, theme)
+        SlowlogPanel.draw(state, node, bottom[0], &screen, theme)
+        latencyAndKeyspace(node, bottom[1], &screen, theme)
+    }
+
+    private static func points(_ rect: Rect, _ theme: Theme) -> Int {
+        max(1, (rect.width - 2) * (theme.glyphs.braille ? 2 : 1))
+    }
+
+    private static func hitRatio(_ state: DashboardState, _ node: NodeMetrics, _ rect: Rect, _ screen: inout Screen, _ theme: Theme) {
+        let now = node.latest(.hitRatio)
+        let life = node.latest(.hitRatioLifetime)
+        let note = "now \(percent(now))  life \(percent(life))"
+        let inner = Panel(title: "Hit ratio", note: note, noteStyle: CellStyle(role(forHitRatio: now), bold: true))
+            .draw(into: &screen, rect: rect, glyphs: theme.glyphs)
+        let window = SeriesWindow(node: node, metric: .hitRatio, seconds: state.windowSeconds, points: points(rect, theme))
+        BrailleGraph(values: window.values, failed: window.failed, maximum: 1, style: CellStyle(.graph))
+            .draw(into: &screen, rect: inner, glyphs: theme.glyphs)
+        if window.values.allSatisfy({ $0 == nil }) && !window.failed.contains(true) {
+            screen.put("no key lookups yet", x: inner.x + 1, y: inner.y, style: .muted, maxWidth: inner.width - 1)
+        }
+    }
+
+    private static func operations(_ state: DashboardState, _ node: NodeMetrics, _ rect: Rect, _ screen: inout Screen, _ theme: Theme) {
+        let window = SeriesWindow(node: node, metric: .opsPerSec, seconds: state.windowSeconds, points: points(rect, theme))
+        let peak = window.maximum
+        let note = "now \(ValueFormatting.count(node.latest(.opsPerSec)))/s  peak \(ValueFormatting.count(peak))"
+        let inner = Panel(title: "Ops/s", note: note, noteStyle: CellStyle(.normal, bold: true))
+            .draw(into: &screen, rect: rect, glyphs: theme.glyphs)
+        BrailleGraph(values: window.values, failed: window.failed, maximum: (peak ?? 1) * 1.1, style: CellStyle(.graph))
+            .draw(into: &screen, rect: inner, glyphs: theme.glyphs)
+    }
+
+    private static func evictionsAndExpiries(
+        _ state: DashboardState, _ node: NodeMetrics, _ rect: Rect, _ screen: inout Screen, _ theme: Theme
+    ) {
+        let evicted = node.latest(.evictedPerSec)
+        let note = "\(ValueFormatting.count(evicted))/s · \(ValueFormatting.count(node.latest(.expiredPerSec)))/s"
+        let inner = Panel(title: "Evicted & expired", note: note, noteStyle: CellStyle((evicted ?? 0) > 0 ? .warn : .normal, bold: true))
+            .draw(into: &screen, rect: rect, glyphs: theme.glyphs)
+        let halves = inner.rows([nil, nil])
+        for (index, metric) in [Metric.evictedPerSec, Metric.expiredPerSec].enumerated() {
+            let half = halves[index]
+            let window = SeriesWindow(node: node, metric: metric, seconds: state.windowSeconds, points: points(rect, theme))
+            let style = CellStyle(index == 0 ? .crit : .graphAlternate)
+            BrailleGraph(values: window.values, failed: window.failed, maximum: max(1, (window.maximum ?? 1) * 1.1), style: style)
+                .draw(into: &screen, rect: half, glyphs: theme.glyphs)
+            let label = index == 0 ? "evicted/s" : "expired/s"
+            screen.put(" \(label) ", x: half.x, y: half.y, style: .muted)
+        }
+    }
+
+    private static func memoryAndClients(_ node: NodeMetrics, _ rect: Rect, _ screen: inout Screen, _ theme: Theme) {
+        let info = node.lastInfo
+        let inner = Panel(title: "Memory & clients").draw(into: &screen, rect: rect, glyphs: theme.glyphs)
+        var lines = LineWriter(rect: inner)
+        let used = node.latest(.usedMemoryBytes)
+        let limit = info?.memory.maxmemory ?? 0
+        if limit > 0, let ratioRect = lines.next() {
+            Gauge(ratio: node.latest(.memoryUsedRatio), warnAt: 0.8, critAt: 0.9).draw(into: &screen, rect: ratioRect, glyphs: theme.glyphs)
+            lines.write(&screen, [("used ", .muted), (bytes(used), .normal), (" of ", .muted), (bytes(Double(limit)), .normal)])
+        } else {
+            lines.write(&screen, [("used ", .muted), (bytes(used), .normal), ("  no maxmemory limit", .muted)])
+        }
+        let fragmentation = node.latest(.fragmentationRatio)
+        let fragmentationRole: StyleRole = (fragmentation ?? 1) > 1.5 || (fragmentation ?? 1) < 0.9 ? .warn : .normal
+        lines.write(&screen, [
+            ("rss ", .muted), (bytes(node.latest(.rssBytes)), .normal), ("  frag ", .muted),
+            (ValueFormatting.ratio(fragmentation), fragmentationRole),
+        ])
+        if let policy = info?.memory.maxmemoryPolicy {
+            lines.write(&screen, [("policy ", .muted), (policy, policy == "noeviction" ? .warn : .normal)])
+        }
+        let rejected = node.latest(.rejectedConnectionsPerSec)
+        lines.write(&screen, [
+            ("clients ", .muted), (ValueFormatting.count(node.latest(.clientsConnected)), .normal),
+            ("  blocked ", .muted), (ValueFormatting.count(node.latest(.clientsBlocked)), (node.latest(.clientsBlocked) ?? 0) > 0 ? .warn : .normal),
+            ("  rejected ", .muted), (ValueFormatting.count(rejected) + "/s", (rejected ?? 0) > 0 ? .crit : .normal),
+        ])
+    }
+
+    private static func latencyAndKeyspace(_ node: NodeMetrics, _ rect: Rect, _ screen: inout Screen, _ theme: Theme) {
+        let inner = Panel(title: "Latency & keyspace").draw(into: &screen, rect: rect, glyphs: theme.glyphs)
+        var lines = LineWriter(rect: inner)
+        let p99 = node.latest(.pingP99Ms)
+        lines.write(&screen, [
+            ("ping ", .muted), (ValueFormatting.milliseconds(node.latest(.pingMs)), .normal), (" ms", .muted),
+            ("  max ", .muted), (ValueFormatting.milliseconds(node.latest(.pingMaxMs)), .normal),
+        ])
+        lines.write(&screen, [
+            ("p50 ", .muted), (ValueFormatting.milliseconds(node.latest(.pingP50Ms)), .normal),
+            ("  p99 ", .muted), (ValueFormatting.milliseconds(p99), (p99 ?? 0) > 10 ? .warn : .normal), (" ms", .muted),
+        ])
+        if let sparkRect = lines.next() {
+            Sparkline(values: node.values(.pingMs).suffix(sparkRect.width).map { $0 }, style: CellStyle(.graph))
+                .draw(into: &screen, rect: sparkRect, glyphs: theme.glyphs)
+        }
+        let keys = node.latest(.keys)
+        let withTTL = node.latest(.keysWithExpiry)
+        let share = (keys ?? 0) > 0 ? (withTTL ?? 0) / (keys ?? 1) : nil
+        lines.write(&screen, [
+            ("keys ", .muted), (ValueFormatting.count(keys), .normal), ("  with TTL ", .muted),
+            (share.map { ValueFormatting.percent($0) + "%" } ?? "-", .normal),
+        ])
+        for (index, entry) in (node.lastInfo?.keyspace ?? [:]).sorted(by: { $0.key < $1.key }) {
+            lines.write(&screen, [
+                ("db\(index) ", .muted), (ValueFormatting.count(Double(entry.keys)), .normal), (" keys  ", .muted),
+                (ValueFormatting.count(Double(entry.expires)), .normal), (" expiring", .muted),
+            ])
+        }
+    }
+
+    static func percent(_ ratio: Double?) -> String {
+        ratio.map { ValueFormatting.percent($0) + "%" } ?? "-"
+    }
+
+    static func bytes(_ value: Double?) -> String { ValueFormatting.bytes(value) }
+
+    static func role(forHitRatio ratio: Double?) -> StyleRole {
+        guard let ratio else { return .muted }
+        return ratio < 0.5 ? .crit : ratio < 0.8 ? .warn : .ok
+    }
+}
+
+/// Writes successive lines of mixed-style text into a rectangle.
+struct LineWriter {
+    let rect: Rect
+    private var row = 0
+
+    init(rect: Rect) {
+        self.rect = rect
+    }
+
+    /// The next line as a one-row rectangle, or `nil` when the rectangle is full.
+    mutating func next() -> Rect? {
+        guard row < rect.height else { return nil }
+        defer { row += 1 }
+        return Rect(x: rect.x, y: rect.y + row, width: rect.width, height: 1)
+    }
+
+    /// Writes one line made of styled pieces.
+    mutating func write(_ screen: inout Screen, _ pieces: [(String, StyleRole)]) {
+        guard let line = next() else { return }
+        var x = line.x
+        for (text, role) in pieces {
+            let remaining = line.x + line.width - x
+            guard remaining > 0 else { break }
+            x += screen.put(text, x: x, y: line.y, style: CellStyle(role), maxWidth: remaining)
+        }
+    }
+}
