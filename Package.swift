@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "cachewatch",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "cachewatch", targets: ["cachewatch"])
     ],
@@ -52,6 +52,17 @@ let package = Package(
             name: "Dashboard",
             dependencies: ["Metrics", "Telemetry"]
         ),
+        // ncursesw through a module map and a shim of static inline functions.
+        .systemLibrary(
+            name: "CNCurses",
+            path: "Sources/CNCurses",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        // The only code that touches ncurses: draw a Screen (diffed), read keys, resize.
+        .target(
+            name: "CursesTerminal",
+            dependencies: ["CNCurses", "Dashboard"]
+        ),
         // The demo's own server and its cache-aside traffic: the only writer in the project.
         .target(
             name: "Workload",
@@ -60,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "cachewatch",
             dependencies: [
-                "RedisClient", "Telemetry", "Metrics", "Export", "Workload",
+                "RedisClient", "Telemetry", "Metrics", "Export", "Workload", "Dashboard", "CursesTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -9,8 +9,8 @@ struct Cachewatch: AsyncParsableCommand {
         commandName: "cachewatch",
         abstract: "Watch a Redis or Valkey cache: hit ratio, evictions, memory, latency, slow commands.",
         version: CachewatchVersion.current,
-        subcommands: [Watch.self, Demo.self, WorkloadCommand.self],
-        defaultSubcommand: Watch.self,
+        subcommands: [Top.self, Watch.self, Demo.self, WorkloadCommand.self],
+        defaultSubcommand: Top.self,
         helpNames: [.long]
     )
 

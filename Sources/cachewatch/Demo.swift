@@ -4,20 +4,26 @@ import RedisClient
 import Telemetry
 import Workload
 
-/// `cachewatch demo`: a private redis-server with cache traffic on it, watched.
+/// `cachewatch demo`: a private redis-server with cache traffic on it, on the dashboard.
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Start a private redis-server with cache traffic on it, and watch it.",
+        abstract: "Start a private redis-server with cache traffic on it, and open the dashboard on it.",
         discussion: """
             The server runs on a free loopback port in a temporary directory with a 64 MB \
             maxmemory and allkeys-lru; a cache-aside workload (Zipf-popular, namespaced keys with \
             TTLs) reads and refills it. Everything the demo started is stopped on exit, Ctrl-C or \
-            SIGTERM.
+            SIGTERM. With --headless it prints watch lines instead of opening the dashboard.
             """,
         helpNames: [.long]
     )
 
     @OptionGroup var output: WatchOutputOptions
+
+    @Flag(name: .long, help: "Print watch lines instead of opening the dashboard (for pipes and CI).")
+    var headless = false
+
+    @Flag(name: .customLong("no-color"), help: "No colours in the dashboard (also when NO_COLOR is set).")
+    var noColor = false
 
     @Option(name: .long, help: "Cache reads per second of the workload.")
     var rate = 1500
@@ -27,6 +33,7 @@ struct Demo: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if !headless { try TerminalCheck.requireTerminal() }
         let server: PrivateRedisServer
         do {
             server = try await PrivateRedisServer([
@@ -35,27 +42,32 @@ struct Demo: AsyncParsableCommand {
         } catch let failure as ProcessFailure {
             throw CLIFailure("demo: \(failure.description)")
         }
-        SignalTrap.onTermination { server.stopImmediately() }
-        ConsoleOutput.error(
-            "demo: redis-server on 127.0.0.1:\(server.port) (maxmemory 64mb, allkeys-lru), \(rate) reads/s")
+        SignalTrap.onExit { server.stopImmediately() }
+        SignalTrap.install(exitImmediately: headless)
+        if headless {
+            ConsoleOutput.error("demo: redis-server on 127.0.0.1:\(server.port) (maxmemory 64mb, allkeys-lru), \(rate) reads/s")
+        }
 
         let workload = Task {
-            await CacheAsideWorkload(
-                endpoint: server.endpoint, configuration: WorkloadConfiguration(readsPerSecond: rate)
-            )
-            .run()
+            await CacheAsideWorkload(endpoint: server.endpoint, configuration: WorkloadConfiguration(readsPerSecond: rate))
+                .run()
         }
         let poller = Poller(connection: ManagedConnection(endpoint: server.endpoint))
+        defer { server.stopImmediately() }  // also removes its directory
         do {
-            try await WatchLoop(poller: poller, output: output).run()
+            if headless {
+                try await WatchLoop(poller: poller, output: output).run()
+            } else {
+                let colors = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+                await DashboardSession(poller: poller, interval: output.interval, colors: colors).run()
+            }
         } catch {
             workload.cancel()
-            await server.stop()
             throw error
         }
         workload.cancel()
         _ = await workload.value
         await server.stop()
-        server.stopImmediately()  // removes the directory
+        SignalTrap.exitIfSignalled()
     }
 }

@@ -76,3 +76,15 @@ struct BadInputTests {
         await fake.stop()
     }
 }
+
+@Suite("The dashboard outside a terminal")
+struct DashboardNeedsTerminalTests {
+    @Test("top and demo refuse a pipe with one line")
+    func refusesPipes() async throws {
+        for arguments in [["top", "-p", "1"], ["demo"], []] {
+            let result = try await CachewatchBinary.run(arguments)
+            #expect(result.code == 1)
+            #expect(result.stderr == "cachewatch: the dashboard needs a terminal; for output to a pipe or a file use 'cachewatch watch'\n")
+        }
+    }
+}

@@ -8,7 +8,7 @@ struct DemoCommandTests {
     @Test("runs traffic on its own server and shows hits and misses")
     func showsTraffic() async throws {
         let result = try await CachewatchBinary.run(
-            ["demo", "--format", "json", "-c", "4", "-i", "0.3"], timeout: .seconds(60))
+            ["demo", "--headless", "--format", "json", "-c", "4", "-i", "0.3"], timeout: .seconds(60))
         #expect(result.code == 0, "\(result.stderr)")
         let objects = try result.stdout.split(separator: "\n").map {
             try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
@@ -27,7 +27,7 @@ struct DemoCommandTests {
 
     @Test("SIGTERM stops the demo and the server it started")
     func stopsEverything() async throws {
-        let process = try CachewatchBinary.start(["demo", "-i", "0.2"])
+        let process = try CachewatchBinary.start(["demo", "--headless", "-i", "0.2"])
         #expect(
             try await eventually { process.standardOutput.split(separator: "\n").count >= 3 },
             "\(process.standardError)")

@@ -27,7 +27,7 @@ struct WatchCommandTests {
     @Test("table: a header, a rule and one row per tick")
     func table() async throws {
         let server = try await RedisServer()
-        let result = try await CachewatchBinary.run(["-p", String(server.port), "-c", "2", "-i", "0.2"])
+        let result = try await CachewatchBinary.run(["watch", "-p", String(server.port), "-c", "2", "-i", "0.2"])
         #expect(result.code == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 4)

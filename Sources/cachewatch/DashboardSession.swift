@@ -1,0 +1,69 @@
+import CursesTerminal
+import Dashboard
+import Foundation
+import Metrics
+import Telemetry
+
+/// The interactive dashboard: the one owner of the state and of the terminal. Its loop, on the
+/// main thread, waits ≤ 50 ms for a key, takes the samples the poller task delivered, and
+/// redraws when something changed. A stalled server only stalls the poller's task.
+@MainActor
+struct DashboardSession {
+    let poller: Poller
+    let interval: Double
+    let colors: Bool
+
+    /// Runs until the user quits or a signal arrives; the terminal is restored either way.
+    func run() async {
+        let inbox = SampleInbox()
+        let period = Duration.milliseconds(Int64(interval * 1000))
+        let polling = Task.detached { [poller] in
+            await poller.run(every: period) { inbox.push($0) }
+        }
+        loop(inbox: inbox)
+        polling.cancel()
+    }
+
+    private func loop(inbox: SampleInbox) {
+        let terminal = CursesTerminal(colors: colors)
+        defer { terminal.restore() }
+        var live = MetricStore()
+        var state = DashboardState(store: live, node: poller.node, interval: interval, now: Date())
+        var dirty = true
+        var shownSecond = Int(Date().timeIntervalSince1970)
+        while SignalTrap.received == nil {
+            switch terminal.readEvent() {
+            case .key(let key):
+                let wasPaused = state.isPaused
+                guard state.handle(key) else { return }
+                if wasPaused && !state.isPaused { state.store = live }
+                dirty = true
+            case .resize:
+                terminal.invalidate()
+                dirty = true
+            case .idle:
+                break
+            }
+            let samples = inbox.drain()
+            if !samples.isEmpty {
+                for sample in samples { live.ingest(sample) }
+                if !state.isPaused {
+                    state.store = live
+                    dirty = true
+                }
+            }
+            let now = Date()
+            // Ages and uptime tick once a second even without new samples (not while paused).
+            if Int(now.timeIntervalSince1970) != shownSecond && !state.isPaused {
+                shownSecond = Int(now.timeIntervalSince1970)
+                state.now = now
+                dirty = true
+            }
+            if dirty {
+                let size = terminal.size
+                terminal.draw(DashboardRenderer.render(state, width: size.width, height: size.height, theme: terminal.theme))
+                dirty = false
+            }
+        }
+    }
+}

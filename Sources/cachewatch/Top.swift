@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import RedisClient
+import Telemetry
+
+/// `cachewatch top`: the interactive dashboard (the default command).
+struct Top: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Open the dashboard: hit ratio, traffic, memory, evictions, latency, slow log.",
+        discussion: "Keys: q quit, ? help, 1-4 views, p pause, +/- graph window, / filter, s sort.",
+        helpNames: [.long]
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "Server URL (redis://…, unix:///…); the same as -u.")
+    var serverURL: String?
+
+    @OptionGroup var display: DisplayOptions
+
+    @Flag(name: .long, help: "Open even when the server cannot be reached yet, and keep retrying.")
+    var wait = false
+
+    func run() async throws {
+        try TerminalCheck.requireTerminal()
+        let endpoint = try connection.endpoint(positionalURL: serverURL)
+        let poller = Poller(connection: ManagedConnection(endpoint: endpoint, configuration: connection.configuration))
+        // A typo (wrong port, wrong password) is reported before the screen is taken over.
+        if let failure = await poller.poll().failure, !wait {
+            throw CLIFailure(failure.message, exitCode: failure.kind == .authentication ? 2 : 1)
+        }
+        SignalTrap.install(exitImmediately: false)
+        await DashboardSession(poller: poller, interval: display.interval, colors: display.usesColor).run()
+        SignalTrap.exitIfSignalled()
+    }
+}
