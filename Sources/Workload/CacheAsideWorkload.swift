@@ -1,11 +1,21 @@
+import Foundation
 import RESP
 import RedisClient
 
 /// Drives cache-aside traffic at a server: read a key; on a miss, "load it from the database"
-/// and write it back with a TTL. Keys are namespaced like a real application's
-/// (`product:<id>`, `user:<id>:profile`, `session:<token>`) and Zipf-popular.
+/// and write it back with a TTL. The key families are those of a shop:
 ///
-/// This is the only writer in the project; it uses an unrestricted connection of its own.
+/// | family | popularity | value | TTL |
+/// |---|---|---|---|
+/// | `product:<id>` | Zipf over `keyCount` | 0.2–2 KB | 60–180 s, jittered |
+/// | `user:<id>:profile` | Zipf over 10,000 | 0.5–1.5 KB | 300–600 s, jittered |
+/// | `session:<token>` | uniform over 5,000 | 200 B | 1,800 s, no jitter |
+/// | `price:<id>` | Zipf over 500, hot | 64 B | all expire together every `stampedePeriod` s, refilled by a herd |
+/// | `page:<id>` | Zipf over 8,000 | 12 KB | 600–900 s (working set > 64 MB: evictions) |
+///
+/// Plus two big keys without TTL (`catalog:all`, a 20,000-field hash read with `HGETALL` every
+/// 5 s — a slow command; `report:daily`, a 2 MB string). This is the only writer in the
+/// project, on an unrestricted connection of its own.
 public struct CacheAsideWorkload: Sendable {
     private let endpoint: Endpoint
     private let configuration: WorkloadConfiguration
@@ -22,9 +32,14 @@ public struct CacheAsideWorkload: Sendable {
         public var reads = 0
         /// GETs that found nothing.
         public var misses = 0
-        /// SETs sent after misses (one per missed key per batch).
+        /// SETs sent after misses.
         public var writes = 0
     }
+
+    /// The big hash's name and field count.
+    public static let bigHash = (key: "catalog:all", fields: 20_000)
+    /// The big string's name and size.
+    public static let bigString = (key: "report:daily", bytes: 2 * 1024 * 1024)
 
     /// Runs until the task is cancelled or `ticks` batches (of 50 ms each) have been sent;
     /// connection failures are retried with backoff. Returns the totals.
@@ -35,31 +50,48 @@ public struct CacheAsideWorkload: Sendable {
             configuration: ConnectionConfiguration(clientName: "cachewatch-workload", policy: .unrestricted),
             backoff: ReconnectBackoff(initial: .milliseconds(200), maximum: .seconds(2)))
         var generator = SplitMix64(seed: configuration.seed)
-        let sampler = ZipfSampler(count: configuration.keyCount, exponent: configuration.zipfExponent)
+        let families = makeFamilies()
+        let totalWeight = families.reduce(0) { $0 + $1.weight }
         let tick = Duration.milliseconds(50)
         let readsPerTick = max(1, configuration.readsPerSecond / 20)
         let clock = ContinuousClock()
         var next = clock.now
         var totals = Totals()
         var sent = 0
+        var bigKeysReady = !configuration.bigKeys
         while !Task.isCancelled, ticks.map({ sent < $0 }) ?? true {
             sent += 1
-            let keys = (0..<readsPerTick).map { _ in key(rank: sampler.next(using: &generator)) }
             do {
-                let replies = try await connection.pipeline(keys.map { RESPCommand("GET", $0) })
-                totals.reads += keys.count
-                let missed = zip(keys, replies).filter { $0.1.value.isNull }.map(\.0)
-                totals.misses += missed.count
-                // One refill per key per batch, as an application with single-flight loading does.
-                var seen = Set<String>()
-                let refills = missed.filter { seen.insert($0).inserted }
-                if !refills.isEmpty {
-                    let writes = refills.map { key in
-                        RESPCommand(
-                            "SET", key, value(bytes: Int.random(in: configuration.valueBytes, using: &generator)), "EX",
-                            String(Int.random(in: configuration.ttlSeconds, using: &generator)))
+                if !bigKeysReady { bigKeysReady = try await createBigKeys(connection) }
+                var keys: [(key: String, family: Int)] = []
+                for _ in 0..<readsPerTick {
+                    var pick = Int.random(in: 0..<totalWeight, using: &generator)
+                    var index = 0
+                    while pick >= families[index].weight {
+                        pick -= families[index].weight
+                        index += 1
                     }
-                    _ = try await connection.pipeline(writes)
+                    keys.append((families[index].name(families[index].sampler.next(using: &generator)), index))
+                }
+                var commands = keys.map { RESPCommand("GET", $0.key) }
+                let readsBigHash = configuration.bigKeys && sent % 100 == 1  // every 5 s
+                if readsBigHash { commands.append(RESPCommand("HGETALL", Self.bigHash.key)) }
+                let replies = try await connection.pipeline(commands, timeout: .seconds(5))
+                totals.reads += keys.count
+                var refilled = Set<String>()
+                var writes: [RESPCommand] = []
+                let now = Date()
+                for (item, reply) in zip(keys, replies) where reply.value.isNull {
+                    totals.misses += 1
+                    let family = families[item.family]
+                    if family.singleFlight && !refilled.insert(item.key).inserted { continue }
+                    let size = Int.random(in: family.valueBytes, using: &generator)
+                    writes.append(RESPCommand(
+                        ["SET", item.key, String(repeating: "v", count: size)]
+                            + family.expiryArguments(now: now, using: &generator)))
+                }
+                if !writes.isEmpty {
+                    _ = try await connection.pipeline(writes, timeout: .seconds(5))
                     totals.writes += writes.count
                 }
             } catch {
@@ -73,15 +105,45 @@ public struct CacheAsideWorkload: Sendable {
         return totals
     }
 
-    private func key(rank: Int) -> String {
-        switch rank % 10 {
-        case 0..<6: return "product:\(rank)"
-        case 6..<9: return "user:\(rank):profile"
-        default: return "session:" + String(UInt64(rank) &* 0x9E37_79B9_7F4A_7C15, radix: 16)
+    private func makeFamilies() -> [KeyFamily] {
+        let count = configuration.keyCount
+        let exponent = configuration.zipfExponent
+        var families = [
+            KeyFamily(
+                weight: 45, sampler: ZipfSampler(count: count, exponent: exponent), valueBytes: 200...2000,
+                ttl: .jittered(60...180), singleFlight: true, name: { "product:\($0)" }),
+            KeyFamily(
+                weight: 20, sampler: ZipfSampler(count: 10_000, exponent: exponent), valueBytes: 500...1500,
+                ttl: .jittered(300...600), singleFlight: true, name: { "user:\($0):profile" }),
+            KeyFamily(
+                weight: 5, sampler: ZipfSampler(count: 5000, exponent: 0), valueBytes: 200...200,
+                ttl: .fixed(1800), singleFlight: true,
+                name: { "session:" + String(UInt64($0) &* 0x9E37_79B9_7F4A_7C15, radix: 16) }),
+            KeyFamily(
+                weight: 20, sampler: ZipfSampler(count: 500, exponent: 1.1), valueBytes: 64...64,
+                ttl: .synchronized(period: configuration.stampedePeriod), singleFlight: false, name: { "price:\($0)" }),
+        ]
+        if configuration.memoryPressure {
+            families.append(KeyFamily(
+                weight: 10, sampler: ZipfSampler(count: 8000, exponent: 0.6), valueBytes: 12_288...12_288,
+                ttl: .jittered(600...900), singleFlight: true, name: { "page:\($0)" }))
         }
+        return families
     }
 
-    private func value(bytes: Int) -> String {
-        String(repeating: "x", count: max(1, bytes))
+    /// Writes the big keys once; returns whether they exist now.
+    private func createBigKeys(_ connection: ManagedConnection) async throws -> Bool {
+        var commands: [RESPCommand] = [RESPCommand("DEL", Self.bigHash.key)]
+        let chunk = 1000
+        for start in stride(from: 0, to: Self.bigHash.fields, by: chunk) {
+            var arguments = ["HSET", Self.bigHash.key]
+            for field in start..<min(Self.bigHash.fields, start + chunk) {
+                arguments += ["item:\(field)", "{\"sku\":\(field),\"stock\":\(field % 97)}"]
+            }
+            commands.append(RESPCommand(arguments))
+        }
+        commands.append(RESPCommand("SET", Self.bigString.key, String(repeating: "r", count: Self.bigString.bytes)))
+        let replies = try await connection.pipeline(commands, timeout: .seconds(10))
+        return replies.allSatisfy { $0.value.errorMessage == nil }
     }
 }

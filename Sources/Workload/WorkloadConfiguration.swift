@@ -1,29 +1,35 @@
-/// The shape of the demo's cache-aside traffic.
+/// The shape of the demo's traffic: a cache-aside application with several key families,
+/// each with its own popularity, value size and TTL policy.
 public struct WorkloadConfiguration: Sendable {
     /// Cache reads per second (each miss adds a write).
     public var readsPerSecond: Int
-    /// Distinct keys in play.
+    /// Distinct `product:<id>` keys (the bulk of the traffic).
     public var keyCount: Int
     /// Zipf exponent of key popularity (higher: fewer, hotter keys).
     public var zipfExponent: Double
-    /// TTLs drawn uniformly from this range of seconds (the jitter that prevents synchronised expiry).
-    public var ttlSeconds: ClosedRange<Int>
-    /// Value sizes drawn uniformly from this range of bytes.
-    public var valueBytes: ClosedRange<Int>
+    /// Seconds between synchronised expiries of the hot `price:<id>` family (a stampede each time).
+    public var stampedePeriod: Int
+    /// Whether to create the big keys (`catalog:all`, a 20,000-field hash; `report:daily`, 2 MB)
+    /// and read the hash now and then (a slow command).
+    public var bigKeys: Bool
+    /// Whether to include the `page:<id>` family of 12 KB fragments, whose working set exceeds a
+    /// 64 MB `maxmemory` (memory pressure, evictions).
+    public var memoryPressure: Bool
     /// Seed of the random choices.
     public var seed: UInt64
 
-    /// Creates a configuration; the defaults make a few thousand ops/s with a visible mix of
-    /// hits, misses and expiries.
+    /// Creates a configuration; the defaults make a few thousand ops/s with hits, misses,
+    /// expiries, a stampede a minute, evictions under a 64 MB limit and a few slow commands.
     public init(
-        readsPerSecond: Int = 1500, keyCount: Int = 20_000, zipfExponent: Double = 0.9,
-        ttlSeconds: ClosedRange<Int> = 15...90, valueBytes: ClosedRange<Int> = 100...2000, seed: UInt64 = 42
+        readsPerSecond: Int = 1500, keyCount: Int = 20_000, zipfExponent: Double = 0.9, stampedePeriod: Int = 60,
+        bigKeys: Bool = true, memoryPressure: Bool = true, seed: UInt64 = 42
     ) {
         self.readsPerSecond = max(1, readsPerSecond)
         self.keyCount = max(1, keyCount)
         self.zipfExponent = zipfExponent
-        self.ttlSeconds = ttlSeconds
-        self.valueBytes = valueBytes
+        self.stampedePeriod = max(5, stampedePeriod)
+        self.bigKeys = bigKeys
+        self.memoryPressure = memoryPressure
         self.seed = seed
     }
 }

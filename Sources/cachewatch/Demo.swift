@@ -37,7 +37,7 @@ struct Demo: AsyncParsableCommand {
         let server: PrivateRedisServer
         do {
             server = try await PrivateRedisServer([
-                "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru", "--slowlog-log-slower-than", "5000",
+                "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru", "--slowlog-log-slower-than", "2000",
             ])
         } catch let failure as ProcessFailure {
             throw CLIFailure("demo: \(failure.description)")

@@ -19,26 +19,40 @@ struct WorkloadTests {
         #expect(abs(Double(counts[0]) / Double(counts[1]) - 2) < 0.15)
     }
 
-    @Test("cache-aside traffic: misses are filled with namespaced keys that carry a TTL")
+    @Test("cache-aside traffic: misses are refilled in namespaced families with their TTL policies")
     func cacheAside() async throws {
         let server = try await RedisServer()
         let workload = CacheAsideWorkload(
             endpoint: server.endpoint,
-            configuration: WorkloadConfiguration(readsPerSecond: 2000, keyCount: 500, ttlSeconds: 30...60))
+            configuration: WorkloadConfiguration(readsPerSecond: 4000, keyCount: 500, stampedePeriod: 30))
         let totals = await workload.run(ticks: 10)
-        #expect(totals.reads == 1000)
+        #expect(totals.reads == 2000)
         #expect(totals.misses > 0 && totals.misses < totals.reads)
         #expect(totals.writes > 0 && totals.writes <= totals.misses)
         let admin = try await server.client()
         let info = InfoSnapshot(text: try await admin.send(RESPCommand("INFO", "stats")).stringValue ?? "")
-        #expect(info.hits + info.misses == 1000)
         #expect(info.misses == totals.misses)
         let keys = try await admin.send(RESPCommand("KEYS", "*")).elements?.compactMap(\.stringValue) ?? []
-        #expect(keys.count == totals.writes)
-        #expect(keys.contains { $0.hasPrefix("product:") })
-        #expect(keys.contains { $0.hasPrefix("user:") && $0.hasSuffix(":profile") })
-        let ttl = try await admin.send(RESPCommand("TTL", keys[0])).intValue ?? -1
-        #expect((1...60).contains(ttl))
+        for prefix in ["product:", "user:", "session:", "price:", "page:"] {
+            #expect(keys.contains { $0.hasPrefix(prefix) }, "no \(prefix) keys")
+        }
+        // Prices all expire in the same second: the next multiple of the stampede period.
+        let prices = keys.filter { $0.hasPrefix("price:") }
+        let expiries = try await admin.pipeline(prices.map { RESPCommand("PEXPIRETIME", $0) }).compactMap { $0.value.intValue }
+        #expect(Set(expiries.map { $0 / 1000 }).count == 1, "price keys expire at \(Set(expiries))")
+        #expect(expiries.allSatisfy { $0 % 30_000 == 0 })
+        // Sessions carry a fixed TTL, products a jittered one.
+        let sessionTTLs = try await admin.pipeline(keys.filter { $0.hasPrefix("session:") }.map { RESPCommand("TTL", $0) })
+        #expect(sessionTTLs.allSatisfy { (1790...1800).contains($0.value.intValue ?? 0) })
+        let productTTLs = try await admin.pipeline(keys.filter { $0.hasPrefix("product:") }.map { RESPCommand("TTL", $0) })
+            .compactMap { $0.value.intValue }
+        #expect(Set(productTTLs).count > 10 && productTTLs.allSatisfy { (1...180).contains($0) })
+        // The big keys exist, without TTL, and the big hash was read.
+        #expect(try await admin.send(RESPCommand("HLEN", "catalog:all")) == .integer(20_000))
+        #expect(try await admin.send(RESPCommand("STRLEN", "report:daily")) == .integer(2 * 1024 * 1024))
+        #expect(try await admin.send(RESPCommand("TTL", "catalog:all")) == .integer(-1))
+        let commandStats = try await admin.send(RESPCommand("INFO", "commandstats")).stringValue ?? ""
+        #expect(commandStats.contains("cmdstat_hgetall:calls=1,"))
         await admin.close()
         await server.stop()
     }
