@@ -26,7 +26,7 @@ public enum JSONText {
     /// A JSON number: integers without a fraction, others with up to 6 significant decimals.
     public static func number(_ value: Double) -> String {
         guard value.isFinite else { return "null" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        if value == value.rounded() || abs(value) >= 1e5, abs(value) < 1e15 { return String(Int64(value.rounded())) }
         var text = String(format: "%.6g", value)
         if text.contains("e") { text = String(value) }
         return text

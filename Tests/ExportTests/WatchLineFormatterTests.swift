@@ -116,6 +116,8 @@ struct WatchLineFormatterTests {
         #expect(ValueFormatting.milliseconds(0.213) == "0.21")
         #expect(JSONText.number(3) == "3")
         #expect(JSONText.number(0.25) == "0.25")
+        #expect(JSONText.number(10_083_264.704595178) == "10083265")
+        #expect(JSONText.number(1234.5678) == "1234.57")
         #expect(JSONText.string("a\"b\n\u{1}") == #""a\"b\n\u0001""#)
     }
 }
