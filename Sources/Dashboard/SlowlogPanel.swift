@@ -13,12 +13,17 @@ enum SlowlogPanel {
             screen.put(DisplayWidth.truncate(reason, to: inner.width), x: inner.x, y: inner.y, style: CellStyle(.warn))
             return
         }
+        // The client column appears when the command still has room beside it.
+        let showsClient = inner.width >= 70
         let rows = entries.prefix(max(0, inner.height - 1)).map { entry in
-            [age(of: entry, now: state.now), milliseconds(entry.duration), entry.commandLine]
+            [age(of: entry, now: state.now), milliseconds(entry.duration)] + (showsClient ? [entry.clientAddress ?? "-"] : [])
+                + [entry.commandLine]
         }
+        var columns = [Table.Column("age", width: 5, alignRight: true), Table.Column("ms", width: 7, alignRight: true)]
+        if showsClient { columns.append(Table.Column("client", width: 21)) }
+        columns.append(Table.Column("command"))
         Table(
-            columns: [Table.Column("age", width: 5, alignRight: true), Table.Column("ms", width: 7, alignRight: true),
-                      Table.Column("command")],
+            columns: columns,
             rows: rows, rowStyles: entries.map { style(for: $0.duration) }, emptyText: "no slow commands yet"
         ).draw(into: &screen, rect: inner, glyphs: theme.glyphs)
     }
