@@ -2,7 +2,7 @@ import CNCurses
 import Dashboard
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// The only code that touches ncurses: it draws ``Screen``s (only the cells that changed since
@@ -32,7 +32,8 @@ public final class CursesTerminal {
         cw_keypad(1)
         curs_set(0)
         set_escdelay(25)
-        cw_timeout(Int32(keyTimeout.components.seconds * 1000 + keyTimeout.components.attoseconds / 1_000_000_000_000_000))
+        cw_timeout(
+            Int32(keyTimeout.components.seconds * 1000 + keyTimeout.components.attoseconds / 1_000_000_000_000_000))
         _ = cw_enable_wheel()
         usesColor = colors && has_colors()
         if usesColor {
@@ -144,7 +145,8 @@ public final class CursesTerminal {
         for (index, (role, foreground)) in pairs.enumerated() {
             let pair = Int16(index + 1)
             init_pair(pair, foreground, -1)
-            table[role] = cw_color_pair(Int32(pair)) | (role == .muted && gray == Int16(COLOR_WHITE) ? cw_attr_dim() : 0)
+            table[role] =
+                cw_color_pair(Int32(pair)) | (role == .muted && gray == Int16(COLOR_WHITE) ? cw_attr_dim() : 0)
         }
         return table
     }

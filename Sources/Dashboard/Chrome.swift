@@ -83,7 +83,8 @@ enum Chrome {
             return
         }
         if let failure = state.metrics?.lastFailure {
-            screen.put(DisplayWidth.truncate(failure.message, to: screen.width - 2), x: 1, y: y, style: CellStyle(.crit))
+            screen.put(
+                DisplayWidth.truncate(failure.message, to: screen.width - 2), x: 1, y: y, style: CellStyle(.crit))
             return
         }
         var x = 1

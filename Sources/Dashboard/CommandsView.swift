@@ -18,7 +18,9 @@ enum CommandsView {
     static func rows(_ node: NodeMetrics) -> [Row] {
         guard let info = node.lastInfo else { return [] }
         var elapsed = 0.0
-        if let last = node.lastInfoTime, let previous = node.previousInfoTime { elapsed = last.timeIntervalSince(previous) }
+        if let last = node.lastInfoTime, let previous = node.previousInfoTime {
+            elapsed = last.timeIntervalSince(previous)
+        }
         let totalMicroseconds = max(1, info.commandStats.values.reduce(0) { $0 + $1.microseconds })
         return info.commandStats.map { name, stat in
             var rate: Double?
@@ -44,27 +46,34 @@ enum CommandsView {
             case 2: return (lhs.microsecondsPerCall, lhs.name) > (rhs.microsecondsPerCall, rhs.name)
             case 3: return (lhs.timeShare, lhs.name) > (rhs.timeShare, rhs.name)
             case 4: return (lhs.failed + lhs.rejected, lhs.name) > (rhs.failed + rhs.rejected, rhs.name)
-            default: return (lhs.callsPerSecond ?? -1, lhs.calls, lhs.name) > (rhs.callsPerSecond ?? -1, rhs.calls, rhs.name)
+            default:
+                return (lhs.callsPerSecond ?? -1, lhs.calls, lhs.name) > (rhs.callsPerSecond ?? -1, rhs.calls, rhs.name)
             }
         }
         let note = "\(rows.count) commands · sort: \(DashboardView.commands.sortOrders[state.currentSort])"
-        let inner = Panel(title: "Commands (INFO commandstats)", note: note).draw(into: &screen, rect: area, glyphs: theme.glyphs)
+        let inner = Panel(title: "Commands (INFO commandstats)", note: note).draw(
+            into: &screen, rect: area, glyphs: theme.glyphs)
         let sortColumn = [1, 2, 3, 4, 6][state.currentSort]
         Table(
             columns: [
                 Table.Column("command"), Table.Column("calls/s", width: 9, alignRight: true),
-                Table.Column("calls", width: 9, alignRight: true), Table.Column("usec/call", width: 10, alignRight: true),
-                Table.Column("time %", width: 7, alignRight: true), Table.Column("rejected", width: 9, alignRight: true),
+                Table.Column("calls", width: 9, alignRight: true),
+                Table.Column("usec/call", width: 10, alignRight: true),
+                Table.Column("time %", width: 7, alignRight: true),
+                Table.Column("rejected", width: 9, alignRight: true),
                 Table.Column("failed", width: 8, alignRight: true),
             ],
             rows: rows.map { row in
-                [row.name, ValueFormatting.count(row.callsPerSecond), ValueFormatting.count(Double(row.calls)),
-                 ValueFormatting.fixed(row.microsecondsPerCall, decimals: 2), ValueFormatting.percent(row.timeShare),
-                 ValueFormatting.count(Double(row.rejected)), ValueFormatting.count(Double(row.failed))]
+                [
+                    row.name, ValueFormatting.count(row.callsPerSecond), ValueFormatting.count(Double(row.calls)),
+                    ValueFormatting.fixed(row.microsecondsPerCall, decimals: 2), ValueFormatting.percent(row.timeShare),
+                    ValueFormatting.count(Double(row.rejected)), ValueFormatting.count(Double(row.failed)),
+                ]
             },
             rowStyles: rows.map { CellStyle($0.failed + $0.rejected > 0 ? .warn : .normal) },
             sort: (sortColumn, true), selected: min(state.selection, max(0, rows.count - 1)),
-            emptyText: state.filter.isEmpty ? "INFO commandstats is empty or unavailable" : "no command matches '\(state.filter)'"
+            emptyText: state.filter.isEmpty
+                ? "INFO commandstats is empty or unavailable" : "no command matches '\(state.filter)'"
         ).draw(into: &screen, rect: inner, glyphs: theme.glyphs)
     }
 }

@@ -9,7 +9,9 @@ enum HelpView {
             lines.write(&screen, [("  " + binding.label + padding, .accent), (binding.help, .normal)])
         }
         lines.write(&screen, [])
-        lines.write(&screen, [("  Graphs: newest at the right; ", .muted), ("╳", .crit), (" marks polls that failed.", .muted)])
-        lines.write(&screen, [("  Rates are per second between polls; '-' means no value (never a made-up 0).", .muted)])
+        lines.write(
+            &screen, [("  Graphs: newest at the right; ", .muted), ("╳", .crit), (" marks polls that failed.", .muted)])
+        lines.write(
+            &screen, [("  Rates are per second between polls; '-' means no value (never a made-up 0).", .muted)])
     }
 }

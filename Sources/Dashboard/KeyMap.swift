@@ -18,30 +18,42 @@ public enum KeyMap {
     /// Every binding, in help order.
     public static let bindings: [Binding] = [
         Binding(keys: [.character("q"), .character("Q")], label: "q", help: "quit", hint: "quit", action: .quit),
-        Binding(keys: [.character("?"), .character("h"), .function(1)], label: "?/F1", help: "show or hide this help",
-                hint: "help", action: .toggleHelp),
-        Binding(keys: [.character("1")], label: "1", help: "overview: hit ratio, traffic, memory, latency, slow log",
-                hint: nil, action: .show(.overview)),
-        Binding(keys: [.character("2")], label: "2", help: "slow log: every new entry, searchable, by age or duration",
-                hint: nil, action: .show(.slowlog)),
-        Binding(keys: [.character("3")], label: "3", help: "commands: calls/s, usec per call, failures (commandstats)",
-                hint: nil, action: .show(.commands)),
-        Binding(keys: [.character("4")], label: "4", help: "memory & clients: limits, databases, errors, replication",
-                hint: nil, action: .show(.clientsAndMemory)),
-        Binding(keys: [.character("p"), .character(" ")], label: "p/space",
-                help: "pause the display (sampling goes on) or resume", hint: "pause", action: .togglePause),
-        Binding(keys: [.character("+"), .character("=")], label: "+", help: "show more time in graphs", hint: nil,
-                action: .widenWindow),
-        Binding(keys: [.character("-"), .character("_")], label: "-", help: "show less time in graphs", hint: nil,
-                action: .narrowWindow),
-        Binding(keys: [.character("/")], label: "/", help: "filter table rows (Enter keeps it, Esc clears it)",
-                hint: "filter", action: .startFilter),
-        Binding(keys: [.character("s")], label: "s", help: "next sort order of the table", hint: "sort",
-                action: .cycleSort),
-        Binding(keys: [.down, .character("j"), .wheelDown], label: "↓/j", help: "select the next row", hint: nil,
-                action: .moveSelection(1)),
-        Binding(keys: [.up, .character("k"), .wheelUp], label: "↑/k", help: "select the previous row", hint: nil,
-                action: .moveSelection(-1)),
+        Binding(
+            keys: [.character("?"), .character("h"), .function(1)], label: "?/F1", help: "show or hide this help",
+            hint: "help", action: .toggleHelp),
+        Binding(
+            keys: [.character("1")], label: "1", help: "overview: hit ratio, traffic, memory, latency, slow log",
+            hint: nil, action: .show(.overview)),
+        Binding(
+            keys: [.character("2")], label: "2", help: "slow log: every new entry, searchable, by age or duration",
+            hint: nil, action: .show(.slowlog)),
+        Binding(
+            keys: [.character("3")], label: "3", help: "commands: calls/s, usec per call, failures (commandstats)",
+            hint: nil, action: .show(.commands)),
+        Binding(
+            keys: [.character("4")], label: "4", help: "memory & clients: limits, databases, errors, replication",
+            hint: nil, action: .show(.clientsAndMemory)),
+        Binding(
+            keys: [.character("p"), .character(" ")], label: "p/space",
+            help: "pause the display (sampling goes on) or resume", hint: "pause", action: .togglePause),
+        Binding(
+            keys: [.character("+"), .character("=")], label: "+", help: "show more time in graphs", hint: nil,
+            action: .widenWindow),
+        Binding(
+            keys: [.character("-"), .character("_")], label: "-", help: "show less time in graphs", hint: nil,
+            action: .narrowWindow),
+        Binding(
+            keys: [.character("/")], label: "/", help: "filter table rows (Enter keeps it, Esc clears it)",
+            hint: "filter", action: .startFilter),
+        Binding(
+            keys: [.character("s")], label: "s", help: "next sort order of the table", hint: "sort",
+            action: .cycleSort),
+        Binding(
+            keys: [.down, .character("j"), .wheelDown], label: "↓/j", help: "select the next row", hint: nil,
+            action: .moveSelection(1)),
+        Binding(
+            keys: [.up, .character("k"), .wheelUp], label: "↑/k", help: "select the previous row", hint: nil,
+            action: .moveSelection(-1)),
         Binding(keys: [.pageDown], label: "PgDn", help: "next page of rows", hint: nil, action: .moveSelection(10)),
         Binding(keys: [.pageUp], label: "PgUp", help: "previous page of rows", hint: nil, action: .moveSelection(-10)),
         Binding(keys: [.escape], label: "Esc", help: "close the help, clear the filter", hint: nil, action: .dismiss),

@@ -18,7 +18,7 @@ enum OverviewView {
         hitRatio(state, node, top[0], &screen, theme)
         operations(state, node, top[1], &screen, theme)
         evictionsAndExpiries(state, node, middle[0], &screen, theme)
-        memoryAndClients(node, middle[1], &screen, theme)
+        memoryAndClients(state, node, middle[1], &screen, theme)
         SlowlogPanel.draw(state, node, bottom[0], &screen, theme)
         latencyAndKeyspace(node, bottom[1], &screen, theme)
     }
@@ -27,13 +27,16 @@ enum OverviewView {
         max(1, (rect.width - 2) * (theme.glyphs.braille ? 2 : 1))
     }
 
-    private static func hitRatio(_ state: DashboardState, _ node: NodeMetrics, _ rect: Rect, _ screen: inout Screen, _ theme: Theme) {
+    private static func hitRatio(
+        _ state: DashboardState, _ node: NodeMetrics, _ rect: Rect, _ screen: inout Screen, _ theme: Theme
+    ) {
         let now = node.latest(.hitRatio)
         let life = node.latest(.hitRatioLifetime)
         let note = "now \(percent(now))  life \(percent(life))"
         let inner = Panel(title: "Hit ratio", note: note, noteStyle: CellStyle(role(forHitRatio: now), bold: true))
             .draw(into: &screen, rect: rect, glyphs: theme.glyphs)
-        let window = SeriesWindow(node: node, metric: .hitRatio, seconds: state.windowSeconds, points: points(rect, theme))
+        let window = SeriesWindow(
+            node: node, metric: .hitRatio, seconds: state.windowSeconds, points: points(rect, theme))
         BrailleGraph(values: window.values, failed: window.failed, maximum: 1, style: CellStyle(.graph))
             .draw(into: &screen, rect: inner, glyphs: theme.glyphs)
         if window.values.allSatisfy({ $0 == nil }) && !window.failed.contains(true) {
@@ -41,8 +44,11 @@ enum OverviewView {
         }
     }
 
-    private static func operations(_ state: DashboardState, _ node: NodeMetrics, _ rect: Rect, _ screen: inout Screen, _ theme: Theme) {
-        let window = SeriesWindow(node: node, metric: .opsPerSec, seconds: state.windowSeconds, points: points(rect, theme))
+    private static func operations(
+        _ state: DashboardState, _ node: NodeMetrics, _ rect: Rect, _ screen: inout Screen, _ theme: Theme
+    ) {
+        let window = SeriesWindow(
+            node: node, metric: .opsPerSec, seconds: state.windowSeconds, points: points(rect, theme))
         let peak = window.maximum
         let note = "now \(ValueFormatting.count(node.latest(.opsPerSec)))/s  peak \(ValueFormatting.count(peak))"
         let inner = Panel(title: "Ops/s", note: note, noteStyle: CellStyle(.normal, bold: true))
@@ -56,61 +62,94 @@ enum OverviewView {
     ) {
         let evicted = node.latest(.evictedPerSec)
         let note = "\(ValueFormatting.count(evicted))/s · \(ValueFormatting.count(node.latest(.expiredPerSec)))/s"
-        let inner = Panel(title: "Evicted & expired", note: note, noteStyle: CellStyle((evicted ?? 0) > 0 ? .warn : .normal, bold: true))
-            .draw(into: &screen, rect: rect, glyphs: theme.glyphs)
+        let inner = Panel(
+            title: "Evicted & expired", note: note,
+            noteStyle: CellStyle((evicted ?? 0) > 0 ? .warn : .normal, bold: true)
+        )
+        .draw(into: &screen, rect: rect, glyphs: theme.glyphs)
         let halves = inner.rows([nil, nil])
         for (index, metric) in [Metric.evictedPerSec, Metric.expiredPerSec].enumerated() {
             let half = halves[index]
-            let window = SeriesWindow(node: node, metric: metric, seconds: state.windowSeconds, points: points(rect, theme))
+            let window = SeriesWindow(
+                node: node, metric: metric, seconds: state.windowSeconds, points: points(rect, theme))
             let style = CellStyle(index == 0 ? .crit : .graphAlternate)
-            BrailleGraph(values: window.values, failed: window.failed, maximum: max(1, (window.maximum ?? 1) * 1.1), style: style)
-                .draw(into: &screen, rect: half, glyphs: theme.glyphs)
+            BrailleGraph(
+                values: window.values, failed: window.failed, maximum: max(1, (window.maximum ?? 1) * 1.1), style: style
+            )
+            .draw(into: &screen, rect: half, glyphs: theme.glyphs)
             let label = index == 0 ? "evicted/s" : "expired/s"
             screen.put(" \(label) ", x: half.x, y: half.y, style: .muted)
         }
     }
 
-    private static func memoryAndClients(_ node: NodeMetrics, _ rect: Rect, _ screen: inout Screen, _ theme: Theme) {
+    private static func memoryAndClients(
+        _ state: DashboardState, _ node: NodeMetrics, _ rect: Rect, _ screen: inout Screen, _ theme: Theme
+    ) {
         let info = node.lastInfo
         let inner = Panel(title: "Memory & clients").draw(into: &screen, rect: rect, glyphs: theme.glyphs)
         var lines = LineWriter(rect: inner)
         let used = node.latest(.usedMemoryBytes)
         let limit = info?.memory.maxmemory ?? 0
         if limit > 0, let ratioRect = lines.next() {
-            Gauge(ratio: node.latest(.memoryUsedRatio), warnAt: 0.8, critAt: 0.9).draw(into: &screen, rect: ratioRect, glyphs: theme.glyphs)
-            lines.write(&screen, [("used ", .muted), (bytes(used), .normal), (" of ", .muted), (bytes(Double(limit)), .normal)])
+            Gauge(ratio: node.latest(.memoryUsedRatio), warnAt: 0.8, critAt: 0.9).draw(
+                into: &screen, rect: ratioRect, glyphs: theme.glyphs)
+            lines.write(
+                &screen, [("used ", .muted), (bytes(used), .normal), (" of ", .muted), (bytes(Double(limit)), .normal)])
         } else {
             lines.write(&screen, [("used ", .muted), (bytes(used), .normal), ("  no maxmemory limit", .muted)])
         }
         let fragmentation = node.latest(.fragmentationRatio)
         let fragmentationRole: StyleRole = (fragmentation ?? 1) > 1.5 || (fragmentation ?? 1) < 0.9 ? .warn : .normal
-        lines.write(&screen, [
-            ("rss ", .muted), (bytes(node.latest(.rssBytes)), .normal), ("  frag ", .muted),
-            (ValueFormatting.ratio(fragmentation), fragmentationRole),
-        ])
+        lines.write(
+            &screen,
+            [
+                ("rss ", .muted), (bytes(node.latest(.rssBytes)), .normal), ("  frag ", .muted),
+                (ValueFormatting.ratio(fragmentation), fragmentationRole),
+            ])
         if let policy = info?.memory.maxmemoryPolicy {
             lines.write(&screen, [("policy ", .muted), (policy, policy == "noeviction" ? .warn : .normal)])
         }
         let rejected = node.latest(.rejectedConnectionsPerSec)
-        lines.write(&screen, [
-            ("clients ", .muted), (ValueFormatting.count(node.latest(.clientsConnected)), .normal),
-            ("  blocked ", .muted), (ValueFormatting.count(node.latest(.clientsBlocked)), (node.latest(.clientsBlocked) ?? 0) > 0 ? .warn : .normal),
-            ("  rejected ", .muted), (ValueFormatting.count(rejected) + "/s", (rejected ?? 0) > 0 ? .crit : .normal),
-        ])
+        lines.write(
+            &screen,
+            [
+                ("clients ", .muted), (ValueFormatting.count(node.latest(.clientsConnected)), .normal),
+                ("  blocked ", .muted),
+                (
+                    ValueFormatting.count(node.latest(.clientsBlocked)),
+                    (node.latest(.clientsBlocked) ?? 0) > 0 ? .warn : .normal
+                ),
+                ("  rejected ", .muted),
+                (ValueFormatting.count(rejected) + "/s", (rejected ?? 0) > 0 ? .crit : .normal),
+            ])
+        // On a tall terminal, memory over the window fills the rest of the panel.
+        if let rest = lines.remaining, rest.height >= 3 {
+            let window = SeriesWindow(
+                node: node, metric: .usedMemoryBytes, seconds: state.windowSeconds, points: points(rect, theme))
+            let top = limit > 0 ? Double(limit) : (window.maximum ?? 1) * 1.1
+            BrailleGraph(values: window.values, failed: window.failed, maximum: top, style: CellStyle(.graphAlternate))
+                .draw(into: &screen, rect: rest, glyphs: theme.glyphs)
+            screen.put(" used memory ", x: rest.x, y: rest.y, style: .muted)
+        }
     }
 
     private static func latencyAndKeyspace(_ node: NodeMetrics, _ rect: Rect, _ screen: inout Screen, _ theme: Theme) {
         let inner = Panel(title: "Latency & keyspace").draw(into: &screen, rect: rect, glyphs: theme.glyphs)
         var lines = LineWriter(rect: inner)
         let p99 = node.latest(.pingP99Ms)
-        lines.write(&screen, [
-            ("ping ", .muted), (ValueFormatting.milliseconds(node.latest(.pingMs)), .normal), (" ms", .muted),
-            ("  max ", .muted), (ValueFormatting.milliseconds(node.latest(.pingMaxMs)), .normal),
-        ])
-        lines.write(&screen, [
-            ("p50 ", .muted), (ValueFormatting.milliseconds(node.latest(.pingP50Ms)), .normal),
-            ("  p99 ", .muted), (ValueFormatting.milliseconds(p99), (p99 ?? 0) > 10 ? .warn : .normal), (" ms", .muted),
-        ])
+        lines.write(
+            &screen,
+            [
+                ("ping ", .muted), (ValueFormatting.milliseconds(node.latest(.pingMs)), .normal), (" ms", .muted),
+                ("  max ", .muted), (ValueFormatting.milliseconds(node.latest(.pingMaxMs)), .normal),
+            ])
+        lines.write(
+            &screen,
+            [
+                ("p50 ", .muted), (ValueFormatting.milliseconds(node.latest(.pingP50Ms)), .normal),
+                ("  p99 ", .muted), (ValueFormatting.milliseconds(p99), (p99 ?? 0) > 10 ? .warn : .normal),
+                (" ms", .muted),
+            ])
         if let sparkRect = lines.next() {
             Sparkline(values: node.values(.pingMs).suffix(sparkRect.width).map { $0 }, style: CellStyle(.graph))
                 .draw(into: &screen, rect: sparkRect, glyphs: theme.glyphs)
@@ -118,15 +157,19 @@ enum OverviewView {
         let keys = node.latest(.keys)
         let withTTL = node.latest(.keysWithExpiry)
         let share = (keys ?? 0) > 0 ? (withTTL ?? 0) / (keys ?? 1) : nil
-        lines.write(&screen, [
-            ("keys ", .muted), (ValueFormatting.count(keys), .normal), ("  with TTL ", .muted),
-            (share.map { ValueFormatting.percent($0) + "%" } ?? "-", .normal),
-        ])
-        for (index, entry) in (node.lastInfo?.keyspace ?? [:]).sorted(by: { $0.key < $1.key }) {
-            lines.write(&screen, [
-                ("db\(index) ", .muted), (ValueFormatting.count(Double(entry.keys)), .normal), (" keys  ", .muted),
-                (ValueFormatting.count(Double(entry.expires)), .normal), (" expiring", .muted),
+        lines.write(
+            &screen,
+            [
+                ("keys ", .muted), (ValueFormatting.count(keys), .normal), ("  with TTL ", .muted),
+                (share.map { ValueFormatting.percent($0) + "%" } ?? "-", .normal),
             ])
+        for (index, entry) in (node.lastInfo?.keyspace ?? [:]).sorted(by: { $0.key < $1.key }) {
+            lines.write(
+                &screen,
+                [
+                    ("db\(index) ", .muted), (ValueFormatting.count(Double(entry.keys)), .normal), (" keys  ", .muted),
+                    (ValueFormatting.count(Double(entry.expires)), .normal), (" expiring", .muted),
+                ])
         }
     }
 
@@ -149,6 +192,12 @@ struct LineWriter {
 
     init(rect: Rect) {
         self.rect = rect
+    }
+
+    /// The rows not written yet, or `nil` when the rectangle is full.
+    var remaining: Rect? {
+        guard row < rect.height else { return nil }
+        return Rect(x: rect.x, y: rect.y + row, width: rect.width, height: rect.height - row)
     }
 
     /// The next line as a one-row rectangle, or `nil` when the rectangle is full.

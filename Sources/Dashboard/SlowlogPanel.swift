@@ -5,7 +5,8 @@ import Telemetry
 /// The slow log as a table: in the overview (newest few) and as view 2 (all, sortable, filtered).
 enum SlowlogPanel {
     /// The overview's compact panel: newest entries first.
-    static func draw(_ state: DashboardState, _ node: NodeMetrics, _ rect: Rect, _ screen: inout Screen, _ theme: Theme) {
+    static func draw(_ state: DashboardState, _ node: NodeMetrics, _ rect: Rect, _ screen: inout Screen, _ theme: Theme)
+    {
         let entries = Array(node.slowlog.reversed())
         let note = node.lastReading?.unavailable[.slowlog] != nil ? "unavailable" : "\(node.slowlog.count) seen"
         let inner = Panel(title: "Slow log", note: note).draw(into: &screen, rect: rect, glyphs: theme.glyphs)
@@ -16,7 +17,8 @@ enum SlowlogPanel {
         // The client column appears when the command still has room beside it.
         let showsClient = inner.width >= 70
         let rows = entries.prefix(max(0, inner.height - 1)).map { entry in
-            [age(of: entry, now: state.now), milliseconds(entry.duration)] + (showsClient ? [entry.clientAddress ?? "-"] : [])
+            [age(of: entry, now: state.now), milliseconds(entry.duration)]
+                + (showsClient ? [entry.clientAddress ?? "-"] : [])
                 + [entry.commandLine]
         }
         var columns = [Table.Column("age", width: 5, alignRight: true), Table.Column("ms", width: 7, alignRight: true)]
@@ -56,8 +58,10 @@ enum SlowlogPanel {
         if wide { columns.append(Table.Column("name", width: 12)) }
         columns.append(Table.Column("command"))
         let rows = entries.map { entry -> [String] in
-            var row = [String(entry.id), ValueFormatting.timeOfDay(entry.timestamp), age(of: entry, now: state.now),
-                       milliseconds(entry.duration), entry.clientAddress ?? "-"]
+            var row = [
+                String(entry.id), ValueFormatting.timeOfDay(entry.timestamp), age(of: entry, now: state.now),
+                milliseconds(entry.duration), entry.clientAddress ?? "-",
+            ]
             if wide { row.append(entry.clientName ?? "") }
             row.append(entry.commandLine)
             return row

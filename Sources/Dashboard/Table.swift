@@ -51,8 +51,12 @@ public struct Table: Sendable {
         var x = rect.x
         for (index, column) in columns.enumerated() {
             var title = column.title
-            if let sort, sort.column == index { title += String(sort.descending ? glyphs.sortDescending : glyphs.sortAscending) }
-            draw(title, in: Rect(x: x, y: rect.y, width: widths[index], height: 1), right: column.alignRight, style: .muted, screen: &screen)
+            if let sort, sort.column == index {
+                title += String(sort.descending ? glyphs.sortDescending : glyphs.sortAscending)
+            }
+            draw(
+                title, in: Rect(x: x, y: rect.y, width: widths[index], height: 1), right: column.alignRight,
+                style: .muted, screen: &screen)
             x += widths[index] + 1
         }
         let visibleRows = rect.height - 1
@@ -71,7 +75,9 @@ public struct Table: Sendable {
             var cellX = rect.x
             for (index, column) in columns.enumerated() {
                 let text = index < rows[rowIndex].count ? rows[rowIndex][index] : ""
-                draw(text, in: Rect(x: cellX, y: y, width: widths[index], height: 1), right: column.alignRight, style: style, screen: &screen)
+                draw(
+                    text, in: Rect(x: cellX, y: y, width: widths[index], height: 1), right: column.alignRight,
+                    style: style, screen: &screen)
                 cellX += widths[index] + 1
             }
         }

@@ -96,7 +96,9 @@ final class RESPClientHandler: ChannelDuplexHandler {
             fail(context: context, with: protocolError)
         } else {
             // A socket error on an established connection (reset by peer, broken pipe).
-            fail(context: context, with: RedisConnectionError.lost(ConnectFailureReason.describe(error), endpoint: endpoint))
+            fail(
+                context: context,
+                with: RedisConnectionError.lost(ConnectFailureReason.describe(error), endpoint: endpoint))
         }
     }
 

@@ -86,9 +86,10 @@ public struct CacheAsideWorkload: Sendable {
                     let family = families[item.family]
                     if family.singleFlight && !refilled.insert(item.key).inserted { continue }
                     let size = Int.random(in: family.valueBytes, using: &generator)
-                    writes.append(RESPCommand(
-                        ["SET", item.key, String(repeating: "v", count: size)]
-                            + family.expiryArguments(now: now, using: &generator)))
+                    writes.append(
+                        RESPCommand(
+                            ["SET", item.key, String(repeating: "v", count: size)]
+                                + family.expiryArguments(now: now, using: &generator)))
                 }
                 if !writes.isEmpty {
                     _ = try await connection.pipeline(writes, timeout: .seconds(5))
@@ -124,9 +125,10 @@ public struct CacheAsideWorkload: Sendable {
                 ttl: .synchronized(period: configuration.stampedePeriod), singleFlight: false, name: { "price:\($0)" }),
         ]
         if configuration.memoryPressure {
-            families.append(KeyFamily(
-                weight: 10, sampler: ZipfSampler(count: 8000, exponent: 0.6), valueBytes: 12_288...12_288,
-                ttl: .jittered(600...900), singleFlight: true, name: { "page:\($0)" }))
+            families.append(
+                KeyFamily(
+                    weight: 10, sampler: ZipfSampler(count: 8000, exponent: 0.6), valueBytes: 12_288...12_288,
+                    ttl: .jittered(600...900), singleFlight: true, name: { "page:\($0)" }))
         }
         return families
     }

@@ -61,7 +61,8 @@ struct DashboardSession {
             }
             if dirty {
                 let size = terminal.size
-                terminal.draw(DashboardRenderer.render(state, width: size.width, height: size.height, theme: terminal.theme))
+                terminal.draw(
+                    DashboardRenderer.render(state, width: size.width, height: size.height, theme: terminal.theme))
                 dirty = false
             }
         }

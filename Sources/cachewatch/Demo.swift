@@ -45,12 +45,15 @@ struct Demo: AsyncParsableCommand {
         SignalTrap.onExit { server.stopImmediately() }
         SignalTrap.install(exitImmediately: headless)
         if headless {
-            ConsoleOutput.error("demo: redis-server on 127.0.0.1:\(server.port) (maxmemory 64mb, allkeys-lru), \(rate) reads/s")
+            ConsoleOutput.error(
+                "demo: redis-server on 127.0.0.1:\(server.port) (maxmemory 64mb, allkeys-lru), \(rate) reads/s")
         }
 
         let workload = Task {
-            await CacheAsideWorkload(endpoint: server.endpoint, configuration: WorkloadConfiguration(readsPerSecond: rate))
-                .run()
+            await CacheAsideWorkload(
+                endpoint: server.endpoint, configuration: WorkloadConfiguration(readsPerSecond: rate)
+            )
+            .run()
         }
         let poller = Poller(connection: ManagedConnection(endpoint: server.endpoint))
         defer { server.stopImmediately() }  // also removes its directory

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Options of the interactive dashboard.
@@ -14,7 +14,9 @@ struct DisplayOptions: ParsableArguments {
     var noColor = false
 
     func validate() throws {
-        guard interval >= 0.05, interval.isFinite else { throw ValidationError("--interval must be at least 0.05 seconds") }
+        guard interval >= 0.05, interval.isFinite else {
+            throw ValidationError("--interval must be at least 0.05 seconds")
+        }
     }
 
     /// Whether to use colours: not with `--no-color`, not when `NO_COLOR` is set and non-empty.

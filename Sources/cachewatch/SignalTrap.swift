@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// SIGINT and SIGTERM, handled off the signal context. Headless commands clean up and exit at

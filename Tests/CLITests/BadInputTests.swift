@@ -84,7 +84,10 @@ struct DashboardNeedsTerminalTests {
         for arguments in [["top", "-p", "1"], ["demo"], []] {
             let result = try await CachewatchBinary.run(arguments)
             #expect(result.code == 1)
-            #expect(result.stderr == "cachewatch: the dashboard needs a terminal; for output to a pipe or a file use 'cachewatch watch'\n")
+            #expect(
+                result.stderr
+                    == "cachewatch: the dashboard needs a terminal; for output to a pipe or a file use 'cachewatch watch'\n"
+            )
         }
     }
 }

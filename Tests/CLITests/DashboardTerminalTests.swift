@@ -86,9 +86,11 @@ struct DashboardTerminalTests {
     func signals() async throws {
         for (signal, status) in [(SIGTERM, Int32(143)), (SIGINT, Int32(130))] {
             let tmux = try await TmuxSession(
-                width: 100, height: 30, command: [CachewatchBinary.path, "demo", "-i", "0.2"], environment: Self.environment)
+                width: 100, height: 30, command: [CachewatchBinary.path, "demo", "-i", "0.2"],
+                environment: Self.environment)
             let screen = try await tmux.waitForScreen(containing: "● live", timeout: .seconds(30))
-            let port = try #require(screen.split(separator: " ").first { $0.hasPrefix("127.0.0.1:") }.flatMap { Int($0.dropFirst(10)) })
+            let port = try #require(
+                screen.split(separator: " ").first { $0.hasPrefix("127.0.0.1:") }.flatMap { Int($0.dropFirst(10)) })
             let pid = try #require(try await tmux.programPID())
             kill(pid, signal)
             #expect(try await eventually { try await tmux.exitStatus() != nil })
@@ -105,7 +107,8 @@ struct DashboardTerminalTests {
     func tooSmall() async throws {
         let server = try await RedisServer()
         let tmux = try await TmuxSession(
-            width: 60, height: 20, command: [CachewatchBinary.path, "-p", String(server.port)], environment: Self.environment)
+            width: 60, height: 20, command: [CachewatchBinary.path, "-p", String(server.port)],
+            environment: Self.environment)
         let screen = try await tmux.waitForScreen(containing: "needs at least 80×24")
         #expect(screen.contains("this terminal is 60×20"))
         try await tmux.send("q")

@@ -4,7 +4,7 @@ import Metrics
 import Telemetry
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// A fixed, realistic five minutes of one node — traffic with a stampede-like dip in the hit
@@ -35,7 +35,12 @@ enum DashboardFixture {
         for second in 0..<seconds {
             let time = Date(timeIntervalSince1970: start + Double(second))
             if (200..<203).contains(second) {
-                store.ingest(Sample(node: node, time: time, outcome: .failure(PollFailure(kind: .timeout, message: "127.0.0.1:6379 did not reply within 2s (command timeout)"))))
+                store.ingest(
+                    Sample(
+                        node: node, time: time,
+                        outcome: .failure(
+                            PollFailure(
+                                kind: .timeout, message: "127.0.0.1:6379 did not reply within 2s (command timeout)"))))
                 continue
             }
             let wave = Double(second % 60)
@@ -53,29 +58,47 @@ enum DashboardFixture {
             if used > 64_000_000 { evicted += 60 + Int64(second % 5) * 10 }
             var slowlog: [SlowlogEntry] = []
             if second % 37 == 5 {
-                slowlog.append(SlowlogEntry(
-                    id: Int64(second), timestamp: time, duration: .microseconds(12_000 + second * 90),
-                    arguments: [Array("KEYS".utf8), Array("session:*".utf8)], clientAddress: "10.0.4.17:53211", clientName: "report-job"))
+                slowlog.append(
+                    SlowlogEntry(
+                        id: Int64(second), timestamp: time, duration: .microseconds(12_000 + second * 90),
+                        arguments: [Array("KEYS".utf8), Array("session:*".utf8)], clientAddress: "10.0.4.17:53211",
+                        clientName: "report-job"))
             }
             if second % 53 == 7 {
-                slowlog.append(SlowlogEntry(
-                    id: Int64(second) + 1000, timestamp: time, duration: .microseconds(150_000),
-                    arguments: [Array("HGETALL".utf8), Array("catalog:big".utf8)], clientAddress: "10.0.4.22:40100"))
+                slowlog.append(
+                    SlowlogEntry(
+                        id: Int64(second) + 1000, timestamp: time, duration: .microseconds(150_000),
+                        arguments: [Array("HGETALL".utf8), Array("catalog:big".utf8)], clientAddress: "10.0.4.22:40100")
+                )
             }
             let info = InfoSnapshot(sections: [
-                "server": ["redis_version": "7.0.15", "run_id": "fixture", "uptime_in_seconds": String(86_400 * 3 + second), "tcp_port": "6379"],
-                "clients": ["connected_clients": String(42 + second % 5), "blocked_clients": "0", "maxclients": "10000"],
-                "memory": ["used_memory": String(used), "used_memory_rss": String(used + 9_000_000), "used_memory_peak": "66100000",
-                           "maxmemory": "67108864", "maxmemory_policy": "allkeys-lru", "mem_fragmentation_ratio": "1.21"],
-                "stats": ["total_commands_processed": String(commands), "keyspace_hits": String(hits), "keyspace_misses": String(misses),
-                          "evicted_keys": String(evicted), "expired_keys": String(expired), "total_net_input_bytes": String(commands * 40),
-                          "total_net_output_bytes": String(commands * 300), "rejected_connections": "0",
-                          "total_connections_received": String(500 + second / 10), "total_error_replies": "12"],
+                "server": [
+                    "redis_version": "7.0.15", "run_id": "fixture", "uptime_in_seconds": String(86_400 * 3 + second),
+                    "tcp_port": "6379",
+                ],
+                "clients": [
+                    "connected_clients": String(42 + second % 5), "blocked_clients": "0", "maxclients": "10000",
+                ],
+                "memory": [
+                    "used_memory": String(used), "used_memory_rss": String(used + 9_000_000),
+                    "used_memory_peak": "66100000",
+                    "maxmemory": "67108864", "maxmemory_policy": "allkeys-lru", "mem_fragmentation_ratio": "1.21",
+                ],
+                "stats": [
+                    "total_commands_processed": String(commands), "keyspace_hits": String(hits),
+                    "keyspace_misses": String(misses),
+                    "evicted_keys": String(evicted), "expired_keys": String(expired),
+                    "total_net_input_bytes": String(commands * 40),
+                    "total_net_output_bytes": String(commands * 300), "rejected_connections": "0",
+                    "total_connections_received": String(500 + second / 10), "total_error_replies": "12",
+                ],
                 "replication": ["role": "master", "connected_slaves": "0"],
                 "cpu": ["used_cpu_sys": String(Double(second) * 0.05), "used_cpu_user": String(Double(second) * 0.1)],
                 "commandstats": [
-                    "cmdstat_get": "calls=\(getCalls),usec=\(getCalls * 2),usec_per_call=2.00,rejected_calls=0,failed_calls=0",
-                    "cmdstat_set": "calls=\(setCalls),usec=\(setCalls * 4),usec_per_call=4.00,rejected_calls=0,failed_calls=0",
+                    "cmdstat_get":
+                        "calls=\(getCalls),usec=\(getCalls * 2),usec_per_call=2.00,rejected_calls=0,failed_calls=0",
+                    "cmdstat_set":
+                        "calls=\(setCalls),usec=\(setCalls * 4),usec_per_call=4.00,rejected_calls=0,failed_calls=0",
                     "cmdstat_keys": "calls=9,usec=118000,usec_per_call=13111.11,rejected_calls=0,failed_calls=0",
                     "cmdstat_hgetall": "calls=6,usec=900000,usec_per_call=150000.00,rejected_calls=0,failed_calls=0",
                     "cmdstat_incr": "calls=4000,usec=8000,usec_per_call=2.00,rejected_calls=0,failed_calls=12",
@@ -88,7 +111,8 @@ enum DashboardFixture {
                 commandsSent: 3)
             store.ingest(Sample(node: node, time: time, outcome: .reading(reading)))
         }
-        var state = DashboardState(store: store, node: node, interval: 1, now: Date(timeIntervalSince1970: start + Double(seconds)))
+        var state = DashboardState(
+            store: store, node: node, interval: 1, now: Date(timeIntervalSince1970: start + Double(seconds)))
         state.view = view
         return state
     }

@@ -6,7 +6,8 @@ import Testing
 /// snapshot is written and the test fails, so nothing is accepted unseen.
 @Suite("Golden screens")
 struct GoldenScreenTests {
-    private static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+    private static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Golden")
 
     static func check(_ screen: Screen, _ name: String) throws {
         let file = directory.appendingPathComponent(name + ".txt")
@@ -36,7 +37,9 @@ struct GoldenScreenTests {
         state.showsHelp = true
         try Self.check(DashboardRenderer.render(state, width: 80, height: 24), "help-80x24")
         state.showsHelp = false
-        try Self.check(DashboardRenderer.render(state, width: 80, height: 24, theme: Theme(glyphs: .ascii, usesColor: false)), "overview-ascii-80x24")
+        try Self.check(
+            DashboardRenderer.render(state, width: 80, height: 24, theme: Theme(glyphs: .ascii, usesColor: false)),
+            "overview-ascii-80x24")
         try Self.check(DashboardRenderer.render(state, width: 60, height: 20), "too-small-60x20")
     }
 }

@@ -39,7 +39,8 @@ public final class TmuxSession: @unchecked Sendable {
 
     /// A tmux format variable of the pane, e.g. `pane_dead`, `pane_pid`, `alternate_on`.
     public func variable(_ name: String) async throws -> String {
-        try await tmux(["display-message", "-p", "-t", target, "#{\(name)}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try await tmux(["display-message", "-p", "-t", target, "#{\(name)}"]).trimmingCharacters(
+            in: .whitespacesAndNewlines)
     }
 
     /// The program's process id (the pane runs it under a shell that records its status).

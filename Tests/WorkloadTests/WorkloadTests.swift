@@ -38,14 +38,19 @@ struct WorkloadTests {
         }
         // Prices all expire in the same second: the next multiple of the stampede period.
         let prices = keys.filter { $0.hasPrefix("price:") }
-        let expiries = try await admin.pipeline(prices.map { RESPCommand("PEXPIRETIME", $0) }).compactMap { $0.value.intValue }
+        let expiries = try await admin.pipeline(prices.map { RESPCommand("PEXPIRETIME", $0) }).compactMap {
+            $0.value.intValue
+        }
         #expect(Set(expiries.map { $0 / 1000 }).count == 1, "price keys expire at \(Set(expiries))")
         #expect(expiries.allSatisfy { $0 % 30_000 == 0 })
         // Sessions carry a fixed TTL, products a jittered one.
-        let sessionTTLs = try await admin.pipeline(keys.filter { $0.hasPrefix("session:") }.map { RESPCommand("TTL", $0) })
+        let sessionTTLs = try await admin.pipeline(
+            keys.filter { $0.hasPrefix("session:") }.map { RESPCommand("TTL", $0) })
         #expect(sessionTTLs.allSatisfy { (1790...1800).contains($0.value.intValue ?? 0) })
-        let productTTLs = try await admin.pipeline(keys.filter { $0.hasPrefix("product:") }.map { RESPCommand("TTL", $0) })
-            .compactMap { $0.value.intValue }
+        let productTTLs = try await admin.pipeline(
+            keys.filter { $0.hasPrefix("product:") }.map { RESPCommand("TTL", $0) }
+        )
+        .compactMap { $0.value.intValue }
         #expect(Set(productTTLs).count > 10 && productTTLs.allSatisfy { (1...180).contains($0) })
         // The big keys exist, without TTL, and the big hash was read.
         #expect(try await admin.send(RESPCommand("HLEN", "catalog:all")) == .integer(20_000))
