@@ -10,7 +10,7 @@ import Glibc
 /// again on the same port (a restart, as far as a client can tell).
 public final class PrivateRedisServer: @unchecked Sendable {
     /// The port it listens on.
-    public let port: Int
+    public private(set) var port: Int
     /// Its working directory (holds its log); removed when the object goes away.
     public let directory: String
     private let extraArguments: [String]
@@ -29,7 +29,19 @@ public final class PrivateRedisServer: @unchecked Sendable {
             .appendingPathComponent("cachewatch-redis-\(getpid())-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         extraArguments = arguments
-        try await start()
+        // A free port can be taken by someone else before the server binds it: try another.
+        var attempts = 0
+        while true {
+            do {
+                try await start()
+                return
+            } catch let failure as ProcessFailure
+                where port == nil && attempts < 4 && failure.description.contains("Failed listening")
+            {
+                attempts += 1
+                self.port = try FreePort.next()
+            }
+        }
     }
 
     /// The server's endpoint.

@@ -13,6 +13,7 @@ struct HelpGoldenTests {
         arguments: [
             (["--help"], "help.txt"),
             (["watch", "--help"], "watch-help.txt"),
+            (["scan", "--help"], "scan-help.txt"),
             (["top", "--help"], "top-help.txt"),
             (["demo", "--help"], "demo-help.txt"),
             (["workload", "--help"], "workload-help.txt"),

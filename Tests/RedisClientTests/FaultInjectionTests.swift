@@ -14,7 +14,7 @@ struct FaultInjectionTests {
     func garbage() async throws {
         let server = try await FakeRESPServer(behavior: .reply(Array("HTTP/1.1 400 Bad Request\r\n\r\n".utf8)))
         let error = await #expect(throws: RedisProtocolError.self) {
-            try await RedisConnection.connect(to: endpoint(server))
+            try await RedisConnection.connect(to: endpoint(server), group: server.group)
         }
         #expect(error?.description == "protocol error from 127.0.0.1:\(server.port): invalid RESP type byte 0x48 ('H')")
         await server.stop()
@@ -24,7 +24,7 @@ struct FaultInjectionTests {
     func truncated() async throws {
         let server = try await FakeRESPServer(behavior: .replyThenClose(Array("$100\r\nonly a part".utf8)))
         let error = await #expect(throws: RedisConnectionError.self) {
-            try await RedisConnection.connect(to: endpoint(server))
+            try await RedisConnection.connect(to: endpoint(server), group: server.group)
         }
         #expect(error?.description == "connection to 127.0.0.1:\(server.port) closed")
         await server.stop()
@@ -36,7 +36,7 @@ struct FaultInjectionTests {
         let configuration = ConnectionConfiguration(
             connectTimeout: .milliseconds(300), commandTimeout: .milliseconds(200))
         let error = await #expect(throws: RedisConnectionError.self) {
-            try await RedisConnection.connect(to: endpoint(server), configuration: configuration)
+            try await RedisConnection.connect(to: endpoint(server), configuration: configuration, group: server.group)
         }
         #expect(error?.isTimeout == true)
         #expect(error?.description == "cannot connect to 127.0.0.1:\(server.port): no answer within 300ms")

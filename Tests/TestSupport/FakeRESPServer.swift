@@ -21,10 +21,14 @@ public final class FakeRESPServer: Sendable {
     /// The port it listens on.
     public let port: Int
     private let channel: any Channel
+    /// Its own event loop, so other tests' load on the shared one cannot delay a fault.
+    public let group: MultiThreadedEventLoopGroup
 
     /// Starts listening.
     public init(behavior: Behavior) async throws {
-        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.group = group
+        let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -38,6 +42,7 @@ public final class FakeRESPServer: Sendable {
     /// Stops listening.
     public func stop() async {
         try? await channel.close()
+        try? await group.shutdownGracefully()
     }
 }
 

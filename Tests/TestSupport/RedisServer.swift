@@ -12,6 +12,6 @@ extension PrivateRedisServer {
         endpoint.password = password.map(Secret.init)
         endpoint.username = username
         return try await RedisConnection.connect(
-            to: endpoint, configuration: ConnectionConfiguration(policy: .unrestricted))
+            to: endpoint, configuration: ConnectionConfiguration(commandTimeout: .seconds(60), policy: .unrestricted))
     }
 }

@@ -1,0 +1,172 @@
+import Foundation
+import Metrics
+import Telemetry
+
+/// The result of `cachewatch scan`, as text for people or JSON for programs.
+public struct ScanReport: Sendable {
+    /// The model built from the sampled keys.
+    public var model: KeyspaceModel
+    /// The node scanned, as printed.
+    public var node: String
+    /// When the scan ended.
+    public var finishedAt: Date
+    /// How long it took.
+    public var elapsedSeconds: Double
+    /// Whether the whole keyspace was covered (a full pass).
+    public var complete: Bool
+    /// Whether Ctrl-C cut it short.
+    public var interrupted: Bool
+    /// Commands sent to the server.
+    public var commandsSent: Int
+    /// Parts the server refused, with reasons.
+    public var unavailable: [String]
+
+    /// Creates a report.
+    public init(
+        model: KeyspaceModel, node: String, finishedAt: Date, elapsedSeconds: Double, complete: Bool, interrupted: Bool,
+        commandsSent: Int, unavailable: [String]
+    ) {
+        self.model = model
+        self.node = node
+        self.finishedAt = finishedAt
+        self.elapsedSeconds = elapsedSeconds
+        self.complete = complete
+        self.interrupted = interrupted
+        self.commandsSent = commandsSent
+        self.unavailable = unavailable
+    }
+
+    /// The report for a person.
+    public var text: String {
+        var lines: [String] = []
+        let total = model.totalKeys.map { ValueFormatting.count(Double($0)) } ?? "?"
+        var head = "\(node): \(model.sampledKeys) keys sampled of \(total)"
+        head +=
+            complete
+            ? " (full scan)"
+            : model.totalKeys.map { " (\(ValueFormatting.percent(Double(model.sampledKeys) / Double(max(1, $0))))%)" }
+                ?? ""
+        head += String(format: " in %.1fs, %d commands", elapsedSeconds, commandsSent)
+        if interrupted { head += " — interrupted, partial results" }
+        lines.append(head)
+        for reason in unavailable { lines.append("note: \(reason)") }
+
+        lines.append("")
+        lines.append("Biggest keys by memory")
+        lines.append(row(["memory", "type", "length", "TTL", "key"], widths: [9, 7, 9, 8]))
+        for key in model.biggestByMemory {
+            lines.append(
+                row(
+                    [
+                        ValueFormatting.bytes(key.memoryBytes.map(Double.init)), key.type,
+                        key.length.map { ValueFormatting.count(Double($0)) } ?? "-", ttl(key.ttlMilliseconds),
+                        key.displayName + (model.isBig(key) ? "  [big]" : ""),
+                    ], widths: [9, 7, 9, 8]))
+        }
+        if !model.biggestByLength.isEmpty {
+            lines.append("")
+            lines.append("Biggest keys by length")
+            lines.append(row(["length", "type", "memory", "key"], widths: [9, 7, 9]))
+            for key in model.biggestByLength {
+                lines.append(
+                    row(
+                        [
+                            ValueFormatting.count(key.length.map(Double.init)), key.type,
+                            ValueFormatting.bytes(key.memoryBytes.map(Double.init)), key.displayName,
+                        ], widths: [9, 7, 9]))
+            }
+        }
+
+        lines.append("")
+        lines.append("Namespaces (estimated from the sample)")
+        lines.append(row(["keys~", "memory~", "no TTL", "mean TTL", "jitter", "namespace"], widths: [8, 9, 7, 9, 7]))
+        for stats in model.namespacesByKeys.prefix(30) {
+            lines.append(
+                row(
+                    [
+                        ValueFormatting.count(model.estimatedKeys(stats.name)),
+                        ValueFormatting.bytes(Double(stats.sampledMemory) * model.scale),
+                        ValueFormatting.percent(stats.shareWithoutTTL) + "%",
+                        stats.meanTTLSeconds.map { ValueFormatting.duration(seconds: $0) } ?? "-",
+                        stats.ttlJitter.map { String(format: "%.2f", $0) } ?? "-",
+                        stats.name,
+                    ], widths: [8, 9, 7, 9, 7]))
+        }
+        if model.namespaces.count > 30 { lines.append("… and \(model.namespaces.count - 30) more") }
+
+        lines.append("")
+        lines.append("TTL distribution")
+        for bucket in TTLBucket.allCases {
+            let count = model.ttlBuckets[bucket] ?? 0
+            let share = model.sampledKeys > 0 ? Double(count) / Double(model.sampledKeys) : 0
+            let bar = String(repeating: "#", count: Int((share * 40).rounded()))
+            lines.append(row([bucket.label, ValueFormatting.percent(share) + "%", bar], widths: [7, 6]))
+        }
+
+        lines.append("")
+        let peaks = model.expiryPeaks(now: finishedAt)
+        lines.append(
+            "Expiry waves in the next \(ValueFormatting.duration(seconds: Double(model.configuration.horizonSeconds)))")
+        if peaks.isEmpty { lines.append("none") }
+        for peak in peaks {
+            let at = finishedAt.addingTimeInterval(Double(peak.secondsFromNow))
+            lines.append(
+                "in \(ValueFormatting.duration(seconds: Double(peak.secondsFromNow))) (\(ValueFormatting.timeOfDay(at))): ~\(ValueFormatting.count(peak.keys)) keys expire in the same second"
+            )
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The report as one JSON object.
+    public var json: String {
+        func key(_ key: KeyMetadata) -> String {
+            var fields = ["\"key\":\(JSONText.string(key.displayName))", "\"type\":\(JSONText.string(key.type))"]
+            fields.append("\"memory_bytes\":\(key.memoryBytes.map { String($0) } ?? "null")")
+            fields.append("\"length\":\(key.length.map { String($0) } ?? "null")")
+            fields.append("\"ttl_ms\":\(key.ttlMilliseconds.map { String($0) } ?? "null")")
+            fields.append("\"big\":\(model.isBig(key))")
+            return "{" + fields.joined(separator: ",") + "}"
+        }
+        let namespaces = model.namespacesByKeys.map { stats in
+            "{\"namespace\":\(JSONText.string(stats.name)),\"sampled_keys\":\(stats.sampledKeys),"
+                + "\"estimated_keys\":\(JSONText.number(model.estimatedKeys(stats.name))),"
+                + "\"estimated_memory_bytes\":\(JSONText.number(Double(stats.sampledMemory) * model.scale)),"
+                + "\"share_without_ttl\":\(JSONText.number(stats.shareWithoutTTL)),"
+                + "\"mean_ttl_seconds\":\(stats.meanTTLSeconds.map(JSONText.number) ?? "null"),"
+                + "\"min_ttl_ms\":\(stats.minimumTTL.map { String($0) } ?? "null"),"
+                + "\"max_ttl_ms\":\(stats.maximumTTL.map { String($0) } ?? "null"),"
+                + "\"ttl_jitter\":\(stats.ttlJitter.map(JSONText.number) ?? "null")}"
+        }
+        let buckets = TTLBucket.allCases.map { "\(JSONText.string($0.label)):\(model.ttlBuckets[$0] ?? 0)" }
+        let peaks = model.expiryPeaks(now: finishedAt).map {
+            "{\"seconds_from_now\":\($0.secondsFromNow),\"estimated_keys\":\(JSONText.number($0.keys))}"
+        }
+        return "{\"node\":\(JSONText.string(node)),\"time\":\(JSONText.string(ValueFormatting.iso8601(finishedAt))),"
+            + "\"sampled_keys\":\(model.sampledKeys),\"total_keys\":\(model.totalKeys.map { String($0) } ?? "null"),"
+            + "\"complete\":\(complete),\"interrupted\":\(interrupted),\"elapsed_seconds\":\(JSONText.number(elapsedSeconds)),"
+            + "\"commands\":\(commandsSent),\"unavailable\":[\(unavailable.map(JSONText.string).joined(separator: ","))],"
+            + "\"biggest_by_memory\":[\(model.biggestByMemory.map(key).joined(separator: ","))],"
+            + "\"biggest_by_length\":[\(model.biggestByLength.map(key).joined(separator: ","))],"
+            + "\"namespaces\":[\(namespaces.joined(separator: ","))],"
+            + "\"ttl_distribution\":{\(buckets.joined(separator: ","))},"
+            + "\"expiry_peaks\":[\(peaks.joined(separator: ","))]}"
+    }
+
+    private func row(_ cells: [String], widths: [Int]) -> String {
+        var line = ""
+        for (index, cell) in cells.enumerated() {
+            if index < widths.count {
+                line +=
+                    cell.count >= widths[index]
+                    ? cell + " " : String(repeating: " ", count: widths[index] - cell.count) + cell + " "
+            } else {
+                line += " " + cell
+            }
+        }
+        return line
+    }
+
+    private func ttl(_ milliseconds: Int64?) -> String {
+        milliseconds.map { ValueFormatting.duration(seconds: Double($0) / 1000) } ?? "none"
+    }
+}

@@ -1,0 +1,41 @@
+/// How gently the key sampler works.
+public struct KeySamplerConfiguration: Sendable {
+    /// When length commands (`STRLEN`, `HLEN`…) are sent. They count as key accesses and
+    /// refresh LRU/LFU data — protecting sampled keys from eviction — unless the connection is
+    /// in `CLIENT NO-TOUCH` mode (Redis 7.2+).
+    public enum LengthPolicy: String, Sendable, CaseIterable {
+        /// Only where `CLIENT NO-TOUCH ON` succeeded (no footprint).
+        case auto
+        /// Always (element counts at the price of touching keys on older servers).
+        case always
+        /// Never.
+        case never
+    }
+
+    /// `SCAN … COUNT n`: keys the server visits per SCAN call (1…1000).
+    public var scanCount: Int
+    /// Keys per second at most; `nil` means as fast as the server answers (one-shot scans).
+    public var keysPerSecond: Int?
+    /// Commands in one pipeline at most.
+    public var commandsPerPipeline: Int
+    /// `MEMORY USAGE key SAMPLES s`: elements sampled for collections (Redis's default is 5).
+    public var memorySamples: Int
+    /// When lengths are read.
+    public var lengths: LengthPolicy
+
+    /// Creates a configuration. The defaults suit continuous sampling of a production server:
+    /// 100 keys a second in batches of 50, about 150 cheap commands a second.
+    public init(
+        scanCount: Int = 50, keysPerSecond: Int? = 100, commandsPerPipeline: Int = 600, memorySamples: Int = 5,
+        lengths: LengthPolicy = .auto
+    ) {
+        self.scanCount = min(1000, max(1, scanCount))
+        self.keysPerSecond = keysPerSecond.map { max(1, $0) }
+        self.commandsPerPipeline = max(8, commandsPerPipeline)
+        self.memorySamples = max(0, memorySamples)
+        self.lengths = lengths
+    }
+
+    /// For one-shot scans: big SCAN batches, no rate limit.
+    public static let fullScan = KeySamplerConfiguration(scanCount: 1000, keysPerSecond: nil, commandsPerPipeline: 3000)
+}

@@ -1,0 +1,71 @@
+import Foundation
+import RESP
+import TestSupport
+import Testing
+
+@Suite("cachewatch scan")
+struct ScanCommandTests {
+    private static func seeded() async throws -> RedisServer {
+        let server = try await RedisServer()
+        let admin = try await server.client()
+        var commands = (0..<3000).map { RESPCommand("SET", "user:\($0):profile", "v", "EX", "600") }
+        commands += (0..<2000).map { RESPCommand("SET", "page:\($0)", "v") }
+        commands.append(RESPCommand("SET", "report:daily", String(repeating: "r", count: 1_500_000)))
+        _ = try await admin.pipeline(commands)
+        await admin.close()
+        return server
+    }
+
+    @Test("text report: big keys, namespaces, TTLs")
+    func text() async throws {
+        let server = try await Self.seeded()
+        let result = try await CachewatchBinary.run(["scan", "-p", String(server.port), "--full", "--top", "3"])
+        #expect(result.code == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("127.0.0.1:\(server.port): 5001 keys sampled of 5.00k (full scan)"))
+        #expect(result.stdout.contains("report:daily  [big]"))
+        #expect(result.stdout.contains("user:*:profile"))
+        #expect(result.stdout.contains("page:*"))
+        #expect(result.stderr.isEmpty, "no progress line when stderr is not a terminal")
+        await server.stop()
+    }
+
+    @Test("JSON report parses and carries estimates for a sample")
+    func json() async throws {
+        let server = try await Self.seeded()
+        let result = try await CachewatchBinary.run([
+            "scan", "-p", String(server.port), "--sample", "1000", "--json", "--scan-count", "100",
+        ])
+        #expect(result.code == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["total_keys"] as? Int == 5001)
+        #expect(object["complete"] as? Bool == false)
+        let sampled = try #require(object["sampled_keys"] as? Int)
+        #expect(sampled >= 1000 && sampled < 1200)
+        let namespaces = try #require(object["namespaces"] as? [[String: Any]])
+        let users = try #require(namespaces.first { $0["namespace"] as? String == "user:*:profile" })
+        let estimate = (users["estimated_keys"] as? NSNumber)?.doubleValue ?? 0
+        #expect(abs(estimate - 3000) < 450, "estimated \(estimate)")
+        await server.stop()
+    }
+
+    @Test("Ctrl-C prints what was found so far")
+    func interrupted() async throws {
+        let server = try await Self.seeded()
+        let process = try CachewatchBinary.start([
+            "scan", "-p", String(server.port), "--full", "--rate", "500", "--scan-count", "50",
+        ])
+        // Give it a moment of scanning, then interrupt: it must report partial results, not die silently.
+        let admin = try await server.client()
+        #expect(
+            try await eventually {
+                let stats = try await admin.send(RESPCommand("INFO", "commandstats")).stringValue ?? ""
+                return stats.contains("cmdstat_type:calls=")
+            })
+        process.signal(SIGINT)
+        let code = try await process.waitForExit()
+        #expect(code == 130)
+        #expect(process.standardOutput.contains("interrupted, partial results"), "\(process.standardOutput)")
+        await admin.close()
+        await server.stop()
+    }
+}
