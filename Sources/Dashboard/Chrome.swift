@@ -38,7 +38,10 @@ enum Chrome {
         } else if let failure = state.metrics?.lastFailure {
             status = ("\(theme.glyphs.dot) \(failure.kind == .authentication ? "auth failed" : "down")", .crit)
         } else if state.metrics?.isUp == true {
-            status = ("\(theme.glyphs.dot) live \(ValueFormatting.duration(seconds: state.interval))", .ok)
+            let pace =
+                state.interval < 1
+                ? "\(Int((state.interval * 1000).rounded()))ms" : ValueFormatting.duration(seconds: state.interval)
+            status = ("\(theme.glyphs.dot) live \(pace)", .ok)
         } else {
             status = ("connecting", .warn)
         }
@@ -93,7 +96,7 @@ enum Chrome {
             x += screen.put(key, x: x, y: y, style: CellStyle(.accent, bold: true))
             x += screen.put(" \(hint)  ", x: x, y: y, style: .muted)
         }
-        let extra = "1-4 views  +/- window" + (state.filter.isEmpty ? "" : "  filter: \(state.filter)")
+        let extra = "1-5 views  +/- window" + (state.filter.isEmpty ? "" : "  filter: \(state.filter)")
         if x + extra.count < screen.width { screen.put(extra, x: x, y: y, style: .muted) }
     }
 }

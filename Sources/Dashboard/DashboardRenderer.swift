@@ -21,6 +21,7 @@ public enum DashboardRenderer {
         case .slowlog: SlowlogPanel.drawView(state, in: area, into: &screen, theme: theme)
         case .commands: CommandsView.draw(state, in: area, into: &screen, theme: theme)
         case .clientsAndMemory: MemoryClientsView.draw(state, in: area, into: &screen, theme: theme)
+        case .keyspace: KeyspaceView.draw(state, in: area, into: &screen, theme: theme)
         }
         return screen
     }

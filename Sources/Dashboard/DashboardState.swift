@@ -33,6 +33,8 @@ public struct DashboardState: Sendable {
     public var selection = 0
     /// A one-line message for the footer (e.g. where a snapshot went).
     public var message: String?
+    /// What continuous key sampling has found (`nil` until the first batch).
+    public var keyspace: KeyspaceSampling?
 
     /// Creates a state.
     public init(store: MetricStore, node: String, interval: Double, now: Date) {

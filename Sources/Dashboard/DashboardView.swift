@@ -8,6 +8,8 @@ public enum DashboardView: Int, CaseIterable, Sendable, Hashable {
     case commands
     /// Memory, clients, databases, errors and replication.
     case clientsAndMemory
+    /// Big keys, namespaces, TTLs and expiry waves from continuous key sampling.
+    case keyspace
 
     /// The tab title.
     public var title: String {
@@ -16,6 +18,7 @@ public enum DashboardView: Int, CaseIterable, Sendable, Hashable {
         case .slowlog: return "Slowlog"
         case .commands: return "Commands"
         case .clientsAndMemory: return "Memory & clients"
+        case .keyspace: return "Keyspace"
         }
     }
 
@@ -26,6 +29,7 @@ public enum DashboardView: Int, CaseIterable, Sendable, Hashable {
         case .slowlog: return ["newest", "duration"]
         case .commands: return ["calls/s", "calls", "usec/call", "time share", "failed"]
         case .clientsAndMemory: return ["keys", "db"]
+        case .keyspace: return ["keys", "memory", "no TTL", "jitter"]
         }
     }
 }

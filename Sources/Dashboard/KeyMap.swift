@@ -34,6 +34,9 @@ public enum KeyMap {
             keys: [.character("4")], label: "4", help: "memory & clients: limits, databases, errors, replication",
             hint: nil, action: .show(.clientsAndMemory)),
         Binding(
+            keys: [.character("5")], label: "5", help: "keyspace: big keys, namespaces, TTLs, expiry waves (sampled)",
+            hint: nil, action: .show(.keyspace)),
+        Binding(
             keys: [.character("p"), .character(" ")], label: "p/space",
             help: "pause the display (sampling goes on) or resume", hint: "pause", action: .togglePause),
         Binding(

@@ -20,7 +20,7 @@ enum OverviewView {
         evictionsAndExpiries(state, node, middle[0], &screen, theme)
         memoryAndClients(state, node, middle[1], &screen, theme)
         SlowlogPanel.draw(state, node, bottom[0], &screen, theme)
-        latencyAndKeyspace(node, bottom[1], &screen, theme)
+        latencyAndKeyspace(state, node, bottom[1], &screen, theme)
     }
 
     private static func points(_ rect: Rect, _ theme: Theme) -> Int {
@@ -133,7 +133,9 @@ enum OverviewView {
         }
     }
 
-    private static func latencyAndKeyspace(_ node: NodeMetrics, _ rect: Rect, _ screen: inout Screen, _ theme: Theme) {
+    private static func latencyAndKeyspace(
+        _ state: DashboardState, _ node: NodeMetrics, _ rect: Rect, _ screen: inout Screen, _ theme: Theme
+    ) {
         let inner = Panel(title: "Latency & keyspace").draw(into: &screen, rect: rect, glyphs: theme.glyphs)
         var lines = LineWriter(rect: inner)
         let p99 = node.latest(.pingP99Ms)
@@ -163,6 +165,29 @@ enum OverviewView {
                 ("keys ", .muted), (ValueFormatting.count(keys), .normal), ("  with TTL ", .muted),
                 (share.map { ValueFormatting.percent($0) + "%" } ?? "-", .normal),
             ])
+        if let model = state.keyspace?.model {
+            if let peak = model.expiryPeaks(now: state.now, count: 1).first, peak.keys >= 100 {
+                lines.write(
+                    &screen,
+                    [
+                        ("wave ", .muted),
+                        ("~\(ValueFormatting.count(peak.keys)) keys", peak.keys >= 1000 ? .crit : .warn),
+                        (" expire in \(ValueFormatting.duration(seconds: Double(peak.secondsFromNow)))", .muted),
+                    ])
+            }
+            if let biggest = model.biggestByMemory.first {
+                lines.write(
+                    &screen,
+                    [
+                        ("biggest ", .muted),
+                        (
+                            ValueFormatting.bytes(biggest.memoryBytes.map(Double.init)) + " ",
+                            model.isBig(biggest) ? .warn : .normal
+                        ),
+                        (biggest.displayName, .normal),
+                    ])
+            }
+        }
         for (index, entry) in (node.lastInfo?.keyspace ?? [:]).sorted(by: { $0.key < $1.key }) {
             lines.write(
                 &screen,

@@ -85,7 +85,7 @@ public struct ScanReport: Sendable {
                 row(
                     [
                         ValueFormatting.count(model.estimatedKeys(stats.name)),
-                        ValueFormatting.bytes(Double(stats.sampledMemory) * model.scale),
+                        ValueFormatting.bytes(model.estimatedMemory(stats.name)),
                         ValueFormatting.percent(stats.shareWithoutTTL) + "%",
                         stats.meanTTLSeconds.map { ValueFormatting.duration(seconds: $0) } ?? "-",
                         stats.ttlJitter.map { String(format: "%.2f", $0) } ?? "-",
@@ -130,7 +130,7 @@ public struct ScanReport: Sendable {
         let namespaces = model.namespacesByKeys.map { stats in
             "{\"namespace\":\(JSONText.string(stats.name)),\"sampled_keys\":\(stats.sampledKeys),"
                 + "\"estimated_keys\":\(JSONText.number(model.estimatedKeys(stats.name))),"
-                + "\"estimated_memory_bytes\":\(JSONText.number(Double(stats.sampledMemory) * model.scale)),"
+                + "\"estimated_memory_bytes\":\(JSONText.number(model.estimatedMemory(stats.name))),"
                 + "\"share_without_ttl\":\(JSONText.number(stats.shareWithoutTTL)),"
                 + "\"mean_ttl_seconds\":\(stats.meanTTLSeconds.map(JSONText.number) ?? "null"),"
                 + "\"min_ttl_ms\":\(stats.minimumTTL.map { String($0) } ?? "null"),"

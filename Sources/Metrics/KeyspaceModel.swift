@@ -71,7 +71,9 @@ public struct KeyspaceModel: Sendable {
             stats.maximumTTL = max(stats.maximumTTL ?? ttl, ttl)
             let expiresAt = key.expiresAt ?? now.addingTimeInterval(Double(ttl) / 1000)
             let expiry = Int64(expiresAt.timeIntervalSince1970.rounded(.down))
-            if stats.expiries.count < Self.reservoir { stats.expiries.append(expiry) }
+            if stats.expiries.count < Self.reservoir {
+                stats.expiries.append(Int64((expiresAt.timeIntervalSince1970 * 1000).rounded()))
+            }
             expiryCounts[expiry, default: 0] += 1
             if expiryCounts.count > 100_000 {
                 // Forget seconds already past: the forecast only looks ahead.
@@ -98,9 +100,22 @@ public struct KeyspaceModel: Sendable {
         return max(1, Double(totalKeys) / Double(sampledKeys))
     }
 
-    /// The estimated number of keys of a namespace in the whole database.
+    /// The estimated number of keys of a namespace in the whole database. A pattern without
+    /// `*` names one key: it is counted once, never scaled.
     public func estimatedKeys(_ namespace: String) -> Double {
-        Double(namespaces[namespace]?.sampledKeys ?? 0) * scale
+        let sampled = Double(namespaces[namespace]?.sampledKeys ?? 0)
+        return isLiteral(namespace) ? min(sampled, 1) : sampled * scale
+    }
+
+    /// The estimated memory of a namespace in the whole database (a literal key: its own size).
+    public func estimatedMemory(_ namespace: String) -> Double {
+        let sampled = Double(namespaces[namespace]?.sampledMemory ?? 0)
+        guard isLiteral(namespace) else { return sampled * scale }
+        return sampled / Double(max(1, namespaces[namespace]?.sampledKeys ?? 1))
+    }
+
+    private func isLiteral(_ namespace: String) -> Bool {
+        namespace != Self.other && !namespace.contains("*")
     }
 
     /// Namespaces, most keys first.

@@ -14,7 +14,7 @@ public struct NamespaceStats: Sendable, Hashable {
     public internal(set) var minimumTTL: Int64?, maximumTTL: Int64?
     /// Sum of remaining TTLs (for the mean).
     public internal(set) var ttlSum: Int64 = 0
-    /// Absolute expiry times (unix seconds) of sampled keys with a TTL (bounded reservoir).
+    /// Absolute expiry times (unix milliseconds) of sampled keys with a TTL (bounded reservoir).
     public internal(set) var expiries: [Int64] = []
 
     init(name: String) {
@@ -36,7 +36,7 @@ public struct NamespaceStats: Sendable, Hashable {
     public var ttlJitter: Double? {
         guard expiries.count >= 20, let mean = meanTTLSeconds, mean > 0 else { return nil }
         let sorted = expiries.sorted()
-        let spread = Double(sorted[sorted.count * 3 / 4] - sorted[sorted.count / 4])
+        let spread = Double(sorted[sorted.count * 3 / 4] - sorted[sorted.count / 4]) / 1000
         return spread / mean
     }
 }

@@ -77,6 +77,30 @@ public actor KeySampler {
         return (keys, finished)
     }
 
+    /// Samples continuously at `keysPerSecond` (the configuration's, else 100) until the task is
+    /// cancelled, handing each batch to `deliver`. Failures wait a second and retry (the
+    /// connection reconnects with backoff).
+    public func run(deliver: @Sendable ([KeyMetadata], Bool, [String: String]) async -> Void) async {
+        let clock = ContinuousClock()
+        let rate = Double(configuration.keysPerSecond ?? 100)
+        while !Task.isCancelled {
+            let started = clock.now
+            do {
+                let batch = try await nextBatch()
+                await deliver(batch.keys, batch.finishedPass, unavailable)
+                // Pace by the batch size asked for, not the keys found: a small or empty keyspace
+                // must not turn into a tight SCAN loop.
+                let keys = max(batch.keys.count, configuration.scanCount)
+                let budget = Duration.milliseconds(Int64(Double(keys) / rate * 1000))
+                try await clock.sleep(until: started + budget)
+            } catch is CancellationError {
+                return
+            } catch {
+                try? await clock.sleep(until: clock.now + .seconds(1))
+            }
+        }
+    }
+
     private func prepareConnection() async throws {
         let count = await connection.connectCount
         guard count != lastConnectCount || lastConnectCount == 0 else { return }

@@ -10,6 +10,10 @@ import Telemetry
 @MainActor
 struct DashboardSession {
     let poller: Poller
+    /// Continuous key sampling on its own connection; `nil` turns the keyspace view off.
+    let sampler: KeySampler?
+    /// The database sampled (for the exact key count from INFO keyspace).
+    let database: Int
     let interval: Double
     let colors: Bool
 
@@ -20,14 +24,21 @@ struct DashboardSession {
         let polling = Task.detached { [poller] in
             await poller.run(every: period) { inbox.push($0) }
         }
+        let sampling = Task.detached { [sampler] in
+            await sampler?.run { keys, finished, unavailable in
+                inbox.push(SampleInbox.KeyBatch(keys: keys, finishedPass: finished, unavailable: unavailable))
+            }
+        }
         loop(inbox: inbox)
         polling.cancel()
+        sampling.cancel()
     }
 
     private func loop(inbox: SampleInbox) {
         let terminal = CursesTerminal(colors: colors)
         defer { terminal.restore() }
         var live = MetricStore()
+        var liveKeyspace = KeyspaceSampling()
         var state = DashboardState(store: live, node: poller.node, interval: interval, now: Date())
         var dirty = true
         var shownSecond = Int(Date().timeIntervalSince1970)
@@ -36,7 +47,10 @@ struct DashboardSession {
             case .key(let key):
                 let wasPaused = state.isPaused
                 guard state.handle(key) else { return }
-                if wasPaused && !state.isPaused { state.store = live }
+                if wasPaused && !state.isPaused {
+                    state.store = live
+                    if sampler != nil { state.keyspace = liveKeyspace }
+                }
                 dirty = true
             case .resize:
                 terminal.invalidate()
@@ -44,13 +58,17 @@ struct DashboardSession {
             case .idle:
                 break
             }
-            let samples = inbox.drain()
-            if !samples.isEmpty {
-                for sample in samples { live.ingest(sample) }
-                if !state.isPaused {
-                    state.store = live
-                    dirty = true
-                }
+            let arrived = inbox.drain()
+            for sample in arrived.samples { live.ingest(sample) }
+            for batch in arrived.keys {
+                let total = live[poller.node]?.lastInfo?.keyspace[database]?.keys ?? 0
+                liveKeyspace.add(batch.keys, finishedPass: batch.finishedPass, totalKeys: total, now: Date())
+                liveKeyspace.unavailable = batch.unavailable.sorted { $0.key < $1.key }.map(\.value)
+            }
+            if !(arrived.samples.isEmpty && arrived.keys.isEmpty) && !state.isPaused {
+                state.store = live
+                if sampler != nil { state.keyspace = liveKeyspace }
+                dirty = true
             }
             let now = Date()
             // Ages and uptime tick once a second even without new samples (not while paused).

@@ -62,7 +62,11 @@ struct Demo: AsyncParsableCommand {
                 try await WatchLoop(poller: poller, output: output).run()
             } else {
                 let colors = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-                await DashboardSession(poller: poller, interval: output.interval, colors: colors).run()
+                let sampler = KeySampler(connection: ManagedConnection(endpoint: server.endpoint))
+                await DashboardSession(
+                    poller: poller, sampler: sampler, database: 0, interval: output.interval, colors: colors
+                )
+                .run()
             }
         } catch {
             workload.cancel()

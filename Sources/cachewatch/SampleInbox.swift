@@ -1,19 +1,31 @@
 import Synchronization
 import Telemetry
 
-/// Samples handed from the poller's task to the dashboard's loop.
+/// What the poller and the key sampler hand over to the dashboard's loop.
 final class SampleInbox: Sendable {
-    private let samples = Mutex<[Sample]>([])
-
-    /// Adds a sample (poller side).
-    func push(_ sample: Sample) {
-        samples.withLock { $0.append(sample) }
+    /// One batch of sampled keys.
+    struct KeyBatch: Sendable {
+        let keys: [KeyMetadata]
+        let finishedPass: Bool
+        let unavailable: [String: String]
     }
 
-    /// Takes every waiting sample (dashboard side).
-    func drain() -> [Sample] {
-        samples.withLock { pending in
-            defer { pending.removeAll(keepingCapacity: true) }
+    private let pending = Mutex<(samples: [Sample], keys: [KeyBatch])>(([], []))
+
+    /// Adds a poll's sample (poller side).
+    func push(_ sample: Sample) {
+        pending.withLock { $0.samples.append(sample) }
+    }
+
+    /// Adds a batch of sampled keys (sampler side).
+    func push(_ batch: KeyBatch) {
+        pending.withLock { $0.keys.append(batch) }
+    }
+
+    /// Takes everything waiting (dashboard side).
+    func drain() -> (samples: [Sample], keys: [KeyBatch]) {
+        pending.withLock { pending in
+            defer { pending = ([], []) }
             return pending
         }
     }

@@ -21,6 +21,8 @@ struct Top: AsyncParsableCommand {
     @Flag(name: .long, help: "Open even when the server cannot be reached yet, and keep retrying.")
     var wait = false
 
+    @OptionGroup var sampling: SamplingOptions
+
     func run() async throws {
         try TerminalCheck.requireTerminal()
         let endpoint = try connection.endpoint(positionalURL: serverURL)
@@ -30,7 +32,10 @@ struct Top: AsyncParsableCommand {
             throw CLIFailure(failure.message, exitCode: failure.kind == .authentication ? 2 : 1)
         }
         SignalTrap.install(exitImmediately: false)
-        await DashboardSession(poller: poller, interval: display.interval, colors: display.usesColor).run()
+        await DashboardSession(
+            poller: poller, sampler: sampling.sampler(for: endpoint, configuration: connection.configuration),
+            database: endpoint.database, interval: display.interval, colors: display.usesColor
+        ).run()
         SignalTrap.exitIfSignalled()
     }
 }

@@ -111,9 +111,37 @@ enum DashboardFixture {
                 commandsSent: 3)
             store.ingest(Sample(node: node, time: time, outcome: .reading(reading)))
         }
+        // Five minutes of key sampling: a hot family with one expiry second, jittered families,
+        // keys without TTL and two big keys.
+        var keyspace = KeyspaceSampling()
+        let observed = Date(timeIntervalSince1970: start + Double(seconds))
+        var keys: [KeyMetadata] = []
+        for index in 0..<400 {
+            keys.append(
+                KeyMetadata(
+                    name: Array("price:\(index)".utf8), type: "string", ttlMilliseconds: 42_000 - Int64(index % 3),
+                    memoryBytes: 72, observedAt: observed))
+            keys.append(
+                KeyMetadata(
+                    name: Array("product:\(index * 7)".utf8), type: "string",
+                    ttlMilliseconds: Int64(60_000 + (index * 379) % 120_000), memoryBytes: Int64(200 + index % 1800),
+                    observedAt: observed))
+            keys.append(
+                KeyMetadata(
+                    name: Array("user:\(index):profile".utf8), type: "hash", memoryBytes: Int64(900 + index % 300),
+                    observedAt: observed))
+        }
+        keys.append(
+            KeyMetadata(name: Array("report:daily".utf8), type: "string", memoryBytes: 2_621_520, observedAt: observed))
+        keys.append(
+            KeyMetadata(name: Array("catalog:all".utf8), type: "hash", memoryBytes: 1_835_112, observedAt: observed))
+        keyspace.add(keys, finishedPass: true, totalKeys: 48_521, now: observed)
+        keyspace.unavailable = ["element counts off: this server has no CLIENT NO-TOUCH (Redis 7.2+)"]
+
         var state = DashboardState(
             store: store, node: node, interval: 1, now: Date(timeIntervalSince1970: start + Double(seconds)))
         state.view = view
+        state.keyspace = keyspace
         return state
     }
 }

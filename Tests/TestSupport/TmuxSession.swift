@@ -56,13 +56,14 @@ public final class TmuxSession: @unchecked Sendable {
         return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    /// Polls the screen until it contains `text`; returns the last screen seen.
+    /// Polls the screen until it contains `text`; returns it, or throws with the last screen seen.
     public func waitForScreen(containing text: String, timeout: Duration = .seconds(15)) async throws -> String {
         var last = ""
-        _ = try await eventually(timeout: timeout) {
+        let found = try await eventually(timeout: timeout) {
             last = try await screen()
             return last.contains(text)
         }
+        guard found else { throw TestFailure("'\(text)' never appeared; the screen was:\n\(last)") }
         return last
     }
 

@@ -1,0 +1,26 @@
+import ArgumentParser
+import RedisClient
+import Telemetry
+
+/// Continuous key sampling in the dashboard.
+struct SamplingOptions: ParsableArguments {
+    @Flag(name: .customLong("no-sampling"), help: "Do not sample keys (no keyspace view, no SCAN traffic).")
+    var noSampling = false
+
+    @Option(name: .customLong("sample-rate"), help: "Keys sampled per second (about 1.5 cheap commands each).")
+    var sampleRate = 100
+
+    func validate() throws {
+        guard (1...100_000).contains(sampleRate) else {
+            throw ValidationError("--sample-rate must be from 1 to 100000")
+        }
+    }
+
+    /// The sampler, on a connection of its own, unless sampling is off.
+    func sampler(for endpoint: Endpoint, configuration: ConnectionConfiguration) -> KeySampler? {
+        guard !noSampling else { return nil }
+        return KeySampler(
+            connection: ManagedConnection(endpoint: endpoint, configuration: configuration),
+            configuration: KeySamplerConfiguration(keysPerSecond: sampleRate))
+    }
+}
