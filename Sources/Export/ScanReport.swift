@@ -147,6 +147,7 @@ public struct ScanReport: Sendable {
             + "\"commands\":\(commandsSent),\"unavailable\":[\(unavailable.map(JSONText.string).joined(separator: ","))],"
             + "\"biggest_by_memory\":[\(model.biggestByMemory.map(key).joined(separator: ","))],"
             + "\"biggest_by_length\":[\(model.biggestByLength.map(key).joined(separator: ","))],"
+            + "\"biggest_by_type\":{\(model.biggestByType.sorted { $0.key < $1.key }.map { "\(JSONText.string($0.key)):\(key($0.value))" }.joined(separator: ","))},"
             + "\"namespaces\":[\(namespaces.joined(separator: ","))],"
             + "\"ttl_distribution\":{\(buckets.joined(separator: ","))},"
             + "\"expiry_peaks\":[\(peaks.joined(separator: ","))]}"

@@ -41,6 +41,8 @@ public struct KeyspaceModel: Sendable {
     public private(set) var biggestByMemory: [KeyMetadata] = []
     /// The longest keys by element count (when lengths are read), longest first.
     public private(set) var biggestByLength: [KeyMetadata] = []
+    /// The biggest key by memory of each type (what `redis-cli --memkeys` reports).
+    public private(set) var biggestByType: [String: KeyMetadata] = [:]
     /// Keys per TTL bucket over all namespaces.
     public private(set) var ttlBuckets: [TTLBucket: Int] = [:]
     /// Namespaces by pattern.
@@ -84,6 +86,9 @@ public struct KeyspaceModel: Sendable {
             stats.withoutTTL += 1
         }
         namespaces[pattern] = stats
+        if let memory = key.memoryBytes, memory > (biggestByType[key.type]?.memoryBytes ?? -1) {
+            biggestByType[key.type] = key
+        }
         let topK = configuration.topK
         Self.insert(key, into: &biggestByMemory, keeping: topK, by: { $0.memoryBytes ?? -1 })
         if key.length != nil { Self.insert(key, into: &biggestByLength, keeping: topK, by: { $0.length ?? -1 }) }

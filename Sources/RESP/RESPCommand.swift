@@ -47,6 +47,14 @@ public struct RESPCommand: Sendable, Hashable {
         }
     }
 
+    /// The arguments that identify what the command does: the name, plus the subcommand for
+    /// container commands (`SLOWLOG GET`, `MEMORY USAGE`), never a key or a value.
+    public var head: ArraySlice<[UInt8]> {
+        guard let first = arguments.first else { return arguments[...] }
+        let upper = String(decoding: first.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
+        return Self.containerCommands.contains(upper) ? arguments.prefix(2) : arguments.prefix(1)
+    }
+
     /// The number of bytes ``encode(into:)`` writes.
     public var encodedLength: Int {
         arguments.reduce(3 + String(arguments.count).utf8.count) { total, argument in

@@ -57,9 +57,11 @@ final class RESPClientHandler: ChannelDuplexHandler {
             let duration = Duration.nanoseconds(request.timeout.nanoseconds)
             fail(context: context, with: RedisConnectionError.commandTimeout(duration, endpoint: endpoint))
         }
+        var replies: [PipelineReply] = []
+        replies.reserveCapacity(request.commands.count)
         pending.append(
             Pending(
-                id: id, expected: request.commands.count, replies: [], sentAt: .now(), promise: request.promise,
+                id: id, expected: request.commands.count, replies: replies, sentAt: .now(), promise: request.promise,
                 timeoutTask: timeoutTask))
         var buffer = context.channel.allocator.buffer(capacity: request.commands.reduce(0) { $0 + $1.encodedLength })
         for command in request.commands { command.encode(into: &buffer) }
@@ -72,20 +74,21 @@ final class RESPClientHandler: ChannelDuplexHandler {
             pushCount += 1
             return
         }
-        guard var head = pending.first else {
+        guard let sentAt = pending.first?.sentAt else {
             fail(
                 context: context,
                 with: RedisProtocolError(reason: "reply received with no command waiting", endpoint: endpoint))
             return
         }
-        let elapsed = NIODeadline.now() - head.sentAt
-        head.replies.append(PipelineReply(value: value, latency: .nanoseconds(elapsed.nanoseconds)))
-        if head.replies.count == head.expected {
-            pending.removeFirst()
-            head.timeoutTask?.cancel()
-            head.promise.succeed(head.replies)
-        } else {
-            pending[pending.startIndex] = head
+        let elapsed = NIODeadline.now() - sentAt
+        // Append in place: copying the request out of the deque would copy its replies on every
+        // reply, quadratic in the pipeline's length.
+        pending[pending.startIndex].replies.append(
+            PipelineReply(value: value, latency: .nanoseconds(elapsed.nanoseconds)))
+        if pending[pending.startIndex].replies.count == pending[pending.startIndex].expected {
+            let done = pending.removeFirst()
+            done.timeoutTask?.cancel()
+            done.promise.succeed(done.replies)
         }
     }
 

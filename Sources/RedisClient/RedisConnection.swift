@@ -70,8 +70,15 @@ public final class RedisConnection: Sendable {
     /// - Throws: ``RedisConnectionError`` (timeout, closed, command not allowed) or
     ///   ``RedisProtocolError``; server errors are returned as replies, not thrown.
     public func pipeline(_ commands: [RESPCommand], timeout: Duration? = nil) async throws -> [PipelineReply] {
-        if let refused = commands.first(where: { !configuration.policy.permits($0) }) {
-            throw RedisConnectionError.notAllowed(refused.description, endpoint: endpoint.description)
+        // Check each distinct command head once: pipelines repeat a handful of commands.
+        var checked: [ArraySlice<[UInt8]>] = []
+        for command in commands {
+            let head = command.head
+            guard !checked.contains(head) else { continue }
+            guard configuration.policy.permits(command) else {
+                throw RedisConnectionError.notAllowed(command.description, endpoint: endpoint.description)
+            }
+            if checked.count < 16 { checked.append(head) }
         }
         return try await Self.roundTrip(
             channel, commands: commands, timeout: timeout ?? configuration.commandTimeout)

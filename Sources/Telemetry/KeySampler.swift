@@ -27,6 +27,12 @@ public actor KeySampler {
 
     private enum ObjectMode { case frequency, idleTime, none }
 
+    // Command words as bytes once, not per key.
+    private static let typeWord = Array("TYPE".utf8), pttlWord = Array("PTTL".utf8)
+    private static let memoryWord = Array("MEMORY".utf8), usageWord = Array("USAGE".utf8)
+    private static let samplesWord = Array("SAMPLES".utf8), objectWord = Array("OBJECT".utf8)
+    private static let freqWord = Array("FREQ".utf8), idleWord = Array("IDLETIME".utf8)
+
     /// Creates a sampler over a connection (its endpoint's database is the one scanned).
     public init(connection: ManagedConnection, configuration: KeySamplerConfiguration = KeySamplerConfiguration()) {
         self.connection = connection
@@ -119,19 +125,17 @@ public actor KeySampler {
 
     private func metadata(for names: [[UInt8]]) async throws -> [KeyMetadata] {
         var commands: [RESPCommand] = []
+        let samples = Array(String(configuration.memorySamples).utf8)
+        commands.reserveCapacity(names.count * 4)
         for name in names {
-            commands.append(RESPCommand(bytes: [Array("TYPE".utf8), name]))
-            commands.append(RESPCommand(bytes: [Array("PTTL".utf8), name]))
+            commands.append(RESPCommand(bytes: [Self.typeWord, name]))
+            commands.append(RESPCommand(bytes: [Self.pttlWord, name]))
             if memoryAllowed {
-                commands.append(
-                    RESPCommand(bytes: [
-                        Array("MEMORY".utf8), Array("USAGE".utf8), name, Array("SAMPLES".utf8),
-                        Array(String(configuration.memorySamples).utf8),
-                    ]))
+                commands.append(RESPCommand(bytes: [Self.memoryWord, Self.usageWord, name, Self.samplesWord, samples]))
             }
             switch objectMode {
-            case .frequency: commands.append(RESPCommand(bytes: [Array("OBJECT".utf8), Array("FREQ".utf8), name]))
-            case .idleTime: commands.append(RESPCommand(bytes: [Array("OBJECT".utf8), Array("IDLETIME".utf8), name]))
+            case .frequency: commands.append(RESPCommand(bytes: [Self.objectWord, Self.freqWord, name]))
+            case .idleTime: commands.append(RESPCommand(bytes: [Self.objectWord, Self.idleWord, name]))
             case .none: break
             }
         }
