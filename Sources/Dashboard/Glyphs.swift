@@ -15,8 +15,6 @@ public struct Glyphs: Sendable, Hashable {
     public let gap: Character
     /// The status dot.
     public let dot: Character
-    /// An ellipsis.
-    public let ellipsis: String
     /// Up and down sort arrows.
     public let sortDescending: Character, sortAscending: Character
 
@@ -24,11 +22,11 @@ public struct Glyphs: Sendable, Hashable {
     public static let unicode = Glyphs(
         braille: true, topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘", horizontal: "─", vertical: "│",
         gaugeFull: "█", gaugeEmpty: "░", levels: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"], gap: "╳", dot: "●",
-        ellipsis: "…", sortDescending: "▼", sortAscending: "▲")
+        sortDescending: "▼", sortAscending: "▲")
 
     /// ASCII glyphs.
     public static let ascii = Glyphs(
         braille: false, topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+", horizontal: "-", vertical: "|",
         gaugeFull: "#", gaugeEmpty: ".", levels: ["_", ".", "-", "=", "+", "*", "#", "@"], gap: "x", dot: "*",
-        ellipsis: "...", sortDescending: "v", sortAscending: "^")
+        sortDescending: "v", sortAscending: "^")
 }

@@ -31,8 +31,6 @@ final class RESPClientHandler: ChannelDuplexHandler {
     private var pending: Deque<Pending> = []
     private var nextID: UInt64 = 0
     private var terminalError: (any Error)?
-    /// RESP3 pushes received (we subscribe to nothing, so these are only counted, never matched).
-    private(set) var pushCount = 0
 
     init(endpoint: String) {
         self.endpoint = endpoint
@@ -70,10 +68,8 @@ final class RESPClientHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let value = unwrapInboundIn(data)
-        if case .push = value.withoutAttributes {
-            pushCount += 1
-            return
-        }
+        // RESP3 pushes are out of band (we subscribe to nothing): never matched to a command.
+        if case .push = value.withoutAttributes { return }
         guard let sentAt = pending.first?.sentAt else {
             fail(
                 context: context,

@@ -62,7 +62,7 @@ struct Scan: AsyncParsableCommand {
         do {
             size = try await managed.pipeline([RESPCommand("DBSIZE")]).first?.value.intValue ?? 0
         } catch let error as RedisConnectionError {
-            throw CLIFailure(error.description, exitCode: error.isAuthentication ? 2 : 1)
+            throw CLIFailure(error)
         } catch {
             throw CLIFailure("\(error)")
         }

@@ -29,7 +29,7 @@ struct Top: AsyncParsableCommand {
         let poller = Poller(connection: ManagedConnection(endpoint: endpoint, configuration: connection.configuration))
         // A typo (wrong port, wrong password) is reported before the screen is taken over.
         if let failure = await poller.poll().failure, !wait {
-            throw CLIFailure(failure.message, exitCode: failure.kind == .authentication ? 2 : 1)
+            throw CLIFailure(failure)
         }
         SignalTrap.install(exitImmediately: false)
         await DashboardSession(

@@ -42,7 +42,7 @@ struct Watch: AsyncParsableCommand {
         // A first poll tells a typo (wrong port, wrong password) from a server that goes away later.
         let first = await poller.poll()
         if let failure = first.failure, !wait {
-            throw CLIFailure(failure.message, exitCode: failure.kind == .authentication ? 2 : 1)
+            throw CLIFailure(failure)
         }
         try await WatchLoop(poller: poller, output: output).run(startingWith: first)
     }

@@ -42,7 +42,7 @@ struct WorkloadCommand: AsyncParsableCommand {
         do {
             await (try RedisConnection.connect(to: endpoint, configuration: connection.configuration)).close()
         } catch let error as RedisConnectionError {
-            throw CLIFailure(error.description, exitCode: error.isAuthentication ? 2 : 1)
+            throw CLIFailure(error)
         }
         ConsoleOutput.error("workload: writing cache-aside traffic to \(endpoint) at \(rate) reads/s")
         let workload = CacheAsideWorkload(
