@@ -35,15 +35,50 @@ public struct RESPCommand: Sendable, Hashable {
 
     /// Appends the RESP encoding of the command to `buffer`.
     public func encode(into buffer: inout ByteBuffer) {
-        buffer.writeInteger(UInt8(ascii: "*"))
-        buffer.writeString(String(arguments.count))
-        buffer.writeStaticString("\r\n")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(encodedLength)
+        encode(into: &bytes)
+        buffer.writeBytes(bytes)
+    }
+
+    /// Appends the RESP encoding of the command to `bytes` (the fast path for long pipelines:
+    /// plain array appends, lengths written digit by digit).
+    public func encode(into bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "*"))
+        Self.appendDecimal(arguments.count, to: &bytes)
+        bytes.append(0x0D)
+        bytes.append(0x0A)
         for argument in arguments {
-            buffer.writeInteger(UInt8(ascii: "$"))
-            buffer.writeString(String(argument.count))
-            buffer.writeStaticString("\r\n")
-            buffer.writeBytes(argument)
-            buffer.writeStaticString("\r\n")
+            bytes.append(UInt8(ascii: "$"))
+            Self.appendDecimal(argument.count, to: &bytes)
+            bytes.append(0x0D)
+            bytes.append(0x0A)
+            bytes.append(contentsOf: argument)
+            bytes.append(0x0D)
+            bytes.append(0x0A)
+        }
+    }
+
+    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        if value < 10 {
+            bytes.append(UInt8(ascii: "0") + UInt8(value))
+            return
+        }
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while rest > 0 {
+                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            }
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
         }
     }
 

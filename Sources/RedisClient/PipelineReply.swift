@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import RESP
 
@@ -7,6 +8,20 @@ public struct PipelineReply: Sendable {
     public let value: RESPValue
     /// Time from writing the pipeline to decoding this reply.
     public let latency: Duration
+    /// The wall-clock time the pipeline was sent, when the caller recorded it.
+    public let sentAt: Date?
+
+    /// Creates a reply.
+    public init(value: RESPValue, latency: Duration, sentAt: Date? = nil) {
+        self.value = value
+        self.latency = latency
+        self.sentAt = sentAt
+    }
+
+    /// The wall-clock time this reply arrived, when the send time is known.
+    public var arrivedAt: Date? {
+        sentAt?.addingTimeInterval(Double(latency.components.seconds) + Double(latency.components.attoseconds) / 1e18)
+    }
 
     /// The reply as a result: server errors become ``RedisServerError``.
     public var result: Result<RESPValue, RedisServerError> {

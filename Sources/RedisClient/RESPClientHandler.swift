@@ -14,7 +14,7 @@ struct PipelineRequest: Sendable {
 ///
 /// Runs on the channel's event loop only.
 final class RESPClientHandler: ChannelDuplexHandler {
-    typealias InboundIn = RESPValue
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = PipelineRequest
     typealias OutboundOut = ByteBuffer
 
@@ -28,12 +28,16 @@ final class RESPClientHandler: ChannelDuplexHandler {
     }
 
     private let endpoint: String
+    private let decoder: RESPDecoder
+    /// Bytes received and not yet decoded (a reply split across reads waits here).
+    private var incoming = ByteBuffer()
     private var pending: Deque<Pending> = []
     private var nextID: UInt64 = 0
     private var terminalError: (any Error)?
 
-    init(endpoint: String) {
+    init(endpoint: String, decoder: RESPDecoder) {
         self.endpoint = endpoint
+        self.decoder = decoder
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -61,20 +65,46 @@ final class RESPClientHandler: ChannelDuplexHandler {
             Pending(
                 id: id, expected: request.commands.count, replies: replies, sentAt: .now(), promise: request.promise,
                 timeoutTask: timeoutTask))
-        var buffer = context.channel.allocator.buffer(capacity: request.commands.reduce(0) { $0 + $1.encodedLength })
-        for command in request.commands { command.encode(into: &buffer) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(request.commands.reduce(0) { $0 + $1.encodedLength })
+        for command in request.commands { command.encode(into: &bytes) }
+        var buffer = context.channel.allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
         context.writeAndFlush(wrapOutboundOut(buffer), promise: promise)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let value = unwrapInboundIn(data)
+        var chunk = unwrapInboundIn(data)
+        if incoming.readableBytes == 0 {
+            incoming = chunk
+        } else {
+            incoming.writeBuffer(&chunk)
+        }
+        do {
+            while let value = try decoder.decode(from: &incoming) {
+                guard deliver(value, context: context) else { return }
+            }
+        } catch {
+            fail(context: context, with: RedisProtocolError(error, endpoint: endpoint))
+            return
+        }
+        // Keep the buffer from growing: drop what was consumed once it is a good part of it.
+        if incoming.readableBytes == 0 {
+            incoming.clear()
+        } else if incoming.readerIndex > 65_536 {
+            incoming.discardReadBytes()
+        }
+    }
+
+    /// Hands one decoded value to the request it answers; `false` when the channel failed.
+    private func deliver(_ value: RESPValue, context: ChannelHandlerContext) -> Bool {
         // RESP3 pushes are out of band (we subscribe to nothing): never matched to a command.
-        if case .push = value.withoutAttributes { return }
+        if case .push = value.withoutAttributes { return true }
         guard let sentAt = pending.first?.sentAt else {
             fail(
                 context: context,
                 with: RedisProtocolError(reason: "reply received with no command waiting", endpoint: endpoint))
-            return
+            return false
         }
         let elapsed = NIODeadline.now() - sentAt
         // Append in place: copying the request out of the deque would copy its replies on every
@@ -86,6 +116,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
             done.timeoutTask?.cancel()
             done.promise.succeed(done.replies)
         }
+        return true
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -123,8 +123,7 @@ public final class RedisConnection: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
-                        ByteToMessageHandler(RESPFrameDecoder(decoder: RESPDecoder(limits: limits))),
-                        RESPClientHandler(endpoint: name),
+                        RESPClientHandler(endpoint: name, decoder: RESPDecoder(limits: limits))
                     ])
                 }
             }

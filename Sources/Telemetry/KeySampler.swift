@@ -32,6 +32,8 @@ public actor KeySampler {
     private static let memoryWord = Array("MEMORY".utf8), usageWord = Array("USAGE".utf8)
     private static let samplesWord = Array("SAMPLES".utf8), objectWord = Array("OBJECT".utf8)
     private static let freqWord = Array("FREQ".utf8), idleWord = Array("IDLETIME".utf8)
+    private static let scanWord = Array("SCAN".utf8), countWord = Array("COUNT".utf8)
+    private var inFlight: Request?
 
     /// Creates a sampler over a connection (its endpoint's database is the one scanned).
     public init(connection: ManagedConnection, configuration: KeySamplerConfiguration = KeySamplerConfiguration()) {
@@ -50,37 +52,86 @@ public actor KeySampler {
 
     /// Scans one `SCAN` batch and reads its keys' metadata.
     ///
+    /// Requests overlap: the metadata of the next batch (and the SCAN after it) is already on its
+    /// way while this batch's replies are turned into ``KeyMetadata``, so the client's work and
+    /// the server's run side by side.
+    ///
     /// - Returns: the keys that still exist, and whether this batch finished a pass.
     public func nextBatch() async throws -> (keys: [KeyMetadata], finishedPass: Bool) {
         try await prepareConnection()
-        let scan = try await connection.pipeline([
-            RESPCommand(bytes: [
-                Array("SCAN".utf8), cursor, Array("COUNT".utf8), Array(String(configuration.scanCount).utf8),
-            ])
-        ])
-        commandsSent += 1
-        guard let reply = scan.first.map({ $0.value }), let parts = reply.elements, parts.count == 2,
-            let next = parts[0].bytes, let names = parts[1].elements?.compactMap(\.bytes)
-        else {
-            throw RedisProtocolError(reason: "unexpected SCAN reply", endpoint: connection.endpoint.description)
-        }
-        cursor = next
-        visitedInPass += names.count
-        let finished = next == Array("0".utf8)
-        var keys: [KeyMetadata] = []
-        // Keep each pipeline under the command budget.
-        let perKey = 2 + (memoryAllowed ? 1 : 0) + (objectMode == .none ? 0 : 1)
-        let chunk = max(1, configuration.commandsPerPipeline / perKey)
-        var start = 0
-        while start < names.count {
-            keys += try await metadata(for: Array(names[start..<min(names.count, start + chunk)]))
-            start += chunk
-        }
-        if finished {
+        let request = inFlight ?? launch(names: [], scan: true)
+        inFlight = nil
+        let replies = try await request.task.value
+        let metadataReplies = replies.prefix(request.names.count * request.layout.perKey)
+        var finishedPass = false
+        if request.scans {
+            guard let reply = replies.last?.value, let parts = reply.elements, parts.count == 2,
+                let next = parts[0].bytes, let names = parts[1].elements?.compactMap(\.bytes)
+            else {
+                throw RedisProtocolError(reason: "unexpected SCAN reply", endpoint: connection.endpoint.description)
+            }
+            cursor = next
+            visitedInPass += names.count
+            // The next batch's request goes out before this one is parsed; after the last SCAN
+            // of a pass it carries metadata only, and its arrival ends the pass.
+            inFlight = launch(names: names, scan: next != Self.cursorStart)
+        } else {
+            finishedPass = true
             completedPasses += 1
             visitedInPass = 0
         }
-        return (keys, finished)
+        var keys = parse(names: request.names, replies: Array(metadataReplies), layout: request.layout)
+        if readsLengths { try await readLengths(into: &keys) }
+        return (keys, finishedPass)
+    }
+
+    private static let cursorStart = Array("0".utf8)
+
+    /// What one request asked for, so its replies can be read back.
+    private struct Layout {
+        let memory: Bool
+        let object: ObjectMode
+        var perKey: Int { 2 + (memory ? 1 : 0) + (object == .none ? 0 : 1) }
+    }
+
+    private struct Request {
+        let names: [[UInt8]]
+        let layout: Layout
+        let scans: Bool
+        let task: Task<[PipelineReply], any Error>
+    }
+
+    /// Sends metadata commands for `names`, then `SCAN` from the current cursor when `scan`.
+    private func launch(names: [[UInt8]], scan: Bool) -> Request {
+        let layout = Layout(memory: memoryAllowed, object: objectMode)
+        var commands: [RESPCommand] = []
+        commands.reserveCapacity(names.count * layout.perKey + 1)
+        let samples = Array(String(configuration.memorySamples).utf8)
+        for name in names {
+            commands.append(RESPCommand(bytes: [Self.typeWord, name]))
+            commands.append(RESPCommand(bytes: [Self.pttlWord, name]))
+            if layout.memory {
+                commands.append(RESPCommand(bytes: [Self.memoryWord, Self.usageWord, name, Self.samplesWord, samples]))
+            }
+            switch layout.object {
+            case .frequency: commands.append(RESPCommand(bytes: [Self.objectWord, Self.freqWord, name]))
+            case .idleTime: commands.append(RESPCommand(bytes: [Self.objectWord, Self.idleWord, name]))
+            case .none: break
+            }
+        }
+        if scan {
+            let count = min(configuration.scanCount, max(1, configuration.commandsPerPipeline / layout.perKey))
+            commands.append(RESPCommand(bytes: [Self.scanWord, cursor, Self.countWord, Array(String(count).utf8)]))
+        }
+        commandsSent += commands.count
+        let connection = connection
+        let sentAt = Date()
+        let task = Task {
+            let replies = try await connection.pipeline(commands, timeout: .seconds(30))
+            // Date each reply by its arrival (PTTL replies date the TTLs).
+            return replies.map { PipelineReply(value: $0.value, latency: $0.latency, sentAt: sentAt) }
+        }
+        return Request(names: names, layout: layout, scans: scan, task: task)
     }
 
     /// Samples continuously at `keysPerSecond` (the configuration's, else 100) until the task is
@@ -123,50 +174,32 @@ public actor KeySampler {
         }
     }
 
-    private func metadata(for names: [[UInt8]]) async throws -> [KeyMetadata] {
-        var commands: [RESPCommand] = []
-        let samples = Array(String(configuration.memorySamples).utf8)
-        commands.reserveCapacity(names.count * 4)
-        for name in names {
-            commands.append(RESPCommand(bytes: [Self.typeWord, name]))
-            commands.append(RESPCommand(bytes: [Self.pttlWord, name]))
-            if memoryAllowed {
-                commands.append(RESPCommand(bytes: [Self.memoryWord, Self.usageWord, name, Self.samplesWord, samples]))
-            }
-            switch objectMode {
-            case .frequency: commands.append(RESPCommand(bytes: [Self.objectWord, Self.freqWord, name]))
-            case .idleTime: commands.append(RESPCommand(bytes: [Self.objectWord, Self.idleWord, name]))
-            case .none: break
-            }
-        }
-        let perKey = commands.count / max(1, names.count)
-        let sentAt = Date()
-        let replies = try await connection.pipeline(commands, timeout: .seconds(10))
-        commandsSent += commands.count
+    private func parse(names: [[UInt8]], replies: [PipelineReply], layout: Layout) -> [KeyMetadata] {
         var keys: [KeyMetadata] = []
+        keys.reserveCapacity(names.count)
         var objectFailed: RedisServerError?
         for (index, name) in names.enumerated() {
-            let base = index * perKey
+            let base = index * layout.perKey
+            guard base + layout.perKey <= replies.count else { break }
             guard let type = replies[base].value.stringValue, type != "none" else { continue }  // vanished
             var key = KeyMetadata(name: name, type: type)
-            // The PTTL reply's arrival dates the TTL, whatever the batch's size or the client's load.
-            key.observedAt = sentAt.addingTimeInterval(replies[base + 1].latency.seconds)
+            key.observedAt = replies[base + 1].arrivedAt
             if let ttl = replies[base + 1].value.intValue {
                 if ttl == -2 { continue }  // expired in between
                 key.ttlMilliseconds = ttl >= 0 ? ttl : nil
             }
             var next = base + 2
-            if memoryAllowed {
+            if layout.memory {
                 switch replies[next].result {
                 case .success(let value): key.memoryBytes = value.intValue
                 case .failure(let error): refuseMemory(error)
                 }
                 next += 1
             }
-            if objectMode != .none {
+            if layout.object != .none {
                 switch replies[next].result {
                 case .success(let value):
-                    if objectMode == .frequency {
+                    if layout.object == .frequency {
                         key.frequency = value.intValue
                     } else {
                         key.idleSeconds = value.intValue
@@ -176,8 +209,8 @@ public actor KeySampler {
             }
             keys.append(key)
         }
-        if let objectFailed { refuseObject(objectFailed) }
-        if readsLengths { try await readLengths(into: &keys) }
+        // A request launched before an earlier refusal was handled fails the same way: ignore it.
+        if let objectFailed, layout.object == objectMode { refuseObject(objectFailed) }
         return keys
     }
 
@@ -197,11 +230,13 @@ public actor KeySampler {
     }
 
     private func refuseMemory(_ error: RedisServerError) {
+        guard memoryAllowed else { return }
         memoryAllowed = false
         unavailable["memory"] = "MEMORY USAGE refused (\(error)): key sizes unknown"
     }
 
     private func refuseObject(_ error: RedisServerError) {
+        guard objectMode != .none else { return }
         if objectMode == .frequency && !error.isPermissionDenied && !error.isUnknownCommand {
             objectMode = .idleTime  // not an LFU policy: idle time is what the server tracks
             return
@@ -209,8 +244,4 @@ public actor KeySampler {
         objectMode = .none
         unavailable["object"] = "OBJECT refused (\(error)): access frequency and idle time unknown"
     }
-}
-
-extension Duration {
-    fileprivate var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -37,5 +37,5 @@ public struct KeySamplerConfiguration: Sendable {
     }
 
     /// For one-shot scans: big SCAN batches, no rate limit.
-    public static let fullScan = KeySamplerConfiguration(scanCount: 1000, keysPerSecond: nil, commandsPerPipeline: 3000)
+    public static let fullScan = KeySamplerConfiguration(scanCount: 1000, keysPerSecond: nil, commandsPerPipeline: 4000)
 }

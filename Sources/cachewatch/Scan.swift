@@ -69,7 +69,7 @@ struct Scan: AsyncParsableCommand {
         let sampler = KeySampler(
             connection: managed,
             configuration: KeySamplerConfiguration(
-                scanCount: scanCount, keysPerSecond: rate, commandsPerPipeline: 3000, lengths: lengths))
+                scanCount: scanCount, keysPerSecond: rate, commandsPerPipeline: 4000, lengths: lengths))
         var model = KeyspaceModel(configuration: KeyspaceModel.Configuration(topK: top))
         model.updateTotal(keys: size)
         let goal = full ? Int(size) : min(sample, Int(size))
