@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // Wire format only: values, incremental decoder, command encoder. Knows nothing of sockets.
@@ -45,7 +46,7 @@ let package = Package(
         // Line formats for headless output (table, JSON lines, logfmt).
         .target(
             name: "Export",
-            dependencies: ["Metrics", "Telemetry"]
+            dependencies: ["Metrics", "Telemetry", .product(name: "CSV", package: "CSV.swift")]
         ),
         // Views as pure functions of state: virtual screen, widgets, key map. No terminal I/O.
         .target(
@@ -98,7 +99,9 @@ let package = Package(
         .testTarget(name: "ExportTests", dependencies: ["Export", "Metrics"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Metrics", "Telemetry"], exclude: ["Golden"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport"], exclude: ["Golden"]),
+        .testTarget(
+            name: "CLITests", dependencies: ["TestSupport", .product(name: "CSV", package: "CSV.swift")],
+            exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

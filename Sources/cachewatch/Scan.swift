@@ -39,6 +39,11 @@ struct Scan: AsyncParsableCommand {
     @Flag(name: .long, help: "Print one JSON object.")
     var json = false
 
+    @Flag(
+        name: .long,
+        help: "Print CSV: one table with a section column (key, type_biggest, namespace, ttl_bucket, expiry_peak).")
+    var csv = false
+
     @Option(name: .customLong("scan-count"), help: "SCAN COUNT per call (1-1000).")
     var scanCount = 1000
 
@@ -49,6 +54,7 @@ struct Scan: AsyncParsableCommand {
     var lengths: KeySamplerConfiguration.LengthPolicy = .auto
 
     func validate() throws {
+        if json && csv { throw ValidationError("choose one of --json and --csv") }
         guard sample >= 1 else { throw ValidationError("--sample must be at least 1") }
         guard (1...1000).contains(scanCount) else { throw ValidationError("--scan-count must be from 1 to 1000") }
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
@@ -106,7 +112,11 @@ struct Scan: AsyncParsableCommand {
             elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
             complete: complete, interrupted: SignalTrap.received != nil, commandsSent: await sampler.commandsSent,
             unavailable: await sampler.unavailable.sorted { $0.key < $1.key }.map(\.value))
-        ConsoleOutput.line(json ? report.json : report.text.trimmingCharacters(in: .newlines))
+        if csv {
+            FileHandle.standardOutput.write(Data(try report.csv().utf8))
+        } else {
+            ConsoleOutput.line(json ? report.json : report.text.trimmingCharacters(in: .newlines))
+        }
         SignalTrap.exitIfSignalled()
     }
 }

@@ -1,3 +1,4 @@
+import CSV
 import Foundation
 import RESP
 import TestSupport
@@ -66,6 +67,35 @@ struct ScanCommandTests {
         #expect(code == 130)
         #expect(process.standardOutput.contains("interrupted, partial results"), "\(process.standardOutput)")
         await admin.close()
+        await server.stop()
+    }
+}
+
+@Suite("cachewatch scan --csv")
+struct ScanCSVTests {
+    @Test("CSV parses strictly, hostile names round-trip, formulas are neutralised")
+    func csv() async throws {
+        let server = try await RedisServer()
+        let admin = try await server.client()
+        let hostile = ["a,b", "say \"hi\"", "line\nbreak", "=HYPERLINK(\"x\")", "@sum", "=1+2", "plain:1"]
+        _ = try await admin.pipeline(hostile.map { RESPCommand("SET", $0, String(repeating: "v", count: 100)) })
+        await admin.close()
+        let result = try await CachewatchBinary.run(["scan", "-p", String(server.port), "--full", "--csv"])
+        #expect(result.code == 0, "\(result.stderr)")
+        let reader = try CSVReader(string: result.stdout, hasHeaderRow: true)
+        #expect(reader.headerRow?.first == "section")
+        var rows: [[String]] = []
+        while let row = reader.next() { rows.append(row) }
+        #expect(rows.allSatisfy { $0.count == reader.headerRow?.count })
+        let keyNames = Set(rows.filter { $0[0] == "key" }.map { $0[1] })
+        #expect(keyNames.contains("\"a,b\"") || keyNames.contains("a,b"), "\(keyNames)")
+        #expect(keyNames.contains(#""say \"hi\"""#), "\(keyNames)")
+        #expect(keyNames.contains(#""line\nbreak""#), "\(keyNames)")
+        // Quotes make the display form start with '"', which no spreadsheet runs as a formula.
+        #expect(keyNames.contains(#""=HYPERLINK(\"x\")""#), "\(keyNames)")
+        #expect(keyNames.contains("'@sum") && keyNames.contains("'=1+2"))
+        #expect(!keyNames.contains { $0.hasPrefix("=") || $0.hasPrefix("@") })
+        #expect(rows.contains { $0[0] == "ttl_bucket" && $0[1] == "no TTL" && $0[12] == "1" })
         await server.stop()
     }
 }
