@@ -63,6 +63,16 @@ public struct ScanReport: Sendable {
                         key.displayName + (model.isBig(key) ? "  [big]" : ""),
                     ], widths: [9, 7, 9, 8]))
         }
+        if model.biggestByType.count > 1 {
+            lines.append("")
+            lines.append("Biggest of each type")
+            for (type, key) in model.biggestByType.sorted(by: { $0.key < $1.key }) {
+                lines.append(
+                    row(
+                        [type, ValueFormatting.bytes(key.memoryBytes.map(Double.init)), key.displayName],
+                        widths: [7, 9]))
+            }
+        }
         if !model.biggestByLength.isEmpty {
             lines.append("")
             lines.append("Biggest keys by length")
@@ -135,7 +145,8 @@ public struct ScanReport: Sendable {
                 + "\"mean_ttl_seconds\":\(stats.meanTTLSeconds.map(JSONText.number) ?? "null"),"
                 + "\"min_ttl_ms\":\(stats.minimumTTL.map { String($0) } ?? "null"),"
                 + "\"max_ttl_ms\":\(stats.maximumTTL.map { String($0) } ?? "null"),"
-                + "\"ttl_jitter\":\(stats.ttlJitter.map(JSONText.number) ?? "null")}"
+                + "\"ttl_jitter\":\(stats.ttlJitter.map(JSONText.number) ?? "null"),"
+                + "\"ttl_distribution\":{\(TTLBucket.allCases.map { "\(JSONText.string($0.label)):\(stats.ttlBuckets[$0] ?? 0)" }.joined(separator: ","))}}"
         }
         let buckets = TTLBucket.allCases.map { "\(JSONText.string($0.label)):\(model.ttlBuckets[$0] ?? 0)" }
         let peaks = model.expiryPeaks(now: finishedAt).map {
@@ -148,6 +159,7 @@ public struct ScanReport: Sendable {
             + "\"biggest_by_memory\":[\(model.biggestByMemory.map(key).joined(separator: ","))],"
             + "\"biggest_by_length\":[\(model.biggestByLength.map(key).joined(separator: ","))],"
             + "\"biggest_by_type\":{\(model.biggestByType.sorted { $0.key < $1.key }.map { "\(JSONText.string($0.key)):\(key($0.value))" }.joined(separator: ","))},"
+            + "\"top_by_type\":{\(model.topByType.sorted { $0.key < $1.key }.map { "\(JSONText.string($0.key)):[\($0.value.map(key).joined(separator: ","))]" }.joined(separator: ","))},"
             + "\"namespaces\":[\(namespaces.joined(separator: ","))],"
             + "\"ttl_distribution\":{\(buckets.joined(separator: ","))},"
             + "\"expiry_peaks\":[\(peaks.joined(separator: ","))]}"

@@ -42,7 +42,9 @@ public struct KeyspaceModel: Sendable {
     /// The longest keys by element count (when lengths are read), longest first.
     public private(set) var biggestByLength: [KeyMetadata] = []
     /// The biggest key by memory of each type (what `redis-cli --memkeys` reports).
-    public private(set) var biggestByType: [String: KeyMetadata] = [:]
+    public var biggestByType: [String: KeyMetadata] { topByType.compactMapValues(\.first) }
+    /// The top-K keys by memory of each type, biggest first.
+    public private(set) var topByType: [String: [KeyMetadata]] = [:]
     /// Keys per TTL bucket over all namespaces.
     public private(set) var ttlBuckets: [TTLBucket: Int] = [:]
     /// Namespaces by pattern.
@@ -86,10 +88,8 @@ public struct KeyspaceModel: Sendable {
             stats.withoutTTL += 1
         }
         namespaces[pattern] = stats
-        if let memory = key.memoryBytes, memory > (biggestByType[key.type]?.memoryBytes ?? -1) {
-            biggestByType[key.type] = key
-        }
         let topK = configuration.topK
+        Self.insert(key, into: &topByType[key.type, default: []], keeping: topK, by: { $0.memoryBytes ?? -1 })
         Self.insert(key, into: &biggestByMemory, keeping: topK, by: { $0.memoryBytes ?? -1 })
         if key.length != nil { Self.insert(key, into: &biggestByLength, keeping: topK, by: { $0.length ?? -1 }) }
     }

@@ -33,8 +33,14 @@ struct Scan: AsyncParsableCommand {
     @Option(name: .long, help: "Keys to sample when not --full.")
     var sample = 10_000
 
-    @Option(name: .long, help: "Big keys to list.")
+    @Option(name: .long, help: "Big keys to list (overall and per type).")
     var top = 20
+
+    @Option(name: .customLong("big-bytes"), help: "Memory from which a key is big.")
+    var bigBytes: Int64 = 1_048_576
+
+    @Option(name: .customLong("big-length"), help: "Elements from which a collection is big (when lengths are read).")
+    var bigLength: Int64 = 10_000
 
     @Flag(name: .long, help: "Print one JSON object.")
     var json = false
@@ -58,6 +64,9 @@ struct Scan: AsyncParsableCommand {
         guard sample >= 1 else { throw ValidationError("--sample must be at least 1") }
         guard (1...1000).contains(scanCount) else { throw ValidationError("--scan-count must be from 1 to 1000") }
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+        guard bigBytes >= 1, bigLength >= 1 else {
+            throw ValidationError("--big-bytes and --big-length must be at least 1")
+        }
         if let rate, rate < 1 { throw ValidationError("--rate must be at least 1") }
     }
 
@@ -76,7 +85,9 @@ struct Scan: AsyncParsableCommand {
             connection: managed,
             configuration: KeySamplerConfiguration(
                 scanCount: scanCount, keysPerSecond: rate, commandsPerPipeline: 4000, lengths: lengths))
-        var model = KeyspaceModel(configuration: KeyspaceModel.Configuration(topK: top))
+        var model = KeyspaceModel(
+            configuration: KeyspaceModel.Configuration(
+                topK: top, bigStringBytes: bigBytes, bigCollectionLength: bigLength))
         model.updateTotal(keys: size)
         let goal = full ? Int(size) : min(sample, Int(size))
         let progress = ScanProgress(goal: goal, enabled: isatty(STDERR_FILENO) == 1)

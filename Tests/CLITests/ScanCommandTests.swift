@@ -44,6 +44,10 @@ struct ScanCommandTests {
         #expect(sampled >= 1000 && sampled < 1200)
         let namespaces = try #require(object["namespaces"] as? [[String: Any]])
         let users = try #require(namespaces.first { $0["namespace"] as? String == "user:*:profile" })
+        let userTTLs = try #require(users["ttl_distribution"] as? [String: Int])
+        #expect(userTTLs["<10m"] == users["sampled_keys"] as? Int, "user profiles all carry a 600 s TTL")
+        let topByType = try #require(object["top_by_type"] as? [String: [[String: Any]]])
+        #expect(topByType["string"]?.isEmpty == false)
         let estimate = (users["estimated_keys"] as? NSNumber)?.doubleValue ?? 0
         #expect(abs(estimate - 3000) < 450, "estimated \(estimate)")
         await server.stop()
