@@ -43,6 +43,11 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // Threshold rules with Prometheus semantics (pending → firing → resolved).
+        .target(
+            name: "Alerts",
+            dependencies: ["Metrics", "Telemetry"]
+        ),
         // Line formats for headless output (table, JSON lines, logfmt).
         .target(
             name: "Export",
@@ -97,6 +102,7 @@ let package = Package(
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Metrics", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Metrics"]),
+        .testTarget(name: "AlertsTests", dependencies: ["Alerts", "Metrics", "Telemetry"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Metrics", "Telemetry"], exclude: ["Golden"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "TestSupport"]),
         .testTarget(

@@ -1,0 +1,106 @@
+/// How urgent an alert is.
+public enum Severity: String, Sendable, Hashable, CaseIterable, Comparable {
+    /// Worth knowing.
+    case info
+    /// Needs a look soon.
+    case warning
+    /// Needs action now.
+    case critical
+
+    /// Orders by urgency.
+    public static func < (lhs: Severity, rhs: Severity) -> Bool {
+        allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
+    }
+}
+
+/// What a rule tests: a metric of the vocabulary, reduced over a window, against a threshold.
+public struct AlertCondition: Sendable, Hashable {
+    /// How the window's values are reduced to one number.
+    public enum Reduction: String, Sendable, Hashable, CaseIterable {
+        /// The newest value.
+        case last
+        /// The mean of the values present.
+        case average
+        /// The largest value.
+        case max
+        /// The smallest value.
+        case min
+        /// Newest minus oldest, per second.
+        case rate
+        /// Newest minus oldest.
+        case change
+    }
+
+    /// Above or below the threshold.
+    public enum Comparison: String, Sendable, Hashable {
+        /// True when the value is greater than the threshold.
+        case above
+        /// True when the value is less than the threshold.
+        case below
+    }
+
+    /// The metric name (``Metrics/Metric`` raw values and per-database names).
+    public var metric: String
+    /// Above or below.
+    public var comparison: Comparison
+    /// The threshold.
+    public var threshold: Double
+    /// The reduction over ``windowSeconds``.
+    public var reduction: Reduction
+    /// The window in seconds (0: the newest value only).
+    public var windowSeconds: Double
+
+    /// Creates a condition.
+    public init(
+        metric: String, _ comparison: Comparison, _ threshold: Double, reduction: Reduction = .last,
+        windowSeconds: Double = 0
+    ) {
+        self.metric = metric
+        self.comparison = comparison
+        self.threshold = threshold
+        self.reduction = reduction
+        self.windowSeconds = windowSeconds
+    }
+
+    /// Whether `value` meets the condition.
+    public func holds(for value: Double) -> Bool {
+        comparison == .above ? value > threshold : value < threshold
+    }
+}
+
+/// A threshold rule with Prometheus semantics: true for `for` seconds → firing; a firing alert
+/// stays `keepFiringFor` seconds after its condition clears (against flapping).
+public struct AlertRule: Sendable, Hashable {
+    /// The alert name, e.g. `LowHitRatio`.
+    public var name: String
+    /// The condition.
+    public var condition: AlertCondition
+    /// Further conditions that must hold too (e.g. "there is real traffic").
+    public var requires: [AlertCondition]
+    /// Seconds the condition must hold before the alert fires.
+    public var forSeconds: Double
+    /// Seconds a firing alert stays firing after the condition clears.
+    public var keepFiringForSeconds: Double
+    /// How urgent.
+    public var severity: Severity
+    /// Extra labels (identity = name + labels + node).
+    public var labels: [String: String]
+    /// A one-line summary; `{{value}}`, `{{threshold}}` and `{{node}}` are filled in.
+    public var summary: String
+
+    /// Creates a rule.
+    public init(
+        name: String, condition: AlertCondition, requires: [AlertCondition] = [], forSeconds: Double = 0,
+        keepFiringForSeconds: Double = 0, severity: Severity = .warning, labels: [String: String] = [:],
+        summary: String = ""
+    ) {
+        self.name = name
+        self.condition = condition
+        self.requires = requires
+        self.forSeconds = max(0, forSeconds)
+        self.keepFiringForSeconds = max(0, keepFiringForSeconds)
+        self.severity = severity
+        self.labels = labels
+        self.summary = summary
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Metrics
+
+/// Evaluates rules against the metric store with Prometheus alerting semantics.
+///
+/// `eval(now:store:)` is a pure step of a state machine: time and data are arguments, so tests
+/// are step tables. Pending → firing after `for`; a pending alert that clears vanishes without an
+/// event; a firing one resolves (one event) once its condition has been false for
+/// `keep_firing_for`.
+public struct RuleEngine: Sendable {
+    /// The rules.
+    public let rules: [AlertRule]
+    /// Active alerts (pending and firing) by identity.
+    public private(set) var active: [String: Alert] = [:]
+    /// Health per rule name.
+    public private(set) var health: [String: RuleHealth] = [:]
+
+    /// Creates an engine with no active alerts.
+    public init(rules: [AlertRule]) {
+        self.rules = rules
+    }
+
+    /// Firing alerts, most severe first.
+    public var firing: [Alert] {
+        active.values.filter { $0.state == .firing }.sorted { ($0.severity, $0.identity) > ($1.severity, $1.identity) }
+    }
+
+    /// Pending alerts.
+    public var pending: [Alert] { active.values.filter { $0.state == .pending }.sorted { $0.identity < $1.identity } }
+
+    /// One evaluation at `now`; returns the events (fired, resolved) of this step.
+    public mutating func eval(now: Date, store: MetricStore) -> [AlertEvent] {
+        var events: [AlertEvent] = []
+        for rule in rules {
+            var problems: [String] = []
+            for node in store.nodeNames {
+                guard let metrics = store[node] else { continue }
+                var labels = rule.labels
+                labels["node"] = node
+                let identity = Alert.identity(name: rule.name, labels: labels)
+                let outcome = Self.evaluate(rule, on: metrics, now: now)
+                switch outcome {
+                case .unavailable(let reason):
+                    problems.append("\(node): \(reason)")
+                    // Unknown is not false: a firing alert stays as it is until data returns.
+                    continue
+                case .value(let value, let holds):
+                    if holds {
+                        var alert =
+                            active[identity]
+                            ?? Alert(
+                                name: rule.name, labels: labels, state: .pending, severity: rule.severity, value: value,
+                                summary: "", activeSince: now, firedAt: nil, lastTrue: now)
+                        alert.value = value
+                        alert.lastTrue = now
+                        alert.summary = Self.fill(rule.summary, value: value, rule: rule, node: node)
+                        if alert.state == .pending && now.timeIntervalSince(alert.activeSince) >= rule.forSeconds {
+                            alert.state = .firing
+                            alert.firedAt = now
+                            events.append(AlertEvent(kind: .firing, alert: alert, time: now))
+                        }
+                        active[identity] = alert
+                    } else if let alert = active[identity] {
+                        if alert.state == .pending {
+                            active[identity] = nil
+                        } else if now.timeIntervalSince(alert.lastTrue) >= rule.keepFiringForSeconds {
+                            active[identity] = nil
+                            events.append(AlertEvent(kind: .resolved, alert: alert, time: now))
+                        }
+                    }
+                }
+            }
+            health[rule.name] = problems.isEmpty ? .ok : .error(problems.joined(separator: "; "))
+        }
+        return events
+    }
+
+    private enum Outcome {
+        case value(Double, holds: Bool)
+        case unavailable(String)
+    }
+
+    private static func evaluate(_ rule: AlertRule, on node: NodeMetrics, now: Date) -> Outcome {
+        guard let value = reduce(rule.condition, node: node, now: now) else {
+            return .unavailable("\(rule.condition.metric) has no value")
+        }
+        var holds = rule.condition.holds(for: value)
+        for requirement in rule.requires where holds {
+            guard let required = reduce(requirement, node: node, now: now) else { return .value(value, holds: false) }
+            holds = requirement.holds(for: required)
+        }
+        return .value(value, holds: holds)
+    }
+
+    /// The condition's value on a node at `now`, or `nil` when the window has no value.
+    static func reduce(_ condition: AlertCondition, node: NodeMetrics, now: Date) -> Double? {
+        let values = node.values(condition.metric)
+        if condition.windowSeconds <= 0 || condition.reduction == .last {
+            return node.times.last.flatMap { _ in values.last ?? nil }
+        }
+        let start = now.timeIntervalSince1970 - condition.windowSeconds
+        var points: [(time: Double, value: Double)] = []
+        for (index, time) in node.times.enumerated() where time >= start {
+            if let value = values[index] { points.append((time, value)) }
+        }
+        guard let first = points.first, let last = points.last else { return nil }
+        switch condition.reduction {
+        case .last: return last.value
+        case .average: return points.reduce(0) { $0 + $1.value } / Double(points.count)
+        case .max: return points.map(\.value).max()
+        case .min: return points.map(\.value).min()
+        case .change: return last.value - first.value
+        case .rate:
+            guard last.time > first.time else { return nil }
+            return (last.value - first.value) / (last.time - first.time)
+        }
+    }
+
+    private static func fill(_ template: String, value: Double, rule: AlertRule, node: String) -> String {
+        template.replacingOccurrences(
+            of: "{{value}}", with: ValueFormatting.fixed(value, decimals: value.magnitude < 10 ? 3 : 1)
+        )
+        .replacingOccurrences(of: "{{threshold}}", with: ValueFormatting.fixed(rule.condition.threshold, decimals: 3))
+        .replacingOccurrences(of: "{{node}}", with: node)
+    }
+}
