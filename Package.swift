@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Wire format only: values, incremental decoder, command encoder. Knows nothing of sockets.
@@ -46,7 +47,7 @@ let package = Package(
         // Threshold rules with Prometheus semantics (pending → firing → resolved).
         .target(
             name: "Alerts",
-            dependencies: ["Metrics", "Telemetry"]
+            dependencies: ["Metrics", "Telemetry", .product(name: "Yams", package: "Yams")]
         ),
         // Line formats for headless output (table, JSON lines, logfmt).
         .target(
@@ -77,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "cachewatch",
             dependencies: [
-                "RedisClient", "Telemetry", "Metrics", "Export", "Workload", "Dashboard", "CursesTerminal",
+                "RedisClient", "Telemetry", "Metrics", "Export", "Workload", "Dashboard", "CursesTerminal", "Alerts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -91,3 +91,22 @@ struct DashboardNeedsTerminalTests {
         }
     }
 }
+
+@Suite("cachewatch rules")
+struct RulesCommandTests {
+    @Test("a malformed rules file is one line with file, line and column; the defaults check clean")
+    func check() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rules-\(UUID().uuidString).yaml").path
+        try "rules:\n  - name: A\n    metric: hit_ratio\n    below: 0.5\n    for: 2 minutes\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
+        let bad = try await CachewatchBinary.run(["rules", "--check", path])
+        #expect(bad.code == 1)
+        #expect(
+            bad.stderr
+                == "cachewatch: \(path):5:10: '2 minutes' is not a duration (use s, m, h or d, as in 90s or 5m)\n")
+        let defaults = try await CachewatchBinary.run(["rules", "--print-defaults"])
+        try defaults.stdout.write(toFile: path, atomically: true, encoding: .utf8)
+        let good = try await CachewatchBinary.run(["rules", "--check", path])
+        #expect(good.code == 0 && good.stdout.hasSuffix("rules, all valid\n"), "\(good.stderr)")
+    }
+}

@@ -14,6 +14,7 @@ struct HelpGoldenTests {
             (["--help"], "help.txt"),
             (["watch", "--help"], "watch-help.txt"),
             (["scan", "--help"], "scan-help.txt"),
+            (["rules", "--help"], "rules-help.txt"),
             (["top", "--help"], "top-help.txt"),
             (["demo", "--help"], "demo-help.txt"),
             (["workload", "--help"], "workload-help.txt"),

@@ -1,0 +1,105 @@
+/// The built-in rule set, as a rules file: `cachewatch rules --print-defaults` prints it, and a
+/// user's file can start from it. Each rule's comment says why its threshold is where it is.
+public enum DefaultRules {
+    /// The YAML text of the defaults.
+    public static let yaml = """
+        # cachewatch built-in rules. Metrics: 'cachewatch rules --metrics'. Durations: 30s, 2m, 1h.
+        rules:
+          # Per-interval hit ratio, only with real traffic (the lifetime ratio hides incidents).
+          - name: LowHitRatio
+            metric: hit_ratio
+            below: 0.8
+            over: 1m
+            for: 2m
+            keep_firing_for: 1m
+            severity: warning
+            requires:
+              - metric: hits_per_sec
+                above: 10
+            summary: "hit ratio {{value}} below {{threshold}} on {{node}}"
+
+          # Any eviction means the cache is full: keys leave before their TTL.
+          - name: EvictionsActive
+            metric: evicted_per_sec
+            above: 0
+            over: 1m
+            for: 1m
+            keep_firing_for: 2m
+            severity: warning
+            summary: "{{value}} keys/s evicted on {{node}}"
+
+          - name: EvictionStorm
+            metric: evicted_per_sec
+            above: 1000
+            over: 30s
+            for: 30s
+            severity: critical
+            summary: "eviction storm: {{value}} keys/s evicted on {{node}}"
+
+          - name: MemoryNearMax
+            metric: memory_used_ratio
+            above: 0.9
+            for: 5m
+            severity: warning
+            summary: "memory at {{value}} of maxmemory on {{node}}"
+
+          # A poll that fails for 30 s in a row.
+          - name: Down
+            metric: up
+            below: 1
+            over: 30s
+            reduce: max
+            severity: critical
+            summary: "{{node}} does not answer"
+
+          - name: RejectedConnections
+            metric: rejected_connections_per_sec
+            above: 0
+            severity: critical
+            keep_firing_for: 1m
+            summary: "{{node}} refuses connections (maxclients): {{value}}/s"
+
+          - name: BlockedClients
+            metric: clients_blocked
+            above: 0
+            over: 5m
+            reduce: min
+            for: 1m
+            severity: info
+            summary: "clients blocked for 5 minutes on {{node}}"
+
+          # PING round trips measured by cachewatch itself.
+          - name: LatencyHigh
+            metric: ping_p99_ms
+            above: 10
+            for: 1m
+            severity: warning
+            summary: "PING p99 {{value}} ms on {{node}}"
+
+          - name: SlowlogBurst
+            metric: slowlog_new
+            above: 10
+            over: 1m
+            reduce: max
+            keep_firing_for: 2m
+            severity: warning
+            summary: "{{value}} slow commands in a poll on {{node}}"
+
+          # Fragmentation matters only with real memory in use.
+          - name: Fragmentation
+            metric: fragmentation_ratio
+            above: 1.5
+            for: 10m
+            severity: info
+            requires:
+              - metric: used_memory_bytes
+                above: 104857600
+            summary: "fragmentation {{value}} on {{node}}"
+        """
+
+    /// The parsed defaults.
+    public static var rules: [AlertRule] {
+        // The text is part of the program and covered by tests; an error here is a bug.
+        (try? RuleFile.parse(yaml, source: "defaults")) ?? []
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import Metrics
+import Yams
+
+/// Reads rules from YAML:
+///
+/// ```yaml
+/// rules:
+///   - name: LowHitRatio
+///     metric: hit_ratio        # a name of the metric vocabulary
+///     below: 0.8               # or: above
+///     over: 2m                 # window (optional) …
+///     reduce: average          # … reduced by last | average | max | min | rate | change
+///     for: 2m
+///     keep_firing_for: 1m
+///     severity: warning        # info | warning | critical
+///     requires:                # further conditions, same keys
+///       - metric: hits_per_sec
+///         above: 10
+///     labels: {team: cache}
+///     summary: "hit ratio {{value}} below {{threshold}} on {{node}}"
+/// ```
+///
+/// Every problem is reported with its line and column; unknown keys and metrics are errors.
+public enum RuleFile {
+    private static let ruleKeys: Set<String> = [
+        "name", "metric", "above", "below", "over", "reduce", "for", "keep_firing_for", "severity", "requires",
+        "labels",
+        "summary",
+    ]
+    private static let conditionKeys: Set<String> = ["metric", "above", "below", "over", "reduce"]
+
+    /// Parses a rules file.
+    ///
+    /// - Parameter source: the name used in error messages (the file path).
+    public static func parse(_ yaml: String, source: String = "rules") throws(RuleFileError) -> [AlertRule] {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw located(error, source: source)
+        } catch {
+            throw RuleFileError("\(error)", source: source)
+        }
+        guard let mapping = root?.mapping else {
+            throw RuleFileError("expected a mapping with a 'rules' list", line: 1, column: 1, source: source)
+        }
+        var rules: [AlertRule] = []
+        var names = Set<String>()
+        for (key, value) in mapping {
+            guard key.string == "rules" else {
+                throw error("unknown key '\(key.string ?? "?")' (expected 'rules')", at: key, source)
+            }
+            guard let list = value.sequence else { throw error("'rules' must be a list", at: value, source) }
+            for item in list {
+                let rule = try parseRule(item, source: source)
+                guard names.insert(rule.name).inserted else {
+                    throw error("duplicate rule name '\(rule.name)'", at: item, source)
+                }
+                rules.append(rule)
+            }
+        }
+        return rules
+    }
+
+    private static func parseRule(_ node: Node, source: String) throws(RuleFileError) -> AlertRule {
+        guard let mapping = node.mapping else { throw error("each rule must be a mapping", at: node, source) }
+        var fields: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard let name = key.string, ruleKeys.contains(name) else {
+                throw error(
+                    "unknown key '\(key.string ?? "?")' (expected one of \(ruleKeys.sorted().joined(separator: ", ")))",
+                    at: key, source)
+            }
+            fields[name] = value
+        }
+        guard let nameNode = fields["name"], let name = nameNode.string, !name.isEmpty else {
+            throw error("a rule needs a 'name'", at: node, source)
+        }
+        let condition = try parseCondition(fields, at: node, rule: name, source: source)
+        var requires: [AlertCondition] = []
+        if let list = fields["requires"] {
+            guard let items = list.sequence else {
+                throw error("'requires' must be a list of conditions", at: list, source)
+            }
+            for item in items {
+                guard let requirement = item.mapping else {
+                    throw error("a requirement must be a mapping", at: item, source)
+                }
+                var requirementFields: [String: Node] = [:]
+                for (key, value) in requirement {
+                    guard let keyName = key.string, conditionKeys.contains(keyName) else {
+                        throw error("unknown key '\(key.string ?? "?")' in a requirement of '\(name)'", at: key, source)
+                    }
+                    requirementFields[keyName] = value
+                }
+                requires.append(try parseCondition(requirementFields, at: item, rule: name, source: source))
+            }
+        }
+        var severity = Severity.warning
+        if let node = fields["severity"] {
+            guard let text = node.string, let value = Severity(rawValue: text) else {
+                throw error("severity must be info, warning or critical", at: node, source)
+            }
+            severity = value
+        }
+        var labels: [String: String] = [:]
+        if let node = fields["labels"] {
+            guard let pairs = node.mapping else { throw error("'labels' must be a mapping", at: node, source) }
+            for (key, value) in pairs {
+                guard let label = key.string, let text = value.string else {
+                    throw error("labels are text: text", at: key, source)
+                }
+                guard label != "node" else { throw error("'node' is set by cachewatch itself", at: key, source) }
+                labels[label] = text
+            }
+        }
+        return AlertRule(
+            name: name, condition: condition, requires: requires,
+            forSeconds: try fields["for"].map { node throws(RuleFileError) in try duration(node, source) } ?? 0,
+            keepFiringForSeconds: try fields["keep_firing_for"].map { node throws(RuleFileError) in
+                try duration(node, source)
+            } ?? 0,
+            severity: severity, labels: labels, summary: fields["summary"]?.string ?? "")
+    }
+
+    private static func parseCondition(
+        _ fields: [String: Node], at node: Node, rule: String, source: String
+    ) throws(RuleFileError)
+        -> AlertCondition
+    {
+        guard let metricNode = fields["metric"], let metric = metricNode.string else {
+            throw error("'\(rule)' needs a 'metric'", at: node, source)
+        }
+        guard isKnownMetric(metric) else {
+            throw error(
+                "unknown metric '\(metric)' in '\(rule)' (see 'cachewatch rules --metrics')", at: metricNode, source)
+        }
+        let above = fields["above"]
+        let below = fields["below"]
+        guard (above == nil) != (below == nil), let thresholdNode = above ?? below else {
+            throw error("'\(rule)' needs exactly one of 'above' and 'below'", at: node, source)
+        }
+        guard let threshold = thresholdNode.float else {
+            throw error("the threshold must be a number", at: thresholdNode, source)
+        }
+        var window = 0.0
+        if let node = fields["over"] { window = try duration(node, source) }
+        var reduction: AlertCondition.Reduction = window > 0 ? .average : .last
+        if let node = fields["reduce"] {
+            guard let text = node.string, let value = AlertCondition.Reduction(rawValue: text) else {
+                throw error(
+                    "reduce must be one of \(AlertCondition.Reduction.allCases.map(\.rawValue).joined(separator: ", "))",
+                    at: node, source)
+            }
+            reduction = value
+        }
+        return AlertCondition(
+            metric: metric, above != nil ? .above : .below, threshold, reduction: reduction, windowSeconds: window)
+    }
+
+    /// Whether `name` is in the metric vocabulary (or a per-database series).
+    public static func isKnownMetric(_ name: String) -> Bool {
+        if Metric(rawValue: name) != nil { return true }
+        guard name.hasPrefix("db"), let underscore = name.firstIndex(of: "_") else { return false }
+        let index = name[name.index(name.startIndex, offsetBy: 2)..<underscore]
+        let rest = name[name.index(after: underscore)...]
+        return !index.isEmpty && index.allSatisfy(\.isNumber) && (rest == "keys" || rest == "keys_with_expiry")
+    }
+
+    /// `30s`, `2m`, `1h`, `1d` or a number of seconds.
+    private static func duration(_ node: Node, _ source: String) throws(RuleFileError) -> Double {
+        guard let text = node.string?.trimmingCharacters(in: .whitespaces), !text.isEmpty else {
+            throw error("expected a duration such as 30s, 2m or 1h", at: node, source)
+        }
+        if let seconds = Double(text), seconds >= 0 { return seconds }
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+        guard let unit = text.last.flatMap({ units[$0] }), let number = Double(text.dropLast()), number >= 0 else {
+            throw error("'\(text)' is not a duration (use s, m, h or d, as in 90s or 5m)", at: node, source)
+        }
+        return number * unit
+    }
+
+    private static func error(_ message: String, at node: Node, _ source: String) -> RuleFileError {
+        RuleFileError(message, line: node.mark?.line, column: node.mark?.column, source: source)
+    }
+
+    private static func located(_ error: YamlError, source: String) -> RuleFileError {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+            .composer(_, let problem, let mark, _):
+            return RuleFileError(problem, line: mark.line, column: mark.column, source: source)
+        default:
+            return RuleFileError(
+                "\(error)".split(separator: "\n").first.map(String.init) ?? "invalid YAML", source: source)
+        }
+    }
+}

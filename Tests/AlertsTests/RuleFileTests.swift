@@ -1,0 +1,69 @@
+import Alerts
+import Testing
+
+@Suite("Rules file")
+struct RuleFileTests {
+    @Test("the defaults parse and hold the documented rules")
+    func defaults() throws {
+        let rules = try RuleFile.parse(DefaultRules.yaml, source: "defaults")
+        #expect(rules.count == DefaultRules.rules.count)
+        #expect(Set(rules.map(\.name)).isSuperset(of: ["LowHitRatio", "EvictionsActive", "MemoryNearMax", "Down"]))
+        let low = try #require(rules.first { $0.name == "LowHitRatio" })
+        #expect(
+            low.condition == AlertCondition(metric: "hit_ratio", .below, 0.8, reduction: .average, windowSeconds: 60))
+        #expect(low.forSeconds == 120 && low.keepFiringForSeconds == 60 && low.severity == .warning)
+        #expect(low.requires == [AlertCondition(metric: "hits_per_sec", .above, 10)])
+    }
+
+    @Test(
+        "mistakes are one line with file, line and column",
+        arguments: [
+            ("rules:\n  - name: A\n    metric: hit_ratio\n    blow: 1\n", "my.yaml:4:5: unknown key 'blow'"),
+            (
+                "rules:\n  - name: A\n    metric: hit_rate\n    below: 1\n",
+                "my.yaml:3:13: unknown metric 'hit_rate' in 'A'"
+            ),
+            ("rules:\n  - name: A\n    metric: up\n", "my.yaml:2:5: 'A' needs exactly one of 'above' and 'below'"),
+            ("rules:\n  - name: A\n    metric: up\n    below: x\n", "my.yaml:4:12: the threshold must be a number"),
+            (
+                "rules:\n  - name: A\n    metric: up\n    below: 1\n    for: soon\n",
+                "my.yaml:5:10: 'soon' is not a duration"
+            ),
+            (
+                "rules:\n  - name: A\n    metric: up\n    below: 1\n    severity: panic\n",
+                "my.yaml:5:15: severity must be"
+            ),
+            (
+                "rules:\n  - name: A\n    metric: up\n    below: 1\n  - name: A\n    metric: up\n    below: 1\n",
+                "my.yaml:5:5: duplicate rule name 'A'"
+            ),
+            ("rules: [\n", "my.yaml:2:1: "),
+            ("alerts: []\n", "my.yaml:1:1: unknown key 'alerts'"),
+        ])
+    func errors(yaml: String, expected: String) {
+        let error = #expect(throws: RuleFileError.self) { try RuleFile.parse(yaml, source: "my.yaml") }
+        let text = error?.description ?? ""
+        #expect(text.hasPrefix(expected), "\(text)")
+        #expect(!text.contains("\n"))
+    }
+
+    @Test("durations and per-database metrics")
+    func durations() throws {
+        let rules = try RuleFile.parse(
+            """
+            rules:
+              - name: Keys
+                metric: db3_keys_with_expiry
+                above: 5
+                over: 90
+                reduce: rate
+                for: 1h
+                keep_firing_for: 1.5m
+            """)
+        #expect(rules[0].condition.windowSeconds == 90 && rules[0].condition.reduction == .rate)
+        #expect(rules[0].forSeconds == 3600 && rules[0].keepFiringForSeconds == 90)
+        #expect(
+            RuleFile.isKnownMetric("db12_keys") && !RuleFile.isKnownMetric("dbx_keys")
+                && !RuleFile.isKnownMetric("db1_values"))
+    }
+}
