@@ -52,7 +52,7 @@ let package = Package(
         // Line formats for headless output (table, JSON lines, logfmt).
         .target(
             name: "Export",
-            dependencies: ["Metrics", "Telemetry", .product(name: "CSV", package: "CSV.swift")]
+            dependencies: ["Metrics", "Telemetry", "Alerts", .product(name: "CSV", package: "CSV.swift")]
         ),
         // Views as pure functions of state: virtual screen, widgets, key map. No terminal I/O.
         .target(
@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Metrics", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),
-        .testTarget(name: "ExportTests", dependencies: ["Export", "Metrics"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Metrics", "Alerts"]),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "Metrics", "Telemetry"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Metrics", "Telemetry"], exclude: ["Golden"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "TestSupport"]),

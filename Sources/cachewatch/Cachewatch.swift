@@ -9,7 +9,7 @@ struct Cachewatch: AsyncParsableCommand {
         commandName: "cachewatch",
         abstract: "Watch a Redis or Valkey cache: hit ratio, evictions, memory, latency, slow commands.",
         version: CachewatchVersion.current,
-        subcommands: [Top.self, Watch.self, Scan.self, Rules.self, Demo.self, WorkloadCommand.self],
+        subcommands: [Top.self, Watch.self, Check.self, Scan.self, Rules.self, Demo.self, WorkloadCommand.self],
         defaultSubcommand: Top.self,
         helpNames: [.long]
     )
@@ -40,8 +40,8 @@ struct Cachewatch: AsyncParsableCommand {
             Foundation.exit(failure.exitCode)
         }
         let message = Self.message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
-        let hint = message.isEmpty ? "" : " (see 'cachewatch --help')"
-        ConsoleOutput.error("cachewatch: \(message)\(hint)")
+        // A bare exit code (check's 1/2/3) has already said everything on stdout.
+        if !message.isEmpty { ConsoleOutput.error("cachewatch: \(message) (see 'cachewatch --help')") }
         Foundation.exit(code.rawValue)
     }
 }

@@ -23,6 +23,11 @@ struct Watch: AsyncParsableCommand {
 
     @OptionGroup var output: WatchOutputOptions
 
+    @OptionGroup var alerting: AlertOptions
+
+    @Flag(name: .customLong("alerts-only"), help: "Print alert events only, no metric lines.")
+    var alertsOnly = false
+
     @Flag(name: .long, help: "Keep retrying when the server cannot be reached at start-up instead of exiting.")
     var wait = false
 
@@ -38,12 +43,14 @@ struct Watch: AsyncParsableCommand {
             ConsoleOutput.error(
                 "warning: a password on the command line may be visible to other users; prefer REDISCLI_AUTH")
         }
+        let rules = try alerting.load()
         let poller = Poller(connection: ManagedConnection(endpoint: endpoint, configuration: connection.configuration))
         // A first poll tells a typo (wrong port, wrong password) from a server that goes away later.
         let first = await poller.poll()
         if let failure = first.failure, !wait {
             throw CLIFailure(failure)
         }
-        try await WatchLoop(poller: poller, output: output).run(startingWith: first)
+        try await WatchLoop(poller: poller, output: output, rules: rules, alertsOnly: alertsOnly).run(
+            startingWith: first)
     }
 }

@@ -1,3 +1,4 @@
+import Alerts
 import Export
 import Foundation
 import Metrics
@@ -9,6 +10,10 @@ import Telemetry
 struct WatchLoop {
     let poller: Poller
     let output: WatchOutputOptions
+    /// Rules evaluated after every poll; their events are printed (JSON/logfmt on stdout, table on stderr).
+    var rules: [AlertRule] = []
+    /// Print alert events only, no metric lines.
+    var alertsOnly = false
 
     /// Runs until `output.count` lines were printed (forever without a count).
     ///
@@ -18,6 +23,7 @@ struct WatchLoop {
         let headerEvery = output.headerEvery ?? max(1, TerminalSize.rows(default: 24) - 2)
         var formatter = WatchLineFormatter(format: output.format, headerEvery: headerEvery)
         var reporter = ConnectionStateReporter()
+        var engine = RuleEngine(rules: rules)
         let period = Duration.milliseconds(Int64(output.interval * 1000))
         let clock = ContinuousClock()
         var next = clock.now
@@ -27,11 +33,17 @@ struct WatchLoop {
         while true {
             store.ingest(sample)
             for message in reporter.messages(for: sample) { ConsoleOutput.error(message) }
-            if let node = store[sample.node] {
+            if let node = store[sample.node], !alertsOnly {
                 let lines = formatter.lines(for: node)
                 for line in lines { ConsoleOutput.line(line) }
                 // Table mode prints nothing for a failed tick; it does not count as a line.
                 if !lines.isEmpty { printed += 1 }
+            } else if alertsOnly {
+                printed += 1
+            }
+            for event in engine.eval(now: sample.time, store: store) {
+                let line = AlertEventFormatter.line(event, format: output.format)
+                if output.format == .table { ConsoleOutput.error(line) } else { ConsoleOutput.line(line) }
             }
             if let count = output.count, printed >= count { return }
             next += period

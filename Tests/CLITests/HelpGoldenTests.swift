@@ -15,6 +15,7 @@ struct HelpGoldenTests {
             (["watch", "--help"], "watch-help.txt"),
             (["scan", "--help"], "scan-help.txt"),
             (["rules", "--help"], "rules-help.txt"),
+            (["check", "--help"], "check-help.txt"),
             (["top", "--help"], "top-help.txt"),
             (["demo", "--help"], "demo-help.txt"),
             (["workload", "--help"], "workload-help.txt"),

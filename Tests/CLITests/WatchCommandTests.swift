@@ -80,3 +80,51 @@ struct WatchCommandTests {
         await server.stop()
     }
 }
+
+@Suite("cachewatch watch with rules")
+struct WatchAlertTests {
+    @Test("alert events come out as JSON lines with Prometheus-style fields")
+    func alertEvents() async throws {
+        let server = try await RedisServer()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("watch-\(UUID().uuidString).yaml").path
+        try """
+        rules:
+          - name: Connected
+            metric: clients_connected
+            above: 0
+            severity: info
+            labels: {team: cache}
+            summary: "{{value}} clients"
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try await CachewatchBinary.run(
+            [
+                "watch", "-p", String(server.port), "--format", "json", "--alerts-only", "--rules", path, "-c", "2",
+                "-i", "0.2",
+            ])
+        #expect(result.code == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 1, "one firing event, no metric lines: \(result.stdout)")
+        let event = try #require(
+            try JSONSerialization.jsonObject(with: Data((lines.first ?? "").utf8)) as? [String: Any])
+        #expect(event["event"] as? String == "alert")
+        #expect(event["status"] as? String == "firing")
+        #expect(event["alertname"] as? String == "Connected")
+        #expect(event["severity"] as? String == "info")
+        #expect(event["labels"] as? [String: String] == ["node": "127.0.0.1:\(server.port)", "team": "cache"])
+        #expect(event["summary"] as? String == "1.000 clients")
+        #expect(event["ends_at"] is NSNull)
+        await server.stop()
+    }
+
+    @Test("a malformed rules file stops watch with one line, before connecting")
+    func badRules() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yaml").path
+        try "rules:\n  - name: X\n    metric: nope\n    above: 1\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
+        let result = try await CachewatchBinary.run(["watch", "--rules", path, "-p", "1"])
+        #expect(result.code == 1)
+        #expect(
+            result.stderr
+                == "cachewatch: \(path):3:13: unknown metric 'nope' in 'X' (see 'cachewatch rules --metrics')\n")
+    }
+}
