@@ -57,7 +57,7 @@ let package = Package(
         // Views as pure functions of state: virtual screen, widgets, key map. No terminal I/O.
         .target(
             name: "Dashboard",
-            dependencies: ["Metrics", "Telemetry"]
+            dependencies: ["Metrics", "Telemetry", "Alerts"]
         ),
         // ncursesw through a module map and a shim of static inline functions.
         .systemLibrary(
@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Metrics", "Alerts"]),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "Metrics", "Telemetry"]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Metrics", "Telemetry"], exclude: ["Golden"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Metrics", "Telemetry", "Alerts"], exclude: ["Golden"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "TestSupport"]),
         .testTarget(
             name: "CLITests", dependencies: ["TestSupport", .product(name: "CSV", package: "CSV.swift")],

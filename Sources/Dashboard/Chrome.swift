@@ -33,7 +33,11 @@ enum Chrome {
             if let policy = info.memory.maxmemoryPolicy { parts.append(policy) }
         }
         let status: (String, StyleRole)
-        if state.isPaused {
+        let firing = state.alerts?.firing ?? []
+        if !firing.isEmpty && !state.isPaused && state.metrics?.lastFailure == nil {
+            let worst = firing.map(\.severity).max() ?? .warning
+            status = ("\(firing.count) firing", worst == .critical ? .crit : worst == .warning ? .warn : .accent)
+        } else if state.isPaused {
             status = ("PAUSED", .warn)
         } else if let failure = state.metrics?.lastFailure {
             status = ("\(theme.glyphs.dot) \(failure.kind == .authentication ? "auth failed" : "down")", .crit)
@@ -96,7 +100,7 @@ enum Chrome {
             x += screen.put(key, x: x, y: y, style: CellStyle(.accent, bold: true))
             x += screen.put(" \(hint)  ", x: x, y: y, style: .muted)
         }
-        let extra = "1-5 views  +/- window" + (state.filter.isEmpty ? "" : "  filter: \(state.filter)")
+        let extra = "1-6 views  +/- window" + (state.filter.isEmpty ? "" : "  filter: \(state.filter)")
         if x + extra.count < screen.width { screen.put(extra, x: x, y: y, style: .muted) }
     }
 }

@@ -22,6 +22,7 @@ public enum DashboardRenderer {
         case .commands: CommandsView.draw(state, in: area, into: &screen, theme: theme)
         case .clientsAndMemory: MemoryClientsView.draw(state, in: area, into: &screen, theme: theme)
         case .keyspace: KeyspaceView.draw(state, in: area, into: &screen, theme: theme)
+        case .alerts: AlertsView.draw(state, in: area, into: &screen, theme: theme)
         }
         return screen
     }

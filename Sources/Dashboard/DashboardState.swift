@@ -1,3 +1,4 @@
+import Alerts
 import Foundation
 import Metrics
 
@@ -35,6 +36,8 @@ public struct DashboardState: Sendable {
     public var message: String?
     /// What continuous key sampling has found (`nil` until the first batch).
     public var keyspace: KeyspaceSampling?
+    /// The rule engine's view: firing and pending alerts, rule health, recent events (`nil`: no rules).
+    public var alerts: AlertsSnapshot?
 
     /// Creates a state.
     public init(store: MetricStore, node: String, interval: Double, now: Date) {

@@ -10,6 +10,8 @@ public enum DashboardView: Int, CaseIterable, Sendable, Hashable {
     case clientsAndMemory
     /// Big keys, namespaces, TTLs and expiry waves from continuous key sampling.
     case keyspace
+    /// Firing and pending alerts, rule health and recent alert events.
+    case alerts
 
     /// The tab title.
     public var title: String {
@@ -17,8 +19,9 @@ public enum DashboardView: Int, CaseIterable, Sendable, Hashable {
         case .overview: return "Overview"
         case .slowlog: return "Slowlog"
         case .commands: return "Commands"
-        case .clientsAndMemory: return "Memory & clients"
+        case .clientsAndMemory: return "Memory"
         case .keyspace: return "Keyspace"
+        case .alerts: return "Alerts"
         }
     }
 
@@ -30,6 +33,7 @@ public enum DashboardView: Int, CaseIterable, Sendable, Hashable {
         case .commands: return ["calls/s", "calls", "usec/call", "time share", "failed"]
         case .clientsAndMemory: return ["keys", "db"]
         case .keyspace: return ["keys", "memory", "no TTL", "jitter"]
+        case .alerts: return ["severity", "age"]
         }
     }
 }

@@ -37,6 +37,9 @@ public enum KeyMap {
             keys: [.character("5")], label: "5", help: "keyspace: big keys, namespaces, TTLs, expiry waves (sampled)",
             hint: nil, action: .show(.keyspace)),
         Binding(
+            keys: [.character("6")], label: "6", help: "alerts: firing and pending, rule health, recent events",
+            hint: nil, action: .show(.alerts)),
+        Binding(
             keys: [.character("p"), .character(" ")], label: "p/space",
             help: "pause the display (sampling goes on) or resume", hint: "pause", action: .togglePause),
         Binding(

@@ -1,3 +1,4 @@
+import Alerts
 import CursesTerminal
 import Dashboard
 import Foundation
@@ -16,6 +17,8 @@ struct DashboardSession {
     let database: Int
     let interval: Double
     let colors: Bool
+    /// Rules evaluated after every poll (empty: the alerts view says so).
+    var rules: [AlertRule] = DefaultRules.rules
 
     /// Runs until the user quits or a signal arrives; the terminal is restored either way.
     func run() async {
@@ -38,6 +41,8 @@ struct DashboardSession {
         let terminal = CursesTerminal(colors: colors)
         defer { terminal.restore() }
         var live = MetricStore()
+        var engine = RuleEngine(rules: rules)
+        var events: [AlertEvent] = []
         var liveKeyspace = KeyspaceSampling()
         var state = DashboardState(store: live, node: poller.node, interval: interval, now: Date())
         var dirty = true
@@ -59,7 +64,11 @@ struct DashboardSession {
                 break
             }
             let arrived = inbox.drain()
-            for sample in arrived.samples { live.ingest(sample) }
+            for sample in arrived.samples {
+                live.ingest(sample)
+                events += engine.eval(now: sample.time, store: live)
+                if events.count > 200 { events.removeFirst(events.count - 200) }
+            }
             for batch in arrived.keys {
                 let total = live[poller.node]?.lastInfo?.keyspace[database]?.keys ?? 0
                 liveKeyspace.add(batch.keys, finishedPass: batch.finishedPass, totalKeys: total, now: Date())
@@ -67,6 +76,7 @@ struct DashboardSession {
             }
             if !(arrived.samples.isEmpty && arrived.keys.isEmpty) && !state.isPaused {
                 state.store = live
+                state.alerts = rules.isEmpty ? nil : AlertsSnapshot(engine: engine, events: events)
                 if sampler != nil { state.keyspace = liveKeyspace }
                 dirty = true
             }

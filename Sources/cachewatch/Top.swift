@@ -23,7 +23,11 @@ struct Top: AsyncParsableCommand {
 
     @OptionGroup var sampling: SamplingOptions
 
+    @OptionGroup var alerting: AlertOptions
+
     func run() async throws {
+        // A rules file that cannot be used stops the dashboard before anything else.
+        let rules = try alerting.load()
         try TerminalCheck.requireTerminal()
         let endpoint = try connection.endpoint(positionalURL: serverURL)
         let poller = Poller(connection: ManagedConnection(endpoint: endpoint, configuration: connection.configuration))
@@ -34,7 +38,7 @@ struct Top: AsyncParsableCommand {
         SignalTrap.install(exitImmediately: false)
         await DashboardSession(
             poller: poller, sampler: sampling.sampler(for: endpoint, configuration: connection.configuration),
-            database: endpoint.database, interval: display.interval, colors: display.usesColor
+            database: endpoint.database, interval: display.interval, colors: display.usesColor, rules: rules
         ).run()
         SignalTrap.exitIfSignalled()
     }

@@ -14,7 +14,8 @@ struct DashboardTerminalTests {
         let admin = try await server.client()
         _ = try await admin.pipeline((0..<50).map { RESPCommand("SET", "user:\($0):profile", "v") })
         let tmux = try await TmuxSession(
-            width: 100, height: 30, command: [CachewatchBinary.path, "top", "-p", String(server.port), "-i", "0.2"],
+            width: 100, height: 30,
+            command: [CachewatchBinary.path, "top", "-p", String(server.port), "-i", "0.2", "--no-rules"],
             environment: Self.environment)
         var screen = try await tmux.waitForScreen(containing: "● live")
         #expect(screen.contains("127.0.0.1:\(server.port)"))
@@ -48,6 +49,9 @@ struct DashboardTerminalTests {
         screen = try await tmux.waitForScreen(containing: "user:*:profile")
         #expect(screen.contains("Biggest keys") && screen.contains("Expiry waves"))
 
+        try await tmux.send("6")
+        screen = try await tmux.waitForScreen(containing: "no rules loaded")
+
         try await tmux.send("p")
         screen = try await tmux.waitForScreen(containing: "PAUSED")
         try await tmux.send("p")
@@ -69,7 +73,8 @@ struct DashboardTerminalTests {
         let server = try await RedisServer()
         let admin = try await server.client()
         let tmux = try await TmuxSession(
-            width: 100, height: 30, command: [CachewatchBinary.path, "-p", String(server.port), "-i", "0.2"],
+            width: 100, height: 30,
+            command: [CachewatchBinary.path, "-p", String(server.port), "-i", "0.2", "--no-rules"],
             environment: Self.environment)
         _ = try await tmux.waitForScreen(containing: "● live")
         // Hold every client's commands for 5 s: polls hang until the command timeout.
@@ -120,6 +125,35 @@ struct DashboardTerminalTests {
         try await tmux.send("q")
         #expect(try await eventually { try await tmux.exitStatus() == 0 })
         await tmux.close()
+        await server.stop()
+    }
+}
+
+@Suite("Dashboard alerts in a terminal")
+struct DashboardAlertsTerminalTests {
+    @Test("a firing rule shows in the header and in the alerts view; a bad rules file stops it first")
+    func alerts() async throws {
+        let server = try await RedisServer()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("top-\(UUID().uuidString).yaml").path
+        try "rules:\n  - name: Connected\n    metric: clients_connected\n    above: 0\n    severity: critical\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
+        let tmux = try await TmuxSession(
+            width: 100, height: 30,
+            command: [CachewatchBinary.path, "-p", String(server.port), "-i", "0.2", "--rules", path],
+            environment: ["LANG": "C.UTF-8"])
+        _ = try await tmux.waitForScreen(containing: "1 firing")
+        try await tmux.send("6")
+        let screen = try await tmux.waitForScreen(containing: "Recent events")
+        #expect(screen.contains("firing  critical Connected"))
+        try await tmux.send("q")
+        #expect(try await eventually { try await tmux.exitStatus() == 0 })
+        await tmux.close()
+
+        try "rules:\n  - name: X\n    metric: nope\n    above: 1\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
+        let refused = try await CachewatchBinary.run(["top", "-p", String(server.port), "--rules", path])
+        #expect(refused.code == 1)
+        #expect(refused.stderr.hasPrefix("cachewatch: \(path):3:13: unknown metric 'nope'"))
         await server.stop()
     }
 }

@@ -1,3 +1,4 @@
+import Alerts
 import Dashboard
 import Foundation
 import Metrics
@@ -32,6 +33,9 @@ enum DashboardFixture {
         var used: Int64 = 40_000_000
         var getCalls: Int64 = 5_500_000
         var setCalls: Int64 = 600_000
+        // The built-in rules, evaluated after every poll as the dashboard does.
+        var engine = RuleEngine(rules: DefaultRules.rules)
+        var events: [AlertEvent] = []
         for second in 0..<seconds {
             let time = Date(timeIntervalSince1970: start + Double(second))
             if (200..<203).contains(second) {
@@ -41,6 +45,7 @@ enum DashboardFixture {
                         outcome: .failure(
                             PollFailure(
                                 kind: .timeout, message: "127.0.0.1:6379 did not reply within 2s (command timeout)"))))
+                events += engine.eval(now: time, store: store)
                 continue
             }
             let wave = Double(second % 60)
@@ -110,6 +115,7 @@ enum DashboardFixture {
                 info: info, slowlog: SlowlogDelta(entries: slowlog), pingRTT: .microseconds(200 + (second * 37) % 180),
                 commandsSent: 3)
             store.ingest(Sample(node: node, time: time, outcome: .reading(reading)))
+            events += engine.eval(now: time, store: store)
         }
         // Five minutes of key sampling: a hot family with one expiry second, jittered families,
         // keys without TTL and two big keys.
@@ -142,6 +148,7 @@ enum DashboardFixture {
             store: store, node: node, interval: 1, now: Date(timeIntervalSince1970: start + Double(seconds)))
         state.view = view
         state.keyspace = keyspace
+        state.alerts = AlertsSnapshot(engine: engine, events: events)
         return state
     }
 }

@@ -1,0 +1,65 @@
+import Alerts
+import Foundation
+import Metrics
+
+/// View 6: what the rules say — firing and pending alerts with age and value, rules that cannot
+/// be evaluated, and the latest events.
+enum AlertsView {
+    static func draw(_ state: DashboardState, in area: Rect, into screen: inout Screen, theme: Theme) {
+        guard let alerts = state.alerts else {
+            let inner = Panel(title: "Alerts").draw(into: &screen, rect: area, glyphs: theme.glyphs)
+            screen.put("no rules loaded (--no-rules)", x: inner.x, y: inner.y, style: .muted)
+            return
+        }
+        let bands = area.rows([nil, max(7, area.height / 3)])
+        let bottom = bands[1].columns([1, 1])
+        var rows = alerts.firing + alerts.pending
+        if !state.filter.isEmpty { rows = rows.filter { $0.identity.localizedCaseInsensitiveContains(state.filter) } }
+        if state.currentSort == 1 { rows.sort { $0.activeSince < $1.activeSince } }
+        let note = "\(alerts.firing.count) firing, \(alerts.pending.count) pending, \(alerts.ruleCount) rules"
+        let inner = Panel(
+            title: "Alerts", note: note, noteStyle: CellStyle(alerts.firing.isEmpty ? .ok : .crit, bold: true)
+        )
+        .draw(into: &screen, rect: bands[0], glyphs: theme.glyphs)
+        Table(
+            columns: [
+                Table.Column("state", width: 7), Table.Column("severity", width: 8), Table.Column("alert", width: 20),
+                Table.Column("age", width: 6, alignRight: true), Table.Column("value", width: 9, alignRight: true),
+                Table.Column("summary"),
+            ],
+            rows: rows.map { alert in
+                [
+                    alert.state.rawValue, alert.severity.rawValue, alert.name,
+                    ValueFormatting.duration(seconds: state.now.timeIntervalSince(alert.firedAt ?? alert.activeSince)),
+                    ValueFormatting.fixed(alert.value, decimals: alert.value.magnitude < 10 ? 3 : 1), alert.summary,
+                ]
+            },
+            rowStyles: rows.map { alert in
+                guard alert.state == .firing else { return .muted }
+                return CellStyle(alert.severity == .critical ? .crit : alert.severity == .warning ? .warn : .accent)
+            },
+            selected: rows.isEmpty ? nil : min(state.selection, rows.count - 1),
+            emptyText: "nothing firing or pending"
+        ).draw(into: &screen, rect: inner, glyphs: theme.glyphs)
+
+        let healthInner = Panel(title: "Rule health").draw(into: &screen, rect: bottom[0], glyphs: theme.glyphs)
+        var lines = LineWriter(rect: healthInner)
+        if alerts.unhealthy.isEmpty { lines.write(&screen, [("every rule evaluates", .ok)]) }
+        for problem in alerts.unhealthy {
+            lines.write(&screen, [(problem.rule + " ", .warn), (problem.reason, .muted)])
+        }
+
+        let eventsInner = Panel(title: "Recent events").draw(into: &screen, rect: bottom[1], glyphs: theme.glyphs)
+        var eventLines = LineWriter(rect: eventsInner)
+        if alerts.recentEvents.isEmpty { eventLines.write(&screen, [("none yet", .muted)]) }
+        for event in alerts.recentEvents {
+            eventLines.write(
+                &screen,
+                [
+                    (ValueFormatting.timeOfDay(event.time) + " ", .muted),
+                    (event.kind == .firing ? "FIRING   " : "RESOLVED ", event.kind == .firing ? .crit : .ok),
+                    (event.alert.name, .normal), (" " + (event.alert.labels["node"] ?? ""), .muted),
+                ])
+        }
+    }
+}
