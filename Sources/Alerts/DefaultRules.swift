@@ -5,6 +5,23 @@ public enum DefaultRules {
     public static let yaml = """
         # cachewatch built-in rules. Metrics: 'cachewatch rules --metrics'. Durations: 30s, 2m, 1h.
         rules:
+          # A stampede under way: misses jump far above their baseline while expiries or
+          # evictions spiked and the hit ratio fell (keys expiring together, then a herd of
+          # readers missing and refilling them).
+          - name: StampedeNow
+            metric: miss_spike_ratio
+            above: 4
+            keep_firing_for: 30s
+            severity: critical
+            requires:
+              - metric: expiry_spike_ratio
+                above: 4
+                over: 10s
+                reduce: max
+              - metric: hit_ratio_drop
+                above: 0.1
+            summary: "stampede on {{node}}: misses at {{value}}x their baseline after a wave of expiries"
+
           # Per-interval hit ratio, only with real traffic (the lifetime ratio hides incidents).
           - name: LowHitRatio
             metric: hit_ratio

@@ -57,6 +57,12 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
     case pingMaxMs = "ping_max_ms"
     /// Slow-log entries new in this poll.
     case slowlogNew = "slowlog_new"
+    /// misses/s ÷ its recent baseline (EWMA over ~1 minute, at least 5/s): a stampede's signature.
+    case missSpikeRatio = "miss_spike_ratio"
+    /// (expired + evicted)/s ÷ its recent baseline (EWMA over ~1 minute, at least 5/s).
+    case expirySpikeRatio = "expiry_spike_ratio"
+    /// How far the interval hit ratio fell below its recent baseline (ratio points; negative: above).
+    case hitRatioDrop = "hit_ratio_drop"
 
     /// The unit, as documented.
     public var unit: String {
@@ -65,7 +71,9 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
         case .opsPerSec, .hitsPerSec, .missesPerSec, .evictedPerSec, .expiredPerSec, .rejectedConnectionsPerSec,
             .connectionsPerSec, .errorRepliesPerSec:
             return "1/s"
-        case .hitRatio, .hitRatioLifetime, .memoryUsedRatio, .fragmentationRatio: return "ratio"
+        case .hitRatio, .hitRatioLifetime, .memoryUsedRatio, .fragmentationRatio, .missSpikeRatio, .expirySpikeRatio,
+            .hitRatioDrop:
+            return "ratio"
         case .netInBytesPerSec, .netOutBytesPerSec: return "bytes/s"
         case .usedMemoryBytes, .rssBytes, .maxmemoryBytes: return "bytes"
         case .clientsConnected, .clientsBlocked, .keys, .keysWithExpiry, .slowlogNew: return "count"

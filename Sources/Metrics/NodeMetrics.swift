@@ -11,6 +11,7 @@ public struct NodeMetrics: Sendable {
     private var series: [String: RingBuffer<Double>] = [:]
     private var baseline: CounterBaseline?
     private var latency: LatencyWindow
+    private var baselines = SpikeBaseline()
     /// The newest slow-log entries, oldest first.
     public private(set) var slowlog: RingBuffer<SlowlogEntry>
     /// The INFO of the last successful poll that had one.
@@ -85,6 +86,7 @@ public struct NodeMetrics: Sendable {
             let derived = DerivedMetrics.values(reading: reading, time: sample.time, previous: baseline)
             values = derived.values
             if derived.reset { counterResets += 1 }
+            baselines.update(&values)
             if let rtt = reading.pingRTT { latency.record(rtt) }
             if let window = latency.percentiles() {
                 values[Metric.pingP50Ms.rawValue] = window.p50

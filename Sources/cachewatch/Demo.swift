@@ -1,3 +1,4 @@
+import Alerts
 import ArgumentParser
 import Foundation
 import RedisClient
@@ -28,8 +29,15 @@ struct Demo: AsyncParsableCommand {
     @Option(name: .long, help: "Cache reads per second of the workload.")
     var rate = 1500
 
+    @Option(name: .customLong("stampede-every"), help: "Seconds between the hot family's synchronised expiries.")
+    var stampedeEvery = 60
+
+    @Flag(name: .customLong("alerts-only"), help: "With --headless: print alert events only.")
+    var alertsOnly = false
+
     func validate() throws {
         guard rate >= 1 && rate <= 100_000 else { throw ValidationError("--rate must be from 1 to 100000") }
+        guard stampedeEvery >= 5 else { throw ValidationError("--stampede-every must be at least 5 seconds") }
     }
 
     func run() async throws {
@@ -51,7 +59,8 @@ struct Demo: AsyncParsableCommand {
 
         let workload = Task {
             await CacheAsideWorkload(
-                endpoint: server.endpoint, configuration: WorkloadConfiguration(readsPerSecond: rate)
+                endpoint: server.endpoint,
+                configuration: WorkloadConfiguration(readsPerSecond: rate, stampedePeriod: stampedeEvery)
             )
             .run()
         }
@@ -59,7 +68,8 @@ struct Demo: AsyncParsableCommand {
         defer { server.stopImmediately() }  // also removes its directory
         do {
             if headless {
-                try await WatchLoop(poller: poller, output: output).run()
+                try await WatchLoop(poller: poller, output: output, rules: DefaultRules.rules, alertsOnly: alertsOnly)
+                    .run()
             } else {
                 let colors = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
                 let sampler = KeySampler(connection: ManagedConnection(endpoint: server.endpoint))

@@ -1,0 +1,60 @@
+import Alerts
+import Foundation
+import Metrics
+import Telemetry
+import Testing
+
+/// The built-in StampedeNow rule against synthetic traffic, one tick a second.
+@Suite("StampedeNow")
+struct StampedeRuleTests {
+    /// Per-tick lookups, misses and expiries; counters accumulate from them.
+    private func run(_ ticks: [(lookups: Int64, misses: Int64, expired: Int64)]) -> [[AlertEvent]] {
+        let rule = DefaultRules.rules.filter { $0.name == "StampedeNow" }
+        var engine = RuleEngine(rules: rule)
+        var store = MetricStore()
+        var hits: Int64 = 0
+        var misses: Int64 = 0
+        var expired: Int64 = 0
+        var events: [[AlertEvent]] = []
+        for (index, tick) in ticks.enumerated() {
+            hits += tick.lookups - tick.misses
+            misses += tick.misses
+            expired += tick.expired
+            let info = InfoSnapshot(sections: [
+                "server": ["run_id": "r"],
+                "stats": [
+                    "keyspace_hits": String(hits), "keyspace_misses": String(misses), "expired_keys": String(expired),
+                    "evicted_keys": "0",
+                ],
+            ])
+            let time = Date(timeIntervalSince1970: 1_800_000_000 + Double(index))
+            store.ingest(
+                Sample(node: "n", time: time, outcome: .reading(Reading(info: info, slowlog: nil, pingRTT: nil))))
+            events.append(engine.eval(now: time, store: store))
+        }
+        return events
+    }
+
+    private let steady = Array(repeating: (lookups: Int64(1000), misses: Int64(50), expired: Int64(10)), count: 30)
+
+    @Test("a wave of expiries, then misses far above baseline while the hit ratio falls: fires at once")
+    func fires() {
+        let stampede = [
+            (lookups: Int64(1000), misses: Int64(20), expired: Int64(900)),  // the wave expires
+            (lookups: Int64(1200), misses: Int64(700), expired: Int64(15)),
+        ]  // the herd misses
+        let events = run(steady + stampede + steady.prefix(40))
+        let firing = events.enumerated().filter { $0.element.contains { $0.kind == .firing } }.map(\.offset)
+        #expect(firing == [31], "fires on the herd's tick, once")
+        let resolved = events.enumerated().filter { $0.element.contains { $0.kind == .resolved } }.map(\.offset)
+        #expect(resolved.count == 1 && (resolved.first ?? 0) > 31)
+    }
+
+    @Test("steady traffic, a surge with the same hit ratio, or expiries alone never fire")
+    func noFalseAlarms() {
+        let surge = Array(repeating: (lookups: Int64(5000), misses: Int64(250), expired: Int64(12)), count: 10)
+        let expiriesOnly = [(lookups: Int64(1000), misses: Int64(50), expired: Int64(2000))]
+        let events = run(steady + surge + steady + expiriesOnly + steady)
+        #expect(events.allSatisfy { $0.isEmpty })
+    }
+}
