@@ -1,4 +1,5 @@
 import ArgumentParser
+import Export
 import Foundation
 import RedisClient
 import Telemetry
@@ -28,6 +29,9 @@ struct Watch: AsyncParsableCommand {
     @Flag(name: .customLong("alerts-only"), help: "Print alert events only, no metric lines.")
     var alertsOnly = false
 
+    @Option(name: .long, help: "Also push alerts to this Alertmanager (v2 API), e.g. http://127.0.0.1:9093.")
+    var alertmanager: String?
+
     @Flag(name: .long, help: "Keep retrying when the server cannot be reached at start-up instead of exiting.")
     var wait = false
 
@@ -50,7 +54,27 @@ struct Watch: AsyncParsableCommand {
         if let failure = first.failure, !wait {
             throw CLIFailure(failure)
         }
-        try await WatchLoop(poller: poller, output: output, rules: rules, alertsOnly: alertsOnly).run(
-            startingWith: first)
+        var sink: AlertmanagerSink?
+        if let alertmanager {
+            guard let url = Self.alertmanagerURL(alertmanager) else {
+                throw ValidationError("--alertmanager needs an http(s):// URL")
+            }
+            sink = AlertmanagerSink(baseURL: url, generatorURL: "cachewatch://\(endpoint)")
+        }
+        try await WatchLoop(poller: poller, output: output, rules: rules, alertsOnly: alertsOnly, alertmanager: sink)
+            .run(startingWith: first)
+    }
+
+    func validate() throws {
+        if let alertmanager, Self.alertmanagerURL(alertmanager) == nil {
+            throw ValidationError("--alertmanager needs an http(s):// URL, e.g. http://127.0.0.1:9093")
+        }
+    }
+
+    private static func alertmanagerURL(_ text: String) -> URL? {
+        guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            return nil
+        }
+        return url
     }
 }

@@ -14,6 +14,8 @@ struct WatchLoop {
     var rules: [AlertRule] = []
     /// Print alert events only, no metric lines.
     var alertsOnly = false
+    /// Where alerts are also pushed, if anywhere.
+    var alertmanager: AlertmanagerSink?
 
     /// Runs until `output.count` lines were printed (forever without a count).
     ///
@@ -41,9 +43,15 @@ struct WatchLoop {
             } else if alertsOnly {
                 printed += 1
             }
-            for event in engine.eval(now: sample.time, store: store) {
+            let events = engine.eval(now: sample.time, store: store)
+            for event in events {
                 let line = AlertEventFormatter.line(event, format: output.format)
                 if output.format == .table { ConsoleOutput.error(line) } else { ConsoleOutput.line(line) }
+            }
+            if let alertmanager,
+                let message = await alertmanager.deliver(events: events, firing: engine.firing, now: sample.time)
+            {
+                ConsoleOutput.error(message)
             }
             if let count = output.count, printed >= count { return }
             next += period

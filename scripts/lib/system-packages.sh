@@ -7,6 +7,7 @@ cachewatch_missing_packages() {
     command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
     command -v tmux >/dev/null 2>&1 || missing+=(tmux)
     dpkg -s libncurses-dev >/dev/null 2>&1 || missing+=(libncurses-dev)
+    command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
     echo "${missing[@]}"
 }
 
