@@ -60,6 +60,30 @@ public enum DefaultRules {
             severity: warning
             summary: "memory at {{value}} of maxmemory on {{node}}"
 
+          # noeviction at the limit: every write now fails with OOM.
+          - name: NoEvictionFull
+            metric: memory_used_ratio
+            above: 0.98
+            severity: critical
+            requires:
+              - metric: evictions_disabled
+                above: 0.5
+            summary: "{{node}} is full under noeviction: writes fail"
+
+          - name: ReplicaDown
+            metric: replica_link_up
+            below: 1
+            for: 30s
+            severity: critical
+            summary: "the replica {{node}} lost its primary"
+
+          - name: ReplicationLag
+            metric: replica_last_io_seconds
+            above: 10
+            for: 1m
+            severity: warning
+            summary: "the replica {{node}} heard from its primary {{value}} s ago"
+
           # A poll that fails for 30 s in a row.
           - name: Down
             metric: up

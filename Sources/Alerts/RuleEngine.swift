@@ -82,6 +82,11 @@ public struct RuleEngine: Sendable {
 
     private static func evaluate(_ rule: AlertRule, on node: NodeMetrics, now: Date) -> Outcome {
         guard let value = reduce(rule.condition, node: node, now: now) else {
+            // A metric this node has never had (replication on a primary) does not apply here;
+            // one that is missing now, or missing because INFO is, makes the rule unhealthy.
+            if node.lastInfo != nil && node.values(rule.condition.metric).allSatisfy({ $0 == nil }) {
+                return .value(0, holds: false)
+            }
             return .unavailable("\(rule.condition.metric) has no value")
         }
         var holds = rule.condition.holds(for: value)

@@ -27,6 +27,9 @@ public enum DerivedMetrics {
             set(.memoryUsedRatio, Double(used) / Double(limit))
         }
         set(.fragmentationRatio, info.memory.fragmentationRatio)
+        if let policy = info.memory.maxmemoryPolicy { set(.evictionsDisabled, policy == "noeviction" ? 1 : 0) }
+        if let link = info.replication.masterLinkStatus { set(.replicaLinkUp, link == "up" ? 1 : 0) }
+        set(.replicaLastIOSeconds, info.replication.masterLastIOSecondsAgo.map(Double.init))
         set(.clientsConnected, info.clients.connected.map(Double.init))
         set(.clientsBlocked, info.clients.blocked.map(Double.init))
         if info.sections["keyspace"] != nil {  // present but empty means 0 keys

@@ -63,6 +63,12 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
     case expirySpikeRatio = "expiry_spike_ratio"
     /// How far the interval hit ratio fell below its recent baseline (ratio points; negative: above).
     case hitRatioDrop = "hit_ratio_drop"
+    /// 1 when the eviction policy is `noeviction` (writes fail at the limit), else 0.
+    case evictionsDisabled = "evictions_disabled"
+    /// On a replica: 1 while the link to the primary is up, 0 when down; absent on a primary.
+    case replicaLinkUp = "replica_link_up"
+    /// On a replica: seconds since the last interaction with the primary.
+    case replicaLastIOSeconds = "replica_last_io_seconds"
 
     /// The unit, as documented.
     public var unit: String {
@@ -77,6 +83,8 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
         case .netInBytesPerSec, .netOutBytesPerSec: return "bytes/s"
         case .usedMemoryBytes, .rssBytes, .maxmemoryBytes: return "bytes"
         case .clientsConnected, .clientsBlocked, .keys, .keysWithExpiry, .slowlogNew: return "count"
+        case .evictionsDisabled, .replicaLinkUp: return "0/1"
+        case .replicaLastIOSeconds: return "s"
         case .cpuPercent: return "percent"
         case .pingMs, .pingP50Ms, .pingP99Ms, .pingMaxMs: return "ms"
         }

@@ -84,12 +84,12 @@ struct RuleEngineTests {
         #expect(steps.map { $0.events.map(\.kind) }.flatMap { $0 } == [.firing, .resolved])
     }
 
-    @Test("a rule on a metric that never exists is unhealthy and never fires")
-    func unknownMetric() {
-        let rule = AlertRule(name: "Nope", condition: AlertCondition(metric: "no_such_metric", .above, 0))
+    @Test("a metric the node never had does not apply: no alert, no health problem")
+    func notApplicable() {
+        let rule = AlertRule(name: "ReplicaOnly", condition: AlertCondition(metric: "replica_link_up", .below, 1))
         let steps = run(rule, blocked: [1, 1])
         #expect(steps.allSatisfy { $0.state == nil && $0.events.isEmpty })
-        #expect(steps[1].engine.health["Nope"] == .error("n1: no_such_metric has no value"))
+        #expect(steps[1].engine.health["ReplicaOnly"] == .ok)
     }
 
     @Test("requirements gate the condition; windows reduce")

@@ -58,3 +58,44 @@ struct StampedeRuleTests {
         #expect(events.allSatisfy { $0.isEmpty })
     }
 }
+
+@Suite("Policy and replication rules")
+struct PolicyRuleTests {
+    private func firing(_ names: Set<String>, sections: [String: [String: String]]) -> [String] {
+        var engine = RuleEngine(rules: DefaultRules.rules.filter { names.contains($0.name) })
+        var store = MetricStore()
+        var fired: [String] = []
+        for second in 0..<40 {
+            let time = Date(timeIntervalSince1970: 1_800_000_000 + Double(second))
+            store.ingest(
+                Sample(
+                    node: "n", time: time,
+                    outcome: .reading(
+                        Reading(info: InfoSnapshot(sections: sections), slowlog: nil, pingRTT: nil))))
+            fired += engine.eval(now: time, store: store).filter { $0.kind == .firing }.map(\.alert.name)
+        }
+        return fired
+    }
+
+    @Test("noeviction at the limit fires; allkeys-lru at the limit does not")
+    func noEviction() {
+        let full = ["used_memory": "99", "maxmemory": "100"]
+        #expect(
+            firing(["NoEvictionFull"], sections: ["memory": full.merging(["maxmemory_policy": "noeviction"]) { $1 }])
+                == ["NoEvictionFull"])
+        #expect(
+            firing(["NoEvictionFull"], sections: ["memory": full.merging(["maxmemory_policy": "allkeys-lru"]) { $1 }])
+                .isEmpty)
+    }
+
+    @Test("a replica whose link is down fires after 30 s; lag after a minute is beyond this window")
+    func replicas() {
+        let down = ["role": "slave", "master_link_status": "down", "master_last_io_seconds_ago": "3"]
+        #expect(firing(["ReplicaDown", "ReplicationLag"], sections: ["replication": down]) == ["ReplicaDown"])
+        let up = ["role": "slave", "master_link_status": "up", "master_last_io_seconds_ago": "1"]
+        #expect(firing(["ReplicaDown", "ReplicationLag"], sections: ["replication": up]).isEmpty)
+        #expect(
+            firing(["ReplicaDown"], sections: ["replication": ["role": "master"]]).isEmpty,
+            "no link on a primary: no alert")
+    }
+}
