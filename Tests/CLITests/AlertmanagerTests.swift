@@ -9,16 +9,16 @@ struct AlertmanagerTests {
     func firingThenResolved() async throws {
         let server = try await RedisServer()
         let alertmanager = try await AlertmanagerProcess()
-        let rules = FileManager.default.temporaryDirectory.appendingPathComponent("am-\(UUID().uuidString).yaml").path
-        try """
-        rules:
-          - name: TrafficBurst
-            metric: ops_per_sec
-            above: 500
-            severity: warning
-            labels: {team: cache}
-            summary: "{{value}} ops/s"
-        """.write(toFile: rules, atomically: true, encoding: .utf8)
+        let rules = try TemporaryFile.containing(
+            """
+            rules:
+              - name: TrafficBurst
+                metric: ops_per_sec
+                above: 500
+                severity: warning
+                labels: {team: cache}
+                summary: "{{value}} ops/s"
+            """)
         let watch = try CachewatchBinary.start([
             "watch", "-p", String(server.port), "-i", "0.2", "--format", "json", "--alerts-only", "--rules", rules,
             "--alertmanager", alertmanager.url.absoluteString,

@@ -96,9 +96,8 @@ struct DashboardNeedsTerminalTests {
 struct RulesCommandTests {
     @Test("a malformed rules file is one line with file, line and column; the defaults check clean")
     func check() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rules-\(UUID().uuidString).yaml").path
-        try "rules:\n  - name: A\n    metric: hit_ratio\n    below: 0.5\n    for: 2 minutes\n".write(
-            toFile: path, atomically: true, encoding: .utf8)
+        let path = try TemporaryFile.containing(
+            "rules:\n  - name: A\n    metric: hit_ratio\n    below: 0.5\n    for: 2 minutes\n")
         let bad = try await CachewatchBinary.run(["rules", "--check", path])
         #expect(bad.code == 1)
         #expect(

@@ -6,16 +6,16 @@ import Testing
 @Suite("cachewatch check")
 struct CheckCommandTests {
     private func rules(_ severity: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString).yaml").path
-        try """
-        rules:
-          - name: AlwaysConnected
-            metric: clients_connected
-            above: 0
-            for: 10m
-            severity: \(severity)
-            summary: "{{value}} clients on {{node}}"
-        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let path = try TemporaryFile.containing(
+            """
+            rules:
+              - name: AlwaysConnected
+                metric: clients_connected
+                above: 0
+                for: 10m
+                severity: \(severity)
+                summary: "{{value}} clients on {{node}}"
+            """)
         return path
     }
 

@@ -134,9 +134,8 @@ struct DashboardAlertsTerminalTests {
     @Test("a firing rule shows in the header and in the alerts view; a bad rules file stops it first")
     func alerts() async throws {
         let server = try await RedisServer()
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("top-\(UUID().uuidString).yaml").path
-        try "rules:\n  - name: Connected\n    metric: clients_connected\n    above: 0\n    severity: critical\n".write(
-            toFile: path, atomically: true, encoding: .utf8)
+        let path = try TemporaryFile.containing(
+            "rules:\n  - name: Connected\n    metric: clients_connected\n    above: 0\n    severity: critical\n")
         let tmux = try await TmuxSession(
             width: 100, height: 30,
             command: [CachewatchBinary.path, "-p", String(server.port), "-i", "0.2", "--rules", path],

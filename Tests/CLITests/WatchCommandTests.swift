@@ -86,16 +86,16 @@ struct WatchAlertTests {
     @Test("alert events come out as JSON lines with Prometheus-style fields")
     func alertEvents() async throws {
         let server = try await RedisServer()
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("watch-\(UUID().uuidString).yaml").path
-        try """
-        rules:
-          - name: Connected
-            metric: clients_connected
-            above: 0
-            severity: info
-            labels: {team: cache}
-            summary: "{{value}} clients"
-        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let path = try TemporaryFile.containing(
+            """
+            rules:
+              - name: Connected
+                metric: clients_connected
+                above: 0
+                severity: info
+                labels: {team: cache}
+                summary: "{{value}} clients"
+            """)
         let result = try await CachewatchBinary.run(
             [
                 "watch", "-p", String(server.port), "--format", "json", "--alerts-only", "--rules", path, "-c", "2",
@@ -118,9 +118,7 @@ struct WatchAlertTests {
 
     @Test("a malformed rules file stops watch with one line, before connecting")
     func badRules() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yaml").path
-        try "rules:\n  - name: X\n    metric: nope\n    above: 1\n".write(
-            toFile: path, atomically: true, encoding: .utf8)
+        let path = try TemporaryFile.containing("rules:\n  - name: X\n    metric: nope\n    above: 1\n")
         let result = try await CachewatchBinary.run(["watch", "--rules", path, "-p", "1"])
         #expect(result.code == 1)
         #expect(

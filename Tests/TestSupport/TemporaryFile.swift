@@ -1,0 +1,13 @@
+import Foundation
+
+/// Files written for one test (rules files, mostly) in the temporary directory.
+public enum TemporaryFile {
+    /// Writes `text` to a new file whose name ends with `suffix`; returns its path.
+    public static func containing(_ text: String, suffix: String = ".yaml") throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cachewatch-\(UUID().uuidString)\(suffix)"
+        ).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+}
