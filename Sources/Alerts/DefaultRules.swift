@@ -22,6 +22,28 @@ public enum DefaultRules {
                 above: 0.1
             summary: "stampede on {{node}}: misses at {{value}}x their baseline after a wave of expiries"
 
+          # From key sampling (the dashboard): keys that will expire in the same second.
+          - name: ExpiryWave
+            metric: expiry_wave_keys
+            above: 1000
+            keep_firing_for: 1m
+            severity: warning
+            summary: "~{{value}} keys expire in the same second soon on {{node}}"
+
+          # A namespace whose keys expire together: identical TTLs, no jitter.
+          - name: NoTTLJitter
+            metric: ttl_jitter_min
+            below: 0.01
+            for: 1m
+            severity: info
+            summary: "a namespace sets identical TTLs with no jitter on {{node}} (see view 5)"
+
+          - name: BigKey
+            metric: big_keys
+            above: 0
+            severity: info
+            summary: "{{value}} keys over the big-key thresholds on {{node}} (see view 5)"
+
           # Per-interval hit ratio, only with real traffic (the lifetime ratio hides incidents).
           - name: LowHitRatio
             metric: hit_ratio

@@ -27,6 +27,18 @@ public struct KeyspaceSampling: Sendable {
         return lastComplete
     }
 
+    /// The figures rules read, at `now`: the biggest expiry wave ahead, the lowest TTL jitter,
+    /// the big keys seen.
+    public func figures(now: Date) -> [(Metric, Double?)] {
+        let model = self.model
+        let jitters = model.namespaces.values.compactMap(\.ttlJitter)
+        return [
+            (.expiryWaveKeys, model.expiryPeaks(now: now, count: 1).first?.keys ?? 0),
+            (.ttlJitterMin, jitters.min()),
+            (.bigKeys, Double(model.biggestByMemory.filter(model.isBig).count)),
+        ]
+    }
+
     /// Adds a batch; a finished pass becomes the last complete one and a new pass starts.
     public mutating func add(_ keys: [KeyMetadata], finishedPass: Bool, totalKeys: Int64?, now: Date) {
         for key in keys { current.record(key, now: now) }

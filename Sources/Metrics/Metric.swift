@@ -69,6 +69,12 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
     case replicaLinkUp = "replica_link_up"
     /// On a replica: seconds since the last interaction with the primary.
     case replicaLastIOSeconds = "replica_last_io_seconds"
+    /// Key sampling: the most keys (estimated) expiring in one second within the forecast horizon.
+    case expiryWaveKeys = "expiry_wave_keys"
+    /// Key sampling: the lowest TTL jitter among namespaces with 20+ sampled keys with a TTL.
+    case ttlJitterMin = "ttl_jitter_min"
+    /// Key sampling: keys over the big-key thresholds among the biggest sampled.
+    case bigKeys = "big_keys"
 
     /// The unit, as documented.
     public var unit: String {
@@ -85,6 +91,8 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
         case .clientsConnected, .clientsBlocked, .keys, .keysWithExpiry, .slowlogNew: return "count"
         case .evictionsDisabled, .replicaLinkUp: return "0/1"
         case .replicaLastIOSeconds: return "s"
+        case .expiryWaveKeys, .bigKeys: return "count"
+        case .ttlJitterMin: return "ratio"
         case .cpuPercent: return "percent"
         case .pingMs, .pingP50Ms, .pingP99Ms, .pingMaxMs: return "ms"
         }

@@ -29,6 +29,11 @@ public struct MetricStore: Sendable {
         nodesByName[sample.node]?.ingest(sample)
     }
 
+    /// Sets a figure from outside the poll for `node` (recorded with its next ticks).
+    public mutating func setExternal(node: String, _ metric: Metric, _ value: Double?) {
+        nodesByName[node]?.setExternal(metric.rawValue, value)
+    }
+
     /// The series of one node.
     public subscript(node: String) -> NodeMetrics? { nodesByName[node] }
 }

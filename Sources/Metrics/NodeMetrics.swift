@@ -12,6 +12,8 @@ public struct NodeMetrics: Sendable {
     private var baseline: CounterBaseline?
     private var latency: LatencyWindow
     private var baselines = SpikeBaseline()
+    /// Figures from outside the poll (key sampling), added to every tick that has a reading.
+    private var external: [String: Double] = [:]
     /// The newest slow-log entries, oldest first.
     public private(set) var slowlog: RingBuffer<SlowlogEntry>
     /// The INFO of the last successful poll that had one.
@@ -72,6 +74,12 @@ public struct NodeMetrics: Sendable {
         series.compactMapValues { ring in ring.last.flatMap { $0.isNaN ? nil : $0 } }
     }
 
+    /// Sets a figure that comes from elsewhere than INFO (the key sampler's forecast, say); it
+    /// is recorded with every following successful tick until set again.
+    mutating func setExternal(_ name: String, _ value: Double?) {
+        external[name] = value
+    }
+
     mutating func ingest(_ sample: Sample) {
         let time = sample.time.timeIntervalSince1970
         var values: [String: Double] = [:]
@@ -87,6 +95,7 @@ public struct NodeMetrics: Sendable {
             values = derived.values
             if derived.reset { counterResets += 1 }
             baselines.update(&values)
+            values.merge(external) { polled, _ in polled }
             if let rtt = reading.pingRTT { latency.record(rtt) }
             if let window = latency.percentiles() {
                 values[Metric.pingP50Ms.rawValue] = window.p50
