@@ -1,23 +1,25 @@
 # Sourced by the scripts: makes sure the Debian packages cachewatch needs are installed.
 # As root it installs what is missing with apt-get; otherwise it prints the exact command.
 
-cachewatch_missing_packages() {
+cachewatch_missing_packages() {  # "tests" adds what only the test suite needs
     local missing=()
     command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
     command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
     command -v tmux >/dev/null 2>&1 || missing+=(tmux)
     dpkg -s libncurses-dev >/dev/null 2>&1 || missing+=(libncurses-dev)
-    command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+    if [ "${1:-}" = tests ]; then
+        command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+    fi
     echo "${missing[@]}"
 }
 
-ensure_system_packages() {
+ensure_system_packages() {  # [tests]
     if ! command -v swift >/dev/null 2>&1; then
         echo "cachewatch: the Swift 6 toolchain is needed (https://www.swift.org/install/linux/)" >&2
         exit 1
     fi
     local missing
-    missing=$(cachewatch_missing_packages)
+    missing=$(cachewatch_missing_packages "${1:-}")
     [ -z "$missing" ] && return 0
     if [ "$(id -u)" -eq 0 ]; then
         echo "cachewatch: installing $missing" >&2
