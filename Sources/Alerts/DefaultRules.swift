@@ -161,8 +161,6 @@ public enum DefaultRules {
         """
 
     /// The parsed defaults.
-    public static var rules: [AlertRule] {
-        // The text is part of the program and covered by tests; an error here is a bug.
-        (try? RuleFile.parse(yaml, source: "defaults")) ?? []
-    }
+    /// Parsed once; the text is part of the program and covered by tests, so an error here is a bug.
+    public static let rules: [AlertRule] = (try? RuleFile.parse(yaml, source: "defaults")) ?? []
 }

@@ -84,7 +84,7 @@ public struct RuleEngine: Sendable {
         guard let value = reduce(rule.condition, node: node, now: now) else {
             // A metric this node has never had (replication on a primary) does not apply here;
             // one that is missing now, or missing because INFO is, makes the rule unhealthy.
-            if node.lastInfo != nil && node.values(rule.condition.metric).allSatisfy({ $0 == nil }) {
+            if node.lastInfo != nil && !node.hasSeries(rule.condition.metric) {
                 return .value(0, holds: false)
             }
             return .unavailable("\(rule.condition.metric) has no value")
@@ -99,15 +99,10 @@ public struct RuleEngine: Sendable {
 
     /// The condition's value on a node at `now`, or `nil` when the window has no value.
     static func reduce(_ condition: AlertCondition, node: NodeMetrics, now: Date) -> Double? {
-        let values = node.values(condition.metric)
         if condition.windowSeconds <= 0 || condition.reduction == .last {
-            return node.times.last.flatMap { _ in values.last ?? nil }
+            return node.latest(condition.metric)
         }
-        let start = now.timeIntervalSince1970 - condition.windowSeconds
-        var points: [(time: Double, value: Double)] = []
-        for (index, time) in node.times.enumerated() where time >= start {
-            if let value = values[index] { points.append((time, value)) }
-        }
+        let points = node.points(condition.metric, since: now.timeIntervalSince1970 - condition.windowSeconds)
         guard let first = points.first, let last = points.last else { return nil }
         switch condition.reduction {
         case .last: return last.value

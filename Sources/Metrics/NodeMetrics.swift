@@ -66,6 +66,22 @@ public struct NodeMetrics: Sendable {
         return last
     }
 
+    /// Whether `name` ever had a value on this node (a series exists once it did).
+    public func hasSeries(_ name: String) -> Bool { series[name] != nil }
+
+    /// The values of `name` at ticks from `start` (seconds since 1970) on, oldest first, gaps
+    /// left out. Walks back from the newest tick only as far as the window reaches.
+    public func points(_ name: String, since start: Double) -> [(time: Double, value: Double)] {
+        guard let ring = series[name] else { return [] }
+        var points: [(time: Double, value: Double)] = []
+        var index = times.count - 1
+        while index >= 0, times[index] >= start {
+            if !ring[index].isNaN { points.append((times[index], ring[index])) }
+            index -= 1
+        }
+        return points.reversed()
+    }
+
     /// The value of `metric` at the newest tick, `nil` if absent there.
     public func latest(_ metric: Metric) -> Double? { latest(metric.rawValue) }
 

@@ -86,8 +86,12 @@ public struct RESPCommand: Sendable, Hashable {
     /// container commands (`SLOWLOG GET`, `MEMORY USAGE`), never a key or a value.
     public var head: ArraySlice<[UInt8]> {
         guard let first = arguments.first else { return arguments[...] }
-        let upper = String(decoding: first.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
-        return Self.containerCommands.contains(upper) ? arguments.prefix(2) : arguments.prefix(1)
+        // Compared as bytes: this runs for every command of a pipeline.
+        let isContainer = Self.containerCommandBytes.contains { name in
+            name.count == first.count
+                && zip(name, first).allSatisfy { $0 == ($1 >= 0x61 && $1 <= 0x7A ? $1 - 0x20 : $1) }
+        }
+        return isContainer ? arguments.prefix(2) : arguments.prefix(1)
     }
 
     /// The number of bytes ``encode(into:)`` writes.
@@ -111,6 +115,8 @@ extension RESPCommand: CustomStringConvertible {
         let rest = max(0, arguments.count - shown)
         return rest == 0 ? head : "\(head) (+\(rest) arguments)"
     }
+
+    private static let containerCommandBytes: [[UInt8]] = containerCommands.map { Array($0.utf8) }
 
     private static let containerCommands: Set<String> = [
         "ACL", "CLIENT", "CLUSTER", "COMMAND", "CONFIG", "DEBUG", "FUNCTION", "LATENCY", "MEMORY",

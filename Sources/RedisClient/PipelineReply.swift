@@ -20,7 +20,7 @@ public struct PipelineReply: Sendable {
 
     /// The wall-clock time this reply arrived, when the send time is known.
     public var arrivedAt: Date? {
-        sentAt?.addingTimeInterval(Double(latency.components.seconds) + Double(latency.components.attoseconds) / 1e18)
+        sentAt?.addingTimeInterval(latency.secondsDouble)
     }
 
     /// The reply as a result: server errors become ``RedisServerError``.

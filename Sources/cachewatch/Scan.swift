@@ -120,7 +120,7 @@ struct Scan: AsyncParsableCommand {
         let elapsed = start.duration(to: clock.now)
         let report = ScanReport(
             model: model, node: endpoint.description, finishedAt: Date(),
-            elapsedSeconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            elapsedSeconds: elapsed.secondsDouble,
             complete: complete, interrupted: SignalTrap.received != nil, commandsSent: await sampler.commandsSent,
             unavailable: await sampler.unavailable.sorted { $0.key < $1.key }.map(\.value))
         if csv {
@@ -141,7 +141,7 @@ struct ScanProgress {
 
     func update(done: Int, elapsed: Duration) {
         guard enabled, goal > 0 else { return }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.secondsDouble
         let fraction = min(1, Double(done) / Double(goal))
         let eta = fraction > 0 ? seconds / fraction - seconds : 0
         let text = String(
