@@ -1,3 +1,5 @@
+import Metrics
+
 /// How urgent an alert is.
 public enum Severity: String, Sendable, Hashable, CaseIterable, Comparable {
     /// Worth knowing.
@@ -62,6 +64,9 @@ public struct AlertCondition: Sendable, Hashable {
         self.windowSeconds = windowSeconds
     }
 
+    /// The label that tells the metric's instances apart (`namespace`), if it has one.
+    public var label: String? { Metric(rawValue: metric)?.label }
+
     /// Whether `value` meets the condition.
     public func holds(for value: Double) -> Bool {
         comparison == .above ? value > threshold : value < threshold
@@ -85,14 +90,18 @@ public struct AlertRule: Sendable, Hashable {
     public var severity: Severity
     /// Extra labels (identity = name + labels + node).
     public var labels: [String: String]
-    /// A one-line summary; `{{value}}`, `{{threshold}}` and `{{node}}` are filled in.
+    /// For a metric labelled by namespace: glob patterns (`*`, `?`, case-insensitive) the
+    /// namespace must match; empty: every namespace.
+    public var namespaces: [String]
+    /// A one-line summary; `{{value}}`, `{{threshold}}` and every label (`{{node}}`,
+    /// `{{namespace}}`) are filled in.
     public var summary: String
 
     /// Creates a rule.
     public init(
         name: String, condition: AlertCondition, requires: [AlertCondition] = [], forSeconds: Double = 0,
         keepFiringForSeconds: Double = 0, severity: Severity = .warning, labels: [String: String] = [:],
-        summary: String = ""
+        namespaces: [String] = [], summary: String = ""
     ) {
         self.name = name
         self.condition = condition
@@ -101,6 +110,7 @@ public struct AlertRule: Sendable, Hashable {
         self.keepFiringForSeconds = max(0, keepFiringForSeconds)
         self.severity = severity
         self.labels = labels
+        self.namespaces = namespaces
         self.summary = summary
     }
 }

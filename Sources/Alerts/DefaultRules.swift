@@ -22,27 +22,70 @@ public enum DefaultRules {
                 above: 0.1
             summary: "stampede on {{node}}: misses at {{value}}x their baseline after a wave of expiries"
 
-          # From key sampling (the dashboard): keys that will expire in the same second.
+          # From key sampling, per namespace: keys that will expire in the same second.
           - name: ExpiryWave
-            metric: expiry_wave_keys
+            metric: namespace_expiry_wave_keys
             above: 1000
             keep_firing_for: 1m
             severity: warning
-            summary: "~{{value}} keys expire in the same second soon on {{node}}"
+            summary: "~{{value}} keys of {{namespace}} expire in the same second soon on {{node}}"
 
           # A namespace whose keys expire together: identical TTLs, no jitter.
           - name: NoTTLJitter
-            metric: ttl_jitter_min
+            metric: namespace_ttl_jitter
             below: 0.01
             for: 1m
             severity: info
-            summary: "a namespace sets identical TTLs with no jitter on {{node}} (see view 5)"
+            summary: "{{namespace}} sets identical TTLs (jitter {{value}}) on {{node}}: add a random spread"
 
           - name: BigKey
-            metric: big_keys
+            metric: namespace_big_keys
             above: 0
             severity: info
-            summary: "{{value}} keys over the big-key thresholds on {{node}} (see view 5)"
+            summary: "{{value}} keys of {{namespace}} over the big-key thresholds on {{node}}"
+
+          # Sessions, locks and rate limits that an allkeys-* policy may evict like any cache
+          # entry: logouts, double-held locks, limits reset. Edit the patterns to your names.
+          - name: CriticalKeysEvictable
+            metric: namespace_keys
+            above: 0
+            namespaces: ["*session*", "*sess:*", "*lock*", "*mutex*", "*ratelimit*", "*rate_limit*",
+              "*rate-limit*", "*throttle*", "*quota*"]
+            for: 1m
+            severity: warning
+            requires:
+              - metric: allkeys_policy
+                above: 0.5
+              - metric: maxmemory_bytes
+                above: 0
+            summary: "{{namespace}} (~{{value}} keys) may be evicted on {{node}}: its policy is allkeys-*"
+
+          # Under volatile-* only keys with a TTL can be evicted: most of memory then cannot be
+          # freed, and writes fail with OOM once the volatile keys are gone.
+          - name: UnevictableKeys
+            metric: no_ttl_share
+            above: 0.5
+            for: 5m
+            severity: warning
+            requires:
+              - metric: volatile_policy
+                above: 0.5
+              - metric: maxmemory_bytes
+                above: 0
+            summary: "{{value}} of the keys on {{node}} have no TTL, so volatile-* eviction cannot free them"
+
+          # The share of keys without a TTL rising: a write path forgot its TTL (a slow leak).
+          - name: NoTTLGrowth
+            metric: no_ttl_share
+            above: 0.1
+            over: 15m
+            reduce: change
+            for: 5m
+            severity: warning
+            requires:
+              - metric: keys
+                above: 1000
+            summary: "keys without a TTL rose by {{value}} of the keyspace in 15 min on {{node}}"
 
           # Per-interval hit ratio, only with real traffic (the lifetime ratio hides incidents).
           - name: LowHitRatio

@@ -37,42 +37,81 @@ public struct RuleEngine: Sendable {
                 guard let metrics = store[node] else { continue }
                 var labels = rule.labels
                 labels["node"] = node
-                let identity = Alert.identity(name: rule.name, labels: labels)
-                let outcome = Self.evaluate(rule, on: metrics, now: now)
-                switch outcome {
+                if let label = rule.condition.label {
+                    evaluateInstances(of: rule, label: label, labels: labels, on: metrics, now: now, events: &events)
+                    continue
+                }
+                switch Self.evaluate(rule, on: metrics, now: now) {
                 case .unavailable(let reason):
                     problems.append("\(node): \(reason)")
-                    // Unknown is not false: a firing alert stays as it is until data returns.
-                    continue
+                // Unknown is not false: a firing alert stays as it is until data returns.
                 case .value(let value, let holds):
-                    if holds {
-                        var alert =
-                            active[identity]
-                            ?? Alert(
-                                name: rule.name, labels: labels, state: .pending, severity: rule.severity, value: value,
-                                summary: "", activeSince: now, firedAt: nil, lastTrue: now)
-                        alert.value = value
-                        alert.lastTrue = now
-                        alert.summary = Self.fill(rule.summary, value: value, rule: rule, node: node)
-                        if alert.state == .pending && now.timeIntervalSince(alert.activeSince) >= rule.forSeconds {
-                            alert.state = .firing
-                            alert.firedAt = now
-                            events.append(AlertEvent(kind: .firing, alert: alert, time: now))
-                        }
-                        active[identity] = alert
-                    } else if let alert = active[identity] {
-                        if alert.state == .pending {
-                            active[identity] = nil
-                        } else if now.timeIntervalSince(alert.lastTrue) >= rule.keepFiringForSeconds {
-                            active[identity] = nil
-                            events.append(AlertEvent(kind: .resolved, alert: alert, time: now))
-                        }
-                    }
+                    step(rule, labels: labels, value: value, holds: holds, now: now, events: &events)
                 }
             }
             health[rule.name] = problems.isEmpty ? .ok : .error(problems.joined(separator: "; "))
         }
         return events
+    }
+
+    /// A rule on a labelled metric: one alert per instance (namespace). An instance that is no
+    /// longer reported counts as false; a node without key sampling has no instances at all.
+    private mutating func evaluateInstances(
+        of rule: AlertRule, label: String, labels: [String: String], on node: NodeMetrics, now: Date,
+        events: inout [AlertEvent]
+    ) {
+        let filters = rule.namespaces.map(GlobPattern.init)
+        var seen = Set<String>()
+        for (instance, value) in node.instances(rule.condition.metric) ?? [:]
+        where filters.isEmpty || filters.contains(where: { $0.matches(instance) }) {
+            var instanceLabels = labels
+            instanceLabels[label] = instance
+            var holds = rule.condition.holds(for: value)
+            for requirement in rule.requires where holds {
+                let required =
+                    requirement.label == label
+                    ? node.instances(requirement.metric)?[instance] : Self.reduce(requirement, node: node, now: now)
+                holds = required.map(requirement.holds(for:)) ?? false
+            }
+            seen.insert(Alert.identity(name: rule.name, labels: instanceLabels))
+            step(rule, labels: instanceLabels, value: value, holds: holds, now: now, events: &events)
+        }
+        for (identity, alert) in active
+        where alert.name == rule.name && alert.labels["node"] == labels["node"] && !seen.contains(identity) {
+            step(rule, labels: alert.labels, value: alert.value, holds: false, now: now, events: &events)
+        }
+    }
+
+    /// One alert's transition: pending → firing after `for`; a pending one that clears
+    /// vanishes; a firing one resolves once false for `keep_firing_for`.
+    private mutating func step(
+        _ rule: AlertRule, labels: [String: String], value: Double, holds: Bool, now: Date,
+        events: inout [AlertEvent]
+    ) {
+        let identity = Alert.identity(name: rule.name, labels: labels)
+        if holds {
+            var alert =
+                active[identity]
+                ?? Alert(
+                    name: rule.name, labels: labels, state: .pending, severity: rule.severity, value: value,
+                    summary: "", activeSince: now, firedAt: nil, lastTrue: now)
+            alert.value = value
+            alert.lastTrue = now
+            alert.summary = Self.fill(rule.summary, value: value, rule: rule, labels: labels)
+            if alert.state == .pending && now.timeIntervalSince(alert.activeSince) >= rule.forSeconds {
+                alert.state = .firing
+                alert.firedAt = now
+                events.append(AlertEvent(kind: .firing, alert: alert, time: now))
+            }
+            active[identity] = alert
+        } else if let alert = active[identity] {
+            if alert.state == .pending {
+                active[identity] = nil
+            } else if now.timeIntervalSince(alert.lastTrue) >= rule.keepFiringForSeconds {
+                active[identity] = nil
+                events.append(AlertEvent(kind: .resolved, alert: alert, time: now))
+            }
+        }
     }
 
     private enum Outcome {
@@ -116,11 +155,12 @@ public struct RuleEngine: Sendable {
         }
     }
 
-    private static func fill(_ template: String, value: Double, rule: AlertRule, node: String) -> String {
-        template.replacingOccurrences(
+    private static func fill(_ template: String, value: Double, rule: AlertRule, labels: [String: String]) -> String {
+        var text = template.replacingOccurrences(
             of: "{{value}}", with: ValueFormatting.fixed(value, decimals: value.magnitude < 10 ? 3 : 1)
         )
         .replacingOccurrences(of: "{{threshold}}", with: ValueFormatting.fixed(rule.condition.threshold, decimals: 3))
-        .replacingOccurrences(of: "{{node}}", with: node)
+        for (label, labelValue) in labels { text = text.replacingOccurrences(of: "{{\(label)}}", with: labelValue) }
+        return text
     }
 }

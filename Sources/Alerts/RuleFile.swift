@@ -18,6 +18,7 @@ import Yams
 ///       - metric: hits_per_sec
 ///         above: 10
 ///     labels: {team: cache}
+///     namespaces: ["*session*"] # per-namespace metrics only: globs the namespace must match
 ///     summary: "hit ratio {{value}} below {{threshold}} on {{node}}"
 /// ```
 ///
@@ -25,8 +26,7 @@ import Yams
 public enum RuleFile {
     private static let ruleKeys: Set<String> = [
         "name", "metric", "above", "below", "over", "reduce", "for", "keep_firing_for", "severity", "requires",
-        "labels",
-        "summary",
+        "labels", "namespaces", "summary",
     ]
     private static let conditionKeys: Set<String> = ["metric", "above", "below", "over", "reduce"]
 
@@ -97,6 +97,27 @@ public enum RuleFile {
                 requires.append(try parseCondition(requirementFields, at: item, rule: name, source: source))
             }
         }
+        let label = condition.label
+        for requirement in requires {
+            guard let other = requirement.label else { continue }
+            guard other == label else {
+                throw error(
+                    "'\(requirement.metric)' is per \(other): a requirement of '\(name)' can use it only when the rule's metric is per \(other) too",
+                    at: node, source)
+            }
+        }
+        var namespaces: [String] = []
+        if let node = fields["namespaces"] {
+            guard label == "namespace" else {
+                throw error("'namespaces' filters per-namespace metrics (namespace_*) only", at: node, source)
+            }
+            guard let items = node.sequence, let patterns = Optional(items.compactMap(\.string)),
+                patterns.count == items.count, !patterns.isEmpty
+            else {
+                throw error("'namespaces' must be a list of patterns such as \"*session*\"", at: node, source)
+            }
+            namespaces = patterns
+        }
         var severity = Severity.warning
         if let node = fields["severity"] {
             guard let text = node.string, let value = Severity(rawValue: text) else {
@@ -111,7 +132,9 @@ public enum RuleFile {
                 guard let label = key.string, let text = value.string else {
                     throw error("labels are text: text", at: key, source)
                 }
-                guard label != "node" else { throw error("'node' is set by cachewatch itself", at: key, source) }
+                guard label != "node" && label != "namespace" else {
+                    throw error("'\(label)' is set by cachewatch itself", at: key, source)
+                }
                 labels[label] = text
             }
         }
@@ -121,7 +144,7 @@ public enum RuleFile {
             keepFiringForSeconds: try fields["keep_firing_for"].map { node throws(RuleFileError) in
                 try duration(node, source)
             } ?? 0,
-            severity: severity, labels: labels, summary: fields["summary"]?.string ?? "")
+            severity: severity, labels: labels, namespaces: namespaces, summary: fields["summary"]?.string ?? "")
     }
 
     private static func parseCondition(
@@ -145,7 +168,13 @@ public enum RuleFile {
             throw error("the threshold must be a number", at: thresholdNode, source)
         }
         var window = 0.0
-        if let node = fields["over"] { window = try duration(node, source) }
+        if let node = fields["over"] {
+            if let label = Metric(rawValue: metric)?.label {
+                throw error(
+                    "'\(metric)' is per \(label) and holds its newest value only: it takes no 'over'", at: node, source)
+            }
+            window = try duration(node, source)
+        }
         var reduction: AlertCondition.Reduction = window > 0 ? .average : .last
         if let node = fields["reduce"] {
             guard let text = node.string, let value = AlertCondition.Reduction(rawValue: text) else {

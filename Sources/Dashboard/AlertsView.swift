@@ -58,7 +58,12 @@ enum AlertsView {
                 [
                     (ValueFormatting.timeOfDay(event.time) + " ", .muted),
                     (event.kind == .firing ? "FIRING   " : "RESOLVED ", event.kind == .firing ? .crit : .ok),
-                    (event.alert.name, .normal), (" " + (event.alert.labels["node"] ?? ""), .muted),
+                    (event.alert.name, .normal),
+                    (
+                        ([event.alert.labels["node"], event.alert.labels["namespace"]].compactMap { $0 }).map {
+                            " " + $0
+                        }.joined(), .muted
+                    ),
                 ])
         }
     }

@@ -27,7 +27,11 @@ public enum DerivedMetrics {
             set(.memoryUsedRatio, Double(used) / Double(limit))
         }
         set(.fragmentationRatio, info.memory.fragmentationRatio)
-        if let policy = info.memory.maxmemoryPolicy { set(.evictionsDisabled, policy == "noeviction" ? 1 : 0) }
+        if let policy = info.memory.maxmemoryPolicy {
+            set(.evictionsDisabled, policy == "noeviction" ? 1 : 0)
+            set(.allkeysPolicy, policy.hasPrefix("allkeys-") ? 1 : 0)
+            set(.volatilePolicy, policy.hasPrefix("volatile-") ? 1 : 0)
+        }
         if let link = info.replication.masterLinkStatus { set(.replicaLinkUp, link == "up" ? 1 : 0) }
         set(.replicaLastIOSeconds, info.replication.masterLastIOSecondsAgo.map(Double.init))
         set(.clientsConnected, info.clients.connected.map(Double.init))
@@ -35,6 +39,9 @@ public enum DerivedMetrics {
         if info.sections["keyspace"] != nil {  // present but empty means 0 keys
             set(.keys, Double(info.totalKeys))
             set(.keysWithExpiry, Double(info.totalKeysWithExpiry))
+            if info.totalKeys > 0 {
+                set(.noTTLShare, Double(info.totalKeys - info.totalKeysWithExpiry) / Double(info.totalKeys))
+            }
         }
         for (index, entry) in info.keyspace {
             values[Metric.perDatabase(index, withExpiry: false)] = Double(entry.keys)

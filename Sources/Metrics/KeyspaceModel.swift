@@ -63,8 +63,7 @@ public struct KeyspaceModel: Sendable {
         sampledKeys += 1
         let bucket = TTLBucket(ttlMilliseconds: key.ttlMilliseconds)
         ttlBuckets[bucket, default: 0] += 1
-        var pattern = NamespacePattern.of(key.name)
-        if namespaces[pattern] == nil && namespaces.count >= configuration.namespaceCap { pattern = Self.other }
+        let pattern = namespace(of: key)
         var stats = namespaces[pattern] ?? NamespaceStats(name: pattern)
         stats.sampledKeys += 1
         stats.sampledMemory += key.memoryBytes ?? 0
@@ -92,6 +91,29 @@ public struct KeyspaceModel: Sendable {
         Self.insert(key, into: &topByType[key.type, default: []], keeping: topK, by: { $0.memoryBytes ?? -1 })
         Self.insert(key, into: &biggestByMemory, keeping: topK, by: { $0.memoryBytes ?? -1 })
         if key.length != nil { Self.insert(key, into: &biggestByLength, keeping: topK, by: { $0.length ?? -1 }) }
+    }
+
+    /// The namespace a key is counted in: its pattern, or `(other)` once the cap is reached.
+    public func namespace(of key: KeyMetadata) -> String {
+        let pattern = NamespacePattern.of(key.name)
+        if namespaces[pattern] == nil && namespaces.count >= configuration.namespaceCap { return Self.other }
+        return pattern
+    }
+
+    /// The most keys of a namespace (estimated) expiring in one second within the horizon,
+    /// from its sampled expiry times scaled to its estimated keys with a TTL.
+    public func expiryWave(of namespace: String, now: Date) -> Double {
+        guard let stats = namespaces[namespace], !stats.expiries.isEmpty else { return 0 }
+        let start = Int64(now.timeIntervalSince1970)
+        let end = start + Int64(configuration.horizonSeconds)
+        var perSecond: [Int64: Int] = [:]
+        for expiry in stats.expiries {
+            let second = expiry / 1000
+            if second > start && second <= end { perSecond[second, default: 0] += 1 }
+        }
+        guard let peak = perSecond.values.max() else { return 0 }
+        let withTTL = estimatedKeys(namespace) * (1 - stats.shareWithoutTTL)
+        return Double(peak) * max(1, withTTL / Double(stats.expiries.count))
     }
 
     /// Updates the exact key count from `INFO keyspace` (the database being sampled).

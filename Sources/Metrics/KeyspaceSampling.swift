@@ -32,10 +32,37 @@ public struct KeyspaceSampling: Sendable {
     public func figures(now: Date) -> [(Metric, Double?)] {
         let model = self.model
         let jitters = model.namespaces.values.compactMap(\.ttlJitter)
+        let bigKeys = Set((model.biggestByMemory + model.biggestByLength).filter(model.isBig).map(\.name))
         return [
             (.expiryWaveKeys, model.expiryPeaks(now: now, count: 1).first?.keys ?? 0),
             (.ttlJitterMin, jitters.min()),
-            (.bigKeys, Double(model.biggestByMemory.filter(model.isBig).count)),
+            (.bigKeys, Double(bigKeys.count)),
+        ]
+    }
+
+    /// The per-namespace figures rules read, at `now`, by metric then namespace.
+    public func namespaceFigures(now: Date) -> [(Metric, [String: Double])] {
+        let model = self.model
+        var keys: [String: Double] = [:]
+        var noTTL: [String: Double] = [:]
+        var jitter: [String: Double] = [:]
+        var wave: [String: Double] = [:]
+        var big: [String: Double] = [:]
+        for (name, stats) in model.namespaces {
+            keys[name] = model.estimatedKeys(name)
+            noTTL[name] = stats.shareWithoutTTL
+            if let value = stats.ttlJitter { jitter[name] = value }
+            wave[name] = model.expiryWave(of: name, now: now)
+            big[name] = 0
+        }
+        var seen = Set<[UInt8]>()
+        for key in model.biggestByMemory + model.biggestByLength where model.isBig(key) {
+            guard seen.insert(key.name).inserted else { continue }
+            big[model.namespace(of: key), default: 0] += 1
+        }
+        return [
+            (.namespaceKeys, keys), (.namespaceNoTTLShare, noTTL), (.namespaceTTLJitter, jitter),
+            (.namespaceExpiryWaveKeys, wave), (.namespaceBigKeys, big),
         ]
     }
 

@@ -65,6 +65,12 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
     case hitRatioDrop = "hit_ratio_drop"
     /// 1 when the eviction policy is `noeviction` (writes fail at the limit), else 0.
     case evictionsDisabled = "evictions_disabled"
+    /// 1 under an `allkeys-*` policy (any key may be evicted, TTL or not), else 0.
+    case allkeysPolicy = "allkeys_policy"
+    /// 1 under a `volatile-*` policy (only keys with a TTL may be evicted), else 0.
+    case volatilePolicy = "volatile_policy"
+    /// Share of keys without a TTL, over all databases (exact, from `INFO keyspace`); absent with no keys.
+    case noTTLShare = "no_ttl_share"
     /// On a replica: 1 while the link to the primary is up, 0 when down; absent on a primary.
     case replicaLinkUp = "replica_link_up"
     /// On a replica: seconds since the last interaction with the primary.
@@ -75,6 +81,18 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
     case ttlJitterMin = "ttl_jitter_min"
     /// Key sampling: keys over the big-key thresholds among the biggest sampled.
     case bigKeys = "big_keys"
+    /// Key sampling, per namespace (label `namespace`): estimated keys in the whole database.
+    case namespaceKeys = "namespace_keys"
+    /// Key sampling, per namespace: share of its sampled keys without a TTL.
+    case namespaceNoTTLShare = "namespace_no_ttl_share"
+    /// Key sampling, per namespace: its TTL jitter (see ``NamespaceStats/ttlJitter``); absent
+    /// below 20 sampled keys with a TTL.
+    case namespaceTTLJitter = "namespace_ttl_jitter"
+    /// Key sampling, per namespace: the most of its keys (estimated) expiring in one second
+    /// within the forecast horizon.
+    case namespaceExpiryWaveKeys = "namespace_expiry_wave_keys"
+    /// Key sampling, per namespace: its keys over the big-key thresholds among the biggest sampled.
+    case namespaceBigKeys = "namespace_big_keys"
 
     /// The unit, as documented.
     public var unit: String {
@@ -89,12 +107,25 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
         case .netInBytesPerSec, .netOutBytesPerSec: return "bytes/s"
         case .usedMemoryBytes, .rssBytes, .maxmemoryBytes: return "bytes"
         case .clientsConnected, .clientsBlocked, .keys, .keysWithExpiry, .slowlogNew: return "count"
-        case .evictionsDisabled, .replicaLinkUp: return "0/1"
+        case .evictionsDisabled, .replicaLinkUp, .allkeysPolicy, .volatilePolicy: return "0/1"
+        case .noTTLShare, .namespaceNoTTLShare, .namespaceTTLJitter: return "ratio"
+        case .namespaceKeys, .namespaceExpiryWaveKeys, .namespaceBigKeys: return "count"
         case .replicaLastIOSeconds: return "s"
         case .expiryWaveKeys, .bigKeys: return "count"
         case .ttlJitterMin: return "ratio"
         case .cpuPercent: return "percent"
         case .pingMs, .pingP50Ms, .pingP99Ms, .pingMaxMs: return "ms"
+        }
+    }
+
+    /// The label that tells this metric's instances apart (`namespace`), or `nil` for a metric
+    /// with one value per node. Labelled metrics hold the newest value only: rules read them
+    /// without a window, one alert per instance.
+    public var label: String? {
+        switch self {
+        case .namespaceKeys, .namespaceNoTTLShare, .namespaceTTLJitter, .namespaceExpiryWaveKeys, .namespaceBigKeys:
+            return "namespace"
+        default: return nil
         }
     }
 

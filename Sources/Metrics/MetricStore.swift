@@ -1,3 +1,4 @@
+import Foundation
 import Telemetry
 
 /// The time-series store: one ``NodeMetrics`` per node, fed with samples in time order.
@@ -32,6 +33,18 @@ public struct MetricStore: Sendable {
     /// Sets a figure from outside the poll for `node` (recorded with its next ticks).
     public mutating func setExternal(node: String, _ metric: Metric, _ value: Double?) {
         nodesByName[node]?.setExternal(metric.rawValue, value)
+    }
+
+    /// Replaces the newest values of a labelled metric (one per namespace) for `node`.
+    public mutating func setInstances(node: String, _ metric: Metric, _ values: [String: Double]) {
+        nodesByName[node]?.setInstances(metric.rawValue, values)
+    }
+
+    /// Records what key sampling found on `node`: the node-level figures with its next ticks,
+    /// the per-namespace ones as they are now.
+    public mutating func record(_ sampling: KeyspaceSampling, node: String, now: Date) {
+        for (metric, value) in sampling.figures(now: now) { setExternal(node: node, metric, value) }
+        for (metric, values) in sampling.namespaceFigures(now: now) { setInstances(node: node, metric, values) }
     }
 
     /// The series of one node.

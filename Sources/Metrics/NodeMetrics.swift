@@ -14,6 +14,8 @@ public struct NodeMetrics: Sendable {
     private var baselines = SpikeBaseline()
     /// Figures from outside the poll (key sampling), added to every tick that has a reading.
     private var external: [String: Double] = [:]
+    /// Labelled metrics (per namespace): the newest values by metric name, then label value.
+    private var instances: [String: [String: Double]] = [:]
     /// The newest slow-log entries, oldest first.
     public private(set) var slowlog: RingBuffer<SlowlogEntry>
     /// The INFO of the last successful poll that had one.
@@ -88,6 +90,15 @@ public struct NodeMetrics: Sendable {
     /// All values of the newest tick by series name (absent series left out).
     public var latestValues: [String: Double] {
         series.compactMapValues { ring in ring.last.flatMap { $0.isNaN ? nil : $0 } }
+    }
+
+    /// The newest values of a labelled metric by label value (e.g. namespace), `nil` if it was
+    /// never set on this node (no key sampling).
+    public func instances(_ name: String) -> [String: Double]? { instances[name] }
+
+    /// Replaces the values of a labelled metric.
+    mutating func setInstances(_ name: String, _ values: [String: Double]) {
+        instances[name] = values
     }
 
     /// Sets a figure that comes from elsewhere than INFO (the key sampler's forecast, say); it

@@ -73,9 +73,7 @@ struct DashboardSession {
                 let total = live[poller.node]?.lastInfo?.keyspace[database]?.keys ?? 0
                 liveKeyspace.add(batch.keys, finishedPass: batch.finishedPass, totalKeys: total, now: Date())
                 liveKeyspace.unavailable = batch.unavailable.sorted { $0.key < $1.key }.map(\.value)
-                for (metric, value) in liveKeyspace.figures(now: Date()) {
-                    live.setExternal(node: poller.node, metric, value)
-                }
+                live.record(liveKeyspace, node: poller.node, now: Date())
             }
             if !(arrived.samples.isEmpty && arrived.keys.isEmpty) && !state.isPaused {
                 state.store = live

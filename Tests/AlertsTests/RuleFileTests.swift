@@ -13,6 +13,8 @@ struct RuleFileTests {
             low.condition == AlertCondition(metric: "hit_ratio", .below, 0.8, reduction: .average, windowSeconds: 60))
         #expect(low.forSeconds == 120 && low.keepFiringForSeconds == 60 && low.severity == .warning)
         #expect(low.requires == [AlertCondition(metric: "hits_per_sec", .above, 10)])
+        let critical = try #require(rules.first { $0.name == "CriticalKeysEvictable" })
+        #expect(critical.condition.label == "namespace" && critical.namespaces.contains("*session*"))
     }
 
     @Test(
@@ -39,6 +41,26 @@ struct RuleFileTests {
             ),
             ("rules: [\n", "my.yaml:2:1: "),
             ("alerts: []\n", "my.yaml:1:1: unknown key 'alerts'"),
+            (
+                "rules:\n  - name: A\n    metric: namespace_keys\n    above: 1\n    over: 1m\n",
+                "my.yaml:5:11: 'namespace_keys' is per namespace and holds its newest value only"
+            ),
+            (
+                "rules:\n  - name: A\n    metric: keys\n    above: 1\n    namespaces: [\"*\"]\n",
+                "my.yaml:5:17: 'namespaces' filters per-namespace metrics"
+            ),
+            (
+                "rules:\n  - name: A\n    metric: namespace_keys\n    above: 1\n    namespaces: lock\n",
+                "my.yaml:5:17: 'namespaces' must be a list"
+            ),
+            (
+                "rules:\n  - name: A\n    metric: keys\n    above: 1\n    requires:\n      - metric: namespace_keys\n        above: 1\n",
+                "my.yaml:2:5: 'namespace_keys' is per namespace: a requirement of 'A'"
+            ),
+            (
+                "rules:\n  - name: A\n    metric: up\n    below: 1\n    labels: {namespace: x}\n",
+                "my.yaml:5:14: 'namespace' is set by cachewatch itself"
+            ),
         ])
     func errors(yaml: String, expected: String) {
         let error = #expect(throws: RuleFileError.self) { try RuleFile.parse(yaml, source: "my.yaml") }

@@ -99,34 +99,3 @@ struct PolicyRuleTests {
             "no link on a primary: no alert")
     }
 }
-
-@Suite("Keyspace rules")
-struct KeyspaceRuleTests {
-    @Test("figures from key sampling feed ExpiryWave, NoTTLJitter and BigKey")
-    func keyspaceFigures() {
-        var engine = RuleEngine(
-            rules: DefaultRules.rules.filter { ["ExpiryWave", "NoTTLJitter", "BigKey"].contains($0.name) })
-        var store = MetricStore()
-        let start = Date(timeIntervalSince1970: 1_800_000_000)
-        var sampling = KeyspaceSampling()
-        var keys = (0..<2000).map {
-            KeyMetadata(
-                name: Array("price:\($0)".utf8), type: "string", ttlMilliseconds: 30_000, memoryBytes: 70,
-                observedAt: start)
-        }
-        keys.append(KeyMetadata(name: Array("report".utf8), type: "string", memoryBytes: 3_000_000, observedAt: start))
-        sampling.add(keys, finishedPass: true, totalKeys: 2001, now: start)
-        var fired: Set<String> = []
-        for second in 0..<70 {
-            let time = start.addingTimeInterval(Double(second))
-            store.ingest(
-                Sample(
-                    node: "n", time: time,
-                    outcome: .reading(
-                        Reading(info: InfoSnapshot(sections: ["server": [:]]), slowlog: nil, pingRTT: nil))))
-            for (metric, value) in sampling.figures(now: time) { store.setExternal(node: "n", metric, value) }
-            fired.formUnion(engine.eval(now: time, store: store).filter { $0.kind == .firing }.map(\.alert.name))
-        }
-        #expect(fired == ["ExpiryWave", "NoTTLJitter", "BigKey"])
-    }
-}
