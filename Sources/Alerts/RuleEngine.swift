@@ -157,9 +157,9 @@ public struct RuleEngine: Sendable {
 
     private static func fill(_ template: String, value: Double, rule: AlertRule, labels: [String: String]) -> String {
         var text = template.replacingOccurrences(
-            of: "{{value}}", with: ValueFormatting.fixed(value, decimals: value.magnitude < 10 ? 3 : 1)
+            of: "{{value}}", with: ValueFormatting.plain(value)
         )
-        .replacingOccurrences(of: "{{threshold}}", with: ValueFormatting.fixed(rule.condition.threshold, decimals: 3))
+        .replacingOccurrences(of: "{{threshold}}", with: ValueFormatting.plain(rule.condition.threshold))
         for (label, labelValue) in labels { text = text.replacingOccurrences(of: "{{\(label)}}", with: labelValue) }
         return text
     }

@@ -31,7 +31,7 @@ enum AlertsView {
                 [
                     alert.state.rawValue, alert.severity.rawValue, alert.name,
                     ValueFormatting.duration(seconds: state.now.timeIntervalSince(alert.firedAt ?? alert.activeSince)),
-                    ValueFormatting.fixed(alert.value, decimals: alert.value.magnitude < 10 ? 3 : 1), alert.summary,
+                    ValueFormatting.plain(alert.value), alert.summary,
                 ]
             },
             rowStyles: rows.map { alert in

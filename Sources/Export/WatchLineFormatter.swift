@@ -42,11 +42,11 @@ public struct WatchLineFormatter: Sendable {
         }
     }
 
-    /// The vocabulary in JSON field order: every ``Metric`` (absent ones as `null`), then
+    /// The vocabulary in JSON field order: every per-node ``Metric`` (absent ones as `null`), then
     /// per-database series present at this tick, sorted.
     static func orderedFields(_ values: [String: Double]) -> [(String, Double?)] {
-        let fixed = Metric.allCases.map { ($0.rawValue, values[$0.rawValue]) }
-        let known = Set(Metric.allCases.map(\.rawValue))
+        let fixed = Metric.perNode.map { ($0.rawValue, values[$0.rawValue]) }
+        let known = Set(Metric.perNode.map(\.rawValue))
         let extra = values.keys.filter { !known.contains($0) }.sorted().map { ($0, values[$0]) }
         return fixed + extra
     }

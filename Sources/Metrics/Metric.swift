@@ -129,6 +129,10 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
         }
     }
 
+    /// The metrics with one value per node and tick, in vocabulary order: the fields of a
+    /// metric line and the columns of a metrics table.
+    public static let perNode: [Metric] = allCases.filter { $0.label == nil }
+
     /// The name of a per-database series, e.g. `db0_keys`, `db3_keys_with_expiry`.
     public static func perDatabase(_ index: Int, withExpiry: Bool) -> String {
         "db\(index)_" + (withExpiry ? Metric.keysWithExpiry.rawValue : Metric.keys.rawValue)

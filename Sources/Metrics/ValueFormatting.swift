@@ -37,6 +37,13 @@ public enum ValueFormatting {
         return String(format: "%.1f", ratio * 100)
     }
 
+    /// A value for a sentence: whole numbers without decimals (`3000`), small ones with three
+    /// (`0.742`), others with one (`310.5`).
+    public static func plain(_ value: Double) -> String {
+        if value == value.rounded() && value.magnitude < 1e15 { return String(Int64(value)) }
+        return fixed(value, decimals: value.magnitude < 10 ? 3 : 1)
+    }
+
     /// A plain number with the given decimals; `-` for absent.
     public static func fixed(_ value: Double?, decimals: Int) -> String {
         guard let value else { return "-" }

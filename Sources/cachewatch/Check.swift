@@ -14,7 +14,8 @@ struct Check: AsyncParsableCommand {
         abstract: "Check the server once against the rules, like a Nagios plugin (exit 0/1/2/3).",
         discussion: """
             Polls for --window seconds so that rates exist, then evaluates every rule's condition at \
-            the last poll, ignoring 'for' (the calling monitoring system owns the hold-down). Exit \
+            the last poll, ignoring 'for' (the calling monitoring system owns the hold-down); keys \
+            sampled meanwhile feed the keyspace rules. Exit \
             codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (unreachable or no data).
             """,
         helpNames: [.long]
@@ -26,6 +27,8 @@ struct Check: AsyncParsableCommand {
     var serverURL: String?
 
     @OptionGroup var alerting: AlertOptions
+
+    @OptionGroup var sampling: SamplingOptions
 
     @Option(name: .long, help: "Seconds to poll before evaluating (at least two polls).")
     var window: Double = 3
@@ -43,6 +46,14 @@ struct Check: AsyncParsableCommand {
         }
         let poller = Poller(connection: ManagedConnection(endpoint: endpoint, configuration: connection.configuration))
         var store = MetricStore()
+        let inbox = SampleInbox()
+        let sampler = sampling.sampler(for: endpoint, configuration: connection.configuration)
+        let keySampling = Task.detached {
+            await sampler?.run { keys, finished, unavailable in
+                inbox.push(SampleInbox.KeyBatch(keys: keys, finishedPass: finished, unavailable: unavailable))
+            }
+        }
+        defer { keySampling.cancel() }
         let clock = ContinuousClock()
         let polls = 3
         let spacing = Duration.milliseconds(Int64(window * 1000 / Double(polls - 1)))
@@ -61,6 +72,8 @@ struct Check: AsyncParsableCommand {
             ConsoleOutput.line("CACHEWATCH UNKNOWN - \(last?.failure?.message ?? "no data")")
             throw ExitCode(3)
         }
+        var feed = KeyspaceFeed(node: last.node, database: endpoint.database)
+        _ = feed.add(inbox.drain().keys, to: &store, now: last.time)
         var engine = RuleEngine(rules: rules)
         _ = engine.eval(now: last.time, store: store)
         let firing = engine.firing
@@ -74,7 +87,7 @@ struct Check: AsyncParsableCommand {
             text += ", memory \(percent(node.latest(.memoryUsedRatio)))"
         } else {
             text += firing.map {
-                "\($0.name): \($0.summary.isEmpty ? ValueFormatting.fixed($0.value, decimals: 3) : $0.summary)"
+                "\($0.name): \($0.summary.isEmpty ? ValueFormatting.plain($0.value) : $0.summary)"
             }
             .joined(separator: "; ")
         }

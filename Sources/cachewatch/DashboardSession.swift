@@ -43,7 +43,7 @@ struct DashboardSession {
         var live = MetricStore()
         var engine = RuleEngine(rules: rules)
         var events: [AlertEvent] = []
-        var liveKeyspace = KeyspaceSampling()
+        var feed = KeyspaceFeed(node: poller.node, database: database)
         var state = DashboardState(store: live, node: poller.node, interval: interval, now: Date())
         var dirty = true
         var shownSecond = Int(Date().timeIntervalSince1970)
@@ -54,7 +54,7 @@ struct DashboardSession {
                 guard state.handle(key) else { return }
                 if wasPaused && !state.isPaused {
                     state.store = live
-                    if sampler != nil { state.keyspace = liveKeyspace }
+                    if sampler != nil { state.keyspace = feed.sampling }
                 }
                 dirty = true
             case .resize:
@@ -64,21 +64,17 @@ struct DashboardSession {
                 break
             }
             let arrived = inbox.drain()
+            // Key figures first, so that the rules evaluated at the next sample read them.
+            _ = feed.add(arrived.keys, to: &live, now: Date())
             for sample in arrived.samples {
                 live.ingest(sample)
                 events += engine.eval(now: sample.time, store: live)
                 if events.count > 200 { events.removeFirst(events.count - 200) }
             }
-            for batch in arrived.keys {
-                let total = live[poller.node]?.lastInfo?.keyspace[database]?.keys ?? 0
-                liveKeyspace.add(batch.keys, finishedPass: batch.finishedPass, totalKeys: total, now: Date())
-                liveKeyspace.unavailable = batch.unavailable.sorted { $0.key < $1.key }.map(\.value)
-                live.record(liveKeyspace, node: poller.node, now: Date())
-            }
             if !(arrived.samples.isEmpty && arrived.keys.isEmpty) && !state.isPaused {
                 state.store = live
                 state.alerts = rules.isEmpty ? nil : AlertsSnapshot(engine: engine, events: events)
-                if sampler != nil { state.keyspace = liveKeyspace }
+                if sampler != nil { state.keyspace = feed.sampling }
                 dirty = true
             }
             let now = Date()

@@ -68,8 +68,11 @@ struct Demo: AsyncParsableCommand {
         defer { server.stopImmediately() }  // also removes its directory
         do {
             if headless {
-                try await WatchLoop(poller: poller, output: output, rules: DefaultRules.rules, alertsOnly: alertsOnly)
-                    .run()
+                try await WatchLoop(
+                    poller: poller, output: output, rules: DefaultRules.rules, alertsOnly: alertsOnly,
+                    sampler: KeySampler(connection: ManagedConnection(endpoint: server.endpoint))
+                )
+                .run()
             } else {
                 let colors = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
                 let sampler = KeySampler(connection: ManagedConnection(endpoint: server.endpoint))

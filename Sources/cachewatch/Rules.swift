@@ -29,8 +29,9 @@ struct Rules: AsyncParsableCommand {
             ConsoleOutput.line(DefaultRules.yaml)
         } else if metrics {
             for metric in Metric.allCases {
+                let label = metric.label.map { "  (one per \($0))" } ?? ""
                 ConsoleOutput.line(
-                    "\(metric.rawValue.padding(toLength: 30, withPad: " ", startingAt: 0)) \(metric.unit)")
+                    "\(metric.rawValue.padding(toLength: 30, withPad: " ", startingAt: 0)) \(metric.unit)\(label)")
             }
             ConsoleOutput.line("db<N>_keys, db<N>_keys_with_expiry       count")
         } else if let path = check {

@@ -2,9 +2,11 @@ import ArgumentParser
 import RedisClient
 import Telemetry
 
-/// Continuous key sampling in the dashboard.
+/// Continuous key sampling (the keyspace view and the keyspace rules).
 struct SamplingOptions: ParsableArguments {
-    @Flag(name: .customLong("no-sampling"), help: "Do not sample keys (no keyspace view, no SCAN traffic).")
+    @Flag(
+        name: .customLong("no-sampling"),
+        help: "Do not sample keys (no keyspace view or keyspace rules, no SCAN traffic).")
     var noSampling = false
 
     @Option(name: .customLong("sample-rate"), help: "Keys sampled per second (about 1.5 cheap commands each).")

@@ -12,7 +12,8 @@ struct Watch: AsyncParsableCommand {
             Each tick polls INFO, SLOWLOG and PING in one pipelined round trip. The interval hit \
             ratio is Δhits / (Δhits + Δmisses) since the previous poll; it is absent ('-' or null) \
             when there were no lookups. Rates leave out cachewatch's own commands. State changes \
-            (connection lost, back, a command denied) are printed once, on stderr.
+            (connection lost, back, a command denied) are printed once, on stderr. Keys are sampled \
+            (SCAN, TYPE, PTTL, MEMORY USAGE; never values) for the keyspace rules unless --no-sampling.
             """,
         helpNames: [.long]
     )
@@ -25,6 +26,8 @@ struct Watch: AsyncParsableCommand {
     @OptionGroup var output: WatchOutputOptions
 
     @OptionGroup var alerting: AlertOptions
+
+    @OptionGroup var sampling: SamplingOptions
 
     @Flag(name: .customLong("alerts-only"), help: "Print alert events only, no metric lines.")
     var alertsOnly = false
@@ -61,8 +64,12 @@ struct Watch: AsyncParsableCommand {
             }
             sink = AlertmanagerSink(baseURL: url, generatorURL: "cachewatch://\(endpoint)")
         }
-        try await WatchLoop(poller: poller, output: output, rules: rules, alertsOnly: alertsOnly, alertmanager: sink)
-            .run(startingWith: first)
+        try await WatchLoop(
+            poller: poller, output: output, rules: rules, alertsOnly: alertsOnly, alertmanager: sink,
+            sampler: sampling.sampler(for: endpoint, configuration: connection.configuration),
+            database: endpoint.database
+        )
+        .run(startingWith: first)
     }
 
     func validate() throws {

@@ -16,6 +16,10 @@ struct WatchLoop {
     var alertsOnly = false
     /// Where alerts are also pushed, if anywhere.
     var alertmanager: AlertmanagerSink?
+    /// Key sampling on its own connection, for the keyspace rules; `nil`: off.
+    var sampler: KeySampler?
+    /// The database sampled.
+    var database = 0
 
     /// Runs until `output.count` lines were printed (forever without a count).
     ///
@@ -26,6 +30,14 @@ struct WatchLoop {
         var formatter = WatchLineFormatter(format: output.format, headerEvery: headerEvery)
         var reporter = ConnectionStateReporter()
         var engine = RuleEngine(rules: rules)
+        var feed = KeyspaceFeed(node: poller.node, database: database)
+        let inbox = SampleInbox()
+        let sampling = Task.detached { [sampler] in
+            await sampler?.run { keys, finished, unavailable in
+                inbox.push(SampleInbox.KeyBatch(keys: keys, finishedPass: finished, unavailable: unavailable))
+            }
+        }
+        defer { sampling.cancel() }
         let period = Duration.milliseconds(Int64(output.interval * 1000))
         let clock = ContinuousClock()
         var next = clock.now
@@ -42,6 +54,9 @@ struct WatchLoop {
                 if !lines.isEmpty { printed += 1 }
             } else if alertsOnly {
                 printed += 1
+            }
+            for reason in feed.add(inbox.drain().keys, to: &store, now: sample.time) {
+                ConsoleOutput.error("key sampling: \(reason)")
             }
             let events = engine.eval(now: sample.time, store: store)
             for event in events {

@@ -1,0 +1,40 @@
+import Foundation
+import Metrics
+
+/// Key sampling as the rules see it, shared by the dashboard and the headless loops: batches
+/// from the sampler go into the model (scaled to the exact key count of the sampled database),
+/// and its figures go into the store before the rules are evaluated.
+struct KeyspaceFeed {
+    /// The node the sampler walks.
+    let node: String
+    /// The database sampled (its exact key count scales the estimates).
+    let database: Int
+    /// What the samples say so far.
+    private(set) var sampling = KeyspaceSampling()
+    private var reported: Set<String> = []
+
+    /// Starts with nothing sampled.
+    init(node: String, database: Int) {
+        self.node = node
+        self.database = database
+    }
+
+    /// Adds the batches that arrived and records the figures in `store`; returns the sampler
+    /// parts the server refused (ACL, a renamed command) not reported before, to print once.
+    mutating func add(_ batches: [SampleInbox.KeyBatch], to store: inout MetricStore, now: Date) -> [String] {
+        guard !batches.isEmpty else { return [] }
+        var fresh: [String] = []
+        for batch in batches {
+            let total = store[node]?.lastInfo?.keyspace[database]?.keys ?? 0
+            sampling.add(batch.keys, finishedPass: batch.finishedPass, totalKeys: total, now: now)
+            sampling.unavailable = batch.unavailable.sorted { $0.key < $1.key }.map(\.value)
+            // Refusals only: "lengths" is the sampler's choice on servers without NO-TOUCH, not an error.
+            for (part, reason) in batch.unavailable.sorted(by: { $0.key < $1.key })
+            where part != "lengths" && reported.insert(reason).inserted {
+                fresh.append(reason)
+            }
+        }
+        store.record(sampling, node: node, now: now)
+        return fresh
+    }
+}
