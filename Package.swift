@@ -107,6 +107,8 @@ let package = Package(
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Metrics", "Telemetry", "Alerts"], exclude: ["Golden"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "TestSupport"]),
         .testTarget(
+            name: "EndToEndTests", dependencies: ["Alerts", "Metrics", "Telemetry", "Workload", "TestSupport"]),
+        .testTarget(
             name: "CLITests", dependencies: ["TestSupport", .product(name: "CSV", package: "CSV.swift")],
             exclude: ["Golden"]),
     ],

@@ -30,12 +30,16 @@ public enum DefaultRules {
             severity: warning
             summary: "~{{value}} keys of {{namespace}} expire in the same second soon on {{node}}"
 
-          # A namespace whose keys expire together: identical TTLs, no jitter.
+          # A namespace whose keys expire together: identical TTLs, no jitter — worth fixing
+          # when a hundred or more of them expire in the same second.
           - name: NoTTLJitter
             metric: namespace_ttl_jitter
             below: 0.01
             for: 1m
             severity: info
+            requires:
+              - metric: namespace_expiry_wave_keys
+                above: 100
             summary: "{{namespace}} sets identical TTLs (jitter {{value}}) on {{node}}: add a random spread"
 
           - name: BigKey

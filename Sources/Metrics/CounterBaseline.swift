@@ -8,9 +8,12 @@ struct CounterBaseline: Sendable {
     var uptimeSeconds: Int64?
     var counters: [CounterField: Int64]
     var cpuSeconds: Double?
+    /// cachewatch's own load from its other connections up to this poll.
+    var own: OwnTraffic.Counts?
 
-    init(info: InfoSnapshot, time: Date) {
+    init(info: InfoSnapshot, time: Date, own: OwnTraffic.Counts? = nil) {
         self.time = time
+        self.own = own
         runID = info.server.runID
         uptimeSeconds = info.server.uptimeSeconds
         counters = [:]

@@ -51,7 +51,7 @@ public enum DerivedMetrics {
             set(.hitRatioLifetime, Double(hits) / Double(hits + misses))
         }
 
-        let current = CounterBaseline(info: info, time: time)
+        let current = CounterBaseline(info: info, time: time, own: reading.ownTraffic)
         guard let previous else { return (values, false) }
         let elapsed = time.timeIntervalSince(previous.time)
         let restarted =
@@ -70,12 +70,19 @@ public enum DerivedMetrics {
         }
         func rate(_ field: CounterField) -> Double? { delta(field).map { $0 / elapsed } }
 
-        // Our own PING, INFO and SLOWLOG are counted by the server: leave them out.
-        if let commands = delta(.commands) {
-            set(.opsPerSec, max(0, commands - Double(reading.commandsSent)) / elapsed)
+        // Our own PING, INFO and SLOWLOG, and the key sampler's commands and lookups on its own
+        // connection, are counted by the server: leave them out.
+        var own = OwnTraffic.Counts()
+        if let now = current.own, let before = previous.own {
+            own = OwnTraffic.Counts(
+                commands: max(0, now.commands - before.commands), hits: max(0, now.hits - before.hits),
+                misses: max(0, now.misses - before.misses))
         }
-        let hits = delta(.hits)
-        let misses = delta(.misses)
+        if let commands = delta(.commands) {
+            set(.opsPerSec, max(0, commands - Double(reading.commandsSent) - Double(own.commands)) / elapsed)
+        }
+        let hits = delta(.hits).map { max(0, $0 - Double(own.hits)) }
+        let misses = delta(.misses).map { max(0, $0 - Double(own.misses)) }
         set(.hitsPerSec, hits.map { $0 / elapsed })
         set(.missesPerSec, misses.map { $0 / elapsed })
         if let hits, let misses, hits + misses > 0 { set(.hitRatio, hits / (hits + misses)) }

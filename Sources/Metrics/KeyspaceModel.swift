@@ -52,6 +52,8 @@ public struct KeyspaceModel: Sendable {
     private var expiryCounts: [Int64: Int] = [:]
     private static let other = "(other)"
     private static let reservoir = 2000
+    /// Sampled keys that must share an expiry second before it counts as a wave.
+    public static let minimumWaveSample = 5
 
     /// An empty model.
     public init(configuration: Configuration = Configuration()) {
@@ -101,7 +103,8 @@ public struct KeyspaceModel: Sendable {
     }
 
     /// The most keys of a namespace (estimated) expiring in one second within the horizon,
-    /// from its sampled expiry times scaled to its estimated keys with a TTL.
+    /// from its sampled expiry times scaled to its estimated keys with a TTL. Fewer than
+    /// ``minimumWaveSample`` sampled keys in that second is coincidence, not a wave: 0.
     public func expiryWave(of namespace: String, now: Date) -> Double {
         guard let stats = namespaces[namespace], !stats.expiries.isEmpty else { return 0 }
         let start = Int64(now.timeIntervalSince1970)
@@ -111,7 +114,7 @@ public struct KeyspaceModel: Sendable {
             let second = expiry / 1000
             if second > start && second <= end { perSecond[second, default: 0] += 1 }
         }
-        guard let peak = perSecond.values.max() else { return 0 }
+        guard let peak = perSecond.values.max(), peak >= Self.minimumWaveSample else { return 0 }
         let withTTL = estimatedKeys(namespace) * (1 - stats.shareWithoutTTL)
         return Double(peak) * max(1, withTTL / Double(stats.expiries.count))
     }

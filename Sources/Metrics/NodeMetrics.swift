@@ -139,7 +139,7 @@ public struct NodeMetrics: Sendable {
                 previousInfoTime = sameRun ? lastInfoTime : nil
                 lastInfo = info
                 lastInfoTime = sample.time
-                baseline = CounterBaseline(info: info, time: sample.time)
+                baseline = CounterBaseline(info: info, time: sample.time, own: reading.ownTraffic)
             }
         }
         append(time: time, values: values)

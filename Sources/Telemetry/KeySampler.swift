@@ -34,10 +34,18 @@ public actor KeySampler {
     private static let freqWord = Array("FREQ".utf8), idleWord = Array("IDLETIME".utf8)
     private static let scanWord = Array("SCAN".utf8), countWord = Array("COUNT".utf8)
     private var inFlight: Request?
+    private let ownTraffic: OwnTraffic?
 
     /// Creates a sampler over a connection (its endpoint's database is the one scanned).
-    public init(connection: ManagedConnection, configuration: KeySamplerConfiguration = KeySamplerConfiguration()) {
+    ///
+    /// - Parameter ownTraffic: where to count the commands and key lookups sent, so that a
+    ///   poller of the same server can leave them out of its rates and hit ratio.
+    public init(
+        connection: ManagedConnection, configuration: KeySamplerConfiguration = KeySamplerConfiguration(),
+        ownTraffic: OwnTraffic? = nil
+    ) {
         self.connection = connection
+        self.ownTraffic = ownTraffic
         self.configuration = configuration
     }
 
@@ -72,6 +80,7 @@ public actor KeySampler {
             }
             cursor = next
             visitedInPass += names.count
+            ownTraffic?.add(commands: 1)  // the SCAN; the metadata replies are counted in parse
             // The next batch's request goes out before this one is parsed; after the last SCAN
             // of a pass it carries metadata only, and its arrival ends the pass.
             inFlight = launch(names: names, scan: next != Self.cursorStart)
@@ -164,6 +173,7 @@ public actor KeySampler {
         // A new connection: ask for NO-TOUCH (7.2+) so that reading keys leaves LRU/LFU alone.
         let reply = try await connection.pipeline([RESPCommand("CLIENT", "NO-TOUCH", "ON")])
         commandsSent += 1
+        ownTraffic?.add(commands: 1)
         noTouch = reply.first?.value.errorMessage == nil
         lastConnectCount = await connection.connectCount
         if !noTouch && configuration.lengths == .auto {
@@ -178,9 +188,25 @@ public actor KeySampler {
         var keys: [KeyMetadata] = []
         keys.reserveCapacity(names.count)
         var objectFailed: RedisServerError?
+        var hits = 0
+        var misses = 0
+        defer { ownTraffic?.add(commands: replies.count, hits: hits, misses: misses) }
         for (index, name) in names.enumerated() {
             let base = index * layout.perKey
             guard base + layout.perKey <= replies.count else { break }
+            // TYPE, PTTL and OBJECT are lookups the server counts (MEMORY USAGE is not).
+            let exists = replies[base].value.stringValue.map { $0 != "none" } ?? false
+            var lookups = 2
+            if layout.object != .none {
+                // A refused OBJECT never ran; one refused for the policy (FREQ without LFU) looked first.
+                if case .failure(let error) = replies[base + layout.perKey - 1].result,
+                    error.isPermissionDenied || error.isUnknownCommand
+                {
+                } else {
+                    lookups += 1
+                }
+            }
+            if exists { hits += lookups } else { misses += lookups }
             guard let type = replies[base].value.stringValue, type != "none" else { continue }  // vanished
             var key = KeyMetadata(name: name, type: type)
             key.observedAt = replies[base + 1].arrivedAt
@@ -226,6 +252,7 @@ public actor KeySampler {
         }
         let replies = try await connection.pipeline(commands, timeout: .seconds(10))
         commandsSent += commands.count
+        ownTraffic?.add(commands: commands.count, hits: commands.count)
         for (index, reply) in zip(indices, replies) { keys[index].length = reply.value.intValue }
     }
 

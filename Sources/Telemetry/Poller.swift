@@ -18,13 +18,18 @@ public actor Poller {
     private var infoVariants: [String?] = ["everything", "all", nil]
     private var refused: [PollPart: String] = [:]
     private var lastConnectCount = 0
+    private let ownTraffic: OwnTraffic?
 
     /// Creates a poller over a managed (self-reconnecting) connection.
     ///
-    /// - Parameter slowlogCount: how many newest entries each `SLOWLOG GET` asks for
-    ///   (128 = Redis's default `slowlog-max-len`).
-    public init(connection: ManagedConnection, slowlogCount: Int = 128) {
+    /// - Parameters:
+    ///   - slowlogCount: how many newest entries each `SLOWLOG GET` asks for (128 = Redis's
+    ///     default `slowlog-max-len`).
+    ///   - ownTraffic: the load of cachewatch's other connections to this server (the key
+    ///     sampler), read at each poll so that rates can leave it out.
+    public init(connection: ManagedConnection, slowlogCount: Int = 128, ownTraffic: OwnTraffic? = nil) {
         self.connection = connection
+        self.ownTraffic = ownTraffic
         self.node = connection.endpoint.description
         self.slowlogCount = max(1, slowlogCount)
     }
@@ -66,6 +71,8 @@ public actor Poller {
         if refused[.slowlog] == nil { commands.append(RESPCommand("SLOWLOG", "GET", String(slowlogCount))) }
 
         let replies = try await connection.pipeline(commands)
+        // Read when INFO has run: the sampler's replies counted so far ran before it (roughly).
+        let own = ownTraffic?.current
         let connectCount = await connection.connectCount
         let isNewConnection = connectCount != lastConnectCount
         lastConnectCount = connectCount
@@ -105,7 +112,7 @@ public actor Poller {
 
         return Reading(
             info: info, slowlog: slowlog, pingRTT: pingRTT, unavailable: refused, commandsSent: sent,
-            isNewConnection: isNewConnection)
+            isNewConnection: isNewConnection, ownTraffic: own)
     }
 
     /// An empty reply (old servers answer unknown sections with nothing) or a syntax error.

@@ -61,11 +61,14 @@ public struct Reading: Sendable {
     public var commandsSent: Int
     /// Whether this poll ran on a new connection (the first, or after a reconnect).
     public var isNewConnection: Bool
+    /// cachewatch's load from its other connections (the key sampler) up to this poll, so that
+    /// rates and the hit ratio can leave it out; `nil` when nothing else runs.
+    public var ownTraffic: OwnTraffic.Counts?
 
     /// Creates a reading.
     public init(
         info: InfoSnapshot?, slowlog: SlowlogDelta?, pingRTT: Duration?, unavailable: [PollPart: String] = [:],
-        commandsSent: Int = 0, isNewConnection: Bool = false
+        commandsSent: Int = 0, isNewConnection: Bool = false, ownTraffic: OwnTraffic.Counts? = nil
     ) {
         self.info = info
         self.slowlog = slowlog
@@ -73,6 +76,7 @@ public struct Reading: Sendable {
         self.unavailable = unavailable
         self.commandsSent = commandsSent
         self.isNewConnection = isNewConnection
+        self.ownTraffic = ownTraffic
     }
 }
 

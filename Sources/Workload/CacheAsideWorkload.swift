@@ -8,9 +8,9 @@ import RedisClient
 /// | family | popularity | value | TTL |
 /// |---|---|---|---|
 /// | `product:<id>` | Zipf over `keyCount` | 0.2–2 KB | 60–180 s, jittered |
-/// | `user:<id>:profile` | Zipf over 10,000 | 0.5–1.5 KB | 300–600 s, jittered |
-/// | `session:<token>` | uniform over 5,000 | 200 B | 1,800 s, no jitter |
-/// | `price:<id>` | Zipf over 3,000, hot | 64 B | all expire together every `stampedePeriod` s, refilled by a herd |
+/// | `user:<id>:profile` | Zipf over `userCount` (10,000) | 0.5–1.5 KB | 300–600 s, jittered |
+/// | `session:<token>` | uniform over `sessionCount` (5,000) | 200 B | 1,800 s, no jitter |
+/// | `price:<id>` | Zipf over `hotKeys` (3,000), hot | 64 B | all expire together every `stampedePeriod` s, refilled by a herd (or 30–90 s jittered) |
 /// | `page:<id>` | Zipf over 8,000 | 12 KB | 600–900 s (working set > 64 MB: evictions) |
 ///
 /// Plus two big keys without TTL (`catalog:all`, a 20,000-field hash read with `HGETALL` every
@@ -114,15 +114,19 @@ public struct CacheAsideWorkload: Sendable {
                 weight: 40, sampler: ZipfSampler(count: count, exponent: exponent), valueBytes: 200...2000,
                 ttl: .jittered(60...180), singleFlight: true, name: { "product:\($0)" }),
             KeyFamily(
-                weight: 15, sampler: ZipfSampler(count: 10_000, exponent: exponent), valueBytes: 500...1500,
+                weight: 15, sampler: ZipfSampler(count: configuration.userCount, exponent: exponent),
+                valueBytes: 500...1500,
                 ttl: .jittered(300...600), singleFlight: true, name: { "user:\($0):profile" }),
             KeyFamily(
-                weight: 5, sampler: ZipfSampler(count: 5000, exponent: 0), valueBytes: 200...200,
+                weight: 5, sampler: ZipfSampler(count: configuration.sessionCount, exponent: 0), valueBytes: 200...200,
                 ttl: .fixed(1800), singleFlight: true,
                 name: { "session:" + String(UInt64($0) &* 0x9E37_79B9_7F4A_7C15, radix: 16) }),
             KeyFamily(
-                weight: 30, sampler: ZipfSampler(count: 3000, exponent: 0.8), valueBytes: 64...64,
-                ttl: .synchronized(period: configuration.stampedePeriod), singleFlight: false, name: { "price:\($0)" }),
+                weight: configuration.hotWeight, sampler: ZipfSampler(count: configuration.hotKeys, exponent: 0.8),
+                valueBytes: 64...64,
+                ttl: configuration.synchronizedExpiry
+                    ? .synchronized(period: configuration.stampedePeriod) : .jittered(30...90),
+                singleFlight: !configuration.synchronizedExpiry, name: { "price:\($0)" }),
         ]
         if configuration.memoryPressure {
             families.append(

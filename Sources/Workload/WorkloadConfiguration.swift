@@ -7,6 +7,17 @@ public struct WorkloadConfiguration: Sendable {
     public var keyCount: Int
     /// Zipf exponent of key popularity (higher: fewer, hotter keys).
     public var zipfExponent: Double
+    /// Distinct `user:<id>:profile` keys.
+    public var userCount: Int
+    /// Distinct `session:<token>` keys.
+    public var sessionCount: Int
+    /// Distinct `price:<id>` keys (the hot family).
+    public var hotKeys: Int
+    /// The hot family's weight among the reads (products 40, users 15, sessions 5, pages 10).
+    public var hotWeight: Int
+    /// Whether the hot family expires all at once every `stampedePeriod` (a stampede each time);
+    /// `false` gives it jittered TTLs of 30–90 s (a healthy cache).
+    public var synchronizedExpiry: Bool
     /// Seconds between synchronised expiries of the hot `price:<id>` family (a stampede each time).
     public var stampedePeriod: Int
     /// Whether to create the big keys (`catalog:all`, a 20,000-field hash; `report:daily`, 2 MB)
@@ -21,12 +32,18 @@ public struct WorkloadConfiguration: Sendable {
     /// Creates a configuration; the defaults make a few thousand ops/s with hits, misses,
     /// expiries, a stampede a minute, evictions under a 64 MB limit and a few slow commands.
     public init(
-        readsPerSecond: Int = 1500, keyCount: Int = 20_000, zipfExponent: Double = 0.9, stampedePeriod: Int = 60,
-        bigKeys: Bool = true, memoryPressure: Bool = true, seed: UInt64 = 42
+        readsPerSecond: Int = 1500, keyCount: Int = 20_000, zipfExponent: Double = 0.9, userCount: Int = 10_000,
+        sessionCount: Int = 5000, hotKeys: Int = 3000, hotWeight: Int = 30, synchronizedExpiry: Bool = true,
+        stampedePeriod: Int = 60, bigKeys: Bool = true, memoryPressure: Bool = true, seed: UInt64 = 42
     ) {
         self.readsPerSecond = max(1, readsPerSecond)
         self.keyCount = max(1, keyCount)
         self.zipfExponent = zipfExponent
+        self.userCount = max(1, userCount)
+        self.sessionCount = max(1, sessionCount)
+        self.hotKeys = max(1, hotKeys)
+        self.hotWeight = max(0, hotWeight)
+        self.synchronizedExpiry = synchronizedExpiry
         self.stampedePeriod = max(5, stampedePeriod)
         self.bigKeys = bigKeys
         self.memoryPressure = memoryPressure

@@ -44,10 +44,13 @@ struct Check: AsyncParsableCommand {
             immediate.forSeconds = 0
             return immediate
         }
-        let poller = Poller(connection: ManagedConnection(endpoint: endpoint, configuration: connection.configuration))
+        let ownTraffic = OwnTraffic()
+        let poller = Poller(
+            connection: ManagedConnection(endpoint: endpoint, configuration: connection.configuration),
+            ownTraffic: ownTraffic)
         var store = MetricStore()
         let inbox = SampleInbox()
-        let sampler = sampling.sampler(for: endpoint, configuration: connection.configuration)
+        let sampler = sampling.sampler(for: endpoint, configuration: connection.configuration, ownTraffic: ownTraffic)
         let keySampling = Task.detached {
             await sampler?.run { keys, finished, unavailable in
                 inbox.push(SampleInbox.KeyBatch(keys: keys, finishedPass: finished, unavailable: unavailable))

@@ -64,18 +64,21 @@ struct Demo: AsyncParsableCommand {
             )
             .run()
         }
-        let poller = Poller(connection: ManagedConnection(endpoint: server.endpoint))
+        let ownTraffic = OwnTraffic()
+        let poller = Poller(connection: ManagedConnection(endpoint: server.endpoint), ownTraffic: ownTraffic)
         defer { server.stopImmediately() }  // also removes its directory
         do {
             if headless {
                 try await WatchLoop(
                     poller: poller, output: output, rules: DefaultRules.rules, alertsOnly: alertsOnly,
-                    sampler: KeySampler(connection: ManagedConnection(endpoint: server.endpoint))
+                    sampler: KeySampler(
+                        connection: ManagedConnection(endpoint: server.endpoint), ownTraffic: ownTraffic)
                 )
                 .run()
             } else {
                 let colors = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-                let sampler = KeySampler(connection: ManagedConnection(endpoint: server.endpoint))
+                let sampler = KeySampler(
+                    connection: ManagedConnection(endpoint: server.endpoint), ownTraffic: ownTraffic)
                 await DashboardSession(
                     poller: poller, sampler: sampler, database: 0, interval: output.interval, colors: colors
                 )

@@ -18,11 +18,14 @@ struct SamplingOptions: ParsableArguments {
         }
     }
 
-    /// The sampler, on a connection of its own, unless sampling is off.
-    func sampler(for endpoint: Endpoint, configuration: ConnectionConfiguration) -> KeySampler? {
+    /// The sampler, on a connection of its own, unless sampling is off; its load is counted in
+    /// `ownTraffic` (which the poller of the same server leaves out of its rates).
+    func sampler(
+        for endpoint: Endpoint, configuration: ConnectionConfiguration, ownTraffic: OwnTraffic
+    ) -> KeySampler? {
         guard !noSampling else { return nil }
         return KeySampler(
             connection: ManagedConnection(endpoint: endpoint, configuration: configuration),
-            configuration: KeySamplerConfiguration(keysPerSecond: sampleRate))
+            configuration: KeySamplerConfiguration(keysPerSecond: sampleRate), ownTraffic: ownTraffic)
     }
 }

@@ -30,14 +30,18 @@ struct Top: AsyncParsableCommand {
         let rules = try alerting.load()
         try TerminalCheck.requireTerminal()
         let endpoint = try connection.endpoint(positionalURL: serverURL)
-        let poller = Poller(connection: ManagedConnection(endpoint: endpoint, configuration: connection.configuration))
+        let ownTraffic = OwnTraffic()
+        let poller = Poller(
+            connection: ManagedConnection(endpoint: endpoint, configuration: connection.configuration),
+            ownTraffic: ownTraffic)
         // A typo (wrong port, wrong password) is reported before the screen is taken over.
         if let failure = await poller.poll().failure, !wait {
             throw CLIFailure(failure)
         }
         SignalTrap.install(exitImmediately: false)
         await DashboardSession(
-            poller: poller, sampler: sampling.sampler(for: endpoint, configuration: connection.configuration),
+            poller: poller,
+            sampler: sampling.sampler(for: endpoint, configuration: connection.configuration, ownTraffic: ownTraffic),
             database: endpoint.database, interval: display.interval, colors: display.usesColor, rules: rules
         ).run()
         SignalTrap.exitIfSignalled()

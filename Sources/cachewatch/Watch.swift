@@ -51,7 +51,10 @@ struct Watch: AsyncParsableCommand {
                 "warning: a password on the command line may be visible to other users; prefer REDISCLI_AUTH")
         }
         let rules = try alerting.load()
-        let poller = Poller(connection: ManagedConnection(endpoint: endpoint, configuration: connection.configuration))
+        let ownTraffic = OwnTraffic()
+        let poller = Poller(
+            connection: ManagedConnection(endpoint: endpoint, configuration: connection.configuration),
+            ownTraffic: ownTraffic)
         // A first poll tells a typo (wrong port, wrong password) from a server that goes away later.
         let first = await poller.poll()
         if let failure = first.failure, !wait {
@@ -66,7 +69,7 @@ struct Watch: AsyncParsableCommand {
         }
         try await WatchLoop(
             poller: poller, output: output, rules: rules, alertsOnly: alertsOnly, alertmanager: sink,
-            sampler: sampling.sampler(for: endpoint, configuration: connection.configuration),
+            sampler: sampling.sampler(for: endpoint, configuration: connection.configuration, ownTraffic: ownTraffic),
             database: endpoint.database
         )
         .run(startingWith: first)

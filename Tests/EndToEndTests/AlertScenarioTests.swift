@@ -1,0 +1,184 @@
+import Alerts
+import Foundation
+import Metrics
+import RESP
+import RedisClient
+import Telemetry
+import TestSupport
+import Testing
+import Workload
+
+/// The built-in rules against real `redis-server`s under the `Workload`'s traffic: each
+/// unhealthy pattern fires its alert, a healthy cache fires nothing.
+@Suite("Alert scenarios on real servers")
+struct AlertScenarioTests {
+    private static let interval = 0.5
+
+    /// The stampede scenario: a small, hot `price:*` family expiring all at once every
+    /// `period` seconds in front of a warm cache (no memory pressure, no big keys).
+    private static func stampedeWorkload(period: Int) -> WorkloadConfiguration {
+        WorkloadConfiguration(
+            readsPerSecond: 2000, keyCount: 500, userCount: 500, sessionCount: 200, hotKeys: 300, hotWeight: 60,
+            synchronizedExpiry: true, stampedePeriod: period, bigKeys: false, memoryPressure: false)
+    }
+
+    /// Waits until the workload has warmed the cache: fewer than `missesPerSecond` misses in
+    /// each of two consecutive seconds (cachewatch, like any monitor, starts on a warm cache).
+    private static func waitForWarmCache(_ server: RedisServer, missesPerSecond: Int64) async throws {
+        let admin = try await server.client()
+        func misses() async throws -> Int64 {
+            let text = try await admin.send(RESPCommand("INFO", "stats")).stringValue ?? ""
+            return InfoSnapshot(parsing: text).stats.keyspaceMisses ?? 0
+        }
+        var calm = 0
+        var previous = try await misses()
+        let deadline = ContinuousClock.now + .seconds(45)
+        while calm < 2 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .seconds(1))
+            let current = try await misses()
+            calm = current - previous < missesPerSecond ? calm + 1 : 0
+            previous = current
+        }
+        await admin.close()
+        #expect(calm >= 2, "the workload did not warm the cache within 45 s")
+    }
+
+    private static func identities(_ events: [AlertEvent], _ kind: AlertEvent.Kind) -> [String] {
+        events.filter { $0.kind == kind }.map(\.alert.identity)
+    }
+
+    @Test(
+        "a stampede fires StampedeNow within two polls of the wave; a batch without jitter fires ExpiryWave and NoTTLJitter before it expires; memory pressure fires EvictionsActive"
+    )
+    func unhealthyPatterns() async throws {
+        let period = 15
+        async let stampede: Void = stampedeAndBatch(period: period)
+        async let evictions: Void = evictionsUnderPressure()
+        _ = try await (stampede, evictions)
+    }
+
+    private func stampedeAndBatch(period: Int) async throws {
+        let server = try await RedisServer()
+        let workload = Task {
+            await CacheAsideWorkload(endpoint: server.endpoint, configuration: Self.stampedeWorkload(period: period))
+                .run()
+        }
+        try await Self.waitForWarmCache(server, missesPerSecond: 60)
+
+        let watcher = RuleWatcher()
+        let started = Date()
+        await watcher.start(server.endpoint, interval: .milliseconds(Int64(Self.interval * 1000)), keysPerSecond: 2000)
+        // A nightly job warms 5,000 coupons in one go, all with the same 10-minute TTL.
+        let admin = try await server.client()
+        let coupons = (0..<5000).map { RESPCommand("SET", "coupon:\($0)", "c", "EX", "600") }
+        _ = try await admin.pipeline(coupons)
+        let couponsExpire = Date().addingTimeInterval(600)
+
+        // The first wave after the baseline is built (10 polls) and a margin.
+        let ready = started.addingTimeInterval(10 * Self.interval + 2).timeIntervalSince1970
+        let wave = Date(timeIntervalSince1970: (ready / Double(period)).rounded(.up) * Double(period))
+        let fired = try await eventually(timeout: .seconds(90)) {
+            let events = await watcher.events
+            let stampede = events.contains { $0.kind == .firing && $0.alert.name == "StampedeNow" }
+            let jitter = events.contains {
+                $0.kind == .firing && $0.alert.identity == "NoTTLJitter{namespace=coupon:*,node=\(server.endpoint)}"
+            }
+            return (stampede && jitter) || Date() > wave.addingTimeInterval(Double(period) * 2 + 65)
+        }
+        await watcher.stop()
+        workload.cancel()
+        _ = await workload.value
+        await admin.close()
+        let from = wave.addingTimeInterval(-3)
+        var trace = ""
+        for metric in [Metric.missesPerSec, .missSpikeRatio, .expirySpikeRatio, .hitRatioDrop] {
+            trace +=
+                "\n\(metric.rawValue) from 3 s before the wave: \(await watcher.trace(metric, from: from).prefix(400))"
+        }
+        await server.stop()
+        #expect(fired)
+
+        let events = await watcher.events
+        let node = server.endpoint.description
+        let firing = events.filter { $0.kind == .firing }
+        // StampedeNow: fired within two polls of a wave (a poll stamped just before the boundary
+        // may already see it), and no later than that of the first wave after the warm-up.
+        let stampedes = firing.filter { $0.alert.name == "StampedeNow" }
+        let first = try #require(
+            stampedes.first, "StampedeNow never fired: \(Self.identities(events, .firing))\(trace)")
+        let seconds = first.time.timeIntervalSince1970 + 0.1
+        let delay = seconds - (seconds / Double(period)).rounded(.down) * Double(period) - 0.1
+        #expect(delay <= 2 * Self.interval + 0.1, "StampedeNow fired \(delay) s after a wave\(trace)")
+        #expect(first.time <= wave.addingTimeInterval(2 * Self.interval + 0.1), "not at the wave of \(wave)\(trace)")
+        #expect(first.alert.value > 4, "misses at \(first.alert.value)x their baseline")
+        // ExpiryWave and NoTTLJitter name the coupons, ten minutes before they expire.
+        let wave5000 = try #require(
+            firing.first { $0.alert.identity == "ExpiryWave{namespace=coupon:*,node=\(node)}" },
+            "\(Self.identities(events, .firing))")
+        #expect(wave5000.alert.value >= 4000, "~5,000 coupons expire in the same second")
+        #expect(wave5000.time < couponsExpire)
+        let jitter = try #require(
+            firing.first { $0.alert.identity == "NoTTLJitter{namespace=coupon:*,node=\(node)}" })
+        #expect(jitter.time < couponsExpire && jitter.alert.value < 0.01)
+        // The healthy families are not named.
+        for healthy in ["product:*", "user:*:profile"] {
+            #expect(!firing.contains { $0.alert.labels["namespace"] == healthy }, "\(healthy) fired")
+        }
+    }
+
+    private func evictionsUnderPressure() async throws {
+        let server = try await RedisServer(["--maxmemory", "16mb", "--maxmemory-policy", "allkeys-lru"])
+        let configuration = WorkloadConfiguration(
+            readsPerSecond: 1000, keyCount: 2000, userCount: 1000, sessionCount: 200, synchronizedExpiry: false,
+            bigKeys: false, memoryPressure: true)
+        let workload = Task { await CacheAsideWorkload(endpoint: server.endpoint, configuration: configuration).run() }
+        let watcher = RuleWatcher()
+        await watcher.start(server.endpoint, interval: .seconds(1), keysPerSecond: 500)
+        // EvictionsActive: evictions over the last minute, held for a minute.
+        let fired = try await eventually(timeout: .seconds(100)) {
+            await watcher.events.contains { $0.kind == .firing && $0.alert.name == "EvictionsActive" }
+        }
+        let evicted = await watcher.latest(.evictedPerSec)
+        await watcher.stop()
+        workload.cancel()
+        _ = await workload.value
+        await server.stop()
+        #expect(fired, "EvictionsActive did not fire; evicted/s \(evicted ?? -1)")
+        let events = await watcher.events
+        #expect(!events.contains { $0.alert.name == "StampedeNow" }, "steady evictions are no stampede")
+    }
+
+    @Test("a steady, healthy cache under load for three minutes fires nothing")
+    func healthy() async throws {
+        let server = try await RedisServer(["--maxmemory", "256mb", "--maxmemory-policy", "volatile-lru"])
+        let configuration = WorkloadConfiguration(
+            readsPerSecond: 1000, keyCount: 2000, userCount: 2000, sessionCount: 1000, synchronizedExpiry: false,
+            bigKeys: false, memoryPressure: false)
+        let workload = Task { await CacheAsideWorkload(endpoint: server.endpoint, configuration: configuration).run() }
+        let watcher = RuleWatcher()
+        await watcher.start(server.endpoint, interval: .seconds(1), keysPerSecond: 200)
+        let clock = ContinuousClock()
+        let end = clock.now + .seconds(180)
+        // Polled once a second, so a firing alert is reported with what the server looked like.
+        var hitRatios: [Double] = []
+        while clock.now < end {
+            try await clock.sleep(for: .seconds(1))
+            if let ratio = await watcher.latest(.hitRatio) { hitRatios.append(ratio) }
+            if !(await watcher.events.isEmpty) { break }
+        }
+        let polls = await watcher.polls
+        let events = await watcher.events
+        let failures = await watcher.failures
+        let pending = await watcher.pending.map(\.identity)
+        await watcher.stop()
+        workload.cancel()
+        let totals = await workload.value
+        await server.stop()
+        #expect(events.isEmpty, "\(events.map { "\($0.kind) \($0.alert.identity): \($0.alert.summary)" })")
+        #expect(failures.isEmpty)
+        #expect(polls >= 170, "\(polls) polls in three minutes")
+        #expect(totals.reads > 100_000, "the workload ran: \(totals.reads) reads")
+        #expect((hitRatios.last ?? 0) > 0.9, "a healthy hit ratio: \(hitRatios.suffix(5))")
+        #expect(pending.isEmpty, "nothing about to fire either: \(pending)")
+    }
+}
