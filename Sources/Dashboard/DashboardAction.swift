@@ -18,4 +18,6 @@ public enum DashboardAction: Sendable, Hashable {
     case moveSelection(Int)
     /// Close the help or clear the filter.
     case dismiss
+    /// Write a CSV snapshot of what is shown.
+    case exportSnapshot
 }

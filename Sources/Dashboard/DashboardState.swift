@@ -34,6 +34,8 @@ public struct DashboardState: Sendable {
     public var selection = 0
     /// A one-line message for the footer (e.g. where a snapshot went).
     public var message: String?
+    /// Set by the `e` key: the owner writes a snapshot and clears it.
+    public var wantsSnapshot = false
     /// What continuous key sampling has found (`nil` until the first batch).
     public var keyspace: KeyspaceSampling?
     /// The rule engine's view: firing and pending alerts, rule health, recent events (`nil`: no rules).
@@ -104,6 +106,7 @@ public struct DashboardState: Sendable {
         case .moveSelection(let rows): selection = max(0, selection + rows)
         case .dismiss:
             if showsHelp { showsHelp = false } else { filter = "" }
+        case .exportSnapshot: wantsSnapshot = true
         }
         return true
     }

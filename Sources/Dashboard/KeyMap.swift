@@ -55,6 +55,9 @@ public enum KeyMap {
             keys: [.character("s")], label: "s", help: "next sort order of the table", hint: "sort",
             action: .cycleSort),
         Binding(
+            keys: [.character("e")], label: "e", help: "export a CSV snapshot of what is shown", hint: "export",
+            action: .exportSnapshot),
+        Binding(
             keys: [.down, .character("j"), .wheelDown], label: "↓/j", help: "select the next row", hint: nil,
             action: .moveSelection(1)),
         Binding(

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns key names into namespaces: split on `:` `.` `/` `|`, and collapse segments that are
 /// ids — numbers, UUIDs, hex or base64-like tokens — to `*`, so `user:42:profile` becomes
 /// `user:*:profile` and `session:9f86d081884c7d65` becomes `session:*`.
@@ -56,7 +58,7 @@ enum KeyNameText {
             return text
         }
         return bytes.map { byte in
-            byte >= 0x20 && byte < 0x7F ? String(Character(Unicode.Scalar(byte))) : "\\x" + String(byte, radix: 16)
+            byte >= 0x20 && byte < 0x7F ? String(Character(Unicode.Scalar(byte))) : String(format: "\\x%02x", byte)
         }.joined()
     }
 }

@@ -9,7 +9,10 @@ struct Cachewatch: AsyncParsableCommand {
         commandName: "cachewatch",
         abstract: "Watch a Redis or Valkey cache: hit ratio, evictions, memory, latency, slow commands.",
         version: CachewatchVersion.current,
-        subcommands: [Top.self, Watch.self, Check.self, Scan.self, Rules.self, Demo.self, WorkloadCommand.self],
+        subcommands: [
+            Top.self, Watch.self, Check.self, SnapshotCommand.self, Scan.self, Rules.self, Demo.self,
+            WorkloadCommand.self,
+        ],
         defaultSubcommand: Top.self,
         helpNames: [.long]
     )

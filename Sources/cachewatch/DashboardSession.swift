@@ -1,6 +1,7 @@
 import Alerts
 import CursesTerminal
 import Dashboard
+import Export
 import Foundation
 import Metrics
 import Telemetry
@@ -19,6 +20,8 @@ struct DashboardSession {
     let colors: Bool
     /// Rules evaluated after every poll (empty: the alerts view says so).
     var rules: [AlertRule] = DefaultRules.rules
+    /// Where the `e` key writes snapshots.
+    var snapshots = SnapshotTarget(directory: ".", options: ExportOptions(), endpoint: "")
 
     /// Runs until the user quits or a signal arrives; the terminal is restored either way.
     func run() async {
@@ -52,6 +55,10 @@ struct DashboardSession {
             case .key(let key):
                 let wasPaused = state.isPaused
                 guard state.handle(key) else { return }
+                if state.wantsSnapshot {
+                    state.wantsSnapshot = false
+                    state.message = snapshots.write(state: state, events: events, engine: engine)
+                }
                 if wasPaused && !state.isPaused {
                     state.store = live
                     if sampler != nil { state.keyspace = feed.sampling }

@@ -1,5 +1,6 @@
 import Alerts
 import ArgumentParser
+import Export
 import Foundation
 import RedisClient
 import Telemetry
@@ -34,6 +35,9 @@ struct Demo: AsyncParsableCommand {
 
     @Flag(name: .customLong("alerts-only"), help: "With --headless: print alert events only.")
     var alertsOnly = false
+
+    @Option(name: .customLong("snapshot-dir"), help: "Where the e key writes CSV snapshots.")
+    var snapshotDirectory = "."
 
     func validate() throws {
         guard rate >= 1 && rate <= 100_000 else { throw ValidationError("--rate must be from 1 to 100000") }
@@ -80,7 +84,10 @@ struct Demo: AsyncParsableCommand {
                 let sampler = KeySampler(
                     connection: ManagedConnection(endpoint: server.endpoint), ownTraffic: ownTraffic)
                 await DashboardSession(
-                    poller: poller, sampler: sampler, database: 0, interval: output.interval, colors: colors
+                    poller: poller, sampler: sampler, database: 0, interval: output.interval, colors: colors,
+                    snapshots: SnapshotTarget(
+                        directory: snapshotDirectory, options: ExportOptions(),
+                        endpoint: server.endpoint.description)
                 )
                 .run()
             }

@@ -7,7 +7,8 @@ import Telemetry
 struct Top: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Open the dashboard: hit ratio, traffic, memory, evictions, latency, slow log.",
-        discussion: "Keys: q quit, ? help, 1-4 views, p pause, +/- graph window, / filter, s sort.",
+        discussion:
+            "Keys: q quit, ? help, 1-6 views, p pause, +/- graph window, / filter, s sort, e export a CSV snapshot.",
         helpNames: [.long]
     )
 
@@ -24,6 +25,11 @@ struct Top: AsyncParsableCommand {
     @OptionGroup var sampling: SamplingOptions
 
     @OptionGroup var alerting: AlertOptions
+
+    @Option(name: .customLong("snapshot-dir"), help: "Where the e key writes CSV snapshots.")
+    var snapshotDirectory = "."
+
+    @OptionGroup var export: ExportFlags
 
     func run() async throws {
         // A rules file that cannot be used stops the dashboard before anything else.
@@ -42,7 +48,9 @@ struct Top: AsyncParsableCommand {
         await DashboardSession(
             poller: poller,
             sampler: sampling.sampler(for: endpoint, configuration: connection.configuration, ownTraffic: ownTraffic),
-            database: endpoint.database, interval: display.interval, colors: display.usesColor, rules: rules
+            database: endpoint.database, interval: display.interval, colors: display.usesColor, rules: rules,
+            snapshots: SnapshotTarget(
+                directory: snapshotDirectory, options: export.options, endpoint: endpoint.description)
         ).run()
         SignalTrap.exitIfSignalled()
     }

@@ -35,6 +35,13 @@ struct Watch: AsyncParsableCommand {
     @Option(name: .long, help: "Also push alerts to this Alertmanager (v2 API), e.g. http://127.0.0.1:9093.")
     var alertmanager: String?
 
+    @Option(
+        name: .long,
+        help:
+            "Also append one CSV row per poll to this file (header written once; a file with other columns is refused)."
+    )
+    var csv: String?
+
     @Flag(name: .long, help: "Keep retrying when the server cannot be reached at start-up instead of exiting.")
     var wait = false
 
@@ -51,6 +58,15 @@ struct Watch: AsyncParsableCommand {
                 "warning: a password on the command line may be visible to other users; prefer REDISCLI_AUTH")
         }
         let rules = try alerting.load()
+        // Opened before connecting: a path that cannot be written is an error at once.
+        var appender: CSVAppender?
+        if let csv {
+            do {
+                appender = try CSVAppender(path: csv, header: MetricsCSV.header)
+            } catch {
+                throw CLIFailure(error.description)
+            }
+        }
         let ownTraffic = OwnTraffic()
         let poller = Poller(
             connection: ManagedConnection(endpoint: endpoint, configuration: connection.configuration),
@@ -70,7 +86,7 @@ struct Watch: AsyncParsableCommand {
         try await WatchLoop(
             poller: poller, output: output, rules: rules, alertsOnly: alertsOnly, alertmanager: sink,
             sampler: sampling.sampler(for: endpoint, configuration: connection.configuration, ownTraffic: ownTraffic),
-            database: endpoint.database
+            database: endpoint.database, csv: appender
         )
         .run(startingWith: first)
     }

@@ -20,6 +20,8 @@ struct WatchLoop {
     var sampler: KeySampler?
     /// The database sampled.
     var database = 0
+    /// Where one CSV row per tick is appended, if anywhere.
+    var csv: CSVAppender?
 
     /// Runs until `output.count` lines were printed (forever without a count).
     ///
@@ -54,6 +56,15 @@ struct WatchLoop {
                 if !lines.isEmpty { printed += 1 }
             } else if alertsOnly {
                 printed += 1
+            }
+            if let csv, let node = store[sample.node], let time = node.times.last {
+                let cells = MetricsCSV.cells(
+                    node: sample.node, time: time, values: node.latestValues, columns: MetricsCSV.header.dropFirst(3))
+                do {
+                    try csv.append(try CSVTable(header: MetricsCSV.header).line(cells))
+                } catch let error as SnapshotError {
+                    throw CLIFailure(error.description)
+                }
             }
             for reason in feed.add(inbox.drain().keys, to: &store, now: sample.time) {
                 ConsoleOutput.error("key sampling: \(reason)")

@@ -1,0 +1,14 @@
+/// Stable stand-ins for key names (`--redact-keys`): the same name gives the same token in
+/// every export and every run, so rows can still be joined, but the name cannot be read back.
+public enum KeyRedaction {
+    /// `key#` and 16 hex digits of the name's 64-bit FNV-1a hash.
+    public static func token(for name: [UInt8]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in name {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        let digits = String(hash, radix: 16)
+        return "key#" + String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}

@@ -1,0 +1,56 @@
+import Alerts
+import Foundation
+import Metrics
+import Telemetry
+
+/// Everything a snapshot exports: what the dashboard (or `snapshot`) knew at one moment.
+public struct Snapshot: Sendable {
+    /// The tool's version.
+    public var toolVersion: String
+    /// The endpoint as printed, without a password.
+    public var endpoint: String
+    /// The node whose keyspace was sampled (and whose slow log and commands are exported).
+    public var node: String
+    /// The metric store.
+    public var store: MetricStore
+    /// Key sampling, if it ran.
+    public var keyspace: KeyspaceSampling?
+    /// Alert events in order, and the alerts active at the end.
+    public var events: [AlertEvent]
+    /// Alerts firing or pending at `takenAt`.
+    public var active: [Alert]
+    /// The first tick exported (seconds since 1970); earlier ticks are left out.
+    public var windowStart: Double
+    /// When the snapshot was taken.
+    public var takenAt: Date
+
+    /// Creates a snapshot.
+    public init(
+        toolVersion: String, endpoint: String, node: String, store: MetricStore, keyspace: KeyspaceSampling?,
+        events: [AlertEvent], active: [Alert], windowStart: Double, takenAt: Date
+    ) {
+        self.toolVersion = toolVersion
+        self.endpoint = endpoint
+        self.node = node
+        self.store = store
+        self.keyspace = keyspace
+        self.events = events
+        self.active = active
+        self.windowStart = windowStart
+        self.takenAt = takenAt
+    }
+}
+
+/// How exports treat untrusted text.
+public struct ExportOptions: Sendable, Hashable {
+    /// Prefix text cells that start like a spreadsheet formula with `'` (default on).
+    public var neutralizesFormulas: Bool
+    /// Replace key names by stable tokens (``KeyRedaction``) everywhere.
+    public var redactsKeys: Bool
+
+    /// Creates options; the defaults are the safe ones.
+    public init(neutralizesFormulas: Bool = true, redactsKeys: Bool = false) {
+        self.neutralizesFormulas = neutralizesFormulas
+        self.redactsKeys = redactsKeys
+    }
+}

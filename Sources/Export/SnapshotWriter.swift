@@ -1,0 +1,317 @@
+import Alerts
+import Foundation
+import Metrics
+import Telemetry
+
+/// Writes a ``Snapshot`` as a directory of CSV files and a manifest.
+///
+/// The directory is written under a hidden temporary name in the destination and renamed to
+/// `cachewatch-snapshot-<UTC time>` only when every file is complete, so a failure (full disk,
+/// permissions) never leaves a directory that looks complete.
+///
+/// Key names: `key` holds the name as text when it is valid UTF-8 (commas, quotes and newlines
+/// are quoted by RFC 4180), else its `redis-cli`-style escaped form (`\xNN`); `key_hex` always
+/// holds the exact bytes in hexadecimal. With ``ExportOptions/redactsKeys`` both give way to a
+/// stable token (`key#<hash>`), in every file; namespace patterns with `*` are kept, literal
+/// ones (a single key) are redacted too.
+public struct SnapshotWriter {
+    /// How text is treated.
+    public let options: ExportOptions
+
+    /// Creates a writer.
+    public init(options: ExportOptions = ExportOptions()) {
+        self.options = options
+    }
+
+    /// The files of a snapshot by name, in memory.
+    public func files(for snapshot: Snapshot) throws -> [(name: String, text: String)] {
+        let node = snapshot.store[snapshot.node]
+        let model = snapshot.keyspace?.model
+        return [
+            (
+                "metrics.csv",
+                try MetricsCSV.table(
+                    snapshot.store, since: snapshot.windowStart, neutralizesFormulas: options.neutralizesFormulas
+                ).text()
+            ),
+            ("bigkeys.csv", try bigKeys(model).text()),
+            ("namespaces.csv", try namespaces(model, now: snapshot.takenAt).text()),
+            ("ttl_histogram.csv", try ttlHistogram(model).text()),
+            ("expiry_forecast.csv", try expiryForecast(model, now: snapshot.takenAt).text()),
+            ("slowlog.csv", try slowlog(node).text()),
+            ("commands.csv", try commands(node).text()),
+            ("alerts.csv", try alerts(snapshot).text()),
+            ("manifest.json", manifest(snapshot)),
+        ]
+    }
+
+    /// Writes the snapshot into a new directory under `destination`; returns its path.
+    ///
+    /// - Throws: ``SnapshotError`` with a one-line reason.
+    @discardableResult
+    public func write(_ snapshot: Snapshot, into destination: String) throws(SnapshotError) -> String {
+        let contents: [(name: String, text: String)]
+        do {
+            contents = try files(for: snapshot)
+        } catch {
+            throw SnapshotError("cannot encode the snapshot: \(error)")
+        }
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: destination, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw SnapshotError("'\(destination)' is not a directory")
+        }
+        // Two snapshots in the same second get -2, -3… rather than mixing.
+        var name = "cachewatch-snapshot-" + Self.stamp(snapshot.takenAt)
+        var final = (destination as NSString).appendingPathComponent(name)
+        var suffix = 1
+        while manager.fileExists(atPath: final) {
+            suffix += 1
+            guard suffix < 1000 else { throw SnapshotError("'\(final)' already exists") }
+            name = "cachewatch-snapshot-" + Self.stamp(snapshot.takenAt) + "-\(suffix)"
+            final = (destination as NSString).appendingPathComponent(name)
+        }
+        let partial = (destination as NSString).appendingPathComponent(".\(name).partial-\(getpid())")
+        do {
+            try manager.createDirectory(atPath: partial, withIntermediateDirectories: false)
+        } catch {
+            throw SnapshotError("cannot write to '\(destination)': \(Self.reason(error))")
+        }
+        do {
+            for file in contents {
+                try Data(file.text.utf8).write(
+                    to: URL(fileURLWithPath: (partial as NSString).appendingPathComponent(file.name)))
+            }
+            try manager.moveItem(atPath: partial, toPath: final)
+        } catch {
+            try? manager.removeItem(atPath: partial)
+            throw SnapshotError("cannot write the snapshot in '\(destination)': \(Self.reason(error))")
+        }
+        return final
+    }
+
+    /// `20261124T103136Z` (sortable, no characters that file systems dislike).
+    static func stamp(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        return formatter.string(from: date)
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
+            let message = strerror(Int32(underlying.code))
+        {
+            return String(cString: message)
+        }
+        if nsError.domain == NSPOSIXErrorDomain, let message = strerror(Int32(nsError.code)) {
+            return String(cString: message)
+        }
+        return nsError.localizedDescription.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+
+    // MARK: Tables
+
+    private func table(_ header: [String]) -> CSVTable {
+        CSVTable(header: header, neutralizesFormulas: options.neutralizesFormulas)
+    }
+
+    private func keyCells(_ name: [UInt8]) -> [CSVTable.Cell] {
+        if options.redactsKeys { return [.text(KeyRedaction.token(for: name)), .text("")] }
+        let text = String(validating: name, as: UTF8.self) ?? KeyName.escaped(name)
+        return [.text(text), .text(name.map { String(format: "%02x", $0) }.joined())]
+    }
+
+    private func namespaceCell(_ pattern: String) -> CSVTable.Cell {
+        guard options.redactsKeys, !pattern.contains("*"), pattern != "(other)" else { return .text(pattern) }
+        return .text(KeyRedaction.token(for: Array(pattern.utf8)))
+    }
+
+    private func bigKeys(_ model: KeyspaceModel?) -> CSVTable {
+        var table = table([
+            "list", "rank", "key", "key_hex", "namespace", "type", "memory_bytes", "length", "ttl_ms", "big",
+        ])
+        guard let model else { return table }
+        func add(_ list: String, _ keys: [KeyMetadata]) {
+            for (rank, key) in keys.enumerated() {
+                table.append(
+                    [.text(list), .integer(Int64(rank + 1))] + keyCells(key.name) + [
+                        namespaceCell(model.namespace(of: key)), .text(key.type), .integer(key.memoryBytes),
+                        .integer(key.length), .integer(key.ttlMilliseconds), .integer(model.isBig(key) ? 1 : 0),
+                    ])
+            }
+        }
+        add("by_memory", model.biggestByMemory)
+        add("by_length", model.biggestByLength)
+        for (_, keys) in model.topByType.sorted(by: { $0.key < $1.key }) { add("by_type", Array(keys.prefix(1))) }
+        return table
+    }
+
+    private func namespaces(_ model: KeyspaceModel?, now: Date) -> CSVTable {
+        var table = table([
+            "namespace", "sampled_keys", "estimated_keys", "estimated_memory_bytes", "share_without_ttl",
+            "mean_ttl_seconds", "min_ttl_ms", "max_ttl_ms", "ttl_jitter", "expiry_wave_keys",
+        ])
+        guard let model else { return table }
+        for stats in model.namespacesByKeys {
+            table.append([
+                namespaceCell(stats.name), .integer(Int64(stats.sampledKeys)), .number(model.estimatedKeys(stats.name)),
+                .number(model.estimatedMemory(stats.name)), .number(stats.shareWithoutTTL),
+                .number(stats.meanTTLSeconds), .integer(stats.minimumTTL), .integer(stats.maximumTTL),
+                .number(stats.ttlJitter), .number(model.expiryWave(of: stats.name, now: now)),
+            ])
+        }
+        return table
+    }
+
+    private func ttlHistogram(_ model: KeyspaceModel?) -> CSVTable {
+        var table = table(["bucket", "sampled_keys", "estimated_keys", "share"])
+        guard let model else { return table }
+        for bucket in TTLBucket.allCases {
+            let count = model.ttlBuckets[bucket] ?? 0
+            table.append([
+                .text(bucket.label), .integer(Int64(count)), .number(Double(count) * model.scale),
+                .number(model.sampledKeys > 0 ? Double(count) / Double(model.sampledKeys) : 0),
+            ])
+        }
+        return table
+    }
+
+    private func expiryForecast(_ model: KeyspaceModel?, now: Date) -> CSVTable {
+        var table = table(["seconds_from_now", "time", "ts_ms", "estimated_keys"])
+        guard let model else { return table }
+        let start = Int64(now.timeIntervalSince1970)
+        for (offset, keys) in model.expiryForecast(now: now).enumerated() {
+            let second = start + Int64(offset) + 1
+            table.append([
+                .integer(Int64(offset + 1)),
+                .text(ValueFormatting.iso8601(Date(timeIntervalSince1970: Double(second)))), .integer(second * 1000),
+                .number(keys),
+            ])
+        }
+        return table
+    }
+
+    private func slowlog(_ node: NodeMetrics?) -> CSVTable {
+        var table = table([
+            "id", "time", "ts_ms", "duration_us", "command", "arguments", "client_address", "client_name",
+        ])
+        for entry in node?.slowlog ?? RingBuffer(capacity: 1) {
+            let arguments = entry.arguments.dropFirst().map { argument in
+                options.redactsKeys ? KeyRedaction.token(for: argument) : KeyName.escaped(argument)
+            }
+            table.append([
+                .integer(entry.id), .text(ValueFormatting.iso8601(entry.timestamp)),
+                .integer(Int64((entry.timestamp.timeIntervalSince1970 * 1000).rounded(.down))),
+                .integer(Int64(entry.duration.secondsDouble * 1_000_000)), .text(entry.commandName),
+                .text(arguments.joined(separator: " ")), .text(entry.clientAddress ?? ""),
+                .text(entry.clientName ?? ""),
+            ])
+        }
+        return table
+    }
+
+    private func commands(_ node: NodeMetrics?) -> CSVTable {
+        var table = table([
+            "command", "calls", "usec", "usec_per_call", "rejected_calls", "failed_calls", "calls_per_sec",
+        ])
+        guard let node, let info = node.lastInfo else { return table }
+        var elapsed: Double?
+        if let last = node.lastInfoTime, let previous = node.previousInfoTime {
+            elapsed = last.timeIntervalSince(previous)
+        }
+        for (name, stat) in info.commandStats.sorted(by: { ($0.value.calls, $1.key) > ($1.value.calls, $0.key) }) {
+            var rate: Double?
+            if let elapsed, elapsed > 0, let before = node.previousInfo?.commandStats[name], stat.calls >= before.calls
+            {
+                rate = Double(stat.calls - before.calls) / elapsed
+            }
+            table.append([
+                .text(name), .integer(stat.calls), .integer(stat.microseconds), .number(stat.microsecondsPerCall),
+                .integer(stat.rejectedCalls), .integer(stat.failedCalls), .number(rate),
+            ])
+        }
+        return table
+    }
+
+    private func alerts(_ snapshot: Snapshot) -> CSVTable {
+        var table = table([
+            "alertname", "state", "severity", "node", "namespace", "labels", "value", "summary", "starts_at", "ends_at",
+        ])
+        func labels(_ alert: Alert) -> String {
+            alert.labels.filter { $0.key != "node" && $0.key != "namespace" }.sorted { $0.key < $1.key }
+                .map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        }
+        func row(_ alert: Alert, state: String, start: Date?, end: Date?) {
+            table.append([
+                .text(alert.name), .text(state), .text(alert.severity.rawValue), .text(alert.labels["node"] ?? ""),
+                alert.labels["namespace"].map(namespaceCell) ?? .text(""), .text(labels(alert)), .number(alert.value),
+                .text(options.redactsKeys && alert.labels["namespace"] != nil ? "" : alert.summary),
+                .text(start.map(ValueFormatting.iso8601) ?? ""), .text(end.map(ValueFormatting.iso8601) ?? ""),
+            ])
+        }
+        // One row per firing: closed by its resolution, or still open.
+        var open: [String: AlertEvent] = [:]
+        var rows: [(AlertEvent, Date?)] = []
+        for event in snapshot.events {
+            switch event.kind {
+            case .firing: open[event.alert.identity] = event
+            case .resolved:
+                if let start = open.removeValue(forKey: event.alert.identity) {
+                    rows.append((start, event.time))
+                } else {
+                    rows.append((event, event.time))  // fired before the window
+                }
+            }
+        }
+        rows += open.values.map { ($0, nil) }
+        for (event, end) in rows.sorted(by: { $0.0.time < $1.0.time }) {
+            row(
+                event.alert, state: end == nil ? "firing" : "resolved", start: event.alert.firedAt ?? event.time,
+                end: end)
+        }
+        for alert in snapshot.active where alert.state == .pending {
+            row(alert, state: "pending", start: alert.activeSince, end: nil)
+        }
+        return table
+    }
+
+    private func manifest(_ snapshot: Snapshot) -> String {
+        let info = snapshot.store[snapshot.node]?.lastInfo
+        let model = snapshot.keyspace?.model
+        let ticks = snapshot.store.nodeNames.reduce(0) { total, name in
+            total + (snapshot.store[name]?.times.filter { $0 >= snapshot.windowStart }.count ?? 0)
+        }
+        var fields: [String] = [
+            "\"tool\":\"cachewatch\"", "\"tool_version\":\(JSONText.string(snapshot.toolVersion))",
+            "\"endpoint\":\(JSONText.string(snapshot.endpoint))",
+            "\"nodes\":[\(snapshot.store.nodeNames.map(JSONText.string).joined(separator: ","))]",
+            "\"server_version\":\(info?.server.version.map(JSONText.string) ?? "null")",
+            "\"taken_at\":\(JSONText.string(ValueFormatting.iso8601(snapshot.takenAt)))",
+            "\"window_start\":\(JSONText.string(ValueFormatting.iso8601(Date(timeIntervalSince1970: snapshot.windowStart))))",
+            "\"ticks\":\(ticks)",
+            "\"sampled_keys\":\(model.map { String($0.sampledKeys) } ?? "null")",
+            "\"namespaces\":\(model.map { String($0.namespaces.count) } ?? "null")",
+            "\"total_keys\":\(model?.totalKeys.map { String($0) } ?? "null")",
+            "\"sampling_coverage\":\(model.flatMap { model in model.totalKeys.map { total in JSONText.number(total > 0 ? min(1, Double(model.sampledKeys) / Double(total)) : 1) } } ?? "null")",
+            "\"complete_passes\":\(snapshot.keyspace.map { String($0.passes) } ?? "null")",
+            "\"keys_redacted\":\(options.redactsKeys)", "\"formulas_neutralized\":\(options.neutralizesFormulas)",
+            "\"files\":[\"metrics.csv\",\"bigkeys.csv\",\"namespaces.csv\",\"ttl_histogram.csv\",\"expiry_forecast.csv\",\"slowlog.csv\",\"commands.csv\",\"alerts.csv\"]",
+        ]
+        fields = fields.map { "  " + $0 }
+        return "{\n" + fields.joined(separator: ",\n") + "\n}\n"
+    }
+}
+
+/// Why a snapshot or CSV export could not be written, in one line.
+public struct SnapshotError: Error, CustomStringConvertible, Sendable {
+    /// The reason.
+    public let description: String
+
+    /// Creates an error.
+    public init(_ description: String) {
+        self.description = description
+    }
+}
