@@ -54,7 +54,7 @@ public final class CSVAppender {
             if isRegular { try handle.seekToEnd() }
             if !hasContent { try handle.write(contentsOf: Data(expected.utf8)) }
         } catch {
-            throw SnapshotError("cannot write '\(path)': \(Self.reason(error))")
+            throw SnapshotError("cannot write '\(path)': \(SnapshotError.reason(of: error))")
         }
     }
 
@@ -67,15 +67,7 @@ public final class CSVAppender {
         do {
             try handle.write(contentsOf: Data(text.utf8))
         } catch {
-            throw SnapshotError("cannot append to '\(path)': \(Self.reason(error))")
+            throw SnapshotError("cannot append to '\(path)': \(SnapshotError.reason(of: error))")
         }
-    }
-
-    private static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if nsError.domain == NSPOSIXErrorDomain, let message = strerror(Int32(nsError.code)) {
-            return String(cString: message)
-        }
-        return nsError.localizedDescription.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 }

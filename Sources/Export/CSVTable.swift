@@ -28,7 +28,7 @@ public struct CSVTable {
 
     /// Adds a row (missing trailing cells are empty).
     public mutating func append(_ cells: [Cell]) {
-        rows.append(cells.map(render))
+        rows.append(cells.map { Self.render($0, neutralizingFormulas: neutralizesFormulas) })
     }
 
     /// Rows so far.
@@ -40,8 +40,8 @@ public struct CSVTable {
     }
 
     /// One row as a CSV line with its CRLF (for appending to a file).
-    public func line(_ cells: [Cell]) throws -> String {
-        try Self.encode([cells.map(render)])
+    public static func line(_ cells: [Cell], neutralizesFormulas: Bool = true) throws -> String {
+        try encode([cells.map { render($0, neutralizingFormulas: neutralizesFormulas) }])
     }
 
     /// Rows as CSV text.
@@ -55,9 +55,9 @@ public struct CSVTable {
         return rows.isEmpty ? "" : String(decoding: data, as: UTF8.self) + "\r\n"
     }
 
-    private func render(_ cell: Cell) -> String {
+    private static func render(_ cell: Cell, neutralizingFormulas: Bool) -> String {
         switch cell {
-        case .text(let text): return neutralizesFormulas ? CSVCell.neutralized(text) : text
+        case .text(let text): return neutralizingFormulas ? CSVCell.neutralized(text) : text
         case .number(let value): return value.map(JSONText.number) ?? ""
         case .integer(let value): return value.map { String($0) } ?? ""
         }

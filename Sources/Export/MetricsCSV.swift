@@ -39,9 +39,9 @@ public enum MetricsCSV {
     public static func table(_ store: MetricStore, since start: Double, neutralizesFormulas: Bool) -> CSVTable {
         let header = header(for: store)
         var table = CSVTable(header: header, neutralizesFormulas: neutralizesFormulas)
+        let columns = header.dropFirst(3)
         for name in store.nodeNames {
             guard let node = store[name] else { continue }
-            let columns = header.dropFirst(3)
             let series = columns.map { node.values($0) }
             for index in node.times.indices where node.times[index] >= start {
                 var values: [String: Double] = [:]

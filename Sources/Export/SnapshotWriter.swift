@@ -56,11 +56,8 @@ public struct SnapshotWriter {
         } catch {
             throw SnapshotError("cannot encode the snapshot: \(error)")
         }
+        try Self.checkDestination(destination)
         let manager = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard manager.fileExists(atPath: destination, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw SnapshotError("'\(destination)' is not a directory")
-        }
         // Two snapshots in the same second get -2, -3… rather than mixing.
         var name = "cachewatch-snapshot-" + Self.stamp(snapshot.takenAt)
         var final = (destination as NSString).appendingPathComponent(name)
@@ -75,7 +72,7 @@ public struct SnapshotWriter {
         do {
             try manager.createDirectory(atPath: partial, withIntermediateDirectories: false)
         } catch {
-            throw SnapshotError("cannot write to '\(destination)': \(Self.reason(error))")
+            throw SnapshotError("cannot write to '\(destination)': \(SnapshotError.reason(of: error))")
         }
         do {
             for file in contents {
@@ -85,9 +82,23 @@ public struct SnapshotWriter {
             try manager.moveItem(atPath: partial, toPath: final)
         } catch {
             try? manager.removeItem(atPath: partial)
-            throw SnapshotError("cannot write the snapshot in '\(destination)': \(Self.reason(error))")
+            throw SnapshotError("cannot write the snapshot in '\(destination)': \(SnapshotError.reason(of: error))")
         }
         return final
+    }
+
+    /// Checks that `destination` is a directory this process can write in.
+    ///
+    /// - Throws: ``SnapshotError`` with a one-line reason.
+    public static func checkDestination(_ destination: String) throws(SnapshotError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: destination, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
+            throw SnapshotError("'\(destination)' is not a directory")
+        }
+        guard access(destination, W_OK) == 0 else {
+            throw SnapshotError("cannot write to '\(destination)': \(String(cString: strerror(errno)))")
+        }
     }
 
     /// `20261124T103136Z` (sortable, no characters that file systems dislike).
@@ -97,19 +108,6 @@ public struct SnapshotWriter {
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
         return formatter.string(from: date)
-    }
-
-    private static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
-            let message = strerror(Int32(underlying.code))
-        {
-            return String(cString: message)
-        }
-        if nsError.domain == NSPOSIXErrorDomain, let message = strerror(Int32(nsError.code)) {
-            return String(cString: message)
-        }
-        return nsError.localizedDescription.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
     // MARK: Tables
@@ -313,5 +311,19 @@ public struct SnapshotError: Error, CustomStringConvertible, Sendable {
     /// Creates an error.
     public init(_ description: String) {
         self.description = description
+    }
+
+    /// A file-system error in one line: the POSIX message (`No space left on device`) when
+    /// there is one, else Foundation's description.
+    static func reason(of error: any Error) -> String {
+        let nsError = error as NSError
+        let posix =
+            nsError.domain == NSPOSIXErrorDomain
+            ? nsError
+            : (nsError.userInfo[NSUnderlyingErrorKey] as? NSError).flatMap {
+                $0.domain == NSPOSIXErrorDomain ? $0 : nil
+            }
+        if let posix, let message = strerror(Int32(posix.code)) { return String(cString: message) }
+        return nsError.localizedDescription.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 }

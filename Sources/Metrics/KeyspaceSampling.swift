@@ -27,21 +27,10 @@ public struct KeyspaceSampling: Sendable {
         return lastComplete
     }
 
-    /// The figures rules read, at `now`: the biggest expiry wave ahead, the lowest TTL jitter,
-    /// the big keys seen.
-    public func figures(now: Date) -> [(Metric, Double?)] {
-        let model = self.model
-        let jitters = model.namespaces.values.compactMap(\.ttlJitter)
-        let bigKeys = Set((model.biggestByMemory + model.biggestByLength).filter(model.isBig).map(\.name))
-        return [
-            (.expiryWaveKeys, model.expiryPeaks(now: now, count: 1).first?.keys ?? 0),
-            (.ttlJitterMin, jitters.min()),
-            (.bigKeys, Double(bigKeys.count)),
-        ]
-    }
-
-    /// The per-namespace figures rules read, at `now`, by metric then namespace.
-    public func namespaceFigures(now: Date) -> [(Metric, [String: Double])] {
+    /// The figures rules read, at `now`: per node (the biggest expiry wave ahead, the lowest
+    /// TTL jitter, the big keys seen) and per namespace, by metric then namespace. One pass over
+    /// the model: the node figures are the namespaces' minimum and sum.
+    public func figures(now: Date) -> (perNode: [(Metric, Double?)], perNamespace: [(Metric, [String: Double])]) {
         let model = self.model
         var keys: [String: Double] = [:]
         var noTTL: [String: Double] = [:]
@@ -60,10 +49,16 @@ public struct KeyspaceSampling: Sendable {
             guard seen.insert(key.name).inserted else { continue }
             big[model.namespace(of: key), default: 0] += 1
         }
-        return [
+        let perNode: [(Metric, Double?)] = [
+            (.expiryWaveKeys, model.expiryPeaks(now: now, count: 1).first?.keys ?? 0),
+            (.ttlJitterMin, jitter.values.min()),
+            (.bigKeys, Double(seen.count)),
+        ]
+        let perNamespace: [(Metric, [String: Double])] = [
             (.namespaceKeys, keys), (.namespaceNoTTLShare, noTTL), (.namespaceTTLJitter, jitter),
             (.namespaceExpiryWaveKeys, wave), (.namespaceBigKeys, big),
         ]
+        return (perNode, perNamespace)
     }
 
     /// Adds a batch; a finished pass becomes the last complete one and a new pass starts.

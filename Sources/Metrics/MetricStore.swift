@@ -43,8 +43,9 @@ public struct MetricStore: Sendable {
     /// Records what key sampling found on `node`: the node-level figures with its next ticks,
     /// the per-namespace ones as they are now.
     public mutating func record(_ sampling: KeyspaceSampling, node: String, now: Date) {
-        for (metric, value) in sampling.figures(now: now) { setExternal(node: node, metric, value) }
-        for (metric, values) in sampling.namespaceFigures(now: now) { setInstances(node: node, metric, values) }
+        let figures = sampling.figures(now: now)
+        for (metric, value) in figures.perNode { setExternal(node: node, metric, value) }
+        for (metric, values) in figures.perNamespace { setInstances(node: node, metric, values) }
     }
 
     /// The series of one node.

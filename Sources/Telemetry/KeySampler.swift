@@ -195,19 +195,11 @@ public actor KeySampler {
             let base = index * layout.perKey
             guard base + layout.perKey <= replies.count else { break }
             // TYPE, PTTL and OBJECT are lookups the server counts (MEMORY USAGE is not).
-            let exists = replies[base].value.stringValue.map { $0 != "none" } ?? false
-            var lookups = 2
-            if layout.object != .none {
-                // A refused OBJECT never ran; one refused for the policy (FREQ without LFU) looked first.
-                if case .failure(let error) = replies[base + layout.perKey - 1].result,
-                    error.isPermissionDenied || error.isUnknownCommand
-                {
-                } else {
-                    lookups += 1
-                }
-            }
-            if exists { hits += lookups } else { misses += lookups }
-            guard let type = replies[base].value.stringValue, type != "none" else { continue }  // vanished
+            let type = replies[base].value.stringValue.flatMap { $0 == "none" ? nil : $0 }
+            // A refused OBJECT never ran; one refused for the policy (FREQ without LFU) looked first.
+            let lookups = layout.object != .none && !Self.isRefusal(replies[base + layout.perKey - 1]) ? 3 : 2
+            if type != nil { hits += lookups } else { misses += lookups }
+            guard let type else { continue }  // vanished
             var key = KeyMetadata(name: name, type: type)
             key.observedAt = replies[base + 1].arrivedAt
             if let ttl = replies[base + 1].value.intValue {
@@ -254,6 +246,12 @@ public actor KeySampler {
         commandsSent += commands.count
         ownTraffic?.add(commands: commands.count, hits: commands.count)
         for (index, reply) in zip(indices, replies) { keys[index].length = reply.value.intValue }
+    }
+
+    /// Whether the server refused to run the command at all (ACL, unknown command).
+    private static func isRefusal(_ reply: PipelineReply) -> Bool {
+        guard case .failure(let error) = reply.result else { return false }
+        return error.isPermissionDenied || error.isUnknownCommand
     }
 
     private func refuseMemory(_ error: RedisServerError) {

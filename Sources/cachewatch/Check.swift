@@ -51,11 +51,7 @@ struct Check: AsyncParsableCommand {
         var store = MetricStore()
         let inbox = SampleInbox()
         let sampler = sampling.sampler(for: endpoint, configuration: connection.configuration, ownTraffic: ownTraffic)
-        let keySampling = Task.detached {
-            await sampler?.run { keys, finished, unavailable in
-                inbox.push(SampleInbox.KeyBatch(keys: keys, finishedPass: finished, unavailable: unavailable))
-            }
-        }
+        let keySampling = inbox.collect(from: sampler)
         defer { keySampling.cancel() }
         let clock = ContinuousClock()
         let polls = 3

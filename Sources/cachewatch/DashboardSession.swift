@@ -1,7 +1,6 @@
 import Alerts
 import CursesTerminal
 import Dashboard
-import Export
 import Foundation
 import Metrics
 import Telemetry
@@ -21,7 +20,7 @@ struct DashboardSession {
     /// Rules evaluated after every poll (empty: the alerts view says so).
     var rules: [AlertRule] = DefaultRules.rules
     /// Where the `e` key writes snapshots.
-    var snapshots = SnapshotTarget(directory: ".", options: ExportOptions(), endpoint: "")
+    let snapshots: SnapshotTarget
 
     /// Runs until the user quits or a signal arrives; the terminal is restored either way.
     func run() async {
@@ -30,11 +29,7 @@ struct DashboardSession {
         let polling = Task.detached { [poller] in
             await poller.run(every: period) { inbox.push($0) }
         }
-        let sampling = Task.detached { [sampler] in
-            await sampler?.run { keys, finished, unavailable in
-                inbox.push(SampleInbox.KeyBatch(keys: keys, finishedPass: finished, unavailable: unavailable))
-            }
-        }
+        let sampling = inbox.collect(from: sampler)
         loop(inbox: inbox)
         polling.cancel()
         sampling.cancel()

@@ -22,6 +22,16 @@ final class SampleInbox: Sendable {
         pending.withLock { $0.keys.append(batch) }
     }
 
+    /// Runs `sampler` (if any) on a task of its own, pushing each batch here; cancel the task
+    /// to stop it.
+    func collect(from sampler: KeySampler?) -> Task<Void, Never> {
+        Task.detached { [self] in
+            await sampler?.run { keys, finished, unavailable in
+                self.push(KeyBatch(keys: keys, finishedPass: finished, unavailable: unavailable))
+            }
+        }
+    }
+
     /// Takes everything waiting (dashboard side).
     func drain() -> (samples: [Sample], keys: [KeyBatch]) {
         pending.withLock { pending in

@@ -52,12 +52,10 @@ struct SnapshotCommand: AsyncParsableCommand {
         let endpoint = try connection.endpoint(positionalURL: serverURL)
         let rules = try alerting.load()
         // Before watching: a destination that cannot take the snapshot is an error at once.
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CLIFailure("snapshot: '\(out)' is not a directory")
-        }
-        guard access(out, W_OK) == 0 else {
-            throw CLIFailure("snapshot: cannot write to '\(out)': \(String(cString: strerror(errno)))")
+        do {
+            try SnapshotWriter.checkDestination(out)
+        } catch {
+            throw CLIFailure("snapshot: \(error.description)")
         }
         let ownTraffic = OwnTraffic()
         let poller = Poller(
@@ -67,11 +65,7 @@ struct SnapshotCommand: AsyncParsableCommand {
         if let failure = first.failure { throw CLIFailure(failure) }
         let inbox = SampleInbox()
         let sampler = sampling.sampler(for: endpoint, configuration: connection.configuration, ownTraffic: ownTraffic)
-        let keySampling = Task.detached {
-            await sampler?.run { keys, finished, unavailable in
-                inbox.push(SampleInbox.KeyBatch(keys: keys, finishedPass: finished, unavailable: unavailable))
-            }
-        }
+        let keySampling = inbox.collect(from: sampler)
         defer { keySampling.cancel() }
         var store = MetricStore()
         var engine = RuleEngine(rules: rules)

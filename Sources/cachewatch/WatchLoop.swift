@@ -34,11 +34,7 @@ struct WatchLoop {
         var engine = RuleEngine(rules: rules)
         var feed = KeyspaceFeed(node: poller.node, database: database)
         let inbox = SampleInbox()
-        let sampling = Task.detached { [sampler] in
-            await sampler?.run { keys, finished, unavailable in
-                inbox.push(SampleInbox.KeyBatch(keys: keys, finishedPass: finished, unavailable: unavailable))
-            }
-        }
+        let sampling = inbox.collect(from: sampler)
         defer { sampling.cancel() }
         let period = Duration.milliseconds(Int64(output.interval * 1000))
         let clock = ContinuousClock()
@@ -61,7 +57,7 @@ struct WatchLoop {
                 let cells = MetricsCSV.cells(
                     node: sample.node, time: time, values: node.latestValues, columns: MetricsCSV.header.dropFirst(3))
                 do {
-                    try csv.append(try CSVTable(header: MetricsCSV.header).line(cells))
+                    try csv.append(try CSVTable.line(cells))
                 } catch let error as SnapshotError {
                     throw CLIFailure(error.description)
                 }
