@@ -14,6 +14,8 @@ public struct ConnectionConfiguration: Sendable {
     public var policy: CommandPolicy
     /// Caps for decoding replies.
     public var decoderLimits: RESPDecoderLimits
+    /// How TLS is done for endpoints that use it.
+    public var tls: TLSSettings
 
     /// Creates a configuration. The defaults suit a monitor polling once a second.
     public init(
@@ -22,8 +24,10 @@ public struct ConnectionConfiguration: Sendable {
         clientName: String? = "cachewatch",
         prefersRESP3: Bool = true,
         policy: CommandPolicy = .readOnlyMonitoring,
-        decoderLimits: RESPDecoderLimits = .default
+        decoderLimits: RESPDecoderLimits = .default,
+        tls: TLSSettings = TLSSettings()
     ) {
+        self.tls = tls
         self.connectTimeout = connectTimeout
         self.commandTimeout = commandTimeout
         self.clientName = clientName

@@ -34,6 +34,9 @@ final class RESPClientHandler: ChannelDuplexHandler {
     private var pending: Deque<Pending> = []
     private var nextID: UInt64 = 0
     private var terminalError: (any Error)?
+    /// Whether the peer has sent anything at all (a peer that drops us before any byte may
+    /// expect TLS).
+    private var heardFromPeer = false
 
     init(endpoint: String, decoder: RESPDecoder) {
         self.endpoint = endpoint
@@ -75,6 +78,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var chunk = unwrapInboundIn(data)
+        heardFromPeer = true
         if incoming.readableBytes == 0 {
             incoming = chunk
         } else {
@@ -124,16 +128,19 @@ final class RESPClientHandler: ChannelDuplexHandler {
             fail(context: context, with: RedisProtocolError(decoding, endpoint: endpoint))
         } else if let protocolError = error as? RedisProtocolError {
             fail(context: context, with: protocolError)
+        } else if let tls = ConnectFailureReason.tlsReason(error) {
+            fail(context: context, with: RedisConnectionError.tlsFailed(tls, endpoint: endpoint))
         } else {
             // A socket error on an established connection (reset by peer, broken pipe).
             fail(
                 context: context,
-                with: RedisConnectionError.lost(ConnectFailureReason.describe(error), endpoint: endpoint))
+                with: RedisConnectionError.lost(
+                    ConnectFailureReason.describe(error), endpoint: endpoint, silent: !heardFromPeer))
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        fail(context: context, with: RedisConnectionError.closed(endpoint: endpoint))
+        fail(context: context, with: RedisConnectionError.closed(endpoint: endpoint, silent: !heardFromPeer))
         context.fireChannelInactive()
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 import RESP
 
 /// One live connection to one server, after the handshake (`HELLO 3` or RESP2 `AUTH`,
@@ -43,10 +44,6 @@ public final class RedisConnection: Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> RedisConnection {
         let name = endpoint.description
-        if endpoint.usesTLS {
-            throw RedisConnectionError.unsupported(
-                "TLS (rediss://) is not supported by this version of cachewatch yet", endpoint: name)
-        }
         let deadline = ContinuousClock.now + configuration.connectTimeout
         let channel = try await openChannel(to: endpoint, configuration: configuration, group: group)
         do {
@@ -56,7 +53,17 @@ public final class RedisConnection: Sendable {
             return RedisConnection(endpoint: endpoint, configuration: configuration, hello: hello, channel: channel)
         } catch let error as RedisConnectionError where error.isTimeout {
             try? await channel.close()
+            if endpoint.usesTLS {
+                throw RedisConnectionError.tlsFailed(
+                    "no TLS handshake within \(configuration.connectTimeout.shortText); is this a TLS port?",
+                    endpoint: name)
+            }
             throw RedisConnectionError.connectTimeout(configuration.connectTimeout, endpoint: name)
+        } catch let error as RedisConnectionError where error.isSilentDrop && !endpoint.usesTLS {
+            // A TLS port drops a client that greets it in plain text.
+            throw RedisConnectionError.handshakeFailed(
+                "the server closed the connection without a word; if this port expects TLS, use rediss:// or --tls",
+                endpoint: name)
         } catch {
             try? await channel.close()
             throw error
@@ -117,11 +124,24 @@ public final class RedisConnection: Sendable {
     ) async throws -> any Channel {
         let name = endpoint.description
         let limits = configuration.decoderLimits
+        var tls: (context: NIOSSLContext, serverName: String?)?
+        if endpoint.usesTLS {
+            var serverName = configuration.tls.serverName
+            // SNI carries names only; an IP literal is checked against the certificate's IP entries.
+            if serverName == nil, case .tcp(let host, _) = endpoint.address, !Self.isIPLiteral(host) {
+                serverName = host
+            }
+            tls = (try configuration.tls.makeContext(endpoint: name), serverName)
+        }
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.nanoseconds(Int64(configuration.connectTimeout.secondsDouble * 1e9)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverName))
+                    }
                     try channel.pipeline.syncOperations.addHandlers([
                         RESPClientHandler(endpoint: name, decoder: RESPDecoder(limits: limits))
                     ])
@@ -137,6 +157,10 @@ public final class RedisConnection: Sendable {
         } catch {
             throw RedisConnectionError.connectFailed(ConnectFailureReason.describe(error), endpoint: name)
         }
+    }
+
+    private static func isIPLiteral(_ host: String) -> Bool {
+        host.contains(":") || host.split(separator: ".").count == 4 && host.allSatisfy { $0.isNumber || $0 == "." }
     }
 
     private static func handshake(

@@ -5,12 +5,12 @@ public struct RedisConnectionError: Error, Sendable, Hashable, CustomStringConve
         case connectFailed(String)
         case connectTimeout(Duration)
         case commandTimeout(Duration)
-        case closed
-        case lost(String)
+        case closed(silent: Bool)
+        case lost(String, silent: Bool)
         case authenticationFailed(String)
         case authenticationRequired
         case handshakeFailed(String)
-        case unsupported(String)
+        case tlsFailed(String)
         case notAllowed(String)
         case unavailable(retryIn: Duration, lastError: String)
     }
@@ -33,8 +33,13 @@ public struct RedisConnectionError: Error, Sendable, Hashable, CustomStringConve
     static func commandTimeout(_ after: Duration, endpoint: String) -> Self {
         Self(.commandTimeout(after), endpoint: endpoint)
     }
-    static func closed(endpoint: String) -> Self { Self(.closed, endpoint: endpoint) }
-    static func lost(_ reason: String, endpoint: String) -> Self { Self(.lost(reason), endpoint: endpoint) }
+    /// `silent`: the peer never sent a byte on this connection.
+    static func closed(endpoint: String, silent: Bool = false) -> Self {
+        Self(.closed(silent: silent), endpoint: endpoint)
+    }
+    static func lost(_ reason: String, endpoint: String, silent: Bool = false) -> Self {
+        Self(.lost(reason, silent: silent), endpoint: endpoint)
+    }
     static func authenticationFailed(_ reason: String, endpoint: String) -> Self {
         Self(.authenticationFailed(reason), endpoint: endpoint)
     }
@@ -42,7 +47,7 @@ public struct RedisConnectionError: Error, Sendable, Hashable, CustomStringConve
     static func handshakeFailed(_ reason: String, endpoint: String) -> Self {
         Self(.handshakeFailed(reason), endpoint: endpoint)
     }
-    static func unsupported(_ what: String, endpoint: String) -> Self { Self(.unsupported(what), endpoint: endpoint) }
+    static func tlsFailed(_ reason: String, endpoint: String) -> Self { Self(.tlsFailed(reason), endpoint: endpoint) }
     static func notAllowed(_ command: String, endpoint: String) -> Self {
         Self(.notAllowed(command), endpoint: endpoint)
     }
@@ -58,6 +63,20 @@ public struct RedisConnectionError: Error, Sendable, Hashable, CustomStringConve
         }
     }
 
+    /// Whether the peer closed or reset the connection before sending a single byte.
+    var isSilentDrop: Bool {
+        switch code {
+        case .closed(let silent), .lost(_, let silent): return silent
+        default: return false
+        }
+    }
+
+    /// Whether TLS failed: an untrusted certificate, a name mismatch, a server without TLS.
+    public var isTLS: Bool {
+        if case .tlsFailed = code { return true }
+        return false
+    }
+
     /// Whether the credentials were refused or missing: retrying will not help.
     public var isAuthentication: Bool {
         switch code {
@@ -67,10 +86,10 @@ public struct RedisConnectionError: Error, Sendable, Hashable, CustomStringConve
     }
 
     /// Whether the error is final for this configuration: a retry with the same settings fails
-    /// the same way (bad credentials, unsupported feature, a command outside the allowlist).
+    /// the same way (bad credentials, a command outside the allowlist).
     public var isPermanent: Bool {
         switch code {
-        case .authenticationFailed, .authenticationRequired, .unsupported, .notAllowed: return true
+        case .authenticationFailed, .authenticationRequired, .notAllowed: return true
         default: return false
         }
     }
@@ -82,12 +101,12 @@ public struct RedisConnectionError: Error, Sendable, Hashable, CustomStringConve
         case .connectTimeout(let after): return "cannot connect to \(endpoint): no answer within \(after.shortText)"
         case .commandTimeout(let after): return "\(endpoint) did not reply within \(after.shortText) (command timeout)"
         case .closed: return "connection to \(endpoint) closed"
-        case .lost(let reason): return "connection to \(endpoint) lost: \(reason)"
+        case .lost(let reason, _): return "connection to \(endpoint) lost: \(reason)"
         case .authenticationFailed(let reason): return "authentication to \(endpoint) failed: \(reason)"
         case .authenticationRequired:
             return "\(endpoint) requires a password: pass -a, --user, a redis://user:pass@host URL or REDISCLI_AUTH"
         case .handshakeFailed(let reason): return "handshake with \(endpoint) failed: \(reason)"
-        case .unsupported(let what): return "\(endpoint): \(what)"
+        case .tlsFailed(let reason): return "TLS with \(endpoint) failed: \(reason)"
         case .notAllowed(let command):
             return "\(command) is not a read-only monitoring command; cachewatch does not send it to \(endpoint)"
         case .unavailable(let retryIn, let lastError):

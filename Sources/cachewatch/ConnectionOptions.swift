@@ -26,6 +26,24 @@ struct ConnectionOptions: ParsableArguments {
         help: "Server URL: redis://[user:pass@]host:port[/db] or unix:///path/to/socket.")
     var url: String?
 
+    @Flag(name: .customLong("tls"), help: "Use TLS (the same as a rediss:// URL).")
+    var tls = false
+
+    @Option(name: .customLong("cacert"), help: "PEM file of the CA(s) that signed the server's certificate (TLS).")
+    var caCertificate: String?
+
+    @Option(name: .customLong("cert"), help: "PEM client certificate, for servers with tls-auth-clients (TLS).")
+    var certificate: String?
+
+    @Option(name: .customLong("key"), help: "PEM private key of --cert (TLS).")
+    var privateKey: String?
+
+    @Option(name: .customLong("sni"), help: "Server name to send and to check the certificate against (TLS).")
+    var serverName: String?
+
+    @Flag(name: .customLong("insecure"), help: "Do not verify the server's certificate (TLS). Unsafe: warns.")
+    var insecure = false
+
     @Option(name: .customLong("connect-timeout"), help: "Seconds to wait for a connection and handshake.")
     var connectTimeout: Double = 3
 
@@ -41,6 +59,19 @@ struct ConnectionOptions: ParsableArguments {
             throw ValidationError("--connect-timeout must be positive")
         }
         guard commandTimeout > 0, commandTimeout.isFinite else { throw ValidationError("--timeout must be positive") }
+        if (certificate == nil) != (privateKey == nil) {
+            throw ValidationError("--cert and --key go together: the client certificate and its private key")
+        }
+        for (flag, path) in [("--cacert", caCertificate), ("--cert", certificate), ("--key", privateKey)] {
+            if let path, !FileManager.default.isReadableFile(atPath: path) {
+                throw ValidationError("\(flag) \(path): no such readable file")
+            }
+        }
+        if insecure {
+            ConsoleOutput.error(
+                "warning: --insecure: the server's certificate is not checked; anyone on the path can read the traffic and the password"
+            )
+        }
     }
 
     /// The endpoint described by the URL (positional or `-u`) with the flags applied on top;
@@ -63,6 +94,10 @@ struct ConnectionOptions: ParsableArguments {
             }
             endpoint.address = .tcp(host: host ?? urlHost, port: port ?? urlPort)
         }
+        if tls {
+            guard case .tcp = endpoint.address else { throw ValidationError("--tls cannot be used with a unix:// URL") }
+            endpoint.usesTLS = true
+        }
         if let user { endpoint.username = user }
         if let database { endpoint.database = database }
         if let password {
@@ -74,10 +109,13 @@ struct ConnectionOptions: ParsableArguments {
         return endpoint
     }
 
-    /// Timeouts from the flags.
+    /// Timeouts and TLS settings from the flags.
     var configuration: ConnectionConfiguration {
         ConnectionConfiguration(
             connectTimeout: .milliseconds(Int64(connectTimeout * 1000)),
-            commandTimeout: .milliseconds(Int64(commandTimeout * 1000)))
+            commandTimeout: .milliseconds(Int64(commandTimeout * 1000)),
+            tls: TLSSettings(
+                caCertificatePath: caCertificate, certificatePath: certificate, privateKeyPath: privateKey,
+                serverName: serverName, verifiesCertificate: !insecure))
     }
 }
