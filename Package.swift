@@ -38,6 +38,11 @@ let package = Package(
             name: "Telemetry",
             dependencies: ["RedisClient", "RESP"]
         ),
+        // Several nodes at once: a poller per node, cluster discovery and topology following.
+        .target(
+            name: "Fleet",
+            dependencies: ["RedisClient", "Telemetry", "RESP"]
+        ),
         // Ring buffers, per-node series and derived rates.
         .target(
             name: "Metrics",
@@ -59,7 +64,7 @@ let package = Package(
         // Views as pure functions of state: virtual screen, widgets, key map. No terminal I/O.
         .target(
             name: "Dashboard",
-            dependencies: ["Metrics", "Telemetry", "Alerts"]
+            dependencies: ["Metrics", "Telemetry", "Alerts", "Fleet"]
         ),
         // ncursesw through a module map and a shim of static inline functions.
         .systemLibrary(
@@ -81,7 +86,7 @@ let package = Package(
             name: "cachewatch",
             dependencies: [
                 "RedisClient", "Telemetry", "Metrics", "Export", "Workload", "Dashboard", "CursesTerminal", "Alerts",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Fleet", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Micro-benchmarks of the hot paths (`scripts/bench`); not part of the product.
@@ -103,6 +108,7 @@ let package = Package(
         .testTarget(name: "RESPTests", dependencies: ["RESP", "TestSupport"]),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Metrics", "TestSupport"]),
+        .testTarget(name: "FleetTests", dependencies: ["Fleet", "Metrics", "Alerts", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Metrics", "Alerts"]),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "Metrics", "Telemetry"]),

@@ -153,6 +153,70 @@ public enum DefaultRules {
             severity: warning
             summary: "the replica {{node}} heard from its primary {{value}} s ago"
 
+          # Seen from the primary, per replica: a link that is not online (syncing again, or
+          # waiting for a full resync) leaves that replica stale or empty.
+          - name: ReplicaLinkBroken
+            metric: replica_online
+            below: 1
+            for: 30s
+            severity: critical
+            summary: "the replica {{replica}} of {{node}} is not online"
+
+          # A replica that stays 16 MB or more behind for two minutes is not catching up (the
+          # write rate is above what the link or the replica can take).
+          - name: ReplicaLagGrowing
+            metric: replica_lag_bytes
+            above: 16777216
+            for: 2m
+            severity: warning
+            summary: "the replica {{replica}} of {{node}} is {{value}} bytes behind"
+
+          # A replica became a primary: a failover (or a manual promotion). Worth a look even
+          # when it went well: the old primary died, and the clients had to follow.
+          - name: Failover
+            metric: seconds_since_promotion
+            below: 300
+            severity: warning
+            summary: "{{node}} became a primary {{value}} s ago (failover)"
+
+          # Redis Cluster, as each node sees it.
+          - name: ClusterStateNotOk
+            metric: cluster_state_ok
+            below: 1
+            for: 10s
+            severity: critical
+            summary: "the cluster is down as {{node}} sees it (cluster_state:fail)"
+
+          - name: SlotsNotCovered
+            metric: cluster_slots_uncovered
+            above: 0
+            for: 10s
+            severity: critical
+            summary: "{{value}} hash slots are not served (seen from {{node}}): keys there fail"
+
+          # A primary holding half again the memory of the others' mean: a bad slot split or
+          # a few huge keys; it evicts first and fails over slowest.
+          - name: NodeImbalance
+            metric: memory_vs_other_primaries
+            above: 1.5
+            for: 5m
+            severity: warning
+            requires:
+              - metric: used_memory_bytes
+                above: 67108864
+            summary: "{{node}} holds {{value}}x the memory of the other primaries"
+
+          # A primary serving twice the others' mean ops/s: hot keys or a hot slot range.
+          - name: HotShard
+            metric: ops_vs_other_primaries
+            above: 2
+            for: 1m
+            severity: warning
+            requires:
+              - metric: ops_per_sec
+                above: 100
+            summary: "{{node}} serves {{value}}x the ops/s of the other primaries (hot shard)"
+
           # A poll that fails for 30 s in a row.
           - name: Down
             metric: up

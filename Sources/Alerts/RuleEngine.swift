@@ -14,6 +14,8 @@ public struct RuleEngine: Sendable {
     public private(set) var active: [String: Alert] = [:]
     /// Health per rule name.
     public private(set) var health: [String: RuleHealth] = [:]
+    /// Why a rule cannot be evaluated, per rule name and node (kept across partial evaluations).
+    private var problems: [String: [String: String]] = [:]
 
     /// Creates an engine with no active alerts.
     public init(rules: [AlertRule]) {
@@ -29,11 +31,14 @@ public struct RuleEngine: Sendable {
     public var pending: [Alert] { active.values.filter { $0.state == .pending }.sorted { $0.identity < $1.identity } }
 
     /// One evaluation at `now`; returns the events (fired, resolved) of this step.
-    public mutating func eval(now: Date, store: MetricStore) -> [AlertEvent] {
+    ///
+    /// - Parameter nodes: evaluate only these nodes (those with new samples); the alerts of
+    ///   the others stay as they are. `nil`: every node.
+    public mutating func eval(now: Date, store: MetricStore, nodes: Set<String>? = nil) -> [AlertEvent] {
         var events: [AlertEvent] = []
         for rule in rules {
-            var problems: [String] = []
-            for node in store.nodeNames {
+            for node in store.nodeNames where nodes?.contains(node) ?? true {
+                problems[rule.name, default: [:]][node] = nil
                 guard let metrics = store[node] else { continue }
                 var labels = rule.labels
                 labels["node"] = node
@@ -43,13 +48,14 @@ public struct RuleEngine: Sendable {
                 }
                 switch Self.evaluate(rule, on: metrics, now: now) {
                 case .unavailable(let reason):
-                    problems.append("\(node): \(reason)")
+                    problems[rule.name, default: [:]][node] = reason
                 // Unknown is not false: a firing alert stays as it is until data returns.
                 case .value(let value, let holds):
                     step(rule, labels: labels, value: value, holds: holds, now: now, events: &events)
                 }
             }
-            health[rule.name] = problems.isEmpty ? .ok : .error(problems.joined(separator: "; "))
+            let reasons = (problems[rule.name] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+            health[rule.name] = reasons.isEmpty ? .ok : .error(reasons.joined(separator: "; "))
         }
         return events
     }

@@ -60,8 +60,11 @@ enum Chrome {
 
     private static func drawTabs(_ state: DashboardState, into screen: inout Screen) {
         var x = 1
+        // Tabs touch when the screen is too narrow for the spaced-out bar.
+        let spaced = DashboardView.allCases.reduce(1) { $0 + DisplayWidth.of(" \($1.rawValue) \($1.title) ") + 1 }
+        let gap = spaced <= screen.width ? 1 : 0
         for view in DashboardView.allCases {
-            let label = " \(view.rawValue) \(view.title) "
+            let label = gap == 1 ? " \(view.rawValue) \(view.title) " : " \(view.rawValue) \(view.title)"
             let style = view == state.view && !state.showsHelp ? CellStyle(.accent, bold: true) : CellStyle.muted
             if view == state.view && !state.showsHelp {
                 screen.fill(Rect(x: x, y: 1, width: DisplayWidth.of(label), height: 1), style: CellStyle(.selected))
@@ -69,7 +72,7 @@ enum Chrome {
             } else {
                 screen.put(label, x: x, y: 1, style: style)
             }
-            x += DisplayWidth.of(label) + 1
+            x += DisplayWidth.of(label) + gap
         }
         let window = "window \(ValueFormatting.duration(seconds: Double(state.windowSeconds)))"
         if x + DisplayWidth.of(window) + 2 < screen.width {

@@ -20,4 +20,8 @@ public enum DashboardAction: Sendable, Hashable {
     case dismiss
     /// Write a CSV snapshot of what is shown.
     case exportSnapshot
+    /// Open the selected row (in the nodes view: show that node everywhere).
+    case openSelected
+    /// Show the next or previous node (negative) in every view.
+    case cycleNode(Int)
 }

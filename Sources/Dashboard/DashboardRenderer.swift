@@ -23,6 +23,7 @@ public enum DashboardRenderer {
         case .clientsAndMemory: MemoryClientsView.draw(state, in: area, into: &screen, theme: theme)
         case .keyspace: KeyspaceView.draw(state, in: area, into: &screen, theme: theme)
         case .alerts: AlertsView.draw(state, in: area, into: &screen, theme: theme)
+        case .nodes: NodesView.draw(state, in: area, into: &screen, theme: theme)
         }
         return screen
     }

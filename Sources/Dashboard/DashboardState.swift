@@ -1,4 +1,5 @@
 import Alerts
+import Fleet
 import Foundation
 import Metrics
 
@@ -38,6 +39,8 @@ public struct DashboardState: Sendable {
     public var wantsSnapshot = false
     /// What continuous key sampling has found (`nil` until the first batch).
     public var keyspace: KeyspaceSampling?
+    /// The cluster's topology, when watching one.
+    public var topology: ClusterTopology?
     /// The rule engine's view: firing and pending alerts, rule health, recent events (`nil`: no rules).
     public var alerts: AlertsSnapshot?
 
@@ -107,6 +110,19 @@ public struct DashboardState: Sendable {
         case .dismiss:
             if showsHelp { showsHelp = false } else { filter = "" }
         case .exportSnapshot: wantsSnapshot = true
+        case .openSelected:
+            let rows = NodesView.rows(self)
+            if view == .nodes, !rows.isEmpty {
+                node = rows[min(selection, rows.count - 1)].name
+                view = .overview
+                selection = 0
+            }
+        case .cycleNode(let step):
+            let names = store.nodeNames
+            if let index = names.firstIndex(of: node), names.count > 1 {
+                node = names[(index + step + names.count) % names.count]
+                if view != .nodes { selection = 0 }
+            }
         }
         return true
     }

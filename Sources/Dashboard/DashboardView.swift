@@ -12,6 +12,8 @@ public enum DashboardView: Int, CaseIterable, Sendable, Hashable {
     case keyspace
     /// Firing and pending alerts, rule health and recent alert events.
     case alerts
+    /// Every node watched: role, status, traffic, replication, slots, balance; Enter opens one.
+    case nodes
 
     /// The tab title.
     public var title: String {
@@ -22,6 +24,7 @@ public enum DashboardView: Int, CaseIterable, Sendable, Hashable {
         case .clientsAndMemory: return "Memory"
         case .keyspace: return "Keyspace"
         case .alerts: return "Alerts"
+        case .nodes: return "Nodes"
         }
     }
 
@@ -34,6 +37,7 @@ public enum DashboardView: Int, CaseIterable, Sendable, Hashable {
         case .clientsAndMemory: return ["keys", "db"]
         case .keyspace: return ["keys", "memory", "no TTL", "jitter"]
         case .alerts: return ["severity", "age"]
+        case .nodes: return ["role", "ops/s", "memory", "hit ratio"]
         }
     }
 }

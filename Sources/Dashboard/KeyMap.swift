@@ -40,6 +40,17 @@ public enum KeyMap {
             keys: [.character("6")], label: "6", help: "alerts: firing and pending, rule health, recent events",
             hint: nil, action: .show(.alerts)),
         Binding(
+            keys: [.character("7")], label: "7", help: "nodes: role, status, traffic, replication, slots, balance",
+            hint: nil, action: .show(.nodes)),
+        Binding(
+            keys: [.enter], label: "Enter", help: "nodes view: open the selected node in every view", hint: nil,
+            action: .openSelected),
+        Binding(
+            keys: [.tab, .character("]")], label: "Tab/]", help: "show the next node", hint: nil,
+            action: .cycleNode(1)),
+        Binding(
+            keys: [.character("[")], label: "[", help: "show the previous node", hint: nil, action: .cycleNode(-1)),
+        Binding(
             keys: [.character("p"), .character(" ")], label: "p/space",
             help: "pause the display (sampling goes on) or resume", hint: "pause", action: .togglePause),
         Binding(

@@ -9,12 +9,12 @@ public struct Snapshot: Sendable {
     public var toolVersion: String
     /// The endpoint as printed, without a password.
     public var endpoint: String
-    /// The node whose keyspace was sampled (and whose slow log and commands are exported).
+    /// The node on display (the manifest's server version and key totals are its).
     public var node: String
     /// The metric store.
     public var store: MetricStore
-    /// Key sampling, if it ran.
-    public var keyspace: KeyspaceSampling?
+    /// Key sampling per node, where it ran.
+    public var keyspaces: [String: KeyspaceSampling]
     /// Alert events in order, and the alerts active at the end.
     public var events: [AlertEvent]
     /// Alerts firing or pending at `takenAt`.
@@ -26,14 +26,14 @@ public struct Snapshot: Sendable {
 
     /// Creates a snapshot.
     public init(
-        toolVersion: String, endpoint: String, node: String, store: MetricStore, keyspace: KeyspaceSampling?,
+        toolVersion: String, endpoint: String, node: String, store: MetricStore, keyspaces: [String: KeyspaceSampling],
         events: [AlertEvent], active: [Alert], windowStart: Double, takenAt: Date
     ) {
         self.toolVersion = toolVersion
         self.endpoint = endpoint
         self.node = node
         self.store = store
-        self.keyspace = keyspace
+        self.keyspaces = keyspaces
         self.events = events
         self.active = active
         self.windowStart = windowStart

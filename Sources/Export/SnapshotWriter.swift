@@ -25,8 +25,6 @@ public struct SnapshotWriter {
 
     /// The files of a snapshot by name, in memory.
     public func files(for snapshot: Snapshot) throws -> [(name: String, text: String)] {
-        let node = snapshot.store[snapshot.node]
-        let model = snapshot.keyspace?.model
         return [
             (
                 "metrics.csv",
@@ -34,12 +32,12 @@ public struct SnapshotWriter {
                     snapshot.store, since: snapshot.windowStart, neutralizesFormulas: options.neutralizesFormulas
                 ).text()
             ),
-            ("bigkeys.csv", try bigKeys(model).text()),
-            ("namespaces.csv", try namespaces(model, now: snapshot.takenAt).text()),
-            ("ttl_histogram.csv", try ttlHistogram(model).text()),
-            ("expiry_forecast.csv", try expiryForecast(model, now: snapshot.takenAt).text()),
-            ("slowlog.csv", try slowlog(node).text()),
-            ("commands.csv", try commands(node).text()),
+            ("bigkeys.csv", try bigKeys(snapshot).text()),
+            ("namespaces.csv", try namespaces(snapshot).text()),
+            ("ttl_histogram.csv", try ttlHistogram(snapshot).text()),
+            ("expiry_forecast.csv", try expiryForecast(snapshot).text()),
+            ("slowlog.csv", try slowlog(snapshot.store).text()),
+            ("commands.csv", try commands(snapshot.store).text()),
             ("alerts.csv", try alerts(snapshot).text()),
             ("manifest.json", manifest(snapshot)),
         ]
@@ -127,109 +125,128 @@ public struct SnapshotWriter {
         return .text(KeyRedaction.token(for: Array(pattern.utf8)))
     }
 
-    private func bigKeys(_ model: KeyspaceModel?) -> CSVTable {
+    /// The sampled nodes in store order, with their key models.
+    private func models(_ snapshot: Snapshot) -> [(node: String, model: KeyspaceModel)] {
+        snapshot.store.nodeNames.compactMap { node in snapshot.keyspaces[node].map { (node, $0.model) } }
+    }
+
+    private func bigKeys(_ snapshot: Snapshot) -> CSVTable {
         var table = table([
-            "list", "rank", "key", "key_hex", "namespace", "type", "memory_bytes", "length", "ttl_ms", "big",
+            "node", "list", "rank", "key", "key_hex", "namespace", "type", "memory_bytes", "length", "ttl_ms", "big",
         ])
-        guard let model else { return table }
-        func add(_ list: String, _ keys: [KeyMetadata]) {
-            for (rank, key) in keys.enumerated() {
-                table.append(
-                    [.text(list), .integer(Int64(rank + 1))] + keyCells(key.name) + [
-                        namespaceCell(model.namespace(of: key)), .text(key.type), .integer(key.memoryBytes),
-                        .integer(key.length), .integer(key.ttlMilliseconds), .integer(model.isBig(key) ? 1 : 0),
-                    ])
+        for (node, model) in models(snapshot) {
+            func add(_ list: String, _ keys: [KeyMetadata]) {
+                for (rank, key) in keys.enumerated() {
+                    table.append(
+                        [.text(node), .text(list), .integer(Int64(rank + 1))] + keyCells(key.name) + [
+                            namespaceCell(model.namespace(of: key)), .text(key.type), .integer(key.memoryBytes),
+                            .integer(key.length), .integer(key.ttlMilliseconds), .integer(model.isBig(key) ? 1 : 0),
+                        ])
+                }
             }
+            add("by_memory", model.biggestByMemory)
+            add("by_length", model.biggestByLength)
+            for (_, keys) in model.topByType.sorted(by: { $0.key < $1.key }) { add("by_type", Array(keys.prefix(1))) }
         }
-        add("by_memory", model.biggestByMemory)
-        add("by_length", model.biggestByLength)
-        for (_, keys) in model.topByType.sorted(by: { $0.key < $1.key }) { add("by_type", Array(keys.prefix(1))) }
         return table
     }
 
-    private func namespaces(_ model: KeyspaceModel?, now: Date) -> CSVTable {
+    private func namespaces(_ snapshot: Snapshot) -> CSVTable {
         var table = table([
-            "namespace", "sampled_keys", "estimated_keys", "estimated_memory_bytes", "share_without_ttl",
+            "node", "namespace", "sampled_keys", "estimated_keys", "estimated_memory_bytes", "share_without_ttl",
             "mean_ttl_seconds", "min_ttl_ms", "max_ttl_ms", "ttl_jitter", "expiry_wave_keys",
         ])
-        guard let model else { return table }
-        for stats in model.namespacesByKeys {
-            table.append([
-                namespaceCell(stats.name), .integer(Int64(stats.sampledKeys)), .number(model.estimatedKeys(stats.name)),
-                .number(model.estimatedMemory(stats.name)), .number(stats.shareWithoutTTL),
-                .number(stats.meanTTLSeconds), .integer(stats.minimumTTL), .integer(stats.maximumTTL),
-                .number(stats.ttlJitter), .number(model.expiryWave(of: stats.name, now: now)),
-            ])
+        let now = snapshot.takenAt
+        for (node, model) in models(snapshot) {
+            for stats in model.namespacesByKeys {
+                table.append([
+                    .text(node), namespaceCell(stats.name), .integer(Int64(stats.sampledKeys)),
+                    .number(model.estimatedKeys(stats.name)), .number(model.estimatedMemory(stats.name)),
+                    .number(stats.shareWithoutTTL), .number(stats.meanTTLSeconds), .integer(stats.minimumTTL),
+                    .integer(stats.maximumTTL), .number(stats.ttlJitter),
+                    .number(model.expiryWave(of: stats.name, now: now)),
+                ])
+            }
         }
         return table
     }
 
-    private func ttlHistogram(_ model: KeyspaceModel?) -> CSVTable {
-        var table = table(["bucket", "sampled_keys", "estimated_keys", "share"])
-        guard let model else { return table }
-        for bucket in TTLBucket.allCases {
-            let count = model.ttlBuckets[bucket] ?? 0
-            table.append([
-                .text(bucket.label), .integer(Int64(count)), .number(Double(count) * model.scale),
-                .number(model.sampledKeys > 0 ? Double(count) / Double(model.sampledKeys) : 0),
-            ])
+    private func ttlHistogram(_ snapshot: Snapshot) -> CSVTable {
+        var table = table(["node", "bucket", "sampled_keys", "estimated_keys", "share"])
+        for (node, model) in models(snapshot) {
+            for bucket in TTLBucket.allCases {
+                let count = model.ttlBuckets[bucket] ?? 0
+                table.append([
+                    .text(node), .text(bucket.label), .integer(Int64(count)), .number(Double(count) * model.scale),
+                    .number(model.sampledKeys > 0 ? Double(count) / Double(model.sampledKeys) : 0),
+                ])
+            }
         }
         return table
     }
 
-    private func expiryForecast(_ model: KeyspaceModel?, now: Date) -> CSVTable {
-        var table = table(["seconds_from_now", "time", "ts_ms", "estimated_keys"])
-        guard let model else { return table }
+    private func expiryForecast(_ snapshot: Snapshot) -> CSVTable {
+        var table = table(["node", "seconds_from_now", "time", "ts_ms", "estimated_keys"])
+        let now = snapshot.takenAt
         let start = Int64(now.timeIntervalSince1970)
-        for (offset, keys) in model.expiryForecast(now: now).enumerated() {
-            let second = start + Int64(offset) + 1
-            table.append([
-                .integer(Int64(offset + 1)),
-                .text(ValueFormatting.iso8601(Date(timeIntervalSince1970: Double(second)))), .integer(second * 1000),
-                .number(keys),
-            ])
-        }
-        return table
-    }
-
-    private func slowlog(_ node: NodeMetrics?) -> CSVTable {
-        var table = table([
-            "id", "time", "ts_ms", "duration_us", "command", "arguments", "client_address", "client_name",
-        ])
-        for entry in node?.slowlog ?? RingBuffer(capacity: 1) {
-            let arguments = entry.arguments.dropFirst().map { argument in
-                options.redactsKeys ? KeyRedaction.token(for: argument) : KeyName.escaped(argument)
+        for (node, model) in models(snapshot) {
+            for (offset, keys) in model.expiryForecast(now: now).enumerated() {
+                let second = start + Int64(offset) + 1
+                table.append([
+                    .text(node), .integer(Int64(offset + 1)),
+                    .text(ValueFormatting.iso8601(Date(timeIntervalSince1970: Double(second)))),
+                    .integer(second * 1000), .number(keys),
+                ])
             }
-            table.append([
-                .integer(entry.id), .text(ValueFormatting.iso8601(entry.timestamp)),
-                .integer(Int64((entry.timestamp.timeIntervalSince1970 * 1000).rounded(.down))),
-                .integer(Int64(entry.duration.secondsDouble * 1_000_000)), .text(entry.commandName),
-                .text(arguments.joined(separator: " ")), .text(entry.clientAddress ?? ""),
-                .text(entry.clientName ?? ""),
-            ])
         }
         return table
     }
 
-    private func commands(_ node: NodeMetrics?) -> CSVTable {
+    private func slowlog(_ store: MetricStore) -> CSVTable {
         var table = table([
-            "command", "calls", "usec", "usec_per_call", "rejected_calls", "failed_calls", "calls_per_sec",
+            "node", "id", "time", "ts_ms", "duration_us", "command", "arguments", "client_address", "client_name",
         ])
-        guard let node, let info = node.lastInfo else { return table }
-        var elapsed: Double?
-        if let last = node.lastInfoTime, let previous = node.previousInfoTime {
-            elapsed = last.timeIntervalSince(previous)
+        for name in store.nodeNames {
+            for entry in store[name]?.slowlog ?? RingBuffer(capacity: 1) {
+                let arguments = entry.arguments.dropFirst().map { argument in
+                    options.redactsKeys ? KeyRedaction.token(for: argument) : KeyName.escaped(argument)
+                }
+                table.append([
+                    .text(name), .integer(entry.id), .text(ValueFormatting.iso8601(entry.timestamp)),
+                    .integer(Int64((entry.timestamp.timeIntervalSince1970 * 1000).rounded(.down))),
+                    .integer(Int64(entry.duration.secondsDouble * 1_000_000)), .text(entry.commandName),
+                    .text(arguments.joined(separator: " ")), .text(entry.clientAddress ?? ""),
+                    .text(entry.clientName ?? ""),
+                ])
+            }
         }
-        for (name, stat) in info.commandStats.sorted(by: { ($0.value.calls, $1.key) > ($1.value.calls, $0.key) }) {
-            var rate: Double?
-            if let elapsed, elapsed > 0, let before = node.previousInfo?.commandStats[name], stat.calls >= before.calls
+        return table
+    }
+
+    private func commands(_ store: MetricStore) -> CSVTable {
+        var table = table([
+            "node", "command", "calls", "usec", "usec_per_call", "rejected_calls", "failed_calls", "calls_per_sec",
+        ])
+        for name in store.nodeNames {
+            guard let node = store[name], let info = node.lastInfo else { continue }
+            var elapsed: Double?
+            if let last = node.lastInfoTime, let previous = node.previousInfoTime {
+                elapsed = last.timeIntervalSince(previous)
+            }
+            for (command, stat) in info.commandStats.sorted(by: { ($0.value.calls, $1.key) > ($1.value.calls, $0.key) })
             {
-                rate = Double(stat.calls - before.calls) / elapsed
+                var rate: Double?
+                if let elapsed, elapsed > 0, let before = node.previousInfo?.commandStats[command],
+                    stat.calls >= before.calls
+                {
+                    rate = Double(stat.calls - before.calls) / elapsed
+                }
+                table.append([
+                    .text(name), .text(command), .integer(stat.calls), .integer(stat.microseconds),
+                    .number(stat.microsecondsPerCall), .integer(stat.rejectedCalls), .integer(stat.failedCalls),
+                    .number(rate),
+                ])
             }
-            table.append([
-                .text(name), .integer(stat.calls), .integer(stat.microseconds), .number(stat.microsecondsPerCall),
-                .integer(stat.rejectedCalls), .integer(stat.failedCalls), .number(rate),
-            ])
         }
         return table
     }
@@ -278,7 +295,7 @@ public struct SnapshotWriter {
 
     private func manifest(_ snapshot: Snapshot) -> String {
         let info = snapshot.store[snapshot.node]?.lastInfo
-        let model = snapshot.keyspace?.model
+        let model = snapshot.keyspaces[snapshot.node]?.model
         let ticks = snapshot.store.nodeNames.reduce(0) { total, name in
             total + (snapshot.store[name]?.times.filter { $0 >= snapshot.windowStart }.count ?? 0)
         }
@@ -294,7 +311,7 @@ public struct SnapshotWriter {
             "\"namespaces\":\(model.map { String($0.namespaces.count) } ?? "null")",
             "\"total_keys\":\(model?.totalKeys.map { String($0) } ?? "null")",
             "\"sampling_coverage\":\(model.flatMap { model in model.totalKeys.map { total in JSONText.number(total > 0 ? min(1, Double(model.sampledKeys) / Double(total)) : 1) } } ?? "null")",
-            "\"complete_passes\":\(snapshot.keyspace.map { String($0.passes) } ?? "null")",
+            "\"complete_passes\":\(snapshot.keyspaces[snapshot.node].map { String($0.passes) } ?? "null")",
             "\"keys_redacted\":\(options.redactsKeys)", "\"formulas_neutralized\":\(options.neutralizesFormulas)",
             "\"files\":[\"metrics.csv\",\"bigkeys.csv\",\"namespaces.csv\",\"ttl_histogram.csv\",\"expiry_forecast.csv\",\"slowlog.csv\",\"commands.csv\",\"alerts.csv\"]",
         ]

@@ -29,14 +29,21 @@ enum TableLayout {
         Column(title: "slow", width: 5) { ValueFormatting.count($0[Metric.slowlogNew.rawValue]) },
     ]
 
-    /// Two lines: the column titles and a rule.
-    static var header: [String] {
-        let titles = "time    " + columns.map { " " + pad($0.title, $0.width) }.joined()
+    /// Two lines: the column titles and a rule. `nodeWidth` adds a node column (several nodes).
+    static func header(nodeWidth: Int? = nil) -> [String] {
+        let node = nodeWidth.map { " " + padRight("node", $0) } ?? ""
+        let titles = "time    " + node + columns.map { " " + pad($0.title, $0.width) }.joined()
         return [titles, String(repeating: "-", count: titles.count)]
     }
 
-    static func row(time: Date, values: [String: Double]) -> String {
-        ValueFormatting.timeOfDay(time) + columns.map { " " + pad($0.render(values), $0.width) }.joined()
+    static func row(time: Date, values: [String: Double], node: String? = nil, nodeWidth: Int? = nil) -> String {
+        let nodeCell = nodeWidth.map { " " + padRight(String((node ?? "").prefix($0)), $0) } ?? ""
+        return ValueFormatting.timeOfDay(time) + nodeCell
+            + columns.map { " " + pad($0.render(values), $0.width) }.joined()
+    }
+
+    private static func padRight(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {

@@ -11,12 +11,17 @@ public struct WatchLineFormatter: Sendable {
     public let format: LineFormat
     /// Table rows between headers (a screenful); 0 prints the header once.
     public let headerEvery: Int
+    /// The width of the table's node column; `nil` leaves it out (one node).
+    public let nodeWidth: Int?
     private var rowsSinceHeader: Int?
 
     /// Creates a formatter.
-    public init(format: LineFormat, headerEvery: Int = 24) {
+    ///
+    /// - Parameter nodeWidth: adds a node column of this width to the table (several nodes).
+    public init(format: LineFormat, headerEvery: Int = 24, nodeWidth: Int? = nil) {
         self.format = format
         self.headerEvery = max(0, headerEvery)
+        self.nodeWidth = nodeWidth.map { max(4, $0) }
     }
 
     /// The lines for the newest tick of `node`: a table header when one is due, then the row.
@@ -34,10 +39,10 @@ public struct WatchLineFormatter: Sendable {
             if let rows = rowsSinceHeader, headerEvery == 0 || rows < headerEvery {
                 rowsSinceHeader = rows + 1
             } else {
-                lines += TableLayout.header
+                lines += TableLayout.header(nodeWidth: nodeWidth)
                 rowsSinceHeader = 1
             }
-            lines.append(TableLayout.row(time: time, values: values))
+            lines.append(TableLayout.row(time: time, values: values, node: node.node, nodeWidth: nodeWidth))
             return lines
         }
     }

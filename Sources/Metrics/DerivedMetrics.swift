@@ -32,6 +32,19 @@ public enum DerivedMetrics {
             set(.allkeysPolicy, policy.hasPrefix("allkeys-") ? 1 : 0)
             set(.volatilePolicy, policy.hasPrefix("volatile-") ? 1 : 0)
         }
+        if let role = info.replication.role { set(.rolePrimary, role == "master" ? 1 : 0) }
+        if info.isPrimary {
+            let replicas = info.replication.replicas
+            set(.replicasOnline, Double(replicas.filter { $0.state == "online" }.count))
+            if let offset = info.replication.replicationOffset, !replicas.isEmpty {
+                set(.replicaLagBytesMax, Double(replicas.map { max(0, offset - $0.offset) }.max() ?? 0))
+            }
+        }
+        if let cluster = reading.cluster {
+            set(.clusterStateOK, cluster.isOK ? 1 : 0)
+            set(.clusterSlotsUncovered, Double(cluster.uncoveredSlots))
+            set(.clusterKnownNodes, Double(cluster.knownNodes))
+        }
         if let link = info.replication.masterLinkStatus { set(.replicaLinkUp, link == "up" ? 1 : 0) }
         set(.replicaLastIOSeconds, info.replication.masterLastIOSecondsAgo.map(Double.init))
         set(.clientsConnected, info.clients.connected.map(Double.init))

@@ -75,6 +75,27 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
     case replicaLinkUp = "replica_link_up"
     /// On a replica: seconds since the last interaction with the primary.
     case replicaLastIOSeconds = "replica_last_io_seconds"
+    /// 1 on a primary (`role:master`), 0 on a replica.
+    case rolePrimary = "role_primary"
+    /// Seconds since this node became a primary (a failover or a manual `REPLICAOF NO ONE`),
+    /// for ten minutes after; absent otherwise.
+    case secondsSincePromotion = "seconds_since_promotion"
+    /// On a primary: replicas attached and `online`.
+    case replicasOnline = "replicas_online"
+    /// On a primary: the biggest replication backlog of its replicas, in bytes not yet acknowledged.
+    case replicaLagBytesMax = "replica_lag_bytes_max"
+    /// In cluster mode: 1 while `cluster_state:ok` as this node sees it, else 0.
+    case clusterStateOK = "cluster_state_ok"
+    /// In cluster mode: hash slots no reachable node serves (unassigned or on a failed node).
+    case clusterSlotsUncovered = "cluster_slots_uncovered"
+    /// In cluster mode: nodes this node knows.
+    case clusterKnownNodes = "cluster_known_nodes"
+    /// On a cluster primary: its keys over the mean of the other primaries' (1 = even).
+    case keysVsOtherPrimaries = "keys_vs_other_primaries"
+    /// On a cluster primary: its used memory over the mean of the other primaries'.
+    case memoryVsOtherPrimaries = "memory_vs_other_primaries"
+    /// On a cluster primary: its ops/s over the mean of the other primaries' (at least 1/s).
+    case opsVsOtherPrimaries = "ops_vs_other_primaries"
     /// Key sampling: the most keys (estimated) expiring in one second within the forecast horizon.
     case expiryWaveKeys = "expiry_wave_keys"
     /// Key sampling: the lowest TTL jitter among namespaces with 20+ sampled keys with a TTL.
@@ -93,6 +114,13 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
     case namespaceExpiryWaveKeys = "namespace_expiry_wave_keys"
     /// Key sampling, per namespace: its keys over the big-key thresholds among the biggest sampled.
     case namespaceBigKeys = "namespace_big_keys"
+    /// On a primary, per replica (label `replica`, `ip:port`): bytes of the replication stream
+    /// the replica has not acknowledged.
+    case replicaLagBytes = "replica_lag_bytes"
+    /// On a primary, per replica: seconds since the replica's last acknowledgement.
+    case replicaAckSeconds = "replica_ack_seconds"
+    /// On a primary, per replica: 1 while its state is `online`, else 0 (syncing, waiting).
+    case replicaOnline = "replica_online"
 
     /// The unit, as documented.
     public var unit: String {
@@ -107,7 +135,13 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
         case .netInBytesPerSec, .netOutBytesPerSec: return "bytes/s"
         case .usedMemoryBytes, .rssBytes, .maxmemoryBytes: return "bytes"
         case .clientsConnected, .clientsBlocked, .keys, .keysWithExpiry, .slowlogNew: return "count"
-        case .evictionsDisabled, .replicaLinkUp, .allkeysPolicy, .volatilePolicy: return "0/1"
+        case .evictionsDisabled, .replicaLinkUp, .allkeysPolicy, .volatilePolicy, .rolePrimary, .clusterStateOK,
+            .replicaOnline:
+            return "0/1"
+        case .replicasOnline, .clusterSlotsUncovered, .clusterKnownNodes: return "count"
+        case .replicaLagBytesMax, .replicaLagBytes: return "bytes"
+        case .secondsSincePromotion, .replicaAckSeconds: return "s"
+        case .keysVsOtherPrimaries, .memoryVsOtherPrimaries, .opsVsOtherPrimaries: return "ratio"
         case .noTTLShare, .namespaceNoTTLShare, .namespaceTTLJitter: return "ratio"
         case .namespaceKeys, .namespaceExpiryWaveKeys, .namespaceBigKeys: return "count"
         case .replicaLastIOSeconds: return "s"
@@ -125,6 +159,7 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
         switch self {
         case .namespaceKeys, .namespaceNoTTLShare, .namespaceTTLJitter, .namespaceExpiryWaveKeys, .namespaceBigKeys:
             return "namespace"
+        case .replicaLagBytes, .replicaAckSeconds, .replicaOnline: return "replica"
         default: return nil
         }
     }

@@ -28,6 +28,43 @@ public struct MetricStore: Sendable {
             nodeNames.append(sample.node)
         }
         nodesByName[sample.node]?.ingest(sample)
+        if nodesByName[sample.node]?.lastInfo?.isClusterEnabled == true { updateClusterShares() }
+    }
+
+    /// The primaries of a Redis Cluster among the nodes (up, in cluster mode, `role:master`),
+    /// in the order they first reported.
+    public var clusterPrimaries: [String] {
+        nodeNames.filter { name in
+            guard let node = nodesByName[name], node.isUp, let info = node.lastInfo else { return false }
+            return info.isClusterEnabled && info.isPrimary
+        }
+    }
+
+    /// Each cluster primary's keys, memory and ops/s over the mean of the other primaries',
+    /// recorded with its next tick: what a hot or overweight shard looks like. Cleared on nodes
+    /// that are no longer primaries, and everywhere while fewer than two primaries report.
+    private mutating func updateClusterShares() {
+        let primaries = clusterPrimaries
+        let shared: [(Metric, Metric, Double)] = [
+            (.keysVsOtherPrimaries, .keys, 1), (.memoryVsOtherPrimaries, .usedMemoryBytes, 1),
+            (.opsVsOtherPrimaries, .opsPerSec, 1),
+        ]
+        for name in nodeNames where !primaries.contains(name) || primaries.count < 2 {
+            for (share, _, _) in shared { nodesByName[name]?.setExternal(share.rawValue, nil) }
+        }
+        guard primaries.count >= 2 else { return }
+        for (share, source, floor) in shared {
+            let values = primaries.map { nodesByName[$0]?.latest(source.rawValue) }
+            let total = values.reduce(0) { $0 + ($1 ?? 0) }
+            for (name, value) in zip(primaries, values) {
+                guard let value, values.allSatisfy({ $0 != nil }) else {
+                    nodesByName[name]?.setExternal(share.rawValue, nil)
+                    continue
+                }
+                let othersMean = (total - value) / Double(primaries.count - 1)
+                nodesByName[name]?.setExternal(share.rawValue, value / max(othersMean, floor))
+            }
+        }
     }
 
     /// Sets a figure from outside the poll for `node` (recorded with its next ticks).

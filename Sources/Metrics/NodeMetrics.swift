@@ -36,6 +36,8 @@ public struct NodeMetrics: Sendable {
     public private(set) var failedPolls = 0
     /// Ticks where counters were reset (restart, `CONFIG RESETSTAT`).
     public private(set) var counterResets = 0
+    /// When this node last went from replica to primary, as seen by two polls in a row.
+    public private(set) var promotedAt: Date?
 
     init(node: String, capacity: Int, latencyWindow: Int, slowlogCapacity: Int) {
         self.node = node
@@ -107,6 +109,27 @@ public struct NodeMetrics: Sendable {
         external[name] = value
     }
 
+    /// The per-replica figures of a primary (none on a replica).
+    private mutating func setReplicaInstances(_ info: InfoSnapshot) {
+        var lagBytes: [String: Double] = [:]
+        var ackSeconds: [String: Double] = [:]
+        var online: [String: Double] = [:]
+        if info.isPrimary {
+            for replica in info.replication.replicas {
+                let name =
+                    replica.ip.contains(":") ? "[\(replica.ip)]:\(replica.port)" : "\(replica.ip):\(replica.port)"
+                if let offset = info.replication.replicationOffset {
+                    lagBytes[name] = Double(max(0, offset - replica.offset))
+                }
+                ackSeconds[name] = Double(replica.lag)
+                online[name] = replica.state == "online" ? 1 : 0
+            }
+        }
+        instances[Metric.replicaLagBytes.rawValue] = lagBytes
+        instances[Metric.replicaAckSeconds.rawValue] = ackSeconds
+        instances[Metric.replicaOnline.rawValue] = online
+    }
+
     mutating func ingest(_ sample: Sample) {
         let time = sample.time.timeIntervalSince1970
         var values: [String: Double] = [:]
@@ -134,6 +157,12 @@ public struct NodeMetrics: Sendable {
                 slowlogMissed += delta.missed
             }
             if let info = reading.info {
+                if lastInfo?.replication.role == "slave" && info.isPrimary { promotedAt = sample.time }
+                if !info.isPrimary { promotedAt = nil }
+                if let promotedAt, sample.time.timeIntervalSince(promotedAt) < 600 {
+                    values[Metric.secondsSincePromotion.rawValue] = sample.time.timeIntervalSince(promotedAt)
+                }
+                setReplicaInstances(info)
                 let sameRun = lastInfo?.server.runID == info.server.runID
                 previousInfo = sameRun ? lastInfo : nil
                 previousInfoTime = sameRun ? lastInfoTime : nil

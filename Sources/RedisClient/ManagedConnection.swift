@@ -18,6 +18,8 @@ public actor ManagedConnection {
 
     /// How many times a connection was established (1 after the first, 2 after a reconnect…).
     public private(set) var connectCount = 0
+    /// Commands sent by the handshakes of all connections so far.
+    public private(set) var handshakeCommands = 0
 
     /// Creates a managed connection; nothing is opened until the first call.
     public init(
@@ -75,6 +77,7 @@ public actor ManagedConnection {
             let opened = try await RedisConnection.connect(to: endpoint, configuration: configuration, group: group)
             connection = opened
             connectCount += 1
+            handshakeCommands += opened.handshakeCommands
             consecutiveFailures = 0
             nextAttempt = nil
             return opened

@@ -18,12 +18,19 @@ public final class RedisConnection: Sendable {
     public let configuration: ConnectionConfiguration
     /// What the server said in `HELLO`, or only the protocol version after a RESP2 fallback.
     public let hello: ServerHello
+    /// How many commands the handshake sent (`HELLO`, `AUTH`, `SETNAME`, `SELECT`, `PING`): the
+    /// server counts them like any other.
+    public let handshakeCommands: Int
     private let channel: any Channel
 
-    private init(endpoint: Endpoint, configuration: ConnectionConfiguration, hello: ServerHello, channel: any Channel) {
+    private init(
+        endpoint: Endpoint, configuration: ConnectionConfiguration, hello: ServerHello, handshakeCommands: Int,
+        channel: any Channel
+    ) {
         self.endpoint = endpoint
         self.configuration = configuration
         self.hello = hello
+        self.handshakeCommands = handshakeCommands
         self.channel = channel
     }
 
@@ -48,9 +55,11 @@ public final class RedisConnection: Sendable {
         let channel = try await openChannel(to: endpoint, configuration: configuration, group: group)
         do {
             let remaining = max(ContinuousClock.now.duration(to: deadline), .milliseconds(10))
-            let hello = try await handshake(
+            let (hello, sent) = try await handshake(
                 on: channel, endpoint: endpoint, configuration: configuration, timeout: remaining)
-            return RedisConnection(endpoint: endpoint, configuration: configuration, hello: hello, channel: channel)
+            return RedisConnection(
+                endpoint: endpoint, configuration: configuration, hello: hello, handshakeCommands: sent,
+                channel: channel)
         } catch let error as RedisConnectionError where error.isTimeout {
             try? await channel.close()
             if endpoint.usesTLS {
@@ -165,7 +174,7 @@ public final class RedisConnection: Sendable {
 
     private static func handshake(
         on channel: any Channel, endpoint: Endpoint, configuration: ConnectionConfiguration, timeout: Duration
-    ) async throws -> ServerHello {
+    ) async throws -> (ServerHello, commands: Int) {
         let name = endpoint.description
         var hello = ServerHello(protocolVersion: 2)
         var needsLegacyAuth = endpoint.password != nil
@@ -204,6 +213,7 @@ public final class RedisConnection: Sendable {
         // A PING proves the session is usable (and asks for a password the server wants).
         commands.append(RESPCommand("PING"))
         let replies = try await roundTrip(channel, commands: commands, timeout: timeout)
+        let sent = commands.count + (configuration.prefersRESP3 ? 1 : 0)
         for (command, reply) in zip(commands, replies) {
             guard case .failure(let error) = reply.result else { continue }
             switch command.name {
@@ -216,6 +226,6 @@ public final class RedisConnection: Sendable {
                 throw RedisConnectionError.handshakeFailed("\(command.name): \(error)", endpoint: name)
             }
         }
-        return hello
+        return (hello, sent)
     }
 }

@@ -18,7 +18,8 @@ public struct RedisServerError: Error, Sendable, Hashable, CustomStringConvertib
 
     /// Whether the server does not know the command (old version, renamed or disabled command).
     public var isUnknownCommand: Bool {
-        code == "ERR" && (message.contains("unknown command") || message.contains("unknown subcommand"))
+        let text = message.lowercased()
+        return code == "ERR" && (text.contains("unknown command") || text.contains("unknown subcommand"))
     }
 
     /// Whether the server refused the credentials or asks for them.

@@ -39,6 +39,12 @@ public struct InfoSnapshot: Sendable, Hashable {
     /// The sections present, in no particular order.
     public var sectionNames: Set<String> { Set(sections.keys) }
 
+    /// Whether the server runs in cluster mode (`cluster_enabled:1`).
+    public var isClusterEnabled: Bool { sections["cluster"]?["cluster_enabled"] == "1" }
+
+    /// Whether the server is a primary (`role:master`); `false` for a replica or an unknown role.
+    public var isPrimary: Bool { replication.role == "master" }
+
     /// Keys across all databases.
     public var totalKeys: Int64 { keyspace.values.reduce(0) { $0 + $1.keys } }
 

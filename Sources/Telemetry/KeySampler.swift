@@ -35,6 +35,7 @@ public actor KeySampler {
     private static let scanWord = Array("SCAN".utf8), countWord = Array("COUNT".utf8)
     private var inFlight: Request?
     private let ownTraffic: OwnTraffic?
+    private var countedHandshakeCommands = 0
 
     /// Creates a sampler over a connection (its endpoint's database is the one scanned).
     ///
@@ -172,8 +173,11 @@ public actor KeySampler {
         guard count != lastConnectCount || lastConnectCount == 0 else { return }
         // A new connection: ask for NO-TOUCH (7.2+) so that reading keys leaves LRU/LFU alone.
         let reply = try await connection.pipeline([RESPCommand("CLIENT", "NO-TOUCH", "ON")])
-        commandsSent += 1
-        ownTraffic?.add(commands: 1)
+        // The handshake's commands count on the server too.
+        let handshake = await connection.handshakeCommands
+        commandsSent += 1 + handshake - countedHandshakeCommands
+        ownTraffic?.add(commands: 1 + handshake - countedHandshakeCommands)
+        countedHandshakeCommands = handshake
         noTouch = reply.first?.value.errorMessage == nil
         lastConnectCount = await connection.connectCount
         if !noTouch && configuration.lengths == .auto {

@@ -3,7 +3,8 @@ import RESP
 import RedisClient
 
 /// Polls one node: every call to ``poll(at:)`` is one pipelined round trip of `PING`,
-/// `INFO everything` and `SLOWLOG GET`, turned into a ``Sample``.
+/// `INFO everything` and `SLOWLOG GET` (and `CLUSTER INFO` on a node in cluster mode), turned
+/// into a ``Sample``.
 ///
 /// A part the server refuses (ACL `NOPERM`, a renamed or unknown command) is marked
 /// unavailable with its reason and no longer sent; the other parts go on. An `INFO` variant the
@@ -18,6 +19,9 @@ public actor Poller {
     private var infoVariants: [String?] = ["everything", "all", nil]
     private var refused: [PollPart: String] = [:]
     private var lastConnectCount = 0
+    private var countedHandshakeCommands = 0
+    /// Set by an INFO that says `cluster_enabled:1`: later polls add `CLUSTER INFO`.
+    private var isCluster = false
     private let ownTraffic: OwnTraffic?
 
     /// Creates a poller over a managed (self-reconnecting) connection.
@@ -27,10 +31,13 @@ public actor Poller {
     ///     default `slowlog-max-len`).
     ///   - ownTraffic: the load of cachewatch's other connections to this server (the key
     ///     sampler), read at each poll so that rates can leave it out.
-    public init(connection: ManagedConnection, slowlogCount: Int = 128, ownTraffic: OwnTraffic? = nil) {
+    ///   - node: the name samples carry; the endpoint's `host:port` by default.
+    public init(
+        connection: ManagedConnection, slowlogCount: Int = 128, ownTraffic: OwnTraffic? = nil, node: String? = nil
+    ) {
         self.connection = connection
         self.ownTraffic = ownTraffic
-        self.node = connection.endpoint.description
+        self.node = node ?? connection.endpoint.description
         self.slowlogCount = max(1, slowlogCount)
     }
 
@@ -69,6 +76,9 @@ public actor Poller {
         if refused[.info] == nil { commands.append(infoVariant.map { RESPCommand("INFO", $0) } ?? RESPCommand("INFO")) }
         let slowlogIndex = commands.count
         if refused[.slowlog] == nil { commands.append(RESPCommand("SLOWLOG", "GET", String(slowlogCount))) }
+        let clusterIndex = commands.count
+        let asksCluster = isCluster && refused[.cluster] == nil
+        if asksCluster { commands.append(RESPCommand("CLUSTER", "INFO")) }
 
         let replies = try await connection.pipeline(commands)
         // Read when INFO has run: the sampler's replies counted so far ran before it (roughly).
@@ -76,7 +86,10 @@ public actor Poller {
         let connectCount = await connection.connectCount
         let isNewConnection = connectCount != lastConnectCount
         lastConnectCount = connectCount
-        var sent = commands.count
+        // A handshake since the last poll (HELLO, PING…) is our traffic too.
+        let handshake = await connection.handshakeCommands
+        var sent = commands.count + handshake - countedHandshakeCommands
+        countedHandshakeCommands = handshake
 
         var pingRTT: Duration?
         switch replies[0].result {
@@ -110,9 +123,28 @@ public actor Poller {
             }
         }
 
+        var cluster: ClusterInfo?
+        if asksCluster {
+            switch replies[clusterIndex].result {
+            case .success(let value): cluster = value.stringValue.map(ClusterInfo.init(parsing:))
+            case .failure(let error): refused[.cluster] = Self.refusal("CLUSTER INFO", error)
+            }
+        }
+        if let info, info.isClusterEnabled != isCluster {
+            isCluster = info.isClusterEnabled
+            // The first poll of a cluster node learns it here: ask at once rather than a tick late.
+            if isCluster, refused[.cluster] == nil {
+                switch try await connection.pipeline([RESPCommand("CLUSTER", "INFO")])[0].result {
+                case .success(let value): cluster = value.stringValue.map(ClusterInfo.init(parsing:))
+                case .failure(let error): refused[.cluster] = Self.refusal("CLUSTER INFO", error)
+                }
+                sent += 1
+            }
+        }
+
         return Reading(
             info: info, slowlog: slowlog, pingRTT: pingRTT, unavailable: refused, commandsSent: sent,
-            isNewConnection: isNewConnection, ownTraffic: own)
+            isNewConnection: isNewConnection, ownTraffic: own, cluster: cluster)
     }
 
     /// An empty reply (old servers answer unknown sections with nothing) or a syntax error.

@@ -45,6 +45,8 @@ public enum PollPart: String, Sendable, Hashable, CaseIterable {
     case slowlog
     /// `PING`.
     case ping
+    /// `CLUSTER INFO` (cluster mode only).
+    case cluster
 }
 
 /// A successful poll's data.
@@ -53,6 +55,8 @@ public struct Reading: Sendable {
     public var info: InfoSnapshot?
     /// Slow-log entries new since the last poll; `nil` when SLOWLOG is unavailable.
     public var slowlog: SlowlogDelta?
+    /// `CLUSTER INFO`, on a node in cluster mode; `nil` otherwise or when refused.
+    public var cluster: ClusterInfo?
     /// The PING round trip, measured at its reply; `nil` when unavailable.
     public var pingRTT: Duration?
     /// Parts the server refused or does not know, with the reason shown to the user.
@@ -68,8 +72,10 @@ public struct Reading: Sendable {
     /// Creates a reading.
     public init(
         info: InfoSnapshot?, slowlog: SlowlogDelta?, pingRTT: Duration?, unavailable: [PollPart: String] = [:],
-        commandsSent: Int = 0, isNewConnection: Bool = false, ownTraffic: OwnTraffic.Counts? = nil
+        commandsSent: Int = 0, isNewConnection: Bool = false, ownTraffic: OwnTraffic.Counts? = nil,
+        cluster: ClusterInfo? = nil
     ) {
+        self.cluster = cluster
         self.info = info
         self.slowlog = slowlog
         self.pingRTT = pingRTT

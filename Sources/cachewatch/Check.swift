@@ -1,6 +1,7 @@
 import Alerts
 import ArgumentParser
 import Export
+import Fleet
 import Foundation
 import Metrics
 import RedisClient
@@ -23,8 +24,7 @@ struct Check: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Argument(help: "Server URL (redis://…, unix:///…); the same as -u.")
-    var serverURL: String?
+    @OptionGroup var targets: TargetOptions
 
     @OptionGroup var alerting: AlertOptions
 
@@ -38,62 +38,87 @@ struct Check: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let endpoint = try connection.endpoint(positionalURL: serverURL)
+        let targets = try targets.targets(connection: connection)
         let rules = try alerting.load().map { rule -> AlertRule in
             var immediate = rule
             immediate.forSeconds = 0
             return immediate
         }
-        let ownTraffic = OwnTraffic()
-        let poller = Poller(
-            connection: ManagedConnection(endpoint: endpoint, configuration: connection.configuration),
-            ownTraffic: ownTraffic)
-        var store = MetricStore()
-        let inbox = SampleInbox()
-        let sampler = sampling.sampler(for: endpoint, configuration: connection.configuration, ownTraffic: ownTraffic)
-        let keySampling = inbox.collect(from: sampler)
-        defer { keySampling.cancel() }
-        let clock = ContinuousClock()
         let polls = 3
-        let spacing = Duration.milliseconds(Int64(window * 1000 / Double(polls - 1)))
-        var last: Sample?
-        for index in 0..<polls {
-            if index > 0 { try await clock.sleep(for: spacing) }
-            let sample = await poller.poll()
-            store.ingest(sample)
-            last = sample
-            if index == 0, let failure = sample.failure {
-                ConsoleOutput.line("CACHEWATCH UNKNOWN - \(failure.message)")
-                throw ExitCode(3)
-            }
-        }
-        guard let last, last.reading != nil, let node = store[last.node] else {
-            ConsoleOutput.line("CACHEWATCH UNKNOWN - \(last?.failure?.message ?? "no data")")
+        let spacing = window / Double(polls - 1)
+        let session: FleetSession
+        do {
+            session = try await FleetSession.start(
+                targets: targets,
+                configuration: FleetConfiguration(
+                    connection: connection.configuration, interval: .milliseconds(Int64(spacing * 1000)),
+                    sampling: sampling.configuration, clusterMode: self.targets.clusterMode))
+        } catch let failure as CLIFailure {
+            ConsoleOutput.line("CACHEWATCH UNKNOWN - \(failure.message)")
             throw ExitCode(3)
         }
-        var feed = KeyspaceFeed(node: last.node, database: endpoint.database)
-        _ = feed.add(inbox.drain().keys, to: &store, now: last.time)
+        var store = MetricStore()
+        var ingest = FleetIngest(databases: session.databases)
+        var pollsSeen: [String: Int] = [:]
+        let deadline = ContinuousClock.now + .milliseconds(Int64((window + connection.commandTimeout + 1) * 1000))
+        // Every node polled three times (or the window and a timeout passed): rates exist.
+        while ContinuousClock.now < deadline {
+            for sample in ingest.apply(session.inbox.drain(), to: &store).samples {
+                pollsSeen[sample.node, default: 0] += 1
+            }
+            if !pollsSeen.isEmpty && pollsSeen.values.allSatisfy({ $0 >= polls }) { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        // Keys sampled meanwhile, then the rules at the newest poll.
+        _ = ingest.apply(session.inbox.drain(), to: &store)
+        await session.fleet.stop()
+        let nodes = store.nodeNames.compactMap { store[$0] }
+        let answering = nodes.filter(\.isUp)
+        guard let now = nodes.compactMap(\.times.last).max().map(Date.init(timeIntervalSince1970:)),
+            !answering.isEmpty
+        else {
+            let failure = nodes.first?.lastFailure?.message ?? "no data"
+            ConsoleOutput.line("CACHEWATCH UNKNOWN - \(nodes.count > 1 ? "no node answers; " : "")\(failure)")
+            throw ExitCode(3)
+        }
         var engine = RuleEngine(rules: rules)
-        _ = engine.eval(now: last.time, store: store)
+        _ = engine.eval(now: now, store: store)
         let firing = engine.firing
-        let worst = firing.map(\.severity).max()
+        let down = nodes.filter { !$0.isUp }
+        var worst = firing.map(\.severity).max()
+        if !down.isEmpty { worst = .critical }
         let (status, code): (String, Int32) =
             worst == .critical ? ("CRITICAL", 2) : worst == .warning ? ("WARNING", 1) : ("OK", 0)
+        var problems = down.map { "\($0.node) unreachable: \($0.lastFailure?.message ?? "no answer")" }
+        problems += firing.map { "\($0.name): \($0.summary.isEmpty ? ValueFormatting.plain($0.value) : $0.summary)" }
         var text = "CACHEWATCH \(status) - "
-        if firing.isEmpty {
+        if problems.isEmpty, answering.count == 1, let node = answering.first {
             text +=
-                "\(last.node): hit ratio \(percent(node.latest(.hitRatio))), \(ValueFormatting.count(node.latest(.opsPerSec))) ops/s"
+                "\(node.node): hit ratio \(percent(node.latest(.hitRatio))), \(ValueFormatting.count(node.latest(.opsPerSec))) ops/s"
             text += ", memory \(percent(node.latest(.memoryUsedRatio)))"
+        } else if problems.isEmpty {
+            let total = FleetAggregate(store: store)
+            text += "\(answering.count) nodes: hit ratio \(percent(total.hitRatio)), "
+            text += "\(ValueFormatting.count(total.opsPerSec)) ops/s, max memory \(percent(total.maxMemoryRatio))"
         } else {
-            text += firing.map {
-                "\($0.name): \($0.summary.isEmpty ? ValueFormatting.plain($0.value) : $0.summary)"
-            }
-            .joined(separator: "; ")
+            text += problems.joined(separator: "; ")
         }
-        let perfdata = [
-            Metric.hitRatio, .opsPerSec, .evictedPerSec, .expiredPerSec, .memoryUsedRatio, .clientsConnected, .pingMs,
-        ]
-        .compactMap { metric in node.latest(metric).map { "\(metric.rawValue)=\(JSONText.number($0))" } }
+        let perfdata: [String]
+        if nodes.count == 1, let node = nodes.first {
+            perfdata = [
+                Metric.hitRatio, .opsPerSec, .evictedPerSec, .expiredPerSec, .memoryUsedRatio, .clientsConnected,
+                .pingMs,
+            ]
+            .compactMap { metric in node.latest(metric).map { "\(metric.rawValue)=\(JSONText.number($0))" } }
+        } else {
+            let total = FleetAggregate(store: store)
+            perfdata = [
+                ("hit_ratio", total.hitRatio), ("ops_per_sec", total.opsPerSec),
+                ("evicted_per_sec", total.evictedPerSec),
+                ("expired_per_sec", total.expiredPerSec), ("memory_used_ratio_max", total.maxMemoryRatio),
+                ("nodes_up", Double(answering.count)), ("nodes_down", Double(down.count)),
+            ].compactMap { name, value in value.map { "\(name)=\(JSONText.number($0))" } }
+        }
         ConsoleOutput.line(text + " | " + perfdata.joined(separator: " "))
         if code != 0 { throw ExitCode(code) }
     }

@@ -6,57 +6,60 @@ import Metrics
 import Telemetry
 
 /// The interactive dashboard: the one owner of the state and of the terminal. Its loop, on the
-/// main thread, waits ≤ 50 ms for a key, takes the samples the poller task delivered, and
-/// redraws when something changed. A stalled server only stalls the poller's task.
+/// main thread, waits ≤ 50 ms for a key, takes what the fleet's tasks delivered, and redraws
+/// when something changed. A stalled server only stalls its own node's task.
 @MainActor
 struct DashboardSession {
-    let poller: Poller
-    /// Continuous key sampling on its own connection; `nil` turns the keyspace view off.
-    let sampler: KeySampler?
-    /// The database sampled (for the exact key count from INFO keyspace).
-    let database: Int
+    let session: FleetSession
     let interval: Double
     let colors: Bool
-    /// Rules evaluated after every poll (empty: the alerts view says so).
+    /// Rules evaluated as samples arrive (empty: the alerts view says so).
     var rules: [AlertRule] = DefaultRules.rules
     /// Where the `e` key writes snapshots.
     let snapshots: SnapshotTarget
+    /// Whether keys are sampled (the keyspace view says so when not).
+    let samplesKeys: Bool
 
     /// Runs until the user quits or a signal arrives; the terminal is restored either way.
     func run() async {
-        let inbox = SampleInbox()
-        let period = Duration.milliseconds(Int64(interval * 1000))
-        let polling = Task.detached { [poller] in
-            await poller.run(every: period) { inbox.push($0) }
-        }
-        let sampling = inbox.collect(from: sampler)
-        loop(inbox: inbox)
-        polling.cancel()
-        sampling.cancel()
+        loop()
+        await session.fleet.stop()
     }
 
-    private func loop(inbox: SampleInbox) {
+    private func loop() {
         let terminal = CursesTerminal(colors: colors)
         defer { terminal.restore() }
         var live = MetricStore()
         var engine = RuleEngine(rules: rules)
         var events: [AlertEvent] = []
-        var feed = KeyspaceFeed(node: poller.node, database: database)
-        var state = DashboardState(store: live, node: poller.node, interval: interval, now: Date())
+        var ingest = FleetIngest(databases: session.databases)
+        let firstNode = session.first.first?.node ?? ""
+        var state = DashboardState(store: live, node: firstNode, interval: interval, now: Date())
+        var shownKeyspaces: [String: KeyspaceSampling] = [:]
         var dirty = true
         var shownSecond = Int(Date().timeIntervalSince1970)
+        func refresh() {
+            state.store = live
+            state.alerts = rules.isEmpty ? nil : AlertsSnapshot(engine: engine, events: events)
+            state.topology = ingest.topology
+            shownKeyspaces = ingest.samplings
+            state.keyspace = samplesKeys ? shownKeyspaces[state.node] : nil
+        }
         while SignalTrap.received == nil {
             switch terminal.readEvent() {
             case .key(let key):
                 let wasPaused = state.isPaused
+                let shownNode = state.node
                 guard state.handle(key) else { return }
                 if state.wantsSnapshot {
                     state.wantsSnapshot = false
-                    state.message = snapshots.write(state: state, events: events, engine: engine)
+                    state.message = snapshots.write(
+                        state: state, keyspaces: shownKeyspaces, events: events, engine: engine)
                 }
-                if wasPaused && !state.isPaused {
-                    state.store = live
-                    if sampler != nil { state.keyspace = feed.sampling }
+                if wasPaused && !state.isPaused { refresh() }
+                if state.node != shownNode && samplesKeys {
+                    // Another node on display: its own keyspace (the frozen one while paused).
+                    state.keyspace = shownKeyspaces[state.node]
                 }
                 dirty = true
             case .resize:
@@ -65,18 +68,14 @@ struct DashboardSession {
             case .idle:
                 break
             }
-            let arrived = inbox.drain()
-            // Key figures first, so that the rules evaluated at the next sample read them.
-            _ = feed.add(arrived.keys, to: &live, now: Date())
-            for sample in arrived.samples {
-                live.ingest(sample)
-                events += engine.eval(now: sample.time, store: live)
+            let outcome = ingest.apply(session.inbox.drain(), to: &live)
+            if let newest = outcome.samples.map(\.time).max() {
+                events += engine.eval(now: newest, store: live, nodes: Set(outcome.samples.map(\.node)))
                 if events.count > 200 { events.removeFirst(events.count - 200) }
             }
-            if !(arrived.samples.isEmpty && arrived.keys.isEmpty) && !state.isPaused {
-                state.store = live
-                state.alerts = rules.isEmpty ? nil : AlertsSnapshot(engine: engine, events: events)
-                if sampler != nil { state.keyspace = feed.sampling }
+            if let notice = outcome.notices.last { state.message = notice }
+            if !(outcome.samples.isEmpty && !outcome.keysChanged && !outcome.topologyChanged) && !state.isPaused {
+                refresh()
                 dirty = true
             }
             let now = Date()

@@ -1,6 +1,7 @@
 import Alerts
 import ArgumentParser
 import Export
+import Fleet
 import Foundation
 import RedisClient
 import Telemetry
@@ -68,26 +69,32 @@ struct Demo: AsyncParsableCommand {
             )
             .run()
         }
-        let ownTraffic = OwnTraffic()
-        let poller = Poller(connection: ManagedConnection(endpoint: server.endpoint), ownTraffic: ownTraffic)
         defer { server.stopImmediately() }  // also removes its directory
         do {
+            let session = try await FleetSession.start(
+                targets: [NodeTarget(endpoint: server.endpoint)],
+                configuration: FleetConfiguration(
+                    interval: .milliseconds(Int64(output.interval * 1000)), sampling: KeySamplerConfiguration(),
+                    clusterMode: .off))
             if headless {
-                try await WatchLoop(
-                    poller: poller, output: output, rules: DefaultRules.rules, alertsOnly: alertsOnly,
-                    sampler: KeySampler(
-                        connection: ManagedConnection(endpoint: server.endpoint), ownTraffic: ownTraffic)
-                )
-                .run()
+                do {
+                    try await WatchLoop(
+                        session: session, output: output, rules: DefaultRules.rules, alertsOnly: alertsOnly
+                    )
+                    .run()
+                } catch {
+                    await session.fleet.stop()
+                    throw error
+                }
+                await session.fleet.stop()
             } else {
                 let colors = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-                let sampler = KeySampler(
-                    connection: ManagedConnection(endpoint: server.endpoint), ownTraffic: ownTraffic)
                 await DashboardSession(
-                    poller: poller, sampler: sampler, database: 0, interval: output.interval, colors: colors,
+                    session: session, interval: output.interval, colors: colors,
                     snapshots: SnapshotTarget(
                         directory: snapshotDirectory, options: ExportOptions(),
-                        endpoint: server.endpoint.description)
+                        endpoint: server.endpoint.description),
+                    samplesKeys: true
                 )
                 .run()
             }

@@ -1,10 +1,18 @@
 import Foundation
 import Metrics
+import Telemetry
 
 /// Key sampling as the rules see it, shared by the dashboard and the headless loops: batches
 /// from the sampler go into the model (scaled to the exact key count of the sampled database),
 /// and its figures go into the store before the rules are evaluated.
 struct KeyspaceFeed {
+    /// One batch of sampled keys.
+    struct Batch: Sendable {
+        let keys: [KeyMetadata]
+        let finishedPass: Bool
+        let unavailable: [String: String]
+    }
+
     /// The node the sampler walks.
     let node: String
     /// The database sampled (its exact key count scales the estimates).
@@ -21,7 +29,7 @@ struct KeyspaceFeed {
 
     /// Adds the batches that arrived and records the figures in `store`; returns the sampler
     /// parts the server refused (ACL, a renamed command) not reported before, to print once.
-    mutating func add(_ batches: [SampleInbox.KeyBatch], to store: inout MetricStore, now: Date) -> [String] {
+    mutating func add(_ batches: [Batch], to store: inout MetricStore, now: Date) -> [String] {
         guard !batches.isEmpty else { return [] }
         var fresh: [String] = []
         for batch in batches {

@@ -18,14 +18,8 @@ struct SamplingOptions: ParsableArguments {
         }
     }
 
-    /// The sampler, on a connection of its own, unless sampling is off; its load is counted in
-    /// `ownTraffic` (which the poller of the same server leaves out of its rates).
-    func sampler(
-        for endpoint: Endpoint, configuration: ConnectionConfiguration, ownTraffic: OwnTraffic
-    ) -> KeySampler? {
-        guard !noSampling else { return nil }
-        return KeySampler(
-            connection: ManagedConnection(endpoint: endpoint, configuration: configuration),
-            configuration: KeySamplerConfiguration(keysPerSecond: sampleRate), ownTraffic: ownTraffic)
+    /// The sampler settings of each node, unless sampling is off.
+    var configuration: KeySamplerConfiguration? {
+        noSampling ? nil : KeySamplerConfiguration(keysPerSecond: sampleRate)
     }
 }

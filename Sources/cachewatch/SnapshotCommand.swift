@@ -1,6 +1,7 @@
 import Alerts
 import ArgumentParser
 import Export
+import Fleet
 import Foundation
 import Metrics
 import RedisClient
@@ -25,8 +26,7 @@ struct SnapshotCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Argument(help: "Server URL (redis://…, unix:///…); the same as -u.")
-    var serverURL: String?
+    @OptionGroup var targets: TargetOptions
 
     @Option(name: .long, help: "The directory the snapshot directory is written in.")
     var out = "."
@@ -49,7 +49,7 @@ struct SnapshotCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let endpoint = try connection.endpoint(positionalURL: serverURL)
+        let targets = try targets.targets(connection: connection)
         let rules = try alerting.load()
         // Before watching: a destination that cannot take the snapshot is an error at once.
         do {
@@ -57,40 +57,32 @@ struct SnapshotCommand: AsyncParsableCommand {
         } catch {
             throw CLIFailure("snapshot: \(error.description)")
         }
-        let ownTraffic = OwnTraffic()
-        let poller = Poller(
-            connection: ManagedConnection(endpoint: endpoint, configuration: connection.configuration),
-            ownTraffic: ownTraffic)
-        let first = await poller.poll()
-        if let failure = first.failure { throw CLIFailure(failure) }
-        let inbox = SampleInbox()
-        let sampler = sampling.sampler(for: endpoint, configuration: connection.configuration, ownTraffic: ownTraffic)
-        let keySampling = inbox.collect(from: sampler)
-        defer { keySampling.cancel() }
+        let session = try await FleetSession.start(
+            targets: targets,
+            configuration: FleetConfiguration(
+                connection: connection.configuration, interval: .milliseconds(Int64(interval * 1000)),
+                sampling: sampling.configuration, clusterMode: self.targets.clusterMode))
         var store = MetricStore()
         var engine = RuleEngine(rules: rules)
         var events: [AlertEvent] = []
-        var feed = KeyspaceFeed(node: poller.node, database: endpoint.database)
-        let clock = ContinuousClock()
-        let period = Duration.milliseconds(Int64(interval * 1000))
-        let end = clock.now + .milliseconds(Int64(window * 1000))
-        var next = clock.now
-        var sample = first
+        var ingest = FleetIngest(databases: session.databases)
+        let start = Date()
+        let end = ContinuousClock.now + .milliseconds(Int64(window * 1000))
         while true {
-            store.ingest(sample)
-            for reason in feed.add(inbox.drain().keys, to: &store, now: sample.time) {
-                ConsoleOutput.error("key sampling: \(reason)")
+            let outcome = ingest.apply(session.inbox.drain(), to: &store)
+            for notice in outcome.notices { ConsoleOutput.error(notice) }
+            if let newest = outcome.samples.map(\.time).max() {
+                events += engine.eval(now: newest, store: store, nodes: Set(outcome.samples.map(\.node)))
             }
-            events += engine.eval(now: sample.time, store: store)
-            next += period
-            guard next <= end else { break }
-            try await clock.sleep(until: next)
-            sample = await poller.poll()
+            guard ContinuousClock.now < end else { break }
+            try await Task.sleep(for: .milliseconds(20))
         }
+        await session.fleet.stop()
         let snapshot = Snapshot(
-            toolVersion: CachewatchVersion.current, endpoint: endpoint.description, node: poller.node, store: store,
-            keyspace: sampler == nil ? nil : feed.sampling, events: events,
-            active: engine.firing + engine.pending, windowStart: first.time.timeIntervalSince1970, takenAt: Date())
+            toolVersion: CachewatchVersion.current, endpoint: targets.map(\.name).joined(separator: ","),
+            node: session.first.first?.node ?? "", store: store, keyspaces: ingest.samplings, events: events,
+            active: engine.firing + engine.pending,
+            windowStart: (session.first.map(\.time).min() ?? start).timeIntervalSince1970, takenAt: Date())
         do {
             let path = try SnapshotWriter(options: export.options).write(snapshot, into: out)
             ConsoleOutput.line(path)

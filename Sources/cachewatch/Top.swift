@@ -1,4 +1,5 @@
 import ArgumentParser
+import Fleet
 import Foundation
 import RedisClient
 import Telemetry
@@ -14,8 +15,7 @@ struct Top: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Argument(help: "Server URL (redis://…, unix:///…); the same as -u.")
-    var serverURL: String?
+    @OptionGroup var targets: TargetOptions
 
     @OptionGroup var display: DisplayOptions
 
@@ -35,22 +35,21 @@ struct Top: AsyncParsableCommand {
         // A rules file that cannot be used stops the dashboard before anything else.
         let rules = try alerting.load()
         try TerminalCheck.requireTerminal()
-        let endpoint = try connection.endpoint(positionalURL: serverURL)
-        let ownTraffic = OwnTraffic()
-        let poller = Poller(
-            connection: ManagedConnection(endpoint: endpoint, configuration: connection.configuration),
-            ownTraffic: ownTraffic)
+        let targets = try targets.targets(connection: connection)
         // A typo (wrong port, wrong password) is reported before the screen is taken over.
-        if let failure = await poller.poll().failure, !wait {
-            throw CLIFailure(failure)
-        }
+        let session = try await FleetSession.start(
+            targets: targets,
+            configuration: FleetConfiguration(
+                connection: connection.configuration, interval: .milliseconds(Int64(display.interval * 1000)),
+                sampling: sampling.configuration, clusterMode: self.targets.clusterMode),
+            wait: wait)
         SignalTrap.install(exitImmediately: false)
         await DashboardSession(
-            poller: poller,
-            sampler: sampling.sampler(for: endpoint, configuration: connection.configuration, ownTraffic: ownTraffic),
-            database: endpoint.database, interval: display.interval, colors: display.usesColor, rules: rules,
+            session: session, interval: display.interval, colors: display.usesColor, rules: rules,
             snapshots: SnapshotTarget(
-                directory: snapshotDirectory, options: export.options, endpoint: endpoint.description)
+                directory: snapshotDirectory, options: export.options,
+                endpoint: targets.map(\.name).joined(separator: ",")),
+            samplesKeys: sampling.configuration != nil
         ).run()
         SignalTrap.exitIfSignalled()
     }

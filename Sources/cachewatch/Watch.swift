@@ -1,5 +1,6 @@
 import ArgumentParser
 import Export
+import Fleet
 import Foundation
 import RedisClient
 import Telemetry
@@ -20,8 +21,7 @@ struct Watch: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Argument(help: "Server URL (redis://…, unix:///…); the same as -u.")
-    var serverURL: String?
+    @OptionGroup var targets: TargetOptions
 
     @OptionGroup var output: WatchOutputOptions
 
@@ -49,9 +49,9 @@ struct Watch: AsyncParsableCommand {
     var noAuthWarning = false
 
     func run() async throws {
-        let endpoint = try connection.endpoint(positionalURL: serverURL)
+        let targets = try targets.targets(connection: connection)
         let passwordInArguments =
-            connection.password != nil || serverURL.map(Endpoint.masked) != serverURL
+            connection.password != nil || self.targets.showsPassword
             || connection.url.map(Endpoint.masked) != connection.url
         if passwordInArguments && !noAuthWarning {
             ConsoleOutput.error(
@@ -67,28 +67,33 @@ struct Watch: AsyncParsableCommand {
                 throw CLIFailure(error.description)
             }
         }
-        let ownTraffic = OwnTraffic()
-        let poller = Poller(
-            connection: ManagedConnection(endpoint: endpoint, configuration: connection.configuration),
-            ownTraffic: ownTraffic)
-        // A first poll tells a typo (wrong port, wrong password) from a server that goes away later.
-        let first = await poller.poll()
-        if let failure = first.failure, !wait {
-            throw CLIFailure(failure)
-        }
         var sink: AlertmanagerSink?
         if let alertmanager {
             guard let url = Self.alertmanagerURL(alertmanager) else {
                 throw ValidationError("--alertmanager needs an http(s):// URL")
             }
-            sink = AlertmanagerSink(baseURL: url, generatorURL: "cachewatch://\(endpoint)")
+            sink = AlertmanagerSink(
+                baseURL: url, generatorURL: "cachewatch://\(targets.map(\.name).joined(separator: ","))")
         }
-        try await WatchLoop(
-            poller: poller, output: output, rules: rules, alertsOnly: alertsOnly, alertmanager: sink,
-            sampler: sampling.sampler(for: endpoint, configuration: connection.configuration, ownTraffic: ownTraffic),
-            database: endpoint.database, csv: appender
-        )
-        .run(startingWith: first)
+        // A first poll of each node tells a typo (wrong port, wrong password) from a server that
+        // goes away later.
+        let session = try await FleetSession.start(
+            targets: targets,
+            configuration: FleetConfiguration(
+                connection: connection.configuration, interval: .milliseconds(Int64(output.interval * 1000)),
+                sampling: sampling.configuration, clusterMode: self.targets.clusterMode),
+            wait: wait)
+        do {
+            try await WatchLoop(
+                session: session, output: output, rules: rules, alertsOnly: alertsOnly, alertmanager: sink,
+                csv: appender
+            )
+            .run()
+        } catch {
+            await session.fleet.stop()
+            throw error
+        }
+        await session.fleet.stop()
     }
 
     func validate() throws {

@@ -108,7 +108,7 @@ struct SnapshotCommandTests {
         for path in [first, second] {
             for file in try FileManager.default.contentsOfDirectory(atPath: path) {
                 let text = try String(contentsOfFile: path + "/" + file, encoding: .utf8)
-                for name in ["a,b", "HYPERLINK", "line", "@sum", "user:1:profile"] {
+                for name in ["a,b", "HYPERLINK", "line\nbreak", "line\\x0abreak", "@sum", "user:1:profile"] {
                     #expect(!text.contains(name), "\(file) shows \(name)")
                 }
             }

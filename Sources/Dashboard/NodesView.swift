@@ -1,0 +1,161 @@
+import Fleet
+import Foundation
+import Metrics
+import Telemetry
+
+/// View 7: every node watched — role, status, traffic, memory, replication, slots and how a
+/// primary compares with the others — under a line that adds up the primaries. Enter opens a
+/// node in the other views.
+enum NodesView {
+    struct Row {
+        let name: String
+        let role: String
+        let status: String
+        let statusRole: StyleRole
+        let opsPerSec: Double?
+        let hitRatio: Double?
+        let usedMemory: Double?
+        let memoryRatio: Double?
+        let evictedPerSec: Double?
+        let keys: Double?
+        let replication: String
+        let slots: String
+        let balance: String
+    }
+
+    /// The rows in display order (the order Enter's selection refers to).
+    static func rows(_ state: DashboardState) -> [Row] {
+        var rows = state.store.nodeNames.compactMap { name in state.store[name].map { row($0, state: state) } }
+        if !state.filter.isEmpty {
+            rows = rows.filter { ($0.name + " " + $0.role).localizedCaseInsensitiveContains(state.filter) }
+        }
+        switch state.sortIndex[.nodes] ?? 0 {
+        case 1: rows.sort { ($0.opsPerSec ?? -1, $0.name) > ($1.opsPerSec ?? -1, $1.name) }
+        case 2: rows.sort { ($0.usedMemory ?? -1, $0.name) > ($1.usedMemory ?? -1, $1.name) }
+        case 3: rows.sort { ($0.hitRatio ?? 2, $0.name) < ($1.hitRatio ?? 2, $1.name) }
+        default:
+            // Primaries first, each followed by its replicas in a cluster; else by name.
+            rows.sort { ($0.role == "replica" ? 1 : 0, $0.name) < ($1.role == "replica" ? 1 : 0, $1.name) }
+        }
+        return rows
+    }
+
+    private static func row(_ node: NodeMetrics, state: DashboardState) -> Row {
+        let info = node.lastInfo
+        let clusterNode = state.topology?.nodes.first { Self.name(of: $0, like: node.node) == node.node }
+        let role =
+            info.map { $0.isPrimary ? "primary" : $0.replication.role == "slave" ? "replica" : "-" }
+            ?? clusterNode.map { $0.role.rawValue } ?? "-"
+        var status = "up"
+        var statusRole = StyleRole.ok
+        if !node.isUp {
+            status = node.lastFailure == nil ? "waiting" : "down"
+            statusRole = .crit
+        } else if clusterNode?.isFailed == true {
+            status = "failed"
+            statusRole = .crit
+        } else if node.latest(.replicaLinkUp) == 0 {
+            status = "link down"
+            statusRole = .crit
+        } else if node.latest(.clusterStateOK) == 0 {
+            status = "cluster fail"
+            statusRole = .warn
+        }
+        var replication = "-"
+        if role == "replica" {
+            let lag = primaryLag(of: node, in: state.store)
+            let io = node.latest(.replicaLastIOSeconds).map { "io \(ValueFormatting.plain($0))s" }
+            replication = [lag.map { "lag \(ValueFormatting.bytes($0))" }, io].compactMap { $0 }.joined(separator: " ")
+        } else if let online = node.latest(.replicasOnline) {
+            let lag = node.latest(.replicaLagBytesMax).map { " lag≤\(ValueFormatting.bytes($0))" } ?? ""
+            replication = "\(Int(online)) repl\(lag)"
+        }
+        var balance = "-"
+        if let ops = node.latest(.opsVsOtherPrimaries), let memory = node.latest(.memoryVsOtherPrimaries) {
+            balance =
+                "ops \(ValueFormatting.fixed(ops, decimals: 1))× mem \(ValueFormatting.fixed(memory, decimals: 1))×"
+        }
+        return Row(
+            name: node.node, role: role, status: status, statusRole: statusRole, opsPerSec: node.latest(.opsPerSec),
+            hitRatio: node.latest(.hitRatio), usedMemory: node.latest(.usedMemoryBytes),
+            memoryRatio: node.latest(.memoryUsedRatio), evictedPerSec: node.latest(.evictedPerSec),
+            keys: node.latest(.keys), replication: replication,
+            slots: clusterNode.map { $0.role == .primary ? "\($0.slotCount)" : "-" } ?? "-", balance: balance)
+    }
+
+    /// A replica's lag in bytes, as its primary reports it (`replica_lag_bytes{replica=ip:port}`).
+    private static func primaryLag(of replica: NodeMetrics, in store: MetricStore) -> Double? {
+        guard let host = replica.lastInfo?.replication.masterHost, let port = replica.lastInfo?.replication.masterPort,
+            let ownPort = replica.lastInfo?.server.tcpPort
+        else { return nil }
+        for name in store.nodeNames {
+            guard let primary = store[name], let info = primary.lastInfo, info.isPrimary,
+                info.server.tcpPort == port, name.hasSuffix(":\(port)") || name.contains(host),
+                let lags = primary.instances(Metric.replicaLagBytes.rawValue)
+            else { continue }
+            if let lag = lags.first(where: { $0.key.hasSuffix(":\(ownPort)") })?.value { return lag }
+        }
+        return nil
+    }
+
+    /// The name a cluster node is watched under (`host:port`, as the fleet names it).
+    private static func name(of node: ClusterNode, like watched: String) -> String {
+        let host = node.host.contains(":") ? "[\(node.host)]" : node.host
+        let tls = watched.hasSuffix(":\(node.tlsPort ?? -1)")
+        return "\(host):\(tls ? node.tlsPort ?? node.port : node.port)"
+    }
+
+    static func draw(_ state: DashboardState, in area: Rect, into screen: inout Screen, theme: Theme) {
+        let rows = rows(state)
+        var note = "\(state.store.nodeNames.count) nodes"
+        if let topology = state.topology {
+            let uncovered = topology.uncoveredSlots
+            note += " · cluster \(topology.primaries.count) primaries · "
+            note += uncovered == 0 ? "all slots served" : "\(uncovered) slots not served"
+        }
+        note += " · sort: \(DashboardView.nodes.sortOrders[state.currentSort])"
+        let inner = Panel(title: "Nodes (Enter opens one)", note: note).draw(
+            into: &screen, rect: area, glyphs: theme.glyphs)
+        guard inner.height > 1 else { return }
+        let total = FleetAggregate(store: state.store)
+        let summary =
+            "all primaries (\(total.nodes.count)): \(ValueFormatting.count(total.opsPerSec)) ops/s · hit "
+            + "\(ValueFormatting.percent(total.hitRatio))% · mem \(ValueFormatting.bytes(total.usedMemoryBytes)) · "
+            + "max mem \(ValueFormatting.percent(total.maxMemoryRatio))% · evict "
+            + "\(ValueFormatting.count(total.evictedPerSec))/s · keys \(ValueFormatting.count(total.keys))"
+        _ = screen.put(summary, x: inner.x, y: inner.y, style: .accent, maxWidth: inner.width)
+        // The base columns always; replication, slots and the balance as the width allows,
+        // keeping at least 21 columns for node names.
+        typealias Column = (column: Table.Column, cell: (Row) -> String)
+        var columns: [Column] = [
+            (Table.Column("node"), { (row: Row) in (row.name == state.node ? "▸ " : "  ") + row.name }),
+            (Table.Column("role", width: 7), { $0.role }), (Table.Column("status", width: 10), { $0.status }),
+            (Table.Column("ops/s", width: 7, alignRight: true), { ValueFormatting.count($0.opsPerSec) }),
+            (Table.Column("hit%", width: 5, alignRight: true), { ValueFormatting.percent($0.hitRatio) }),
+            (Table.Column("mem", width: 6, alignRight: true), { ValueFormatting.bytes($0.usedMemory) }),
+            (Table.Column("mem%", width: 5, alignRight: true), { ValueFormatting.percent($0.memoryRatio) }),
+            (Table.Column("evict/s", width: 7, alignRight: true), { ValueFormatting.count($0.evictedPerSec) }),
+            (Table.Column("keys", width: 7, alignRight: true), { ValueFormatting.count($0.keys) }),
+        ]
+        var optional: [Column] = [(Table.Column("replication", width: 16), { $0.replication })]
+        if state.topology != nil {
+            optional.append((Table.Column("slots", width: 5, alignRight: true), { $0.slots }))
+            optional.append((Table.Column("vs others", width: 17), { $0.balance }))
+        }
+        for extra in optional {
+            let used = (columns + [extra]).compactMap(\.column.width).reduce(0, +) + columns.count
+            if inner.width - used >= 21 { columns.append(extra) }
+        }
+        let sortColumn = [0, 3, 5, 4][state.currentSort]
+        Table(
+            columns: columns.map(\.column),
+            rows: rows.map { row in columns.map { $0.cell(row) } },
+            rowStyles: rows.map { CellStyle($0.statusRole == .ok ? .normal : $0.statusRole) },
+            sort: (sortColumn, state.currentSort != 0 && state.currentSort != 3),
+            selected: min(state.selection, max(0, rows.count - 1)),
+            emptyText: state.filter.isEmpty ? "no node has reported yet" : "no node matches '\(state.filter)'"
+        ).draw(
+            into: &screen, rect: Rect(x: inner.x, y: inner.y + 1, width: inner.width, height: inner.height - 1),
+            glyphs: theme.glyphs)
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import RESP
+import RedisClient
+import Telemetry
+
+/// Watches several nodes at once: one poller per node on its own connection and schedule,
+/// key samplers where they belong, and — for a Redis Cluster — the topology, followed through
+/// failovers and nodes added or removed without a restart. Everything it learns goes to
+/// `deliver`, from any task; the owner serialises it (an inbox).
+public actor Fleet {
+    /// The targets given (in a cluster: the seeds).
+    public nonisolated let seeds: [NodeTarget]
+    private let configuration: FleetConfiguration
+    private let deliver: @Sendable (FleetEvent) -> Void
+    private var watches: [String: NodeWatch] = [:]
+    private var order: [String] = []
+    /// The cluster's topology, when the targets are a cluster.
+    public private(set) var topology: ClusterTopology?
+    private var following: Task<Void, Never>?
+    private var discoverySource: ManagedConnection?
+
+    /// Creates a fleet; nothing runs until ``start()``.
+    public init(
+        targets: [NodeTarget], configuration: FleetConfiguration,
+        deliver: @escaping @Sendable (FleetEvent) -> Void
+    ) {
+        seeds = targets
+        self.configuration = configuration
+        self.deliver = deliver
+    }
+
+    /// The names of the nodes watched, in the order they were added.
+    public var nodeNames: [String] { order }
+
+    /// Whether the fleet follows a cluster.
+    public var isCluster: Bool { topology != nil }
+
+    /// Discovers the cluster (unless off), polls every node once — all at once — and starts
+    /// the node tasks and the topology follower. Returns the first samples, in node order, so
+    /// the caller can tell a typo from a node that is down.
+    ///
+    /// - Throws: ``FleetError`` when `--cluster` was asked for and the first target is not in
+    ///   cluster mode, or the topology cannot be read.
+    public func start() async throws(FleetError) -> [Sample] {
+        var targets = seeds
+        if configuration.clusterMode != .off, let seed = seeds.first {
+            let connection = ManagedConnection(endpoint: seed.endpoint, configuration: configuration.connection)
+            do {
+                switch try await ClusterDiscovery.topology(from: connection) {
+                case .cluster(let found):
+                    topology = found
+                    discoverySource = connection
+                    targets = found.nodes.map { NodeTarget(endpoint: $0.endpoint(like: seed.endpoint)) }
+                    deliver(.topology(found, changes: []))
+                case .notACluster:
+                    await connection.close()
+                    if configuration.clusterMode == .required {
+                        throw FleetError("\(seed.name) is not in cluster mode (cluster_enabled:0); drop --cluster")
+                    }
+                }
+            } catch let error as FleetError {
+                throw error
+            } catch {
+                await connection.close()
+                if configuration.clusterMode == .required {
+                    throw FleetError("cannot read the cluster topology from \(seed.name): \(error)")
+                }
+                // Automatic mode: an unreachable seed is reported by its first poll instead.
+            }
+        }
+        for target in targets { add(target) }
+        let first = await firstPolls(order.compactMap { watches[$0] })
+        for sample in first { deliver(.sample(sample)) }
+        for name in order { watches[name]?.startPolling(after: configuration.interval) }
+        updateSampling()
+        if topology != nil { startFollowing() }
+        return first
+    }
+
+    /// Stops every task and closes what can be closed.
+    public func stop() async {
+        following?.cancel()
+        following = nil
+        for watch in watches.values { watch.stop() }
+        await discoverySource?.close()
+    }
+
+    private func add(_ target: NodeTarget) {
+        guard watches[target.name] == nil else { return }
+        watches[target.name] = NodeWatch(target: target, configuration: configuration, deliver: deliver)
+        order.append(target.name)
+    }
+
+    private func firstPolls(_ nodes: [NodeWatch]) async -> [Sample] {
+        await withTaskGroup(of: (Int, Sample).self) { group in
+            for (index, watch) in nodes.enumerated() {
+                group.addTask { (index, await watch.poller.poll()) }
+            }
+            var samples: [(Int, Sample)] = []
+            for await result in group { samples.append(result) }
+            return samples.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+
+    /// Samples keys on the primaries of a cluster, on every target otherwise.
+    private func updateSampling() {
+        guard configuration.sampling != nil else { return }
+        for (name, watch) in watches {
+            let node = topology?.nodes.first {
+                NodeTarget(endpoint: $0.endpoint(like: watch.target.endpoint)).name == name
+            }
+            watch.setSampling(topology == nil || node?.role == .primary)
+        }
+    }
+
+    private func startFollowing() {
+        let interval = configuration.topologyInterval
+        following = Task { [weak self] in
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: interval) } catch { return }
+                await self?.refreshTopology()
+            }
+        }
+    }
+
+    /// Reads the topology again (from the last node that answered, else any known node) and
+    /// applies what changed: new nodes are watched, removed ones dropped, samplers follow the
+    /// primaries.
+    func refreshTopology() async {
+        guard let current = topology, let seed = seeds.first else { return }
+        var candidates: [Endpoint] = []
+        if let source = discoverySource { candidates.append(source.endpoint) }
+        for node in current.nodes where !node.isFailed {
+            let endpoint = node.endpoint(like: seed.endpoint)
+            if !candidates.contains(endpoint) { candidates.append(endpoint) }
+        }
+        for endpoint in candidates {
+            let connection: ManagedConnection
+            if let source = discoverySource, source.endpoint == endpoint {
+                connection = source
+            } else {
+                connection = ManagedConnection(endpoint: endpoint, configuration: configuration.connection)
+            }
+            guard case .cluster(let found)? = try? await ClusterDiscovery.topology(from: connection) else {
+                await connection.close()
+                if connection === discoverySource { discoverySource = nil }
+                continue
+            }
+            if connection !== discoverySource {
+                await discoverySource?.close()
+                discoverySource = connection
+            }
+            apply(found)
+            return
+        }
+        deliver(.notice("cluster: no known node answers CLUSTER SHARDS/NODES; keeping the last topology"))
+    }
+
+    private func apply(_ found: ClusterTopology) {
+        guard let current = topology, let seed = seeds.first, found != current else { return }
+        let changes = TopologyChange.between(current, found)
+        topology = found
+        for change in changes {
+            let target = NodeTarget(endpoint: change.node.endpoint(like: seed.endpoint))
+            switch change {
+            case .added:
+                add(target)
+                if let watch = watches[target.name] {
+                    Task { [deliver] in deliver(.sample(await watch.poller.poll())) }
+                    watch.startPolling(after: configuration.interval)
+                }
+            case .removed:
+                watches.removeValue(forKey: target.name)?.stop()
+                order.removeAll { $0 == target.name }
+            default: break
+            }
+        }
+        updateSampling()
+        deliver(.topology(found, changes: changes))
+    }
+}
+
+/// Why a fleet cannot start, in one line.
+public struct FleetError: Error, Sendable, CustomStringConvertible {
+    /// The one-line reason.
+    public let description: String
+
+    /// Creates an error.
+    public init(_ description: String) { self.description = description }
+}

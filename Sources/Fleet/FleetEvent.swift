@@ -1,0 +1,13 @@
+import Telemetry
+
+/// What a ``Fleet`` hands to its owner, from any of its tasks.
+public enum FleetEvent: Sendable {
+    /// One poll of one node.
+    case sample(Sample)
+    /// One batch of sampled keys of one node.
+    case keys(node: String, keys: [KeyMetadata], finishedPass: Bool, unavailable: [String: String])
+    /// The cluster's topology, first as discovered, then at each change.
+    case topology(ClusterTopology, changes: [TopologyChange])
+    /// Something to tell the user once (a discovery failure, a node added).
+    case notice(String)
+}

@@ -1,0 +1,69 @@
+import Fleet
+import Foundation
+import Metrics
+import Telemetry
+
+/// Applies the fleet's events to a metric store, the same way for the dashboard, `watch`,
+/// `check` and `snapshot`: samples into the series, key batches into each node's
+/// ``KeyspaceFeed`` (figures recorded before the rules run), topologies kept.
+struct FleetIngest {
+    /// What one batch of events did.
+    struct Outcome {
+        /// The samples ingested, in arrival order.
+        var samples: [Sample] = []
+        /// Lines to tell the user once: sampler refusals, topology changes, fleet notices.
+        var notices: [String] = []
+        /// Whether key figures changed.
+        var keysChanged = false
+        /// Whether the topology changed.
+        var topologyChanged = false
+    }
+
+    /// The database each node's keys are sampled in (0 for nodes not listed: cluster nodes).
+    let databases: [String: Int]
+    /// What key sampling found, per node.
+    private(set) var feeds: [String: KeyspaceFeed] = [:]
+    /// The cluster's topology, when watching one.
+    private(set) var topology: ClusterTopology?
+
+    init(databases: [String: Int]) {
+        self.databases = databases
+    }
+
+    /// The key sampling of `node`, if it is sampled.
+    func sampling(of node: String) -> KeyspaceSampling? { feeds[node]?.sampling }
+
+    /// The key sampling of every sampled node.
+    var samplings: [String: KeyspaceSampling] { feeds.mapValues(\.sampling) }
+
+    /// Applies `events` in order; `evaluate` runs after each sample (the rules).
+    mutating func apply(
+        _ events: [FleetEvent], to store: inout MetricStore, evaluate: (Sample, MetricStore) -> Void = { _, _ in }
+    ) -> Outcome {
+        var outcome = Outcome()
+        for event in events {
+            switch event {
+            case .sample(let sample):
+                store.ingest(sample)
+                outcome.samples.append(sample)
+                evaluate(sample, store)
+            case .keys(let node, let keys, let finished, let unavailable):
+                var feed = feeds[node] ?? KeyspaceFeed(node: node, database: databases[node] ?? 0)
+                let batch = KeyspaceFeed.Batch(keys: keys, finishedPass: finished, unavailable: unavailable)
+                let now = store[node]?.times.last.map(Date.init(timeIntervalSince1970:)) ?? Date()
+                for reason in feed.add([batch], to: &store, now: now) {
+                    outcome.notices.append("key sampling on \(node): \(reason)")
+                }
+                feeds[node] = feed
+                outcome.keysChanged = true
+            case .topology(let found, let changes):
+                topology = found
+                outcome.topologyChanged = true
+                outcome.notices += changes.map(\.description)
+            case .notice(let text):
+                outcome.notices.append(text)
+            }
+        }
+        return outcome
+    }
+}
