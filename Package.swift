@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(name: "RESPTests", dependencies: ["RESP", "TestSupport"]),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Metrics", "TestSupport"]),
-        .testTarget(name: "FleetTests", dependencies: ["Fleet", "Metrics", "Alerts", "TestSupport"]),
+        .testTarget(name: "FleetTests", dependencies: ["Fleet", "Metrics", "Telemetry", "RESP", "RedisClient", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Metrics", "Alerts"]),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "Metrics", "Telemetry"]),

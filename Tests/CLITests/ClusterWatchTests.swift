@@ -1,0 +1,83 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("watch on a real 3 + 3 cluster")
+struct ClusterWatchTests {
+    /// The JSON objects printed so far.
+    static func objects(_ text: String) -> [[String: Any]] {
+        text.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+        }
+    }
+
+    @Test("six nodes from one seed; a killed primary fails over: notice, Failover alert, new primary; it comes back")
+    func failover() async throws {
+        let cluster = try await RedisCluster()
+        let seed = cluster.nodes[0]
+        let watch = try CachewatchBinary.start([
+            "watch", "redis://127.0.0.1:\(seed.port)", "--format", "json", "-i", "0.5", "--no-sampling", "--timeout",
+            "1", "--connect-timeout", "1",
+        ])
+        let names = Set(cluster.nodes.map { "127.0.0.1:\($0.port)" })
+        #expect(
+            try await eventually(timeout: .seconds(20)) {
+                Set(Self.objects(watch.standardOutput).compactMap { $0["node"] as? String }) == names
+            }, "all six nodes reported: \(watch.standardError)")
+
+        // Kill a primary that is not the seed; its replica takes over after the node timeout.
+        var victim = cluster.nodes[1]
+        for node in cluster.nodes.dropFirst() where try await cluster.role(of: node) == "master" {
+            victim = node
+            break
+        }
+        let victimName = "127.0.0.1:\(victim.port)"
+        await victim.stop()
+        var promoted: String?
+        let noticed = try await eventually(timeout: .seconds(40)) {
+            let match = watch.standardError.firstMatch(of: /failover: (127\.0\.0\.1:[0-9]+) is now a primary/)
+            promoted = match.map { String($0.1) }
+            return promoted != nil
+        }
+        let seen =
+            noticed
+            ? ""
+            : try await cluster.nodesTable(from: seed)
+                + cluster.nodes.map { "\($0.port): \($0.log.suffix(1500))" }
+                .joined(separator: "\n")
+        #expect(noticed, "a failover notice: \(watch.standardError) — the seed sees: \(seen)")
+        let newPrimary = try #require(promoted)
+        #expect(newPrimary != victimName)
+        #expect(
+            try await eventually(timeout: .seconds(20)) {
+                let objects = Self.objects(watch.standardOutput)
+                let alert = objects.contains { object in
+                    object["event"] as? String == "alert" && object["alertname"] as? String == "Failover"
+                        && object["status"] as? String == "firing"
+                        && (object["labels"] as? [String: String])?["node"] == newPrimary
+                }
+                let primaryLine = objects.contains { object in
+                    object["node"] as? String == newPrimary && object["role_primary"] as? Double == 1
+                }
+                return alert && primaryLine
+            }, "a Failover alert and a line with role_primary 1 for \(newPrimary)")
+        #expect(
+            Self.objects(watch.standardOutput).contains { object in
+                object["node"] as? String == victimName && object["up"] as? Double == 0
+            })
+        #expect(watch.exitCodeIfExited() == nil, "watch keeps running")
+
+        // The old primary comes back: it rejoins as a replica, and watch polls it again.
+        let linesBefore = Self.objects(watch.standardOutput).count
+        try await victim.start()
+        #expect(
+            try await eventually(timeout: .seconds(40)) {
+                Self.objects(watch.standardOutput).dropFirst(linesBefore).contains { object in
+                    object["node"] as? String == victimName && object["up"] as? Double == 1
+                        && object["role_primary"] as? Double == 0
+                }
+            }, "the old primary is back as a replica: \(watch.standardError.suffix(600))")
+        await watch.terminate()
+        await cluster.stop()
+    }
+}

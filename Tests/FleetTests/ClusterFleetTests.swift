@@ -1,0 +1,119 @@
+import Fleet
+import Foundation
+import Metrics
+import RESP
+import RedisClient
+import Telemetry
+import TestSupport
+import Testing
+
+@Suite("A fleet on a real 3 + 3 cluster", .serialized)
+struct ClusterFleetTests {
+    @Test("one seed discovers six nodes; a manual failover is followed without a restart; not-a-cluster is clear")
+    func discoveryAndFailover() async throws {
+        let cluster = try await RedisCluster()
+        let events = EventLog()
+        let seed = NodeTarget(endpoint: cluster.nodes[0].endpoint)
+        let fleet = Fleet(
+            targets: [seed],
+            configuration: FleetConfiguration(interval: .milliseconds(250), topologyInterval: .milliseconds(250))
+        ) { events.append($0) }
+        let first = try await fleet.start()
+        #expect(first.count == 6)
+        #expect(first.allSatisfy { $0.reading != nil })
+        let topology = try #require(await fleet.topology)
+        #expect(topology.primaries.count == 3)
+        #expect(topology.nodes.filter { $0.role == .replica }.count == 3)
+        #expect(topology.uncoveredSlots == 0)
+        #expect(Set(await fleet.nodeNames) == Set(cluster.nodes.map { "127.0.0.1:\($0.port)" }))
+
+        // Promote a replica by hand: the fleet sees the change and names it.
+        let replicaNode = try #require(topology.nodes.first { $0.role == .replica })
+        let replica = try #require(cluster.nodes.first { $0.port == replicaNode.port })
+        let admin = try await replica.client()
+        _ = try await admin.send(RESPCommand("CLUSTER", "FAILOVER"))
+        await admin.close()
+        #expect(
+            try await eventually(timeout: .seconds(30)) {
+                events.changes.contains { change in
+                    if case .promoted(let node, _) = change { return node.port == replicaNode.port }
+                    return false
+                }
+            })
+        // The old primary follows it as a replica (gossip may take another round).
+        #expect(
+            try await eventually(timeout: .seconds(30)) {
+                events.changes.contains { change in
+                    if case .demoted(let node) = change { return node.id == replicaNode.primaryID }
+                    return false
+                }
+            })
+        #expect(await fleet.topology?.node(id: replicaNode.id)?.role == .primary)
+
+        // Its samples now say primary, and the store tells how long ago it was promoted.
+        var store = MetricStore()
+        #expect(
+            try await eventually(timeout: .seconds(10)) {
+                for sample in events.takeSamples() { store.ingest(sample) }
+                return store["127.0.0.1:\(replicaNode.port)"]?.latest(.secondsSincePromotion) != nil
+            })
+        #expect(store["127.0.0.1:\(replicaNode.port)"]?.latest(.rolePrimary) == 1)
+        #expect(store["127.0.0.1:\(replicaNode.port)"]?.latest(.clusterStateOK) == 1)
+        await fleet.stop()
+        await cluster.stop()
+    }
+
+    @Test("--cluster on a server without cluster mode is one line; automatic mode just watches it")
+    func notACluster() async throws {
+        let server = try await RedisServer()
+        let required = Fleet(
+            targets: [NodeTarget(endpoint: server.endpoint)],
+            configuration: FleetConfiguration(clusterMode: .required)
+        ) { _ in }
+        await #expect(throws: FleetError.self) { try await required.start() }
+        do {
+            _ = try await required.start()
+        } catch {
+            #expect(error.description.contains("is not in cluster mode (cluster_enabled:0); drop --cluster"))
+        }
+        let automatic = Fleet(targets: [NodeTarget(endpoint: server.endpoint)], configuration: FleetConfiguration()) {
+            _ in
+        }
+        let first = try await automatic.start()
+        #expect(first.count == 1 && first[0].reading != nil)
+        #expect(await automatic.topology == nil)
+        await automatic.stop()
+        await server.stop()
+    }
+}
+
+/// Collects a fleet's events from any task.
+final class EventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var events: [FleetEvent] = []
+    private var samplesTaken = 0
+
+    func append(_ event: FleetEvent) { lock.withLock { events.append(event) } }
+
+    /// Every topology change so far.
+    var changes: [TopologyChange] {
+        lock.withLock {
+            events.flatMap { event -> [TopologyChange] in
+                if case .topology(_, let changes) = event { return changes }
+                return []
+            }
+        }
+    }
+
+    /// The samples that arrived since the last call.
+    func takeSamples() -> [Sample] {
+        lock.withLock {
+            let samples = events.compactMap { event -> Sample? in
+                if case .sample(let sample) = event { return sample }
+                return nil
+            }
+            defer { samplesTaken = samples.count }
+            return Array(samples.dropFirst(samplesTaken))
+        }
+    }
+}
