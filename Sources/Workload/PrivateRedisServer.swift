@@ -14,6 +14,7 @@ public final class PrivateRedisServer: @unchecked Sendable {
     /// Its working directory (holds its log); removed when the object goes away.
     public let directory: String
     private let extraArguments: [String]
+    private let binary: String?
     private let lock = NSLock()
     private var process: ChildProcess?
 
@@ -22,7 +23,11 @@ public final class PrivateRedisServer: @unchecked Sendable {
     ///
     /// - Throws: ``ProcessFailure`` when no `redis-server` is installed, it exits at once, or it
     ///   does not answer within 15 s.
-    public init(_ arguments: [String] = [], port: Int? = nil) async throws {
+    ///
+    /// - Parameter binary: the server executable; by default what ``ServerBinary/redisServer(environment:)``
+    ///   finds (`$REDIS_SERVER` first).
+    public init(_ arguments: [String] = [], port: Int? = nil, binary: String? = nil) async throws {
+        self.binary = binary
         self.port = try port ?? FreePort.next()
         directory =
             FileManager.default.temporaryDirectory
@@ -55,7 +60,7 @@ public final class PrivateRedisServer: @unchecked Sendable {
 
     /// Starts the server (again, after ``stop()``) on the same port and waits until it answers.
     public func start() async throws {
-        guard let binary = ServerBinary.redisServer() else {
+        guard let binary = binary ?? ServerBinary.redisServer() else {
             throw ProcessFailure("redis-server is not installed (Debian: apt-get install -y redis-server)")
         }
         let arguments =

@@ -8,7 +8,8 @@ struct TLSCommandTests {
     func watchOverTLS() async throws {
         let certificates = try await TestCertificates()
         let tlsPort = try FreePort.next()
-        let server = try await RedisServer(certificates.serverArguments(tlsPort: tlsPort))
+        let server = try await RedisServer(
+            certificates.serverArguments(tlsPort: tlsPort), binary: TestCertificates.tlsServer)
         let url = "rediss://127.0.0.1:\(tlsPort)"
 
         let good = try await CachewatchBinary.run([

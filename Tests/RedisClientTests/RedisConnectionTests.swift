@@ -12,7 +12,7 @@ struct RedisConnectionTests {
         defer { Task { await server.stop() } }
         let connection = try await RedisConnection.connect(to: server.endpoint)
         #expect(connection.protocolVersion == 3)
-        #expect(connection.hello.server == "redis")
+        #expect(["redis", "valkey"].contains(connection.hello.server))
         #expect(connection.hello.version?.isEmpty == false)
         let admin = try await server.client()
         let clients = try await admin.send(RESPCommand("CLIENT", "LIST")).stringValue ?? ""

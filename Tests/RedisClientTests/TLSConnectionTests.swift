@@ -30,7 +30,8 @@ struct TLSConnectionTests {
     func verification() async throws {
         let certificates = try await TestCertificates()
         let tlsPort = try FreePort.next()
-        let server = try await RedisServer(certificates.serverArguments(tlsPort: tlsPort))
+        let server = try await RedisServer(
+            certificates.serverArguments(tlsPort: tlsPort), binary: TestCertificates.tlsServer)
         let endpoint = tlsEndpoint(port: tlsPort)
         let trusted = TLSSettings(
             caCertificatePath: certificates.caCertificate, serverName: TestCertificates.serverName)
@@ -67,7 +68,8 @@ struct TLSConnectionTests {
         let certificates = try await TestCertificates()
         let tlsPort = try FreePort.next()
         let server = try await RedisServer(
-            certificates.serverArguments(tlsPort: tlsPort, requireClientCertificates: true))
+            certificates.serverArguments(tlsPort: tlsPort, requireClientCertificates: true),
+            binary: TestCertificates.tlsServer)
         let endpoint = tlsEndpoint(port: tlsPort)
         var settings = TLSSettings(
             caCertificatePath: certificates.caCertificate, serverName: TestCertificates.serverName)

@@ -2,4 +2,5 @@
 @_exported import class Workload.ChildProcess
 @_exported import enum Workload.FreePort
 @_exported import class Workload.PrivateRedisServer
+@_exported import enum Workload.ServerBinary
 @_exported import struct Workload.SplitMix64

