@@ -18,6 +18,8 @@ public actor Fleet {
     public private(set) var topology: ClusterTopology?
     private var following: Task<Void, Never>?
     private var discoverySource: ManagedConnection?
+    /// Each node's first sample, and whether any node answered yet.
+    private let firsts = MutexBox<(values: [String: Sample], anyAnswered: Bool)>(([:], false))
 
     /// Creates a fleet; nothing runs until ``start()``.
     public init(
@@ -35,14 +37,18 @@ public actor Fleet {
     /// Whether the fleet follows a cluster.
     public var isCluster: Bool { topology != nil }
 
-    /// Discovers the cluster (unless off), polls every node once — all at once — and starts
-    /// the node tasks and the topology follower. Returns the first samples, in node order, so
-    /// the caller can tell a typo from a node that is down.
+    /// Discovers the cluster (unless off) and starts every node's tasks (each polls at once,
+    /// then every interval) and the topology follower. Returns the first samples, in node
+    /// order — every node's, or, once one node has answered, those that came within an
+    /// interval — so the caller can tell a typo from a node that is down.
     ///
     /// - Throws: ``FleetError`` when `--cluster` was asked for and the first target is not in
     ///   cluster mode, or the topology cannot be read.
     public func start() async throws(FleetError) -> [Sample] {
         var targets = seeds
+        // Not a cluster: the connection that asked becomes the seed's polling connection, so
+        // the server sees one client per node, not two.
+        var seedConnection: ManagedConnection?
         if configuration.clusterMode != .off, let seed = seeds.first {
             let connection = ManagedConnection(endpoint: seed.endpoint, configuration: configuration.connection)
             do {
@@ -53,8 +59,9 @@ public actor Fleet {
                     targets = found.nodes.map { NodeTarget(endpoint: $0.endpoint(like: seed.endpoint)) }
                     deliver(.topology(found, changes: []))
                 case .notACluster:
-                    await connection.close()
+                    seedConnection = connection
                     if configuration.clusterMode == .required {
+                        await connection.close()
                         throw FleetError("\(seed.name) is not in cluster mode (cluster_enabled:0); drop --cluster")
                     }
                 }
@@ -68,13 +75,26 @@ public actor Fleet {
                 // Automatic mode: an unreachable seed is reported by its first poll instead.
             }
         }
-        for target in targets { add(target) }
-        let first = await firstPolls(order.compactMap { watches[$0] })
-        for sample in first { deliver(.sample(sample)) }
-        for name in order { watches[name]?.startPolling(after: configuration.interval) }
+        for (index, target) in targets.enumerated() { add(target, connection: index == 0 ? seedConnection : nil) }
+        for name in order { watches[name]?.startPolling(after: .zero) }
         updateSampling()
         if topology != nil { startFollowing() }
-        return first
+        return await firstSamples()
+    }
+
+    /// Waits for every node's first poll — but once one node has answered, no longer than
+    /// one interval: a node that hangs in its connect timeout must not hold the others back.
+    private func firstSamples() async -> [Sample] {
+        let started = ContinuousClock.now
+        while true {
+            let (samples, anyAnswered) = firsts.read { ($0.values, $0.anyAnswered) }
+            if samples.count >= order.count { break }
+            if anyAnswered && ContinuousClock.now - started >= configuration.interval { break }
+            try? await Task.sleep(for: .milliseconds(10))
+            if Task.isCancelled { break }
+        }
+        let samples = firsts.read { $0.values }
+        return order.compactMap { samples[$0] }
     }
 
     /// Stops every task and closes what can be closed.
@@ -85,21 +105,21 @@ public actor Fleet {
         await discoverySource?.close()
     }
 
-    private func add(_ target: NodeTarget) {
+    private func add(_ target: NodeTarget, connection: ManagedConnection? = nil) {
         guard watches[target.name] == nil else { return }
-        watches[target.name] = NodeWatch(target: target, configuration: configuration, deliver: deliver)
-        order.append(target.name)
-    }
-
-    private func firstPolls(_ nodes: [NodeWatch]) async -> [Sample] {
-        await withTaskGroup(of: (Int, Sample).self) { group in
-            for (index, watch) in nodes.enumerated() {
-                group.addTask { (index, await watch.poller.poll()) }
+        let deliver = deliver
+        let firsts = firsts
+        watches[target.name] = NodeWatch(target: target, configuration: configuration, connection: connection) {
+            event in
+            if case .sample(let sample) = event {
+                firsts.update { firsts in
+                    if firsts.values[sample.node] == nil { firsts.values[sample.node] = sample }
+                    if sample.reading != nil { firsts.anyAnswered = true }
+                }
             }
-            var samples: [(Int, Sample)] = []
-            for await result in group { samples.append(result) }
-            return samples.sorted { $0.0 < $1.0 }.map(\.1)
+            deliver(event)
         }
+        order.append(target.name)
     }
 
     /// Samples keys on the primaries of a cluster, on every target otherwise.
@@ -165,10 +185,7 @@ public actor Fleet {
             switch change {
             case .added:
                 add(target)
-                if let watch = watches[target.name] {
-                    Task { [deliver] in deliver(.sample(await watch.poller.poll())) }
-                    watch.startPolling(after: configuration.interval)
-                }
+                watches[target.name]?.startPolling(after: .zero)
             case .removed:
                 watches.removeValue(forKey: target.name)?.stop()
                 order.removeAll { $0 == target.name }

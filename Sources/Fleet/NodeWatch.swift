@@ -13,18 +13,23 @@ final class NodeWatch: Sendable {
     private let sampling = MutexBox<Task<Void, Never>?>(nil)
 
     /// Creates the poller; nothing runs until ``startPolling(after:)``.
-    init(target: NodeTarget, configuration: FleetConfiguration, deliver: @escaping @Sendable (FleetEvent) -> Void) {
+    ///
+    /// - Parameter connection: the polling connection, when one is already open to the node.
+    init(
+        target: NodeTarget, configuration: FleetConfiguration, connection: ManagedConnection? = nil,
+        deliver: @escaping @Sendable (FleetEvent) -> Void
+    ) {
         self.target = target
         self.configuration = configuration
         self.deliver = deliver
         let poller = Poller(
-            connection: ManagedConnection(endpoint: target.endpoint, configuration: configuration.connection),
+            connection: connection
+                ?? ManagedConnection(endpoint: target.endpoint, configuration: configuration.connection),
             ownTraffic: ownTraffic, node: target.name)
         self.poller = poller
     }
 
-    /// Polls every interval, the first time after `delay` (one interval after a first poll
-    /// made by the fleet, so that the first rate spans a whole interval).
+    /// Polls every interval, the first time after `delay`.
     func startPolling(after delay: Duration) {
         let poller = poller
         let interval = configuration.interval

@@ -146,7 +146,9 @@ public struct NodeMetrics: Sendable {
             if derived.reset { counterResets += 1 }
             baselines.update(&values)
             values.merge(external) { polled, _ in polled }
-            if let rtt = reading.pingRTT { latency.record(rtt) }
+            // A new connection's first round trip pays for cold paths on both ends (and, at
+            // start-up, for cachewatch's own start): it stays out of the percentiles.
+            if let rtt = reading.pingRTT, !reading.isNewConnection { latency.record(rtt) }
             if let window = latency.percentiles() {
                 values[Metric.pingP50Ms.rawValue] = window.p50
                 values[Metric.pingP99Ms.rawValue] = window.p99

@@ -33,7 +33,7 @@ struct DashboardSession {
         var engine = RuleEngine(rules: rules)
         var events: [AlertEvent] = []
         var ingest = FleetIngest(databases: session.databases)
-        let firstNode = session.first.first?.node ?? ""
+        let firstNode = session.nodes.first ?? ""
         var state = DashboardState(store: live, node: firstNode, interval: interval, now: Date())
         var shownKeyspaces: [String: KeyspaceSampling] = [:]
         var dirty = true

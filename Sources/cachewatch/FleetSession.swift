@@ -7,12 +7,14 @@ import Telemetry
 struct FleetSession {
     let fleet: Fleet
     let inbox: FleetInbox
-    /// The first poll of every node (already in the inbox too).
+    /// The first poll of the nodes that reported at start (already in the inbox too).
     let first: [Sample]
+    /// The nodes watched at start, in order.
+    let nodes: [String]
     /// The database each listed target is sampled in.
     let databases: [String: Int]
     /// How many nodes were watched at start.
-    var nodeCount: Int { first.count }
+    var nodeCount: Int { nodes.count }
 
     /// Starts watching `targets`. Unless `wait`, a start where no node answers is an error
     /// (a typo, a wrong password) reported before anything else happens.
@@ -35,6 +37,7 @@ struct FleetSession {
                 exitCode: failure.kind == .authentication ? 2 : 1)
         }
         let databases = Dictionary(targets.map { ($0.name, $0.endpoint.database) }) { first, _ in first }
-        return FleetSession(fleet: fleet, inbox: inbox, first: first, databases: databases)
+        return FleetSession(
+            fleet: fleet, inbox: inbox, first: first, nodes: await fleet.nodeNames, databases: databases)
     }
 }

@@ -80,7 +80,7 @@ struct SnapshotCommand: AsyncParsableCommand {
         await session.fleet.stop()
         let snapshot = Snapshot(
             toolVersion: CachewatchVersion.current, endpoint: targets.map(\.name).joined(separator: ","),
-            node: session.first.first?.node ?? "", store: store, keyspaces: ingest.samplings, events: events,
+            node: session.nodes.first ?? "", store: store, keyspaces: ingest.samplings, events: events,
             active: engine.firing + engine.pending,
             windowStart: (session.first.map(\.time).min() ?? start).timeIntervalSince1970, takenAt: Date())
         do {

@@ -29,7 +29,7 @@ struct WatchLoop {
         let many = session.nodeCount > 1
         var formatter = WatchLineFormatter(
             format: output.format, headerEvery: headerEvery,
-            nodeWidth: many ? min(24, session.first.map(\.node.count).max() ?? 0) : nil)
+            nodeWidth: many ? min(24, session.nodes.map(\.count).max() ?? 0) : nil)
         var reporters: [String: ConnectionStateReporter] = [:]
         var engine = RuleEngine(rules: rules)
         var ingest = FleetIngest(databases: session.databases)

@@ -80,4 +80,39 @@ struct ClusterWatchTests {
         await watch.terminate()
         await cluster.stop()
     }
+
+    @Test("the dashboard on one seed: the nodes view lists all six, slots and roles; Enter opens a node")
+    func dashboardNodesView() async throws {
+        let cluster = try await RedisCluster()
+        let tmux = try await TmuxSession(
+            width: 160, height: 40,
+            command: [CachewatchBinary.path, "top", "redis://127.0.0.1:\(cluster.nodes[0].port)", "-i", "0.5"],
+            environment: ["LANG": "C.UTF-8", "TZ": "UTC"])
+        try await tmux.send("7")
+        let screen = try await tmux.waitForScreen(containing: "all slots served")
+        let listed = try await eventually(timeout: .seconds(10)) {
+            let text = try await tmux.screen()
+            return cluster.nodes.allSatisfy { text.contains("127.0.0.1:\($0.port)") }
+                && text.components(separatedBy: " primary ").count - 1 == 3
+                && text.components(separatedBy: " replica ").count - 1 == 3
+        }
+        let shown = try await tmux.screen()
+        #expect(listed, "\(shown)")
+        #expect(screen.contains("cluster 3 primaries"))
+        #expect(screen.contains("all primaries (3)"))
+        // Slots: 5461 + 5462 + 5461 across the primaries.
+        let text = try await tmux.screen()
+        #expect(text.contains(" 5461 ") && text.contains(" 5462 "))
+        // The last row opened: the header names it.
+        try await tmux.send("End")
+        try await tmux.send("Up", "Up", "Up", "Up", "Up")
+        try await tmux.send("Enter")
+        let overview = try await tmux.waitForScreen(containing: "Hit ratio")
+        let header = overview.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(header.contains("cachewatch 127.0.0.1:"), "\(header)")
+        try await tmux.send("q")
+        #expect(try await eventually(timeout: .seconds(20)) { try await tmux.exitStatus() == 0 })
+        await tmux.close()
+        await cluster.stop()
+    }
 }
