@@ -34,9 +34,6 @@ public actor Fleet {
     /// The names of the nodes watched, in the order they were added.
     public var nodeNames: [String] { order }
 
-    /// Whether the fleet follows a cluster.
-    public var isCluster: Bool { topology != nil }
-
     /// Discovers the cluster (unless off) and starts every node's tasks (each polls at once,
     /// then every interval) and the topology follower. Returns the first samples, in node
     /// order — every node's, or, once one node has answered, those that came within an

@@ -65,9 +65,6 @@ final class NodeWatch: Sendable {
         }
     }
 
-    /// Whether keys are being sampled.
-    var isSampling: Bool { sampling.read { $0 != nil } }
-
     /// Stops both tasks.
     func stop() {
         polling.update { task in
