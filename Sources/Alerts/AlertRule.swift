@@ -114,3 +114,11 @@ public struct AlertRule: Sendable, Hashable {
         self.summary = summary
     }
 }
+
+extension Array where Element == AlertRule {
+    /// The history the rules read, in seconds: their longest `over` window (requirements
+    /// included). A store that only feeds rules needs no more than this.
+    public var horizonSeconds: Double {
+        flatMap { [$0.condition] + $0.requires }.map(\.windowSeconds).max() ?? 0
+    }
+}

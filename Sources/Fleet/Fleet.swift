@@ -119,15 +119,23 @@ public actor Fleet {
         order.append(target.name)
     }
 
-    /// Samples keys on the primaries of a cluster, on every target otherwise.
+    /// Samples keys on the primaries of a cluster, on every target otherwise, each at its
+    /// share of the sampling budget.
     private func updateSampling() {
         guard configuration.sampling != nil else { return }
+        var sampled: [NodeWatch] = []
         for (name, watch) in watches {
             let node = topology?.nodes.first {
                 NodeTarget(endpoint: $0.endpoint(like: watch.target.endpoint)).name == name
             }
-            watch.setSampling(topology == nil || node?.role == .primary)
+            if topology == nil || node?.role == .primary {
+                sampled.append(watch)
+            } else {
+                watch.setSampling(false)
+            }
         }
+        let rate = configuration.keysPerSecond(sampledNodes: sampled.count)
+        for watch in sampled { watch.setSampling(true, keysPerSecond: rate) }
     }
 
     private func startFollowing() {

@@ -19,17 +19,33 @@ public struct FleetConfiguration: Sendable {
     public var interval: Duration
     /// Key sampling per node (primaries only in a cluster); `nil` turns it off.
     public var sampling: KeySamplerConfiguration?
+    /// Whether `sampling`'s keys per second were chosen by the user; if not, the rate of each
+    /// node is 100 keys/s shared out to ``samplingBudget`` in all across many nodes.
+    public var fixedSampleRate: Bool
+    /// Keys sampled per second over all nodes, unless the rate is fixed (1,000: ten nodes at
+    /// the full 100 keys/s; 50 nodes at 20 keys/s each, never below 10).
+    public var samplingBudget: Int
     /// Cluster discovery.
     public var clusterMode: ClusterMode
     /// The time between topology checks in a cluster.
     public var topologyInterval: Duration
 
+    /// The keys per second of each of `nodes` sampled nodes.
+    public func keysPerSecond(sampledNodes nodes: Int) -> Int? {
+        guard let sampling else { return nil }
+        let rate = sampling.keysPerSecond ?? 100
+        if fixedSampleRate || nodes <= 0 { return rate }
+        return min(rate, max(10, samplingBudget / nodes))
+    }
+
     /// Creates a configuration.
     public init(
         connection: ConnectionConfiguration = ConnectionConfiguration(), interval: Duration = .seconds(1),
-        sampling: KeySamplerConfiguration? = nil, clusterMode: ClusterMode = .automatic,
-        topologyInterval: Duration = .seconds(5)
+        sampling: KeySamplerConfiguration? = nil, fixedSampleRate: Bool = false, samplingBudget: Int = 1000,
+        clusterMode: ClusterMode = .automatic, topologyInterval: Duration = .seconds(5)
     ) {
+        self.fixedSampleRate = fixedSampleRate
+        self.samplingBudget = samplingBudget
         self.connection = connection
         self.interval = interval
         self.sampling = sampling

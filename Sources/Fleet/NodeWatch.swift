@@ -43,15 +43,17 @@ final class NodeWatch: Sendable {
         }
     }
 
-    /// Starts or stops key sampling (a cluster samples its primaries only).
-    func setSampling(_ enabled: Bool) {
+    /// Starts or stops key sampling (a cluster samples its primaries only) at `keysPerSecond`
+    /// (a running sampler keeps its rate).
+    func setSampling(_ enabled: Bool, keysPerSecond: Int? = nil) {
         sampling.update { task in
             if !enabled {
                 task?.cancel()
                 task = nil
                 return
             }
-            guard task == nil, let samplerConfiguration = configuration.sampling else { return }
+            guard task == nil, var samplerConfiguration = configuration.sampling else { return }
+            if let keysPerSecond { samplerConfiguration.keysPerSecond = keysPerSecond }
             let sampler = KeySampler(
                 connection: ManagedConnection(endpoint: target.endpoint, configuration: configuration.connection),
                 configuration: samplerConfiguration, ownTraffic: ownTraffic)

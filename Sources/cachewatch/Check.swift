@@ -52,7 +52,8 @@ struct Check: AsyncParsableCommand {
                 targets: targets,
                 configuration: FleetConfiguration(
                     connection: connection.configuration, interval: .milliseconds(Int64(spacing * 1000)),
-                    sampling: sampling.configuration, clusterMode: self.targets.clusterMode))
+                    sampling: sampling.configuration, fixedSampleRate: sampling.fixedRate,
+                    clusterMode: self.targets.clusterMode))
         } catch let failure as CLIFailure {
             ConsoleOutput.line("CACHEWATCH UNKNOWN - \(failure.message)")
             throw ExitCode(3)

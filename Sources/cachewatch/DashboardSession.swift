@@ -20,6 +20,12 @@ struct DashboardSession {
     /// Whether keys are sampled (the keyspace view says so when not).
     let samplesKeys: Bool
 
+    /// Ticks of history kept per node: an hour for up to 16 nodes, then 16 node-hours shared
+    /// out (50 nodes: 19 minutes each, never under 5), so memory stays bounded as fleets grow.
+    static func historyTicks(nodes: Int) -> Int {
+        max(300, min(3600, 16 * 3600 / max(1, nodes)))
+    }
+
     /// Runs until the user quits or a signal arrives; the terminal is restored either way.
     func run() async {
         loop()
@@ -29,7 +35,7 @@ struct DashboardSession {
     private func loop() {
         let terminal = CursesTerminal(colors: colors)
         defer { terminal.restore() }
-        var live = MetricStore()
+        var live = MetricStore(capacity: Self.historyTicks(nodes: session.nodeCount))
         var engine = RuleEngine(rules: rules)
         var events: [AlertEvent] = []
         var ingest = FleetIngest(databases: session.databases)

@@ -9,17 +9,24 @@ struct SamplingOptions: ParsableArguments {
         help: "Do not sample keys (no keyspace view or keyspace rules, no SCAN traffic).")
     var noSampling = false
 
-    @Option(name: .customLong("sample-rate"), help: "Keys sampled per second (about 1.5 cheap commands each).")
-    var sampleRate = 100
+    @Option(
+        name: .customLong("sample-rate"),
+        help:
+            "Keys sampled per second per node, about 3 cheap commands each (default: 100, shared out to 1,000/s in all over more than ten nodes)."
+    )
+    var sampleRate: Int?
 
     func validate() throws {
-        guard (1...100_000).contains(sampleRate) else {
+        if let sampleRate, !(1...100_000).contains(sampleRate) {
             throw ValidationError("--sample-rate must be from 1 to 100000")
         }
     }
 
+    /// Whether the user fixed the rate (else the fleet shares out its budget).
+    var fixedRate: Bool { sampleRate != nil }
+
     /// The sampler settings of each node, unless sampling is off.
     var configuration: KeySamplerConfiguration? {
-        noSampling ? nil : KeySamplerConfiguration(keysPerSecond: sampleRate)
+        noSampling ? nil : KeySamplerConfiguration(keysPerSecond: sampleRate ?? 100)
     }
 }

@@ -61,7 +61,8 @@ struct SnapshotCommand: AsyncParsableCommand {
             targets: targets,
             configuration: FleetConfiguration(
                 connection: connection.configuration, interval: .milliseconds(Int64(interval * 1000)),
-                sampling: sampling.configuration, clusterMode: self.targets.clusterMode))
+                sampling: sampling.configuration, fixedSampleRate: sampling.fixedRate,
+                clusterMode: self.targets.clusterMode))
         var store = MetricStore()
         var engine = RuleEngine(rules: rules)
         var events: [AlertEvent] = []

@@ -41,7 +41,8 @@ struct Top: AsyncParsableCommand {
             targets: targets,
             configuration: FleetConfiguration(
                 connection: connection.configuration, interval: .milliseconds(Int64(display.interval * 1000)),
-                sampling: sampling.configuration, clusterMode: self.targets.clusterMode),
+                sampling: sampling.configuration, fixedSampleRate: sampling.fixedRate,
+                clusterMode: self.targets.clusterMode),
             wait: wait)
         SignalTrap.install(exitImmediately: false)
         await DashboardSession(

@@ -81,7 +81,8 @@ struct Watch: AsyncParsableCommand {
             targets: targets,
             configuration: FleetConfiguration(
                 connection: connection.configuration, interval: .milliseconds(Int64(output.interval * 1000)),
-                sampling: sampling.configuration, clusterMode: self.targets.clusterMode),
+                sampling: sampling.configuration, fixedSampleRate: sampling.fixedRate,
+                clusterMode: self.targets.clusterMode),
             wait: wait)
         do {
             try await WatchLoop(

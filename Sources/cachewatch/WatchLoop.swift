@@ -24,7 +24,10 @@ struct WatchLoop {
     /// Runs until `output.count` lines per node were printed (forever without a count). The
     /// caller stops the fleet.
     func run() async throws {
-        var store = MetricStore()
+        // Headless, history is for the rules: their longest window and a minute more (not the
+        // dashboard's hour of graphs), so that many nodes stay cheap.
+        let ticks = (rules.horizonSeconds + 60) / output.interval
+        var store = MetricStore(capacity: Int(min(3600, max(120, ticks))))
         let headerEvery = output.headerEvery ?? max(1, TerminalSize.rows(default: 24) - 2)
         let many = session.nodeCount > 1
         var formatter = WatchLineFormatter(

@@ -89,3 +89,25 @@ struct RuleFileTests {
                 && !RuleFile.isKnownMetric("db1_values"))
     }
 }
+
+@Suite("Rule history")
+struct RuleHorizonTests {
+    @Test("the history the built-in rules read is their longest window, requirements included")
+    func horizon() throws {
+        #expect(DefaultRules.rules.horizonSeconds == 900)  // NoTTLGrowth: over 15m
+        let rules = try RuleFile.parse(
+            """
+            rules:
+              - name: A
+                metric: ops_per_sec
+                above: 1
+                requires:
+                  - metric: hit_ratio
+                    below: 0.5
+                    over: 20m
+                    reduce: average
+            """)
+        #expect(rules.horizonSeconds == 1200)
+        #expect([AlertRule]().horizonSeconds == 0)
+    }
+}
