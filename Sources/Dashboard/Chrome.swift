@@ -103,7 +103,7 @@ enum Chrome {
             x += screen.put(key, x: x, y: y, style: CellStyle(.accent, bold: true))
             x += screen.put(" \(hint)  ", x: x, y: y, style: .muted)
         }
-        let extra = "1-6 views  +/- window" + (state.filter.isEmpty ? "" : "  filter: \(state.filter)")
+        let extra = "1-\(DashboardView.allCases.count) views  +/- window" + (state.filter.isEmpty ? "" : "  filter: \(state.filter)")
         if x + extra.count < screen.width { screen.put(extra, x: x, y: y, style: .muted) }
     }
 }

@@ -21,6 +21,8 @@ enum NodesView {
         let replication: String
         let slots: String
         let balance: String
+        /// For a replica, its primary's name when that primary is watched.
+        let primary: String?
     }
 
     /// The rows in display order (the order Enter's selection refers to).
@@ -34,8 +36,21 @@ enum NodesView {
         case 2: rows.sort { ($0.usedMemory ?? -1, $0.name) > ($1.usedMemory ?? -1, $1.name) }
         case 3: rows.sort { ($0.hitRatio ?? 2, $0.name) < ($1.hitRatio ?? 2, $1.name) }
         default:
-            // Primaries first, each followed by its replicas in a cluster; else by name.
-            rows.sort { ($0.role == "replica" ? 1 : 0, $0.name) < ($1.role == "replica" ? 1 : 0, $1.name) }
+            // Each primary followed by its replicas; nodes of unknown role and replicas whose
+            // primary is not watched at the end, by name.
+            let byName = Dictionary(rows.map { ($0.name, $0) }) { first, _ in first }
+            var ordered: [Row] = []
+            var placed = Set<String>()
+            for primary in rows.filter({ $0.role == "primary" }).sorted(by: { $0.name < $1.name }) {
+                ordered.append(primary)
+                placed.insert(primary.name)
+                for replica in rows.filter({ $0.primary == primary.name }).sorted(by: { $0.name < $1.name }) {
+                    ordered.append(replica)
+                    placed.insert(replica.name)
+                }
+            }
+            ordered += rows.filter { !placed.contains($0.name) }.sorted { $0.name < $1.name }
+            rows = ordered.compactMap { byName[$0.name] }
         }
         return rows
     }
@@ -80,22 +95,29 @@ enum NodesView {
             hitRatio: node.latest(.hitRatio), usedMemory: node.latest(.usedMemoryBytes),
             memoryRatio: node.latest(.memoryUsedRatio), evictedPerSec: node.latest(.evictedPerSec),
             keys: node.latest(.keys), replication: replication,
-            slots: clusterNode.map { $0.role == .primary ? "\($0.slotCount)" : "-" } ?? "-", balance: balance)
+            slots: clusterNode.map { $0.role == .primary ? "\($0.slotCount)" : "-" } ?? "-", balance: balance,
+            primary: role == "replica" ? primaryName(of: node, in: state.store) : nil)
+    }
+
+    /// The watched primary that lists `replica` among its replicas (by the replica's port and
+    /// the primary's view of its address).
+    private static func primaryName(of replica: NodeMetrics, in store: MetricStore) -> String? {
+        guard let info = replica.lastInfo, let ownPort = info.server.tcpPort, let port = info.replication.masterPort
+        else { return nil }
+        return store.nodeNames.first { name in
+            guard let primary = store[name]?.lastInfo, primary.isPrimary, primary.server.tcpPort == port else {
+                return false
+            }
+            return primary.replication.replicas.contains { $0.port == ownPort }
+        }
     }
 
     /// A replica's lag in bytes, as its primary reports it (`replica_lag_bytes{replica=ip:port}`).
     private static func primaryLag(of replica: NodeMetrics, in store: MetricStore) -> Double? {
-        guard let host = replica.lastInfo?.replication.masterHost, let port = replica.lastInfo?.replication.masterPort,
-            let ownPort = replica.lastInfo?.server.tcpPort
+        guard let ownPort = replica.lastInfo?.server.tcpPort, let name = primaryName(of: replica, in: store),
+            let lags = store[name]?.instances(Metric.replicaLagBytes.rawValue)
         else { return nil }
-        for name in store.nodeNames {
-            guard let primary = store[name], let info = primary.lastInfo, info.isPrimary,
-                info.server.tcpPort == port, name.hasSuffix(":\(port)") || name.contains(host),
-                let lags = primary.instances(Metric.replicaLagBytes.rawValue)
-            else { continue }
-            if let lag = lags.first(where: { $0.key.hasSuffix(":\(ownPort)") })?.value { return lag }
-        }
-        return nil
+        return lags.first { $0.key.hasSuffix(":\(ownPort)") }?.value
     }
 
     /// The name a cluster node is watched under (`host:port`, as the fleet names it).
@@ -128,7 +150,10 @@ enum NodesView {
         // keeping at least 21 columns for node names.
         typealias Column = (column: Table.Column, cell: (Row) -> String)
         var columns: [Column] = [
-            (Table.Column("node"), { (row: Row) in (row.name == state.node ? "▸ " : "  ") + row.name }),
+            (
+                Table.Column("node"),
+                { (row: Row) in (row.name == state.node ? "▸ " : "  ") + (row.primary != nil ? "└ " : "") + row.name }
+            ),
             (Table.Column("role", width: 7), { $0.role }), (Table.Column("status", width: 10), { $0.status }),
             (Table.Column("ops/s", width: 7, alignRight: true), { ValueFormatting.count($0.opsPerSec) }),
             (Table.Column("hit%", width: 5, alignRight: true), { ValueFormatting.percent($0.hitRatio) }),
