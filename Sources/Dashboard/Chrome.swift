@@ -23,8 +23,17 @@ enum Chrome {
         let bar = CellStyle(.selected)
         screen.fill(Rect(x: 0, y: 0, width: screen.width, height: 1), style: bar)
         var parts = [state.node]
+        let names = state.store.nodeNames
+        if names.count > 1, let index = names.firstIndex(of: state.node) {
+            parts[0] += " (\(index + 1)/\(names.count))"
+        }
         if let info = state.metrics?.lastInfo {
             if let role = info.replication.role { parts.append(role == "slave" ? "replica" : role) }
+            if let node = state.topology?.nodes.first(where: { "\($0.host):\($0.port)" == state.node }),
+                node.role == .primary
+            {
+                parts.append("slots \(node.slotText)")
+            }
             parts.append([info.server.serverName, info.server.version].compactMap { $0 }.joined(separator: " "))
             if let uptime = info.server.uptimeSeconds {
                 let since = state.metrics?.lastInfoTime.map { state.now.timeIntervalSince($0) } ?? 0
@@ -103,7 +112,9 @@ enum Chrome {
             x += screen.put(key, x: x, y: y, style: CellStyle(.accent, bold: true))
             x += screen.put(" \(hint)  ", x: x, y: y, style: .muted)
         }
-        let extra = "1-\(DashboardView.allCases.count) views  +/- window" + (state.filter.isEmpty ? "" : "  filter: \(state.filter)")
+        let extra =
+            "1-\(DashboardView.allCases.count) views  +/- window"
+            + (state.filter.isEmpty ? "" : "  filter: \(state.filter)")
         if x + extra.count < screen.width { screen.put(extra, x: x, y: y, style: .muted) }
     }
 }

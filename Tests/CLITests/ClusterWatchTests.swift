@@ -103,13 +103,20 @@ struct ClusterWatchTests {
         // Slots: 5461 + 5462 + 5461 across the primaries.
         let text = try await tmux.screen()
         #expect(text.contains(" 5461 ") && text.contains(" 5462 "))
-        // The last row opened: the header names it.
-        try await tmux.send("End")
-        try await tmux.send("Up", "Up", "Up", "Up", "Up")
+        // The second row (a replica of the first primary) opened, then the first (a primary):
+        // the header names the node, its place among the six, and a primary's slots.
+        try await tmux.send("Down")
         try await tmux.send("Enter")
-        let overview = try await tmux.waitForScreen(containing: "Hit ratio")
-        let header = overview.split(separator: "\n").first.map(String.init) ?? ""
-        #expect(header.contains("cachewatch 127.0.0.1:"), "\(header)")
+        let replicaScreen = try await tmux.waitForScreen(containing: "Hit ratio")
+        let replicaHeader = replicaScreen.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(replicaHeader.contains("/6) · replica"), "\(replicaHeader)")
+        try await tmux.send("7")
+        _ = try await tmux.waitForScreen(containing: "all slots served")
+        try await tmux.send("Up")
+        try await tmux.send("Enter")
+        let primaryScreen = try await tmux.waitForScreen(containing: "Hit ratio")
+        let primaryHeader = primaryScreen.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(primaryHeader.contains("/6) · master · slots "), "\(primaryHeader)")
         try await tmux.send("q")
         #expect(try await eventually(timeout: .seconds(20)) { try await tmux.exitStatus() == 0 })
         await tmux.close()
