@@ -99,7 +99,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "RedisClient", "RESP", "Workload",
+                "RedisClient", "RESP", "Workload", "Telemetry",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(name: "FleetTests", dependencies: ["Fleet", "Metrics", "Telemetry", "RESP", "RedisClient", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Metrics", "Alerts"]),
-        .testTarget(name: "AlertsTests", dependencies: ["Alerts", "Metrics", "Telemetry"]),
+        .testTarget(name: "AlertsTests", dependencies: ["Alerts", "Metrics", "Telemetry", "TestSupport"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Metrics", "Telemetry", "Alerts"], exclude: ["Golden"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "TestSupport"]),
         .testTarget(

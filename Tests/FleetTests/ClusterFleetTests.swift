@@ -63,6 +63,50 @@ struct ClusterFleetTests {
         await cluster.stop()
     }
 
+    @Test("a node that joins (CLUSTER MEET) is watched; one forgotten by every node is dropped")
+    func nodeAddedAndRemoved() async throws {
+        let cluster = try await RedisCluster()
+        let events = EventLog()
+        let fleet = Fleet(
+            targets: [NodeTarget(endpoint: cluster.nodes[0].endpoint)],
+            configuration: FleetConfiguration(interval: .milliseconds(250), topologyInterval: .milliseconds(250))
+        ) { events.append($0) }
+        _ = try await fleet.start()
+        let newcomer = try await RedisServer(
+            ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"],
+            port: try FreePort.forClusterNode())
+        let name = "127.0.0.1:\(newcomer.port)"
+        let admin = try await cluster.nodes[0].client()
+        _ = try await admin.send(RESPCommand("CLUSTER", "MEET", "127.0.0.1", String(newcomer.port)))
+        #expect(
+            try await eventually(timeout: .seconds(30)) {
+                events.changes.contains {
+                    if case .added(let node) = $0 { return node.port == newcomer.port } else { return false }
+                }
+            })
+        #expect(await fleet.nodeNames.contains(name))
+        #expect(try await eventually(timeout: .seconds(10)) { events.takeSamples().contains { $0.node == name } })
+
+        // Gone for good: stopped, then forgotten by every other node within the minute.
+        let newcomerID = try await newcomer.client().send(RESPCommand("CLUSTER", "MYID")).stringValue ?? ""
+        await newcomer.stop()
+        for node in cluster.nodes {
+            let client = try await node.client()
+            _ = try? await client.send(RESPCommand("CLUSTER", "FORGET", newcomerID))
+            await client.close()
+        }
+        #expect(
+            try await eventually(timeout: .seconds(30)) {
+                events.changes.contains {
+                    if case .removed(let node) = $0 { return node.id == newcomerID } else { return false }
+                }
+            })
+        #expect(await !fleet.nodeNames.contains(name))
+        await admin.close()
+        await fleet.stop()
+        await cluster.stop()
+    }
+
     @Test("--cluster on a server without cluster mode is one line; automatic mode just watches it")
     func notACluster() async throws {
         let server = try await RedisServer()

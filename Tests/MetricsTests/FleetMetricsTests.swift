@@ -1,44 +1,11 @@
 import Foundation
 import Metrics
 import Telemetry
+import TestSupport
 import Testing
 
 @Suite("Several nodes: cluster shares, aggregates, promotion, replicas")
 struct FleetMetricsTests {
-    /// A reading of a node with a role, counters and (for a cluster) `cluster_enabled:1`.
-    static func reading(
-        role: String, cluster: Bool = true, commands: Int64, hits: Int64, misses: Int64, used: Int64,
-        maxmemory: Int64 = 0, keys: Int64, replicas: [(ip: String, port: Int, state: String, offset: Int64)] = [],
-        offset: Int64 = 0
-    ) -> Reading {
-        var replication = ["role": role, "master_repl_offset": String(offset)]
-        if role == "slave" {
-            replication["master_link_status"] = "up"
-            replication["master_last_io_seconds_ago"] = "1"
-        }
-        replication["connected_slaves"] = String(replicas.count)
-        for (index, replica) in replicas.enumerated() {
-            replication["slave\(index)"] =
-                "ip=\(replica.ip),port=\(replica.port),state=\(replica.state),offset=\(replica.offset),lag=1"
-        }
-        let sections: [String: [String: String]] = [
-            "server": ["run_id": "run-\(role)", "uptime_in_seconds": "100"],
-            "stats": [
-                "total_commands_processed": String(commands), "keyspace_hits": String(hits),
-                "keyspace_misses": String(misses), "evicted_keys": "0", "expired_keys": "0",
-            ],
-            "memory": ["used_memory": String(used), "maxmemory": String(maxmemory)],
-            "replication": replication,
-            "cluster": ["cluster_enabled": cluster ? "1" : "0"],
-            "keyspace": ["db0": "keys=\(keys),expires=0,avg_ttl=0"],
-        ]
-        return Reading(info: InfoSnapshot(sections: sections), slowlog: SlowlogDelta(), pingRTT: nil, commandsSent: 0)
-    }
-
-    static func sample(_ node: String, _ time: Double, _ reading: Reading) -> Sample {
-        Sample(node: node, time: Date(timeIntervalSince1970: time), outcome: .reading(reading))
-    }
-
     @Test("each primary against the mean of the others: keys, memory, ops; replicas left out")
     func clusterShares() {
         var store = MetricStore()
@@ -51,9 +18,9 @@ struct FleetMetricsTests {
             for (node, role, rate, keys) in load {
                 let total = rate * Int64(tick)
                 store.ingest(
-                    Self.sample(
+                    NodeReading.sample(
                         node, Double(tick),
-                        Self.reading(
+                        NodeReading.make(
                             role: role, commands: total, hits: total, misses: 0, used: keys * 1_000_000, keys: keys)))
             }
         }
@@ -74,21 +41,21 @@ struct FleetMetricsTests {
             let t = Int64(tick)
             // a: 900 hits + 100 misses per second; b: 100 hits + 900 misses; r (replica): ignored.
             store.ingest(
-                Self.sample(
+                NodeReading.sample(
                     "a", Double(tick),
-                    Self.reading(
+                    NodeReading.make(
                         role: "master", cluster: false, commands: 1000 * t, hits: 900 * t, misses: 100 * t,
                         used: 50, maxmemory: 100, keys: 10)))
             store.ingest(
-                Self.sample(
+                NodeReading.sample(
                     "b", Double(tick),
-                    Self.reading(
+                    NodeReading.make(
                         role: "master", cluster: false, commands: 1000 * t, hits: 100 * t, misses: 900 * t,
                         used: 90, maxmemory: 100, keys: 20)))
             store.ingest(
-                Self.sample(
+                NodeReading.sample(
                     "r", Double(tick),
-                    Self.reading(
+                    NodeReading.make(
                         role: "slave", cluster: false, commands: 7000 * t, hits: 7000 * t, misses: 0, used: 99,
                         maxmemory: 100, keys: 10)))
         }
@@ -106,28 +73,28 @@ struct FleetMetricsTests {
     @Test("a replica that becomes a primary reports seconds since its promotion, for ten minutes")
     func promotion() {
         var store = MetricStore()
-        let replica = Self.reading(role: "slave", commands: 0, hits: 0, misses: 0, used: 1, keys: 1)
-        let primary = Self.reading(role: "master", commands: 0, hits: 0, misses: 0, used: 1, keys: 1)
-        store.ingest(Self.sample("n", 0, replica))
+        let replica = NodeReading.make(role: "slave", commands: 0, hits: 0, misses: 0, used: 1, keys: 1)
+        let primary = NodeReading.make(role: "master", commands: 0, hits: 0, misses: 0, used: 1, keys: 1)
+        store.ingest(NodeReading.sample("n", 0, replica))
         #expect(store["n"]?.latest(.secondsSincePromotion) == nil)
-        store.ingest(Self.sample("n", 10, primary))
+        store.ingest(NodeReading.sample("n", 10, primary))
         #expect(store["n"]?.latest(.secondsSincePromotion) == 0)
-        store.ingest(Self.sample("n", 70, primary))
+        store.ingest(NodeReading.sample("n", 70, primary))
         #expect(store["n"]?.latest(.secondsSincePromotion) == 60)
-        store.ingest(Self.sample("n", 700, primary))
+        store.ingest(NodeReading.sample("n", 700, primary))
         #expect(store["n"]?.latest(.secondsSincePromotion) == nil)
         // A node that starts as a primary was never promoted.
-        store.ingest(Self.sample("m", 0, primary))
+        store.ingest(NodeReading.sample("m", 0, primary))
         #expect(store["m"]?.latest(.secondsSincePromotion) == nil)
     }
 
     @Test("a primary reports each replica's lag in bytes, its acknowledgement age and whether it is online")
     func replicaLinks() {
         var store = MetricStore()
-        let reading = Self.reading(
+        let reading = NodeReading.make(
             role: "master", cluster: false, commands: 0, hits: 0, misses: 0, used: 1, keys: 1,
             replicas: [("10.0.0.2", 6380, "online", 9_000), ("10.0.0.3", 6380, "wait_bgsave", 0)], offset: 10_000)
-        store.ingest(Self.sample("p", 0, reading))
+        store.ingest(NodeReading.sample("p", 0, reading))
         let node = store["p"]
         #expect(node?.instances(Metric.replicaLagBytes.rawValue) == ["10.0.0.2:6380": 1000, "10.0.0.3:6380": 10_000])
         #expect(node?.instances(Metric.replicaOnline.rawValue) == ["10.0.0.2:6380": 1, "10.0.0.3:6380": 0])
