@@ -50,10 +50,8 @@ struct Check: AsyncParsableCommand {
         do {
             session = try await FleetSession.start(
                 targets: targets,
-                configuration: FleetConfiguration(
-                    connection: connection.configuration, interval: .milliseconds(Int64(spacing * 1000)),
-                    sampling: sampling.configuration, fixedSampleRate: sampling.fixedRate,
-                    clusterMode: self.targets.clusterMode))
+                configuration: FleetSession.configuration(
+                    connection: connection, targets: self.targets, sampling: sampling, interval: spacing))
         } catch let failure as CLIFailure {
             ConsoleOutput.line("CACHEWATCH UNKNOWN - \(failure.message)")
             throw ExitCode(3)

@@ -16,6 +16,15 @@ struct FleetSession {
     /// How many nodes were watched at start.
     var nodeCount: Int { nodes.count }
 
+    /// The fleet settings the command-line options describe, polling every `interval` seconds.
+    static func configuration(
+        connection: ConnectionOptions, targets: TargetOptions, sampling: SamplingOptions, interval: Double
+    ) -> FleetConfiguration {
+        FleetConfiguration(
+            connection: connection.configuration, interval: .milliseconds(Int64(interval * 1000)),
+            sampling: sampling.configuration, fixedSampleRate: sampling.fixedRate, clusterMode: targets.clusterMode)
+    }
+
     /// Starts watching `targets`. Unless `wait`, a start where no node answers is an error
     /// (a typo, a wrong password) reported before anything else happens.
     static func start(

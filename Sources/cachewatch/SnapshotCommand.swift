@@ -59,10 +59,8 @@ struct SnapshotCommand: AsyncParsableCommand {
         }
         let session = try await FleetSession.start(
             targets: targets,
-            configuration: FleetConfiguration(
-                connection: connection.configuration, interval: .milliseconds(Int64(interval * 1000)),
-                sampling: sampling.configuration, fixedSampleRate: sampling.fixedRate,
-                clusterMode: self.targets.clusterMode))
+            configuration: FleetSession.configuration(
+                connection: connection, targets: self.targets, sampling: sampling, interval: interval))
         var store = MetricStore()
         var engine = RuleEngine(rules: rules)
         var events: [AlertEvent] = []

@@ -39,10 +39,8 @@ struct Top: AsyncParsableCommand {
         // A typo (wrong port, wrong password) is reported before the screen is taken over.
         let session = try await FleetSession.start(
             targets: targets,
-            configuration: FleetConfiguration(
-                connection: connection.configuration, interval: .milliseconds(Int64(display.interval * 1000)),
-                sampling: sampling.configuration, fixedSampleRate: sampling.fixedRate,
-                clusterMode: self.targets.clusterMode),
+            configuration: FleetSession.configuration(
+                connection: connection, targets: self.targets, sampling: sampling, interval: display.interval),
             wait: wait)
         SignalTrap.install(exitImmediately: false)
         await DashboardSession(

@@ -79,10 +79,8 @@ struct Watch: AsyncParsableCommand {
         // goes away later.
         let session = try await FleetSession.start(
             targets: targets,
-            configuration: FleetConfiguration(
-                connection: connection.configuration, interval: .milliseconds(Int64(output.interval * 1000)),
-                sampling: sampling.configuration, fixedSampleRate: sampling.fixedRate,
-                clusterMode: self.targets.clusterMode),
+            configuration: FleetSession.configuration(
+                connection: connection, targets: self.targets, sampling: sampling, interval: output.interval),
             wait: wait)
         do {
             try await WatchLoop(

@@ -28,3 +28,10 @@ enum CachewatchBinary {
         return (code, process.standardOutput, process.standardError)
     }
 }
+
+/// The JSON objects among the lines of `watch --format json` output (other lines skipped).
+func jsonObjects(_ text: String) -> [[String: Any]] {
+    text.split(separator: "\n").compactMap { line in
+        (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+    }
+}

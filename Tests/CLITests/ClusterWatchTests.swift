@@ -4,13 +4,6 @@ import Testing
 
 @Suite("watch on a real 3 + 3 cluster")
 struct ClusterWatchTests {
-    /// The JSON objects printed so far.
-    static func objects(_ text: String) -> [[String: Any]] {
-        text.split(separator: "\n").compactMap { line in
-            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
-        }
-    }
-
     @Test("six nodes from one seed; a killed primary fails over: notice, Failover alert, new primary; it comes back")
     func failover() async throws {
         let cluster = try await RedisCluster()
@@ -22,7 +15,7 @@ struct ClusterWatchTests {
         let names = Set(cluster.nodes.map { "127.0.0.1:\($0.port)" })
         #expect(
             try await eventually(timeout: .seconds(20)) {
-                Set(Self.objects(watch.standardOutput).compactMap { $0["node"] as? String }) == names
+                Set(jsonObjects(watch.standardOutput).compactMap { $0["node"] as? String }) == names
             }, "all six nodes reported: \(watch.standardError)")
 
         // Kill a primary that is not the seed; its replica takes over after the node timeout.
@@ -50,7 +43,7 @@ struct ClusterWatchTests {
         #expect(newPrimary != victimName)
         #expect(
             try await eventually(timeout: .seconds(20)) {
-                let objects = Self.objects(watch.standardOutput)
+                let objects = jsonObjects(watch.standardOutput)
                 let alert = objects.contains { object in
                     object["event"] as? String == "alert" && object["alertname"] as? String == "Failover"
                         && object["status"] as? String == "firing"
@@ -62,17 +55,17 @@ struct ClusterWatchTests {
                 return alert && primaryLine
             }, "a Failover alert and a line with role_primary 1 for \(newPrimary)")
         #expect(
-            Self.objects(watch.standardOutput).contains { object in
+            jsonObjects(watch.standardOutput).contains { object in
                 object["node"] as? String == victimName && object["up"] as? Double == 0
             })
         #expect(watch.exitCodeIfExited() == nil, "watch keeps running")
 
         // The old primary comes back: it rejoins as a replica, and watch polls it again.
-        let linesBefore = Self.objects(watch.standardOutput).count
+        let linesBefore = jsonObjects(watch.standardOutput).count
         try await victim.start()
         #expect(
             try await eventually(timeout: .seconds(40)) {
-                Self.objects(watch.standardOutput).dropFirst(linesBefore).contains { object in
+                jsonObjects(watch.standardOutput).dropFirst(linesBefore).contains { object in
                     object["node"] as? String == victimName && object["up"] as? Double == 1
                         && object["role_primary"] as? Double == 0
                 }

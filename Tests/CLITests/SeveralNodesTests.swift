@@ -5,12 +5,6 @@ import Testing
 
 @Suite("Several nodes from the command line")
 struct SeveralNodesTests {
-    static func objects(_ text: String) -> [[String: Any]] {
-        text.split(separator: "\n").compactMap { line in
-            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
-        }
-    }
-
     @Test("a node that stalls does not delay the others: each keeps its own schedule")
     func stalledNodeDoesNotDelay() async throws {
         let server = try await RedisServer()
@@ -24,9 +18,9 @@ struct SeveralNodesTests {
         let healthy = "127.0.0.1:\(server.port)"
         #expect(
             try await eventually(timeout: .seconds(4)) {
-                Self.objects(watch.standardOutput).filter { $0["node"] as? String == healthy }.count >= 8
+                jsonObjects(watch.standardOutput).filter { $0["node"] as? String == healthy }.count >= 8
             }, "\(watch.standardOutput.suffix(300)) \(watch.standardError)")
-        #expect(!Self.objects(watch.standardOutput).contains { $0["node"] as? String == "127.0.0.1:\(stalled.port)" })
+        #expect(!jsonObjects(watch.standardOutput).contains { $0["node"] as? String == "127.0.0.1:\(stalled.port)" })
         await watch.terminate()
         await stalled.stop()
         await server.stop()
@@ -58,7 +52,7 @@ struct SeveralNodesTests {
             "watch", "--targets", file, "-c", "3", "-i", "0.3", "--no-sampling", "--format", "json", "--csv", csv,
         ])
         #expect(json.code == 0, "\(json.stderr)")
-        let objects = Self.objects(json.stdout)
+        let objects = jsonObjects(json.stdout)
         let replicaLines = objects.filter { $0["node"] as? String == "sessions-replica" }
         #expect(replicaLines.count == 3)
         #expect(replicaLines.last?["role_primary"] as? Double == 0)

@@ -37,6 +37,7 @@ public enum NodeReading {
             cluster: clusterInfo.map(ClusterInfo.init(parsing:)))
     }
 
+    /// A sample of `node` at `time` (seconds since 1970) carrying `reading`.
     public static func sample(_ node: String, _ time: Double, _ reading: Reading) -> Sample {
         Sample(node: node, time: Date(timeIntervalSince1970: time), outcome: .reading(reading))
     }
