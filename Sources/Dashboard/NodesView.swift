@@ -129,7 +129,8 @@ enum NodesView {
 
     static func draw(_ state: DashboardState, in area: Rect, into screen: inout Screen, theme: Theme) {
         let rows = rows(state)
-        var note = "\(state.store.nodeNames.count) nodes"
+        let count = state.store.nodeNames.count
+        var note = count == 1 ? "1 node" : "\(count) nodes"
         if let topology = state.topology {
             let uncovered = topology.uncoveredSlots
             note += " · cluster \(topology.primaries.count) primaries · "
