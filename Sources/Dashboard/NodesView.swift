@@ -87,8 +87,7 @@ enum NodesView {
         }
         var balance = "-"
         if let ops = node.latest(.opsVsOtherPrimaries), let memory = node.latest(.memoryVsOtherPrimaries) {
-            balance =
-                "ops \(ValueFormatting.fixed(ops, decimals: 1))× mem \(ValueFormatting.fixed(memory, decimals: 1))×"
+            balance = "\(ValueFormatting.fixed(ops, decimals: 1))× \(ValueFormatting.fixed(memory, decimals: 1))×"
         }
         return Row(
             name: node.node, role: role, status: status, statusRole: statusRole, opsPerSec: node.latest(.opsPerSec),
@@ -148,7 +147,7 @@ enum NodesView {
             + "\(ValueFormatting.count(total.evictedPerSec))/s · keys \(ValueFormatting.count(total.keys))"
         _ = screen.put(summary, x: inner.x, y: inner.y, style: .accent, maxWidth: inner.width)
         // The base columns always; replication, slots and the balance as the width allows,
-        // keeping at least 21 columns for node names.
+        // keeping at least 19 columns for node names (▸ └ 127.0.0.1:65535).
         typealias Column = (column: Table.Column, cell: (Row) -> String)
         var columns: [Column] = [
             (
@@ -166,11 +165,12 @@ enum NodesView {
         var optional: [Column] = [(Table.Column("replication", width: 16), { $0.replication })]
         if state.topology != nil {
             optional.append((Table.Column("slots", width: 5, alignRight: true), { $0.slots }))
-            optional.append((Table.Column("vs others", width: 17), { $0.balance }))
+            // A primary's ops/s and memory over the other primaries' mean (1.0× = even).
+            optional.append((Table.Column("ops× mem×", width: 11, alignRight: true), { $0.balance }))
         }
         for extra in optional {
             let used = (columns + [extra]).compactMap(\.column.width).reduce(0, +) + columns.count
-            if inner.width - used >= 21 { columns.append(extra) }
+            if inner.width - used >= 19 { columns.append(extra) }
         }
         let sortColumn = [0, 3, 5, 4][state.currentSort]
         Table(
