@@ -57,6 +57,15 @@ public struct RuleEngine: Sendable {
             let reasons = (problems[rule.name] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
             health[rule.name] = reasons.isEmpty ? .ok : .error(reasons.joined(separator: "; "))
         }
+        // A node no longer watched (it left the cluster): its pending alerts vanish, its
+        // firing ones resolve now rather than hang on stale data.
+        let watched = Set(store.nodeNames)
+        for (identity, alert) in active.sorted(by: { $0.key < $1.key })
+        where alert.labels["node"].map({ !watched.contains($0) }) ?? false {
+            active[identity] = nil
+            if alert.state == .firing { events.append(AlertEvent(kind: .resolved, alert: alert, time: now)) }
+        }
+        for rule in rules { problems[rule.name] = problems[rule.name]?.filter { watched.contains($0.key) } }
         return events
     }
 

@@ -194,6 +194,7 @@ public actor Fleet {
             case .removed:
                 watches.removeValue(forKey: target.name)?.stop()
                 order.removeAll { $0 == target.name }
+                deliver(.nodeRemoved(target.name))
             default: break
             }
         }

@@ -8,6 +8,8 @@ public enum FleetEvent: Sendable {
     case keys(node: String, keys: [KeyMetadata], finishedPass: Bool, unavailable: [String: String])
     /// The cluster's topology, first as discovered, then at each change.
     case topology(ClusterTopology, changes: [TopologyChange])
+    /// A node is no longer watched (it left the cluster), by the name its samples carried.
+    case nodeRemoved(String)
     /// Something to tell the user once (a discovery failure, a node added).
     case notice(String)
 }

@@ -85,6 +85,13 @@ public struct MetricStore: Sendable {
         for (metric, values) in figures.perNamespace { setInstances(node: node, metric, values) }
     }
 
+    /// Forgets a node (it left the cluster): its series, and its place in the order.
+    public mutating func remove(node: String) {
+        nodesByName[node] = nil
+        nodeNames.removeAll { $0 == node }
+        updateClusterShares()
+    }
+
     /// The series of one node.
     public subscript(node: String) -> NodeMetrics? { nodesByName[node] }
 }

@@ -20,11 +20,11 @@ struct AlertOptions: ParsableArguments {
                 FileManager.default.fileExists(atPath: $0) ? $0 : nil
             }
         guard let path else { return DefaultRules.rules }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        guard let text = TextInput.read(path) else {
             throw CLIFailure("cannot read rules file '\(path)'")
         }
         do {
-            return try RuleFile.parse(text, source: path)
+            return try RuleFile.parse(text, source: TextInput.name(path))
         } catch {
             throw CLIFailure(error.description)
         }

@@ -46,6 +46,7 @@ struct DashboardSession {
         var shownSecond = Int(Date().timeIntervalSince1970)
         func refresh() {
             state.store = live
+            if live[state.node] == nil, let first = live.nodeNames.first { state.node = first }
             state.alerts = rules.isEmpty ? nil : AlertsSnapshot(engine: engine, events: events)
             state.topology = ingest.topology
             shownKeyspaces = ingest.samplings

@@ -60,6 +60,11 @@ struct FleetIngest {
                 topology = found
                 outcome.topologyChanged = true
                 outcome.notices += changes.map(\.description)
+            case .nodeRemoved(let name):
+                // A node that left the cluster leaves the store: no stale rows, no stale alerts.
+                store.remove(node: name)
+                feeds[name] = nil
+                outcome.topologyChanged = true
             case .notice(let text):
                 outcome.notices.append(text)
             }

@@ -35,12 +35,12 @@ struct Rules: AsyncParsableCommand {
             }
             ConsoleOutput.line("db<N>_keys, db<N>_keys_with_expiry       count")
         } else if let path = check {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            guard let text = TextInput.read(path) else {
                 throw CLIFailure("cannot read rules file '\(path)'")
             }
             do {
-                let rules = try RuleFile.parse(text, source: path)
-                ConsoleOutput.line("\(path): \(rules.count) rules, all valid")
+                let rules = try RuleFile.parse(text, source: TextInput.name(path))
+                ConsoleOutput.line("\(TextInput.name(path)): \(rules.count) rules, all valid")
             } catch {
                 throw CLIFailure(error.description)
             }

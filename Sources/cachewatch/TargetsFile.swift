@@ -23,10 +23,10 @@ enum TargetsFile {
     ///
     /// - Throws: a `ValidationError` naming the file and what is wrong, in one line.
     static func load(_ path: String) throws -> [Entry] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        guard let text = TextInput.read(path) else {
             throw ValidationError("cannot read targets file '\(path)'")
         }
-        return try parse(text, source: path)
+        return try parse(text, source: TextInput.name(path))
     }
 
     /// Parses the text of a targets file.

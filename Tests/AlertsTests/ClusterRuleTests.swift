@@ -86,3 +86,42 @@ struct ClusterRuleTests {
         #expect(lagging.first?.summary == "the replica 10.0.0.2:6380 of p is 100000000 bytes behind")
     }
 }
+
+@Suite("Nodes that leave")
+struct RemovedNodeTests {
+    @Test("a node removed from the store resolves its firing alerts and drops its pending ones")
+    func removedNode() throws {
+        let rules = try RuleFile.parse(
+            """
+            rules:
+              - name: Firing
+                metric: keys
+                above: 0
+                severity: warning
+              - name: Pending
+                metric: keys
+                above: 0
+                for: 1h
+                severity: info
+            """)
+        var store = MetricStore()
+        var engine = RuleEngine(rules: rules)
+        for node in ["a", "b"] {
+            store.ingest(
+                NodeReading.sample(
+                    node, 0,
+                    NodeReading.make(role: "master", cluster: false, commands: 0, hits: 0, misses: 0, used: 1, keys: 5))
+            )
+        }
+        let fired = engine.eval(now: Date(timeIntervalSince1970: 0), store: store)
+        #expect(fired.map(\.alert.name) == ["Firing", "Firing"])
+        #expect(engine.pending.count == 2)
+        store.remove(node: "a")
+        #expect(store.nodeNames == ["b"])
+        let events = engine.eval(now: Date(timeIntervalSince1970: 1), store: store, nodes: [])
+        #expect(events.map(\.kind) == [.resolved])
+        #expect(events.first?.alert.labels["node"] == "a")
+        #expect(engine.firing.map { $0.labels["node"] } == ["b"])
+        #expect(engine.pending.map { $0.labels["node"] } == ["b"])
+    }
+}

@@ -108,4 +108,17 @@ struct RulesCommandTests {
         let good = try await CachewatchBinary.run(["rules", "--check", path])
         #expect(good.code == 0 && good.stdout.hasSuffix("rules, all valid\n"), "\(good.stderr)")
     }
+
+    @Test("--check - reads the rules from standard input")
+    func checkStandardInput() async throws {
+        let binary = CachewatchBinary.path
+        let piped = try ChildProcess(
+            executable: "/bin/sh",
+            arguments: ["-c", "'\(binary)' rules --print-defaults | '\(binary)' rules --check -"])
+        #expect(try await piped.waitForExit() == 0, "\(piped.standardError)")
+        let defaults = try await CachewatchBinary.run(["rules", "--print-defaults"])
+        let count = defaults.stdout.components(separatedBy: "  - name: ").count - 1
+        #expect(count > 20)
+        #expect(piped.standardOutput == "standard input: \(count) rules, all valid\n")
+    }
 }

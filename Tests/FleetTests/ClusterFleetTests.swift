@@ -102,6 +102,7 @@ struct ClusterFleetTests {
                 }
             })
         #expect(await !fleet.nodeNames.contains(name))
+        #expect(events.removedNodes == [name])
         await admin.close()
         await fleet.stop()
         await cluster.stop()
@@ -145,6 +146,16 @@ final class EventLog: @unchecked Sendable {
             events.flatMap { event -> [TopologyChange] in
                 if case .topology(_, let changes) = event { return changes }
                 return []
+            }
+        }
+    }
+
+    /// The nodes the fleet stopped watching.
+    var removedNodes: [String] {
+        lock.withLock {
+            events.compactMap { event -> String? in
+                if case .nodeRemoved(let name) = event { return name }
+                return nil
             }
         }
     }
