@@ -144,7 +144,7 @@ public struct NodeMetrics: Sendable {
             let derived = DerivedMetrics.values(reading: reading, time: sample.time, previous: baseline)
             values = derived.values
             if derived.reset { counterResets += 1 }
-            baselines.update(&values)
+            baselines.update(&values, time: time)
             values.merge(external) { polled, _ in polled }
             // A new connection's first round trip pays for cold paths on both ends (and, at
             // start-up, for cachewatch's own start): it stays out of the percentiles.

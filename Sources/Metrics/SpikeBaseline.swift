@@ -1,13 +1,19 @@
+import Foundation
+
 /// Recent baselines of the signals a stampede moves — misses, expiries + evictions, the hit
 /// ratio — as exponentially weighted moving averages, and each tick's deviation from them.
 ///
 /// A tick is compared with the baseline *before* it is folded in, so a spike does not hide
-/// itself. Nothing is reported until `warmUp` ticks have built a baseline.
+/// itself. Nothing is reported until `warmUp` seconds of ticks have built a baseline.
+///
+/// The smoothing is by time, not by tick: each tick weighs α = 1 − e^(−Δt/τ) with τ = 30 s
+/// (at 1 s polls the classic 2/(60+1)), so the baseline spans the same minute whatever the
+/// polling interval, and a late or skipped poll weighs for the time it covers.
 struct SpikeBaseline: Sendable {
-    /// Smoothing: α = 2 / (N + 1) with N ≈ 60 ticks (a minute at 1 s).
-    let alpha = 2.0 / 61.0
-    /// Ticks before deviations are reported.
-    let warmUp = 10
+    /// The time constant of the averages, in seconds.
+    let timeConstant = 30.0
+    /// Seconds of ticks before deviations are reported (and at least three ticks).
+    let warmUp = 10.0
     /// Baselines below this rate (per second) are raised to it: 3 misses/s after 0.1/s is no spike.
     let floor = 5.0
 
@@ -15,28 +21,39 @@ struct SpikeBaseline: Sendable {
     private var expiries: Double?
     private var hitRatio: Double?
     private var ticks = 0
+    private var firstTime: Double?
+    private var lastTime: Double?
 
     /// Adds this tick's deviations to `values` and folds the tick into the baselines.
-    mutating func update(_ values: inout [String: Double]) {
+    ///
+    /// - Parameter time: the tick's time in seconds (the weight of a tick is the time since the
+    ///   previous one).
+    mutating func update(_ values: inout [String: Double], time: Double) {
         let missRate = values[Metric.missesPerSec.rawValue]
         let expired = values[Metric.expiredPerSec.rawValue]
         let evicted = values[Metric.evictedPerSec.rawValue]
         let expiryRate = expired.map { $0 + (evicted ?? 0) }
         let ratio = values[Metric.hitRatio.rawValue]
-        if ticks >= warmUp {
+        let warmedUp = ticks >= 3 && time - (firstTime ?? time) >= warmUp
+        if warmedUp {
             if let missRate, let misses { values[Metric.missSpikeRatio.rawValue] = missRate / max(misses, floor) }
             if let expiryRate, let expiries {
                 values[Metric.expirySpikeRatio.rawValue] = expiryRate / max(expiries, floor)
             }
             if let ratio, let hitRatio { values[Metric.hitRatioDrop.rawValue] = hitRatio - ratio }
         }
+        let elapsed = max(0, time - (lastTime ?? time))
+        let alpha = 1 - exp(-max(elapsed, 0.05) / timeConstant)
+        func fold(_ average: Double?, _ value: Double) -> Double {
+            average.map { $0 + alpha * (value - $0) } ?? value
+        }
         if let missRate { misses = fold(misses, missRate) }
         if let expiryRate { expiries = fold(expiries, expiryRate) }
         if let ratio { hitRatio = fold(hitRatio, ratio) }
-        if missRate != nil || ratio != nil { ticks += 1 }
-    }
-
-    private func fold(_ average: Double?, _ value: Double) -> Double {
-        average.map { $0 + alpha * (value - $0) } ?? value
+        if missRate != nil || ratio != nil {
+            ticks += 1
+            if firstTime == nil { firstTime = time }
+            lastTime = time
+        }
     }
 }

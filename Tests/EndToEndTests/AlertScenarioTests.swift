@@ -74,8 +74,8 @@ struct AlertScenarioTests {
         _ = try await admin.pipeline(coupons)
         let couponsExpire = Date().addingTimeInterval(600)
 
-        // The first wave after the baseline is built (10 polls) and a margin.
-        let ready = started.addingTimeInterval(10 * Self.interval + 2).timeIntervalSince1970
+        // The first wave after the baseline is built (10 s of polls, then one more) and a margin.
+        let ready = started.addingTimeInterval(10 + Self.interval + 2).timeIntervalSince1970
         let wave = Date(timeIntervalSince1970: (ready / Double(period)).rounded(.up) * Double(period))
         let fired = try await eventually(timeout: .seconds(90)) {
             let events = await watcher.events
