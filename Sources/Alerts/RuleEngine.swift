@@ -171,8 +171,10 @@ public struct RuleEngine: Sendable {
     }
 
     private static func fill(_ template: String, value: Double, rule: AlertRule, labels: [String: String]) -> String {
+        // Counts read whole: an estimate of 2,967.1 keys is "2967" in a sentence.
+        let isCount = Metric(rawValue: rule.condition.metric)?.unit == "count"
         var text = template.replacingOccurrences(
-            of: "{{value}}", with: ValueFormatting.plain(value)
+            of: "{{value}}", with: ValueFormatting.plain(isCount ? value.rounded() : value)
         )
         .replacingOccurrences(of: "{{threshold}}", with: ValueFormatting.plain(rule.condition.threshold))
         for (label, labelValue) in labels { text = text.replacingOccurrences(of: "{{\(label)}}", with: labelValue) }

@@ -1,6 +1,7 @@
 import DequeModule
 import NIOCore
 import RESP
+import Synchronization
 
 /// A batch of commands written in one flush, with the promise its replies complete.
 struct PipelineRequest: Sendable {
@@ -38,9 +39,14 @@ final class RESPClientHandler: ChannelDuplexHandler {
     /// expect TLS).
     private var heardFromPeer = false
 
-    init(endpoint: String, decoder: RESPDecoder) {
+    /// Where the first TLS failure's reason is kept for the handshake to report, whatever
+    /// reaches the waiting command first (the failed write or this handler's error).
+    private let tlsFailure: TLSFailureNote?
+
+    init(endpoint: String, decoder: RESPDecoder, tlsFailure: TLSFailureNote? = nil) {
         self.endpoint = endpoint
         self.decoder = decoder
+        self.tlsFailure = tlsFailure
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -129,6 +135,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
         } else if let protocolError = error as? RedisProtocolError {
             fail(context: context, with: protocolError)
         } else if let tls = ConnectFailureReason.tlsReason(error) {
+            tlsFailure?.record(tls)
             fail(context: context, with: RedisConnectionError.tlsFailed(tls, endpoint: endpoint))
         } else {
             // A socket error on an established connection (reset by peer, broken pipe).
@@ -154,4 +161,16 @@ final class RESPClientHandler: ChannelDuplexHandler {
         }
         if context.channel.isActive { context.close(promise: nil) }
     }
+}
+
+/// The reason of the first TLS failure on a connection, shared between its handler (on the
+/// event loop) and the task waiting for the handshake.
+final class TLSFailureNote: Sendable {
+    private let reason = Mutex<String?>(nil)
+
+    /// Keeps `text` unless a reason is already kept.
+    func record(_ text: String) { reason.withLock { $0 = $0 ?? text } }
+
+    /// The reason kept, if any.
+    var recorded: String? { reason.withLock { $0 } }
 }

@@ -52,7 +52,9 @@ public final class RedisConnection: Sendable {
     ) async throws -> RedisConnection {
         let name = endpoint.description
         let deadline = ContinuousClock.now + configuration.connectTimeout
-        let channel = try await openChannel(to: endpoint, configuration: configuration, group: group)
+        let tlsFailure = TLSFailureNote()
+        let channel = try await openChannel(
+            to: endpoint, configuration: configuration, group: group, tlsFailure: tlsFailure)
         do {
             let remaining = max(ContinuousClock.now.duration(to: deadline), .milliseconds(10))
             let (hello, sent) = try await handshake(
@@ -75,6 +77,8 @@ public final class RedisConnection: Sendable {
                 endpoint: name)
         } catch {
             try? await channel.close()
+            // A failed handshake closes the channel: the write may report that first.
+            if let reason = tlsFailure.recorded { throw RedisConnectionError.tlsFailed(reason, endpoint: name) }
             throw error
         }
     }
@@ -129,7 +133,8 @@ public final class RedisConnection: Sendable {
     }
 
     private static func openChannel(
-        to endpoint: Endpoint, configuration: ConnectionConfiguration, group: any EventLoopGroup
+        to endpoint: Endpoint, configuration: ConnectionConfiguration, group: any EventLoopGroup,
+        tlsFailure: TLSFailureNote
     ) async throws -> any Channel {
         let name = endpoint.description
         let limits = configuration.decoderLimits
@@ -152,7 +157,8 @@ public final class RedisConnection: Sendable {
                             try NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverName))
                     }
                     try channel.pipeline.syncOperations.addHandlers([
-                        RESPClientHandler(endpoint: name, decoder: RESPDecoder(limits: limits))
+                        RESPClientHandler(
+                            endpoint: name, decoder: RESPDecoder(limits: limits), tlsFailure: tlsFailure)
                     ])
                 }
             }
