@@ -29,7 +29,7 @@ enum Chrome {
         }
         if let info = state.metrics?.lastInfo {
             if let role = info.replication.role { parts.append(role == "slave" ? "replica" : role) }
-            if let node = state.topology?.nodes.first(where: { "\($0.host):\($0.port)" == state.node }),
+            if let node = state.topology?.nodes.first(where: { $0.name == state.node }),
                 node.role == .primary
             {
                 parts.append("slots \(node.slotText)")

@@ -57,7 +57,7 @@ enum NodesView {
 
     private static func row(_ node: NodeMetrics, state: DashboardState) -> Row {
         let info = node.lastInfo
-        let clusterNode = state.topology?.nodes.first { Self.name(of: $0, like: node.node) == node.node }
+        let clusterNode = state.topology?.nodes.first { $0.name == node.node }
         let role =
             info.map { $0.isPrimary ? "primary" : $0.replication.role == "slave" ? "replica" : "-" }
             ?? clusterNode.map { $0.role.rawValue } ?? "-"
@@ -117,13 +117,6 @@ enum NodesView {
             let lags = store[name]?.instances(Metric.replicaLagBytes.rawValue)
         else { return nil }
         return lags.first { $0.key.hasSuffix(":\(ownPort)") }?.value
-    }
-
-    /// The name a cluster node is watched under (`host:port`, as the fleet names it).
-    private static func name(of node: ClusterNode, like watched: String) -> String {
-        let host = node.host.contains(":") ? "[\(node.host)]" : node.host
-        let tls = watched.hasSuffix(":\(node.tlsPort ?? -1)")
-        return "\(host):\(tls ? node.tlsPort ?? node.port : node.port)"
     }
 
     static func draw(_ state: DashboardState, in area: Rect, into screen: inout Screen, theme: Theme) {

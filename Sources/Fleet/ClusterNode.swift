@@ -12,6 +12,9 @@ public struct ClusterNode: Sendable, Hashable {
 
     /// The node id (40 hex characters).
     public var id: String
+    /// The name the node is watched under: `host:port` as parsed, the fleet's name for it
+    /// (credentials, TLS port) once ``ClusterTopology/named(like:)`` has run.
+    public var name: String
     /// The address clients use.
     public var host: String
     /// The plain-text client port (0 when the node only listens on TLS).
@@ -35,6 +38,7 @@ public struct ClusterNode: Sendable, Hashable {
         slots: [ClosedRange<Int>] = [], isFailed: Bool = false, isSuspected: Bool = false
     ) {
         self.id = id
+        self.name = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         self.host = host
         self.port = port
         self.tlsPort = tlsPort

@@ -1,4 +1,5 @@
 import RESP
+import RedisClient
 import Telemetry
 
 /// The nodes of a Redis Cluster and who serves which slots, from `CLUSTER SHARDS` (Redis 7+,
@@ -20,6 +21,16 @@ public struct ClusterTopology: Sendable, Hashable {
     /// Slots no primary that is up serves.
     public var uncoveredSlots: Int {
         ClusterInfo.slotCount - primaries.filter { !$0.isFailed }.reduce(0) { $0 + $1.slotCount }
+    }
+
+    /// The same topology with each node named as a node polled at `endpoint(like: seed)` is
+    /// (`Endpoint.description`): the names samples, screens and alerts carry.
+    public func named(like seed: Endpoint) -> ClusterTopology {
+        var named = self
+        for index in named.nodes.indices {
+            named.nodes[index].name = named.nodes[index].endpoint(like: seed).description
+        }
+        return named
     }
 
     /// The node with `id`.

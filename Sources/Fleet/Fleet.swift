@@ -51,10 +51,11 @@ public actor Fleet {
             do {
                 switch try await ClusterDiscovery.topology(from: connection) {
                 case .cluster(let found):
-                    topology = found
+                    let named = found.named(like: seed.endpoint)
+                    topology = named
                     discoverySource = connection
-                    targets = found.nodes.map { NodeTarget(endpoint: $0.endpoint(like: seed.endpoint)) }
-                    deliver(.topology(found, changes: []))
+                    targets = named.nodes.map { NodeTarget(name: $0.name, endpoint: $0.endpoint(like: seed.endpoint)) }
+                    deliver(.topology(named, changes: []))
                 case .notACluster:
                     seedConnection = connection
                     if configuration.clusterMode == .required {
@@ -123,12 +124,10 @@ public actor Fleet {
     /// share of the sampling budget.
     private func updateSampling() {
         guard configuration.sampling != nil else { return }
+        let primaries = topology.map { Set($0.primaries.map(\.name)) }
         var sampled: [NodeWatch] = []
         for (name, watch) in watches {
-            let node = topology?.nodes.first {
-                NodeTarget(endpoint: $0.endpoint(like: watch.target.endpoint)).name == name
-            }
-            if topology == nil || node?.role == .primary {
+            if primaries?.contains(name) ?? true {
                 sampled.append(watch)
             } else {
                 watch.setSampling(false)
@@ -175,7 +174,7 @@ public actor Fleet {
                 await discoverySource?.close()
                 discoverySource = connection
             }
-            apply(found)
+            apply(found.named(like: seed.endpoint))
             return
         }
         deliver(.notice("cluster: no known node answers CLUSTER SHARDS/NODES; keeping the last topology"))
@@ -186,7 +185,7 @@ public actor Fleet {
         let changes = TopologyChange.between(current, found)
         topology = found
         for change in changes {
-            let target = NodeTarget(endpoint: change.node.endpoint(like: seed.endpoint))
+            let target = NodeTarget(name: change.node.name, endpoint: change.node.endpoint(like: seed.endpoint))
             switch change {
             case .added:
                 add(target)

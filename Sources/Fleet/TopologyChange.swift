@@ -36,14 +36,14 @@ public enum TopologyChange: Sendable, Hashable, CustomStringConvertible {
     /// One line for people: `failover: 127.0.0.1:7004 is now a primary (was a replica of …)`.
     public var description: String {
         switch self {
-        case .added(let node): return "cluster: \(Self.name(node)) joined as a \(node.role.rawValue)"
-        case .removed(let node): return "cluster: \(Self.name(node)) left the cluster"
+        case .added(let node): return "cluster: \(node.name) joined as a \(node.role.rawValue)"
+        case .removed(let node): return "cluster: \(node.name) left the cluster"
         case .promoted(let node, let former):
             let was = former.map { " (was a replica of \($0.prefix(8)))" } ?? ""
-            return "failover: \(Self.name(node)) is now a primary\(was), slots \(node.slotText)"
-        case .demoted(let node): return "cluster: \(Self.name(node)) is now a replica"
-        case .failed(let node): return "cluster: \(Self.name(node)) is marked failed"
-        case .recovered(let node): return "cluster: \(Self.name(node)) is reachable again"
+            return "failover: \(node.name) is now a primary\(was), slots \(node.slotText)"
+        case .demoted(let node): return "cluster: \(node.name) is now a replica"
+        case .failed(let node): return "cluster: \(node.name) is marked failed"
+        case .recovered(let node): return "cluster: \(node.name) is reachable again"
         }
     }
 
@@ -54,9 +54,5 @@ public enum TopologyChange: Sendable, Hashable, CustomStringConvertible {
             .recovered(let node):
             return node
         }
-    }
-
-    private static func name(_ node: ClusterNode) -> String {
-        node.host.contains(":") ? "[\(node.host)]:\(node.port)" : "\(node.host):\(node.port)"
     }
 }

@@ -142,7 +142,9 @@ public final class RedisConnection: Sendable {
         if endpoint.usesTLS {
             var serverName = configuration.tls.serverName
             // SNI carries names only; an IP literal is checked against the certificate's IP entries.
-            if serverName == nil, case .tcp(let host, _) = endpoint.address, !Self.isIPLiteral(host) {
+            if serverName == nil, case .tcp(let host, _) = endpoint.address,
+                (try? SocketAddress(ipAddress: host, port: 0)) == nil
+            {
                 serverName = host
             }
             tls = (try configuration.tls.makeContext(endpoint: name), serverName)
@@ -172,10 +174,6 @@ public final class RedisConnection: Sendable {
         } catch {
             throw RedisConnectionError.connectFailed(ConnectFailureReason.describe(error), endpoint: name)
         }
-    }
-
-    private static func isIPLiteral(_ host: String) -> Bool {
-        host.contains(":") || host.split(separator: ".").count == 4 && host.allSatisfy { $0.isNumber || $0 == "." }
     }
 
     private static func handshake(

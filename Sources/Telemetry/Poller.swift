@@ -124,20 +124,12 @@ public actor Poller {
         }
 
         var cluster: ClusterInfo?
-        if asksCluster {
-            switch replies[clusterIndex].result {
-            case .success(let value): cluster = value.stringValue.map(ClusterInfo.init(parsing:))
-            case .failure(let error): refused[.cluster] = Self.refusal("CLUSTER INFO", error)
-            }
-        }
+        if asksCluster { cluster = readCluster(replies[clusterIndex].result) }
         if let info, info.isClusterEnabled != isCluster {
             isCluster = info.isClusterEnabled
             // The first poll of a cluster node learns it here: ask at once rather than a tick late.
             if isCluster, refused[.cluster] == nil {
-                switch try await connection.pipeline([RESPCommand("CLUSTER", "INFO")])[0].result {
-                case .success(let value): cluster = value.stringValue.map(ClusterInfo.init(parsing:))
-                case .failure(let error): refused[.cluster] = Self.refusal("CLUSTER INFO", error)
-                }
+                cluster = readCluster(try await connection.pipeline([RESPCommand("CLUSTER", "INFO")])[0].result)
                 sent += 1
             }
         }
@@ -145,6 +137,16 @@ public actor Poller {
         return Reading(
             info: info, slowlog: slowlog, pingRTT: pingRTT, unavailable: refused, commandsSent: sent,
             isNewConnection: isNewConnection, ownTraffic: own, cluster: cluster)
+    }
+
+    /// `CLUSTER INFO` parsed, or `nil` with the refusal noted.
+    private func readCluster(_ reply: Result<RESPValue, RedisServerError>) -> ClusterInfo? {
+        switch reply {
+        case .success(let value): return value.stringValue.map(ClusterInfo.init(parsing:))
+        case .failure(let error):
+            refused[.cluster] = Self.refusal("CLUSTER INFO", error)
+            return nil
+        }
     }
 
     /// An empty reply (old servers answer unknown sections with nothing) or a syntax error.

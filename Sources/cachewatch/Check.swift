@@ -90,13 +90,13 @@ struct Check: AsyncParsableCommand {
             worst == .critical ? ("CRITICAL", 2) : worst == .warning ? ("WARNING", 1) : ("OK", 0)
         var problems = down.map { "\($0.node) unreachable: \($0.lastFailure?.message ?? "no answer")" }
         problems += firing.map { "\($0.name): \($0.summary.isEmpty ? ValueFormatting.plain($0.value) : $0.summary)" }
+        let total = FleetAggregate(store: store)
         var text = "CACHEWATCH \(status) - "
         if problems.isEmpty, answering.count == 1, let node = answering.first {
             text +=
                 "\(node.node): hit ratio \(percent(node.latest(.hitRatio))), \(ValueFormatting.count(node.latest(.opsPerSec))) ops/s"
             text += ", memory \(percent(node.latest(.memoryUsedRatio)))"
         } else if problems.isEmpty {
-            let total = FleetAggregate(store: store)
             text += "\(answering.count) nodes: hit ratio \(percent(total.hitRatio)), "
             text += "\(ValueFormatting.count(total.opsPerSec)) ops/s, max memory \(percent(total.maxMemoryRatio))"
         } else {
@@ -110,7 +110,6 @@ struct Check: AsyncParsableCommand {
             ]
             .compactMap { metric in node.latest(metric).map { "\(metric.rawValue)=\(JSONText.number($0))" } }
         } else {
-            let total = FleetAggregate(store: store)
             perfdata = [
                 ("hit_ratio", total.hitRatio), ("ops_per_sec", total.opsPerSec),
                 ("evicted_per_sec", total.evictedPerSec),

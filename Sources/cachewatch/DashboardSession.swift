@@ -76,10 +76,8 @@ struct DashboardSession {
                 break
             }
             let outcome = ingest.apply(session.inbox.drain(), to: &live)
-            if let newest = outcome.samples.map(\.time).max() {
-                events += engine.eval(now: newest, store: live, nodes: Set(outcome.samples.map(\.node)))
-                if events.count > 200 { events.removeFirst(events.count - 200) }
-            }
+            events += outcome.evaluate(&engine, in: live)
+            if events.count > 200 { events.removeFirst(events.count - 200) }
             if let notice = outcome.notices.last { state.message = notice }
             if !(outcome.samples.isEmpty && !outcome.keysChanged && !outcome.topologyChanged) && !state.isPaused {
                 refresh()

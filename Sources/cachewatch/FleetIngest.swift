@@ -1,3 +1,4 @@
+import Alerts
 import Fleet
 import Foundation
 import Metrics
@@ -17,6 +18,16 @@ struct FleetIngest {
         var keysChanged = false
         /// Whether the topology changed.
         var topologyChanged = false
+
+        /// The time of the newest sample, if any arrived.
+        var newestSampleTime: Date? { samples.map(\.time).max() }
+
+        /// Evaluates `engine` once for this batch: at the newest sample's time, on the nodes
+        /// that reported (none: no evaluation, no events).
+        func evaluate(_ engine: inout RuleEngine, in store: MetricStore) -> [AlertEvent] {
+            guard let newest = newestSampleTime else { return [] }
+            return engine.eval(now: newest, store: store, nodes: Set(samples.map(\.node)))
+        }
     }
 
     /// The database each node's keys are sampled in (0 for nodes not listed: cluster nodes).
@@ -36,9 +47,9 @@ struct FleetIngest {
     /// The key sampling of every sampled node.
     var samplings: [String: KeyspaceSampling] { feeds.mapValues(\.sampling) }
 
-    /// Applies `events` in order; `evaluate` runs after each sample (the rules).
+    /// Applies `events` in order.
     mutating func apply(
-        _ events: [FleetEvent], to store: inout MetricStore, evaluate: (Sample, MetricStore) -> Void = { _, _ in }
+        _ events: [FleetEvent], to store: inout MetricStore
     ) -> Outcome {
         var outcome = Outcome()
         for event in events {
@@ -46,7 +57,6 @@ struct FleetIngest {
             case .sample(let sample):
                 store.ingest(sample)
                 outcome.samples.append(sample)
-                evaluate(sample, store)
             case .keys(let node, let keys, let finished, let unavailable):
                 var feed = feeds[node] ?? KeyspaceFeed(node: node, database: databases[node] ?? 0)
                 let batch = KeyspaceFeed.Batch(keys: keys, finishedPass: finished, unavailable: unavailable)

@@ -70,9 +70,7 @@ struct SnapshotCommand: AsyncParsableCommand {
         while true {
             let outcome = ingest.apply(session.inbox.drain(), to: &store)
             for notice in outcome.notices { ConsoleOutput.error(notice) }
-            if let newest = outcome.samples.map(\.time).max() {
-                events += engine.eval(now: newest, store: store, nodes: Set(outcome.samples.map(\.node)))
-            }
+            events += outcome.evaluate(&engine, in: store)
             guard ContinuousClock.now < end else { break }
             try await Task.sleep(for: .milliseconds(20))
         }

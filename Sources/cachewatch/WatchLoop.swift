@@ -64,8 +64,8 @@ struct WatchLoop {
                     }
                 }
             }
-            if let newest = outcome.samples.map(\.time).max() {
-                let events = engine.eval(now: newest, store: store, nodes: Set(outcome.samples.map(\.node)))
+            if let newest = outcome.newestSampleTime {
+                let events = outcome.evaluate(&engine, in: store)
                 for event in events {
                     let line = AlertEventFormatter.line(event, format: output.format)
                     if output.format == .table { ConsoleOutput.error(line) } else { ConsoleOutput.line(line) }
