@@ -17,7 +17,9 @@ struct DashboardTerminalTests {
             width: 100, height: 30,
             command: [CachewatchBinary.path, "top", "-p", String(server.port), "-i", "0.2", "--no-rules"],
             environment: Self.environment)
-        var screen = try await tmux.waitForScreen(containing: "● live")
+        _ = try await tmux.waitForScreen(containing: "● live")
+        // The header is drawn first: a capture can land mid-frame, so wait for the body too.
+        var screen = try await tmux.waitForScreen(containing: "Slow log")
         #expect(screen.contains("127.0.0.1:\(server.port)"))
         #expect(screen.contains("Hit ratio") && screen.contains("Ops/s") && screen.contains("Slow log"))
         screen = try await tmux.waitForScreen(containing: "keys 50")
