@@ -1,9 +1,16 @@
 import Foundation
 import Telemetry
 
-/// The keyspace as the samples describe it: big keys, TTL distribution, namespaces with
-/// estimated totals, and a forecast of expiry waves — scaled from the sampled fraction to the
-/// exact key counts of `INFO keyspace`.
+/// The keyspace as it is now, from sampled keys: big keys, TTL distribution, namespaces with
+/// estimated totals, TTL jitter and a forecast of expiry waves — scaled to the exact key count
+/// of `INFO keyspace`.
+///
+/// Each namespace keeps a uniform sample of its keys, chosen by the hash of the key name (see
+/// ``NamespaceSample``): small namespaces are held whole, large ones thinned to a bounded number
+/// of records, so memory is bounded and recording a key costs the same after a million keys as
+/// after ten. A key sampled again replaces its record. When a pass over the keyspace completes,
+/// the records it did not see again (deleted keys) and namespaces left empty go; TTL jitter and
+/// expiry waves read only the records whose TTL still runs.
 public struct KeyspaceModel: Sendable {
     /// Thresholds and caps.
     public struct Configuration: Sendable {
@@ -13,110 +20,253 @@ public struct KeyspaceModel: Sendable {
         public var bigStringBytes: Int64
         /// A collection with this many elements (or, without lengths, this much memory) is big.
         public var bigCollectionLength: Int64
-        /// Distinct namespaces tracked; the rest go to `other`.
+        /// Distinct namespaces tracked; the rest go to `(other)`.
         public var namespaceCap: Int
         /// How far ahead expiry waves are forecast, in seconds.
         public var horizonSeconds: Int
+        /// Records kept per namespace before it is thinned.
+        public var recordsPerNamespace: Int
+        /// Records kept in all before the largest namespace is thinned.
+        public var recordLimit: Int
 
-        /// Creates a configuration with the documented defaults.
+        /// Creates a configuration with the documented defaults: about 7 MB of records at most.
         public init(
             topK: Int = 20, bigStringBytes: Int64 = 1_048_576, bigCollectionLength: Int64 = 10_000,
-            namespaceCap: Int = 200, horizonSeconds: Int = 600
+            namespaceCap: Int = 200, horizonSeconds: Int = 600, recordsPerNamespace: Int = 16_384,
+            recordLimit: Int = 200_000
         ) {
             self.topK = max(1, topK)
             self.bigStringBytes = bigStringBytes
             self.bigCollectionLength = bigCollectionLength
             self.namespaceCap = max(1, namespaceCap)
             self.horizonSeconds = max(1, horizonSeconds)
+            self.recordsPerNamespace = max(64, recordsPerNamespace)
+            self.recordLimit = max(self.recordsPerNamespace, recordLimit)
         }
     }
 
     /// The configuration.
     public let configuration: Configuration
-    /// Keys sampled so far (each key once per pass).
+    /// Keys recorded since the model was made (a key seen twice counts twice).
+    public private(set) var keysRecorded = 0
+    /// Keys the sample stands for now: each namespace's records times the keys each stands for.
     public private(set) var sampledKeys = 0
     /// Keys in the database, from `INFO keyspace` (exact); `nil` until known.
     public private(set) var totalKeys: Int64?
-    /// The biggest keys by memory, biggest first.
-    public private(set) var biggestByMemory: [KeyMetadata] = []
-    /// The longest keys by element count (when lengths are read), longest first.
-    public private(set) var biggestByLength: [KeyMetadata] = []
-    /// The biggest key by memory of each type (what `redis-cli --memkeys` reports).
-    public var biggestByType: [String: KeyMetadata] { topByType.compactMapValues(\.first) }
-    /// The top-K keys by memory of each type, biggest first.
-    public private(set) var topByType: [String: [KeyMetadata]] = [:]
-    /// Keys per TTL bucket over all namespaces.
-    public private(set) var ttlBuckets: [TTLBucket: Int] = [:]
-    /// Namespaces by pattern.
-    public private(set) var namespaces: [String: NamespaceStats] = [:]
-    private var expiryCounts: [Int64: Int] = [:]
+    /// Passes over the keyspace completed.
+    public private(set) var completedPasses = 0
+    /// Internal work done so far, in records visited (thinning, passes, recounts) plus one per
+    /// key recorded: a measure that does not depend on the machine, for tests and benchmarks.
+    public private(set) var operations = 0
+    /// When ``refresh(now:)`` last ran: TTL jitter is as of then.
+    public private(set) var refreshedAt: Date?
+    private var samples: [String: NamespaceSample] = [:]
+    private var recordCount = 0
+    private var jitter: [String: Double] = [:]
+    private var byMemory = BigKeyList()
+    private var byLength = BigKeyList()
+    private var byType: [String: BigKeyList] = [:]
     private static let other = "(other)"
-    private static let reservoir = 2000
     /// Sampled keys that must share an expiry second before it counts as a wave.
     public static let minimumWaveSample = 5
+    /// Sampled keys with a running TTL that a namespace needs before its jitter is computed.
+    public static let minimumJitterSample = 20
 
     /// An empty model.
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
     }
 
+    /// The biggest keys by memory, biggest first.
+    public var biggestByMemory: [KeyMetadata] { byMemory.keys }
+    /// The longest keys by element count (when lengths are read), longest first.
+    public var biggestByLength: [KeyMetadata] { byLength.keys }
+    /// The top-K keys by memory of each type, biggest first.
+    public var topByType: [String: [KeyMetadata]] { byType.mapValues(\.keys) }
+    /// The biggest key by memory of each type (what `redis-cli --memkeys` reports).
+    public var biggestByType: [String: KeyMetadata] { byType.compactMapValues(\.keys.first) }
+    /// Records held in all (bounded by the configuration's ``Configuration/recordLimit``).
+    public var records: Int { recordCount }
+
     /// Records one sampled key; `now` dates its TTL when the key carries no observation time.
     public mutating func record(_ key: KeyMetadata, now: Date) {
-        sampledKeys += 1
-        let bucket = TTLBucket(ttlMilliseconds: key.ttlMilliseconds)
-        ttlBuckets[bucket, default: 0] += 1
+        keysRecorded += 1
+        operations += 1
+        let hash = KeyHash.of(key.name)
         let pattern = namespace(of: key)
-        var stats = namespaces[pattern] ?? NamespaceStats(name: pattern)
-        stats.sampledKeys += 1
-        stats.sampledMemory += key.memoryBytes ?? 0
-        stats.ttlBuckets[bucket, default: 0] += 1
+        let bucket = TTLBucket(ttlMilliseconds: key.ttlMilliseconds)
+        var expiresAt = Int64.min
         if let ttl = key.ttlMilliseconds {
-            stats.ttlSum += ttl
-            stats.minimumTTL = min(stats.minimumTTL ?? ttl, ttl)
-            stats.maximumTTL = max(stats.maximumTTL ?? ttl, ttl)
-            let expiresAt = key.expiresAt ?? now.addingTimeInterval(Double(ttl) / 1000)
-            let expiry = Int64(expiresAt.timeIntervalSince1970.rounded(.down))
-            if stats.expiries.count < Self.reservoir {
-                stats.expiries.append(Int64((expiresAt.timeIntervalSince1970 * 1000).rounded()))
-            }
-            expiryCounts[expiry, default: 0] += 1
-            if expiryCounts.count > 100_000 {
-                // Forget seconds already past: the forecast only looks ahead.
-                let current = Int64(now.timeIntervalSince1970)
-                expiryCounts = expiryCounts.filter { $0.key > current }
-            }
-        } else {
-            stats.withoutTTL += 1
+            let date = key.expiresAt ?? now.addingTimeInterval(Double(ttl) / 1000)
+            expiresAt = Int64((date.timeIntervalSince1970 * 1000).rounded())
         }
-        namespaces[pattern] = stats
-        let topK = configuration.topK
-        Self.insert(key, into: &topByType[key.type, default: []], keeping: topK, by: { $0.memoryBytes ?? -1 })
-        Self.insert(key, into: &biggestByMemory, keeping: topK, by: { $0.memoryBytes ?? -1 })
-        if key.length != nil { Self.insert(key, into: &biggestByLength, keeping: topK, by: { $0.length ?? -1 }) }
+        let pass = Int32(truncatingIfNeeded: completedPasses)
+        let entry = NamespaceSample.Record(
+            expiresAt: expiresAt, ttl: key.ttlMilliseconds ?? -1, memory: key.memoryBytes ?? 0, pass: pass,
+            bucket: UInt8(bucket.rawValue))
+        var work = 0
+        var added = 0
+        if samples[pattern]?.admits(hash) ?? true {
+            added = samples[pattern, default: NamespaceSample()].upsert(hash, entry, work: &work)
+            sampledKeys += added * (samples[pattern]?.weight ?? 1)
+        }
+        recordCount += added
+        if added > 0 && (samples[pattern]?.count ?? 0) > configuration.recordsPerNamespace { thin(pattern, work: &work) }
+        while recordCount > configuration.recordLimit, let largest = largestNamespace(work: &work) {
+            thin(largest, work: &work)
+        }
+        operations += work
+        let big = BigKeyList.Entry(hash: hash, pass: pass, key: key)
+        byType[key.type, default: BigKeyList()].insert(big, keeping: configuration.topK, by: \.memoryBytes)
+        byMemory.insert(big, keeping: configuration.topK, by: \.memoryBytes)
+        if key.length != nil { byLength.insert(big, keeping: configuration.topK, by: \.length) }
+    }
+
+    private mutating func thin(_ pattern: String, work: inout Int) {
+        guard var sample = samples.removeValue(forKey: pattern) else { return }
+        let before = sample.count * sample.weight
+        recordCount -= sample.thin(work: &work)
+        sampledKeys += sample.count * sample.weight - before
+        samples[pattern] = sample
+    }
+
+    private func largestNamespace(work: inout Int) -> String? {
+        work += samples.count
+        return samples.max { $0.value.count < $1.value.count }?.key
+    }
+
+    /// Ends a pass over the keyspace: the records it did not see again are of keys deleted
+    /// since, and go; so do the namespaces and big keys left without them.
+    public mutating func completePass() {
+        let pass = Int32(truncatingIfNeeded: completedPasses)
+        var work = 0
+        for pattern in Array(samples.keys) {
+            guard var sample = samples.removeValue(forKey: pattern) else { continue }
+            let before = sample.count * sample.weight
+            recordCount -= sample.drop(seenBefore: pass, work: &work)
+            sampledKeys += sample.count * sample.weight - before
+            if sample.count > 0 { samples[pattern] = sample }
+        }
+        byMemory.removeAll { $0.pass < pass }
+        byLength.removeAll { $0.pass < pass }
+        for type in Array(byType.keys) {
+            byType[type]?.removeAll { $0.pass < pass }
+            if byType[type]?.keys.isEmpty ?? false { byType[type] = nil }
+        }
+        operations += work
+        completedPasses += 1
+    }
+
+    /// Brings the figures that depend on time up to `now`: big keys whose TTL ran out leave the
+    /// lists, and TTL jitter is computed over the keys whose TTL still runs.
+    public mutating func refresh(now: Date) {
+        let nowMs = Int64((now.timeIntervalSince1970 * 1000).rounded())
+        let expired: (BigKeyList.Entry) -> Bool = { entry in
+            guard let expiresAt = entry.key.expiresAt else { return false }
+            return Int64((expiresAt.timeIntervalSince1970 * 1000).rounded()) <= nowMs
+        }
+        byMemory.removeAll(where: expired)
+        byLength.removeAll(where: expired)
+        for type in Array(byType.keys) { byType[type]?.removeAll(where: expired) }
+        var jitter: [String: Double] = [:]
+        var running: [Int64] = []
+        for (pattern, sample) in samples {
+            running.removeAll(keepingCapacity: true)
+            for record in sample.records.values where record.hasTTL && record.expiresAt > nowMs {
+                running.append(record.expiresAt)
+            }
+            operations += sample.count
+            guard running.count >= Self.minimumJitterSample else { continue }
+            running.sort()
+            let mean = Double(running.reduce(0) { $0 + ($1 - nowMs) }) / Double(running.count)
+            guard mean > 0 else { continue }
+            jitter[pattern] = Double(running[running.count * 3 / 4] - running[running.count / 4]) / mean
+        }
+        self.jitter = jitter
+        refreshedAt = now
     }
 
     /// The namespace a key is counted in: its pattern, or `(other)` once the cap is reached.
     public func namespace(of key: KeyMetadata) -> String {
         let pattern = NamespacePattern.of(key.name)
-        if namespaces[pattern] == nil && namespaces.count >= configuration.namespaceCap { return Self.other }
+        if samples[pattern] == nil && samples.count >= configuration.namespaceCap { return Self.other }
         return pattern
     }
 
-    /// The most keys of a namespace (estimated) expiring in one second within the horizon,
-    /// from its sampled expiry times scaled to its estimated keys with a TTL. Fewer than
-    /// ``minimumWaveSample`` sampled keys in that second is coincidence, not a wave: 0.
+    /// Namespaces by pattern, as the sample describes them now.
+    public var namespaces: [String: NamespaceStats] {
+        var result: [String: NamespaceStats] = [:]
+        result.reserveCapacity(samples.count)
+        for (pattern, sample) in samples { result[pattern] = stats(pattern, sample) }
+        return result
+    }
+
+    private func stats(_ pattern: String, _ sample: NamespaceSample) -> NamespaceStats {
+        var stats = NamespaceStats(name: pattern)
+        let weight = sample.weight
+        stats.records = sample.count
+        stats.sampledKeys = sample.count * weight
+        stats.sampledMemory = sample.memory * Int64(weight)
+        stats.withoutTTL = sample.withoutTTL * weight
+        stats.ttlSum = sample.ttlSum * Int64(weight)
+        stats.minimumTTL = sample.minimumTTL
+        stats.maximumTTL = sample.maximumTTL
+        for bucket in TTLBucket.allCases where sample.buckets[bucket.rawValue] > 0 {
+            stats.ttlBuckets[bucket] = sample.buckets[bucket.rawValue] * weight
+        }
+        stats.ttlJitter = jitter[pattern]
+        return stats
+    }
+
+    /// Keys per TTL bucket over all namespaces (remaining TTL when observed).
+    public var ttlBuckets: [TTLBucket: Int] {
+        var result: [TTLBucket: Int] = [:]
+        for sample in samples.values {
+            for bucket in TTLBucket.allCases where sample.buckets[bucket.rawValue] > 0 {
+                result[bucket, default: 0] += sample.buckets[bucket.rawValue] * sample.weight
+            }
+        }
+        return result
+    }
+
+    /// The most keys of a namespace (estimated) expiring in one second within the horizon.
+    /// Fewer than ``minimumWaveSample`` sampled keys in that second is coincidence, not a wave: 0.
     public func expiryWave(of namespace: String, now: Date) -> Double {
-        guard let stats = namespaces[namespace], !stats.expiries.isEmpty else { return 0 }
+        guard let sample = samples[namespace] else { return 0 }
         let start = Int64(now.timeIntervalSince1970)
         let end = start + Int64(configuration.horizonSeconds)
         var perSecond: [Int64: Int] = [:]
-        for expiry in stats.expiries {
-            let second = expiry / 1000
+        for record in sample.records.values where record.hasTTL {
+            let second = Self.second(of: record.expiresAt)
             if second > start && second <= end { perSecond[second, default: 0] += 1 }
         }
         guard let peak = perSecond.values.max(), peak >= Self.minimumWaveSample else { return 0 }
-        let withTTL = estimatedKeys(namespace) * (1 - stats.shareWithoutTTL)
-        return Double(peak) * max(1, withTTL / Double(stats.expiries.count))
+        return Double(peak * sample.weight) * scale
+    }
+
+    /// Estimated keys expiring in each second from `now` over the horizon (index 0 = the next second).
+    public func expiryForecast(now: Date) -> [Double] {
+        let start = Int64(now.timeIntervalSince1970)
+        let horizon = Int64(configuration.horizonSeconds)
+        var counts = [Int](repeating: 0, count: configuration.horizonSeconds)
+        for sample in samples.values {
+            for record in sample.records.values where record.hasTTL {
+                let offset = Self.second(of: record.expiresAt) - start - 1
+                if offset >= 0 && offset < horizon { counts[Int(offset)] += sample.weight }
+            }
+        }
+        let scale = self.scale
+        return counts.map { Double($0) * scale }
+    }
+
+    private static func second(of milliseconds: Int64) -> Int64 {
+        milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+    }
+
+    /// The largest waves in the forecast: (seconds from now, estimated keys), biggest first.
+    public func expiryPeaks(now: Date, count: Int = 5) -> [(secondsFromNow: Int, keys: Double)] {
+        expiryForecast(now: now).enumerated().filter { $0.element > 0 }
+            .sorted { $0.element > $1.element }.prefix(count).map { ($0.offset + 1, $0.element) }
     }
 
     /// Updates the exact key count from `INFO keyspace` (the database being sampled).
@@ -124,24 +274,26 @@ public struct KeyspaceModel: Sendable {
         totalKeys = keys
     }
 
-    /// Sampled keys → estimated keys: the factor from the sampled fraction of the database.
+    /// Sampled keys → keys in the database: the factor from what the sample stands for to the
+    /// exact total (1 until both are known).
     public var scale: Double {
         guard let totalKeys, sampledKeys > 0 else { return 1 }
-        return max(1, Double(totalKeys) / Double(sampledKeys))
+        return Double(totalKeys) / Double(sampledKeys)
     }
 
     /// The estimated number of keys of a namespace in the whole database. A pattern without
     /// `*` names one key: it is counted once, never scaled.
     public func estimatedKeys(_ namespace: String) -> Double {
-        let sampled = Double(namespaces[namespace]?.sampledKeys ?? 0)
+        guard let sample = samples[namespace] else { return 0 }
+        let sampled = Double(sample.count * sample.weight)
         return isLiteral(namespace) ? min(sampled, 1) : sampled * scale
     }
 
     /// The estimated memory of a namespace in the whole database (a literal key: its own size).
     public func estimatedMemory(_ namespace: String) -> Double {
-        let sampled = Double(namespaces[namespace]?.sampledMemory ?? 0)
-        guard isLiteral(namespace) else { return sampled * scale }
-        return sampled / Double(max(1, namespaces[namespace]?.sampledKeys ?? 1))
+        guard let sample = samples[namespace] else { return 0 }
+        guard isLiteral(namespace) else { return Double(sample.memory) * Double(sample.weight) * scale }
+        return Double(sample.memory) / Double(max(1, sample.count))
     }
 
     private func isLiteral(_ namespace: String) -> Bool {
@@ -158,31 +310,5 @@ public struct KeyspaceModel: Sendable {
         if key.type == "string" { return (key.memoryBytes ?? 0) >= configuration.bigStringBytes }
         if let length = key.length { return length >= configuration.bigCollectionLength }
         return (key.memoryBytes ?? 0) >= configuration.bigStringBytes
-    }
-
-    /// Estimated keys expiring in each second from `now` over the horizon (index 0 = the next second).
-    public func expiryForecast(now: Date) -> [Double] {
-        let start = Int64(now.timeIntervalSince1970)
-        return (0..<configuration.horizonSeconds).map { offset in
-            Double(expiryCounts[start + Int64(offset) + 1] ?? 0) * scale
-        }
-    }
-
-    /// The largest waves in the forecast: (seconds from now, estimated keys), biggest first.
-    public func expiryPeaks(now: Date, count: Int = 5) -> [(secondsFromNow: Int, keys: Double)] {
-        expiryForecast(now: now).enumerated().filter { $0.element > 0 }
-            .sorted { $0.element > $1.element }.prefix(count).map { ($0.offset + 1, $0.element) }
-    }
-
-    private static func insert(
-        _ key: KeyMetadata, into list: inout [KeyMetadata], keeping topK: Int, by measure: (KeyMetadata) -> Int64
-    ) {
-        if let existing = list.firstIndex(where: { $0.name == key.name }) { list.remove(at: existing) }
-        let value = measure(key)
-        guard value >= 0 else { return }
-        if list.count >= topK, let last = list.last, measure(last) >= value { return }
-        let position = list.firstIndex { measure($0) < value } ?? list.count
-        list.insert(key, at: position)
-        if list.count > topK { list.removeLast() }
     }
 }

@@ -1,31 +1,24 @@
 import Foundation
 import Telemetry
 
-/// Continuous sampling as the dashboard sees it: the pass in progress, the last complete pass,
-/// and what the server refused.
+/// Continuous sampling as the dashboard sees it: the model of the keyspace now, the passes
+/// completed, and what the server refused.
 public struct KeyspaceSampling: Sendable {
-    /// The pass being sampled.
-    public private(set) var current: KeyspaceModel
-    /// The last complete pass, if any: the best picture of the whole keyspace.
-    public private(set) var lastComplete: KeyspaceModel?
-    /// Passes completed.
-    public private(set) var passes = 0
+    /// The keyspace as sampled: re-sampled keys replace their records, a completed pass drops
+    /// what it no longer saw.
+    public private(set) var model: KeyspaceModel
     /// Sampler parts the server refused, with reasons.
     public var unavailable: [String] = []
     /// When the last batch arrived.
     public private(set) var updatedAt: Date?
 
-    /// Starts with an empty pass.
+    /// Starts with an empty model.
     public init(configuration: KeyspaceModel.Configuration = KeyspaceModel.Configuration()) {
-        current = KeyspaceModel(configuration: configuration)
+        model = KeyspaceModel(configuration: configuration)
     }
 
-    /// The model to show: the last complete pass, or the current one before the first completes
-    /// (or when the current pass has already seen more keys).
-    public var model: KeyspaceModel {
-        guard let lastComplete, lastComplete.sampledKeys >= current.sampledKeys else { return current }
-        return lastComplete
-    }
+    /// Passes over the keyspace completed.
+    public var passes: Int { model.completedPasses }
 
     /// The figures rules read, at `now`: per node (the biggest expiry wave ahead, the lowest
     /// TTL jitter, the big keys seen) and per namespace, by metric then namespace. One pass over
@@ -61,16 +54,13 @@ public struct KeyspaceSampling: Sendable {
         return (perNode, perNamespace)
     }
 
-    /// Adds a batch; a finished pass becomes the last complete one and a new pass starts.
+    /// Adds a batch; a finished pass drops what the pass did not see again. Time-dependent
+    /// figures (jitter, expired big keys) are brought up to `now`.
     public mutating func add(_ keys: [KeyMetadata], finishedPass: Bool, totalKeys: Int64?, now: Date) {
-        for key in keys { current.record(key, now: now) }
-        if let totalKeys { current.updateTotal(keys: totalKeys) }
+        for key in keys { model.record(key, now: now) }
+        if let totalKeys { model.updateTotal(keys: totalKeys) }
         updatedAt = now
-        if finishedPass {
-            lastComplete = current
-            passes += 1
-            current = KeyspaceModel(configuration: current.configuration)
-            if let totalKeys { current.updateTotal(keys: totalKeys) }
-        }
+        if finishedPass { model.completePass() }
+        model.refresh(now: now)
     }
 }

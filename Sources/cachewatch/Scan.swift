@@ -105,18 +105,19 @@ struct Scan: AsyncParsableCommand {
             }
             let now = Date()
             for key in batch.keys { model.record(key, now: now) }
-            progress.update(done: model.sampledKeys, elapsed: start.duration(to: clock.now))
+            progress.update(done: model.keysRecorded, elapsed: start.duration(to: clock.now))
             if batch.finishedPass {
                 complete = true
                 break
             }
-            if !full && model.sampledKeys >= sample { break }
+            if !full && model.keysRecorded >= sample { break }
             if let rate {
-                let due = start + .milliseconds(Int64(model.sampledKeys) * 1000 / Int64(rate))
+                let due = start + .milliseconds(Int64(model.keysRecorded) * 1000 / Int64(rate))
                 if due > clock.now { try await clock.sleep(until: due) }
             }
         }
         progress.finish()
+        model.refresh(now: Date())
         let elapsed = start.duration(to: clock.now)
         let report = ScanReport(
             model: model, node: endpoint.description, finishedAt: Date(),

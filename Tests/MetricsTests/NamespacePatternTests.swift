@@ -32,6 +32,7 @@ struct NamespacePatternTests {
                     memoryBytes: Int64(index)), now: now)
         }
         model.updateTotal(keys: 1000)
+        model.refresh(now: now)
         #expect(model.biggestByMemory.map(\.memoryBytes) == [99, 98, 97])
         #expect(model.ttlBuckets[.none] == 50 && model.ttlBuckets[.underMinute] == 50)
         #expect(model.estimatedKeys("k:*") == 1000)

@@ -37,7 +37,10 @@ struct KeySamplerTests {
         while true {
             let batch = try await sampler.nextBatch()
             for key in batch.keys { model.record(key, now: Date()) }
-            if batch.finishedPass || (limit.map { model.sampledKeys >= $0 } ?? false) { return model }
+            if batch.finishedPass || (limit.map { model.keysRecorded >= $0 } ?? false) {
+                model.refresh(now: Date())
+                return model
+            }
         }
     }
 

@@ -1,0 +1,36 @@
+import Telemetry
+
+/// A top-K list of keys by one measure, biggest first, where a key seen again replaces its entry.
+struct BigKeyList: Sendable {
+    /// A listed key, with its name's hash (to find it again cheaply) and the pass it was seen in.
+    struct Entry: Sendable {
+        let hash: UInt64
+        let pass: Int32
+        let key: KeyMetadata
+    }
+
+    private(set) var entries: [Entry] = []
+
+    /// The keys, biggest first.
+    var keys: [KeyMetadata] { entries.map(\.key) }
+
+    /// Puts `entry` in its place by `measure` (keys without one are not listed), replacing an
+    /// earlier entry of the same key, and keeps `topK`.
+    mutating func insert(_ entry: Entry, keeping topK: Int, by measure: KeyPath<KeyMetadata, Int64?>) {
+        let value = entry.key[keyPath: measure] ?? -1
+        if let existing = entries.firstIndex(where: { $0.hash == entry.hash && $0.key.name == entry.key.name }) {
+            entries.remove(at: existing)
+        } else if entries.count >= topK, let last = entries.last, (last.key[keyPath: measure] ?? -1) >= value {
+            return
+        }
+        guard value >= 0 else { return }
+        let position = entries.firstIndex { ($0.key[keyPath: measure] ?? -1) < value } ?? entries.count
+        entries.insert(entry, at: position)
+        if entries.count > topK { entries.removeLast() }
+    }
+
+    /// Drops the entries that match.
+    mutating func removeAll(where shouldRemove: (Entry) -> Bool) {
+        entries.removeAll(where: shouldRemove)
+    }
+}
