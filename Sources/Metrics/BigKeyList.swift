@@ -9,6 +9,18 @@ struct BigKeyList: Sendable {
         let key: KeyMetadata
     }
 
+    /// What a list ranks by.
+    enum Measure: Sendable {
+        case memory, length
+
+        func of(_ key: KeyMetadata) -> Int64 {
+            switch self {
+            case .memory: return key.memoryBytes ?? -1
+            case .length: return key.length ?? -1
+            }
+        }
+    }
+
     private(set) var entries: [Entry] = []
 
     /// The keys, biggest first.
@@ -16,15 +28,15 @@ struct BigKeyList: Sendable {
 
     /// Puts `entry` in its place by `measure` (keys without one are not listed), replacing an
     /// earlier entry of the same key, and keeps `topK`.
-    mutating func insert(_ entry: Entry, keeping topK: Int, by measure: KeyPath<KeyMetadata, Int64?>) {
-        let value = entry.key[keyPath: measure] ?? -1
+    mutating func insert(_ entry: Entry, keeping topK: Int, by measure: Measure) {
+        let value = measure.of(entry.key)
         if let existing = entries.firstIndex(where: { $0.hash == entry.hash && $0.key.name == entry.key.name }) {
             entries.remove(at: existing)
-        } else if entries.count >= topK, let last = entries.last, (last.key[keyPath: measure] ?? -1) >= value {
+        } else if entries.count >= topK, let last = entries.last, measure.of(last.key) >= value {
             return
         }
         guard value >= 0 else { return }
-        let position = entries.firstIndex { ($0.key[keyPath: measure] ?? -1) < value } ?? entries.count
+        let position = entries.firstIndex { measure.of($0.key) < value } ?? entries.count
         entries.insert(entry, at: position)
         if entries.count > topK { entries.removeLast() }
     }

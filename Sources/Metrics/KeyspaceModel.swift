@@ -60,9 +60,14 @@ public struct KeyspaceModel: Sendable {
     public private(set) var operations = 0
     /// When ``refresh(now:)`` last ran: TTL jitter is as of then.
     public private(set) var refreshedAt: Date?
-    private var samples: [String: NamespaceSample] = [:]
+    /// Samples by namespace fingerprint (see ``NamespacePattern/fingerprint(of:)``), with
+    /// the patterns' text built once per namespace.
+    private var samples: [UInt64: NamespaceSample] = [:]
+    private var patterns: [UInt64: String] = [:]
+    private var fingerprints: [String: UInt64] = [:]
     private var recordCount = 0
-    private var jitter: [String: Double] = [:]
+    private var jitter: [UInt64: Double] = [:]
+    private static let otherFingerprint: UInt64 = 0
     private var byMemory = BigKeyList()
     private var byLength = BigKeyList()
     private var byType: [String: BigKeyList] = [:]
@@ -93,7 +98,7 @@ public struct KeyspaceModel: Sendable {
         keysRecorded += 1
         operations += 1
         let hash = KeyHash.of(key.name)
-        let pattern = namespace(of: key)
+        let pattern = fingerprint(of: key)
         let bucket = TTLBucket(ttlMilliseconds: key.ttlMilliseconds)
         var expiresAt = Int64.min
         if let ttl = key.ttlMilliseconds {
@@ -117,12 +122,31 @@ public struct KeyspaceModel: Sendable {
         }
         operations += work
         let big = BigKeyList.Entry(hash: hash, pass: pass, key: key)
-        byType[key.type, default: BigKeyList()].insert(big, keeping: configuration.topK, by: \.memoryBytes)
-        byMemory.insert(big, keeping: configuration.topK, by: \.memoryBytes)
-        if key.length != nil { byLength.insert(big, keeping: configuration.topK, by: \.length) }
+        byType[key.type, default: BigKeyList()].insert(big, keeping: configuration.topK, by: .memory)
+        byMemory.insert(big, keeping: configuration.topK, by: .memory)
+        if key.length != nil { byLength.insert(big, keeping: configuration.topK, by: .length) }
     }
 
-    private mutating func thin(_ pattern: String, work: inout Int) {
+    /// The fingerprint of the namespace a key is counted in, registering a new namespace (or
+    /// sending it to `(other)` once the cap is reached).
+    private mutating func fingerprint(of key: KeyMetadata) -> UInt64 {
+        let fingerprint = NamespacePattern.fingerprint(of: key.name)
+        if samples[fingerprint] != nil { return fingerprint }
+        let isNew = patterns[fingerprint] == nil
+        if samples.count >= configuration.namespaceCap {
+            if patterns[Self.otherFingerprint] == nil { register(Self.other, as: Self.otherFingerprint) }
+            return Self.otherFingerprint
+        }
+        if isNew { register(NamespacePattern.of(key.name), as: fingerprint) }
+        return fingerprint
+    }
+
+    private mutating func register(_ pattern: String, as fingerprint: UInt64) {
+        patterns[fingerprint] = pattern
+        fingerprints[pattern] = fingerprint
+    }
+
+    private mutating func thin(_ pattern: UInt64, work: inout Int) {
         guard var sample = samples.removeValue(forKey: pattern) else { return }
         let before = sample.count * sample.weight
         recordCount -= sample.thin(work: &work)
@@ -130,7 +154,7 @@ public struct KeyspaceModel: Sendable {
         samples[pattern] = sample
     }
 
-    private func largestNamespace(work: inout Int) -> String? {
+    private func largestNamespace(work: inout Int) -> UInt64? {
         work += samples.count
         return samples.max { $0.value.count < $1.value.count }?.key
     }
@@ -146,6 +170,11 @@ public struct KeyspaceModel: Sendable {
             recordCount -= sample.drop(seenBefore: pass, work: &work)
             sampledKeys += sample.count * sample.weight - before
             if sample.count > 0 { samples[pattern] = sample }
+        }
+        // Forget the text of namespaces gone, so that the tables stay as small as the sample.
+        if patterns.count > samples.count * 2 + 16 {
+            patterns = patterns.filter { samples[$0.key] != nil }
+            fingerprints = fingerprints.filter { samples[$0.value] != nil }
         }
         byMemory.removeAll { $0.pass < pass }
         byLength.removeAll { $0.pass < pass }
@@ -168,7 +197,7 @@ public struct KeyspaceModel: Sendable {
         byMemory.removeAll(where: expired)
         byLength.removeAll(where: expired)
         for type in Array(byType.keys) { byType[type]?.removeAll(where: expired) }
-        var jitter: [String: Double] = [:]
+        var jitter: [UInt64: Double] = [:]
         var running: [Int64] = []
         for (pattern, sample) in samples {
             running.removeAll(keepingCapacity: true)
@@ -188,20 +217,27 @@ public struct KeyspaceModel: Sendable {
 
     /// The namespace a key is counted in: its pattern, or `(other)` once the cap is reached.
     public func namespace(of key: KeyMetadata) -> String {
-        let pattern = NamespacePattern.of(key.name)
-        if samples[pattern] == nil && samples.count >= configuration.namespaceCap { return Self.other }
-        return pattern
+        let fingerprint = NamespacePattern.fingerprint(of: key.name)
+        if samples[fingerprint] != nil, let pattern = patterns[fingerprint] { return pattern }
+        return samples.count >= configuration.namespaceCap ? Self.other : NamespacePattern.of(key.name)
+    }
+
+    private func sample(_ namespace: String) -> NamespaceSample? {
+        fingerprints[namespace].flatMap { samples[$0] }
     }
 
     /// Namespaces by pattern, as the sample describes them now.
     public var namespaces: [String: NamespaceStats] {
         var result: [String: NamespaceStats] = [:]
         result.reserveCapacity(samples.count)
-        for (pattern, sample) in samples { result[pattern] = stats(pattern, sample) }
+        for (fingerprint, sample) in samples {
+            guard let pattern = patterns[fingerprint] else { continue }
+            result[pattern] = stats(pattern, fingerprint, sample)
+        }
         return result
     }
 
-    private func stats(_ pattern: String, _ sample: NamespaceSample) -> NamespaceStats {
+    private func stats(_ pattern: String, _ fingerprint: UInt64, _ sample: NamespaceSample) -> NamespaceStats {
         var stats = NamespaceStats(name: pattern)
         let weight = sample.weight
         stats.records = sample.count
@@ -214,7 +250,7 @@ public struct KeyspaceModel: Sendable {
         for bucket in TTLBucket.allCases where sample.buckets[bucket.rawValue] > 0 {
             stats.ttlBuckets[bucket] = sample.buckets[bucket.rawValue] * weight
         }
-        stats.ttlJitter = jitter[pattern]
+        stats.ttlJitter = jitter[fingerprint]
         return stats
     }
 
@@ -232,7 +268,7 @@ public struct KeyspaceModel: Sendable {
     /// The most keys of a namespace (estimated) expiring in one second within the horizon.
     /// Fewer than ``minimumWaveSample`` sampled keys in that second is coincidence, not a wave: 0.
     public func expiryWave(of namespace: String, now: Date) -> Double {
-        guard let sample = samples[namespace] else { return 0 }
+        guard let sample = sample(namespace) else { return 0 }
         let start = Int64(now.timeIntervalSince1970)
         let end = start + Int64(configuration.horizonSeconds)
         var perSecond: [Int64: Int] = [:]
@@ -284,14 +320,14 @@ public struct KeyspaceModel: Sendable {
     /// The estimated number of keys of a namespace in the whole database. A pattern without
     /// `*` names one key: it is counted once, never scaled.
     public func estimatedKeys(_ namespace: String) -> Double {
-        guard let sample = samples[namespace] else { return 0 }
+        guard let sample = sample(namespace) else { return 0 }
         let sampled = Double(sample.count * sample.weight)
         return isLiteral(namespace) ? min(sampled, 1) : sampled * scale
     }
 
     /// The estimated memory of a namespace in the whole database (a literal key: its own size).
     public func estimatedMemory(_ namespace: String) -> Double {
-        guard let sample = samples[namespace] else { return 0 }
+        guard let sample = sample(namespace) else { return 0 }
         guard isLiteral(namespace) else { return Double(sample.memory) * Double(sample.weight) * scale }
         return Double(sample.memory) / Double(max(1, sample.count))
     }

@@ -4,47 +4,85 @@ import Foundation
 /// ids — numbers, UUIDs, hex or base64-like tokens — to `*`, so `user:42:profile` becomes
 /// `user:*:profile` and `session:9f86d081884c7d65` becomes `session:*`.
 public enum NamespacePattern {
-    private static let separators: Set<UInt8> = [
-        UInt8(ascii: ":"), UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "|"),
-    ]
-
     /// The namespace of a key name (bytes kept as they are, escaped only for display).
     public static func of(_ name: [UInt8]) -> String {
         var result = ""
-        var segment: [UInt8] = []
-        for byte in name {
-            if separators.contains(byte) {
-                result += collapse(segment) + String(Character(Unicode.Scalar(byte)))
-                segment = []
-            } else {
-                segment.append(byte)
+        name.withUnsafeBufferPointer { bytes in
+            forEachSegment(bytes) { start, end, separator in
+                let segment = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                result += isIdentifier(segment) ? "*" : KeyNameText.display(Array(segment))
+                if let separator { result.append(Character(Unicode.Scalar(separator))) }
             }
         }
-        result += collapse(segment)
         return result
     }
 
-    private static func collapse(_ segment: [UInt8]) -> String {
-        isIdentifier(segment) ? "*" : KeyNameText.display(segment)
+    /// A 64-bit fingerprint of the namespace of `name`, computed without building it: equal
+    /// namespaces have equal fingerprints, so a model can find a key's namespace with no
+    /// allocation and build the pattern text once per namespace.
+    public static func fingerprint(of name: [UInt8]) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        @inline(__always) func mix(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        name.withUnsafeBufferPointer { bytes in
+            forEachSegment(bytes) { start, end, separator in
+                let segment = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                if isIdentifier(segment) {
+                    mix(0xFF)  // never a byte of a word: "*" the id, not a literal "*"
+                } else {
+                    for byte in segment { mix(byte) }
+                }
+                mix(separator ?? 0xFE)
+            }
+        }
+        return hash
+    }
+
+    /// Calls `body` with each segment's bounds and the separator after it (`nil` for the last).
+    @inline(__always)
+    private static func forEachSegment(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ body: (Int, Int, UInt8?) -> Void
+    ) {
+        var start = 0
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            if byte == 0x3A || byte == 0x2E || byte == 0x2F || byte == 0x7C {  // : . / |
+                body(start, index, byte)
+                start = index + 1
+            }
+        }
+        body(start, bytes.count, nil)
     }
 
     /// Whether a segment looks like an id rather than a word.
     static func isIdentifier(_ segment: [UInt8]) -> Bool {
+        segment.withUnsafeBufferPointer { isIdentifier($0) }
+    }
+
+    /// Whether a segment looks like an id rather than a word: one pass, no allocation.
+    static func isIdentifier(_ segment: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !segment.isEmpty else { return false }
-        let digits = segment.filter { $0 >= 0x30 && $0 <= 0x39 }.count
-        if digits == segment.count { return true }  // 42, 1700000000
-        let isHex = segment.allSatisfy {
-            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) || ($0 >= 0x41 && $0 <= 0x46) || $0 == 0x2D
+        var digits = 0
+        var isHex = true
+        var isBase64 = true
+        for byte in segment {
+            let digit = byte >= 0x30 && byte <= 0x39
+            let lower = byte >= 0x61 && byte <= 0x7A
+            let upper = byte >= 0x41 && byte <= 0x5A
+            if digit { digits += 1 }
+            if !(digit || (byte >= 0x61 && byte <= 0x66) || (byte >= 0x41 && byte <= 0x46) || byte == 0x2D) {
+                isHex = false
+            }
+            if !(digit || lower || upper || byte == 0x2B || byte == 0x3D || byte == 0x5F || byte == 0x2D) {
+                isBase64 = false
+            }
         }
-        if isHex && segment.count >= 8 && digits > 0 { return true }  // 9f86d081…, UUIDs
-        let base64 = segment.allSatisfy {
-            ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A)
-                || $0 == 0x2B || $0 == 0x3D || $0 == 0x5F || $0 == 0x2D
-        }
-        let letters = segment.count - digits
-        if base64 && segment.count >= 16 && digits > 0 && letters > 0 { return true }  // tokens
+        let count = segment.count
+        if digits == count { return true }  // 42, 1700000000
+        if isHex && count >= 8 && digits > 0 { return true }  // 9f86d081…, UUIDs
+        let letters = count - digits
+        if isBase64 && count >= 16 && digits > 0 && letters > 0 { return true }  // tokens
         // A word followed by a number, like "v2" or "shard17", stays; "u123456" (mostly digits) collapses.
-        if base64 && digits * 2 > segment.count && segment.count >= 4 { return true }
+        if isBase64 && digits * 2 > count && count >= 4 { return true }
         return false
     }
 }

@@ -1,11 +1,12 @@
 import NIOCore
 
-/// Decodes RESP2 and RESP3 values incrementally from a byte buffer.
+/// Decodes RESP2 and RESP3 values from a byte buffer.
 ///
 /// ``decode(from:)`` returns `nil` while the next value is incomplete and consumes nothing;
 /// once a whole value is buffered it consumes exactly that value's bytes. Corrupt data throws
-/// ``RESPDecodingError``. The decoder is stateless between calls, so feeding the same bytes in
-/// any chunking yields the same values.
+/// ``RESPDecodingError``. This decoder is stateless between calls, so feeding the same bytes in
+/// any chunking yields the same values; a reader of a socket, where a large reply arrives in
+/// many segments, uses ``RESPStreamDecoder``, which does not scan the same bytes twice.
 public struct RESPDecoder: Sendable {
     /// The caps applied to every value.
     public var limits: RESPDecoderLimits
@@ -18,13 +19,18 @@ public struct RESPDecoder: Sendable {
     /// Decodes the next complete value at the reader index of `buffer`, or returns `nil`
     /// (consuming nothing) when more bytes are needed.
     public func decode(from buffer: inout ByteBuffer) throws(RESPDecodingError) -> RESPValue? {
-        // A cheap pass that only finds where the value ends comes first: a large reply that
-        // arrives in many segments is then scanned, not rebuilt, on every segment.
-        var scout = Cursor(buffer: buffer, limits: limits)
-        guard try scout.skipValue(depth: 0) else { return nil }
-        var cursor = Cursor(buffer: buffer, limits: limits)
-        guard let value = try cursor.value(depth: 0) else { return nil }
-        buffer.moveReaderIndex(to: cursor.buffer.readerIndex)
+        var scanner = RESPFrameScanner(limits: limits)
+        guard let length = try scanner.frameLength(in: buffer) else { return nil }
+        return try decodeFrame(of: length, from: &buffer)
+    }
+
+    /// Decodes the value whose frame, `length` bytes at the reader index, a ``RESPFrameScanner``
+    /// found complete, and consumes it.
+    func decodeFrame(of length: Int, from buffer: inout ByteBuffer) throws(RESPDecodingError) -> RESPValue {
+        guard let frame = buffer.getSlice(at: buffer.readerIndex, length: length) else { throw .missingCRLF }
+        var cursor = Cursor(buffer: frame, limits: limits)
+        guard let value = try cursor.value(depth: 0), cursor.buffer.readableBytes == 0 else { throw .missingCRLF }
+        buffer.moveReaderIndex(forwardBy: length)
         return value
     }
 
@@ -109,29 +115,6 @@ private struct Cursor {
             }
         case UInt8(ascii: ","): return .double(try Self.double(content))
         default: return .bigNumber(try Self.bigNumber(content))
-        }
-    }
-
-    /// Advances over one value without building it; `false` when bytes are missing. Checks
-    /// what locating the end needs (headers, lengths, limits); ``value(depth:)`` checks the rest.
-    mutating func skipValue(depth: Int) throws(RESPDecodingError) -> Bool {
-        guard let marker = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else { return false }
-        switch marker {
-        case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "_"),
-            UInt8(ascii: "#"), UInt8(ascii: ","), UInt8(ascii: "("):
-            return try line() != nil
-        case UInt8(ascii: "$"), UInt8(ascii: "!"), UInt8(ascii: "="):
-            guard let length = try blobLength(marker) else { return false }
-            if length >= 0 { buffer.moveReaderIndex(forwardBy: length + 2) }
-            return true
-        case UInt8(ascii: "*"), UInt8(ascii: "~"), UInt8(ascii: ">"), UInt8(ascii: "%"), UInt8(ascii: "|"):
-            guard let count = try aggregateCount(marker, depth: depth) else { return false }
-            for _ in 0..<max(0, count) {
-                guard try skipValue(depth: depth + 1) else { return false }
-            }
-            return marker == UInt8(ascii: "|") ? try skipValue(depth: depth) : true
-        default:
-            throw .invalidTypeByte(marker)
         }
     }
 

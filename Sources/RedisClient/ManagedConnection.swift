@@ -60,6 +60,24 @@ public actor ManagedConnection {
         }
     }
 
+    /// Sends a ``CommandBatch`` on the current connection, connecting first if needed, and
+    /// returns its replies undecoded; failures as for ``pipeline(_:timeout:now:)``.
+    public func pipeline(
+        _ batch: CommandBatch, timeout: Duration? = nil, now: ContinuousClock.Instant = .now
+    ) async throws -> RawReplies {
+        let active = try await activeConnection(now: now)
+        do {
+            return try await active.pipeline(batch, timeout: timeout)
+        } catch let error as RedisConnectionError where error.isPermanent {
+            throw error
+        } catch {
+            await active.close()
+            if connection === active { connection = nil }
+            lastError = error
+            throw error
+        }
+    }
+
     /// Closes the current connection, if any; a later call reconnects.
     public func close() async {
         await connection?.close()

@@ -3,11 +3,30 @@ import NIOCore
 import RESP
 import Synchronization
 
-/// A batch of commands written in one flush, with the promise its replies complete.
+/// A batch of commands written in one flush, with the promise its replies complete: decoded
+/// values, or the raw frames of a ``CommandBatch``.
 struct PipelineRequest: Sendable {
-    let commands: [RESPCommand]
+    enum Payload: Sendable {
+        case commands([RESPCommand], EventLoopPromise<[PipelineReply]>)
+        case batch(CommandBatch, EventLoopPromise<RawReplies>)
+    }
+
+    let payload: Payload
     let timeout: TimeAmount
-    let promise: EventLoopPromise<[PipelineReply]>
+
+    var count: Int {
+        switch payload {
+        case .commands(let commands, _): return commands.count
+        case .batch(let batch, _): return batch.count
+        }
+    }
+
+    func fail(_ error: any Error) {
+        switch payload {
+        case .commands(_, let promise): promise.fail(error)
+        case .batch(_, let promise): promise.fail(error)
+        }
+    }
 }
 
 /// Matches decoded replies to pipelined requests in order, fails requests that outlive their
@@ -22,14 +41,25 @@ final class RESPClientHandler: ChannelDuplexHandler {
     private struct Pending {
         let id: UInt64
         let expected: Int
-        var replies: [PipelineReply]
+        /// Decoded replies, for a request of commands.
+        var replies: [PipelineReply] = []
+        /// Raw frames and their count, for a batch.
+        var frames: ByteBuffer?
+        var received = 0
         let sentAt: NIODeadline
-        let promise: EventLoopPromise<[PipelineReply]>
+        let promise: EventLoopPromise<[PipelineReply]>?
+        let rawPromise: EventLoopPromise<RawReplies>?
         let timeoutTask: Scheduled<Void>?
+
+        func fail(_ error: any Error) {
+            timeoutTask?.cancel()
+            promise?.fail(error)
+            rawPromise?.fail(error)
+        }
     }
 
     private let endpoint: String
-    private let decoder: RESPDecoder
+    private var decoder: RESPStreamDecoder
     /// Bytes received and not yet decoded (a reply split across reads waits here).
     private var incoming = ByteBuffer()
     private var pending: Deque<Pending> = []
@@ -43,7 +73,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
     /// reaches the waiting command first (the failed write or this handler's error).
     private let tlsFailure: TLSFailureNote?
 
-    init(endpoint: String, decoder: RESPDecoder, tlsFailure: TLSFailureNote? = nil) {
+    init(endpoint: String, decoder: RESPStreamDecoder, tlsFailure: TLSFailureNote? = nil) {
         self.endpoint = endpoint
         self.decoder = decoder
         self.tlsFailure = tlsFailure
@@ -52,12 +82,15 @@ final class RESPClientHandler: ChannelDuplexHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let request = unwrapOutboundIn(data)
         if let terminalError {
-            request.promise.fail(terminalError)
+            request.fail(terminalError)
             promise?.fail(terminalError)
             return
         }
-        guard !request.commands.isEmpty else {
-            request.promise.succeed([])
+        guard request.count > 0 else {
+            switch request.payload {
+            case .commands(_, let replies): replies.succeed([])
+            case .batch(_, let replies): replies.succeed(RawReplies(buffer: ByteBuffer(), count: 0, latency: .zero))
+            }
             promise?.succeed()
             return
         }
@@ -68,17 +101,27 @@ final class RESPClientHandler: ChannelDuplexHandler {
             let duration = Duration.nanoseconds(request.timeout.nanoseconds)
             fail(context: context, with: RedisConnectionError.commandTimeout(duration, endpoint: endpoint))
         }
-        var replies: [PipelineReply] = []
-        replies.reserveCapacity(request.commands.count)
-        pending.append(
-            Pending(
-                id: id, expected: request.commands.count, replies: replies, sentAt: .now(), promise: request.promise,
-                timeoutTask: timeoutTask))
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(request.commands.reduce(0) { $0 + $1.encodedLength })
-        for command in request.commands { command.encode(into: &bytes) }
-        var buffer = context.channel.allocator.buffer(capacity: bytes.count)
-        buffer.writeBytes(bytes)
+        var buffer: ByteBuffer
+        switch request.payload {
+        case .commands(let commands, let replies):
+            var entry = Pending(
+                id: id, expected: commands.count, sentAt: .now(), promise: replies, rawPromise: nil,
+                timeoutTask: timeoutTask)
+            entry.replies.reserveCapacity(commands.count)
+            pending.append(entry)
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(commands.reduce(0) { $0 + $1.encodedLength })
+            for command in commands { command.encode(into: &bytes) }
+            buffer = context.channel.allocator.buffer(capacity: bytes.count)
+            buffer.writeBytes(bytes)
+        case .batch(let batch, let replies):
+            pending.append(
+                Pending(
+                    id: id, expected: batch.count, frames: context.channel.allocator.buffer(capacity: batch.count * 8),
+                    sentAt: .now(), promise: nil, rawPromise: replies, timeoutTask: timeoutTask))
+            buffer = context.channel.allocator.buffer(capacity: batch.bytes.count)
+            buffer.writeBytes(batch.bytes)
+        }
         context.writeAndFlush(wrapOutboundOut(buffer), promise: promise)
     }
 
@@ -91,8 +134,8 @@ final class RESPClientHandler: ChannelDuplexHandler {
             incoming.writeBuffer(&chunk)
         }
         do {
-            while let value = try decoder.decode(from: &incoming) {
-                guard deliver(value, context: context) else { return }
+            while let length = try decoder.nextFrameLength(in: incoming) {
+                guard try deliver(frameOf: length, context: context) else { return }
             }
         } catch {
             fail(context: context, with: RedisProtocolError(error, endpoint: endpoint))
@@ -106,25 +149,44 @@ final class RESPClientHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Hands one decoded value to the request it answers; `false` when the channel failed.
-    private func deliver(_ value: RESPValue, context: ChannelHandlerContext) -> Bool {
+    /// Hands the complete frame of `length` bytes at the front of `incoming` to the request it
+    /// answers, decoded or raw as that request wants; `false` when the channel failed.
+    private func deliver(frameOf length: Int, context: ChannelHandlerContext) throws(RESPDecodingError) -> Bool {
         // RESP3 pushes are out of band (we subscribe to nothing): never matched to a command.
-        if case .push = value.withoutAttributes { return true }
-        guard let sentAt = pending.first?.sentAt else {
+        if incoming.getInteger(at: incoming.readerIndex, as: UInt8.self) == UInt8(ascii: ">") {
+            incoming.moveReaderIndex(forwardBy: length)
+            return true
+        }
+        guard !pending.isEmpty else {
             fail(
                 context: context,
                 with: RedisProtocolError(reason: "reply received with no command waiting", endpoint: endpoint))
             return false
         }
-        let elapsed = NIODeadline.now() - sentAt
-        // Append in place: copying the request out of the deque would copy its replies on every
-        // reply, quadratic in the pipeline's length.
-        pending[pending.startIndex].replies.append(
-            PipelineReply(value: value, latency: .nanoseconds(elapsed.nanoseconds)))
-        if pending[pending.startIndex].replies.count == pending[pending.startIndex].expected {
+        let front = pending.startIndex
+        if pending[front].frames != nil {
+            // Copy the frame into the batch's buffer in place (no copy of the buffer itself).
+            guard var frame = incoming.readSlice(length: length) else { return false }
+            pending[front].frames?.writeBuffer(&frame)
+            pending[front].received += 1
+        } else {
+            let value = try decoder.decodeFrame(of: length, from: &incoming)
+            let elapsed = NIODeadline.now() - pending[front].sentAt
+            // Append in place: copying the request out of the deque would copy its replies on
+            // every reply, quadratic in the pipeline's length.
+            pending[front].replies.append(PipelineReply(value: value, latency: .nanoseconds(elapsed.nanoseconds)))
+            pending[front].received += 1
+        }
+        if pending[front].received == pending[front].expected {
             let done = pending.removeFirst()
             done.timeoutTask?.cancel()
-            done.promise.succeed(done.replies)
+            if let frames = done.frames {
+                let elapsed = NIODeadline.now() - done.sentAt
+                done.rawPromise?.succeed(
+                    RawReplies(buffer: frames, count: done.received, latency: .nanoseconds(elapsed.nanoseconds)))
+            } else {
+                done.promise?.succeed(done.replies)
+            }
         }
         return true
     }
@@ -155,10 +217,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
     private func fail(context: ChannelHandlerContext, with error: any Error) {
         if terminalError == nil { terminalError = error }
         let failure = terminalError ?? error
-        while let request = pending.popFirst() {
-            request.timeoutTask?.cancel()
-            request.promise.fail(failure)
-        }
+        while let request = pending.popFirst() { request.fail(failure) }
         if context.channel.isActive { context.close(promise: nil) }
     }
 }

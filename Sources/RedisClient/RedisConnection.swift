@@ -104,6 +104,23 @@ public final class RedisConnection: Sendable {
             channel, commands: commands, timeout: timeout ?? configuration.commandTimeout)
     }
 
+    /// Sends a batch in one write and returns its replies undecoded, for readers that parse
+    /// them into their own types (see ``RawReplies``).
+    ///
+    /// - Throws: what ``pipeline(_:timeout:)`` throws; every distinct command head of the batch
+    ///   is checked against the policy first.
+    public func pipeline(_ batch: CommandBatch, timeout: Duration? = nil) async throws -> RawReplies {
+        for command in batch.examples where !configuration.policy.permits(command) {
+            throw RedisConnectionError.notAllowed(command.description, endpoint: endpoint.description)
+        }
+        let promise = channel.eventLoop.makePromise(of: RawReplies.self)
+        let request = PipelineRequest(
+            payload: .batch(batch, promise),
+            timeout: .nanoseconds(Int64((timeout ?? configuration.commandTimeout).secondsDouble * 1e9)))
+        channel.writeAndFlush(request).cascadeFailure(to: promise)
+        return try await promise.futureResult.get()
+    }
+
     /// Sends one command and returns its reply.
     ///
     /// - Throws: ``RedisServerError`` for an error reply, and whatever ``pipeline(_:timeout:)`` throws.
@@ -127,7 +144,7 @@ public final class RedisConnection: Sendable {
     ) async throws -> [PipelineReply] {
         let promise = channel.eventLoop.makePromise(of: [PipelineReply].self)
         let request = PipelineRequest(
-            commands: commands, timeout: .nanoseconds(Int64(timeout.secondsDouble * 1e9)), promise: promise)
+            payload: .commands(commands, promise), timeout: .nanoseconds(Int64(timeout.secondsDouble * 1e9)))
         channel.writeAndFlush(request).cascadeFailure(to: promise)
         return try await promise.futureResult.get()
     }
@@ -160,7 +177,7 @@ public final class RedisConnection: Sendable {
                     }
                     try channel.pipeline.syncOperations.addHandlers([
                         RESPClientHandler(
-                            endpoint: name, decoder: RESPDecoder(limits: limits), tlsFailure: tlsFailure)
+                            endpoint: name, decoder: RESPStreamDecoder(limits: limits), tlsFailure: tlsFailure)
                     ])
                 }
             }

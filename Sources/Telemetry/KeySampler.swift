@@ -33,7 +33,10 @@ public actor KeySampler {
     private static let samplesWord = Array("SAMPLES".utf8), objectWord = Array("OBJECT".utf8)
     private static let freqWord = Array("FREQ".utf8), idleWord = Array("IDLETIME".utf8)
     private static let scanWord = Array("SCAN".utf8), countWord = Array("COUNT".utf8)
-    private var inFlight: Request?
+    private var scanInFlight: Task<RawReplies, any Error>?
+    private var metadataInFlight: [Request] = []
+    /// Whether the SCAN of this pass has come back to cursor 0 (metadata may still be on its way).
+    private var passScanned = false
     private let ownTraffic: OwnTraffic?
     private var countedHandshakeCommands = 0
 
@@ -48,6 +51,7 @@ public actor KeySampler {
         self.connection = connection
         self.ownTraffic = ownTraffic
         self.configuration = configuration
+        objectMode = configuration.object == .never ? .none : .frequency
     }
 
     /// Whether lengths are being read.
@@ -59,39 +63,57 @@ public actor KeySampler {
         }
     }
 
-    /// Scans one `SCAN` batch and reads its keys' metadata.
+    /// Scans one `SCAN` page and reads its keys' metadata.
     ///
-    /// Requests overlap: the metadata of the next batch (and the SCAN after it) is already on its
-    /// way while this batch's replies are turned into ``KeyMetadata``, so the client's work and
-    /// the server's run side by side.
+    /// Requests overlap: each `SCAN` goes out on its own, ahead of the metadata of the page
+    /// before it, and up to ``KeySamplerConfiguration/pipelineDepth`` metadata requests are on
+    /// their way while a page's replies are turned into ``KeyMetadata`` — the server always has
+    /// the next request queued, and the client's work runs beside it.
     ///
     /// - Returns: the keys that still exist, and whether this batch finished a pass.
     public func nextBatch() async throws -> (keys: [KeyMetadata], finishedPass: Bool) {
         try await prepareConnection()
-        let request = inFlight ?? launch(names: [], scan: true)
-        inFlight = nil
-        let replies = try await request.task.value
-        let metadataReplies = replies.prefix(request.names.count * request.layout.perKey)
-        var finishedPass = false
-        if request.scans {
-            guard let reply = replies.last?.value, let parts = reply.elements, parts.count == 2,
-                let next = parts[0].bytes, let names = parts[1].elements?.compactMap(\.bytes)
-            else {
-                throw RedisProtocolError(reason: "unexpected SCAN reply", endpoint: connection.endpoint.description)
-            }
-            cursor = next
-            visitedInPass += names.count
-            ownTraffic?.add(commands: 1)  // the SCAN; the metadata replies are counted in parse
-            // The next batch's request goes out before this one is parsed; after the last SCAN
-            // of a pass it carries metadata only, and its arrival ends the pass.
-            inFlight = launch(names: names, scan: next != Self.cursorStart)
-        } else {
-            finishedPass = true
+        do {
+            return try await advance()
+        } catch {
+            // What was in flight is lost with the connection: go on from the last cursor read.
+            scanInFlight = nil
+            metadataInFlight.removeAll()
+            passScanned = false
+            throw error
+        }
+    }
+
+    private func advance() async throws -> (keys: [KeyMetadata], finishedPass: Bool) {
+        if scanInFlight == nil && metadataInFlight.isEmpty && !passScanned { scanInFlight = launchScan() }
+        while metadataInFlight.count < configuration.pipelineDepth, let scan = scanInFlight {
+            scanInFlight = nil
+            let replies = try await scan.value
+            var reader = RawReplyReader(replies, endpoint: connection.endpoint.description)
+            let page = try reader.scanPage()
+            ownTraffic?.add(commands: 1)
+            cursor = page.cursor
+            visitedInPass += page.names.count
+            // The next SCAN first, then this page's metadata: the server reads them in that order.
+            if page.cursor != Self.cursorStart { scanInFlight = launchScan() } else { passScanned = true }
+            if !page.names.isEmpty { metadataInFlight.append(launchMetadata(names: page.names)) }
+        }
+        var keys: [KeyMetadata] = []
+        if !metadataInFlight.isEmpty {
+            let request = metadataInFlight.removeFirst()
+            let replies = try await request.task.value
+            var reader = RawReplyReader(replies, endpoint: connection.endpoint.description)
+            // Date the TTLs by the middle of the round trip: the server read them in between.
+            let observedAt = request.sentAt.addingTimeInterval(replies.latency.secondsDouble / 2)
+            keys = try parse(names: request.names, reader: &reader, layout: request.layout, observedAt: observedAt)
+            if readsLengths { try await readLengths(into: &keys) }
+        }
+        let finishedPass = passScanned && scanInFlight == nil && metadataInFlight.isEmpty
+        if finishedPass {
+            passScanned = false
             completedPasses += 1
             visitedInPass = 0
         }
-        var keys = parse(names: request.names, replies: Array(metadataReplies), layout: request.layout)
-        if readsLengths { try await readLengths(into: &keys) }
         return (keys, finishedPass)
     }
 
@@ -107,41 +129,42 @@ public actor KeySampler {
     private struct Request {
         let names: [[UInt8]]
         let layout: Layout
-        let scans: Bool
-        let task: Task<[PipelineReply], any Error>
+        let sentAt: Date
+        let task: Task<RawReplies, any Error>
     }
 
-    /// Sends metadata commands for `names`, then `SCAN` from the current cursor when `scan`.
-    private func launch(names: [[UInt8]], scan: Bool) -> Request {
+    /// Sends `SCAN` from the current cursor, on its own.
+    private func launchScan() -> Task<RawReplies, any Error> {
         let layout = Layout(memory: memoryAllowed, object: objectMode)
-        var commands: [RESPCommand] = []
-        commands.reserveCapacity(names.count * layout.perKey + 1)
+        let count = min(configuration.scanCount, max(1, configuration.commandsPerPipeline / layout.perKey))
+        var batch = CommandBatch(reservingCapacity: 64)
+        batch.append(words: [Self.scanWord, cursor, Self.countWord, Array(String(count).utf8)], hasSubcommand: false)
+        commandsSent += 1
+        let connection = connection
+        return Task { try await connection.pipeline(batch, timeout: .seconds(30)) }
+    }
+
+    /// Sends the metadata commands for `names`.
+    private func launchMetadata(names: [[UInt8]]) -> Request {
+        let layout = Layout(memory: memoryAllowed, object: objectMode)
+        var batch = CommandBatch(reservingCapacity: names.reduce(0) { $0 + ($1.count + 40) * layout.perKey })
         let samples = Array(String(configuration.memorySamples).utf8)
         for name in names {
-            commands.append(RESPCommand(bytes: [Self.typeWord, name]))
-            commands.append(RESPCommand(bytes: [Self.pttlWord, name]))
+            batch.append(Self.typeWord, key: name)
+            batch.append(Self.pttlWord, key: name)
             if layout.memory {
-                commands.append(RESPCommand(bytes: [Self.memoryWord, Self.usageWord, name, Self.samplesWord, samples]))
+                batch.append(words: [Self.memoryWord, Self.usageWord, name, Self.samplesWord, samples], hasSubcommand: true)
             }
             switch layout.object {
-            case .frequency: commands.append(RESPCommand(bytes: [Self.objectWord, Self.freqWord, name]))
-            case .idleTime: commands.append(RESPCommand(bytes: [Self.objectWord, Self.idleWord, name]))
+            case .frequency: batch.append(Self.objectWord, Self.freqWord, key: name)
+            case .idleTime: batch.append(Self.objectWord, Self.idleWord, key: name)
             case .none: break
             }
         }
-        if scan {
-            let count = min(configuration.scanCount, max(1, configuration.commandsPerPipeline / layout.perKey))
-            commands.append(RESPCommand(bytes: [Self.scanWord, cursor, Self.countWord, Array(String(count).utf8)]))
-        }
-        commandsSent += commands.count
+        commandsSent += batch.count
         let connection = connection
-        let sentAt = Date()
-        let task = Task {
-            let replies = try await connection.pipeline(commands, timeout: .seconds(30))
-            // Date each reply by its arrival (PTTL replies date the TTLs).
-            return replies.map { PipelineReply(value: $0.value, latency: $0.latency, sentAt: sentAt) }
-        }
-        return Request(names: names, layout: layout, scans: scan, task: task)
+        let task = Task { try await connection.pipeline(batch, timeout: .seconds(30)) }
+        return Request(names: names, layout: layout, sentAt: Date(), task: task)
     }
 
     /// Samples continuously at `keysPerSecond` (the configuration's, else 100) until the task is
@@ -188,46 +211,47 @@ public actor KeySampler {
         }
     }
 
-    private func parse(names: [[UInt8]], replies: [PipelineReply], layout: Layout) -> [KeyMetadata] {
+    private func parse(
+        names: [[UInt8]], reader: inout RawReplyReader, layout: Layout, observedAt: Date
+    ) throws -> [KeyMetadata] {
         var keys: [KeyMetadata] = []
         keys.reserveCapacity(names.count)
         var objectFailed: RedisServerError?
         var hits = 0
         var misses = 0
-        defer { ownTraffic?.add(commands: replies.count, hits: hits, misses: misses) }
-        for (index, name) in names.enumerated() {
-            let base = index * layout.perKey
-            guard base + layout.perKey <= replies.count else { break }
+        defer { ownTraffic?.add(commands: names.count * layout.perKey, hits: hits, misses: misses) }
+        for name in names {
             // TYPE, PTTL and OBJECT are lookups the server counts (MEMORY USAGE is not).
-            let type = replies[base].value.stringValue.flatMap { $0 == "none" ? nil : $0 }
+            let typeReply = try reader.next()
+            let ttlReply = try reader.next()
+            let memoryReply = layout.memory ? try reader.next() : nil
+            let objectReply = layout.object != .none ? try reader.next() : nil
+            var type: String?
+            if case .text(let bytes) = typeReply { type = KeyTypeName.of(bytes) }
             // A refused OBJECT never ran; one refused for the policy (FREQ without LFU) looked first.
-            let lookups = layout.object != .none && !Self.isRefusal(replies[base + layout.perKey - 1]) ? 3 : 2
-            if type != nil { hits += lookups } else { misses += lookups }
-            guard let type else { continue }  // vanished
+            var lookups = 2
+            if let objectReply, !Self.isRefusal(objectReply) { lookups = 3 }
+            guard let type else {  // vanished
+                misses += lookups
+                continue
+            }
+            hits += lookups
             var key = KeyMetadata(name: name, type: type)
-            key.observedAt = replies[base + 1].arrivedAt
-            if let ttl = replies[base + 1].value.intValue {
+            key.observedAt = observedAt
+            if case .integer(let ttl) = ttlReply {
                 if ttl == -2 { continue }  // expired in between
                 key.ttlMilliseconds = ttl >= 0 ? ttl : nil
             }
-            var next = base + 2
-            if layout.memory {
-                switch replies[next].result {
-                case .success(let value): key.memoryBytes = value.intValue
-                case .failure(let error): refuseMemory(error)
-                }
-                next += 1
+            switch memoryReply {
+            case .integer(let bytes): key.memoryBytes = bytes
+            case .error(let error): refuseMemory(error)
+            default: break
             }
-            if layout.object != .none {
-                switch replies[next].result {
-                case .success(let value):
-                    if layout.object == .frequency {
-                        key.frequency = value.intValue
-                    } else {
-                        key.idleSeconds = value.intValue
-                    }
-                case .failure(let error): objectFailed = error
-                }
+            switch objectReply {
+            case .integer(let value):
+                if layout.object == .frequency { key.frequency = value } else { key.idleSeconds = value }
+            case .error(let error): objectFailed = error
+            default: break
             }
             keys.append(key)
         }
@@ -253,8 +277,8 @@ public actor KeySampler {
     }
 
     /// Whether the server refused to run the command at all (ACL, unknown command).
-    private static func isRefusal(_ reply: PipelineReply) -> Bool {
-        guard case .failure(let error) = reply.result else { return false }
+    private static func isRefusal(_ reply: RawReplyReader.Reply) -> Bool {
+        guard case .error(let error) = reply else { return false }
         return error.isPermissionDenied || error.isUnknownCommand
     }
 
@@ -267,7 +291,8 @@ public actor KeySampler {
     private func refuseObject(_ error: RedisServerError) {
         guard objectMode != .none else { return }
         if objectMode == .frequency && !error.isPermissionDenied && !error.isUnknownCommand {
-            objectMode = .idleTime  // not an LFU policy: idle time is what the server tracks
+            // Not an LFU policy: idle time is what the server tracks, read only when asked for.
+            objectMode = configuration.object == .always ? .idleTime : .none
             return
         }
         objectMode = .none

@@ -12,6 +12,16 @@ public struct KeySamplerConfiguration: Sendable {
         case never
     }
 
+    /// When `OBJECT` is sent with each key.
+    public enum ObjectPolicy: String, Sendable, CaseIterable {
+        /// `OBJECT FREQ` under an LFU policy, where it tells the hot keys; nothing otherwise.
+        case auto
+        /// `OBJECT FREQ`, or `OBJECT IDLETIME` when the policy is not LFU.
+        case always
+        /// Never.
+        case never
+    }
+
     /// `SCAN … COUNT n`: keys the server visits per SCAN call (1…1000).
     public var scanCount: Int
     /// Keys per second at most; `nil` means as fast as the server answers (one-shot scans).
@@ -20,22 +30,30 @@ public struct KeySamplerConfiguration: Sendable {
     public var commandsPerPipeline: Int
     /// `MEMORY USAGE key SAMPLES s`: elements sampled for collections (Redis's default is 5).
     public var memorySamples: Int
+    /// Metadata requests on their way at once: 1 keeps continuous sampling smooth, 2 keeps a
+    /// one-shot scan's server busy while the client reads the replies.
+    public var pipelineDepth: Int
     /// When lengths are read.
     public var lengths: LengthPolicy
+    /// When `OBJECT` is read.
+    public var object: ObjectPolicy
 
     /// Creates a configuration. The defaults suit continuous sampling of a production server:
     /// 100 keys a second in batches of 50, about 150 cheap commands a second.
     public init(
         scanCount: Int = 50, keysPerSecond: Int? = 100, commandsPerPipeline: Int = 600, memorySamples: Int = 5,
-        lengths: LengthPolicy = .auto
+        lengths: LengthPolicy = .auto, object: ObjectPolicy = .auto, pipelineDepth: Int = 1
     ) {
         self.scanCount = min(1000, max(1, scanCount))
         self.keysPerSecond = keysPerSecond.map { max(1, $0) }
         self.commandsPerPipeline = max(8, commandsPerPipeline)
         self.memorySamples = max(0, memorySamples)
         self.lengths = lengths
+        self.object = object
+        self.pipelineDepth = max(1, pipelineDepth)
     }
 
     /// For one-shot scans: big SCAN batches, no rate limit.
-    public static let fullScan = KeySamplerConfiguration(scanCount: 1000, keysPerSecond: nil, commandsPerPipeline: 4000)
+    public static let fullScan = KeySamplerConfiguration(
+        scanCount: 1000, keysPerSecond: nil, commandsPerPipeline: 4000, pipelineDepth: 2)
 }

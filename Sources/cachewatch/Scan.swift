@@ -84,7 +84,8 @@ struct Scan: AsyncParsableCommand {
         let sampler = KeySampler(
             connection: managed,
             configuration: KeySamplerConfiguration(
-                scanCount: scanCount, keysPerSecond: rate, commandsPerPipeline: 4000, lengths: lengths))
+                scanCount: scanCount, keysPerSecond: rate, commandsPerPipeline: 4000, lengths: lengths,
+                pipelineDepth: 2))
         var model = KeyspaceModel(
             configuration: KeyspaceModel.Configuration(
                 topK: top, bigStringBytes: bigBytes, bigCollectionLength: bigLength))

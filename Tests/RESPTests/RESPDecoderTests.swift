@@ -229,3 +229,66 @@ struct RESPDecoderTests {
         #expect(!String(reflecting: value).contains("secret"))
     }
 }
+
+@Suite("Linear decoding of large replies")
+struct LinearDecodingTests {
+    /// A 300,000-element array (a big SCAN or CLUSTER reply and more) arriving in
+    /// 1.4 KB TCP segments: each byte is examined a bounded number of times, not once per segment.
+    @Test("a 300k-element array in 1.4 KB segments is scanned once, and decodes as if whole")
+    func segmentedLargeArray() throws {
+        var whole = ByteBuffer()
+        let count = 300_000
+        whole.writeString("*\(count)\r\n")
+        for index in 0..<count { whole.writeString(index % 2 == 0 ? ":\(index)\r\n" : "$6\r\nk\(index % 10_000 + 10_000)\r\n") }
+        let total = whole.readableBytes
+        var decoder = RESPStreamDecoder()
+        var incoming = ByteBuffer()
+        var decoded: RESPValue?
+        var offset = 0
+        while offset < total {
+            let length = min(1400, total - offset)
+            incoming.writeImmutableBuffer(whole.getSlice(at: offset, length: length) ?? ByteBuffer())
+            offset += length
+            if let value = try decoder.next(from: &incoming) { decoded = value }
+        }
+        let value = try #require(decoded)
+        #expect(value.elements?.count == count)
+        #expect(value.elements?.last?.bytes == Array("k19999".utf8))
+        #expect(incoming.readableBytes == 0)
+        // The examined bytes stay within a small multiple of the reply's size.
+        let examined = decoder.bytesExamined
+        #expect(examined <= 2 * total, "examined \(examined) bytes of \(total)")
+    }
+
+    @Test("whole, byte by byte and in random splits: the same values, a pending value resumes")
+    func chunkingsAgree() throws {
+        var whole = ByteBuffer()
+        whole.writeString("*3\r\n$3\r\nabc\r\n%1\r\n+k\r\n*2\r\n:1\r\n_\r\n|1\r\n+a\r\n:2\r\n:7\r\n+OK\r\n")
+        let expected = try RESPDecoder().decodeAll(from: &whole)
+        whole.moveReaderIndex(to: 0)
+        var generator = SystemRandomNumberGenerator()
+        for split in [1, 2, 3, 5, 7, 64] {
+            var decoder = RESPStreamDecoder()
+            var incoming = ByteBuffer()
+            var values: [RESPValue] = []
+            var offset = 0
+            while offset < whole.readableBytes {
+                let length = min(split == 64 ? Int.random(in: 1...9, using: &generator) : split, whole.readableBytes - offset)
+                incoming.writeImmutableBuffer(whole.getSlice(at: offset, length: length) ?? ByteBuffer())
+                offset += length
+                while let value = try decoder.next(from: &incoming) { values.append(value) }
+            }
+            #expect(values == expected, "split \(split)")
+        }
+        #expect(expected.count == 2)
+    }
+
+    @Test("chained attributes count towards the nesting cap")
+    func chainedAttributes() {
+        var buffer = ByteBuffer()
+        for _ in 0..<40 { buffer.writeString("|1\r\n+a\r\n:1\r\n") }
+        buffer.writeString(":2\r\n")
+        var decoder = RESPStreamDecoder()
+        #expect(throws: RESPDecodingError.self) { _ = try decoder.next(from: &buffer) }
+    }
+}

@@ -1,16 +1,24 @@
 #!/usr/bin/env python3
-"""Writes RESP commands for a mixed benchmark dataset to stdout, for `redis-cli --pipe`.
+"""Writes RESP commands for a production-like cache dataset to stdout, for `redis-cli --pipe`.
 
-    gen_dataset.py [keys] [seed]     (default 1,000,000 keys)
+    gen_dataset.py [keys] [seed]     (default 1,000,000 keys, seed 7)
 
-Strings of 50–2,000 bytes (half with a TTL), hashes, lists, sets, sorted sets, a few streams,
-in namespaces with ids, plus 20 deliberately big keys (strings of 1–4 MB and collections of
-20,000–100,000 elements).
+What a real cache looks like, not a friendly one:
+- TTLs log-spread from 1 minute to 60 days; about 40 % of keys without one;
+- about 70 % strings of 50 B-2 KB (log-uniform), hashes of 3-300 fields, lists, sets and
+  sorted sets of 1-200 elements, a few streams;
+- namespaces with numeric, hex and UUID ids (`session:<uuid>`, `user:<n>:profile`,
+  `search:<hex>`, `cart:<uuid>`, `feed:<n>` ...), a few literal keys;
+- a handful of big keys: strings of 2-6 MB and collections of 50,000-200,000 elements, under
+  `big:*`, each with a known name so that a report can be checked.
 """
+import math
 import random
 import sys
+import uuid
 
 out = sys.stdout.buffer
+chunks = []
 
 
 def command(*args):
@@ -19,61 +27,106 @@ def command(*args):
         if not isinstance(arg, bytes):
             arg = str(arg).encode()
         parts.append(b"$%d\r\n%s\r\n" % (len(arg), arg))
-    out.write(b"".join(parts))
+    chunks.append(b"".join(parts))
+    if len(chunks) >= 2000:
+        out.write(b"".join(chunks))
+        chunks.clear()
+
+
+def log_uniform(rng, low, high):
+    return int(math.exp(rng.uniform(math.log(low), math.log(high))))
+
+
+def ttl_ms(rng):
+    """None for ~40 % of keys, else 1 minute to 60 days, log-uniform."""
+    if rng.random() < 0.40:
+        return None
+    return log_uniform(rng, 60_000, 60 * 86_400_000)
 
 
 def main():
     total = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     rng = random.Random(int(sys.argv[2]) if len(sys.argv) > 2 else 7)
-    payload = b"x" * 2000
-    for index in range(total - 20):
-        kind = rng.random()
-        if kind < 0.60:
-            key = "product:%d" % index if index % 2 else "session:%x" % (index * 2654435761)
-            value = payload[: rng.randint(50, 2000)]
-            if index % 2:
+    payload = b"v" * 2048
+    # (share, namespace maker, kind)
+    families = [
+        (0.20, lambda i: "session:%s" % uuid.UUID(int=rng.getrandbits(128), version=4), "string"),
+        (0.14, lambda i: "product:%d" % i, "string"),
+        (0.10, lambda i: "price:%d" % i, "string"),
+        (0.10, lambda i: "search:%016x" % rng.getrandbits(64), "string"),
+        (0.08, lambda i: "rl:%d" % rng.randrange(10**9), "string"),
+        (0.05, lambda i: "lock:order:%d" % i, "string"),
+        (0.03, lambda i: "page:%s:html" % ("%012x" % rng.getrandbits(48)), "string"),
+        (0.10, lambda i: "user:%d:profile" % i, "hash"),
+        (0.03, lambda i: "cart:%s" % uuid.UUID(int=rng.getrandbits(128), version=4), "hash"),
+        (0.06, lambda i: "feed:%d" % i, "list"),
+        (0.05, lambda i: "tags:%d" % i, "set"),
+        (0.0595, lambda i: "leaderboard:%d:daily" % i, "zset"),
+        (0.0005, lambda i: "events:%d" % i, "stream"),
+    ]
+    cumulative = []
+    running = 0.0
+    for share, maker, kind in families:
+        running += share
+        cumulative.append((running, maker, kind))
+    literals = ["config:flags", "config:pricing", "stats:daily"]
+    for name in literals:
+        command("SET", name, payload[:300])
+    big = 12
+    for index in range(total - len(literals) - big):
+        pick = rng.random() * running
+        maker, kind = next((m, k) for c, m, k in cumulative if pick <= c)
+        key = maker(index)
+        ttl = ttl_ms(rng)
+        if kind == "string":
+            value = payload[: log_uniform(rng, 50, 2000)]
+            if ttl is None:
                 command("SET", key, value)
             else:
-                command("SET", key, value, "EX", rng.randint(60, 86400))
-        elif kind < 0.75:
-            command("HSET", "user:%d:profile" % index, "name", "n%d" % index, "email", "e%d@example.com" % index,
-                    "visits", rng.randint(1, 999))
-        elif kind < 0.85:
-            command("RPUSH", "queue:%d" % index, *["job%d" % j for j in range(rng.randint(1, 8))])
-        elif kind < 0.93:
-            command("SADD", "tags:%d" % index, *["t%d" % j for j in range(rng.randint(1, 8))])
-        elif kind < 0.9995:
+                command("SET", key, value, "PX", ttl)
+            continue
+        if kind == "hash":
+            fields = log_uniform(rng, 3, 300)
             args = []
-            for j in range(rng.randint(1, 6)):
-                args += [rng.randint(0, 1000), "m%d" % j]
-            command("ZADD", "rank:%d" % index, *args)
+            for field in range(fields):
+                args += ["f%d" % field, payload[: rng.randint(1, 40)]]
+            command("HSET", key, *args)
+        elif kind == "list":
+            command("RPUSH", key, *["item%d" % j for j in range(log_uniform(rng, 1, 200))])
+        elif kind == "set":
+            command("SADD", key, *["m%d" % j for j in range(log_uniform(rng, 1, 200))])
+        elif kind == "zset":
+            args = []
+            for j in range(log_uniform(rng, 1, 200)):
+                args += [rng.randint(0, 100000), "player%d" % j]
+            command("ZADD", key, *args)
         else:
-            command("XADD", "events:%d" % index, "*", "type", "click", "at", index)
-    # 20 big keys: the ones a report must find.
-    for index in range(5):
-        command("SET", "big:blob:%d" % index, b"b" * (1_048_576 * (index + 1) // 1 if index < 4 else 4_194_304))
-    for index in range(5):
-        size = 20_000 * (index + 1)
+            command("XADD", key, "*", "type", "click", "at", index)
+        if ttl is not None:
+            command("PEXPIRE", key, ttl)
+    # The big keys a report must find, biggest of each type known in advance.
+    for index, size in enumerate([2, 4, 6]):
+        command("SET", "big:blob:%d" % index, b"b" * (size * 1_048_576))
+    for index, size in enumerate([50_000, 100_000]):
         for start in range(0, size, 1000):
             args = []
             for j in range(start, min(size, start + 1000)):
                 args += ["f%d" % j, "v"]
             command("HSET", "big:hash:%d" % index, *args)
-    for index in range(4):
-        size = 25_000 * (index + 1)
+    for index, size in enumerate([80_000, 200_000]):
         for start in range(0, size, 1000):
             command("RPUSH", "big:list:%d" % index, *["i%d" % j for j in range(start, min(size, start + 1000))])
-    for index in range(3):
-        size = 30_000 * (index + 1)
+    for index, size in enumerate([60_000, 120_000]):
         for start in range(0, size, 1000):
             command("SADD", "big:set:%d" % index, *["s%d" % j for j in range(start, min(size, start + 1000))])
-    for index in range(3):
-        size = 30_000 * (index + 1)
+    for index, size in enumerate([70_000, 150_000]):
         for start in range(0, size, 1000):
             args = []
             for j in range(start, min(size, start + 1000)):
                 args += [j, "z%d" % j]
             command("ZADD", "big:zset:%d" % index, *args)
+    command("XADD", "big:stream:0", "*", "type", "seed")
+    out.write(b"".join(chunks))
 
 
 main()
