@@ -24,6 +24,13 @@ public actor KeySampler {
     public private(set) var visitedInPass = 0
     /// Commands sent so far.
     public private(set) var commandsSent = 0
+    /// The `SCAN … COUNT` in use: adapted so that one SCAN costs the server about
+    /// ``scanBudget`` (``KeySamplerConfiguration/scanCount`` is the ceiling).
+    public private(set) var scanCount: Int
+    /// What one `SCAN` may cost the server: well under the 1 ms that no command cachewatch
+    /// sends should reach, since single calls vary around the mean measured.
+    public static let scanBudget: Duration = .microseconds(400)
+    private var scanTiming = ScanTiming()
 
     private enum ObjectMode { case frequency, idleTime, none }
 
@@ -52,6 +59,7 @@ public actor KeySampler {
         self.ownTraffic = ownTraffic
         self.configuration = configuration
         objectMode = configuration.object == .never ? .none : .frequency
+        scanCount = min(configuration.scanCount, 200)
     }
 
     /// Whether lengths are being read.
@@ -92,6 +100,8 @@ public actor KeySampler {
             var reader = RawReplyReader(replies, endpoint: connection.endpoint.description)
             let page = try reader.scanPage()
             ownTraffic?.add(commands: 1)
+            scanTiming.scans += 1
+            try await adaptScanCount()
             cursor = page.cursor
             visitedInPass += page.names.count
             // The next SCAN first, then this page's metadata: the server reads them in that order.
@@ -119,6 +129,42 @@ public actor KeySampler {
 
     private static let cursorStart = Array("0".utf8)
 
+    /// What `INFO commandstats` said of SCAN at the last measurement.
+    private struct ScanTiming {
+        var scans = 0
+        var calls: Int64?
+        var microseconds: Int64 = 0
+        var disabled = false
+    }
+
+    /// Every 16 SCANs, reads the server's own account of SCAN's cost
+    /// (`INFO commandstats`: calls and microseconds, about 20 µs to produce) and scales COUNT so
+    /// that the mean call costs ``scanBudget``: up at most ×2 a step, down at once.
+    private func adaptScanCount() async throws {
+        guard !scanTiming.disabled, scanTiming.calls == nil || scanTiming.scans >= 16 else { return }
+        let reply = try await connection.pipeline([RESPCommand("INFO", "commandstats")])
+        commandsSent += 1
+        ownTraffic?.add(commands: 1)
+        guard let text = reply.first?.value.stringValue,
+            let stat = InfoSnapshot(parsing: text).commandStats["scan"]
+        else {
+            // INFO refused (ACL) or silent: no measure, so a COUNT that is cheap on any keyspace.
+            scanTiming.disabled = true
+            scanCount = min(configuration.scanCount, 100)
+            return
+        }
+        defer {
+            scanTiming.calls = stat.calls
+            scanTiming.microseconds = stat.microseconds
+            scanTiming.scans = 0
+        }
+        guard let calls = scanTiming.calls, stat.calls > calls, stat.microseconds >= scanTiming.microseconds else { return }
+        let mean = Double(stat.microseconds - scanTiming.microseconds) / Double(stat.calls - calls)
+        let budget = Double(Self.scanBudget.components.attoseconds) / 1e12
+        let factor = min(2, budget / max(1, mean))
+        scanCount = max(10, min(configuration.scanCount, Int(Double(scanCount) * factor)))
+    }
+
     /// What one request asked for, so its replies can be read back.
     private struct Layout {
         let memory: Bool
@@ -136,7 +182,7 @@ public actor KeySampler {
     /// Sends `SCAN` from the current cursor, on its own.
     private func launchScan() -> Task<RawReplies, any Error> {
         let layout = Layout(memory: memoryAllowed, object: objectMode)
-        let count = min(configuration.scanCount, max(1, configuration.commandsPerPipeline / layout.perKey))
+        let count = min(scanCount, max(1, configuration.commandsPerPipeline / layout.perKey))
         var batch = CommandBatch(reservingCapacity: 64)
         batch.append(words: [Self.scanWord, cursor, Self.countWord, Array(String(count).utf8)], hasSubcommand: false)
         commandsSent += 1
