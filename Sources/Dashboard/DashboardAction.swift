@@ -24,4 +24,6 @@ public enum DashboardAction: Sendable, Hashable {
     case openSelected
     /// Show the next or previous node (negative) in every view.
     case cycleNode(Int)
+    /// Show or hide cachewatch's own entries in the slow log.
+    case toggleOwnSlowlog
 }

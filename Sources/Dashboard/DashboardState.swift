@@ -23,6 +23,8 @@ public struct DashboardState: Sendable {
     public var showsHelp = false
     /// Whether the display is frozen.
     public var isPaused = false
+    /// Whether the slow log hides the entries of cachewatch's own connections.
+    public var hidesOwnSlowlog = false
     /// Index into ``windows``.
     public var windowIndex = 1
     /// The table filter (case-insensitive substring).
@@ -93,6 +95,9 @@ public struct DashboardState: Sendable {
                 selection = 0
             }
         case .togglePause: isPaused.toggle()
+        case .toggleOwnSlowlog:
+            hidesOwnSlowlog.toggle()
+            selection = 0
         case .widenWindow: windowIndex = min(Self.windows.count - 1, windowIndex + 1)
         case .narrowWindow: windowIndex = max(0, windowIndex - 1)
         case .startFilter:

@@ -66,6 +66,9 @@ public enum KeyMap {
             keys: [.character("s")], label: "s", help: "next sort order of the table", hint: "sort",
             action: .cycleSort),
         Binding(
+            keys: [.character("c")], label: "c", help: "slow log: hide or show cachewatch's own entries (marked *)",
+            hint: nil, action: .toggleOwnSlowlog),
+        Binding(
             keys: [.character("e")], label: "e", help: "export a CSV snapshot of what is shown", hint: "export",
             action: .exportSnapshot),
         Binding(

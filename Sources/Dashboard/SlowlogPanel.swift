@@ -7,7 +7,7 @@ enum SlowlogPanel {
     /// The overview's compact panel: newest entries first.
     static func draw(_ state: DashboardState, _ node: NodeMetrics, _ rect: Rect, _ screen: inout Screen, _ theme: Theme)
     {
-        let entries = Array(node.slowlog.reversed())
+        let entries = Array(node.slowlog.reversed()).filter { !(state.hidesOwnSlowlog && $0.isOwn) }
         let note = node.lastReading?.unavailable[.slowlog] != nil ? "unavailable" : "\(node.slowlog.count) seen"
         let inner = Panel(title: "Slow log", note: note).draw(into: &screen, rect: rect, glyphs: theme.glyphs)
         if let reason = node.lastReading?.unavailable[.slowlog] {
@@ -19,7 +19,7 @@ enum SlowlogPanel {
         let rows = entries.prefix(max(0, inner.height - 1)).map { entry in
             [age(of: entry, now: state.now), milliseconds(entry.duration)]
                 + (showsClient ? [entry.clientAddress ?? "-"] : [])
-                + [entry.commandLine]
+                + [Self.command(entry)]
         }
         var columns = [Table.Column("age", width: 5, alignRight: true), Table.Column("ms", width: 7, alignRight: true)]
         if showsClient { columns.append(Table.Column("client", width: 21)) }
@@ -34,6 +34,8 @@ enum SlowlogPanel {
     static func drawView(_ state: DashboardState, in area: Rect, into screen: inout Screen, theme: Theme) {
         guard let node = state.metrics else { return }
         var entries = Array(node.slowlog)
+        let own = entries.filter(\.isOwn).count
+        if state.hidesOwnSlowlog { entries.removeAll(where: \.isOwn) }
         if !state.filter.isEmpty {
             entries = entries.filter { entry in
                 [entry.commandLine, entry.clientAddress ?? "", entry.clientName ?? ""]
@@ -43,6 +45,7 @@ enum SlowlogPanel {
         entries.sort { state.currentSort == 1 ? $0.duration > $1.duration : $0.id > $1.id }
         var note = "\(entries.count) of \(node.slowlog.count) kept"
         if node.slowlogMissed > 0 { note += ", \(node.slowlogMissed) rotated out unseen" }
+        if own > 0 { note += state.hidesOwnSlowlog ? ", \(own) of cachewatch hidden (c)" : ", * = cachewatch (c hides)" }
         note += " · sort: \(DashboardView.slowlog.sortOrders[state.currentSort])"
         let inner = Panel(title: "Slow log", note: note).draw(into: &screen, rect: area, glyphs: theme.glyphs)
         if let reason = node.lastReading?.unavailable[.slowlog] {
@@ -63,7 +66,7 @@ enum SlowlogPanel {
                 milliseconds(entry.duration), entry.clientAddress ?? "-",
             ]
             if wide { row.append(entry.clientName ?? "") }
-            row.append(entry.commandLine)
+            row.append(Self.command(entry))
             return row
         }
         Table(
@@ -71,6 +74,11 @@ enum SlowlogPanel {
             sort: (state.currentSort == 1 ? 3 : 0, true), selected: min(state.selection, max(0, rows.count - 1)),
             emptyText: state.filter.isEmpty ? "no slow commands yet" : "no entry matches '\(state.filter)'"
         ).draw(into: &screen, rect: inner, glyphs: theme.glyphs)
+    }
+
+    /// The command line, marked `*` when cachewatch's own connection logged it.
+    static func command(_ entry: SlowlogEntry) -> String {
+        entry.isOwn ? "* " + entry.commandLine : entry.commandLine
     }
 
     static func age(of entry: SlowlogEntry, now: Date) -> String {

@@ -17,6 +17,10 @@ public struct SlowlogEntry: Sendable, Hashable, Identifiable {
     /// The client's name, if it set one (Redis 4.0+).
     public var clientName: String?
 
+    /// Whether a connection of cachewatch's own logged it (its connections are named
+    /// `cachewatch` with `CLIENT SETNAME`).
+    public var isOwn: Bool { clientName?.hasPrefix("cachewatch") ?? false }
+
     /// Creates an entry.
     public init(
         id: Int64, timestamp: Date, duration: Duration, arguments: [[UInt8]], clientAddress: String? = nil,
