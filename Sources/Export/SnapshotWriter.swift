@@ -85,13 +85,21 @@ public struct SnapshotWriter {
         return final
     }
 
-    /// Checks that `destination` is a directory this process can write in.
+    /// Checks that `destination` is a directory this process can write in, creating it (and
+    /// its parents) when it does not exist yet.
     ///
     /// - Throws: ``SnapshotError`` with a one-line reason.
     public static func checkDestination(_ destination: String) throws(SnapshotError) {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: destination, isDirectory: &isDirectory), isDirectory.boolValue
-        else {
+        if !FileManager.default.fileExists(atPath: destination, isDirectory: &isDirectory) {
+            do {
+                try FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true)
+            } catch {
+                throw SnapshotError("cannot create '\(destination)': \(SnapshotError.reason(of: error))")
+            }
+            isDirectory = true
+        }
+        guard isDirectory.boolValue else {
             throw SnapshotError("'\(destination)' is not a directory")
         }
         guard access(destination, W_OK) == 0 else {

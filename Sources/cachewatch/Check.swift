@@ -51,7 +51,7 @@ struct Check: AsyncParsableCommand {
             session = try await FleetSession.start(
                 targets: targets,
                 configuration: FleetSession.configuration(
-                    connection: connection, targets: self.targets, sampling: sampling, interval: spacing))
+                    connection: connection, targets: self.targets, sampling: sampling, interval: spacing, oneShot: true))
         } catch let failure as CLIFailure {
             ConsoleOutput.line("CACHEWATCH UNKNOWN - \(failure.message)")
             throw ExitCode(3)

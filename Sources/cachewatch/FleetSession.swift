@@ -18,11 +18,13 @@ struct FleetSession {
 
     /// The fleet settings the command-line options describe, polling every `interval` seconds.
     static func configuration(
-        connection: ConnectionOptions, targets: TargetOptions, sampling: SamplingOptions, interval: Double
+        connection: ConnectionOptions, targets: TargetOptions, sampling: SamplingOptions, interval: Double,
+        oneShot: Bool = false
     ) -> FleetConfiguration {
         FleetConfiguration(
             connection: connection.configuration, interval: .milliseconds(Int64(interval * 1000)),
-            sampling: sampling.configuration, fixedSampleRate: sampling.fixedRate, clusterMode: targets.clusterMode)
+            sampling: oneShot ? sampling.oneShotConfiguration : sampling.configuration,
+            fixedSampleRate: sampling.fixedRate || oneShot, clusterMode: targets.clusterMode)
     }
 
     /// Starts watching `targets`. Unless `wait`, a start where no node answers is an error

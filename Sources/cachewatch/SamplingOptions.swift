@@ -29,4 +29,14 @@ struct SamplingOptions: ParsableArguments {
     var configuration: KeySamplerConfiguration? {
         noSampling ? nil : KeySamplerConfiguration(keysPerSecond: sampleRate ?? 100)
     }
+
+    /// Keys a second that `check` and `snapshot` sample per node by default: enough to cover a
+    /// keyspace of a few thousand keys within their window, at about 6,000 cheap commands a
+    /// second — each SCAN still held under the 1 ms budget.
+    static let oneShotRate = 2_000
+
+    /// The sampler settings of the one-shot commands (`check`, `snapshot`), unless sampling is off.
+    var oneShotConfiguration: KeySamplerConfiguration? {
+        noSampling ? nil : KeySamplerConfiguration(scanCount: 250, keysPerSecond: sampleRate ?? Self.oneShotRate)
+    }
 }

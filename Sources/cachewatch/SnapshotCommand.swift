@@ -60,7 +60,7 @@ struct SnapshotCommand: AsyncParsableCommand {
         let session = try await FleetSession.start(
             targets: targets,
             configuration: FleetSession.configuration(
-                connection: connection, targets: self.targets, sampling: sampling, interval: interval))
+                connection: connection, targets: self.targets, sampling: sampling, interval: interval, oneShot: true))
         var store = MetricStore()
         var engine = RuleEngine(rules: rules)
         var events: [AlertEvent] = []

@@ -48,6 +48,31 @@ struct SnapshotCommandTests {
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The one-shot default rate covers a small keyspace in a short window: three 1 MB keys among
+    /// 2,003 are all found (a 10 s window at 100 keys/s once missed one). `--out` names a
+    /// directory that does not exist yet: it is created.
+    @Test("snapshot at its default rate finds every big key of 2,003 in a 3 s window; --out is created")
+    func coversSmallKeyspace() async throws {
+        let server = try await RedisServer()
+        let admin = try await server.client()
+        _ = try await admin.pipeline((0..<2000).map { RESPCommand("SET", "item:\($0)", "v", "EX", "900") })
+        let blob = String(repeating: "b", count: 1_048_576)
+        _ = try await admin.pipeline((0..<3).map { RESPCommand("SET", "blob:\($0)", blob) })
+        await admin.close()
+        let out = try Self.directory() + "/nested/snapshots"
+        let result = try await CachewatchBinary.run(
+            ["snapshot", "-p", String(server.port), "--out", out, "--window", "3", "-i", "0.5"])
+        #expect(result.code == 0, "\(result.stderr)")
+        let path = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(path.hasPrefix(out + "/cachewatch-snapshot-"))
+        let (tables, _) = try await CSVReadBack.read([path])
+        let bigKeys = try #require(tables["bigkeys.csv"]).rows.filter { $0["list"] == "by_memory" }
+        for index in 0..<3 {
+            #expect(bigKeys.contains { $0["key"] == "blob:\(index)" }, "blob:\(index) missing")
+        }
+        await server.stop()
+    }
+
     @Test("a snapshot reads back strictly; hostile key names round-trip; formulas are neutralised; no password")
     func hostileNames() async throws {
         let server = try await Self.seededServer()
@@ -128,12 +153,13 @@ struct SnapshotCommandTests {
     func unwritable() async throws {
         let server = try await Self.seededServer()
         let file = try TemporaryFile.containing("not a directory", suffix: ".txt")
-        for out in ["/nonexistent/snapshots", file] {
+        // A directory that cannot be created (its parent is a file), and a file where one is wanted.
+        for (out, reason) in [(file + "/snapshots", "cannot create '\(file)/snapshots'"), (file, "'\(file)' is not a directory")] {
             let result = try await CachewatchBinary.run(
                 ["snapshot", "-p", String(server.port), "--out", out, "--window", "30"],
                 environment: ["REDISCLI_AUTH": Self.password], timeout: .seconds(5))
             #expect(result.code == 1)
-            #expect(result.stderr.hasPrefix("cachewatch: snapshot: '\(out)' is not a directory"), "\(result.stderr)")
+            #expect(result.stderr.hasPrefix("cachewatch: snapshot: \(reason)"), "\(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1)
         }
         // A full disk: /dev/full takes the open but no byte.
