@@ -17,6 +17,44 @@ struct ScanCommandTests {
         return server
     }
 
+    /// No command cachewatch sends takes 1 ms at its defaults: after a full scan of 300,000 keys
+    /// the slow log, at 1 ms, holds no entry of a connection named cachewatch (SCAN COUNT 1000
+    /// put hundreds there).
+    @Test("a full scan of 300,000 keys leaves no cachewatch entry in a 1 ms slow log")
+    func noSlowCommands() async throws {
+        let server = try await RedisServer(["--slowlog-log-slower-than", "1000", "--slowlog-max-len", "1024"])
+        let admin = try await server.client()
+        for chunk in 0..<300 {
+            let base = chunk * 1000
+            _ = try await admin.pipeline(
+                (base..<base + 1000).map { index in
+                    index % 10 == 0
+                        ? RESPCommand("HSET", "user:\(index):profile", "name", "n", "email", "e", "visits", "3")
+                        : RESPCommand("SET", "session:\(index)", String(repeating: "s", count: 50 + index % 400), "EX", "3600")
+                })
+        }
+        // The server on one core and cachewatch on the other: a server thread descheduled in the
+        // middle of a command (two busy processes on two cores) would log that wait as its time.
+        let pid = try #require(server.pid)
+        let pin = try ChildProcess(executable: "/usr/bin/taskset", arguments: ["-p", "-c", "0", String(pid)])
+        #expect(try await pin.waitForExit(timeout: .seconds(5)) == 0)
+        _ = try await admin.send(RESPCommand("SLOWLOG", "RESET"))
+        let scan = try ChildProcess(
+            executable: "/usr/bin/taskset",
+            arguments: ["-c", "1", CachewatchBinary.path, "scan", "-p", String(server.port), "--full", "--json"],
+            environment: ["PATH": "/usr/bin:/bin"])
+        #expect(try await scan.waitForExit(timeout: .seconds(120)) == 0, "\(scan.standardError)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(scan.standardOutput.utf8)) as? [String: Any])
+        #expect(object["total_keys"] as? Int == 300_000)
+        let entries = try await admin.send(RESPCommand("SLOWLOG", "GET", "1024")).elements ?? []
+        let own = entries.filter { entry in
+            (entry.elements?.count ?? 0) > 5 && entry.elements?[5].stringValue?.hasPrefix("cachewatch") == true
+        }
+        #expect(own.isEmpty, "\(own.count) cachewatch entries over 1 ms: \(own.prefix(3))")
+        await admin.close()
+        await server.stop()
+    }
+
     @Test("text report: big keys, namespaces, TTLs")
     func text() async throws {
         let server = try await Self.seeded()
