@@ -1,5 +1,6 @@
 import ArgumentParser
 import Export
+import Fleet
 import Foundation
 import Metrics
 import RESP
@@ -59,6 +60,14 @@ struct Scan: AsyncParsableCommand {
     @Option(name: .long, help: "Element counts: auto (only with CLIENT NO-TOUCH), always, never.")
     var lengths: KeySamplerConfiguration.LengthPolicy = .auto
 
+    @Option(
+        name: .long,
+        help: "OBJECT FREQ/IDLETIME per key: auto (FREQ under an LFU policy, for hot keys), always, never.")
+    var object: KeySamplerConfiguration.ObjectPolicy = .auto
+
+    @Flag(name: .customLong("no-cluster"), help: "Scan only the node given, even if it is a cluster node.")
+    var noCluster = false
+
     func validate() throws {
         if json && csv { throw ValidationError("choose one of --json and --csv") }
         guard sample >= 1 else { throw ValidationError("--sample must be at least 1") }
@@ -70,61 +79,103 @@ struct Scan: AsyncParsableCommand {
         if let rate, rate < 1 { throw ValidationError("--rate must be at least 1") }
     }
 
+    /// One node being scanned.
+    private struct ScannedNode: Sendable {
+        let name: String
+        let sampler: KeySampler
+        let keys: Int64
+    }
+
+    /// What a node's scanning task hands over.
+    private enum Delivery: Sendable {
+        case batch(node: Int, keys: [KeyMetadata], finishedPass: Bool)
+        case failed(node: Int, message: String)
+    }
+
     func run() async throws {
         let endpoint = try connection.endpoint(positionalURL: serverURL)
-        let managed = ManagedConnection(endpoint: endpoint, configuration: connection.configuration)
-        let size: Int64
+        let seed = ManagedConnection(endpoint: endpoint, configuration: connection.configuration)
+        var endpoints = [(name: endpoint.description, endpoint: endpoint)]
         do {
-            size = try await managed.pipeline([RESPCommand("DBSIZE")]).first?.value.intValue ?? 0
+            if !noCluster, case .cluster(let topology) = try await ClusterDiscovery.topology(from: seed) {
+                // A cluster: every primary holds its own share of the keys; replicas hold copies.
+                endpoints = topology.named(like: endpoint).primaries.map { ($0.name, $0.endpoint(like: endpoint)) }
+            }
         } catch let error as RedisConnectionError {
             throw CLIFailure(error)
         } catch {
-            throw CLIFailure("\(error)")
+            // A refused CLUSTER command (ACL) or an unreadable reply: scan the node given.
         }
-        let sampler = KeySampler(
-            connection: managed,
-            configuration: KeySamplerConfiguration(
-                scanCount: scanCount, keysPerSecond: rate, commandsPerPipeline: 4000, lengths: lengths,
-                pipelineDepth: 2))
+        var nodes: [ScannedNode] = []
+        for (name, nodeEndpoint) in endpoints {
+            let managed =
+                nodeEndpoint == endpoint ? seed : ManagedConnection(endpoint: nodeEndpoint, configuration: connection.configuration)
+            let size: Int64
+            do {
+                size = try await managed.pipeline([RESPCommand("DBSIZE")]).first?.value.intValue ?? 0
+            } catch let error as RedisConnectionError {
+                throw CLIFailure(error)
+            } catch {
+                throw CLIFailure("\(error)")
+            }
+            let sampler = KeySampler(
+                connection: managed,
+                configuration: KeySamplerConfiguration(
+                    scanCount: scanCount, keysPerSecond: rate.map { max(1, $0 / endpoints.count) },
+                    commandsPerPipeline: 4000, lengths: lengths, object: object, pipelineDepth: 2))
+            nodes.append(ScannedNode(name: name, sampler: sampler, keys: size))
+        }
         var model = KeyspaceModel(
             configuration: KeyspaceModel.Configuration(
                 topK: top, bigStringBytes: bigBytes, bigCollectionLength: bigLength))
+        let size = nodes.reduce(0) { $0 + $1.keys }
         model.updateTotal(keys: size)
         let goal = full ? Int(size) : min(sample, Int(size))
         let progress = ScanProgress(goal: goal, enabled: isatty(STDERR_FILENO) == 1)
         SignalTrap.install(exitImmediately: false)
         let clock = ContinuousClock()
         let start = clock.now
-        var complete = false
-        while SignalTrap.received == nil {
-            let batch: (keys: [KeyMetadata], finishedPass: Bool)
-            do {
-                batch = try await sampler.nextBatch()
-            } catch {
-                progress.finish()
-                throw CLIFailure("scan stopped: \(error)")
+        var finished = Set<Int>()
+        var failure: String?
+        let (deliveries, delivery) = AsyncStream<Delivery>.makeStream()
+        let rate = self.rate
+        let count = nodes.count
+        await withTaskGroup(of: Void.self) { group in
+            for (index, node) in nodes.enumerated() {
+                group.addTask { await Self.scan(node, index: index, rate: rate, nodes: count, into: delivery) }
             }
-            let now = Date()
-            for key in batch.keys { model.record(key, now: now) }
-            progress.update(done: model.keysRecorded, elapsed: start.duration(to: clock.now))
-            if batch.finishedPass {
-                complete = true
-                break
+            for await item in deliveries {
+                switch item {
+                case .failed(let node, let message):
+                    failure = nodes.count > 1 ? "\(nodes[node].name): \(message)" : message
+                case .batch(let node, let keys, let finishedPass):
+                    let now = Date()
+                    for key in keys { model.record(key, now: now) }
+                    if finishedPass { finished.insert(node) }
+                    progress.update(done: model.keysRecorded, elapsed: start.duration(to: clock.now))
+                }
+                if failure != nil || finished.count == nodes.count || SignalTrap.received != nil { break }
+                if !full && model.keysRecorded >= sample { break }
             }
-            if !full && model.keysRecorded >= sample { break }
-            if let rate {
-                let due = start + .milliseconds(Int64(model.keysRecorded) * 1000 / Int64(rate))
-                if due > clock.now { try await clock.sleep(until: due) }
-            }
+            group.cancelAll()
         }
+        delivery.finish()
         progress.finish()
+        if let failure { throw CLIFailure("scan stopped: \(failure)") }
+        let complete = finished.count == nodes.count
         model.refresh(now: Date())
         let elapsed = start.duration(to: clock.now)
+        var commandsSent = 0
+        var unavailable = Set<String>()
+        for node in nodes {
+            commandsSent += await node.sampler.commandsSent
+            unavailable.formUnion(await node.sampler.unavailable.values)
+        }
+        let name = nodes.count > 1 ? "\(endpoint.description) (cluster, \(nodes.count) primaries)" : endpoint.description
         let report = ScanReport(
-            model: model, node: endpoint.description, finishedAt: Date(),
-            elapsedSeconds: elapsed.secondsDouble,
-            complete: complete, interrupted: SignalTrap.received != nil, commandsSent: await sampler.commandsSent,
-            unavailable: await sampler.unavailable.sorted { $0.key < $1.key }.map(\.value))
+            model: model, node: name, finishedAt: Date(), elapsedSeconds: elapsed.secondsDouble,
+            complete: complete, interrupted: SignalTrap.received != nil, commandsSent: commandsSent,
+            unavailable: unavailable.sorted())
         if csv {
             FileHandle.standardOutput.write(Data(try report.csv().utf8))
         } else {
@@ -132,9 +183,38 @@ struct Scan: AsyncParsableCommand {
         }
         SignalTrap.exitIfSignalled()
     }
+
+    /// Scans one node until its pass completes (or the task is cancelled), handing each batch
+    /// over; with a rate, each node takes its share of it.
+    private static func scan(
+        _ node: ScannedNode, index: Int, rate: Int?, nodes: Int, into delivery: AsyncStream<Delivery>.Continuation
+    ) async {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var done = 0
+        while !Task.isCancelled {
+            do {
+                let batch = try await node.sampler.nextBatch()
+                delivery.yield(.batch(node: index, keys: batch.keys, finishedPass: batch.finishedPass))
+                if batch.finishedPass { return }
+                done += batch.keys.count
+                if let rate {
+                    let share = max(1, rate / max(1, nodes))
+                    let due = start + .milliseconds(Int64(done) * 1000 / Int64(share))
+                    if due > clock.now { try await clock.sleep(until: due) }
+                }
+            } catch is CancellationError {
+                return
+            } catch {
+                if !Task.isCancelled { delivery.yield(.failed(node: index, message: "\(error)")) }
+                return
+            }
+        }
+    }
 }
 
 extension KeySamplerConfiguration.LengthPolicy: ExpressibleByArgument {}
+extension KeySamplerConfiguration.ObjectPolicy: ExpressibleByArgument {}
 
 /// `\r`-updated progress with an ETA on stderr, only on a terminal.
 struct ScanProgress {

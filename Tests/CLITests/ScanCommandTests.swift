@@ -33,17 +33,25 @@ struct ScanCommandTests {
                         : RESPCommand("SET", "session:\(index)", String(repeating: "s", count: 50 + index % 400), "EX", "3600")
                 })
         }
-        // The server on one core and cachewatch on the other: a server thread descheduled in the
-        // middle of a command (two busy processes on two cores) would log that wait as its time.
+        // The server alone on one core, cachewatch and this test process on the other: a server
+        // descheduled in the middle of a command (busy processes on two cores) would log the
+        // wait as the command's time.
         let pid = try #require(server.pid)
-        let pin = try ChildProcess(executable: "/usr/bin/taskset", arguments: ["-p", "-c", "0", String(pid)])
-        #expect(try await pin.waitForExit(timeout: .seconds(5)) == 0)
+        for (target, cores) in [(pid, "0"), (getpid(), "1")] {
+            let pin = try ChildProcess(executable: "/usr/bin/taskset", arguments: ["-a", "-p", "-c", cores, String(target)])
+            #expect(try await pin.waitForExit(timeout: .seconds(5)) == 0)
+        }
+
         _ = try await admin.send(RESPCommand("SLOWLOG", "RESET"))
         let scan = try ChildProcess(
             executable: "/usr/bin/taskset",
             arguments: ["-c", "1", CachewatchBinary.path, "scan", "-p", String(server.port), "--full", "--json"],
             environment: ["PATH": "/usr/bin:/bin"])
-        #expect(try await scan.waitForExit(timeout: .seconds(120)) == 0, "\(scan.standardError)")
+        let code = try await scan.waitForExit(timeout: .seconds(120))
+        let all = "0-\(ProcessInfo.processInfo.processorCount - 1)"
+        let unpin = try ChildProcess(executable: "/usr/bin/taskset", arguments: ["-a", "-p", "-c", all, String(getpid())])
+        _ = try await unpin.waitForExit(timeout: .seconds(5))
+        #expect(code == 0, "\(scan.standardError)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(scan.standardOutput.utf8)) as? [String: Any])
         #expect(object["total_keys"] as? Int == 300_000)
         let entries = try await admin.send(RESPCommand("SLOWLOG", "GET", "1024")).elements ?? []
