@@ -18,7 +18,9 @@ struct Scan: AsyncParsableCommand {
         discussion: """
             Reads metadata only (TYPE, PTTL, MEMORY USAGE, OBJECT), pipelined; never KEYS, never a \
             value. Length commands are sent only where CLIENT NO-TOUCH keeps them from refreshing \
-            LRU/LFU data (Redis 7.2+), unless --lengths always. Ctrl-C prints what was found so far.
+            LRU/LFU data (Redis 7.2+), unless --lengths always. SCAN's COUNT adapts so that each call \
+            costs the server about 400 µs. On a Redis Cluster node, every primary is scanned in \
+            parallel into one report. Ctrl-C prints what was found so far.
             """,
         helpNames: [.long]
     )
