@@ -99,7 +99,6 @@ public actor KeySampler {
             let replies = try await scan.value
             var reader = RawReplyReader(replies, endpoint: connection.endpoint.description)
             let page = try reader.scanPage()
-            ownTraffic?.add(commands: 1)
             scanTiming.scans += 1
             try await adaptScanCount()
             cursor = page.cursor
@@ -142,9 +141,9 @@ public actor KeySampler {
     /// that the mean call costs ``scanBudget``: up at most ×2 a step, down at once.
     private func adaptScanCount() async throws {
         guard !scanTiming.disabled, scanTiming.calls == nil || scanTiming.scans >= 16 else { return }
-        let reply = try await connection.pipeline([RESPCommand("INFO", "commandstats")])
         commandsSent += 1
         ownTraffic?.add(commands: 1)
+        let reply = try await connection.pipeline([RESPCommand("INFO", "commandstats")])
         guard let text = reply.first?.value.stringValue,
             let stat = InfoSnapshot(parsing: text).commandStats["scan"]
         else {
@@ -186,6 +185,9 @@ public actor KeySampler {
         var batch = CommandBatch(reservingCapacity: 64)
         batch.append(words: [Self.scanWord, cursor, Self.countWord, Array(String(count).utf8)], hasSubcommand: false)
         commandsSent += 1
+        // Counted as it is sent, not when its reply is read: a poll of the same server between
+        // the two would see the server's count ahead of ours (a spike in ops/s).
+        ownTraffic?.add(commands: 1)
         let connection = connection
         return Task { try await connection.pipeline(batch, timeout: .seconds(30)) }
     }
@@ -208,6 +210,7 @@ public actor KeySampler {
             }
         }
         commandsSent += batch.count
+        ownTraffic?.add(commands: batch.count)  // as it is sent; the lookups' hits and misses when read
         let connection = connection
         let task = Task { try await connection.pipeline(batch, timeout: .seconds(30)) }
         return Request(names: names, layout: layout, sentAt: Date(), task: task)
@@ -265,7 +268,7 @@ public actor KeySampler {
         var objectFailed: RedisServerError?
         var hits = 0
         var misses = 0
-        defer { ownTraffic?.add(commands: names.count * layout.perKey, hits: hits, misses: misses) }
+        defer { ownTraffic?.add(commands: 0, hits: hits, misses: misses) }
         for name in names {
             // TYPE, PTTL and OBJECT are lookups the server counts (MEMORY USAGE is not).
             let typeReply = try reader.next()
@@ -316,9 +319,10 @@ public actor KeySampler {
         let commands = indices.map { index in
             RESPCommand(bytes: [Array((lengthCommand[keys[index].type] ?? "STRLEN").utf8), keys[index].name])
         }
-        let replies = try await connection.pipeline(commands, timeout: .seconds(10))
         commandsSent += commands.count
-        ownTraffic?.add(commands: commands.count, hits: commands.count)
+        ownTraffic?.add(commands: commands.count)
+        let replies = try await connection.pipeline(commands, timeout: .seconds(10))
+        ownTraffic?.add(commands: 0, hits: commands.count)
         for (index, reply) in zip(indices, replies) { keys[index].length = reply.value.intValue }
     }
 

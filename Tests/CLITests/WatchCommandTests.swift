@@ -24,6 +24,25 @@ struct WatchCommandTests {
         await server.stop()
     }
 
+    /// Nothing but cachewatch touches this server: every command it counts is cachewatch's own,
+    /// so ops/s must stay 0 through several passes of the sampler (each pass used to leave a
+    /// spike where a poll fell between a sampler command's execution and its reply).
+    @Test("an idle server reads 0 ops/s through several sampling passes")
+    func ownTrafficLeftOut() async throws {
+        let server = try await RedisServer()
+        let admin = try await server.client()
+        _ = try await admin.pipeline((0..<900).map { RESPCommand("SET", "k:\($0)", "v", "EX", "100000") })
+        await admin.close()
+        let result = try await CachewatchBinary.run(
+            ["watch", "-p", String(server.port), "--format", "json", "-c", "30", "-i", "0.4", "--sample-rate", "300"],
+            timeout: .seconds(40))
+        #expect(result.code == 0, "\(result.stderr)")
+        let rates = jsonObjects(result.stdout).compactMap { $0["ops_per_sec"] as? Double }
+        #expect(rates.count >= 25)
+        #expect(rates.allSatisfy { $0 == 0 }, "ops/s on an idle server: \(rates)")
+        await server.stop()
+    }
+
     @Test("table: a header, a rule and one row per tick")
     func table() async throws {
         let server = try await RedisServer()
