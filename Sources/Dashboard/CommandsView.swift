@@ -16,15 +16,15 @@ enum CommandsView {
     }
 
     static func rows(_ node: NodeMetrics) -> [Row] {
-        guard let info = node.lastInfo else { return [] }
+        guard let info = node.commandStatsInfo else { return [] }
         var elapsed = 0.0
-        if let last = node.lastInfoTime, let previous = node.previousInfoTime {
+        if let last = node.commandStatsTime, let previous = node.previousCommandStatsTime {
             elapsed = last.timeIntervalSince(previous)
         }
         let totalMicroseconds = max(1, info.commandStats.values.reduce(0) { $0 + $1.microseconds })
         return info.commandStats.map { name, stat in
             var rate: Double?
-            if elapsed > 0, let previous = node.previousInfo {
+            if elapsed > 0, let previous = node.previousCommandStatsInfo {
                 // A command absent from the previous INFO had not been called yet.
                 let before = previous.commandStats[name]?.calls ?? 0
                 if stat.calls >= before { rate = Double(stat.calls - before) / elapsed }

@@ -236,15 +236,15 @@ public struct SnapshotWriter {
             "node", "command", "calls", "usec", "usec_per_call", "rejected_calls", "failed_calls", "calls_per_sec",
         ])
         for name in store.nodeNames {
-            guard let node = store[name], let info = node.lastInfo else { continue }
+            guard let node = store[name], let info = node.commandStatsInfo else { continue }
             var elapsed: Double?
-            if let last = node.lastInfoTime, let previous = node.previousInfoTime {
+            if let last = node.commandStatsTime, let previous = node.previousCommandStatsTime {
                 elapsed = last.timeIntervalSince(previous)
             }
             for (command, stat) in info.commandStats.sorted(by: { ($0.value.calls, $1.key) > ($1.value.calls, $0.key) })
             {
                 var rate: Double?
-                if let elapsed, elapsed > 0, let before = node.previousInfo?.commandStats[command],
+                if let elapsed, elapsed > 0, let before = node.previousCommandStatsInfo?.commandStats[command],
                     stat.calls >= before.calls
                 {
                     rate = Double(stat.calls - before.calls) / elapsed

@@ -26,6 +26,12 @@ public struct NodeMetrics: Sendable {
     public private(set) var previousInfo: InfoSnapshot?
     /// When ``previousInfo`` was taken.
     public private(set) var previousInfoTime: Date?
+    /// The last INFO that carried `commandstats`, which polls read at a slower pace than the
+    /// rest (see ``Telemetry/Poller``), and when it was taken.
+    public private(set) var commandStatsInfo: InfoSnapshot?, commandStatsTime: Date?
+    /// The `commandstats` INFO before ``commandStatsInfo`` from the same server run (for
+    /// per-command rates), and when it was taken.
+    public private(set) var previousCommandStatsInfo: InfoSnapshot?, previousCommandStatsTime: Date?
     /// The last reading (successful poll).
     public private(set) var lastReading: Reading?
     /// The failure of the last poll, if it failed.
@@ -170,6 +176,13 @@ public struct NodeMetrics: Sendable {
                 previousInfoTime = sameRun ? lastInfoTime : nil
                 lastInfo = info
                 lastInfoTime = sample.time
+                if info.sectionNames.contains("commandstats") {
+                    let sameRunStats = commandStatsInfo?.server.runID == info.server.runID
+                    previousCommandStatsInfo = sameRunStats ? commandStatsInfo : nil
+                    previousCommandStatsTime = sameRunStats ? commandStatsTime : nil
+                    commandStatsInfo = info
+                    commandStatsTime = sample.time
+                }
                 baseline = CounterBaseline(info: info, time: sample.time, own: reading.ownTraffic)
             }
         }

@@ -22,6 +22,10 @@ public actor Poller {
     private var countedHandshakeCommands = 0
     /// Set by an INFO that says `cluster_enabled:1`: later polls add `CLUSTER INFO`.
     private var isCluster = false
+    /// Polls so far: every ``commandStatsEvery``-th one reads `INFO everything`, the others the
+    /// default sections only.
+    private var polls = 0
+    private let commandStatsEvery: Int
     private let ownTraffic: OwnTraffic?
 
     /// Creates a poller over a managed (self-reconnecting) connection.
@@ -32,9 +36,13 @@ public actor Poller {
     ///   - ownTraffic: the load of cachewatch's other connections to this server (the key
     ///     sampler), read at each poll so that rates can leave it out.
     ///   - node: the name samples carry; the endpoint's `host:port` by default.
+    ///   - commandStatsEvery: every how many polls `INFO everything` (with `commandstats` and
+    ///     `latencystats`) is read; the others read `INFO`'s default sections, about half the cost.
     public init(
-        connection: ManagedConnection, slowlogCount: Int = 128, ownTraffic: OwnTraffic? = nil, node: String? = nil
+        connection: ManagedConnection, slowlogCount: Int = 128, ownTraffic: OwnTraffic? = nil, node: String? = nil,
+        commandStatsEvery: Int = 10
     ) {
+        self.commandStatsEvery = max(1, commandStatsEvery)
         self.connection = connection
         self.ownTraffic = ownTraffic
         self.node = node ?? connection.endpoint.description
@@ -72,7 +80,11 @@ public actor Poller {
     private func read() async throws -> Reading {
         var commands = [RESPCommand("PING")]
         let infoIndex = commands.count
-        let infoVariant = infoVariants.first ?? nil
+        // The costly sections (commandstats: a line per command ever called; latencystats) at a
+        // slower pace: `INFO` alone has everything the per-tick figures need.
+        let readsEverything = polls % commandStatsEvery == 0
+        polls += 1
+        let infoVariant = readsEverything ? infoVariants.first ?? nil : nil
         if refused[.info] == nil { commands.append(infoVariant.map { RESPCommand("INFO", $0) } ?? RESPCommand("INFO")) }
         let slowlogIndex = commands.count
         if refused[.slowlog] == nil { commands.append(RESPCommand("SLOWLOG", "GET", String(slowlogCount))) }
@@ -101,7 +113,7 @@ public actor Poller {
         if refused[.info] == nil {
             var reply = replies[infoIndex].result
             // Step down through INFO variants the server does not know, in this same poll.
-            while Self.isUnknownVariant(reply), infoVariants.count > 1 {
+            while readsEverything, Self.isUnknownVariant(reply), infoVariants.count > 1 {
                 infoVariants.removeFirst()
                 let command = infoVariants[0].map { RESPCommand("INFO", $0) } ?? RESPCommand("INFO")
                 reply = try await connection.pipeline([command])[0].result

@@ -27,6 +27,20 @@ struct PollerTests {
         await server.stop()
     }
 
+    @Test("commandstats and latencystats at a slower pace: INFO everything every n-th poll, INFO otherwise")
+    func commandStatsPace() async throws {
+        let server = try await RedisServer()
+        let poller = Poller(connection: ManagedConnection(endpoint: server.endpoint), commandStatsEvery: 3)
+        var carries: [Bool] = []
+        for _ in 0..<7 {
+            let info = try #require(await poller.poll().reading?.info)
+            #expect(info.sectionNames.contains("keyspace") && info.sectionNames.contains("stats"))
+            carries.append(info.sectionNames.contains("commandstats"))
+        }
+        #expect(carries == [true, false, false, true, false, false, true])
+        await server.stop()
+    }
+
     @Test("each slow command appears exactly once across many polls, through a SLOWLOG RESET")
     func slowlogExactlyOnce() async throws {
         let server = try await RedisServer(["--slowlog-log-slower-than", "0", "--slowlog-max-len", "1024"])
