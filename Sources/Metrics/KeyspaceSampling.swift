@@ -54,13 +54,23 @@ public struct KeyspaceSampling: Sendable {
         return (perNode, perNamespace)
     }
 
+    /// How often the figures rules read are taken from the model (and a dashboard takes a copy
+    /// to show): they walk every record, so not once per batch (a fast sampler delivers dozens
+    /// of batches a second).
+    public static let figuresInterval: TimeInterval = 1
+    /// How often TTL jitter (a sort of every running expiry) and the big keys' expiry are
+    /// brought up to date; jitter moves over minutes.
+    public static let refreshInterval: TimeInterval = 5
+
     /// Adds a batch; a finished pass drops what the pass did not see again. Time-dependent
-    /// figures (jitter, expired big keys) are brought up to `now`.
+    /// figures (jitter, expired big keys) are brought up to `now` when a pass ends, and otherwise
+    /// at most once every ``refreshInterval``.
     public mutating func add(_ keys: [KeyMetadata], finishedPass: Bool, totalKeys: Int64?, now: Date) {
         for key in keys { model.record(key, now: now) }
         if let totalKeys { model.updateTotal(keys: totalKeys) }
         updatedAt = now
         if finishedPass { model.completePass() }
-        model.refresh(now: now)
+        let due = model.refreshedAt.map { now.timeIntervalSince($0) >= Self.refreshInterval || $0 > now } ?? true
+        if finishedPass || due { model.refresh(now: now) }
     }
 }

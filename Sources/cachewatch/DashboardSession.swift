@@ -42,14 +42,21 @@ struct DashboardSession {
         let firstNode = session.nodes.first ?? ""
         var state = DashboardState(store: live, node: firstNode, interval: interval, now: Date())
         var shownKeyspaces: [String: KeyspaceSampling] = [:]
+        // The key samples shown are taken at most once a second: each copy kept for display
+        // makes the next batch copy the sample it shares storage with.
+        var keyspacesTakenAt = Date.distantPast
         var dirty = true
         var shownSecond = Int(Date().timeIntervalSince1970)
-        func refresh() {
+        func refresh(keyspaces force: Bool = false) {
             state.store = live
             if live[state.node] == nil, let first = live.nodeNames.first { state.node = first }
             state.alerts = rules.isEmpty ? nil : AlertsSnapshot(engine: engine, events: events)
             state.topology = ingest.topology
-            shownKeyspaces = ingest.samplings
+            let now = Date()
+            if force || now.timeIntervalSince(keyspacesTakenAt) >= KeyspaceSampling.figuresInterval {
+                shownKeyspaces = ingest.samplings
+                keyspacesTakenAt = now
+            }
             state.keyspace = samplesKeys ? shownKeyspaces[state.node] : nil
         }
         while SignalTrap.received == nil {
@@ -63,7 +70,7 @@ struct DashboardSession {
                     state.message = snapshots.write(
                         state: state, keyspaces: shownKeyspaces, events: events, engine: engine)
                 }
-                if wasPaused && !state.isPaused { refresh() }
+                if wasPaused && !state.isPaused { refresh(keyspaces: true) }
                 if state.node != shownNode && samplesKeys {
                     // Another node on display: its own keyspace (the frozen one while paused).
                     state.keyspace = shownKeyspaces[state.node]

@@ -58,7 +58,9 @@ struct FleetIngest {
                 store.ingest(sample)
                 outcome.samples.append(sample)
             case .keys(let node, let keys, let finished, let unavailable):
-                var feed = feeds[node] ?? KeyspaceFeed(node: node, database: databases[node] ?? 0)
+                // Taken out of the table while it changes: a copy left there would make the
+                // change copy the whole key sample (copy-on-write) on every batch.
+                var feed = feeds.removeValue(forKey: node) ?? KeyspaceFeed(node: node, database: databases[node] ?? 0)
                 let batch = KeyspaceFeed.Batch(keys: keys, finishedPass: finished, unavailable: unavailable)
                 let now = store[node]?.times.last.map(Date.init(timeIntervalSince1970:)) ?? Date()
                 for reason in feed.add([batch], to: &store, now: now) {

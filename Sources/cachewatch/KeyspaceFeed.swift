@@ -20,6 +20,9 @@ struct KeyspaceFeed {
     /// What the samples say so far.
     private(set) var sampling = KeyspaceSampling()
     private var reported: Set<String> = []
+    /// When the model's figures last went into the store: they walk every record, so at most
+    /// once a second (and when a pass ends), not once per batch.
+    private var recordedAt: Date?
 
     /// Starts with nothing sampled.
     init(node: String, database: Int) {
@@ -32,7 +35,9 @@ struct KeyspaceFeed {
     mutating func add(_ batches: [Batch], to store: inout MetricStore, now: Date) -> [String] {
         guard !batches.isEmpty else { return [] }
         var fresh: [String] = []
+        var finished = false
         for batch in batches {
+            finished = finished || batch.finishedPass
             let total = store[node]?.lastInfo?.keyspace[database]?.keys ?? 0
             sampling.add(batch.keys, finishedPass: batch.finishedPass, totalKeys: total, now: now)
             sampling.unavailable = batch.unavailable.sorted { $0.key < $1.key }.map(\.value)
@@ -42,7 +47,11 @@ struct KeyspaceFeed {
                 fresh.append(reason)
             }
         }
-        store.record(sampling, node: node, now: now)
+        let due = recordedAt.map { now.timeIntervalSince($0) >= KeyspaceSampling.figuresInterval || $0 > now } ?? true
+        if finished || due {
+            store.record(sampling, node: node, now: now)
+            recordedAt = now
+        }
         return fresh
     }
 }

@@ -17,10 +17,18 @@ struct ScanCommandTests {
         return server
     }
 
+    /// The slow-log entries (at most 1,024) of connections named cachewatch.
+    private static func ownSlowEntries(_ admin: RedisConnection) async throws -> [RESPValue] {
+        let entries = try await admin.send(RESPCommand("SLOWLOG", "GET", "1024")).elements ?? []
+        return entries.filter { entry in
+            (entry.elements?.count ?? 0) > 5 && entry.elements?[5].stringValue?.hasPrefix("cachewatch") == true
+        }
+    }
+
     /// No command cachewatch sends takes 1 ms at its defaults: after a full scan of 300,000 keys
-    /// the slow log, at 1 ms, holds no entry of a connection named cachewatch (SCAN COUNT 1000
-    /// put hundreds there).
-    @Test("a full scan of 300,000 keys leaves no cachewatch entry in a 1 ms slow log")
+    /// and two minutes of the dashboard, the slow log at 1 ms holds no entry of a connection named
+    /// cachewatch (SCAN COUNT 1000 put hundreds there).
+    @Test("a full scan of 300,000 keys and two minutes of the dashboard leave no cachewatch entry in a 1 ms slow log")
     func noSlowCommands() async throws {
         let server = try await RedisServer(["--slowlog-log-slower-than", "1000", "--slowlog-max-len", "1024"])
         let admin = try await server.client()
@@ -48,17 +56,25 @@ struct ScanCommandTests {
             arguments: ["-c", "1", CachewatchBinary.path, "scan", "-p", String(server.port), "--full", "--json"],
             environment: ["PATH": "/usr/bin:/bin"])
         let code = try await scan.waitForExit(timeout: .seconds(120))
-        let all = "0-\(ProcessInfo.processInfo.processorCount - 1)"
-        let unpin = try ChildProcess(executable: "/usr/bin/taskset", arguments: ["-a", "-p", "-c", all, String(getpid())])
-        _ = try await unpin.waitForExit(timeout: .seconds(5))
         #expect(code == 0, "\(scan.standardError)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(scan.standardOutput.utf8)) as? [String: Any])
         #expect(object["total_keys"] as? Int == 300_000)
-        let entries = try await admin.send(RESPCommand("SLOWLOG", "GET", "1024")).elements ?? []
-        let own = entries.filter { entry in
-            (entry.elements?.count ?? 0) > 5 && entry.elements?[5].stringValue?.hasPrefix("cachewatch") == true
-        }
-        #expect(own.isEmpty, "\(own.count) cachewatch entries over 1 ms: \(own.prefix(3))")
+        #expect(try await Self.ownSlowEntries(admin).isEmpty, "after the scan: \(try await Self.ownSlowEntries(admin))")
+        // Two minutes of the dashboard at its defaults: polls, INFO everything every tenth, and
+        // continuous sampling with its adaptive SCAN.
+        let tmux = try await TmuxSession(
+            width: 120, height: 40,
+            command: ["/usr/bin/taskset", "-c", "1", CachewatchBinary.path, "top", "-p", String(server.port)],
+            environment: ["LANG": "C.UTF-8", "TZ": "UTC"])
+        _ = try await tmux.waitForScreen(containing: "Hit ratio")
+        try await Task.sleep(for: .seconds(120))  // the duration under test, not a synchronisation
+        let screen = try await tmux.screen()
+        await tmux.close()
+        let all = "0-\(ProcessInfo.processInfo.processorCount - 1)"
+        let unpin = try ChildProcess(executable: "/usr/bin/taskset", arguments: ["-a", "-p", "-c", all, String(getpid())])
+        _ = try await unpin.waitForExit(timeout: .seconds(5))
+        #expect(screen.contains("Keyspace") || screen.contains("keys"), "\(screen)")
+        #expect(try await Self.ownSlowEntries(admin).isEmpty, "after the dashboard: \(try await Self.ownSlowEntries(admin))")
         await admin.close()
         await server.stop()
     }
