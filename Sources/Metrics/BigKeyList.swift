@@ -22,6 +22,9 @@ struct BigKeyList: Sendable {
     }
 
     private(set) var entries: [Entry] = []
+    /// The listed keys' hashes: most keys are neither listed nor big enough, and this answers
+    /// the first without walking the list.
+    private var hashes: Set<UInt64> = []
 
     /// The keys, biggest first.
     var keys: [KeyMetadata] { entries.map(\.key) }
@@ -30,19 +33,24 @@ struct BigKeyList: Sendable {
     /// earlier entry of the same key, and keeps `topK`.
     mutating func insert(_ entry: Entry, keeping topK: Int, by measure: Measure) {
         let value = measure.of(entry.key)
-        if let existing = entries.firstIndex(where: { $0.hash == entry.hash && $0.key.name == entry.key.name }) {
+        if !hashes.contains(entry.hash) {
+            if entries.count >= topK, let last = entries.last, measure.of(last.key) >= value { return }
+        } else if let existing = entries.firstIndex(where: { $0.hash == entry.hash && $0.key.name == entry.key.name }) {
             entries.remove(at: existing)
-        } else if entries.count >= topK, let last = entries.last, measure.of(last.key) >= value {
-            return
+            if !entries.contains(where: { $0.hash == entry.hash }) { hashes.remove(entry.hash) }
         }
         guard value >= 0 else { return }
         let position = entries.firstIndex { measure.of($0.key) < value } ?? entries.count
         entries.insert(entry, at: position)
-        if entries.count > topK { entries.removeLast() }
+        hashes.insert(entry.hash)
+        if entries.count > topK, let dropped = entries.popLast(), !entries.contains(where: { $0.hash == dropped.hash }) {
+            hashes.remove(dropped.hash)
+        }
     }
 
     /// Drops the entries that match.
     mutating func removeAll(where shouldRemove: (Entry) -> Bool) {
         entries.removeAll(where: shouldRemove)
+        hashes = Set(entries.map(\.hash))
     }
 }

@@ -29,7 +29,8 @@ public struct KeyspaceModel: Sendable {
         /// Records kept in all before the largest namespace is thinned.
         public var recordLimit: Int
 
-        /// Creates a configuration with the documented defaults: about 7 MB of records at most.
+        /// Creates a configuration with the documented defaults (those of one-shot scans): about
+        /// 7 MB of records at most.
         public init(
             topK: Int = 20, bigStringBytes: Int64 = 1_048_576, bigCollectionLength: Int64 = 10_000,
             namespaceCap: Int = 200, horizonSeconds: Int = 600, recordsPerNamespace: Int = 16_384,
@@ -43,6 +44,11 @@ public struct KeyspaceModel: Sendable {
             self.recordsPerNamespace = max(64, recordsPerNamespace)
             self.recordLimit = max(self.recordsPerNamespace, recordLimit)
         }
+
+        /// For continuous sampling (the dashboard, `watch`): 4,096 records a namespace and
+        /// 50,000 in all (under 2 MB), full within minutes at 100 keys a second, so that a
+        /// long-running process reaches its steady size early; one-shot scans keep the defaults.
+        public static let continuous = Configuration(recordsPerNamespace: 4096, recordLimit: 50_000)
     }
 
     /// The configuration.
@@ -111,12 +117,19 @@ public struct KeyspaceModel: Sendable {
             bucket: UInt8(bucket.rawValue))
         var work = 0
         var added = 0
-        if samples[pattern]?.admits(hash) ?? true {
-            added = samples[pattern, default: NamespaceSample()].upsert(hash, entry, work: &work)
-            sampledKeys += added * (samples[pattern]?.weight ?? 1)
+        var overfull = false
+        var weight = 0
+        let cap = configuration.recordsPerNamespace
+        // One lookup: the namespace's sample is changed in place.
+        Self.update(&samples[pattern, default: NamespaceSample()]) { sample in
+            guard sample.admits(hash) else { return }
+            added = sample.upsert(hash, entry, work: &work)
+            weight = sample.weight
+            overfull = added > 0 && sample.count > cap
         }
+        sampledKeys += added * weight
         recordCount += added
-        if added > 0 && (samples[pattern]?.count ?? 0) > configuration.recordsPerNamespace { thin(pattern, work: &work) }
+        if overfull { thin(pattern, work: &work) }
         while recordCount > configuration.recordLimit, let largest = largestNamespace(work: &work) {
             thin(largest, work: &work)
         }
@@ -125,6 +138,11 @@ public struct KeyspaceModel: Sendable {
         byType[key.type, default: BigKeyList()].insert(big, keeping: configuration.topK, by: .memory)
         byMemory.insert(big, keeping: configuration.topK, by: .memory)
         if key.length != nil { byLength.insert(big, keeping: configuration.topK, by: .length) }
+    }
+
+    @inline(__always)
+    private static func update(_ sample: inout NamespaceSample, _ body: (inout NamespaceSample) -> Void) {
+        body(&sample)
     }
 
     /// The fingerprint of the namespace a key is counted in, registering a new namespace (or

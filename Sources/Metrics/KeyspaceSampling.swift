@@ -12,8 +12,8 @@ public struct KeyspaceSampling: Sendable {
     /// When the last batch arrived.
     public private(set) var updatedAt: Date?
 
-    /// Starts with an empty model.
-    public init(configuration: KeyspaceModel.Configuration = KeyspaceModel.Configuration()) {
+    /// Starts with an empty model (sized for continuous sampling by default).
+    public init(configuration: KeyspaceModel.Configuration = .continuous) {
         model = KeyspaceModel(configuration: configuration)
     }
 

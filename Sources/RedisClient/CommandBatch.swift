@@ -68,17 +68,18 @@ public struct CommandBatch: Sendable {
         bytes.append(0x0A)
     }
 
+    /// Appends `value` in decimal: digits written in place, then put in order (no allocation).
     private mutating func decimal(_ value: Int) {
         if value < 10 {
             bytes.append(UInt8(ascii: "0") + UInt8(value))
             return
         }
-        var digits: [UInt8] = []
+        let start = bytes.count
         var rest = value
         while rest > 0 {
-            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
             rest /= 10
         }
-        bytes.append(contentsOf: digits.reversed())
+        bytes[start...].reverse()
     }
 }

@@ -43,7 +43,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
         let expected: Int
         /// Decoded replies, for a request of commands.
         var replies: [PipelineReply] = []
-        /// Raw frames and their count, for a batch.
+        /// For a batch: an empty marker (its frames gather in the handler's buffer).
         var frames: ByteBuffer?
         var received = 0
         let sentAt: NIODeadline
@@ -63,6 +63,12 @@ final class RESPClientHandler: ChannelDuplexHandler {
     /// Bytes received and not yet decoded (a reply split across reads waits here).
     private var incoming = ByteBuffer()
     private var pending: Deque<Pending> = []
+    /// The frames of the batch at the front of ``pending`` received so far, and their count.
+    private var gathered = ByteBuffer()
+    private var gatheredCount = 0
+    /// Where the batch's frames not yet copied to ``gathered`` start in ``incoming``: frames
+    /// that arrive together are copied in one piece, not one by one.
+    private var regionStart: Int?
     private var nextID: UInt64 = 0
     private var terminalError: (any Error)?
     /// Whether the peer has sent anything at all (a peer that drops us before any byte may
@@ -117,7 +123,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
         case .batch(let batch, let replies):
             pending.append(
                 Pending(
-                    id: id, expected: batch.count, frames: context.channel.allocator.buffer(capacity: batch.count * 8),
+                    id: id, expected: batch.count, frames: ByteBuffer(),
                     sentAt: .now(), promise: nil, rawPromise: replies, timeoutTask: timeoutTask))
             buffer = context.channel.allocator.buffer(capacity: batch.bytes.count)
             buffer.writeBytes(batch.bytes)
@@ -137,6 +143,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
             while let length = try decoder.nextFrameLength(in: incoming) {
                 guard try deliver(frameOf: length, context: context) else { return }
             }
+            gatherRegion()
         } catch {
             fail(context: context, with: RedisProtocolError(error, endpoint: endpoint))
             return
@@ -154,6 +161,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
     private func deliver(frameOf length: Int, context: ChannelHandlerContext) throws(RESPDecodingError) -> Bool {
         // RESP3 pushes are out of band (we subscribe to nothing): never matched to a command.
         if incoming.getInteger(at: incoming.readerIndex, as: UInt8.self) == UInt8(ascii: ">") {
+            gatherRegion()
             incoming.moveReaderIndex(forwardBy: length)
             return true
         }
@@ -165,10 +173,22 @@ final class RESPClientHandler: ChannelDuplexHandler {
         }
         let front = pending.startIndex
         if pending[front].frames != nil {
-            // Copy the frame into the batch's buffer in place (no copy of the buffer itself).
-            guard var frame = incoming.readSlice(length: length) else { return false }
-            pending[front].frames?.writeBuffer(&frame)
-            pending[front].received += 1
+            // A batch's frames gather in the handler's own buffer, not through the queue: the
+            // queue is touched once per batch, not once per reply.
+            if regionStart == nil { regionStart = incoming.readerIndex }
+            incoming.moveReaderIndex(forwardBy: length)
+            gatheredCount += 1
+            guard gatheredCount == pending[front].expected else { return true }
+            gatherRegion()
+            let done = pending.removeFirst()
+            done.timeoutTask?.cancel()
+            let elapsed = NIODeadline.now() - done.sentAt
+            let frames = gathered
+            gathered = ByteBuffer()
+            gatheredCount = 0
+            done.rawPromise?.succeed(
+                RawReplies(buffer: frames, count: done.expected, latency: .nanoseconds(elapsed.nanoseconds)))
+            return true
         } else {
             let value = try decoder.decodeFrame(of: length, from: &incoming)
             let elapsed = NIODeadline.now() - pending[front].sentAt
@@ -180,15 +200,19 @@ final class RESPClientHandler: ChannelDuplexHandler {
         if pending[front].received == pending[front].expected {
             let done = pending.removeFirst()
             done.timeoutTask?.cancel()
-            if let frames = done.frames {
-                let elapsed = NIODeadline.now() - done.sentAt
-                done.rawPromise?.succeed(
-                    RawReplies(buffer: frames, count: done.received, latency: .nanoseconds(elapsed.nanoseconds)))
-            } else {
-                done.promise?.succeed(done.replies)
-            }
+            done.promise?.succeed(done.replies)
         }
         return true
+    }
+
+    /// Copies the batch's frames read from ``incoming`` since ``regionStart`` into ``gathered``.
+    private func gatherRegion() {
+        guard let start = regionStart else { return }
+        regionStart = nil
+        // Slices start at the reader index or after: step back to the region, read it whole.
+        let end = incoming.readerIndex
+        incoming.moveReaderIndex(to: start)
+        if var region = incoming.readSlice(length: end - start) { gathered.writeBuffer(&region) }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -218,6 +242,9 @@ final class RESPClientHandler: ChannelDuplexHandler {
         if terminalError == nil { terminalError = error }
         let failure = terminalError ?? error
         while let request = pending.popFirst() { request.fail(failure) }
+        gathered = ByteBuffer()
+        gatheredCount = 0
+        regionStart = nil
         if context.channel.isActive { context.close(promise: nil) }
     }
 }

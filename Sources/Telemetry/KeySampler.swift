@@ -229,7 +229,7 @@ public actor KeySampler {
                 await deliver(batch.keys, batch.finishedPass, unavailable)
                 // Pace by the batch size asked for, not the keys found: a small or empty keyspace
                 // must not turn into a tight SCAN loop.
-                let keys = max(batch.keys.count, configuration.scanCount)
+                let keys = max(batch.keys.count, scanCount)
                 let budget = Duration.milliseconds(Int64(Double(keys) / rate * 1000))
                 try await clock.sleep(until: started + budget)
             } catch is CancellationError {
@@ -271,12 +271,12 @@ public actor KeySampler {
         defer { ownTraffic?.add(commands: 0, hits: hits, misses: misses) }
         for name in names {
             // TYPE, PTTL and OBJECT are lookups the server counts (MEMORY USAGE is not).
-            let typeReply = try reader.next()
+            let typeReply = try reader.typeName()
             let ttlReply = try reader.next()
             let memoryReply = layout.memory ? try reader.next() : nil
             let objectReply = layout.object != .none ? try reader.next() : nil
             var type: String?
-            if case .text(let bytes) = typeReply { type = KeyTypeName.of(bytes) }
+            if case .success(let name) = typeReply { type = name }
             // A refused OBJECT never ran; one refused for the policy (FREQ without LFU) looked first.
             var lookups = 2
             if let objectReply, !Self.isRefusal(objectReply) { lookups = 3 }

@@ -26,6 +26,32 @@ struct RawReplyReader {
         self.endpoint = endpoint
     }
 
+    /// The next reply as a `TYPE` reply: the type's name (the built-in ones without allocating),
+    /// `nil` for `none` — or, for anything else, the reply as ``next()`` reads it.
+    mutating func typeName() throws -> Result<String?, ReplyOther> {
+        let start = buffer.readerIndex
+        let known = buffer.withUnsafeReadableBytes { bytes -> (name: String?, length: Int)? in
+            guard bytes.count > 3, bytes[0] == UInt8(ascii: "+") else { return nil }
+            var end = 1
+            while end + 1 < bytes.count && bytes[end] != 0x0D { end += 1 }
+            guard end + 1 < bytes.count, bytes[end + 1] == 0x0A else { return nil }
+            let word = UnsafeRawBufferPointer(rebasing: bytes[1..<end])
+            if word.elementsEqual("none".utf8) { return (nil, end + 2) }
+            for (pattern, name) in KeyTypeName.known where word.elementsEqual(pattern) { return (name, end + 2) }
+            return (String(decoding: word, as: UTF8.self), end + 2)
+        }
+        if let known {
+            buffer.moveReaderIndex(to: start + known.length)
+            return .success(known.name)
+        }
+        return .failure(ReplyOther(reply: try next()))
+    }
+
+    /// A reply that was not of the shape asked for.
+    struct ReplyOther: Error {
+        let reply: Reply
+    }
+
     /// The next reply.
     mutating func next() throws -> Reply {
         guard let marker = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else {
@@ -33,7 +59,30 @@ struct RawReplyReader {
         }
         switch marker {
         case UInt8(ascii: ":"):
-            if let line = readLine(), let value = Self.integer(line) { return .integer(value) }
+            // Parsed in place: most replies of a sampler batch are integers.
+            let parsed = buffer.withUnsafeReadableBytes { bytes -> (value: Int64, length: Int)? in
+                var index = 1
+                var negative = false
+                if index < bytes.count && bytes[index] == UInt8(ascii: "-") {
+                    negative = true
+                    index += 1
+                }
+                let digitsStart = index
+                var value: Int64 = 0
+                while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9"),
+                    index - digitsStart < 18
+                {
+                    value = value * 10 + Int64(bytes[index] - UInt8(ascii: "0"))
+                    index += 1
+                }
+                guard index > digitsStart, index + 1 < bytes.count, bytes[index] == 0x0D, bytes[index + 1] == 0x0A
+                else { return nil }
+                return (negative ? -value : value, index + 2)
+            }
+            if let parsed {
+                buffer.moveReaderIndex(forwardBy: parsed.length)
+                return .integer(parsed.value)
+            }
         case UInt8(ascii: "+"):
             if let line = readLine() { return .text(line) }
         case UInt8(ascii: "-"):

@@ -18,8 +18,10 @@ struct ScanCommandTests {
     }
 
     /// The slow-log entries (at most 1,024) of connections named cachewatch.
-    private static func ownSlowEntries(_ admin: RedisConnection) async throws -> [RESPValue] {
+    private static func ownSlowEntries(_ server: RedisServer) async throws -> [RESPValue] {
+        let admin = try await server.client()
         let entries = try await admin.send(RESPCommand("SLOWLOG", "GET", "1024")).elements ?? []
+        await admin.close()
         return entries.filter { entry in
             (entry.elements?.count ?? 0) > 5 && entry.elements?[5].stringValue?.hasPrefix("cachewatch") == true
         }
@@ -41,13 +43,18 @@ struct ScanCommandTests {
                         : RESPCommand("SET", "session:\(index)", String(repeating: "s", count: 50 + index % 400), "EX", "3600")
                 })
         }
-        // The server alone on one core, cachewatch and this test process on the other: a server
-        // descheduled in the middle of a command (busy processes on two cores) would log the
-        // wait as the command's time.
+        // The server alone on one core at a real-time priority, cachewatch and this test process
+        // on the other: the slow log times commands by the wall clock, so a server descheduled in
+        // the middle of one (busy processes on a two-core machine) would log the wait as its time.
         let pid = try #require(server.pid)
-        for (target, cores) in [(pid, "0"), (getpid(), "1")] {
-            let pin = try ChildProcess(executable: "/usr/bin/taskset", arguments: ["-a", "-p", "-c", cores, String(target)])
-            #expect(try await pin.waitForExit(timeout: .seconds(5)) == 0)
+        let isolation: [(String, [String])] = [
+            ("/usr/bin/taskset", ["-a", "-p", "-c", "0", String(pid)]),
+            ("/usr/bin/chrt", ["-a", "-f", "-p", "10", String(pid)]),
+            ("/usr/bin/taskset", ["-a", "-p", "-c", "1", String(getpid())]),
+        ]
+        for (tool, arguments) in isolation {
+            let step = try ChildProcess(executable: tool, arguments: arguments)
+            #expect(try await step.waitForExit(timeout: .seconds(5)) == 0, "\(tool) \(arguments)")
         }
 
         _ = try await admin.send(RESPCommand("SLOWLOG", "RESET"))
@@ -59,7 +66,8 @@ struct ScanCommandTests {
         #expect(code == 0, "\(scan.standardError)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(scan.standardOutput.utf8)) as? [String: Any])
         #expect(object["total_keys"] as? Int == 300_000)
-        #expect(try await Self.ownSlowEntries(admin).isEmpty, "after the scan: \(try await Self.ownSlowEntries(admin))")
+        let afterScan = try await Self.ownSlowEntries(server)
+        #expect(afterScan.isEmpty, "after the scan: \(afterScan)")
         // Two minutes of the dashboard at its defaults: polls, INFO everything every tenth, and
         // continuous sampling with its adaptive SCAN.
         let tmux = try await TmuxSession(
@@ -74,7 +82,8 @@ struct ScanCommandTests {
         let unpin = try ChildProcess(executable: "/usr/bin/taskset", arguments: ["-a", "-p", "-c", all, String(getpid())])
         _ = try await unpin.waitForExit(timeout: .seconds(5))
         #expect(screen.contains("Keyspace") || screen.contains("keys"), "\(screen)")
-        #expect(try await Self.ownSlowEntries(admin).isEmpty, "after the dashboard: \(try await Self.ownSlowEntries(admin))")
+        let afterDashboard = try await Self.ownSlowEntries(server)
+        #expect(afterDashboard.isEmpty, "after the dashboard: \(afterDashboard)")
         await admin.close()
         await server.stop()
     }
