@@ -72,12 +72,14 @@ measure("RESP decode SLOWLOG GET 128 (nested arrays)", iterations: 2_000, bytesP
     _ = try? decoder.decode(from: &copy)
 }
 measure("RESP decode SLOWLOG split in 1,460-byte segments", iterations: 500, bytesPerCall: slowlogFrame.readableBytes) {
+    // As a connection reads it: the stream decoder resumes where the last segment ended.
+    var stream = RESPStreamDecoder()
     var buffer = ByteBuffer()
     var source = slowlogFrame
     while source.readableBytes > 0, let chunk = source.readSlice(length: min(1460, source.readableBytes)) {
         var chunk = chunk
         buffer.writeBuffer(&chunk)
-        _ = try? decoder.decode(from: &buffer)
+        _ = try? stream.next(from: &buffer)
     }
 }
 measure("InfoSnapshot parse (INFO everything)", iterations: 2_000) {

@@ -46,18 +46,7 @@ public actor ManagedConnection {
     public func pipeline(
         _ commands: [RESPCommand], timeout: Duration? = nil, now: ContinuousClock.Instant = .now
     ) async throws -> [PipelineReply] {
-        let active = try await activeConnection(now: now)
-        do {
-            return try await active.pipeline(commands, timeout: timeout)
-        } catch let error as RedisConnectionError where error.isPermanent {
-            throw error
-        } catch {
-            // Timeouts, corrupt bytes and closed sockets leave the connection unusable.
-            await active.close()
-            if connection === active { connection = nil }
-            lastError = error
-            throw error
-        }
+        try await onActiveConnection(now: now) { try await $0.pipeline(commands, timeout: timeout) }
     }
 
     /// Sends a ``CommandBatch`` on the current connection, connecting first if needed, and
@@ -65,12 +54,21 @@ public actor ManagedConnection {
     public func pipeline(
         _ batch: CommandBatch, timeout: Duration? = nil, now: ContinuousClock.Instant = .now
     ) async throws -> RawReplies {
+        try await onActiveConnection(now: now) { try await $0.pipeline(batch, timeout: timeout) }
+    }
+
+    /// Runs `body` on the current connection (connecting first if needed); a failure that
+    /// leaves the connection unusable drops it, so that the next call reconnects.
+    private func onActiveConnection<Result: Sendable>(
+        now: ContinuousClock.Instant, _ body: (RedisConnection) async throws -> Result
+    ) async throws -> Result {
         let active = try await activeConnection(now: now)
         do {
-            return try await active.pipeline(batch, timeout: timeout)
+            return try await body(active)
         } catch let error as RedisConnectionError where error.isPermanent {
             throw error
         } catch {
+            // Timeouts, corrupt bytes and closed sockets leave the connection unusable.
             await active.close()
             if connection === active { connection = nil }
             lastError = error

@@ -53,7 +53,9 @@ struct Scan: AsyncParsableCommand {
         help: "Print CSV: one table with a section column (key, type_biggest, namespace, ttl_bucket, expiry_peak).")
     var csv = false
 
-    @Option(name: .customLong("scan-count"), help: "SCAN COUNT per call (1-1000).")
+    @Option(
+        name: .customLong("scan-count"),
+        help: "Largest SCAN COUNT (1-1000); below it the count adapts to keep each call near 400 µs on the server.")
     var scanCount = 1000
 
     @Option(name: .long, help: "Keys per second at most (default: as fast as the server answers).")
