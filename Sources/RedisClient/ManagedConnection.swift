@@ -76,6 +76,12 @@ public actor ManagedConnection {
         }
     }
 
+    /// Opens a connection now unless one is open (its handshake done), with the same backoff
+    /// as ``pipeline(_:timeout:now:)``.
+    public func connect(now: ContinuousClock.Instant = .now) async throws {
+        _ = try await activeConnection(now: now)
+    }
+
     /// Closes the current connection, if any; a later call reconnects.
     public func close() async {
         await connection?.close()
