@@ -17,9 +17,10 @@ public struct SlowlogEntry: Sendable, Hashable, Identifiable {
     /// The client's name, if it set one (Redis 4.0+).
     public var clientName: String?
 
-    /// Whether a connection of cachewatch's own logged it (its connections are named
-    /// `cachewatch` with `CLIENT SETNAME`).
-    public var isOwn: Bool { clientName?.hasPrefix("cachewatch") ?? false }
+    /// Whether a monitoring connection of cachewatch's own logged it: those are named
+    /// `cachewatch` with `CLIENT SETNAME` (the demo's workload, `cachewatch-workload`, plays the
+    /// application and is not one of them).
+    public var isOwn: Bool { clientName == "cachewatch" }
 
     /// Creates an entry.
     public init(

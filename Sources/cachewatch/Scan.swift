@@ -100,6 +100,7 @@ struct Scan: AsyncParsableCommand {
         let endpoint = try connection.endpoint(positionalURL: serverURL)
         let seed = ManagedConnection(endpoint: endpoint, configuration: connection.configuration)
         var endpoints = [(name: endpoint.description, endpoint: endpoint)]
+        var notes: [String] = []
         do {
             if !noCluster, case .cluster(let topology) = try await ClusterDiscovery.topology(from: seed) {
                 // A cluster: every primary holds its own share of the keys; replicas hold copies.
@@ -108,7 +109,8 @@ struct Scan: AsyncParsableCommand {
         } catch let error as RedisConnectionError {
             throw CLIFailure(error)
         } catch {
-            // A refused CLUSTER command (ACL) or an unreadable reply: scan the node given.
+            // A refused CLUSTER command (ACL) or an unreadable reply: scan the node given, and say so.
+            notes.append("cluster topology unavailable (\(error)): only \(endpoint.description) was scanned")
         }
         var nodes: [ScannedNode] = []
         for (name, nodeEndpoint) in endpoints {
@@ -170,7 +172,7 @@ struct Scan: AsyncParsableCommand {
         model.refresh(now: Date())
         let elapsed = start.duration(to: clock.now)
         var commandsSent = 0
-        var unavailable = Set<String>()
+        var unavailable = Set<String>(notes)
         for node in nodes {
             commandsSent += await node.sampler.commandsSent
             unavailable.formUnion(await node.sampler.unavailable.values)

@@ -23,7 +23,7 @@ struct ScanCommandTests {
         let entries = try await admin.send(RESPCommand("SLOWLOG", "GET", "1024")).elements ?? []
         await admin.close()
         return entries.filter { entry in
-            (entry.elements?.count ?? 0) > 5 && entry.elements?[5].stringValue?.hasPrefix("cachewatch") == true
+            (entry.elements?.count ?? 0) > 5 && entry.elements?[5].stringValue == "cachewatch"
         }
     }
 
