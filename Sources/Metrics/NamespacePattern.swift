@@ -53,11 +53,6 @@ public enum NamespacePattern {
         body(start, bytes.count, nil)
     }
 
-    /// Whether a segment looks like an id rather than a word.
-    static func isIdentifier(_ segment: [UInt8]) -> Bool {
-        segment.withUnsafeBufferPointer { isIdentifier($0) }
-    }
-
     /// Whether a segment looks like an id rather than a word: one pass, no allocation.
     static func isIdentifier(_ segment: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !segment.isEmpty else { return false }

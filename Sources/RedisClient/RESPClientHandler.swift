@@ -41,11 +41,9 @@ final class RESPClientHandler: ChannelDuplexHandler {
     private struct Pending {
         let id: UInt64
         let expected: Int
-        /// Decoded replies, for a request of commands.
+        /// Decoded replies, for a request of commands (a batch's frames gather in the
+        /// handler's own buffer).
         var replies: [PipelineReply] = []
-        /// For a batch: an empty marker (its frames gather in the handler's buffer).
-        var frames: ByteBuffer?
-        var received = 0
         let sentAt: NIODeadline
         let promise: EventLoopPromise<[PipelineReply]>?
         let rawPromise: EventLoopPromise<RawReplies>?
@@ -123,8 +121,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
         case .batch(let batch, let replies):
             pending.append(
                 Pending(
-                    id: id, expected: batch.count, frames: ByteBuffer(),
-                    sentAt: .now(), promise: nil, rawPromise: replies, timeoutTask: timeoutTask))
+                    id: id, expected: batch.count, sentAt: .now(), promise: nil, rawPromise: replies, timeoutTask: timeoutTask))
             buffer = context.channel.allocator.buffer(capacity: batch.bytes.count)
             buffer.writeBytes(batch.bytes)
         }
@@ -172,7 +169,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
             return false
         }
         let front = pending.startIndex
-        if pending[front].frames != nil {
+        if pending[front].rawPromise != nil {
             // A batch's frames gather in the handler's own buffer, not through the queue: the
             // queue is touched once per batch, not once per reply.
             if regionStart == nil { regionStart = incoming.readerIndex }
@@ -195,9 +192,8 @@ final class RESPClientHandler: ChannelDuplexHandler {
             // Append in place: copying the request out of the deque would copy its replies on
             // every reply, quadratic in the pipeline's length.
             pending[front].replies.append(PipelineReply(value: value, latency: .nanoseconds(elapsed.nanoseconds)))
-            pending[front].received += 1
         }
-        if pending[front].received == pending[front].expected {
+        if pending[front].replies.count == pending[front].expected {
             let done = pending.removeFirst()
             done.timeoutTask?.cancel()
             done.promise?.succeed(done.replies)

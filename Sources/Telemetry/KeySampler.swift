@@ -274,12 +274,10 @@ public actor KeySampler {
         defer { ownTraffic?.add(commands: 0, hits: hits, misses: misses) }
         for name in names {
             // TYPE, PTTL and OBJECT are lookups the server counts (MEMORY USAGE is not).
-            let typeReply = try reader.typeName()
+            let type = try reader.typeName()
             let ttlReply = try reader.next()
             let memoryReply = layout.memory ? try reader.next() : nil
             let objectReply = layout.object != .none ? try reader.next() : nil
-            var type: String?
-            if case .success(let name) = typeReply { type = name }
             // A refused OBJECT never ran; one refused for the policy (FREQ without LFU) looked first.
             var lookups = 2
             if let objectReply, !Self.isRefusal(objectReply) { lookups = 3 }

@@ -27,29 +27,21 @@ struct RawReplyReader {
     }
 
     /// The next reply as a `TYPE` reply: the type's name (the built-in ones without allocating),
-    /// `nil` for `none` — or, for anything else, the reply as ``next()`` reads it.
-    mutating func typeName() throws -> Result<String?, ReplyOther> {
-        let start = buffer.readerIndex
+    /// `nil` for `none` or for a reply of another shape (consumed all the same).
+    mutating func typeName() throws -> String? {
         let known = buffer.withUnsafeReadableBytes { bytes -> (name: String?, length: Int)? in
-            guard bytes.count > 3, bytes[0] == UInt8(ascii: "+") else { return nil }
-            var end = 1
-            while end + 1 < bytes.count && bytes[end] != 0x0D { end += 1 }
-            guard end + 1 < bytes.count, bytes[end + 1] == 0x0A else { return nil }
+            guard bytes.first == UInt8(ascii: "+"), let end = Self.lineEnd(in: bytes) else { return nil }
             let word = UnsafeRawBufferPointer(rebasing: bytes[1..<end])
             if word.elementsEqual("none".utf8) { return (nil, end + 2) }
             for (pattern, name) in KeyTypeName.known where word.elementsEqual(pattern) { return (name, end + 2) }
             return (String(decoding: word, as: UTF8.self), end + 2)
         }
-        if let known {
-            buffer.moveReaderIndex(to: start + known.length)
-            return .success(known.name)
+        guard let known else {
+            _ = try next()
+            return nil
         }
-        return .failure(ReplyOther(reply: try next()))
-    }
-
-    /// A reply that was not of the shape asked for.
-    struct ReplyOther: Error {
-        let reply: Reply
+        buffer.moveReaderIndex(forwardBy: known.length)
+        return known.name
     }
 
     /// The next reply.
@@ -59,25 +51,12 @@ struct RawReplyReader {
         }
         switch marker {
         case UInt8(ascii: ":"):
-            // Parsed in place: most replies of a sampler batch are integers.
+            // Parsed in place, no slice: most replies of a sampler batch are integers.
             let parsed = buffer.withUnsafeReadableBytes { bytes -> (value: Int64, length: Int)? in
-                var index = 1
-                var negative = false
-                if index < bytes.count && bytes[index] == UInt8(ascii: "-") {
-                    negative = true
-                    index += 1
-                }
-                let digitsStart = index
-                var value: Int64 = 0
-                while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9"),
-                    index - digitsStart < 18
-                {
-                    value = value * 10 + Int64(bytes[index] - UInt8(ascii: "0"))
-                    index += 1
-                }
-                guard index > digitsStart, index + 1 < bytes.count, bytes[index] == 0x0D, bytes[index + 1] == 0x0A
+                guard let end = Self.lineEnd(in: bytes),
+                    let value = Self.integer(UnsafeRawBufferPointer(rebasing: bytes[1..<end]))
                 else { return nil }
-                return (negative ? -value : value, index + 2)
+                return (value, end + 2)
             }
             if let parsed {
                 buffer.moveReaderIndex(forwardBy: parsed.length)
@@ -149,14 +128,7 @@ struct RawReplyReader {
     /// The line after the type byte (without CRLF), consumed; `nil` (nothing consumed) if malformed.
     private mutating func readLine() -> ByteBuffer? {
         let start = buffer.readerIndex
-        let end = buffer.withUnsafeReadableBytes { bytes -> Int? in
-            var index = 1
-            while index + 1 < bytes.count {
-                if bytes[index] == 0x0D { return bytes[index + 1] == 0x0A ? index : nil }
-                index += 1
-            }
-            return nil
-        }
+        let end = buffer.withUnsafeReadableBytes { Self.lineEnd(in: $0) }
         guard let end, let line = buffer.getSlice(at: start + 1, length: end - 1) else { return nil }
         buffer.moveReaderIndex(forwardBy: end + 2)
         return line
@@ -181,21 +153,34 @@ struct RawReplyReader {
         return .some(payload)
     }
 
-    private static func integer(_ line: ByteBuffer) -> Int64? {
-        line.withUnsafeReadableBytes { bytes -> Int64? in
-            guard !bytes.isEmpty, bytes.count <= 19 else { return nil }
-            var index = 0
-            let negative = bytes[0] == UInt8(ascii: "-")
-            if negative { index = 1 }
-            guard index < bytes.count else { return nil }
-            var value: Int64 = 0
-            while index < bytes.count {
-                let byte = bytes[index]
-                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-                value = value * 10 + Int64(byte - UInt8(ascii: "0"))
-                index += 1
-            }
-            return negative ? -value : value
+    /// Where the line after the type byte ends: the index of its CR, which an LF follows.
+    private static func lineEnd(in bytes: UnsafeRawBufferPointer) -> Int? {
+        var index = 1
+        while index + 1 < bytes.count {
+            if bytes[index] == 0x0D { return bytes[index + 1] == 0x0A ? index : nil }
+            index += 1
         }
+        return nil
+    }
+
+    private static func integer(_ line: ByteBuffer) -> Int64? {
+        line.withUnsafeReadableBytes { integer($0) }
+    }
+
+    /// An optionally negative decimal; `nil` when malformed or out of range (a hostile server
+    /// may send any digits).
+    private static func integer(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        let negative = bytes.first == UInt8(ascii: "-")
+        let digits = negative ? UnsafeRawBufferPointer(rebasing: bytes.dropFirst()) : bytes
+        guard !digits.isEmpty else { return nil }
+        var value: Int64 = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (next, carry) = shifted.addingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
+            guard !overflow, !carry else { return nil }
+            value = next
+        }
+        return negative ? -value : value
     }
 }
