@@ -56,6 +56,12 @@ let package = Package(
             name: "Alerts",
             dependencies: ["Metrics", "Telemetry", .product(name: "Yams", package: "Yams")]
         ),
+        // The monitoring engine: a fleet's tasks in one task group, one stream of events, and the
+        // pure step that turns them into store updates, key figures, rule evaluations and events.
+        .target(
+            name: "Engine",
+            dependencies: ["Fleet", "Metrics", "Alerts", "Telemetry", "RedisClient", "RESP"]
+        ),
         // Line formats for headless output (table, JSON lines, logfmt).
         .target(
             name: "Export",
@@ -86,7 +92,7 @@ let package = Package(
             name: "cachewatch",
             dependencies: [
                 "RedisClient", "Telemetry", "Metrics", "Export", "Workload", "Dashboard", "CursesTerminal", "Alerts",
-                "Fleet", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Fleet", "Engine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Micro-benchmarks of the hot paths (`scripts/bench`); not part of the product.
@@ -108,14 +114,20 @@ let package = Package(
         .testTarget(name: "RESPTests", dependencies: ["RESP", "TestSupport"]),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient", "TestSupport"]),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry", "Metrics", "TestSupport"]),
-        .testTarget(name: "FleetTests", dependencies: ["Fleet", "Metrics", "Telemetry", "RESP", "RedisClient", "TestSupport"]),
+        .testTarget(
+            name: "FleetTests", dependencies: ["Fleet", "Metrics", "Telemetry", "RESP", "RedisClient", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),
-        .testTarget(name: "ExportTests", dependencies: ["Export", "Metrics", "Alerts"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Metrics", "Alerts", "Telemetry"]),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "Metrics", "Telemetry", "TestSupport"]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Metrics", "Telemetry", "Alerts"], exclude: ["Golden"]),
+        .testTarget(
+            name: "DashboardTests", dependencies: ["Dashboard", "Metrics", "Telemetry", "Alerts"], exclude: ["Golden"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "TestSupport"]),
         .testTarget(
-            name: "EndToEndTests", dependencies: ["Alerts", "Metrics", "Telemetry", "Workload", "TestSupport"]),
+            name: "EndToEndTests",
+            dependencies: ["Alerts", "Engine", "Fleet", "Metrics", "Telemetry", "Workload", "TestSupport"]),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: ["Engine", "Fleet", "Alerts", "Metrics", "Telemetry", "RESP", "RedisClient", "TestSupport"]),
         .testTarget(
             name: "CLITests", dependencies: ["TestSupport", .product(name: "CSV", package: "CSV.swift")],
             exclude: ["Golden"]),

@@ -1,132 +1,175 @@
 import Foundation
 import RESP
 import RedisClient
+import Synchronization
 import Telemetry
 
 /// Watches several nodes at once: one poller per node on its own connection and schedule,
 /// key samplers where they belong, and — for a Redis Cluster — the topology, followed through
-/// failovers and nodes added or removed without a restart. Everything it learns goes to
-/// `deliver`, from any task; the owner serialises it (an inbox).
-public actor Fleet {
-    /// The targets given (in a cluster: the seeds).
-    public nonisolated let seeds: [NodeTarget]
-    private let configuration: FleetConfiguration
-    private let deliver: @Sendable (FleetEvent) -> Void
-    private var watches: [String: NodeWatch] = [:]
-    private var order: [String] = []
-    /// The cluster's topology, when the targets are a cluster.
-    public private(set) var topology: ClusterTopology?
-    private var following: Task<Void, Never>?
-    private var discoverySource: ManagedConnection?
-    /// Each node's first sample, and whether any node answered yet.
-    private let firsts = MutexBox<(values: [String: Sample], anyAnswered: Bool)>(([:], false))
+/// failovers and nodes added or removed without a restart.
+///
+/// Its life is structured: ``discover()`` reads what to watch, ``run(_:deliver:)`` watches it in
+/// one task group until cancelled and returns only when every node's tasks have stopped and
+/// every connection it opened is closed. Everything it learns goes to `deliver`, from any task;
+/// the owner serialises it.
+public final class Fleet: Sendable {
+    /// What ``discover()`` found: the nodes to watch and, in a cluster, its topology and the
+    /// connection it was read on (kept to follow it).
+    public struct Plan: Sendable {
+        /// The nodes to watch, in order.
+        public let targets: [NodeTarget]
+        /// The cluster's topology, when the targets are a cluster.
+        public let topology: ClusterTopology?
+        fileprivate let seedConnection: ManagedConnection?
+        fileprivate let discoverySource: ManagedConnection?
+    }
 
-    /// Creates a fleet; nothing runs until ``start()``.
-    public init(
-        targets: [NodeTarget], configuration: FleetConfiguration,
-        deliver: @escaping @Sendable (FleetEvent) -> Void
-    ) {
+    /// What the fleet's tasks ask of its loop.
+    private enum Request: Sendable {
+        case topology(ClusterTopology)
+        case notice(String)
+    }
+
+    /// What the fleet watches now (read by its owner and by tests).
+    private struct Watched: Sendable {
+        var order: [String] = []
+        var topology: ClusterTopology?
+    }
+
+    /// The targets given (in a cluster: the seeds).
+    public let seeds: [NodeTarget]
+    private let configuration: FleetConfiguration
+    private let watched = Mutex(Watched())
+    private let firsts = Mutex<FirstSamples?>(nil)
+
+    /// Creates a fleet; nothing runs until ``run(_:deliver:)``.
+    public init(targets: [NodeTarget], configuration: FleetConfiguration) {
         seeds = targets
         self.configuration = configuration
-        self.deliver = deliver
     }
 
     /// The names of the nodes watched, in the order they were added.
-    public var nodeNames: [String] { order }
+    public var nodeNames: [String] { watched.withLock { $0.order } }
 
-    /// Discovers the cluster (unless off) and starts every node's tasks (each polls at once,
-    /// then every interval) and the topology follower. Returns the first samples, in node
-    /// order — every node's, or, once one node has answered, those that came within an
-    /// interval — so the caller can tell a typo from a node that is down.
+    /// The cluster's topology, when the targets are a cluster.
+    public var topology: ClusterTopology? { watched.withLock { $0.topology } }
+
+    /// Discovers the cluster (unless off): the nodes to watch.
     ///
     /// - Throws: ``FleetError`` when `--cluster` was asked for and the first target is not in
     ///   cluster mode, or the topology cannot be read.
-    public func start() async throws(FleetError) -> [Sample] {
-        var targets = seeds
-        // Not a cluster: the connection that asked becomes the seed's polling connection, so
-        // the server sees one client per node, not two.
-        var seedConnection: ManagedConnection?
-        if configuration.clusterMode != .off, let seed = seeds.first {
-            let connection = ManagedConnection(endpoint: seed.endpoint, configuration: configuration.connection)
-            do {
-                switch try await ClusterDiscovery.topology(from: connection) {
-                case .cluster(let found):
-                    let named = found.named(like: seed.endpoint)
-                    topology = named
-                    discoverySource = connection
-                    targets = named.nodes.map { NodeTarget(name: $0.name, endpoint: $0.endpoint(like: seed.endpoint)) }
-                    deliver(.topology(named, changes: []))
-                case .notACluster:
-                    seedConnection = connection
-                    if configuration.clusterMode == .required {
-                        await connection.close()
-                        throw FleetError("\(seed.name) is not in cluster mode (cluster_enabled:0); drop --cluster")
-                    }
-                }
-            } catch let error as FleetError {
-                throw error
-            } catch {
-                await connection.close()
+    public func discover() async throws(FleetError) -> Plan {
+        guard configuration.clusterMode != .off, let seed = seeds.first else {
+            return plan(Plan(targets: seeds, topology: nil, seedConnection: nil, discoverySource: nil))
+        }
+        let connection = ManagedConnection(endpoint: seed.endpoint, configuration: configuration.connection)
+        do {
+            switch try await ClusterDiscovery.topology(from: connection) {
+            case .cluster(let found):
+                let named = found.named(like: seed.endpoint)
+                let targets = named.nodes.map { NodeTarget(name: $0.name, endpoint: $0.endpoint(like: seed.endpoint)) }
+                return plan(Plan(targets: targets, topology: named, seedConnection: nil, discoverySource: connection))
+            case .notACluster:
                 if configuration.clusterMode == .required {
-                    throw FleetError("cannot read the cluster topology from \(seed.name): \(error)")
+                    await connection.close()
+                    throw FleetError("\(seed.name) is not in cluster mode (cluster_enabled:0); drop --cluster")
                 }
-                // Automatic mode: an unreachable seed is reported by its first poll instead.
+                // Not a cluster: the connection that asked becomes the seed's polling
+                // connection, so the server sees one client per node, not two.
+                return plan(Plan(targets: seeds, topology: nil, seedConnection: connection, discoverySource: nil))
             }
-        }
-        for (index, target) in targets.enumerated() { add(target, connection: index == 0 ? seedConnection : nil) }
-        for name in order { watches[name]?.startPolling(after: .zero) }
-        updateSampling()
-        if topology != nil { startFollowing() }
-        return await firstSamples()
-    }
-
-    /// Waits for every node's first poll — but once one node has answered, no longer than
-    /// one interval: a node that hangs in its connect timeout must not hold the others back.
-    private func firstSamples() async -> [Sample] {
-        let started = ContinuousClock.now
-        while true {
-            let (samples, anyAnswered) = firsts.read { ($0.values, $0.anyAnswered) }
-            if samples.count >= order.count { break }
-            if anyAnswered && ContinuousClock.now - started >= configuration.interval { break }
-            try? await Task.sleep(for: .milliseconds(10))
-            if Task.isCancelled { break }
-        }
-        let samples = firsts.read { $0.values }
-        return order.compactMap { samples[$0] }
-    }
-
-    /// Stops every task and closes what can be closed.
-    public func stop() async {
-        following?.cancel()
-        following = nil
-        for watch in watches.values { watch.stop() }
-        await discoverySource?.close()
-    }
-
-    private func add(_ target: NodeTarget, connection: ManagedConnection? = nil) {
-        guard watches[target.name] == nil else { return }
-        let deliver = deliver
-        let firsts = firsts
-        watches[target.name] = NodeWatch(target: target, configuration: configuration, connection: connection) {
-            event in
-            if case .sample(let sample) = event {
-                firsts.update { firsts in
-                    if firsts.values[sample.node] == nil { firsts.values[sample.node] = sample }
-                    if sample.reading != nil { firsts.anyAnswered = true }
-                }
+        } catch let error as FleetError {
+            throw error
+        } catch {
+            await connection.close()
+            if configuration.clusterMode == .required {
+                throw FleetError("cannot read the cluster topology from \(seed.name): \(error)")
             }
+            // Automatic mode: an unreachable seed is reported by its first poll instead.
+            return plan(Plan(targets: seeds, topology: nil, seedConnection: nil, discoverySource: nil))
+        }
+    }
+
+    private func plan(_ plan: Plan) -> Plan {
+        watched.withLock { $0 = Watched(order: [], topology: plan.topology) }
+        firsts.withLock { $0 = FirstSamples(nodes: plan.targets.map(\.name)) }
+        return plan
+    }
+
+    /// Waits for the first samples of the planned nodes, in node order — every node's, or,
+    /// once one node has answered, those that came within an interval — so the caller can
+    /// tell a typo from a node that is down. They are delivered as events too.
+    public func firstSamples() async -> [Sample] {
+        guard let firsts = firsts.withLock({ $0 }) else { return [] }
+        return await firsts.wait(grace: configuration.interval)
+    }
+
+    /// Watches `plan`'s nodes until the task is cancelled: every node polls at once, then every
+    /// interval; samplers follow the primaries; a cluster's topology is read again every
+    /// topology interval. Returns when every task has stopped and every connection is closed.
+    public func run(_ plan: Plan, deliver: @escaping @Sendable (FleetEvent) -> Void) async {
+        let firsts = firsts.withLock { $0 }
+        let deliverAndNote: @Sendable (FleetEvent) -> Void = { event in
+            if case .sample(let sample) = event { firsts?.record(sample) }
             deliver(event)
         }
-        order.append(target.name)
+        if let topology = plan.topology { deliver(.topology(topology, changes: [])) }
+        let (requests, request) = AsyncStream.makeStream(of: Request.self)
+        await withDiscardingTaskGroup { group in
+            var nodes: [String: NodeWatch] = [:]
+            func add(_ target: NodeTarget, connection: ManagedConnection? = nil) {
+                guard nodes[target.name] == nil else { return }
+                let watch = NodeWatch(
+                    target: target, configuration: configuration, connection: connection, deliver: deliverAndNote)
+                nodes[target.name] = watch
+                watched.withLock { $0.order.append(target.name) }
+                group.addTask { await watch.run() }
+            }
+            for (index, target) in plan.targets.enumerated() {
+                add(target, connection: index == 0 ? plan.seedConnection : nil)
+            }
+            updateSampling(nodes)
+            if let current = plan.topology, let seed = seeds.first {
+                group.addTask {
+                    await self.follow(current, seed: seed, source: plan.discoverySource) { request.yield($0) }
+                }
+            }
+            for await next in requests {
+                switch next {
+                case .notice(let text):
+                    deliver(.notice(text))
+                case .topology(let found):
+                    guard let current = topology, let seed = seeds.first, found != current else { continue }
+                    let changes = TopologyChange.between(current, found)
+                    watched.withLock { $0.topology = found }
+                    for change in changes {
+                        let target = NodeTarget(
+                            name: change.node.name, endpoint: change.node.endpoint(like: seed.endpoint))
+                        switch change {
+                        case .added:
+                            add(target)
+                        case .removed:
+                            nodes.removeValue(forKey: target.name)?.stop()
+                            watched.withLock { $0.order.removeAll { $0 == target.name } }
+                            deliver(.nodeRemoved(target.name))
+                        default: break
+                        }
+                    }
+                    updateSampling(nodes)
+                    deliver(.topology(found, changes: changes))
+                }
+            }
+            group.cancelAll()
+        }
     }
 
     /// Samples keys on the primaries of a cluster, on every target otherwise, each at its
     /// share of the sampling budget.
-    private func updateSampling() {
+    private func updateSampling(_ nodes: [String: NodeWatch]) {
         guard configuration.sampling != nil else { return }
         let primaries = topology.map { Set($0.primaries.map(\.name)) }
         var sampled: [NodeWatch] = []
-        for (name, watch) in watches {
+        for (name, watch) in nodes {
             if primaries?.contains(name) ?? true {
                 sampled.append(watch)
             } else {
@@ -137,68 +180,50 @@ public actor Fleet {
         for watch in sampled { watch.setSampling(true, keysPerSecond: rate) }
     }
 
-    private func startFollowing() {
-        let interval = configuration.topologyInterval
-        following = Task { [weak self] in
-            while !Task.isCancelled {
-                do { try await Task.sleep(for: interval) } catch { return }
-                await self?.refreshTopology()
+    /// Reads the topology every topology interval until cancelled — from the last node that
+    /// answered, else any known node — and hands what it read to `report`; closes the
+    /// connection it reads on when it stops.
+    private func follow(
+        _ initial: ClusterTopology, seed: NodeTarget, source: ManagedConnection?,
+        report: @Sendable (Request) -> Void
+    ) async {
+        var source = source
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: configuration.topologyInterval) } catch { break }
+            let current = topology ?? initial
+            var candidates: [Endpoint] = []
+            if let source { candidates.append(source.endpoint) }
+            for node in current.nodes where !node.isFailed {
+                let endpoint = node.endpoint(like: seed.endpoint)
+                if !candidates.contains(endpoint) { candidates.append(endpoint) }
+            }
+            var found: ClusterTopology?
+            for endpoint in candidates where !Task.isCancelled {
+                let connection: ManagedConnection
+                if let source, source.endpoint == endpoint {
+                    connection = source
+                } else {
+                    connection = ManagedConnection(endpoint: endpoint, configuration: configuration.connection)
+                }
+                guard case .cluster(let read)? = try? await ClusterDiscovery.topology(from: connection) else {
+                    await connection.close()
+                    if connection === source { source = nil }
+                    continue
+                }
+                if connection !== source {
+                    await source?.close()
+                    source = connection
+                }
+                found = read.named(like: seed.endpoint)
+                break
+            }
+            if let found {
+                report(.topology(found))
+            } else if !Task.isCancelled {
+                report(.notice("cluster: no known node answers CLUSTER SHARDS/NODES; keeping the last topology"))
             }
         }
-    }
-
-    /// Reads the topology again (from the last node that answered, else any known node) and
-    /// applies what changed: new nodes are watched, removed ones dropped, samplers follow the
-    /// primaries.
-    func refreshTopology() async {
-        guard let current = topology, let seed = seeds.first else { return }
-        var candidates: [Endpoint] = []
-        if let source = discoverySource { candidates.append(source.endpoint) }
-        for node in current.nodes where !node.isFailed {
-            let endpoint = node.endpoint(like: seed.endpoint)
-            if !candidates.contains(endpoint) { candidates.append(endpoint) }
-        }
-        for endpoint in candidates {
-            let connection: ManagedConnection
-            if let source = discoverySource, source.endpoint == endpoint {
-                connection = source
-            } else {
-                connection = ManagedConnection(endpoint: endpoint, configuration: configuration.connection)
-            }
-            guard case .cluster(let found)? = try? await ClusterDiscovery.topology(from: connection) else {
-                await connection.close()
-                if connection === discoverySource { discoverySource = nil }
-                continue
-            }
-            if connection !== discoverySource {
-                await discoverySource?.close()
-                discoverySource = connection
-            }
-            apply(found.named(like: seed.endpoint))
-            return
-        }
-        deliver(.notice("cluster: no known node answers CLUSTER SHARDS/NODES; keeping the last topology"))
-    }
-
-    private func apply(_ found: ClusterTopology) {
-        guard let current = topology, let seed = seeds.first, found != current else { return }
-        let changes = TopologyChange.between(current, found)
-        topology = found
-        for change in changes {
-            let target = NodeTarget(name: change.node.name, endpoint: change.node.endpoint(like: seed.endpoint))
-            switch change {
-            case .added:
-                add(target)
-                watches[target.name]?.startPolling(after: .zero)
-            case .removed:
-                watches.removeValue(forKey: target.name)?.stop()
-                order.removeAll { $0 == target.name }
-                deliver(.nodeRemoved(target.name))
-            default: break
-            }
-        }
-        updateSampling()
-        deliver(.topology(found, changes: changes))
+        await source?.close()
     }
 }
 

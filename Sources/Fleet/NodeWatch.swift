@@ -3,16 +3,26 @@ import Telemetry
 
 /// The tasks that watch one node: its poller on its own schedule and connection, and
 /// optionally its key sampler on another connection. A slow or dead node stalls only these.
+///
+/// ``run()`` is the node's whole life, in structured concurrency: it returns once polling and
+/// sampling have stopped (``stop()`` or cancellation) and both connections are closed.
 final class NodeWatch: Sendable {
+    /// What the fleet asks of a running node.
+    private enum Control: Sendable {
+        /// Sample keys at this rate (a running sampler keeps its rate).
+        case sample(keysPerSecond: Int?)
+        /// Stop sampling and close the sampler's connection.
+        case stopSampling
+    }
+
     let target: NodeTarget
-    let poller: Poller
-    private let ownTraffic = OwnTraffic()
     private let configuration: FleetConfiguration
     private let deliver: @Sendable (FleetEvent) -> Void
-    private let polling = MutexBox<Task<Void, Never>?>(nil)
-    private let sampling = MutexBox<Task<Void, Never>?>(nil)
+    private let pollingConnection: ManagedConnection
+    private let controls: AsyncStream<Control>
+    private let control: AsyncStream<Control>.Continuation
 
-    /// Creates the poller; nothing runs until ``startPolling(after:)``.
+    /// Creates the node's watch; nothing runs until ``run()``.
     ///
     /// - Parameter connection: the polling connection, when one is already open to the node.
     init(
@@ -22,57 +32,81 @@ final class NodeWatch: Sendable {
         self.target = target
         self.configuration = configuration
         self.deliver = deliver
-        let poller = Poller(
-            connection: connection
-                ?? ManagedConnection(endpoint: target.endpoint, configuration: configuration.connection),
-            ownTraffic: ownTraffic, node: target.name)
-        self.poller = poller
+        pollingConnection =
+            connection ?? ManagedConnection(endpoint: target.endpoint, configuration: configuration.connection)
+        (controls, control) = AsyncStream.makeStream(of: Control.self)
     }
 
-    /// Polls every interval, the first time after `delay`.
-    func startPolling(after delay: Duration) {
-        let poller = poller
+    /// Starts or stops key sampling (a cluster samples its primaries only) at `keysPerSecond`.
+    func setSampling(_ enabled: Bool, keysPerSecond: Int? = nil) {
+        control.yield(enabled ? .sample(keysPerSecond: keysPerSecond) : .stopSampling)
+    }
+
+    /// Ends ``run()``: polling and sampling stop, the connections close.
+    func stop() { control.finish() }
+
+    /// Polls every interval (the first poll at once) and samples keys when asked, until
+    /// ``stop()`` or cancellation; then closes both connections and returns.
+    func run() async {
+        let ownTraffic = OwnTraffic()
+        let poller = Poller(connection: pollingConnection, ownTraffic: ownTraffic, node: target.name)
         let interval = configuration.interval
         let deliver = deliver
-        polling.update { task in
-            guard task == nil else { return }
-            task = Task.detached {
-                do { try await Task.sleep(for: delay) } catch { return }
-                await poller.run(every: interval) { deliver(.sample($0)) }
-            }
-        }
-    }
-
-    /// Starts or stops key sampling (a cluster samples its primaries only) at `keysPerSecond`
-    /// (a running sampler keeps its rate).
-    func setSampling(_ enabled: Bool, keysPerSecond: Int? = nil) {
-        sampling.update { task in
-            if !enabled {
-                task?.cancel()
-                task = nil
-                return
-            }
-            guard task == nil, var samplerConfiguration = configuration.sampling else { return }
-            if let keysPerSecond { samplerConfiguration.keysPerSecond = keysPerSecond }
-            let sampler = KeySampler(
-                connection: ManagedConnection(endpoint: target.endpoint, configuration: configuration.connection),
-                configuration: samplerConfiguration, ownTraffic: ownTraffic)
-            let name = target.name
-            let deliver = deliver
-            task = Task.detached {
-                await sampler.run { keys, finished, unavailable in
-                    deliver(.keys(node: name, keys: keys, finishedPass: finished, unavailable: unavailable))
+        let pollingConnection = pollingConnection
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                await Self.closingOnCancel(pollingConnection) {
+                    await poller.run(every: interval) { deliver(.sample($0)) }
                 }
             }
+            var samplerStop: OneShotSignal?
+            for await request in controls {
+                switch request {
+                case .sample(let keysPerSecond):
+                    guard samplerStop == nil, var samplerConfiguration = configuration.sampling else { continue }
+                    if let keysPerSecond { samplerConfiguration.keysPerSecond = keysPerSecond }
+                    let stop = OneShotSignal()
+                    samplerStop = stop
+                    let connection = ManagedConnection(
+                        endpoint: target.endpoint, configuration: configuration.connection)
+                    let sampler = KeySampler(
+                        connection: connection, configuration: samplerConfiguration, ownTraffic: ownTraffic)
+                    let name = target.name
+                    group.addTask {
+                        await Self.closingOnCancel(connection, until: stop) {
+                            await sampler.run { keys, finished, unavailable in
+                                deliver(.keys(node: name, keys: keys, finishedPass: finished, unavailable: unavailable))
+                            }
+                        }
+                    }
+                case .stopSampling:
+                    samplerStop?.raise()
+                    samplerStop = nil
+                }
+            }
+            group.cancelAll()
         }
     }
 
-    /// Stops both tasks.
-    func stop() {
-        polling.update { task in
-            task?.cancel()
-            task = nil
+    /// Runs `work` until it returns, the task is cancelled or `stop` is raised; a request in
+    /// flight is cut short by closing `connection` (a hung server would otherwise hold the stop
+    /// for its whole timeout), and the connection is closed once `work` has returned.
+    private static func closingOnCancel(
+        _ connection: ManagedConnection, until stop: OneShotSignal? = nil, _ work: @escaping @Sendable () async -> Void
+    ) async {
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                await withTaskCancellationHandler {
+                    await work()
+                } onCancel: {
+                    Task { await connection.close() }
+                }
+            }
+            if let stop {
+                await stop.wait()
+                group.cancelAll()
+            }
         }
-        setSampling(false)
+        await connection.close()
     }
 }

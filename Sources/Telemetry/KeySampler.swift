@@ -157,7 +157,9 @@ public actor KeySampler {
             scanTiming.microseconds = stat.microseconds
             scanTiming.scans = 0
         }
-        guard let calls = scanTiming.calls, stat.calls > calls, stat.microseconds >= scanTiming.microseconds else { return }
+        guard let calls = scanTiming.calls, stat.calls > calls, stat.microseconds >= scanTiming.microseconds else {
+            return
+        }
         let mean = Double(stat.microseconds - scanTiming.microseconds) / Double(stat.calls - calls)
         let budget = Double(Self.scanBudget.components.attoseconds) / 1e12
         let factor = min(2, budget / max(1, mean))
@@ -201,7 +203,8 @@ public actor KeySampler {
             batch.append(Self.typeWord, key: name)
             batch.append(Self.pttlWord, key: name)
             if layout.memory {
-                batch.append(words: [Self.memoryWord, Self.usageWord, name, Self.samplesWord, samples], hasSubcommand: true)
+                batch.append(
+                    words: [Self.memoryWord, Self.usageWord, name, Self.samplesWord, samples], hasSubcommand: true)
             }
             switch layout.object {
             case .frequency: batch.append(Self.objectWord, Self.freqWord, key: name)
@@ -215,6 +218,9 @@ public actor KeySampler {
         let task = Task { try await connection.pipeline(batch, timeout: .seconds(30)) }
         return Request(names: names, layout: layout, sentAt: Date(), task: task)
     }
+
+    /// Closes the sampler's connection (a later batch would open it again).
+    public func close() async { await connection.close() }
 
     /// Samples continuously at `keysPerSecond` (the configuration's, else 100) until the task is
     /// cancelled, handing each batch to `deliver`. Failures wait a second and retry (the

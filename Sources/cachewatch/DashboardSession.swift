@@ -1,16 +1,16 @@
 import Alerts
 import CursesTerminal
 import Dashboard
+import Engine
 import Foundation
 import Metrics
 import Telemetry
 
-/// The interactive dashboard: the one owner of the state and of the terminal. Its loop, on the
-/// main thread, waits ≤ 50 ms for a key, takes what the fleet's tasks delivered, and redraws
+/// The interactive dashboard: the one owner of the terminal, a consumer of the engine. Its loop,
+/// on the main thread, waits ≤ 50 ms for a key, applies what the engine delivered, and redraws
 /// when something changed. A stalled server only stalls its own node's task.
 @MainActor
 struct DashboardSession {
-    let session: FleetSession
     let interval: Double
     let colors: Bool
     /// Rules evaluated as samples arrive (empty: the alerts view says so).
@@ -26,21 +26,14 @@ struct DashboardSession {
         max(300, min(3600, 16 * 3600 / max(1, nodes)))
     }
 
-    /// Runs until the user quits or a signal arrives; the terminal is restored either way.
-    func run() async {
-        loop()
-        await session.fleet.stop()
-    }
-
-    private func loop() {
+    /// Runs on `engine` until the user quits or a signal arrives; the terminal is restored
+    /// either way.
+    func run(on engine: MonitoringEngine) {
         let terminal = CursesTerminal(colors: colors)
         defer { terminal.restore() }
-        var live = MetricStore(capacity: Self.historyTicks(nodes: session.nodeCount))
-        var engine = RuleEngine(rules: rules)
-        var events: [AlertEvent] = []
-        var ingest = FleetIngest(databases: session.databases)
-        let firstNode = session.nodes.first ?? ""
-        var state = DashboardState(store: live, node: firstNode, interval: interval, now: Date())
+        var live = engine.makeState(historyTicks: Self.historyTicks(nodes: engine.nodes.count), rules: rules)
+        let firstNode = engine.nodes.first ?? ""
+        var state = DashboardState(store: live.store, node: firstNode, interval: interval, now: Date())
         var shownKeyspaces: [String: KeyspaceSampling] = [:]
         // The key samples shown are taken at most once a second: each copy kept for display
         // makes the next batch copy the sample it shares storage with.
@@ -48,13 +41,13 @@ struct DashboardSession {
         var dirty = true
         var shownSecond = Int(Date().timeIntervalSince1970)
         func refresh(keyspaces force: Bool = false) {
-            state.store = live
-            if live[state.node] == nil, let first = live.nodeNames.first { state.node = first }
-            state.alerts = rules.isEmpty ? nil : AlertsSnapshot(engine: engine, events: events)
-            state.topology = ingest.topology
+            state.store = live.store
+            if live.store[state.node] == nil, let first = live.store.nodeNames.first { state.node = first }
+            state.alerts = rules.isEmpty ? nil : AlertsSnapshot(engine: live.ruleEngine, events: live.recentEvents)
+            state.topology = live.topology
             let now = Date()
             if force || now.timeIntervalSince(keyspacesTakenAt) >= KeyspaceSampling.figuresInterval {
-                shownKeyspaces = ingest.samplings
+                shownKeyspaces = live.samplings
                 keyspacesTakenAt = now
             }
             state.keyspace = samplesKeys ? shownKeyspaces[state.node] : nil
@@ -68,7 +61,7 @@ struct DashboardSession {
                 if state.wantsSnapshot {
                     state.wantsSnapshot = false
                     state.message = snapshots.write(
-                        state: state, keyspaces: shownKeyspaces, events: events, engine: engine)
+                        state: state, keyspaces: shownKeyspaces, events: live.recentEvents, engine: live.ruleEngine)
                 }
                 if wasPaused && !state.isPaused { refresh(keyspaces: true) }
                 if state.node != shownNode && samplesKeys {
@@ -82,11 +75,9 @@ struct DashboardSession {
             case .idle:
                 break
             }
-            let outcome = ingest.apply(session.inbox.drain(), to: &live)
-            events += outcome.evaluate(&engine, in: live)
-            if events.count > 200 { events.removeFirst(events.count - 200) }
+            let outcome = live.apply(engine.events.drain(), now: Date())
             if let notice = outcome.notices.last { state.message = notice }
-            if !(outcome.samples.isEmpty && !outcome.keysChanged && !outcome.topologyChanged) && !state.isPaused {
+            if outcome.changedAnything && !state.isPaused {
                 refresh()
                 dirty = true
             }

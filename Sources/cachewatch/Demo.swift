@@ -71,32 +71,26 @@ struct Demo: AsyncParsableCommand {
         }
         defer { server.stopImmediately() }  // also removes its directory
         do {
-            let session = try await FleetSession.start(
+            let colors = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+            let snapshots = SnapshotTarget(
+                directory: snapshotDirectory, options: ExportOptions(), endpoint: server.endpoint.description)
+            try await EngineSession.run(
                 targets: [NodeTarget(endpoint: server.endpoint)],
                 configuration: FleetConfiguration(
                     interval: .milliseconds(Int64(output.interval * 1000)), sampling: KeySamplerConfiguration(),
-                    clusterMode: .off))
-            if headless {
-                do {
+                    clusterMode: .off)
+            ) { engine in
+                if headless {
                     try await WatchLoop(
-                        session: session, output: output, rules: DefaultRules.rules, alertsOnly: alertsOnly
+                        engine: engine, output: output, rules: DefaultRules.rules, alertsOnly: alertsOnly
                     )
                     .run()
-                } catch {
-                    await session.fleet.stop()
-                    throw error
+                } else {
+                    await DashboardSession(
+                        interval: output.interval, colors: colors, snapshots: snapshots, samplesKeys: true
+                    )
+                    .run(on: engine)
                 }
-                await session.fleet.stop()
-            } else {
-                let colors = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-                await DashboardSession(
-                    session: session, interval: output.interval, colors: colors,
-                    snapshots: SnapshotTarget(
-                        directory: snapshotDirectory, options: ExportOptions(),
-                        endpoint: server.endpoint.description),
-                    samplesKeys: true
-                )
-                .run()
             }
         } catch {
             workload.cancel()

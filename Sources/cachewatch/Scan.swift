@@ -1,9 +1,8 @@
 import ArgumentParser
+import Engine
 import Export
-import Fleet
 import Foundation
 import Metrics
-import RESP
 import RedisClient
 import Telemetry
 
@@ -83,139 +82,41 @@ struct Scan: AsyncParsableCommand {
         if let rate, rate < 1 { throw ValidationError("--rate must be at least 1") }
     }
 
-    /// One node being scanned.
-    private struct ScannedNode: Sendable {
-        let name: String
-        let sampler: KeySampler
-        let keys: Int64
-    }
-
-    /// What a node's scanning task hands over.
-    private enum Delivery: Sendable {
-        case batch(node: Int, keys: [KeyMetadata], finishedPass: Bool)
-        case failed(node: Int, message: String)
-    }
-
     func run() async throws {
         let endpoint = try connection.endpoint(positionalURL: serverURL)
-        let seed = ManagedConnection(endpoint: endpoint, configuration: connection.configuration)
-        var endpoints = [(name: endpoint.description, endpoint: endpoint)]
-        var notes: [String] = []
-        do {
-            if !noCluster, case .cluster(let topology) = try await ClusterDiscovery.topology(from: seed) {
-                // A cluster: every primary holds its own share of the keys; replicas hold copies.
-                endpoints = topology.named(like: endpoint).primaries.map { ($0.name, $0.endpoint(like: endpoint)) }
-            }
-        } catch let error as RedisConnectionError {
-            throw CLIFailure(error)
-        } catch {
-            // A refused CLUSTER command (ACL) or an unreadable reply: scan the node given, and say so.
-            notes.append("cluster topology unavailable (\(error)): only \(endpoint.description) was scanned")
-        }
-        var nodes: [ScannedNode] = []
-        for (name, nodeEndpoint) in endpoints {
-            let managed =
-                nodeEndpoint == endpoint ? seed : ManagedConnection(endpoint: nodeEndpoint, configuration: connection.configuration)
-            let size: Int64
-            do {
-                size = try await managed.pipeline([RESPCommand("DBSIZE")]).first?.value.intValue ?? 0
-            } catch let error as RedisConnectionError {
-                throw CLIFailure(error)
-            } catch {
-                throw CLIFailure("\(error)")
-            }
-            let sampler = KeySampler(
-                connection: managed,
-                configuration: KeySamplerConfiguration(
-                    scanCount: scanCount, keysPerSecond: rate.map { max(1, $0 / endpoints.count) },
-                    commandsPerPipeline: 4000, lengths: lengths, object: object, pipelineDepth: 2))
-            nodes.append(ScannedNode(name: name, sampler: sampler, keys: size))
-        }
-        var model = KeyspaceModel(
-            configuration: KeyspaceModel.Configuration(
-                topK: top, bigStringBytes: bigBytes, bigCollectionLength: bigLength))
-        let size = nodes.reduce(0) { $0 + $1.keys }
-        model.updateTotal(keys: size)
-        let goal = full ? Int(size) : min(sample, Int(size))
-        let progress = ScanProgress(goal: goal, enabled: isatty(STDERR_FILENO) == 1)
+        var options = KeyspaceScan.Options()
+        options.full = full
+        options.sample = sample
+        options.model = KeyspaceModel.Configuration(topK: top, bigStringBytes: bigBytes, bigCollectionLength: bigLength)
+        options.scanCount = scanCount
+        options.keysPerSecond = rate
+        options.lengths = lengths
+        options.object = object
+        options.followsCluster = !noCluster
+        let progress = ScanProgress(enabled: isatty(STDERR_FILENO) == 1)
         SignalTrap.install(exitImmediately: false)
-        let clock = ContinuousClock()
-        let start = clock.now
-        var finished = Set<Int>()
-        var failure: String?
-        let (deliveries, delivery) = AsyncStream<Delivery>.makeStream()
-        let rate = self.rate
-        let count = nodes.count
-        await withTaskGroup(of: Void.self) { group in
-            for (index, node) in nodes.enumerated() {
-                group.addTask { await Self.scan(node, index: index, rate: rate, nodes: count, into: delivery) }
-            }
-            for await item in deliveries {
-                switch item {
-                case .failed(let node, let message):
-                    failure = nodes.count > 1 ? "\(nodes[node].name): \(message)" : message
-                case .batch(let node, let keys, let finishedPass):
-                    let now = Date()
-                    for key in keys { model.record(key, now: now) }
-                    if finishedPass { finished.insert(node) }
-                    progress.update(done: model.keysRecorded, elapsed: start.duration(to: clock.now))
-                }
-                if failure != nil || finished.count == nodes.count || SignalTrap.received != nil { break }
-                if !full && model.keysRecorded >= sample { break }
-            }
-            group.cancelAll()
+        let outcome: KeyspaceScan.Outcome
+        do {
+            outcome = try await KeyspaceScan(endpoint: endpoint, connection: connection.configuration, options: options)
+                .run(progress: progress.update, shouldStop: { SignalTrap.received != nil })
+        } catch let error as RedisConnectionError {
+            progress.finish()
+            throw CLIFailure(error)
+        } catch let failure as KeyspaceScan.Failure {
+            progress.finish()
+            throw CLIFailure("scan stopped: \(failure)")
         }
-        delivery.finish()
         progress.finish()
-        if let failure { throw CLIFailure("scan stopped: \(failure)") }
-        let complete = finished.count == nodes.count
-        model.refresh(now: Date())
-        let elapsed = start.duration(to: clock.now)
-        var commandsSent = 0
-        var unavailable = Set<String>(notes)
-        for node in nodes {
-            commandsSent += await node.sampler.commandsSent
-            unavailable.formUnion(await node.sampler.unavailable.values)
-        }
-        let name = nodes.count > 1 ? "\(endpoint.description) (cluster, \(nodes.count) primaries)" : endpoint.description
         let report = ScanReport(
-            model: model, node: name, finishedAt: Date(), elapsedSeconds: elapsed.secondsDouble,
-            complete: complete, interrupted: SignalTrap.received != nil, commandsSent: commandsSent,
-            unavailable: unavailable.sorted())
+            model: outcome.model, node: outcome.name, finishedAt: Date(), elapsedSeconds: outcome.elapsed.secondsDouble,
+            complete: outcome.complete, interrupted: SignalTrap.received != nil, commandsSent: outcome.commandsSent,
+            unavailable: outcome.unavailable)
         if csv {
             FileHandle.standardOutput.write(Data(try report.csv().utf8))
         } else {
             ConsoleOutput.line(json ? report.json : report.text.trimmingCharacters(in: .newlines))
         }
         SignalTrap.exitIfSignalled()
-    }
-
-    /// Scans one node until its pass completes (or the task is cancelled), handing each batch
-    /// over; with a rate, each node takes its share of it.
-    private static func scan(
-        _ node: ScannedNode, index: Int, rate: Int?, nodes: Int, into delivery: AsyncStream<Delivery>.Continuation
-    ) async {
-        let clock = ContinuousClock()
-        let start = clock.now
-        var done = 0
-        while !Task.isCancelled {
-            do {
-                let batch = try await node.sampler.nextBatch()
-                delivery.yield(.batch(node: index, keys: batch.keys, finishedPass: batch.finishedPass))
-                if batch.finishedPass { return }
-                done += batch.keys.count
-                if let rate {
-                    let share = max(1, rate / max(1, nodes))
-                    let due = start + .milliseconds(Int64(done) * 1000 / Int64(share))
-                    if due > clock.now { try await clock.sleep(until: due) }
-                }
-            } catch is CancellationError {
-                return
-            } catch {
-                if !Task.isCancelled { delivery.yield(.failed(node: index, message: "\(error)")) }
-                return
-            }
-        }
     }
 }
 
@@ -224,10 +125,9 @@ extension KeySamplerConfiguration.ObjectPolicy: ExpressibleByArgument {}
 
 /// `\r`-updated progress with an ETA on stderr, only on a terminal.
 struct ScanProgress {
-    let goal: Int
     let enabled: Bool
 
-    func update(done: Int, elapsed: Duration) {
+    func update(done: Int, goal: Int, elapsed: Duration) {
         guard enabled, goal > 0 else { return }
         let seconds = elapsed.secondsDouble
         let fraction = min(1, Double(done) / Double(goal))

@@ -1,5 +1,6 @@
 import Alerts
 import ArgumentParser
+import Engine
 import Export
 import Fleet
 import Foundation
@@ -57,29 +58,24 @@ struct SnapshotCommand: AsyncParsableCommand {
         } catch {
             throw CLIFailure("snapshot: \(error.description)")
         }
-        let session = try await FleetSession.start(
-            targets: targets,
-            configuration: FleetSession.configuration(
-                connection: connection, targets: self.targets, sampling: sampling, interval: interval, oneShot: true))
-        var store = MetricStore()
-        var engine = RuleEngine(rules: rules)
-        var events: [AlertEvent] = []
-        var ingest = FleetIngest(databases: session.databases)
         let start = Date()
-        let end = ContinuousClock.now + .milliseconds(Int64(window * 1000))
-        while true {
-            let outcome = ingest.apply(session.inbox.drain(), to: &store)
-            for notice in outcome.notices { ConsoleOutput.error(notice) }
-            events += outcome.evaluate(&engine, in: store)
-            guard ContinuousClock.now < end else { break }
-            try await Task.sleep(for: .milliseconds(20))
+        let snapshot = try await EngineSession.run(
+            targets: targets,
+            configuration: EngineSession.configuration(
+                connection: connection, targets: self.targets, sampling: sampling, interval: interval, oneShot: true)
+        ) { engine in
+            var state = engine.makeState(rules: rules)
+            let end = ContinuousClock.now + .milliseconds(Int64(window * 1000))
+            while let batch = await engine.events.next(before: end) {
+                for notice in state.apply(batch, now: Date()).notices { ConsoleOutput.error(notice) }
+                if ContinuousClock.now >= end { break }
+            }
+            return Snapshot(
+                toolVersion: CachewatchVersion.current, endpoint: targets.map(\.name).joined(separator: ","),
+                node: engine.nodes.first ?? "", store: state.store, keyspaces: state.samplings,
+                events: state.recentEvents, active: state.activeAlerts,
+                windowStart: (engine.firstSamples.map(\.time).min() ?? start).timeIntervalSince1970, takenAt: Date())
         }
-        await session.fleet.stop()
-        let snapshot = Snapshot(
-            toolVersion: CachewatchVersion.current, endpoint: targets.map(\.name).joined(separator: ","),
-            node: session.nodes.first ?? "", store: store, keyspaces: ingest.samplings, events: events,
-            active: engine.firing + engine.pending,
-            windowStart: (session.first.map(\.time).min() ?? start).timeIntervalSince1970, takenAt: Date())
         do {
             let path = try SnapshotWriter(options: export.options).write(snapshot, into: out)
             ConsoleOutput.line(path)

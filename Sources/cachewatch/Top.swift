@@ -37,19 +37,20 @@ struct Top: AsyncParsableCommand {
         try TerminalCheck.requireTerminal()
         let targets = try targets.targets(connection: connection)
         // A typo (wrong port, wrong password) is reported before the screen is taken over.
-        let session = try await FleetSession.start(
+        let snapshots = SnapshotTarget(
+            directory: snapshotDirectory, options: export.options, endpoint: targets.map(\.name).joined(separator: ","))
+        try await EngineSession.run(
             targets: targets,
-            configuration: FleetSession.configuration(
+            configuration: EngineSession.configuration(
                 connection: connection, targets: self.targets, sampling: sampling, interval: display.interval),
-            wait: wait)
-        SignalTrap.install(exitImmediately: false)
-        await DashboardSession(
-            session: session, interval: display.interval, colors: display.usesColor, rules: rules,
-            snapshots: SnapshotTarget(
-                directory: snapshotDirectory, options: export.options,
-                endpoint: targets.map(\.name).joined(separator: ",")),
-            samplesKeys: sampling.configuration != nil
-        ).run()
+            wait: wait
+        ) { engine in
+            SignalTrap.install(exitImmediately: false)
+            await DashboardSession(
+                interval: display.interval, colors: display.usesColor, rules: rules, snapshots: snapshots,
+                samplesKeys: sampling.configuration != nil
+            ).run(on: engine)
+        }
         SignalTrap.exitIfSignalled()
     }
 }

@@ -77,22 +77,17 @@ struct Watch: AsyncParsableCommand {
         }
         // A first poll of each node tells a typo (wrong port, wrong password) from a server that
         // goes away later.
-        let session = try await FleetSession.start(
+        try await EngineSession.run(
             targets: targets,
-            configuration: FleetSession.configuration(
+            configuration: EngineSession.configuration(
                 connection: connection, targets: self.targets, sampling: sampling, interval: output.interval),
-            wait: wait)
-        do {
+            wait: wait
+        ) { engine in
             try await WatchLoop(
-                session: session, output: output, rules: rules, alertsOnly: alertsOnly, alertmanager: sink,
-                csv: appender
+                engine: engine, output: output, rules: rules, alertsOnly: alertsOnly, alertmanager: sink, csv: appender
             )
             .run()
-        } catch {
-            await session.fleet.stop()
-            throw error
         }
-        await session.fleet.stop()
     }
 
     func validate() throws {

@@ -1,4 +1,5 @@
 import Alerts
+import Engine
 import Export
 import Fleet
 import Foundation
@@ -10,7 +11,7 @@ import Telemetry
 /// into the store and out as lines; the rules run on the nodes that reported; state changes
 /// and topology changes go to stderr once each.
 struct WatchLoop {
-    let session: FleetSession
+    let engine: MonitoringEngine
     let output: WatchOutputOptions
     /// Rules evaluated as samples arrive; their events are printed (JSON/logfmt on stdout, table on stderr).
     var rules: [AlertRule] = []
@@ -21,30 +22,28 @@ struct WatchLoop {
     /// Where one CSV row per sample is appended, if anywhere.
     var csv: CSVAppender?
 
-    /// Runs until `output.count` lines per node were printed (forever without a count). The
-    /// caller stops the fleet.
+    /// Runs until `output.count` lines per node were printed (forever without a count) or the
+    /// task is cancelled. The caller stops the engine.
     func run() async throws {
         // Headless, history is for the rules: their longest window and a minute more (not the
         // dashboard's hour of graphs), so that many nodes stay cheap.
         let ticks = (rules.horizonSeconds + 60) / output.interval
-        var store = MetricStore(capacity: Int(min(3600, max(120, ticks))))
+        var state = engine.makeState(historyTicks: Int(min(3600, max(120, ticks))), rules: rules)
         let headerEvery = output.headerEvery ?? max(1, TerminalSize.rows(default: 24) - 2)
-        let many = session.nodeCount > 1
+        let many = engine.nodes.count > 1
         var formatter = WatchLineFormatter(
             format: output.format, headerEvery: headerEvery,
-            nodeWidth: many ? min(24, session.nodes.map(\.count).max() ?? 0) : nil)
+            nodeWidth: many ? min(24, engine.nodes.map(\.count).max() ?? 0) : nil)
         var reporters: [String: ConnectionStateReporter] = [:]
-        var engine = RuleEngine(rules: rules)
-        var ingest = FleetIngest(databases: session.databases)
         var printed = 0
-        while true {
-            let outcome = ingest.apply(session.inbox.drain(), to: &store)
+        for await batch in engine.events {
+            let outcome = state.apply(batch, now: Date())
             for notice in outcome.notices { ConsoleOutput.error(notice) }
             for sample in outcome.samples {
                 for message in reporters[sample.node, default: ConnectionStateReporter()].messages(for: sample) {
                     ConsoleOutput.error(message)
                 }
-                guard let node = store[sample.node] else { continue }
+                guard let node = state.store[sample.node] else { continue }
                 if alertsOnly {
                     printed += 1
                 } else {
@@ -65,20 +64,20 @@ struct WatchLoop {
                 }
             }
             if let newest = outcome.newestSampleTime {
-                let events = outcome.evaluate(&engine, in: store)
+                let events = outcome.alertEvents
                 for event in events {
                     let line = AlertEventFormatter.line(event, format: output.format)
                     if output.format == .table { ConsoleOutput.error(line) } else { ConsoleOutput.line(line) }
                 }
                 if let alertmanager,
-                    let message = await alertmanager.deliver(events: events, firing: engine.firing, now: newest)
+                    let message = await alertmanager.deliver(
+                        events: events, firing: state.ruleEngine.firing, now: newest)
                 {
                     ConsoleOutput.error(message)
                 }
             }
-            if let count = output.count, printed >= count * max(1, session.nodeCount) { return }
-            await session.inbox.wait()
-            try Task.checkCancellation()
+            if let count = output.count, printed >= count * max(1, engine.nodes.count) { return }
         }
+        try Task.checkCancellation()
     }
 }

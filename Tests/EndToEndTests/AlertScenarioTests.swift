@@ -1,4 +1,5 @@
 import Alerts
+import Engine
 import Foundation
 import Metrics
 import RESP
@@ -65,40 +66,43 @@ struct AlertScenarioTests {
         }
         try await Self.waitForWarmCache(server, missesPerSecond: 60)
 
-        let watcher = RuleWatcher()
-        let started = Date()
-        await watcher.start(server.endpoint, interval: .milliseconds(Int64(Self.interval * 1000)), keysPerSecond: 2000)
-        // A nightly job warms 5,000 coupons in one go, all with the same 10-minute TTL.
-        let admin = try await server.client()
-        let coupons = (0..<5000).map { RESPCommand("SET", "coupon:\($0)", "c", "EX", "600") }
-        _ = try await admin.pipeline(coupons)
-        let couponsExpire = Date().addingTimeInterval(600)
+        let interval = Duration.milliseconds(Int64(Self.interval * 1000))
+        let (fired, events, trace, wave, couponsExpire) = try await withEngine(
+            watching: server.endpoint, interval: interval, keysPerSecond: 2000
+        ) { watcher in
+            // A nightly job warms 5,000 coupons in one go, all with the same 10-minute TTL.
+            let admin = try await server.client()
+            let coupons = (0..<5000).map { RESPCommand("SET", "coupon:\($0)", "c", "EX", "600") }
+            _ = try await admin.pipeline(coupons)
+            let couponsExpire = Date().addingTimeInterval(600)
 
-        // The first wave after the baseline is built (10 s of polls, then one more) and a margin.
-        let ready = started.addingTimeInterval(10 + Self.interval + 2).timeIntervalSince1970
-        let wave = Date(timeIntervalSince1970: (ready / Double(period)).rounded(.up) * Double(period))
-        let fired = try await eventually(timeout: .seconds(90)) {
-            let events = await watcher.events
-            let stampede = events.contains { $0.kind == .firing && $0.alert.name == "StampedeNow" }
-            let jitter = events.contains {
-                $0.kind == .firing && $0.alert.identity == "NoTTLJitter{namespace=coupon:*,node=\(server.endpoint)}"
+            // The first wave after the baseline is built (10 s of polls, then one more) and a margin.
+            let baseline = Int(10 / Self.interval) + 1
+            #expect(try await eventually(timeout: .seconds(30)) { watcher.polls >= baseline }, "no baseline")
+            let ready = Date().addingTimeInterval(2).timeIntervalSince1970
+            let wave = Date(timeIntervalSince1970: (ready / Double(period)).rounded(.up) * Double(period))
+            let fired = try await eventually(timeout: .seconds(90)) {
+                let events = watcher.events
+                let stampede = events.contains { $0.kind == .firing && $0.alert.name == "StampedeNow" }
+                let jitter = events.contains {
+                    $0.kind == .firing && $0.alert.identity == "NoTTLJitter{namespace=coupon:*,node=\(server.endpoint)}"
+                }
+                return (stampede && jitter) || Date() > wave.addingTimeInterval(Double(period) * 2 + 65)
             }
-            return (stampede && jitter) || Date() > wave.addingTimeInterval(Double(period) * 2 + 65)
+            await admin.close()
+            let from = wave.addingTimeInterval(-3)
+            var trace = ""
+            for metric in [Metric.missesPerSec, .missSpikeRatio, .expirySpikeRatio, .hitRatioDrop] {
+                trace +=
+                    "\n\(metric.rawValue) from 3 s before the wave: \(watcher.trace(metric, from: from).prefix(400))"
+            }
+            return (fired, watcher.events, trace, wave, couponsExpire)
         }
-        await watcher.stop()
         workload.cancel()
         _ = await workload.value
-        await admin.close()
-        let from = wave.addingTimeInterval(-3)
-        var trace = ""
-        for metric in [Metric.missesPerSec, .missSpikeRatio, .expirySpikeRatio, .hitRatioDrop] {
-            trace +=
-                "\n\(metric.rawValue) from 3 s before the wave: \(await watcher.trace(metric, from: from).prefix(400))"
-        }
         await server.stop()
         #expect(fired)
 
-        let events = await watcher.events
         let node = server.endpoint.description
         let firing = events.filter { $0.kind == .firing }
         // StampedeNow: fired within two polls of a wave (a poll stamped just before the boundary
@@ -132,19 +136,19 @@ struct AlertScenarioTests {
             readsPerSecond: 1000, keyCount: 2000, userCount: 1000, sessionCount: 200, synchronizedExpiry: false,
             bigKeys: false, memoryPressure: true)
         let workload = Task { await CacheAsideWorkload(endpoint: server.endpoint, configuration: configuration).run() }
-        let watcher = RuleWatcher()
-        await watcher.start(server.endpoint, interval: .seconds(1), keysPerSecond: 500)
         // EvictionsActive: evictions over the last minute, held for a minute.
-        let fired = try await eventually(timeout: .seconds(100)) {
-            await watcher.events.contains { $0.kind == .firing && $0.alert.name == "EvictionsActive" }
+        let (fired, evicted, events) = try await withEngine(
+            watching: server.endpoint, interval: .seconds(1), keysPerSecond: 500
+        ) { watcher in
+            let fired = try await eventually(timeout: .seconds(100)) {
+                watcher.events.contains { $0.kind == .firing && $0.alert.name == "EvictionsActive" }
+            }
+            return (fired, watcher.latest(.evictedPerSec), watcher.events)
         }
-        let evicted = await watcher.latest(.evictedPerSec)
-        await watcher.stop()
         workload.cancel()
         _ = await workload.value
         await server.stop()
         #expect(fired, "EvictionsActive did not fire; evicted/s \(evicted ?? -1)")
-        let events = await watcher.events
         #expect(!events.contains { $0.alert.name == "StampedeNow" }, "steady evictions are no stampede")
     }
 
@@ -155,22 +159,21 @@ struct AlertScenarioTests {
             readsPerSecond: 1000, keyCount: 2000, userCount: 2000, sessionCount: 1000, synchronizedExpiry: false,
             bigKeys: false, memoryPressure: false)
         let workload = Task { await CacheAsideWorkload(endpoint: server.endpoint, configuration: configuration).run() }
-        let watcher = RuleWatcher()
-        await watcher.start(server.endpoint, interval: .seconds(1), keysPerSecond: 200)
-        let clock = ContinuousClock()
-        let end = clock.now + .seconds(180)
-        // Polled once a second, so a firing alert is reported with what the server looked like.
-        var hitRatios: [Double] = []
-        while clock.now < end {
-            try await clock.sleep(for: .seconds(1))
-            if let ratio = await watcher.latest(.hitRatio) { hitRatios.append(ratio) }
-            if !(await watcher.events.isEmpty) { break }
+        let (hitRatios, polls, events, failures, pending) = try await withEngine(
+            watching: server.endpoint, interval: .seconds(1), keysPerSecond: 200
+        ) { watcher in
+            let clock = ContinuousClock()
+            let end = clock.now + .seconds(180)
+            // Looked at once a second (the duration under test, not a synchronisation), so a
+            // firing alert is reported with what the server looked like.
+            var hitRatios: [Double] = []
+            while clock.now < end {
+                try await clock.sleep(for: .seconds(1))
+                if let ratio = watcher.latest(.hitRatio) { hitRatios.append(ratio) }
+                if !watcher.events.isEmpty { break }
+            }
+            return (hitRatios, watcher.polls, watcher.events, watcher.failures, watcher.pending.map(\.identity))
         }
-        let polls = await watcher.polls
-        let events = await watcher.events
-        let failures = await watcher.failures
-        let pending = await watcher.pending.map(\.identity)
-        await watcher.stop()
         workload.cancel()
         let totals = await workload.value
         await server.stop()

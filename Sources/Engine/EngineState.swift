@@ -1,0 +1,105 @@
+import Alerts
+import Fleet
+import Foundation
+import Metrics
+import Telemetry
+
+/// Everything the engine knows, and its one step: ``apply(_:now:)`` turns a batch of events into
+/// store updates, key figures, rule evaluations and the recent-events ring — the same way for the
+/// dashboard, `watch`, `check`, `snapshot` and the tests. A pure value: the clock is injected, no
+/// task or server is involved.
+public struct EngineState: Sendable {
+    /// The series of every node.
+    public private(set) var store: MetricStore
+    /// The rule engine (firing and pending alerts, rule health).
+    public private(set) var ruleEngine: RuleEngine
+    /// The newest alert events, oldest first (at most ``recentEventLimit``).
+    public private(set) var recentEvents: [AlertEvent] = []
+    /// The cluster's topology, when watching one.
+    public private(set) var topology: ClusterTopology?
+    /// The database each node's keys are sampled in (0 for nodes not listed: cluster nodes).
+    public let databases: [String: Int]
+    /// How many alert events ``recentEvents`` keeps.
+    public let recentEventLimit: Int
+    /// What key sampling found, per node.
+    private var feeds: [String: KeyspaceFeed] = [:]
+
+    /// Creates an empty state.
+    ///
+    /// - Parameters:
+    ///   - historyTicks: the samples of history kept per node.
+    ///   - rules: the rules evaluated after each step with samples.
+    ///   - databases: the database sampled per node.
+    ///   - recentEventLimit: the alert events kept for display and snapshots.
+    public init(
+        historyTicks: Int = 3600, rules: [AlertRule] = [], databases: [String: Int] = [:],
+        recentEventLimit: Int = 200
+    ) {
+        store = MetricStore(capacity: historyTicks)
+        ruleEngine = RuleEngine(rules: rules)
+        self.databases = databases
+        self.recentEventLimit = recentEventLimit
+    }
+
+    /// The key sampling of `node`, if it is sampled.
+    public func sampling(of node: String) -> KeyspaceSampling? { feeds[node]?.sampling }
+
+    /// The key sampling of every sampled node.
+    public var samplings: [String: KeyspaceSampling] { feeds.mapValues(\.sampling) }
+
+    /// Alerts firing or pending now.
+    public var activeAlerts: [Alert] { ruleEngine.firing + ruleEngine.pending }
+
+    /// Applies `events` in order, then evaluates the rules once — at the newest sample's time,
+    /// on the nodes that reported (a step without samples evaluates nothing).
+    ///
+    /// - Parameter now: the wall-clock time of the step; key batches of a node not polled yet
+    ///   are stamped with it (otherwise with the node's last poll).
+    public mutating func apply(_ events: [FleetEvent], now: Date) -> EngineOutcome {
+        var outcome = EngineOutcome()
+        for event in events {
+            switch event {
+            case .sample(let sample):
+                store.ingest(sample)
+                outcome.samples.append(sample)
+            case .keys(let node, let keys, let finished, let unavailable):
+                // Taken out of the table while it changes: a copy left there would make the
+                // change copy the whole key sample (copy-on-write) on every batch.
+                var feed = feeds.removeValue(forKey: node) ?? KeyspaceFeed(node: node, database: databases[node] ?? 0)
+                let batch = KeyspaceFeed.Batch(keys: keys, finishedPass: finished, unavailable: unavailable)
+                let stamp = store[node]?.times.last.map(Date.init(timeIntervalSince1970:)) ?? now
+                for reason in feed.add([batch], to: &store, now: stamp) {
+                    outcome.notices.append("key sampling on \(node): \(reason)")
+                }
+                feeds[node] = feed
+                outcome.keysChanged = true
+            case .topology(let found, let changes):
+                topology = found
+                outcome.topologyChanged = true
+                outcome.notices += changes.map(\.description)
+            case .nodeRemoved(let name):
+                // A node that left the cluster leaves the store: no stale rows, no stale alerts.
+                store.remove(node: name)
+                feeds[name] = nil
+                outcome.topologyChanged = true
+            case .notice(let text):
+                outcome.notices.append(text)
+            }
+        }
+        if let newest = outcome.newestSampleTime {
+            outcome.alertEvents = ruleEngine.eval(now: newest, store: store, nodes: Set(outcome.samples.map(\.node)))
+            outcome.evaluated = true
+            recentEvents += outcome.alertEvents
+            if recentEvents.count > recentEventLimit { recentEvents.removeFirst(recentEvents.count - recentEventLimit) }
+        }
+        return outcome
+    }
+
+    /// Evaluates every rule on every node at `now`, outside the steps (`check`'s one verdict);
+    /// returns the events.
+    public mutating func evaluateAll(now: Date) -> [AlertEvent] {
+        let events = ruleEngine.eval(now: now, store: store)
+        recentEvents += events
+        return events
+    }
+}

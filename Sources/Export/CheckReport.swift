@@ -1,0 +1,124 @@
+import Alerts
+import Foundation
+import Metrics
+
+/// `cachewatch check`'s verdict, as a monitoring plugin prints it: a status, one summary line
+/// and perfdata, computed from a store and rules alone (no server involved).
+///
+/// Every rule's condition is evaluated at the newest poll, ignoring its `for` (the calling
+/// monitoring system owns the hold-down); a node that does not answer is critical; no node
+/// answering, or no data at all, is unknown.
+public struct CheckReport: Sendable, Equatable {
+    /// The plugin status, with its exit code as the raw value.
+    public enum Status: Int32, Sendable, Comparable {
+        /// Nothing wrong.
+        case ok = 0
+        /// A warning rule holds.
+        case warning = 1
+        /// A critical rule holds, or a node does not answer.
+        case critical = 2
+        /// No node answers, or there is no data.
+        case unknown = 3
+
+        /// The word printed after `CACHEWATCH`.
+        public var label: String {
+            switch self {
+            case .ok: "OK"
+            case .warning: "WARNING"
+            case .critical: "CRITICAL"
+            case .unknown: "UNKNOWN"
+            }
+        }
+
+        /// The process exit code.
+        public var exitCode: Int32 { rawValue }
+
+        /// Orders by urgency (the exit code).
+        public static func < (lhs: Status, rhs: Status) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    /// The verdict.
+    public let status: Status
+    /// What follows the status: the problems, or the healthy figures.
+    public let summary: String
+    /// `name=value` pairs (absent values left out).
+    public let perfdata: [String]
+
+    /// The one line printed: `CACHEWATCH STATUS - summary | perfdata`.
+    public var line: String {
+        let head = "CACHEWATCH \(status.label) - \(summary)"
+        return status == .unknown ? head : head + " | " + perfdata.joined(separator: " ")
+    }
+
+    /// A report that could not look at the server (it cannot be reached, a bad password).
+    public static func unknown(_ reason: String) -> CheckReport {
+        CheckReport(status: .unknown, summary: reason, perfdata: [])
+    }
+
+    private init(status: Status, summary: String, perfdata: [String]) {
+        self.status = status
+        self.summary = summary
+        self.perfdata = perfdata
+    }
+
+    /// The verdict on `store` under `rules` (their `for` is ignored), at the newest poll.
+    public init(store: MetricStore, rules: [AlertRule]) {
+        let nodes = store.nodeNames.compactMap { store[$0] }
+        let answering = nodes.filter(\.isUp)
+        guard let newest = nodes.compactMap(\.times.last).max(), !answering.isEmpty else {
+            let failure = nodes.first?.lastFailure?.message ?? "no data"
+            self.init(
+                status: .unknown, summary: "\(nodes.count > 1 ? "no node answers; " : "")\(failure)", perfdata: [])
+            return
+        }
+        var engine = RuleEngine(
+            rules: rules.map { rule in
+                var immediate = rule
+                immediate.forSeconds = 0
+                return immediate
+            })
+        _ = engine.eval(now: Date(timeIntervalSince1970: newest), store: store)
+        let firing = engine.firing
+        let down = nodes.filter { !$0.isUp }
+        let worst = down.isEmpty ? firing.map(\.severity).max() : .critical
+        let status: Status = worst == .critical ? .critical : worst == .warning ? .warning : .ok
+        var problems = down.map { "\($0.node) unreachable: \($0.lastFailure?.message ?? "no answer")" }
+        problems += firing.map { "\($0.name): \($0.summary.isEmpty ? ValueFormatting.plain($0.value) : $0.summary)" }
+        let total = FleetAggregate(store: store)
+        let summary: String
+        if problems.isEmpty, answering.count == 1, let node = answering.first {
+            summary =
+                "\(node.node): hit ratio \(Self.percent(node.latest(.hitRatio))), "
+                + "\(ValueFormatting.count(node.latest(.opsPerSec))) ops/s, "
+                + "memory \(Self.percent(node.latest(.memoryUsedRatio)))"
+        } else if problems.isEmpty {
+            summary =
+                "\(answering.count) nodes: hit ratio \(Self.percent(total.hitRatio)), "
+                + "\(ValueFormatting.count(total.opsPerSec)) ops/s, max memory \(Self.percent(total.maxMemoryRatio))"
+        } else {
+            summary = problems.joined(separator: "; ")
+        }
+        let perfdata: [String]
+        if nodes.count == 1, let node = nodes.first {
+            let metrics: [Metric] = [
+                .hitRatio, .opsPerSec, .evictedPerSec, .expiredPerSec, .memoryUsedRatio, .clientsConnected, .pingMs,
+            ]
+            perfdata = metrics.compactMap { metric in
+                node.latest(metric).map { "\(metric.rawValue)=\(JSONText.number($0))" }
+            }
+        } else {
+            let pairs: [(String, Double?)] = [
+                ("hit_ratio", total.hitRatio), ("ops_per_sec", total.opsPerSec),
+                ("evicted_per_sec", total.evictedPerSec), ("expired_per_sec", total.expiredPerSec),
+                ("memory_used_ratio_max", total.maxMemoryRatio),
+                ("nodes_up", Double(answering.count)), ("nodes_down", Double(down.count)),
+            ]
+            perfdata = pairs.compactMap { name, value in value.map { "\(name)=\(JSONText.number($0))" } }
+        }
+        self.init(status: status, summary: summary, perfdata: perfdata)
+    }
+
+    private static func percent(_ ratio: Double?) -> String {
+        ratio.map { ValueFormatting.percent($0) + "%" } ?? "-"
+    }
+}

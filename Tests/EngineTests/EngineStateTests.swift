@@ -1,0 +1,110 @@
+import Alerts
+import Engine
+import Fleet
+import Foundation
+import Metrics
+import Telemetry
+import TestSupport
+import Testing
+
+/// The engine's one step, without a server: events in, store, key figures, alert events and
+/// notices out, with the clock injected.
+@Suite("The engine's step")
+struct EngineStateTests {
+    /// A node with `hits` and `misses` so far (counters), polled at `time`.
+    private static func poll(_ node: String, _ time: Double, hits: Int64, misses: Int64) -> FleetEvent {
+        .sample(
+            NodeReading.sample(
+                node, time,
+                NodeReading.make(
+                    role: "master", cluster: false, commands: hits + misses, hits: hits, misses: misses, used: 1000,
+                    keys: 10)))
+    }
+
+    private static let lowHitRatio = AlertRule(
+        name: "HitRatioLow", condition: AlertCondition(metric: Metric.hitRatio.rawValue, .below, 0.5),
+        severity: .critical)
+
+    @Test("samples go into the store; the rules run once a batch, at its newest sample, on the nodes that reported")
+    func evaluatesPerBatch() {
+        var state = EngineState(rules: [Self.lowHitRatio])
+        let start = 1_800_000_000.0
+        var outcome = state.apply(
+            [Self.poll("a", start, hits: 0, misses: 0), Self.poll("b", start, hits: 0, misses: 0)],
+            now: Date(timeIntervalSince1970: start))
+        #expect(outcome.samples.count == 2 && outcome.evaluated && outcome.alertEvents.isEmpty)
+        // a: 10 hits and 90 misses in the second; b: all hits. One batch, two polls of a.
+        outcome = state.apply(
+            [
+                Self.poll("a", start + 1, hits: 5, misses: 45), Self.poll("b", start + 1, hits: 100, misses: 0),
+                Self.poll("a", start + 2, hits: 10, misses: 90),
+            ], now: Date(timeIntervalSince1970: start + 2))
+        #expect(outcome.alertEvents.map(\.alert.identity) == ["HitRatioLow{node=a}"])
+        #expect(outcome.alertEvents.first?.time == Date(timeIntervalSince1970: start + 2), "at the newest sample")
+        #expect(state.store["a"]?.times.count == 3)
+        #expect(state.ruleEngine.firing.count == 1)
+        // A batch without samples evaluates nothing; one with b only leaves a's alert alone.
+        outcome = state.apply([.notice("hello")], now: Date(timeIntervalSince1970: start + 3))
+        #expect(!outcome.evaluated && outcome.notices == ["hello"] && !outcome.changedAnything)
+        outcome = state.apply(
+            [Self.poll("b", start + 3, hits: 200, misses: 0)], now: Date(timeIntervalSince1970: start + 3))
+        #expect(outcome.alertEvents.isEmpty && state.ruleEngine.firing.count == 1)
+        #expect(state.recentEvents.count == 1)
+    }
+
+    @Test("a node that leaves the cluster leaves the store, and its firing alert resolves")
+    func nodeRemoved() {
+        var state = EngineState(rules: [Self.lowHitRatio])
+        let start = 1_800_000_000.0
+        _ = state.apply(
+            [Self.poll("a", start, hits: 0, misses: 0), Self.poll("b", start, hits: 0, misses: 0)], now: Date())
+        let fired = state.apply(
+            [Self.poll("a", start + 1, hits: 0, misses: 100), Self.poll("b", start + 1, hits: 100, misses: 0)],
+            now: Date())
+        #expect(fired.alertEvents.map(\.kind) == [.firing])
+        let removed = state.apply(
+            [.nodeRemoved("a"), Self.poll("b", start + 2, hits: 200, misses: 0)],
+            now: Date(timeIntervalSince1970: start + 2))
+        #expect(removed.topologyChanged)
+        #expect(state.store["a"] == nil && state.store.nodeNames == ["b"])
+        #expect(removed.alertEvents.map(\.kind) == [.resolved])
+        #expect(state.ruleEngine.firing.isEmpty)
+    }
+
+    @Test("key batches feed the node's model, stamped with its last poll (the injected clock before any)")
+    func keyBatches() throws {
+        var state = EngineState(databases: ["a": 0])
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let keys = (0..<50).map { index in
+            KeyMetadata(
+                name: Array("session:\(index)".utf8), type: "string", ttlMilliseconds: 60_000, memoryBytes: 100,
+                observedAt: now)
+        }
+        let refused = ["memory": "MEMORY USAGE denied (NOPERM)", "lengths": "the sampler's choice"]
+        var outcome = state.apply(
+            [.keys(node: "a", keys: keys, finishedPass: true, unavailable: refused)], now: now)
+        #expect(outcome.keysChanged)
+        #expect(outcome.notices == ["key sampling on a: MEMORY USAGE denied (NOPERM)"], "refusals only, once")
+        let sampling = try #require(state.sampling(of: "a"))
+        #expect(sampling.model.keysRecorded == 50)
+        outcome = state.apply([.keys(node: "a", keys: keys, finishedPass: true, unavailable: refused)], now: now)
+        #expect(outcome.notices.isEmpty, "a refusal is told once")
+    }
+
+    @Test("topology changes are told once each; the recent-events ring keeps the newest")
+    func topologyAndRing() {
+        var state = EngineState(rules: [Self.lowHitRatio], recentEventLimit: 3)
+        let start = 1_800_000_000.0
+        var misses: Int64 = 0
+        var hits: Int64 = 0
+        _ = state.apply([Self.poll("a", start, hits: 0, misses: 0)], now: Date())
+        // Alternating bad and good seconds: fired, resolved, fired…
+        for second in 1...8 {
+            if second.isMultiple(of: 2) { hits += 100 } else { misses += 100 }
+            _ = state.apply([Self.poll("a", start + Double(second), hits: hits, misses: misses)], now: Date())
+        }
+        #expect(state.recentEvents.count == 3)
+        #expect(state.recentEvents.map(\.kind) == [.resolved, .firing, .resolved])
+        #expect(state.recentEvents.last?.time == Date(timeIntervalSince1970: start + 8))
+    }
+}
