@@ -41,7 +41,7 @@ let package = Package(
         // Several nodes at once: a poller per node, cluster discovery and topology following.
         .target(
             name: "Fleet",
-            dependencies: ["RedisClient", "Telemetry", "RESP"]
+            dependencies: ["RedisClient", "Telemetry", "RESP", .product(name: "Yams", package: "Yams")]
         ),
         // Ring buffers, per-node series and derived rates.
         .target(
@@ -65,7 +65,7 @@ let package = Package(
         // Line formats for headless output (table, JSON lines, logfmt).
         .target(
             name: "Export",
-            dependencies: ["Metrics", "Telemetry", "Alerts", .product(name: "CSV", package: "CSV.swift")]
+            dependencies: ["Engine", "Metrics", "Telemetry", "Alerts", .product(name: "CSV", package: "CSV.swift")]
         ),
         // Views as pure functions of state: virtual screen, widgets, key map. No terminal I/O.
         .target(
@@ -81,7 +81,7 @@ let package = Package(
         // The only code that touches ncurses: draw a Screen (diffed), read keys, resize.
         .target(
             name: "CursesTerminal",
-            dependencies: ["CNCurses", "Dashboard"]
+            dependencies: ["CNCurses", "Dashboard", "Engine", "Export", "Alerts", "Metrics", "Telemetry"]
         ),
         // The demo's own server and its cache-aside traffic: the only writer in the project.
         .target(

@@ -1,5 +1,6 @@
 import Alerts
 import ArgumentParser
+import CursesTerminal
 import Export
 import Fleet
 import Foundation
@@ -73,7 +74,8 @@ struct Demo: AsyncParsableCommand {
         do {
             let colors = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
             let snapshots = SnapshotTarget(
-                directory: snapshotDirectory, options: ExportOptions(), endpoint: server.endpoint.description)
+                directory: snapshotDirectory, options: ExportOptions(), endpoint: server.endpoint.description,
+                toolVersion: CachewatchVersion.current)
             try await EngineSession.run(
                 targets: [NodeTarget(endpoint: server.endpoint)],
                 configuration: FleetConfiguration(
@@ -81,15 +83,15 @@ struct Demo: AsyncParsableCommand {
                     clusterMode: .off)
             ) { engine in
                 if headless {
-                    try await WatchLoop(
-                        engine: engine, output: output, rules: DefaultRules.rules, alertsOnly: alertsOnly
-                    )
-                    .run()
+                    try await output.loop(on: engine, rules: DefaultRules.rules, alertsOnly: alertsOnly)
                 } else {
-                    await DashboardSession(
-                        interval: output.interval, colors: colors, snapshots: snapshots, samplesKeys: true
-                    )
-                    .run(on: engine)
+                    let interval = output.interval
+                    await MainActor.run {
+                        var dashboard = DashboardLoop(
+                            interval: interval, colors: colors, snapshots: snapshots, samplesKeys: true)
+                        dashboard.shouldStop = { SignalTrap.received != nil }
+                        dashboard.run(on: engine)
+                    }
                 }
             }
         } catch {

@@ -43,7 +43,16 @@ struct TargetOptions: ParsableArguments {
         }
         for url in urls { targets.append(NodeTarget(endpoint: try connection.endpoint(positionalURL: url))) }
         if let targetsFile {
-            for entry in try TargetsFile.load(targetsFile) {
+            guard let text = TextInput.read(targetsFile) else {
+                throw ValidationError("cannot read targets file '\(targetsFile)'")
+            }
+            let entries: [TargetsFile.Entry]
+            do {
+                entries = try TargetsFile.parse(text, source: TextInput.name(targetsFile))
+            } catch {
+                throw ValidationError(error.description)
+            }
+            for entry in entries {
                 var endpoint = try connection.endpoint(positionalURL: entry.url)
                 if entry.tls { endpoint.usesTLS = true }
                 targets.append(NodeTarget(name: entry.name, endpoint: endpoint))

@@ -1,4 +1,6 @@
 import ArgumentParser
+import CursesTerminal
+import Export
 import Fleet
 import Foundation
 import RedisClient
@@ -38,7 +40,8 @@ struct Top: AsyncParsableCommand {
         let targets = try targets.targets(connection: connection)
         // A typo (wrong port, wrong password) is reported before the screen is taken over.
         let snapshots = SnapshotTarget(
-            directory: snapshotDirectory, options: export.options, endpoint: targets.map(\.name).joined(separator: ","))
+            directory: snapshotDirectory, options: export.options, endpoint: targets.map(\.name).joined(separator: ","),
+            toolVersion: CachewatchVersion.current)
         try await EngineSession.run(
             targets: targets,
             configuration: EngineSession.configuration(
@@ -46,10 +49,13 @@ struct Top: AsyncParsableCommand {
             wait: wait
         ) { engine in
             SignalTrap.install(exitImmediately: false)
-            await DashboardSession(
-                interval: display.interval, colors: display.usesColor, rules: rules, snapshots: snapshots,
-                samplesKeys: sampling.configuration != nil
-            ).run(on: engine)
+            let (interval, colors, samplesKeys) = (display.interval, display.usesColor, sampling.configuration != nil)
+            await MainActor.run {
+                var dashboard = DashboardLoop(
+                    interval: interval, colors: colors, rules: rules, snapshots: snapshots, samplesKeys: samplesKeys)
+                dashboard.shouldStop = { SignalTrap.received != nil }
+                dashboard.run(on: engine)
+            }
         }
         SignalTrap.exitIfSignalled()
     }

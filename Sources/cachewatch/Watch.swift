@@ -83,10 +83,7 @@ struct Watch: AsyncParsableCommand {
                 connection: connection, targets: self.targets, sampling: sampling, interval: output.interval),
             wait: wait
         ) { engine in
-            try await WatchLoop(
-                engine: engine, output: output, rules: rules, alertsOnly: alertsOnly, alertmanager: sink, csv: appender
-            )
-            .run()
+            try await output.loop(on: engine, rules: rules, alertsOnly: alertsOnly, alertmanager: sink, csv: appender)
         }
     }
 

@@ -1,4 +1,6 @@
+import Alerts
 import ArgumentParser
+import Engine
 import Export
 
 /// How `watch` (and the headless demo) print: format, pace, how many lines.
@@ -22,6 +24,31 @@ struct WatchOutputOptions: ParsableArguments {
         }
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
         if let headerEvery, headerEvery < 0 { throw ValidationError("--header-every must be 0 or more") }
+    }
+}
+
+extension WatchOutputOptions {
+    /// The headless loop these options describe, on `engine`, printing to the console; a CSV
+    /// file that cannot be appended to stops it with one line.
+    func loop(
+        on engine: MonitoringEngine, rules: [AlertRule], alertsOnly: Bool, alertmanager: AlertmanagerSink? = nil,
+        csv: CSVAppender? = nil
+    ) async throws {
+        var loop = WatchLoop(
+            engine: engine, output: WatchLoop.Output(standard: ConsoleOutput.line, errors: ConsoleOutput.error))
+        loop.format = format
+        loop.interval = interval
+        loop.count = count
+        loop.headerEvery = headerEvery ?? max(1, TerminalSize.rows(default: 24) - 2)
+        loop.rules = rules
+        loop.alertsOnly = alertsOnly
+        loop.alertmanager = alertmanager
+        loop.csv = csv
+        do {
+            try await loop.run()
+        } catch let error as SnapshotError {
+            throw CLIFailure(error.description)
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 import Alerts
-import CursesTerminal
 import Dashboard
 import Engine
+import Export
 import Foundation
 import Metrics
 import Telemetry
@@ -10,25 +10,41 @@ import Telemetry
 /// on the main thread, waits ≤ 50 ms for a key, applies what the engine delivered, and redraws
 /// when something changed. A stalled server only stalls its own node's task.
 @MainActor
-struct DashboardSession {
-    let interval: Double
-    let colors: Bool
+public struct DashboardLoop {
+    /// Seconds between polls (the graphs' tick).
+    public let interval: Double
+    /// Whether to draw in colour.
+    public let colors: Bool
     /// Rules evaluated as samples arrive (empty: the alerts view says so).
-    var rules: [AlertRule] = DefaultRules.rules
+    public var rules: [AlertRule] = DefaultRules.rules
     /// Where the `e` key writes snapshots.
-    let snapshots: SnapshotTarget
+    public let snapshots: SnapshotTarget
     /// Whether keys are sampled (the keyspace view says so when not).
-    let samplesKeys: Bool
+    public let samplesKeys: Bool
+    /// Checked between keys: whether to leave (a signal arrived).
+    public var shouldStop: () -> Bool = { false }
+
+    /// Creates a dashboard.
+    public init(
+        interval: Double, colors: Bool, rules: [AlertRule] = DefaultRules.rules, snapshots: SnapshotTarget,
+        samplesKeys: Bool
+    ) {
+        self.interval = interval
+        self.colors = colors
+        self.rules = rules
+        self.snapshots = snapshots
+        self.samplesKeys = samplesKeys
+    }
 
     /// Ticks of history kept per node: an hour for up to 16 nodes, then 16 node-hours shared
     /// out (50 nodes: 19 minutes each, never under 5), so memory stays bounded as fleets grow.
-    static func historyTicks(nodes: Int) -> Int {
+    public static func historyTicks(nodes: Int) -> Int {
         max(300, min(3600, 16 * 3600 / max(1, nodes)))
     }
 
     /// Runs on `engine` until the user quits or a signal arrives; the terminal is restored
     /// either way.
-    func run(on engine: MonitoringEngine) {
+    public func run(on engine: MonitoringEngine) {
         let terminal = CursesTerminal(colors: colors)
         defer { terminal.restore() }
         var live = engine.makeState(historyTicks: Self.historyTicks(nodes: engine.nodes.count), rules: rules)
@@ -52,7 +68,7 @@ struct DashboardSession {
             }
             state.keyspace = samplesKeys ? shownKeyspaces[state.node] : nil
         }
-        while SignalTrap.received == nil {
+        while !shouldStop() {
             switch terminal.readEvent() {
             case .key(let key):
                 let wasPaused = state.isPaused
@@ -61,7 +77,8 @@ struct DashboardSession {
                 if state.wantsSnapshot {
                     state.wantsSnapshot = false
                     state.message = snapshots.write(
-                        state: state, keyspaces: shownKeyspaces, events: live.recentEvents, engine: live.ruleEngine)
+                        node: state.node, store: state.store, keyspaces: shownKeyspaces, events: live.recentEvents,
+                        active: live.activeAlerts, windowSeconds: state.windowSeconds, now: state.now)
                 }
                 if wasPaused && !state.isPaused { refresh(keyspaces: true) }
                 if state.node != shownNode && samplesKeys {
