@@ -70,7 +70,7 @@ let package = Package(
         // Views as pure functions of state: virtual screen, widgets, key map. No terminal I/O.
         .target(
             name: "Dashboard",
-            dependencies: ["Metrics", "Telemetry", "Alerts", "Fleet"]
+            dependencies: ["Metrics", "Telemetry", "Alerts"]
         ),
         // ncursesw through a module map and a shim of static inline functions.
         .systemLibrary(

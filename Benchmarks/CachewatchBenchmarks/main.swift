@@ -111,5 +111,5 @@ for second in 0..<3600 {
 }
 let after = residentBytes()
 print(
-    "MetricStore one hour at 1 s (3,600 ticks, \(store["n"]?.seriesNames.count ?? 0) series): \(String(format: "%.1f", Double(after - before) / 1_048_576)) MiB resident"
+    "MetricStore one hour at 1 s (3,600 ticks, \(store["n"]?.seriesKeys.count ?? 0) series): \(String(format: "%.1f", Double(after - before) / 1_048_576)) MiB resident"
 )

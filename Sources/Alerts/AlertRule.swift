@@ -41,8 +41,8 @@ public struct AlertCondition: Sendable, Hashable {
         case below
     }
 
-    /// The metric name (``Metrics/Metric`` raw values and per-database names).
-    public var metric: String
+    /// The series tested: a metric of the vocabulary or a per-database figure.
+    public var metric: SeriesKey
     /// Above or below.
     public var comparison: Comparison
     /// The threshold.
@@ -54,7 +54,7 @@ public struct AlertCondition: Sendable, Hashable {
 
     /// Creates a condition.
     public init(
-        metric: String, _ comparison: Comparison, _ threshold: Double, reduction: Reduction = .last,
+        metric: SeriesKey, _ comparison: Comparison, _ threshold: Double, reduction: Reduction = .last,
         windowSeconds: Double = 0
     ) {
         self.metric = metric
@@ -65,7 +65,7 @@ public struct AlertCondition: Sendable, Hashable {
     }
 
     /// The label that tells the metric's instances apart (`namespace`), if it has one.
-    public var label: String? { Metric(rawValue: metric)?.label }
+    public var label: MetricLabel? { metric.metric?.label }
 
     /// Whether `value` meets the condition.
     public func holds(for value: Double) -> Bool {

@@ -72,20 +72,21 @@ public struct RuleEngine: Sendable {
     /// A rule on a labelled metric: one alert per instance (namespace). An instance that is no
     /// longer reported counts as false; a node without key sampling has no instances at all.
     private mutating func evaluateInstances(
-        of rule: AlertRule, label: String, labels: [String: String], on node: NodeMetrics, now: Date,
+        of rule: AlertRule, label: MetricLabel, labels: [String: String], on node: NodeMetrics, now: Date,
         events: inout [AlertEvent]
     ) {
         let filters = rule.namespaces.map(GlobPattern.init)
         var seen = Set<String>()
-        for (instance, value) in node.instances(rule.condition.metric) ?? [:]
+        for (instance, value) in rule.condition.metric.metric.flatMap(node.instances) ?? [:]
         where filters.isEmpty || filters.contains(where: { $0.matches(instance) }) {
             var instanceLabels = labels
-            instanceLabels[label] = instance
+            instanceLabels[label.rawValue] = instance
             var holds = rule.condition.holds(for: value)
             for requirement in rule.requires where holds {
                 let required =
                     requirement.label == label
-                    ? node.instances(requirement.metric)?[instance] : Self.reduce(requirement, node: node, now: now)
+                    ? requirement.metric.metric.flatMap(node.instances)?[instance]
+                    : Self.reduce(requirement, node: node, now: now)
                 holds = required.map(requirement.holds(for:)) ?? false
             }
             seen.insert(Alert.identity(name: rule.name, labels: instanceLabels))
@@ -172,7 +173,7 @@ public struct RuleEngine: Sendable {
 
     private static func fill(_ template: String, value: Double, rule: AlertRule, labels: [String: String]) -> String {
         // Counts read whole: an estimate of 2,967.1 keys is "2967" in a sentence.
-        let isCount = Metric(rawValue: rule.condition.metric)?.unit == "count"
+        let isCount = rule.condition.metric.metric?.unit == .count
         var text = template.replacingOccurrences(
             of: "{{value}}", with: ValueFormatting.plain(isCount ? value.rounded() : value)
         )

@@ -108,7 +108,7 @@ public enum RuleFile {
         }
         var namespaces: [String] = []
         if let node = fields["namespaces"] {
-            guard label == "namespace" else {
+            guard label == .namespace else {
                 throw error("'namespaces' filters per-namespace metrics (namespace_*) only", at: node, source)
             }
             guard let items = node.sequence, let patterns = Optional(items.compactMap(\.string)),
@@ -155,7 +155,7 @@ public enum RuleFile {
         guard let metricNode = fields["metric"], let metric = metricNode.string else {
             throw error("'\(rule)' needs a 'metric'", at: node, source)
         }
-        guard isKnownMetric(metric) else {
+        guard let key = SeriesKey(name: metric) else {
             throw error(
                 "unknown metric '\(metric)' in '\(rule)' (see 'cachewatch rules --metrics')", at: metricNode, source)
         }
@@ -169,7 +169,7 @@ public enum RuleFile {
         }
         var window = 0.0
         if let node = fields["over"] {
-            if let label = Metric(rawValue: metric)?.label {
+            if let label = key.metric?.label {
                 throw error(
                     "'\(metric)' is per \(label) and holds its newest value only: it takes no 'over'", at: node, source)
             }
@@ -185,16 +185,7 @@ public enum RuleFile {
             reduction = value
         }
         return AlertCondition(
-            metric: metric, above != nil ? .above : .below, threshold, reduction: reduction, windowSeconds: window)
-    }
-
-    /// Whether `name` is in the metric vocabulary (or a per-database series).
-    public static func isKnownMetric(_ name: String) -> Bool {
-        if Metric(rawValue: name) != nil { return true }
-        guard name.hasPrefix("db"), let underscore = name.firstIndex(of: "_") else { return false }
-        let index = name[name.index(name.startIndex, offsetBy: 2)..<underscore]
-        let rest = name[name.index(after: underscore)...]
-        return !index.isEmpty && index.allSatisfy(\.isNumber) && (rest == "keys" || rest == "keys_with_expiry")
+            metric: key, above != nil ? .above : .below, threshold, reduction: reduction, windowSeconds: window)
     }
 
     /// `30s`, `2m`, `1h`, `1d` or a number of seconds.

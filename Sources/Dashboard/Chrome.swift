@@ -28,7 +28,7 @@ enum Chrome {
             parts[0] += " (\(index + 1)/\(names.count))"
         }
         if let info = state.metrics?.lastInfo {
-            if let role = info.replication.role { parts.append(role == "slave" ? "replica" : role) }
+            if let role = info.replication.role { parts.append(role.headerName) }
             if let node = state.topology?.nodes.first(where: { $0.name == state.node }),
                 node.role == .primary
             {
@@ -39,7 +39,7 @@ enum Chrome {
                 let since = state.metrics?.lastInfoTime.map { state.now.timeIntervalSince($0) } ?? 0
                 parts.append("up " + ValueFormatting.duration(seconds: Double(uptime) + max(0, since)))
             }
-            if let policy = info.memory.maxmemoryPolicy { parts.append(policy) }
+            if let policy = info.memory.maxmemoryPolicy { parts.append(policy.name) }
         }
         let status: (String, StyleRole)
         let firing = state.alerts?.firing ?? []

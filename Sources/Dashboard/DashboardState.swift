@@ -1,7 +1,7 @@
 import Alerts
-import Fleet
 import Foundation
 import Metrics
+import Telemetry
 
 /// Everything a view needs: the metrics to show and the state of the interface. Views are
 /// pure functions of it; keys change it through ``handle(_:)``.

@@ -36,7 +36,7 @@ enum MemoryClientsView {
         memoryLines.write(
             &screen,
             [
-                ("policy ", .muted), (info?.memory.maxmemoryPolicy ?? "-", .normal),
+                ("policy ", .muted), (info?.memory.maxmemoryPolicy?.name ?? "-", .normal),
                 ("  evicted ", .muted), (ValueFormatting.count(node.latest(.evictedPerSec)) + "/s", .normal),
             ])
         memoryLines.write(
@@ -125,7 +125,7 @@ enum MemoryClientsView {
         let inner = Panel(title: "Errors & replication").draw(into: &screen, rect: rect, glyphs: theme.glyphs)
         var lines = LineWriter(rect: inner)
         let replication = info?.replication
-        let role = replication?.role == "slave" ? "replica" : replication?.role ?? "-"
+        let role = replication?.role?.headerName ?? "-"
         var roleLine: [(String, StyleRole)] = [("role ", .muted), (role, .normal)]
         if let replicas = replication?.connectedReplicas {
             roleLine += [("  replicas ", .muted), ("\(replicas)", .normal)]

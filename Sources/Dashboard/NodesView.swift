@@ -1,4 +1,3 @@
-import Fleet
 import Foundation
 import Metrics
 import Telemetry
@@ -59,7 +58,7 @@ enum NodesView {
         let info = node.lastInfo
         let clusterNode = state.topology?.nodes.first { $0.name == node.node }
         let role =
-            info.map { $0.isPrimary ? "primary" : $0.replication.role == "slave" ? "replica" : "-" }
+            info.map { $0.replication.role?.displayName ?? "-" }
             ?? clusterNode.map { $0.role.rawValue } ?? "-"
         var status = "up"
         var statusRole = StyleRole.ok
@@ -114,7 +113,7 @@ enum NodesView {
     /// A replica's lag in bytes, as its primary reports it (`replica_lag_bytes{replica=ip:port}`).
     private static func primaryLag(of replica: NodeMetrics, in store: MetricStore) -> Double? {
         guard let ownPort = replica.lastInfo?.server.tcpPort, let name = primaryName(of: replica, in: store),
-            let lags = store[name]?.instances(Metric.replicaLagBytes.rawValue)
+            let lags = store[name]?.instances(.replicaLagBytes)
         else { return nil }
         return lags.first { $0.key.hasSuffix(":\(ownPort)") }?.value
     }

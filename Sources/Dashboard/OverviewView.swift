@@ -107,7 +107,7 @@ enum OverviewView {
                 (ValueFormatting.ratio(fragmentation), fragmentationRole),
             ])
         if let policy = info?.memory.maxmemoryPolicy {
-            lines.write(&screen, [("policy ", .muted), (policy, policy == "noeviction" ? .warn : .normal)])
+            lines.write(&screen, [("policy ", .muted), (policy.name, policy == .noEviction ? .warn : .normal)])
         }
         let rejected = node.latest(.rejectedConnectionsPerSec)
         lines.write(

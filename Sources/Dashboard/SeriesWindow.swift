@@ -8,15 +8,15 @@ public struct SeriesWindow: Sendable {
     /// Whether each bucket holds only failed polls.
     public let failed: [Bool]
 
-    /// Buckets `metric` of `node` over the last `seconds` before its newest tick into `points` buckets.
-    public init(node: NodeMetrics, metric: String, seconds: Int, points: Int) {
+    /// Buckets `key` of `node` over the last `seconds` before its newest tick into `points` buckets.
+    public init(node: NodeMetrics, key: SeriesKey, seconds: Int, points: Int) {
         let points = max(1, points)
         guard let newest = node.times.last else {
             values = []
             failed = []
             return
         }
-        let series = node.values(metric)
+        let series = node.values(key)
         let up = node.values(Metric.up)
         let span = Double(seconds) / Double(points)
         let start = newest - Double(seconds)
@@ -52,7 +52,7 @@ public struct SeriesWindow: Sendable {
 
     /// The series as a metric of the vocabulary.
     public init(node: NodeMetrics, metric: Metric, seconds: Int, points: Int) {
-        self.init(node: node, metric: metric.rawValue, seconds: seconds, points: points)
+        self.init(node: node, key: .metric(metric), seconds: seconds, points: points)
     }
 
     /// The largest value in the window.

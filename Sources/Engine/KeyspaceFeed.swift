@@ -10,7 +10,7 @@ struct KeyspaceFeed {
     struct Batch: Sendable {
         let keys: [KeyMetadata]
         let finishedPass: Bool
-        let unavailable: [String: String]
+        let unavailable: [SamplerPart: String]
     }
 
     /// The node the sampler walks.
@@ -41,9 +41,9 @@ struct KeyspaceFeed {
             let total = store[node]?.lastInfo?.keyspace[database]?.keys ?? 0
             sampling.add(batch.keys, finishedPass: batch.finishedPass, totalKeys: total, now: now)
             sampling.unavailable = batch.unavailable.sorted { $0.key < $1.key }.map(\.value)
-            // Refusals only: "lengths" is the sampler's choice on servers without NO-TOUCH, not an error.
+            // Refusals only: lengths are the sampler's choice on servers without NO-TOUCH, not an error.
             for (part, reason) in batch.unavailable.sorted(by: { $0.key < $1.key })
-            where part != "lengths" && reported.insert(reason).inserted {
+            where part.isRefusal && reported.insert(reason).inserted {
                 fresh.append(reason)
             }
         }

@@ -10,19 +10,7 @@ public enum AlertEventFormatter {
         let labels = alert.labels.sorted { $0.key < $1.key }
         switch format {
         case .json:
-            var fields = [
-                "\"event\":\"alert\"", "\"status\":\(JSONText.string(event.kind.rawValue))",
-                "\"time\":\(JSONText.string(ValueFormatting.iso8601(event.time)))",
-                "\"alertname\":\(JSONText.string(alert.name))",
-                "\"severity\":\(JSONText.string(alert.severity.rawValue))",
-                "\"labels\":{\(labels.map { "\(JSONText.string($0.key)):\(JSONText.string($0.value))" }.joined(separator: ","))}",
-                "\"value\":\(JSONText.number(alert.value))", "\"summary\":\(JSONText.string(alert.summary))",
-                "\"starts_at\":\(JSONText.string(ValueFormatting.iso8601(alert.firedAt ?? alert.activeSince)))",
-            ]
-            fields.append(
-                "\"ends_at\":"
-                    + (event.kind == .resolved ? JSONText.string(ValueFormatting.iso8601(event.time)) : "null"))
-            return "{" + fields.joined(separator: ",") + "}"
+            return JSONOutput.line(AlertEventRecord(event: event))
         case .logfmt:
             var fields = [
                 "time=\(ValueFormatting.iso8601(event.time))", "event=alert", "status=\(event.kind.rawValue)",

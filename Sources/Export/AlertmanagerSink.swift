@@ -27,20 +27,20 @@ public actor AlertmanagerSink {
     /// failing or works again (state changes only), else `nil`.
     public func deliver(events: [AlertEvent], firing: [Alert], now: Date) async -> String? {
         let resend = lastSend.map { now.timeIntervalSince($0) >= resendInterval } ?? true
-        var payload: [String] = []
+        var payload: [AlertmanagerAlert] = []
         let newlyFiring = Set(events.filter { $0.kind == .firing }.map(\.alert.identity))
         for alert in firing where resend || newlyFiring.contains(alert.identity) {
-            payload.append(Self.json(alert, endsAt: nil, generatorURL: generatorURL))
+            payload.append(AlertmanagerAlert(alert, endsAt: nil, generatorURL: generatorURL))
         }
         for event in events where event.kind == .resolved {
-            payload.append(Self.json(event.alert, endsAt: event.time, generatorURL: generatorURL))
+            payload.append(AlertmanagerAlert(event.alert, endsAt: event.time, generatorURL: generatorURL))
         }
         guard !payload.isEmpty else { return nil }
         if resend { lastSend = now }
         var request = URLRequest(url: endpoint)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data(("[" + payload.joined(separator: ",") + "]").utf8)
+        request.httpBody = Data(JSONOutput.line(payload).utf8)
         request.timeoutInterval = 5
         let problem: String?
         do {
@@ -60,22 +60,5 @@ public actor AlertmanagerSink {
         default:
             return nil
         }
-    }
-
-    private static func json(_ alert: Alert, endsAt: Date?, generatorURL: String?) -> String {
-        var labels = alert.labels
-        labels["alertname"] = alert.name
-        labels["severity"] = alert.severity.rawValue
-        let labelText = labels.sorted { $0.key < $1.key }.map {
-            "\(JSONText.string($0.key)):\(JSONText.string($0.value))"
-        }
-        var fields = [
-            "\"labels\":{\(labelText.joined(separator: ","))}",
-            "\"annotations\":{\"summary\":\(JSONText.string(alert.summary)),\"value\":\(JSONText.string(JSONText.number(alert.value)))}",
-            "\"startsAt\":\(JSONText.string(ValueFormatting.iso8601(alert.firedAt ?? alert.activeSince)))",
-        ]
-        if let endsAt { fields.append("\"endsAt\":\(JSONText.string(ValueFormatting.iso8601(endsAt)))") }
-        if let generatorURL { fields.append("\"generatorURL\":\(JSONText.string(generatorURL))") }
-        return "{" + fields.joined(separator: ",") + "}"
     }
 }

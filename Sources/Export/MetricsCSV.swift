@@ -5,27 +5,30 @@ import Metrics
 /// milliseconds), `node`, then every per-node metric of the vocabulary in its documented
 /// order (empty when absent at that tick), then — in snapshots only — per-database series.
 public enum MetricsCSV {
+    /// The series of the fixed columns: every per-node metric, in vocabulary order.
+    public static let perNodeColumns: [SeriesKey] = Metric.perNode.map(SeriesKey.metric)
+
     /// The fixed columns (what `watch --csv` writes).
-    public static let header = ["time", "ts_ms", "node"] + Metric.perNode.map(\.rawValue)
+    public static let header = ["time", "ts_ms", "node"] + perNodeColumns.map(\.name)
 
-    /// The header of a snapshot: the fixed columns plus the per-database series any node has.
-    public static func header(for store: MetricStore) -> [String] {
-        header + extraSeries(in: store)
-    }
-
-    /// Per-database series held by any node, sorted.
-    static func extraSeries(in store: MetricStore) -> [String] {
-        let known = Set(Metric.perNode.map(\.rawValue))
-        var names = Set<String>()
+    /// The series of a snapshot's columns: the fixed ones plus the per-database series any
+    /// node has, sorted.
+    static func columns(for store: MetricStore) -> [SeriesKey] {
+        var extra = Set<SeriesKey>()
         for node in store.nodeNames {
-            for name in store[node]?.seriesNames ?? [] where !known.contains(name) { names.insert(name) }
+            for key in store[node]?.seriesKeys ?? [] where key.metric == nil { extra.insert(key) }
         }
-        return names.sorted()
+        return perNodeColumns + extra.sorted()
     }
 
-    /// The cells of one tick: `values` by series name, `columns` after the first three.
+    /// The header of a snapshot.
+    public static func header(for store: MetricStore) -> [String] {
+        ["time", "ts_ms", "node"] + columns(for: store).map(\.name)
+    }
+
+    /// The cells of one tick: `values` by series, in the order of `columns`.
     public static func cells(
-        node: String, time: Double, values: [String: Double], columns: ArraySlice<String>
+        node: String, time: Double, values: [SeriesKey: Double], columns: [SeriesKey]
     )
         -> [CSVTable.Cell]
     {
@@ -37,14 +40,14 @@ public enum MetricsCSV {
 
     /// Every tick of every node at or after `start` (seconds since 1970), oldest first per node.
     public static func table(_ store: MetricStore, since start: Double, neutralizesFormulas: Bool) -> CSVTable {
-        let header = header(for: store)
-        var table = CSVTable(header: header, neutralizesFormulas: neutralizesFormulas)
-        let columns = header.dropFirst(3)
+        let columns = columns(for: store)
+        var table = CSVTable(
+            header: ["time", "ts_ms", "node"] + columns.map(\.name), neutralizesFormulas: neutralizesFormulas)
         for name in store.nodeNames {
             guard let node = store[name] else { continue }
             let series = columns.map { node.values($0) }
             for index in node.times.indices where node.times[index] >= start {
-                var values: [String: Double] = [:]
+                var values: [SeriesKey: Double] = [:]
                 for (column, columnValues) in zip(columns, series) { values[column] = columnValues[index] }
                 table.append(cells(node: name, time: node.times[index], values: values, columns: columns))
             }

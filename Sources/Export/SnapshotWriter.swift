@@ -25,7 +25,7 @@ public struct SnapshotWriter {
 
     /// The files of a snapshot by name, in memory.
     public func files(for snapshot: Snapshot) throws -> [(name: String, text: String)] {
-        return [
+        let tables: [(name: String, text: String)] = [
             (
                 "metrics.csv",
                 try MetricsCSV.table(
@@ -39,8 +39,9 @@ public struct SnapshotWriter {
             ("slowlog.csv", try slowlog(snapshot.store).text()),
             ("commands.csv", try commands(snapshot.store).text()),
             ("alerts.csv", try alerts(snapshot).text()),
-            ("manifest.json", manifest(snapshot)),
         ]
+        let manifest = SnapshotManifest(snapshot, options: options, files: tables.map(\.name))
+        return tables + [("manifest.json", JSONOutput.document(manifest))]
     }
 
     /// Writes the snapshot into a new directory under `destination`; returns its path.
@@ -299,32 +300,6 @@ public struct SnapshotWriter {
             row(alert, state: "pending", start: alert.activeSince, end: nil)
         }
         return table
-    }
-
-    private func manifest(_ snapshot: Snapshot) -> String {
-        let info = snapshot.store[snapshot.node]?.lastInfo
-        let model = snapshot.keyspaces[snapshot.node]?.model
-        let ticks = snapshot.store.nodeNames.reduce(0) { total, name in
-            total + (snapshot.store[name]?.times.filter { $0 >= snapshot.windowStart }.count ?? 0)
-        }
-        var fields: [String] = [
-            "\"tool\":\"cachewatch\"", "\"tool_version\":\(JSONText.string(snapshot.toolVersion))",
-            "\"endpoint\":\(JSONText.string(snapshot.endpoint))",
-            "\"nodes\":[\(snapshot.store.nodeNames.map(JSONText.string).joined(separator: ","))]",
-            "\"server_version\":\(info?.server.version.map(JSONText.string) ?? "null")",
-            "\"taken_at\":\(JSONText.string(ValueFormatting.iso8601(snapshot.takenAt)))",
-            "\"window_start\":\(JSONText.string(ValueFormatting.iso8601(Date(timeIntervalSince1970: snapshot.windowStart))))",
-            "\"ticks\":\(ticks)",
-            "\"sampled_keys\":\(model.map { String($0.sampledKeys) } ?? "null")",
-            "\"namespaces\":\(model.map { String($0.namespaces.count) } ?? "null")",
-            "\"total_keys\":\(model?.totalKeys.map { String($0) } ?? "null")",
-            "\"sampling_coverage\":\(model.flatMap { model in model.totalKeys.map { total in JSONText.number(total > 0 ? min(1, Double(model.sampledKeys) / Double(total)) : 1) } } ?? "null")",
-            "\"complete_passes\":\(snapshot.keyspaces[snapshot.node].map { String($0.passes) } ?? "null")",
-            "\"keys_redacted\":\(options.redactsKeys)", "\"formulas_neutralized\":\(options.neutralizesFormulas)",
-            "\"files\":[\"metrics.csv\",\"bigkeys.csv\",\"namespaces.csv\",\"ttl_histogram.csv\",\"expiry_forecast.csv\",\"slowlog.csv\",\"commands.csv\",\"alerts.csv\"]",
-        ]
-        fields = fields.map { "  " + $0 }
-        return "{\n" + fields.joined(separator: ",\n") + "\n}\n"
     }
 }
 

@@ -49,14 +49,13 @@ public struct WatchLineFormatter: Sendable {
 
     /// The vocabulary in JSON field order: every per-node ``Metric`` (absent ones as `null`), then
     /// per-database series present at this tick, sorted.
-    static func orderedFields(_ values: [String: Double]) -> [(String, Double?)] {
-        let fixed = Metric.perNode.map { ($0.rawValue, values[$0.rawValue]) }
-        let known = Set(Metric.perNode.map(\.rawValue))
-        let extra = values.keys.filter { !known.contains($0) }.sorted().map { ($0, values[$0]) }
+    static func orderedFields(_ values: [SeriesKey: Double]) -> [(String, Double?)] {
+        let fixed = Metric.perNode.map { ($0.rawValue, values[metric: $0]) }
+        let extra = values.keys.filter { $0.metric == nil }.sorted().map { ($0.name, values[$0]) }
         return fixed + extra
     }
 
-    static func json(node: String, time: Date, values: [String: Double], failure: PollFailure?) -> String {
+    static func json(node: String, time: Date, values: [SeriesKey: Double], failure: PollFailure?) -> String {
         var fields = [
             "\"time\":\(JSONText.string(ValueFormatting.iso8601(time)))",
             "\"ts_ms\":\(Int64((time.timeIntervalSince1970 * 1000).rounded(.down)))",
@@ -72,7 +71,7 @@ public struct WatchLineFormatter: Sendable {
         return "{" + fields.joined(separator: ",") + "}"
     }
 
-    static func logfmt(node: String, time: Date, values: [String: Double], failure: PollFailure?) -> String {
+    static func logfmt(node: String, time: Date, values: [SeriesKey: Double], failure: PollFailure?) -> String {
         var fields = ["time=\(ValueFormatting.iso8601(time))", "node=\(LogfmtText.value(node))"]
         for (name, value) in orderedFields(values) {
             fields.append("\(name)=\(value.map(JSONText.number) ?? "-")")

@@ -86,7 +86,7 @@ public struct WatchLoop {
                 if let csv, let time = node.times.last {
                     let cells = MetricsCSV.cells(
                         node: sample.node, time: time, values: node.latestValues,
-                        columns: MetricsCSV.header.dropFirst(3))
+                        columns: MetricsCSV.perNodeColumns)
                     try csv.append(try CSVTable.line(cells))
                 }
             }

@@ -1,5 +1,6 @@
 import RESP
 import RedisClient
+import Telemetry
 
 /// Reads a cluster's topology from one of its nodes: `CLUSTER SHARDS`, or `CLUSTER NODES` on
 /// servers that do not know it (Redis before 7.0).

@@ -5,7 +5,7 @@ public enum FleetEvent: Sendable {
     /// One poll of one node.
     case sample(Sample)
     /// One batch of sampled keys of one node.
-    case keys(node: String, keys: [KeyMetadata], finishedPass: Bool, unavailable: [String: String])
+    case keys(node: String, keys: [KeyMetadata], finishedPass: Bool, unavailable: [SamplerPart: String])
     /// The cluster's topology, first as discovered, then at each change.
     case topology(ClusterTopology, changes: [TopologyChange])
     /// A node is no longer watched (it left the cluster), by the name its samples carried.

@@ -1,4 +1,5 @@
 import RedisClient
+import Telemetry
 
 /// A server to watch: the name it is shown under and where it is.
 public struct NodeTarget: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import Synchronization
+import Telemetry
 
 /// Something that happens once (a node's stop, the first answer), awaited by any number of
 /// tasks: ``wait()`` returns when it was raised, or when the waiting task is cancelled.

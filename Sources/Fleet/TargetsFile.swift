@@ -1,4 +1,5 @@
 import Foundation
+import Telemetry
 import Yams
 
 /// A YAML list of servers with names, for `--targets`:

@@ -11,10 +11,10 @@ public enum DerivedMetrics {
     /// Absent keys mean "no value at this tick".
     static func values(
         reading: Reading, time: Date, previous: CounterBaseline?
-    ) -> (values: [String: Double], reset: Bool) {
-        var values: [String: Double] = [Metric.up.rawValue: 1]
+    ) -> (values: [SeriesKey: Double], reset: Bool) {
+        var values: [SeriesKey: Double] = [.metric(.up): 1]
         func set(_ metric: Metric, _ value: Double?) {
-            if let value, value.isFinite { values[metric.rawValue] = value }
+            if let value, value.isFinite { values[metric: metric] = value }
         }
         if let rtt = reading.pingRTT { set(.pingMs, rtt.secondsDouble * 1000) }
         if let slowlog = reading.slowlog { set(.slowlogNew, Double(slowlog.entries.count)) }
@@ -28,11 +28,11 @@ public enum DerivedMetrics {
         }
         set(.fragmentationRatio, info.memory.fragmentationRatio)
         if let policy = info.memory.maxmemoryPolicy {
-            set(.evictionsDisabled, policy == "noeviction" ? 1 : 0)
-            set(.allkeysPolicy, policy.hasPrefix("allkeys-") ? 1 : 0)
-            set(.volatilePolicy, policy.hasPrefix("volatile-") ? 1 : 0)
+            set(.evictionsDisabled, policy == .noEviction ? 1 : 0)
+            set(.allkeysPolicy, policy.coversAllKeys ? 1 : 0)
+            set(.volatilePolicy, policy.coversVolatileKeys ? 1 : 0)
         }
-        if let role = info.replication.role { set(.rolePrimary, role == "master" ? 1 : 0) }
+        if let role = info.replication.role { set(.rolePrimary, role == .primary ? 1 : 0) }
         if info.isPrimary {
             let replicas = info.replication.replicas
             set(.replicasOnline, Double(replicas.filter { $0.state == "online" }.count))
@@ -57,8 +57,8 @@ public enum DerivedMetrics {
             }
         }
         for (index, entry) in info.keyspace {
-            values[Metric.perDatabase(index, withExpiry: false)] = Double(entry.keys)
-            values[Metric.perDatabase(index, withExpiry: true)] = Double(entry.expires)
+            values[.database(index, .keys)] = Double(entry.keys)
+            values[.database(index, .keysWithExpiry)] = Double(entry.expires)
         }
         if let hits = info.stats.keyspaceHits, let misses = info.stats.keyspaceMisses, hits + misses > 0 {
             set(.hitRatioLifetime, Double(hits) / Double(hits + misses))

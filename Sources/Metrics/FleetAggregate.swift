@@ -25,7 +25,7 @@ public struct FleetAggregate: Sendable {
     /// role is known).
     public init(store: MetricStore) {
         let up = store.nodeNames.compactMap { store[$0] }.filter(\.isUp)
-        let counted = up.filter { $0.lastInfo?.replication.role != "slave" }
+        let counted = up.filter { $0.lastInfo?.replication.role != .replica }
         nodes = counted.map(\.node)
         func sum(_ metric: Metric) -> Double? {
             let values = counted.compactMap { $0.latest(metric) }

@@ -123,43 +123,43 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
     case replicaOnline = "replica_online"
 
     /// The unit, as documented.
-    public var unit: String {
+    public var unit: MetricUnit {
         switch self {
-        case .up: return "0/1"
+        case .up: return .flag
         case .opsPerSec, .hitsPerSec, .missesPerSec, .evictedPerSec, .expiredPerSec, .rejectedConnectionsPerSec,
             .connectionsPerSec, .errorRepliesPerSec:
-            return "1/s"
+            return .perSecond
         case .hitRatio, .hitRatioLifetime, .memoryUsedRatio, .fragmentationRatio, .missSpikeRatio, .expirySpikeRatio,
             .hitRatioDrop:
-            return "ratio"
-        case .netInBytesPerSec, .netOutBytesPerSec: return "bytes/s"
-        case .usedMemoryBytes, .rssBytes, .maxmemoryBytes: return "bytes"
-        case .clientsConnected, .clientsBlocked, .keys, .keysWithExpiry, .slowlogNew: return "count"
+            return .ratio
+        case .netInBytesPerSec, .netOutBytesPerSec: return .bytesPerSecond
+        case .usedMemoryBytes, .rssBytes, .maxmemoryBytes: return .bytes
+        case .clientsConnected, .clientsBlocked, .keys, .keysWithExpiry, .slowlogNew: return .count
         case .evictionsDisabled, .replicaLinkUp, .allkeysPolicy, .volatilePolicy, .rolePrimary, .clusterStateOK,
             .replicaOnline:
-            return "0/1"
-        case .replicasOnline, .clusterSlotsUncovered, .clusterKnownNodes: return "count"
-        case .replicaLagBytesMax, .replicaLagBytes: return "bytes"
-        case .secondsSincePromotion, .replicaAckSeconds: return "s"
-        case .keysVsOtherPrimaries, .memoryVsOtherPrimaries, .opsVsOtherPrimaries: return "ratio"
-        case .noTTLShare, .namespaceNoTTLShare, .namespaceTTLJitter: return "ratio"
-        case .namespaceKeys, .namespaceExpiryWaveKeys, .namespaceBigKeys: return "count"
-        case .replicaLastIOSeconds: return "s"
-        case .expiryWaveKeys, .bigKeys: return "count"
-        case .ttlJitterMin: return "ratio"
-        case .cpuPercent: return "percent"
-        case .pingMs, .pingP50Ms, .pingP99Ms, .pingMaxMs: return "ms"
+            return .flag
+        case .replicasOnline, .clusterSlotsUncovered, .clusterKnownNodes: return .count
+        case .replicaLagBytesMax, .replicaLagBytes: return .bytes
+        case .secondsSincePromotion, .replicaAckSeconds: return .seconds
+        case .keysVsOtherPrimaries, .memoryVsOtherPrimaries, .opsVsOtherPrimaries: return .ratio
+        case .noTTLShare, .namespaceNoTTLShare, .namespaceTTLJitter: return .ratio
+        case .namespaceKeys, .namespaceExpiryWaveKeys, .namespaceBigKeys: return .count
+        case .replicaLastIOSeconds: return .seconds
+        case .expiryWaveKeys, .bigKeys: return .count
+        case .ttlJitterMin: return .ratio
+        case .cpuPercent: return .percent
+        case .pingMs, .pingP50Ms, .pingP99Ms, .pingMaxMs: return .milliseconds
         }
     }
 
     /// The label that tells this metric's instances apart (`namespace`), or `nil` for a metric
     /// with one value per node. Labelled metrics hold the newest value only: rules read them
     /// without a window, one alert per instance.
-    public var label: String? {
+    public var label: MetricLabel? {
         switch self {
         case .namespaceKeys, .namespaceNoTTLShare, .namespaceTTLJitter, .namespaceExpiryWaveKeys, .namespaceBigKeys:
-            return "namespace"
-        case .replicaLagBytes, .replicaAckSeconds, .replicaOnline: return "replica"
+            return .namespace
+        case .replicaLagBytes, .replicaAckSeconds, .replicaOnline: return .replica
         default: return nil
         }
     }
@@ -167,9 +167,4 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
     /// The metrics with one value per node and tick, in vocabulary order: the fields of a
     /// metric line and the columns of a metrics table.
     public static let perNode: [Metric] = allCases.filter { $0.label == nil }
-
-    /// The name of a per-database series, e.g. `db0_keys`, `db3_keys_with_expiry`.
-    public static func perDatabase(_ index: Int, withExpiry: Bool) -> String {
-        "db\(index)_" + (withExpiry ? Metric.keysWithExpiry.rawValue : Metric.keys.rawValue)
-    }
 }

@@ -50,31 +50,31 @@ public struct MetricStore: Sendable {
             (.opsVsOtherPrimaries, .opsPerSec, 1),
         ]
         for name in nodeNames where !primaries.contains(name) || primaries.count < 2 {
-            for (share, _, _) in shared { nodesByName[name]?.setExternal(share.rawValue, nil) }
+            for (share, _, _) in shared { nodesByName[name]?.setExternal(share, nil) }
         }
         guard primaries.count >= 2 else { return }
         for (share, source, floor) in shared {
-            let values = primaries.map { nodesByName[$0]?.latest(source.rawValue) }
+            let values = primaries.map { nodesByName[$0]?.latest(source) }
             let total = values.reduce(0) { $0 + ($1 ?? 0) }
             for (name, value) in zip(primaries, values) {
                 guard let value, values.allSatisfy({ $0 != nil }) else {
-                    nodesByName[name]?.setExternal(share.rawValue, nil)
+                    nodesByName[name]?.setExternal(share, nil)
                     continue
                 }
                 let othersMean = (total - value) / Double(primaries.count - 1)
-                nodesByName[name]?.setExternal(share.rawValue, value / max(othersMean, floor))
+                nodesByName[name]?.setExternal(share, value / max(othersMean, floor))
             }
         }
     }
 
     /// Sets a figure from outside the poll for `node` (recorded with its next ticks).
     public mutating func setExternal(node: String, _ metric: Metric, _ value: Double?) {
-        nodesByName[node]?.setExternal(metric.rawValue, value)
+        nodesByName[node]?.setExternal(metric, value)
     }
 
     /// Replaces the newest values of a labelled metric (one per namespace) for `node`.
     public mutating func setInstances(node: String, _ metric: Metric, _ values: [String: Double]) {
-        nodesByName[node]?.setInstances(metric.rawValue, values)
+        nodesByName[node]?.setInstances(metric, values)
     }
 
     /// Records what key sampling found on `node`: the node-level figures with its next ticks,

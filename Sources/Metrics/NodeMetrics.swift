@@ -8,14 +8,14 @@ public struct NodeMetrics: Sendable {
     public let node: String
     /// Tick times (seconds since 1970), oldest first; one per sample, failed polls included.
     public private(set) var times: RingBuffer<Double>
-    private var series: [String: RingBuffer<Double>] = [:]
+    private var series: [SeriesKey: RingBuffer<Double>] = [:]
     private var baseline: CounterBaseline?
     private var latency: LatencyWindow
     private var baselines = SpikeBaseline()
     /// Figures from outside the poll (key sampling), added to every tick that has a reading.
-    private var external: [String: Double] = [:]
+    private var external: [Metric: Double] = [:]
     /// Labelled metrics (per namespace): the newest values by metric name, then label value.
-    private var instances: [String: [String: Double]] = [:]
+    private var instances: [Metric: [String: Double]] = [:]
     /// The newest slow-log entries, oldest first.
     public private(set) var slowlog: RingBuffer<SlowlogEntry>
     /// The INFO of the last successful poll that had one.
@@ -58,31 +58,31 @@ public struct NodeMetrics: Sendable {
     /// Whether the last poll succeeded.
     public var isUp: Bool { lastFailure == nil && lastReading != nil }
 
-    /// The names of all series held, including per-database ones.
-    public var seriesNames: [String] { series.keys.sorted() }
+    /// The keys of all series held, including per-database ones, by name.
+    public var seriesKeys: [SeriesKey] { series.keys.sorted() }
 
-    /// The series of `name`, aligned with ``times``; `nil` entries are gaps.
-    public func values(_ name: String) -> [Double?] {
-        guard let ring = series[name] else { return Array(repeating: nil, count: times.count) }
+    /// The series of `key`, aligned with ``times``; `nil` entries are gaps.
+    public func values(_ key: SeriesKey) -> [Double?] {
+        guard let ring = series[key] else { return Array(repeating: nil, count: times.count) }
         return ring.map { $0.isNaN ? nil : $0 }
     }
 
     /// The series of `metric`, aligned with ``times``; `nil` entries are gaps.
-    public func values(_ metric: Metric) -> [Double?] { values(metric.rawValue) }
+    public func values(_ metric: Metric) -> [Double?] { values(.metric(metric)) }
 
-    /// The value of `name` at the newest tick, `nil` if absent there.
-    public func latest(_ name: String) -> Double? {
-        guard let ring = series[name], let last = ring.last, !last.isNaN else { return nil }
+    /// The value of `key` at the newest tick, `nil` if absent there.
+    public func latest(_ key: SeriesKey) -> Double? {
+        guard let ring = series[key], let last = ring.last, !last.isNaN else { return nil }
         return last
     }
 
-    /// Whether `name` ever had a value on this node (a series exists once it did).
-    public func hasSeries(_ name: String) -> Bool { series[name] != nil }
+    /// Whether `key` ever had a value on this node (a series exists once it did).
+    public func hasSeries(_ key: SeriesKey) -> Bool { series[key] != nil }
 
-    /// The values of `name` at ticks from `start` (seconds since 1970) on, oldest first, gaps
+    /// The values of `key` at ticks from `start` (seconds since 1970) on, oldest first, gaps
     /// left out. Walks back from the newest tick only as far as the window reaches.
-    public func points(_ name: String, since start: Double) -> [(time: Double, value: Double)] {
-        guard let ring = series[name] else { return [] }
+    public func points(_ key: SeriesKey, since start: Double) -> [(time: Double, value: Double)] {
+        guard let ring = series[key] else { return [] }
         var points: [(time: Double, value: Double)] = []
         var index = times.count - 1
         while index >= 0, times[index] >= start {
@@ -93,26 +93,26 @@ public struct NodeMetrics: Sendable {
     }
 
     /// The value of `metric` at the newest tick, `nil` if absent there.
-    public func latest(_ metric: Metric) -> Double? { latest(metric.rawValue) }
+    public func latest(_ metric: Metric) -> Double? { latest(.metric(metric)) }
 
-    /// All values of the newest tick by series name (absent series left out).
-    public var latestValues: [String: Double] {
+    /// All values of the newest tick by series (absent series left out).
+    public var latestValues: [SeriesKey: Double] {
         series.compactMapValues { ring in ring.last.flatMap { $0.isNaN ? nil : $0 } }
     }
 
     /// The newest values of a labelled metric by label value (e.g. namespace), `nil` if it was
     /// never set on this node (no key sampling).
-    public func instances(_ name: String) -> [String: Double]? { instances[name] }
+    public func instances(_ metric: Metric) -> [String: Double]? { instances[metric] }
 
     /// Replaces the values of a labelled metric.
-    mutating func setInstances(_ name: String, _ values: [String: Double]) {
-        instances[name] = values
+    mutating func setInstances(_ metric: Metric, _ values: [String: Double]) {
+        instances[metric] = values
     }
 
     /// Sets a figure that comes from elsewhere than INFO (the key sampler's forecast, say); it
     /// is recorded with every following successful tick until set again.
-    mutating func setExternal(_ name: String, _ value: Double?) {
-        external[name] = value
+    mutating func setExternal(_ metric: Metric, _ value: Double?) {
+        external[metric] = value
     }
 
     /// The per-replica figures of a primary (none on a replica).
@@ -131,19 +131,19 @@ public struct NodeMetrics: Sendable {
                 online[name] = replica.state == "online" ? 1 : 0
             }
         }
-        instances[Metric.replicaLagBytes.rawValue] = lagBytes
-        instances[Metric.replicaAckSeconds.rawValue] = ackSeconds
-        instances[Metric.replicaOnline.rawValue] = online
+        instances[.replicaLagBytes] = lagBytes
+        instances[.replicaAckSeconds] = ackSeconds
+        instances[.replicaOnline] = online
     }
 
     mutating func ingest(_ sample: Sample) {
         let time = sample.time.timeIntervalSince1970
-        var values: [String: Double] = [:]
+        var values: [SeriesKey: Double] = [:]
         switch sample.outcome {
         case .failure(let failure):
             failedPolls += 1
             lastFailure = failure
-            values[Metric.up.rawValue] = 0
+            values[metric: .up] = 0
         case .reading(let reading):
             lastFailure = nil
             lastReading = reading
@@ -151,24 +151,24 @@ public struct NodeMetrics: Sendable {
             values = derived.values
             if derived.reset { counterResets += 1 }
             baselines.update(&values, time: time)
-            values.merge(external) { polled, _ in polled }
+            values.merge(external.map { (SeriesKey.metric($0.key), $0.value) }) { polled, _ in polled }
             // A new connection's first round trip pays for cold paths on both ends (and, at
             // start-up, for cachewatch's own start): it stays out of the percentiles.
             if let rtt = reading.pingRTT, !reading.isNewConnection { latency.record(rtt) }
             if let window = latency.percentiles() {
-                values[Metric.pingP50Ms.rawValue] = window.p50
-                values[Metric.pingP99Ms.rawValue] = window.p99
-                values[Metric.pingMaxMs.rawValue] = window.max
+                values[metric: .pingP50Ms] = window.p50
+                values[metric: .pingP99Ms] = window.p99
+                values[metric: .pingMaxMs] = window.max
             }
             if let delta = reading.slowlog {
                 for entry in delta.entries { slowlog.append(entry) }
                 slowlogMissed += delta.missed
             }
             if let info = reading.info {
-                if lastInfo?.replication.role == "slave" && info.isPrimary { promotedAt = sample.time }
+                if lastInfo?.replication.role == .replica && info.isPrimary { promotedAt = sample.time }
                 if !info.isPrimary { promotedAt = nil }
                 if let promotedAt, sample.time.timeIntervalSince(promotedAt) < 600 {
-                    values[Metric.secondsSincePromotion.rawValue] = sample.time.timeIntervalSince(promotedAt)
+                    values[metric: .secondsSincePromotion] = sample.time.timeIntervalSince(promotedAt)
                 }
                 setReplicaInstances(info)
                 let sameRun = lastInfo?.server.runID == info.server.runID
@@ -189,7 +189,7 @@ public struct NodeMetrics: Sendable {
         append(time: time, values: values)
     }
 
-    private mutating func append(time: Double, values: [String: Double]) {
+    private mutating func append(time: Double, values: [SeriesKey: Double]) {
         let previousCount = times.count
         times.append(time)
         for name in values.keys where series[name] == nil {

@@ -28,19 +28,19 @@ struct SpikeBaseline: Sendable {
     ///
     /// - Parameter time: the tick's time in seconds (the weight of a tick is the time since the
     ///   previous one).
-    mutating func update(_ values: inout [String: Double], time: Double) {
-        let missRate = values[Metric.missesPerSec.rawValue]
-        let expired = values[Metric.expiredPerSec.rawValue]
-        let evicted = values[Metric.evictedPerSec.rawValue]
+    mutating func update(_ values: inout [SeriesKey: Double], time: Double) {
+        let missRate = values[metric: .missesPerSec]
+        let expired = values[metric: .expiredPerSec]
+        let evicted = values[metric: .evictedPerSec]
         let expiryRate = expired.map { $0 + (evicted ?? 0) }
-        let ratio = values[Metric.hitRatio.rawValue]
+        let ratio = values[metric: .hitRatio]
         let warmedUp = ticks >= 3 && time - (firstTime ?? time) >= warmUp
         if warmedUp {
-            if let missRate, let misses { values[Metric.missSpikeRatio.rawValue] = missRate / max(misses, floor) }
+            if let missRate, let misses { values[metric: .missSpikeRatio] = missRate / max(misses, floor) }
             if let expiryRate, let expiries {
-                values[Metric.expirySpikeRatio.rawValue] = expiryRate / max(expiries, floor)
+                values[metric: .expirySpikeRatio] = expiryRate / max(expiries, floor)
             }
-            if let ratio, let hitRatio { values[Metric.hitRatioDrop.rawValue] = hitRatio - ratio }
+            if let ratio, let hitRatio { values[metric: .hitRatioDrop] = hitRatio - ratio }
         }
         let elapsed = max(0, time - (lastTime ?? time))
         let alpha = 1 - exp(-max(elapsed, 0.05) / timeConstant)

@@ -38,8 +38,8 @@ public struct MemorySection: Sendable, Hashable {
     public var peak: Int64?
     /// The `maxmemory` limit; 0 means none.
     public var maxmemory: Int64?
-    /// The eviction policy, e.g. `allkeys-lru`, `noeviction`.
-    public var maxmemoryPolicy: String?
+    /// The eviction policy (`maxmemory_policy`).
+    public var maxmemoryPolicy: EvictionPolicy?
     /// `used_memory_rss / used_memory` as the server computes it.
     public var fragmentationRatio: Double?
 }
@@ -73,7 +73,7 @@ public struct StatsSection: Sendable, Hashable {
 /// The `# Replication` section.
 public struct ReplicationSection: Sendable, Hashable {
     /// `master` or `slave` (the server's word for replica).
-    public var role: String?
+    public var role: ReplicationRole?
     /// Replicas attached to this primary.
     public var connectedReplicas: Int64?
     /// This node's replication offset.

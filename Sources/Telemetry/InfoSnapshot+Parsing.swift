@@ -57,7 +57,7 @@ extension InfoSnapshot {
             connected: int("connected_clients"), blocked: int("blocked_clients"), maxClients: int("maxclients"))
         memory = MemorySection(
             used: int("used_memory"), rss: int("used_memory_rss"), peak: int("used_memory_peak"),
-            maxmemory: int("maxmemory"), maxmemoryPolicy: all["maxmemory_policy"],
+            maxmemory: int("maxmemory"), maxmemoryPolicy: all["maxmemory_policy"].map(EvictionPolicy.init(name:)),
             fragmentationRatio: double("mem_fragmentation_ratio"))
         stats = StatsSection(
             totalConnectionsReceived: int("total_connections_received"),
@@ -85,7 +85,7 @@ extension InfoSnapshot {
                     lag: attributes["lag"].flatMap { Int64($0) } ?? 0)
             }
         replication = ReplicationSection(
-            role: all["role"], connectedReplicas: int("connected_slaves"),
+            role: all["role"].flatMap(ReplicationRole.init(rawValue:)), connectedReplicas: int("connected_slaves"),
             replicationOffset: int("master_repl_offset") ?? int("slave_repl_offset"),
             masterLinkStatus: all["master_link_status"], masterHost: all["master_host"],
             masterPort: all["master_port"].flatMap { Int($0) },

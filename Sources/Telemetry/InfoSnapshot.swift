@@ -43,7 +43,7 @@ public struct InfoSnapshot: Sendable, Hashable {
     public var isClusterEnabled: Bool { sections["cluster"]?["cluster_enabled"] == "1" }
 
     /// Whether the server is a primary (`role:master`); `false` for a replica or an unknown role.
-    public var isPrimary: Bool { replication.role == "master" }
+    public var isPrimary: Bool { replication.role == .primary }
 
     /// Keys across all databases.
     public var totalKeys: Int64 { keyspace.values.reduce(0) { $0 + $1.keys } }

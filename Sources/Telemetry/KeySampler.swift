@@ -17,7 +17,7 @@ public actor KeySampler {
     private var objectMode: ObjectMode = .frequency
     private var memoryAllowed = true
     /// Parts the server refused, with the reason shown to the user.
-    public private(set) var unavailable: [String: String] = [:]
+    public private(set) var unavailable: [SamplerPart: String] = [:]
     /// Completed passes over the whole keyspace.
     public private(set) var completedPasses = 0
     /// Keys visited in the current pass (including vanished ones).
@@ -225,7 +225,7 @@ public actor KeySampler {
     /// Samples continuously at `keysPerSecond` (the configuration's, else 100) until the task is
     /// cancelled, handing each batch to `deliver`. Failures wait a second and retry (the
     /// connection reconnects with backoff).
-    public func run(deliver: @Sendable ([KeyMetadata], Bool, [String: String]) async -> Void) async {
+    public func run(deliver: @Sendable ([KeyMetadata], Bool, [SamplerPart: String]) async -> Void) async {
         let clock = ContinuousClock()
         let rate = Double(configuration.keysPerSecond ?? 100)
         while !Task.isCancelled {
@@ -262,10 +262,10 @@ public actor KeySampler {
         noTouch = reply.first?.value.errorMessage == nil
         lastConnectCount = await connection.connectCount
         if !noTouch && configuration.lengths == .auto {
-            unavailable["lengths"] =
+            unavailable[.lengths] =
                 "element counts off: this server has no CLIENT NO-TOUCH (Redis 7.2+), and length commands would refresh LRU/LFU data"
         } else {
-            unavailable["lengths"] = nil
+            unavailable[.lengths] = nil
         }
     }
 
@@ -342,7 +342,7 @@ public actor KeySampler {
     private func refuseMemory(_ error: RedisServerError) {
         guard memoryAllowed else { return }
         memoryAllowed = false
-        unavailable["memory"] = "MEMORY USAGE refused (\(error)): key sizes unknown"
+        unavailable[.memory] = "MEMORY USAGE refused (\(error)): key sizes unknown"
     }
 
     private func refuseObject(_ error: RedisServerError) {
@@ -353,6 +353,6 @@ public actor KeySampler {
             return
         }
         objectMode = .none
-        unavailable["object"] = "OBJECT refused (\(error)): access frequency and idle time unknown"
+        unavailable[.object] = "OBJECT refused (\(error)): access frequency and idle time unknown"
     }
 }

@@ -31,7 +31,8 @@ struct Rules: AsyncParsableCommand {
             for metric in Metric.allCases {
                 let label = metric.label.map { "  (one per \($0))" } ?? ""
                 ConsoleOutput.line(
-                    "\(metric.rawValue.padding(toLength: 30, withPad: " ", startingAt: 0)) \(metric.unit)\(label)")
+                    "\(metric.rawValue.padding(toLength: 30, withPad: " ", startingAt: 0)) \(metric.unit.rawValue)\(label)"
+                )
             }
             ConsoleOutput.line("db<N>_keys, db<N>_keys_with_expiry       count")
         } else if let path = check {

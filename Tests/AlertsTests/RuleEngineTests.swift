@@ -41,7 +41,7 @@ struct RuleEngineTests {
     }
 
     private let blockedRule = AlertRule(
-        name: "BlockedClients", condition: AlertCondition(metric: "clients_blocked", .above, 0), forSeconds: 3,
+        name: "BlockedClients", condition: AlertCondition(metric: .metric(.clientsBlocked), .above, 0), forSeconds: 3,
         severity: .warning, summary: "{{value}} clients blocked on {{node}}")
 
     @Test("pending, then firing after `for`, then resolved once")
@@ -86,7 +86,7 @@ struct RuleEngineTests {
 
     @Test("a metric the node never had does not apply: no alert, no health problem")
     func notApplicable() {
-        let rule = AlertRule(name: "ReplicaOnly", condition: AlertCondition(metric: "replica_link_up", .below, 1))
+        let rule = AlertRule(name: "ReplicaOnly", condition: AlertCondition(metric: .metric(.replicaLinkUp), .below, 1))
         let steps = run(rule, blocked: [1, 1])
         #expect(steps.allSatisfy { $0.state == nil && $0.events.isEmpty })
         #expect(steps[1].engine.health["ReplicaOnly"] == .ok)
@@ -97,13 +97,14 @@ struct RuleEngineTests {
         // Blocked clients only matter when hits_per_sec is above 1,000 (it is 100 here).
         var gated = blockedRule
         gated.forSeconds = 0
-        gated.requires = [AlertCondition(metric: "hits_per_sec", .above, 1000)]
+        gated.requires = [AlertCondition(metric: .metric(.hitsPerSec), .above, 1000)]
         #expect(run(gated, blocked: [1, 1, 1]).allSatisfy { $0.state == nil })
 
         // The average over 3 s of 0, 0, 3 is 1: above 0.5, while the newest-only rule would say 3.
         let averaged = AlertRule(
             name: "BlockedAverage",
-            condition: AlertCondition(metric: "clients_blocked", .above, 0.5, reduction: .average, windowSeconds: 3))
+            condition: AlertCondition(
+                metric: .metric(.clientsBlocked), .above, 0.5, reduction: .average, windowSeconds: 3))
         let steps = run(averaged, blocked: [0, 0, 3])
         #expect(steps.map(\.state) == [nil, nil, .firing])
         #expect(steps[2].events.first?.alert.value == 1)
@@ -113,7 +114,7 @@ struct RuleEngineTests {
     func identityPerNode() {
         var store = MetricStore()
         var engine = RuleEngine(rules: [
-            AlertRule(name: "Blocked", condition: AlertCondition(metric: "clients_blocked", .above, 0))
+            AlertRule(name: "Blocked", condition: AlertCondition(metric: .metric(.clientsBlocked), .above, 0))
         ])
         let time = Date(timeIntervalSince1970: Self.t0)
         for node in ["a", "b"] {

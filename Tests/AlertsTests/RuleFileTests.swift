@@ -1,4 +1,5 @@
 import Alerts
+import Metrics
 import Testing
 
 @Suite("Rules file")
@@ -10,11 +11,12 @@ struct RuleFileTests {
         #expect(Set(rules.map(\.name)).isSuperset(of: ["LowHitRatio", "EvictionsActive", "MemoryNearMax", "Down"]))
         let low = try #require(rules.first { $0.name == "LowHitRatio" })
         #expect(
-            low.condition == AlertCondition(metric: "hit_ratio", .below, 0.8, reduction: .average, windowSeconds: 60))
+            low.condition
+                == AlertCondition(metric: .metric(.hitRatio), .below, 0.8, reduction: .average, windowSeconds: 60))
         #expect(low.forSeconds == 120 && low.keepFiringForSeconds == 60 && low.severity == .warning)
-        #expect(low.requires == [AlertCondition(metric: "hits_per_sec", .above, 10)])
+        #expect(low.requires == [AlertCondition(metric: .metric(.hitsPerSec), .above, 10)])
         let critical = try #require(rules.first { $0.name == "CriticalKeysEvictable" })
-        #expect(critical.condition.label == "namespace" && critical.namespaces.contains("*session*"))
+        #expect(critical.condition.label == .namespace && critical.namespaces.contains("*session*"))
     }
 
     @Test(
@@ -85,8 +87,8 @@ struct RuleFileTests {
         #expect(rules[0].condition.windowSeconds == 90 && rules[0].condition.reduction == .rate)
         #expect(rules[0].forSeconds == 3600 && rules[0].keepFiringForSeconds == 90)
         #expect(
-            RuleFile.isKnownMetric("db12_keys") && !RuleFile.isKnownMetric("dbx_keys")
-                && !RuleFile.isKnownMetric("db1_values"))
+            SeriesKey(name: "db12_keys") == .database(12, .keys) && SeriesKey(name: "dbx_keys") == nil
+                && SeriesKey(name: "db1_values") == nil)
     }
 }
 

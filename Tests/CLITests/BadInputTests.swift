@@ -50,21 +50,21 @@ struct BadInputTests {
 
     @Test("a wrong password, from REDISCLI_AUTH or -a, never printed")
     func wrongPassword() async throws {
-        let server = try await RedisServer(["--requirepass", "right-one"])
-        let url = "redis://127.0.0.1:\(server.port)"
-        expectOneLine(
-            try await CachewatchBinary.run(["watch", url], environment: ["REDISCLI_AUTH": "wrong-one"]), code: 2,
-            "cachewatch: authentication to 127.0.0.1:\(server.port) failed: WRONGPASS invalid username-password pair or user is disabled."
-        )
-        expectOneLine(
-            try await CachewatchBinary.run(["watch", url, "-a", "wrong-two", "--no-auth-warning"]), code: 2,
-            "cachewatch: authentication to 127.0.0.1:\(server.port) failed: WRONGPASS invalid username-password pair or user is disabled."
-        )
-        expectOneLine(
-            try await CachewatchBinary.run(["watch", url]), code: 2,
-            "cachewatch: 127.0.0.1:\(server.port) requires a password: pass -a, --user, a redis://user:pass@host URL or REDISCLI_AUTH"
-        )
-        await server.stop()
+        try await withRedisServer(["--requirepass", "right-one"]) { server in
+            let url = "redis://127.0.0.1:\(server.port)"
+            expectOneLine(
+                try await CachewatchBinary.run(["watch", url], environment: ["REDISCLI_AUTH": "wrong-one"]), code: 2,
+                "cachewatch: authentication to 127.0.0.1:\(server.port) failed: WRONGPASS invalid username-password pair or user is disabled."
+            )
+            expectOneLine(
+                try await CachewatchBinary.run(["watch", url, "-a", "wrong-two", "--no-auth-warning"]), code: 2,
+                "cachewatch: authentication to 127.0.0.1:\(server.port) failed: WRONGPASS invalid username-password pair or user is disabled."
+            )
+            expectOneLine(
+                try await CachewatchBinary.run(["watch", url]), code: 2,
+                "cachewatch: 127.0.0.1:\(server.port) requires a password: pass -a, --user, a redis://user:pass@host URL or REDISCLI_AUTH"
+            )
+        }
     }
 
     @Test("a server that does not speak RESP")

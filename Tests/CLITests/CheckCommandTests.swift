@@ -21,30 +21,30 @@ struct CheckCommandTests {
 
     @Test("OK on a healthy server with the built-in rules, with perfdata")
     func ok() async throws {
-        let server = try await RedisServer()
-        let result = try await CachewatchBinary.run(["check", "-p", String(server.port), "--window", "0.4"])
-        #expect(result.code == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.hasPrefix("CACHEWATCH OK - 127.0.0.1:\(server.port):"))
-        #expect(result.stdout.contains(" | ") && result.stdout.contains("clients_connected="))
-        await server.stop()
+        try await withRedisServer { server in
+            let result = try await CachewatchBinary.run(["check", "-p", String(server.port), "--window", "0.4"])
+            #expect(result.code == 0, "\(result.stdout)\(result.stderr)")
+            #expect(result.stdout.hasPrefix("CACHEWATCH OK - 127.0.0.1:\(server.port):"))
+            #expect(result.stdout.contains(" | ") && result.stdout.contains("clients_connected="))
+        }
     }
 
     @Test("WARNING and CRITICAL from rule severities, ignoring 'for'")
     func severities() async throws {
-        let server = try await RedisServer()
-        let warning = try await CachewatchBinary.run([
-            "check", "-p", String(server.port), "--window", "0.4", "--rules", try rules("warning"), "--no-sampling",
-        ])
-        #expect(warning.code == 1)
-        #expect(
-            warning.stdout.hasPrefix("CACHEWATCH WARNING - AlwaysConnected: 1 clients on 127.0.0.1:\(server.port)"),
-            "\(warning.stdout)")
-        let critical = try await CachewatchBinary.run([
-            "check", "-p", String(server.port), "--window", "0.4", "--rules", try rules("critical"),
-        ])
-        #expect(critical.code == 2)
-        #expect(critical.stdout.hasPrefix("CACHEWATCH CRITICAL - "))
-        await server.stop()
+        try await withRedisServer { server in
+            let warning = try await CachewatchBinary.run([
+                "check", "-p", String(server.port), "--window", "0.4", "--rules", try rules("warning"), "--no-sampling",
+            ])
+            #expect(warning.code == 1)
+            #expect(
+                warning.stdout.hasPrefix("CACHEWATCH WARNING - AlwaysConnected: 1 clients on 127.0.0.1:\(server.port)"),
+                "\(warning.stdout)")
+            let critical = try await CachewatchBinary.run([
+                "check", "-p", String(server.port), "--window", "0.4", "--rules", try rules("critical"),
+            ])
+            #expect(critical.code == 2)
+            #expect(critical.stdout.hasPrefix("CACHEWATCH CRITICAL - "))
+        }
     }
 
     @Test("UNKNOWN when unreachable")

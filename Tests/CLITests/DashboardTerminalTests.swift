@@ -10,124 +10,130 @@ struct DashboardTerminalTests {
 
     @Test("shows data, answers keys (help, a view, pause), quits with 0 and restores the terminal")
     func interactive() async throws {
-        let server = try await RedisServer(["--slowlog-log-slower-than", "0"])
-        let admin = try await server.client()
-        _ = try await admin.pipeline((0..<50).map { RESPCommand("SET", "user:\($0):profile", "v") })
-        let tmux = try await TmuxSession(
-            width: 100, height: 30,
-            command: [CachewatchBinary.path, "top", "-p", String(server.port), "-i", "0.2", "--no-rules"],
-            environment: Self.environment)
-        _ = try await tmux.waitForScreen(containing: "● live")
-        // The header is drawn first: a capture can land mid-frame, so wait for the body too.
-        var screen = try await tmux.waitForScreen(containing: "Slow log")
-        #expect(screen.contains("127.0.0.1:\(server.port)"))
-        #expect(screen.contains("Hit ratio") && screen.contains("Ops/s") && screen.contains("Slow log"))
-        screen = try await tmux.waitForScreen(containing: "keys 50")
-        #expect(screen.contains("keys 50  with TTL 0.0%"))
+        try await withRedisServer(["--slowlog-log-slower-than", "0"]) { server in
+            let admin = try await server.client()
+            _ = try await admin.pipeline((0..<50).map { RESPCommand("SET", "user:\($0):profile", "v") })
+            try await withTmux(
+                width: 100, height: 30,
+                command: [CachewatchBinary.path, "top", "-p", String(server.port), "-i", "0.2", "--no-rules"],
+                environment: Self.environment
+            ) { tmux in
+                _ = try await tmux.waitForScreen(containing: "● live")
+                // The header is drawn first: a capture can land mid-frame, so wait for the body too.
+                var screen = try await tmux.waitForScreen(containing: "Slow log")
+                #expect(screen.contains("127.0.0.1:\(server.port)"))
+                #expect(screen.contains("Hit ratio") && screen.contains("Ops/s") && screen.contains("Slow log"))
+                screen = try await tmux.waitForScreen(containing: "keys 50")
+                #expect(screen.contains("keys 50  with TTL 0.0%"))
 
-        try await tmux.send("?")
-        screen = try await tmux.waitForScreen(containing: "show or hide this help")
-        #expect(screen.contains("pause the display"))
-        try await tmux.send("Escape")
-        screen = try await tmux.waitForScreen(containing: "Hit ratio")
+                try await tmux.send("?")
+                screen = try await tmux.waitForScreen(containing: "show or hide this help")
+                #expect(screen.contains("pause the display"))
+                try await tmux.send("Escape")
+                screen = try await tmux.waitForScreen(containing: "Hit ratio")
 
-        try await tmux.send("2")
-        screen = try await tmux.waitForScreen(containing: "sort: newest")
-        try await tmux.send("/", "p", "r", "o", "f", "i", "l", "e", "Enter")
-        screen = try await tmux.waitForScreen(containing: "filter: profile")
-        #expect(screen.contains(":profile"))
-        #expect(!screen.contains("INFO everything"), "the filter keeps only matching entries")
-        try await tmux.send("s")
-        screen = try await tmux.waitForScreen(containing: "sort: duration")
-        try await tmux.send("Escape")
-        #expect(
-            try await eventually { !(try await tmux.screen()).contains("filter: profile") }, "Esc clears the filter")
+                try await tmux.send("2")
+                screen = try await tmux.waitForScreen(containing: "sort: newest")
+                try await tmux.send("/", "p", "r", "o", "f", "i", "l", "e", "Enter")
+                screen = try await tmux.waitForScreen(containing: "filter: profile")
+                #expect(screen.contains(":profile"))
+                #expect(!screen.contains("INFO everything"), "the filter keeps only matching entries")
+                try await tmux.send("s")
+                screen = try await tmux.waitForScreen(containing: "sort: duration")
+                try await tmux.send("Escape")
+                #expect(
+                    try await eventually { !(try await tmux.screen()).contains("filter: profile") },
+                    "Esc clears the filter")
 
-        try await tmux.send("3")
-        screen = try await tmux.waitForScreen(containing: "Commands (INFO commandstats)")
-        #expect(screen.contains("set"))
+                try await tmux.send("3")
+                screen = try await tmux.waitForScreen(containing: "Commands (INFO commandstats)")
+                #expect(screen.contains("set"))
 
-        try await tmux.send("5")
-        screen = try await tmux.waitForScreen(containing: "user:*:profile")
-        #expect(screen.contains("Biggest keys") && screen.contains("Expiry waves"))
+                try await tmux.send("5")
+                screen = try await tmux.waitForScreen(containing: "user:*:profile")
+                #expect(screen.contains("Biggest keys") && screen.contains("Expiry waves"))
 
-        try await tmux.send("6")
-        screen = try await tmux.waitForScreen(containing: "no rules loaded")
+                try await tmux.send("6")
+                screen = try await tmux.waitForScreen(containing: "no rules loaded")
 
-        try await tmux.send("p")
-        screen = try await tmux.waitForScreen(containing: "PAUSED")
-        try await tmux.send("p")
-        screen = try await tmux.waitForScreen(containing: "● live")
+                try await tmux.send("p")
+                screen = try await tmux.waitForScreen(containing: "PAUSED")
+                try await tmux.send("p")
+                screen = try await tmux.waitForScreen(containing: "● live")
 
-        try await tmux.send("q")
-        let exited = try await eventually { try await tmux.exitStatus() != nil }
-        let lastScreen = try await tmux.screen()
-        #expect(exited, "\(lastScreen)")
-        #expect(try await tmux.exitStatus() == 0)
-        #expect(try await tmux.variable("alternate_on") == "0", "the alternate screen must be left")
-        await tmux.close()
-        await admin.close()
-        await server.stop()
+                try await tmux.send("q")
+                let exited = try await eventually { try await tmux.exitStatus() != nil }
+                let lastScreen = try await tmux.screen()
+                #expect(exited, "\(lastScreen)")
+                #expect(try await tmux.exitStatus() == 0)
+                #expect(try await tmux.variable("alternate_on") == "0", "the alternate screen must be left")
+            }
+            await admin.close()
+        }
     }
 
     @Test("keys are handled while the server stalls")
     func responsiveDuringStall() async throws {
-        let server = try await RedisServer()
-        let admin = try await server.client()
-        let tmux = try await TmuxSession(
-            width: 100, height: 30,
-            command: [CachewatchBinary.path, "-p", String(server.port), "-i", "0.2", "--no-rules"],
-            environment: Self.environment)
-        _ = try await tmux.waitForScreen(containing: "● live")
-        // Hold every client's commands for 5 s: polls hang until the command timeout.
-        let pausedAt = ContinuousClock.now
-        _ = try await admin.send(RESPCommand("CLIENT", "PAUSE", "5000", "ALL"))
-        try await tmux.send("?")
-        _ = try await tmux.waitForScreen(containing: "show or hide this help")
-        #expect(ContinuousClock.now - pausedAt < .seconds(5), "the key was handled only after the stall ended")
-        try await tmux.send("q")
-        let exited = try await eventually { try await tmux.exitStatus() != nil }
-        let lastScreen = try await tmux.screen()
-        #expect(exited, "\(lastScreen)")
-        #expect(try await tmux.exitStatus() == 0)
-        await tmux.close()
-        await admin.close()
-        await server.stop()
+        try await withRedisServer { server in
+            let admin = try await server.client()
+            try await withTmux(
+                width: 100, height: 30,
+                command: [CachewatchBinary.path, "-p", String(server.port), "-i", "0.2", "--no-rules"],
+                environment: Self.environment
+            ) { tmux in
+                _ = try await tmux.waitForScreen(containing: "● live")
+                // Hold every client's commands for 5 s: polls hang until the command timeout.
+                let pausedAt = ContinuousClock.now
+                _ = try await admin.send(RESPCommand("CLIENT", "PAUSE", "5000", "ALL"))
+                try await tmux.send("?")
+                _ = try await tmux.waitForScreen(containing: "show or hide this help")
+                #expect(ContinuousClock.now - pausedAt < .seconds(5), "the key was handled only after the stall ended")
+                try await tmux.send("q")
+                let exited = try await eventually { try await tmux.exitStatus() != nil }
+                let lastScreen = try await tmux.screen()
+                #expect(exited, "\(lastScreen)")
+                #expect(try await tmux.exitStatus() == 0)
+            }
+            await admin.close()
+        }
     }
 
     @Test("SIGTERM and SIGINT restore the terminal and stop the demo's server")
     func signals() async throws {
         for (signal, status) in [(SIGTERM, Int32(143)), (SIGINT, Int32(130))] {
-            let tmux = try await TmuxSession(
+            try await withTmux(
                 width: 100, height: 30, command: [CachewatchBinary.path, "demo", "-i", "0.2"],
-                environment: Self.environment)
-            let screen = try await tmux.waitForScreen(containing: "● live", timeout: .seconds(30))
-            let port = try #require(
-                screen.split(separator: " ").first { $0.hasPrefix("127.0.0.1:") }.flatMap { Int($0.dropFirst(10)) })
-            let pid = try #require(try await tmux.programPID())
-            kill(pid, signal)
-            #expect(try await eventually { try await tmux.exitStatus() != nil })
-            #expect(try await tmux.exitStatus() == status)
-            #expect(try await tmux.variable("alternate_on") == "0")
-            let refused = try ChildProcess(executable: "/usr/bin/redis-cli", arguments: ["-p", String(port), "ping"])
-            _ = try await refused.waitForExit()
-            #expect(!refused.standardOutput.contains("PONG"), "the demo's redis-server must be stopped")
-            await tmux.close()
+                environment: Self.environment
+            ) { tmux in
+                let screen = try await tmux.waitForScreen(containing: "● live", timeout: .seconds(30))
+                let port = try #require(
+                    screen.split(separator: " ").first { $0.hasPrefix("127.0.0.1:") }.flatMap { Int($0.dropFirst(10)) })
+                let pid = try #require(try await tmux.programPID())
+                kill(pid, signal)
+                #expect(try await eventually { try await tmux.exitStatus() != nil })
+                #expect(try await tmux.exitStatus() == status)
+                #expect(try await tmux.variable("alternate_on") == "0")
+                let refused = try ChildProcess(
+                    executable: "/usr/bin/redis-cli", arguments: ["-p", String(port), "ping"])
+                _ = try await refused.waitForExit()
+                #expect(!refused.standardOutput.contains("PONG"), "the demo's redis-server must be stopped")
+            }
         }
     }
 
     @Test("a terminal below 80×24 gets a friendly screen with the minimum")
     func tooSmall() async throws {
-        let server = try await RedisServer()
-        let tmux = try await TmuxSession(
-            width: 60, height: 20, command: [CachewatchBinary.path, "-p", String(server.port)],
-            environment: Self.environment)
-        let screen = try await tmux.waitForScreen(containing: "needs at least 80×24")
-        #expect(screen.contains("this terminal is 60×20"))
-        try await tmux.send("q")
-        #expect(try await eventually { try await tmux.exitStatus() == 0 })
-        await tmux.close()
-        await server.stop()
+        try await withRedisServer { server in
+            try await withTmux(
+                width: 60, height: 20, command: [CachewatchBinary.path, "-p", String(server.port)],
+                environment: Self.environment
+            ) { tmux in
+                let screen = try await tmux.waitForScreen(containing: "needs at least 80×24")
+                #expect(screen.contains("this terminal is 60×20"))
+                try await tmux.send("q")
+                #expect(try await eventually { try await tmux.exitStatus() == 0 })
+            }
+        }
     }
 }
 
@@ -135,26 +141,27 @@ struct DashboardTerminalTests {
 struct DashboardAlertsTerminalTests {
     @Test("a firing rule shows in the header and in the alerts view; a bad rules file stops it first")
     func alerts() async throws {
-        let server = try await RedisServer()
-        let path = try TemporaryFile.containing(
-            "rules:\n  - name: Connected\n    metric: clients_connected\n    above: 0\n    severity: critical\n")
-        let tmux = try await TmuxSession(
-            width: 100, height: 30,
-            command: [CachewatchBinary.path, "-p", String(server.port), "-i", "0.2", "--rules", path],
-            environment: ["LANG": "C.UTF-8"])
-        _ = try await tmux.waitForScreen(containing: "1 firing")
-        try await tmux.send("6")
-        let screen = try await tmux.waitForScreen(containing: "Recent events")
-        #expect(screen.contains("firing  critical Connected"))
-        try await tmux.send("q")
-        #expect(try await eventually { try await tmux.exitStatus() == 0 })
-        await tmux.close()
+        try await withRedisServer { server in
+            let path = try TemporaryFile.containing(
+                "rules:\n  - name: Connected\n    metric: clients_connected\n    above: 0\n    severity: critical\n")
+            try await withTmux(
+                width: 100, height: 30,
+                command: [CachewatchBinary.path, "-p", String(server.port), "-i", "0.2", "--rules", path],
+                environment: ["LANG": "C.UTF-8"]
+            ) { tmux in
+                _ = try await tmux.waitForScreen(containing: "1 firing")
+                try await tmux.send("6")
+                let screen = try await tmux.waitForScreen(containing: "Recent events")
+                #expect(screen.contains("firing  critical Connected"))
+                try await tmux.send("q")
+                #expect(try await eventually { try await tmux.exitStatus() == 0 })
+            }
 
-        try "rules:\n  - name: X\n    metric: nope\n    above: 1\n".write(
-            toFile: path, atomically: true, encoding: .utf8)
-        let refused = try await CachewatchBinary.run(["top", "-p", String(server.port), "--rules", path])
-        #expect(refused.code == 1)
-        #expect(refused.stderr.hasPrefix("cachewatch: \(path):3:13: unknown metric 'nope'"))
-        await server.stop()
+            try "rules:\n  - name: X\n    metric: nope\n    above: 1\n".write(
+                toFile: path, atomically: true, encoding: .utf8)
+            let refused = try await CachewatchBinary.run(["top", "-p", String(server.port), "--rules", path])
+            #expect(refused.code == 1)
+            #expect(refused.stderr.hasPrefix("cachewatch: \(path):3:13: unknown metric 'nope'"))
+        }
     }
 }

@@ -6,15 +6,16 @@ import Testing
 
 @Suite("cachewatch scan")
 struct ScanCommandTests {
-    private static func seeded() async throws -> RedisServer {
-        let server = try await RedisServer()
-        let admin = try await server.client()
-        var commands = (0..<3000).map { RESPCommand("SET", "user:\($0):profile", "v", "EX", "600") }
-        commands += (0..<2000).map { RESPCommand("SET", "page:\($0)", "v") }
-        commands.append(RESPCommand("SET", "report:daily", String(repeating: "r", count: 1_500_000)))
-        _ = try await admin.pipeline(commands)
-        await admin.close()
-        return server
+    private static func withSeeded<Result>(_ body: (RedisServer) async throws -> Result) async throws -> Result {
+        try await withRedisServer { server in
+            let admin = try await server.client()
+            var commands = (0..<3000).map { RESPCommand("SET", "user:\($0):profile", "v", "EX", "600") }
+            commands += (0..<2000).map { RESPCommand("SET", "page:\($0)", "v") }
+            commands.append(RESPCommand("SET", "report:daily", String(repeating: "r", count: 1_500_000)))
+            _ = try await admin.pipeline(commands)
+            await admin.close()
+            return try await body(server)
+        }
     }
 
     /// One slow-log entry: when (unix seconds), how long, which connection and what command.
@@ -79,123 +80,129 @@ struct ScanCommandTests {
     /// the machine's stalls, which must stay rare for the measurement to mean anything.
     @Test("a full scan of 300,000 keys and two minutes of the dashboard leave no cachewatch entry in a 1 ms slow log")
     func noSlowCommands() async throws {
-        let server = try await RedisServer(["--slowlog-log-slower-than", "1000", "--slowlog-max-len", "1024"])
-        let admin = try await server.client()
-        for chunk in 0..<300 {
-            let base = chunk * 1000
-            _ = try await admin.pipeline(
-                (base..<base + 1000).map { index in
-                    index % 10 == 0
-                        ? RESPCommand("HSET", "user:\(index):profile", "name", "n", "email", "e", "visits", "3")
-                        : RESPCommand("SET", "session:\(index)", String(repeating: "s", count: 50 + index % 400), "EX", "3600")
-                })
-        }
-        // The server alone on one core at a real-time priority, cachewatch and this test process
-        // on the other: the slow log times commands by the wall clock, so a server descheduled in
-        // the middle of one (busy processes on a two-core machine) would log the wait as its time.
-        let pid = try #require(server.pid)
-        let isolation: [(String, [String])] = [
-            ("/usr/bin/taskset", ["-a", "-p", "-c", "0", String(pid)]),
-            ("/usr/bin/chrt", ["-a", "-f", "-p", "10", String(pid)]),
-            ("/usr/bin/taskset", ["-a", "-p", "-c", "1", String(getpid())]),
-        ]
-        for (tool, arguments) in isolation {
-            let step = try ChildProcess(executable: tool, arguments: arguments)
-            #expect(try await step.waitForExit(timeout: .seconds(5)) == 0, "\(tool) \(arguments)")
-        }
+        try await withRedisServer(["--slowlog-log-slower-than", "1000", "--slowlog-max-len", "1024"]) { server in
+            let admin = try await server.client()
+            for chunk in 0..<300 {
+                let base = chunk * 1000
+                _ = try await admin.pipeline(
+                    (base..<base + 1000).map { index in
+                        index % 10 == 0
+                            ? RESPCommand("HSET", "user:\(index):profile", "name", "n", "email", "e", "visits", "3")
+                            : RESPCommand(
+                                "SET", "session:\(index)", String(repeating: "s", count: 50 + index % 400), "EX", "3600"
+                            )
+                    })
+            }
+            // The server alone on one core at a real-time priority, cachewatch and this test process
+            // on the other: the slow log times commands by the wall clock, so a server descheduled in
+            // the middle of one (busy processes on a two-core machine) would log the wait as its time.
+            let pid = try #require(server.pid)
+            let isolation: [(String, [String])] = [
+                ("/usr/bin/taskset", ["-a", "-p", "-c", "0", String(pid)]),
+                ("/usr/bin/chrt", ["-a", "-f", "-p", "10", String(pid)]),
+                ("/usr/bin/taskset", ["-a", "-p", "-c", "1", String(getpid())]),
+            ]
+            for (tool, arguments) in isolation {
+                let step = try ChildProcess(executable: tool, arguments: arguments)
+                #expect(try await step.waitForExit(timeout: .seconds(5)) == 0, "\(tool) \(arguments)")
+            }
 
-        _ = try await admin.send(RESPCommand("SLOWLOG", "RESET"))
-        let scan = try ChildProcess(
-            executable: "/usr/bin/taskset",
-            arguments: ["-c", "1", CachewatchBinary.path, "scan", "-p", String(server.port), "--full", "--json"],
-            environment: ["PATH": "/usr/bin:/bin"])
-        let code = try await scan.waitForExit(timeout: .seconds(120))
-        #expect(code == 0, "\(scan.standardError)")
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(scan.standardOutput.utf8)) as? [String: Any])
-        #expect(object["total_keys"] as? Int == 300_000)
-        let afterScan = try await Self.slowEntries(server)
-        let costlyScan = try await Self.costly(afterScan, on: server)
-        #expect(costlyScan.isEmpty, "after the scan: \(costlyScan)")
-        _ = try await admin.send(RESPCommand("SLOWLOG", "RESET"))
-        // Two minutes of the dashboard at its defaults: polls, INFO everything every tenth, and
-        // continuous sampling with its adaptive SCAN.
-        let tmux = try await TmuxSession(
-            width: 120, height: 40,
-            command: ["/usr/bin/taskset", "-c", "1", CachewatchBinary.path, "top", "-p", String(server.port)],
-            environment: ["LANG": "C.UTF-8", "TZ": "UTC"])
-        _ = try await tmux.waitForScreen(containing: "Hit ratio")
-        try await Task.sleep(for: .seconds(120))  // the duration under test, not a synchronisation
-        let screen = try await tmux.screen()
-        await tmux.close()
-        let all = "0-\(ProcessInfo.processInfo.processorCount - 1)"
-        let unpin = try ChildProcess(executable: "/usr/bin/taskset", arguments: ["-a", "-p", "-c", all, String(getpid())])
-        _ = try await unpin.waitForExit(timeout: .seconds(5))
-        #expect(screen.contains("Keyspace") || screen.contains("keys"), "\(screen)")
-        let afterDashboard = try await Self.slowEntries(server)
-        let costlyDashboard = try await Self.costly(afterDashboard, on: server)
-        #expect(costlyDashboard.isEmpty, "after the dashboard: \(costlyDashboard)")
-        // Replays tell stalls from costly commands; the machine must mostly not stall.
-        let stalls = (afterScan + afterDashboard).filter { $0.client == "cachewatch" }
-        #expect(stalls.count < 20, "the server stalled too often to measure: \(stalls)")
-        await admin.close()
-        await server.stop()
+            _ = try await admin.send(RESPCommand("SLOWLOG", "RESET"))
+            let scan = try ChildProcess(
+                executable: "/usr/bin/taskset",
+                arguments: ["-c", "1", CachewatchBinary.path, "scan", "-p", String(server.port), "--full", "--json"],
+                environment: ["PATH": "/usr/bin:/bin"])
+            let code = try await scan.waitForExit(timeout: .seconds(120))
+            #expect(code == 0, "\(scan.standardError)")
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(scan.standardOutput.utf8)) as? [String: Any])
+            #expect(object["total_keys"] as? Int == 300_000)
+            let afterScan = try await Self.slowEntries(server)
+            let costlyScan = try await Self.costly(afterScan, on: server)
+            #expect(costlyScan.isEmpty, "after the scan: \(costlyScan)")
+            _ = try await admin.send(RESPCommand("SLOWLOG", "RESET"))
+            // Two minutes of the dashboard at its defaults: polls, INFO everything every tenth, and
+            // continuous sampling with its adaptive SCAN.
+            let screen = try await withTmux(
+                width: 120, height: 40,
+                command: ["/usr/bin/taskset", "-c", "1", CachewatchBinary.path, "top", "-p", String(server.port)],
+                environment: ["LANG": "C.UTF-8", "TZ": "UTC"]
+            ) { tmux in
+                _ = try await tmux.waitForScreen(containing: "Hit ratio")
+                try await Task.sleep(for: .seconds(120))  // the duration under test, not a synchronisation
+                return try await tmux.screen()
+            }
+            let all = "0-\(ProcessInfo.processInfo.processorCount - 1)"
+            let unpin = try ChildProcess(
+                executable: "/usr/bin/taskset", arguments: ["-a", "-p", "-c", all, String(getpid())])
+            _ = try await unpin.waitForExit(timeout: .seconds(5))
+            #expect(screen.contains("Keyspace") || screen.contains("keys"), "\(screen)")
+            let afterDashboard = try await Self.slowEntries(server)
+            let costlyDashboard = try await Self.costly(afterDashboard, on: server)
+            #expect(costlyDashboard.isEmpty, "after the dashboard: \(costlyDashboard)")
+            // Replays tell stalls from costly commands; the machine must mostly not stall.
+            let stalls = (afterScan + afterDashboard).filter { $0.client == "cachewatch" }
+            #expect(stalls.count < 20, "the server stalled too often to measure: \(stalls)")
+            await admin.close()
+        }
     }
 
     @Test("text report: big keys, namespaces, TTLs")
     func text() async throws {
-        let server = try await Self.seeded()
-        let result = try await CachewatchBinary.run(["scan", "-p", String(server.port), "--full", "--top", "3"])
-        #expect(result.code == 0, "\(result.stderr)")
-        #expect(result.stdout.hasPrefix("127.0.0.1:\(server.port): 5001 keys sampled of 5.00k (full scan)"))
-        #expect(result.stdout.contains("report:daily  [big]"))
-        #expect(result.stdout.contains("user:*:profile"))
-        #expect(result.stdout.contains("page:*"))
-        #expect(result.stderr.isEmpty, "no progress line when stderr is not a terminal")
-        await server.stop()
+        try await Self.withSeeded { server in
+            let result = try await CachewatchBinary.run(["scan", "-p", String(server.port), "--full", "--top", "3"])
+            #expect(result.code == 0, "\(result.stderr)")
+            #expect(result.stdout.hasPrefix("127.0.0.1:\(server.port): 5001 keys sampled of 5.00k (full scan)"))
+            #expect(result.stdout.contains("report:daily  [big]"))
+            #expect(result.stdout.contains("user:*:profile"))
+            #expect(result.stdout.contains("page:*"))
+            #expect(result.stderr.isEmpty, "no progress line when stderr is not a terminal")
+        }
     }
 
     @Test("JSON report parses and carries estimates for a sample")
     func json() async throws {
-        let server = try await Self.seeded()
-        let result = try await CachewatchBinary.run([
-            "scan", "-p", String(server.port), "--sample", "1000", "--json", "--scan-count", "100",
-        ])
-        #expect(result.code == 0, "\(result.stderr)")
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        #expect(object["total_keys"] as? Int == 5001)
-        #expect(object["complete"] as? Bool == false)
-        let sampled = try #require(object["sampled_keys"] as? Int)
-        #expect(sampled >= 1000 && sampled < 1200)
-        let namespaces = try #require(object["namespaces"] as? [[String: Any]])
-        let users = try #require(namespaces.first { $0["namespace"] as? String == "user:*:profile" })
-        let userTTLs = try #require(users["ttl_distribution"] as? [String: Int])
-        #expect(userTTLs["<10m"] == users["sampled_keys"] as? Int, "user profiles all carry a 600 s TTL")
-        let topByType = try #require(object["top_by_type"] as? [String: [[String: Any]]])
-        #expect(topByType["string"]?.isEmpty == false)
-        let estimate = (users["estimated_keys"] as? NSNumber)?.doubleValue ?? 0
-        #expect(abs(estimate - 3000) < 450, "estimated \(estimate)")
-        await server.stop()
+        try await Self.withSeeded { server in
+            let result = try await CachewatchBinary.run([
+                "scan", "-p", String(server.port), "--sample", "1000", "--json", "--scan-count", "100",
+            ])
+            #expect(result.code == 0, "\(result.stderr)")
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            #expect(object["total_keys"] as? Int == 5001)
+            #expect(object["complete"] as? Bool == false)
+            let sampled = try #require(object["sampled_keys"] as? Int)
+            #expect(sampled >= 1000 && sampled < 1200)
+            let namespaces = try #require(object["namespaces"] as? [[String: Any]])
+            let users = try #require(namespaces.first { $0["namespace"] as? String == "user:*:profile" })
+            let userTTLs = try #require(users["ttl_distribution"] as? [String: Int])
+            #expect(userTTLs["<10m"] == users["sampled_keys"] as? Int, "user profiles all carry a 600 s TTL")
+            let topByType = try #require(object["top_by_type"] as? [String: [[String: Any]]])
+            #expect(topByType["string"]?.isEmpty == false)
+            let estimate = (users["estimated_keys"] as? NSNumber)?.doubleValue ?? 0
+            #expect(abs(estimate - 3000) < 450, "estimated \(estimate)")
+        }
     }
 
     @Test("Ctrl-C prints what was found so far")
     func interrupted() async throws {
-        let server = try await Self.seeded()
-        let process = try CachewatchBinary.start([
-            "scan", "-p", String(server.port), "--full", "--rate", "500", "--scan-count", "50",
-        ])
-        // Give it a moment of scanning, then interrupt: it must report partial results, not die silently.
-        let admin = try await server.client()
-        #expect(
-            try await eventually {
-                let stats = try await admin.send(RESPCommand("INFO", "commandstats")).stringValue ?? ""
-                return stats.contains("cmdstat_type:calls=")
-            })
-        process.signal(SIGINT)
-        let code = try await process.waitForExit()
-        #expect(code == 130)
-        #expect(process.standardOutput.contains("interrupted, partial results"), "\(process.standardOutput)")
-        await admin.close()
-        await server.stop()
+        try await Self.withSeeded { server in
+            let process = try CachewatchBinary.start([
+                "scan", "-p", String(server.port), "--full", "--rate", "500", "--scan-count", "50",
+            ])
+            // Give it a moment of scanning, then interrupt: it must report partial results, not die silently.
+            let admin = try await server.client()
+            #expect(
+                try await eventually {
+                    let stats = try await admin.send(RESPCommand("INFO", "commandstats")).stringValue ?? ""
+                    return stats.contains("cmdstat_type:calls=")
+                })
+            process.signal(SIGINT)
+            let code = try await process.waitForExit()
+            #expect(code == 130)
+            #expect(process.standardOutput.contains("interrupted, partial results"), "\(process.standardOutput)")
+            await admin.close()
+        }
     }
 }
 
@@ -203,27 +210,27 @@ struct ScanCommandTests {
 struct ScanCSVTests {
     @Test("CSV parses strictly, hostile names round-trip, formulas are neutralised")
     func csv() async throws {
-        let server = try await RedisServer()
-        let admin = try await server.client()
-        let hostile = ["a,b", "say \"hi\"", "line\nbreak", "=HYPERLINK(\"x\")", "@sum", "=1+2", "plain:1"]
-        _ = try await admin.pipeline(hostile.map { RESPCommand("SET", $0, String(repeating: "v", count: 100)) })
-        await admin.close()
-        let result = try await CachewatchBinary.run(["scan", "-p", String(server.port), "--full", "--csv"])
-        #expect(result.code == 0, "\(result.stderr)")
-        let reader = try CSVReader(string: result.stdout, hasHeaderRow: true)
-        #expect(reader.headerRow?.first == "section")
-        var rows: [[String]] = []
-        while let row = reader.next() { rows.append(row) }
-        #expect(rows.allSatisfy { $0.count == reader.headerRow?.count })
-        let keyNames = Set(rows.filter { $0[0] == "key" }.map { $0[1] })
-        #expect(keyNames.contains("\"a,b\"") || keyNames.contains("a,b"), "\(keyNames)")
-        #expect(keyNames.contains(#""say \"hi\"""#), "\(keyNames)")
-        #expect(keyNames.contains(#""line\nbreak""#), "\(keyNames)")
-        // Quotes make the display form start with '"', which no spreadsheet runs as a formula.
-        #expect(keyNames.contains(#""=HYPERLINK(\"x\")""#), "\(keyNames)")
-        #expect(keyNames.contains("'@sum") && keyNames.contains("'=1+2"))
-        #expect(!keyNames.contains { $0.hasPrefix("=") || $0.hasPrefix("@") })
-        #expect(rows.contains { $0[0] == "ttl_bucket" && $0[1] == "no TTL" && $0[12] == "1" })
-        await server.stop()
+        try await withRedisServer { server in
+            let admin = try await server.client()
+            let hostile = ["a,b", "say \"hi\"", "line\nbreak", "=HYPERLINK(\"x\")", "@sum", "=1+2", "plain:1"]
+            _ = try await admin.pipeline(hostile.map { RESPCommand("SET", $0, String(repeating: "v", count: 100)) })
+            await admin.close()
+            let result = try await CachewatchBinary.run(["scan", "-p", String(server.port), "--full", "--csv"])
+            #expect(result.code == 0, "\(result.stderr)")
+            let reader = try CSVReader(string: result.stdout, hasHeaderRow: true)
+            #expect(reader.headerRow?.first == "section")
+            var rows: [[String]] = []
+            while let row = reader.next() { rows.append(row) }
+            #expect(rows.allSatisfy { $0.count == reader.headerRow?.count })
+            let keyNames = Set(rows.filter { $0[0] == "key" }.map { $0[1] })
+            #expect(keyNames.contains("\"a,b\"") || keyNames.contains("a,b"), "\(keyNames)")
+            #expect(keyNames.contains(#""say \"hi\"""#), "\(keyNames)")
+            #expect(keyNames.contains(#""line\nbreak""#), "\(keyNames)")
+            // Quotes make the display form start with '"', which no spreadsheet runs as a formula.
+            #expect(keyNames.contains(#""=HYPERLINK(\"x\")""#), "\(keyNames)")
+            #expect(keyNames.contains("'@sum") && keyNames.contains("'=1+2"))
+            #expect(!keyNames.contains { $0.hasPrefix("=") || $0.hasPrefix("@") })
+            #expect(rows.contains { $0[0] == "ttl_bucket" && $0[1] == "no TTL" && $0[12] == "1" })
+        }
     }
 }

@@ -8,42 +8,43 @@ struct TLSCommandTests {
     func watchOverTLS() async throws {
         let certificates = try await TestCertificates()
         let tlsPort = try FreePort.next()
-        let server = try await RedisServer(
-            certificates.serverArguments(tlsPort: tlsPort), binary: TestCertificates.tlsServer)
-        let url = "rediss://127.0.0.1:\(tlsPort)"
+        try await withRedisServer(
+            certificates.serverArguments(tlsPort: tlsPort), binary: TestCertificates.tlsServer
+        ) { server in
+            let url = "rediss://127.0.0.1:\(tlsPort)"
 
-        let good = try await CachewatchBinary.run([
-            "watch", url, "--cacert", certificates.caCertificate, "--sni", TestCertificates.serverName, "-c", "1",
-            "--format", "json", "--no-sampling",
-        ])
-        #expect(good.code == 0, "\(good.stderr)")
-        #expect(good.stdout.contains("\"node\":\"127.0.0.1:\(tlsPort)\""))
-        #expect(good.stdout.contains("\"up\":1"))
+            let good = try await CachewatchBinary.run([
+                "watch", url, "--cacert", certificates.caCertificate, "--sni", TestCertificates.serverName, "-c", "1",
+                "--format", "json", "--no-sampling",
+            ])
+            #expect(good.code == 0, "\(good.stderr)")
+            #expect(good.stdout.contains("\"node\":\"127.0.0.1:\(tlsPort)\""))
+            #expect(good.stdout.contains("\"up\":1"))
 
-        let flag = try await CachewatchBinary.run([
-            "watch", "-h", "127.0.0.1", "-p", String(tlsPort), "--tls", "--cacert", certificates.otherCACertificate,
-            "--sni", TestCertificates.serverName,
-        ])
-        #expect(flag.code != 0)
-        let lines = flag.stderr.split(separator: "\n")
-        #expect(lines.count == 1)
-        #expect(flag.stderr.contains("certificate is not trusted"))
+            let flag = try await CachewatchBinary.run([
+                "watch", "-h", "127.0.0.1", "-p", String(tlsPort), "--tls", "--cacert", certificates.otherCACertificate,
+                "--sni", TestCertificates.serverName,
+            ])
+            #expect(flag.code != 0)
+            let lines = flag.stderr.split(separator: "\n")
+            #expect(lines.count == 1)
+            #expect(flag.stderr.contains("certificate is not trusted"))
 
-        let check = try await CachewatchBinary.run([
-            "check", url, "--cacert", certificates.otherCACertificate, "--sni", TestCertificates.serverName,
-        ])
-        #expect(check.code == 3)
-        #expect(check.stdout.contains("certificate is not trusted"))
+            let check = try await CachewatchBinary.run([
+                "check", url, "--cacert", certificates.otherCACertificate, "--sni", TestCertificates.serverName,
+            ])
+            #expect(check.code == 3)
+            #expect(check.stdout.contains("certificate is not trusted"))
 
-        let insecure = try await CachewatchBinary.run([
-            "watch", url, "--insecure", "-c", "1", "--format", "json", "--no-sampling",
-        ])
-        #expect(insecure.code == 0)
-        #expect(insecure.stderr.contains("warning: --insecure"))
+            let insecure = try await CachewatchBinary.run([
+                "watch", url, "--insecure", "-c", "1", "--format", "json", "--no-sampling",
+            ])
+            #expect(insecure.code == 0)
+            #expect(insecure.stderr.contains("warning: --insecure"))
 
-        let halfPair = try await CachewatchBinary.run(["watch", url, "--cert", certificates.clientCertificate])
-        #expect(halfPair.code != 0)
-        #expect(halfPair.stderr.contains("--cert and --key go together"))
-        await server.stop()
+            let halfPair = try await CachewatchBinary.run(["watch", url, "--cert", certificates.clientCertificate])
+            #expect(halfPair.code != 0)
+            #expect(halfPair.stderr.contains("--cert and --key go together"))
+        }
     }
 }

@@ -7,21 +7,21 @@ import Testing
 struct WatchCommandTests {
     @Test("JSON lines: one object per tick with the documented names")
     func jsonLines() async throws {
-        let server = try await RedisServer()
-        let result = try await CachewatchBinary.run([
-            "watch", "-p", String(server.port), "--format", "json", "-c", "3", "-i", "0.2",
-        ])
-        #expect(result.code == 0, "\(result.stderr)")
-        let lines = result.stdout.split(separator: "\n")
-        #expect(lines.count == 3)
-        for line in lines {
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            #expect(object["node"] as? String == "127.0.0.1:\(server.port)")
-            #expect(object["up"] as? Int == 1)
-            #expect(object.keys.contains("hit_ratio"))
+        try await withRedisServer { server in
+            let result = try await CachewatchBinary.run([
+                "watch", "-p", String(server.port), "--format", "json", "-c", "3", "-i", "0.2",
+            ])
+            #expect(result.code == 0, "\(result.stderr)")
+            let lines = result.stdout.split(separator: "\n")
+            #expect(lines.count == 3)
+            for line in lines {
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                #expect(object["node"] as? String == "127.0.0.1:\(server.port)")
+                #expect(object["up"] as? Int == 1)
+                #expect(object.keys.contains("hit_ratio"))
+            }
+            #expect(result.stderr.isEmpty)
         }
-        #expect(result.stderr.isEmpty)
-        await server.stop()
     }
 
     /// Nothing but cachewatch touches this server: every command it counts is cachewatch's own,
@@ -29,74 +29,81 @@ struct WatchCommandTests {
     /// spike where a poll fell between a sampler command's execution and its reply).
     @Test("an idle server reads 0 ops/s through several sampling passes")
     func ownTrafficLeftOut() async throws {
-        let server = try await RedisServer()
-        let admin = try await server.client()
-        _ = try await admin.pipeline((0..<900).map { RESPCommand("SET", "k:\($0)", "v", "EX", "100000") })
-        await admin.close()
-        let result = try await CachewatchBinary.run(
-            ["watch", "-p", String(server.port), "--format", "json", "-c", "30", "-i", "0.4", "--sample-rate", "300"],
-            timeout: .seconds(40))
-        #expect(result.code == 0, "\(result.stderr)")
-        let rates = jsonObjects(result.stdout).compactMap { $0["ops_per_sec"] as? Double }
-        #expect(rates.count >= 25)
-        #expect(rates.allSatisfy { $0 == 0 }, "ops/s on an idle server: \(rates)")
-        await server.stop()
+        try await withRedisServer { server in
+            let admin = try await server.client()
+            _ = try await admin.pipeline((0..<900).map { RESPCommand("SET", "k:\($0)", "v", "EX", "100000") })
+            await admin.close()
+            let result = try await CachewatchBinary.run(
+                [
+                    "watch", "-p", String(server.port), "--format", "json", "-c", "30", "-i", "0.4", "--sample-rate",
+                    "300",
+                ],
+                timeout: .seconds(40))
+            #expect(result.code == 0, "\(result.stderr)")
+            let rates = jsonObjects(result.stdout).compactMap { $0["ops_per_sec"] as? Double }
+            #expect(rates.count >= 25)
+            #expect(rates.allSatisfy { $0 == 0 }, "ops/s on an idle server: \(rates)")
+        }
     }
 
     @Test("table: a header, a rule and one row per tick")
     func table() async throws {
-        let server = try await RedisServer()
-        let result = try await CachewatchBinary.run(["watch", "-p", String(server.port), "-c", "2", "-i", "0.2"])
-        #expect(result.code == 0, "\(result.stderr)")
-        let lines = result.stdout.split(separator: "\n")
-        #expect(lines.count == 4)
-        #expect(lines[0].hasPrefix("time"))
-        #expect(lines[1].allSatisfy { $0 == "-" })
-        #expect(lines[2].count == lines[0].count && lines[3].count == lines[0].count)
-        await server.stop()
+        try await withRedisServer { server in
+            let result = try await CachewatchBinary.run(["watch", "-p", String(server.port), "-c", "2", "-i", "0.2"])
+            #expect(result.code == 0, "\(result.stderr)")
+            let lines = result.stdout.split(separator: "\n")
+            #expect(lines.count == 4)
+            #expect(lines[0].hasPrefix("time"))
+            #expect(lines[1].allSatisfy { $0 == "-" })
+            #expect(lines[2].count == lines[0].count && lines[3].count == lines[0].count)
+        }
     }
 
     @Test("-a is blanked in the process's visible arguments")
     func passwordHiddenFromPS() async throws {
-        let server = try await RedisServer(["--requirepass", "pw-visible-nowhere"])
-        let process = try CachewatchBinary.start(
-            ["watch", "-p", String(server.port), "-a", "pw-visible-nowhere", "-i", "0.2", "--format", "json"])
-        #expect(try await eventually { !process.standardOutput.isEmpty }, "\(process.standardError)")
-        let cmdline = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(process.pid)/cmdline"))
-        let arguments = String(decoding: cmdline, as: UTF8.self).split(separator: "\0")
-        #expect(arguments.contains("-a"))
-        #expect(!arguments.contains { $0.contains("pw-visible-nowhere") }, "\(arguments)")
-        #expect(process.standardError.contains("REDISCLI_AUTH"), "a warning recommends REDISCLI_AUTH")
-        #expect(!process.standardOutput.contains("pw-visible-nowhere"))
-        await process.terminate()
-        await server.stop()
+        try await withRedisServer(["--requirepass", "pw-visible-nowhere"]) { server in
+            let process = try CachewatchBinary.start(
+                ["watch", "-p", String(server.port), "-a", "pw-visible-nowhere", "-i", "0.2", "--format", "json"])
+            #expect(try await eventually { !process.standardOutput.isEmpty }, "\(process.standardError)")
+            let cmdline = try Data(contentsOf: URL(fileURLWithPath: "/proc/\(process.pid)/cmdline"))
+            let arguments = String(decoding: cmdline, as: UTF8.self).split(separator: "\0")
+            #expect(arguments.contains("-a"))
+            #expect(!arguments.contains { $0.contains("pw-visible-nowhere") }, "\(arguments)")
+            #expect(process.standardError.contains("REDISCLI_AUTH"), "a warning recommends REDISCLI_AUTH")
+            #expect(!process.standardOutput.contains("pw-visible-nowhere"))
+            await process.terminate()
+        }
     }
 
     @Test("losing the server prints one line, coming back prints one line, ticks keep coming")
     func connectionLossAndReturn() async throws {
-        let server = try await RedisServer()
-        let process = try CachewatchBinary.start(["watch", "-p", String(server.port), "-i", "0.1", "--format", "json"])
-        #expect(try await eventually { process.standardOutput.contains("\"up\":1") })
-        await server.stop()
-        #expect(try await eventually { process.standardError.contains("connection lost") }, "\(process.standardError)")
-        // Let several failed polls pass: they must not add lines to stderr.
-        let downLines = { process.standardOutput.components(separatedBy: "\"up\":0").count - 1 }
-        #expect(try await eventually { downLines() >= 5 })
-        try await server.start()
-        #expect(try await eventually { process.standardError.contains("back after") }, "\(process.standardError)")
-        let stderr = process.standardError.split(separator: "\n")
-        #expect(stderr.count == 2, "\(stderr)")
-        let lost = stderr.first.map(String.init) ?? ""
-        let target = "127.0.0.1:\(server.port)"
-        let reasons = [
-            "connection to \(target) closed", "connection to \(target) lost: ",
-            "cannot connect to \(target): connection refused",
-        ]
-        #expect(lost.contains("connection lost: ") && reasons.contains { lost.contains($0) }, "\(lost)")
-        #expect(stderr.last?.contains("back after") == true && stderr.last?.contains("the server restarted") == true)
-        #expect(process.exitCodeIfExited() == nil, "watch must keep running")
-        await process.terminate()
-        await server.stop()
+        try await withRedisServer { server in
+            let process = try CachewatchBinary.start([
+                "watch", "-p", String(server.port), "-i", "0.1", "--format", "json",
+            ])
+            #expect(try await eventually { process.standardOutput.contains("\"up\":1") })
+            await server.stop()
+            #expect(
+                try await eventually { process.standardError.contains("connection lost") }, "\(process.standardError)")
+            // Let several failed polls pass: they must not add lines to stderr.
+            let downLines = { process.standardOutput.components(separatedBy: "\"up\":0").count - 1 }
+            #expect(try await eventually { downLines() >= 5 })
+            try await server.start()
+            #expect(try await eventually { process.standardError.contains("back after") }, "\(process.standardError)")
+            let stderr = process.standardError.split(separator: "\n")
+            #expect(stderr.count == 2, "\(stderr)")
+            let lost = stderr.first.map(String.init) ?? ""
+            let target = "127.0.0.1:\(server.port)"
+            let reasons = [
+                "connection to \(target) closed", "connection to \(target) lost: ",
+                "cannot connect to \(target): connection refused",
+            ]
+            #expect(lost.contains("connection lost: ") && reasons.contains { lost.contains($0) }, "\(lost)")
+            #expect(
+                stderr.last?.contains("back after") == true && stderr.last?.contains("the server restarted") == true)
+            #expect(process.exitCodeIfExited() == nil, "watch must keep running")
+            await process.terminate()
+        }
     }
 }
 
@@ -104,37 +111,37 @@ struct WatchCommandTests {
 struct WatchAlertTests {
     @Test("alert events come out as JSON lines with Prometheus-style fields")
     func alertEvents() async throws {
-        let server = try await RedisServer()
-        let path = try TemporaryFile.containing(
-            """
-            rules:
-              - name: Connected
-                metric: clients_connected
-                above: 0
-                severity: info
-                labels: {team: cache}
-                summary: "{{value}} clients"
-            """)
-        let result = try await CachewatchBinary.run(
-            [
-                "watch", "-p", String(server.port), "--format", "json", "--alerts-only", "--rules", path,
-                "--no-sampling",
-                "-c", "2",
-                "-i", "0.2",
-            ])
-        #expect(result.code == 0, "\(result.stderr)")
-        let lines = result.stdout.split(separator: "\n")
-        #expect(lines.count == 1, "one firing event, no metric lines: \(result.stdout)")
-        let event = try #require(
-            try JSONSerialization.jsonObject(with: Data((lines.first ?? "").utf8)) as? [String: Any])
-        #expect(event["event"] as? String == "alert")
-        #expect(event["status"] as? String == "firing")
-        #expect(event["alertname"] as? String == "Connected")
-        #expect(event["severity"] as? String == "info")
-        #expect(event["labels"] as? [String: String] == ["node": "127.0.0.1:\(server.port)", "team": "cache"])
-        #expect(event["summary"] as? String == "1 clients", "the poller's own connection only")
-        #expect(event["ends_at"] is NSNull)
-        await server.stop()
+        try await withRedisServer { server in
+            let path = try TemporaryFile.containing(
+                """
+                rules:
+                  - name: Connected
+                    metric: clients_connected
+                    above: 0
+                    severity: info
+                    labels: {team: cache}
+                    summary: "{{value}} clients"
+                """)
+            let result = try await CachewatchBinary.run(
+                [
+                    "watch", "-p", String(server.port), "--format", "json", "--alerts-only", "--rules", path,
+                    "--no-sampling",
+                    "-c", "2",
+                    "-i", "0.2",
+                ])
+            #expect(result.code == 0, "\(result.stderr)")
+            let lines = result.stdout.split(separator: "\n")
+            #expect(lines.count == 1, "one firing event, no metric lines: \(result.stdout)")
+            let event = try #require(
+                try JSONSerialization.jsonObject(with: Data((lines.first ?? "").utf8)) as? [String: Any])
+            #expect(event["event"] as? String == "alert")
+            #expect(event["status"] as? String == "firing")
+            #expect(event["alertname"] as? String == "Connected")
+            #expect(event["severity"] as? String == "info")
+            #expect(event["labels"] as? [String: String] == ["node": "127.0.0.1:\(server.port)", "team": "cache"])
+            #expect(event["summary"] as? String == "1 clients", "the poller's own connection only")
+            #expect(event["ends_at"] is NSNull)
+        }
     }
 
     @Test("a malformed rules file stops watch with one line, before connecting")

@@ -59,129 +59,137 @@ struct AlertScenarioTests {
     }
 
     private func stampedeAndBatch(period: Int) async throws {
-        let server = try await RedisServer()
-        let workload = Task {
-            await CacheAsideWorkload(endpoint: server.endpoint, configuration: Self.stampedeWorkload(period: period))
+        try await withRedisServer { server in
+            let workload = Task {
+                await CacheAsideWorkload(
+                    endpoint: server.endpoint, configuration: Self.stampedeWorkload(period: period)
+                )
                 .run()
-        }
-        try await Self.waitForWarmCache(server, missesPerSecond: 60)
+            }
+            try await Self.waitForWarmCache(server, missesPerSecond: 60)
 
-        let interval = Duration.milliseconds(Int64(Self.interval * 1000))
-        let (fired, events, trace, wave, couponsExpire) = try await withEngine(
-            watching: server.endpoint, interval: interval, keysPerSecond: 2000
-        ) { watcher in
-            // A nightly job warms 5,000 coupons in one go, all with the same 10-minute TTL.
-            let admin = try await server.client()
-            let coupons = (0..<5000).map { RESPCommand("SET", "coupon:\($0)", "c", "EX", "600") }
-            _ = try await admin.pipeline(coupons)
-            let couponsExpire = Date().addingTimeInterval(600)
+            let interval = Duration.milliseconds(Int64(Self.interval * 1000))
+            let (fired, events, trace, wave, couponsExpire) = try await withEngine(
+                watching: server.endpoint, interval: interval, keysPerSecond: 2000
+            ) { watcher in
+                // A nightly job warms 5,000 coupons in one go, all with the same 10-minute TTL.
+                let admin = try await server.client()
+                let coupons = (0..<5000).map { RESPCommand("SET", "coupon:\($0)", "c", "EX", "600") }
+                _ = try await admin.pipeline(coupons)
+                let couponsExpire = Date().addingTimeInterval(600)
 
-            // The first wave after the baseline is built (10 s of polls, then one more) and a margin.
-            let baseline = Int(10 / Self.interval) + 1
-            #expect(try await eventually(timeout: .seconds(30)) { watcher.polls >= baseline }, "no baseline")
-            let ready = Date().addingTimeInterval(2).timeIntervalSince1970
-            let wave = Date(timeIntervalSince1970: (ready / Double(period)).rounded(.up) * Double(period))
-            let fired = try await eventually(timeout: .seconds(90)) {
-                let events = watcher.events
-                let stampede = events.contains { $0.kind == .firing && $0.alert.name == "StampedeNow" }
-                let jitter = events.contains {
-                    $0.kind == .firing && $0.alert.identity == "NoTTLJitter{namespace=coupon:*,node=\(server.endpoint)}"
+                // The first wave after the baseline is built (10 s of polls, then one more) and a margin.
+                let baseline = Int(10 / Self.interval) + 1
+                #expect(try await eventually(timeout: .seconds(30)) { watcher.polls >= baseline }, "no baseline")
+                let ready = Date().addingTimeInterval(2).timeIntervalSince1970
+                let wave = Date(timeIntervalSince1970: (ready / Double(period)).rounded(.up) * Double(period))
+                let fired = try await eventually(timeout: .seconds(90)) {
+                    let events = watcher.events
+                    let stampede = events.contains { $0.kind == .firing && $0.alert.name == "StampedeNow" }
+                    let jitter = events.contains {
+                        $0.kind == .firing
+                            && $0.alert.identity == "NoTTLJitter{namespace=coupon:*,node=\(server.endpoint)}"
+                    }
+                    return (stampede && jitter) || Date() > wave.addingTimeInterval(Double(period) * 2 + 65)
                 }
-                return (stampede && jitter) || Date() > wave.addingTimeInterval(Double(period) * 2 + 65)
+                await admin.close()
+                let from = wave.addingTimeInterval(-3)
+                var trace = ""
+                for metric in [Metric.missesPerSec, .missSpikeRatio, .expirySpikeRatio, .hitRatioDrop] {
+                    trace +=
+                        "\n\(metric.rawValue) from 3 s before the wave: \(watcher.trace(metric, from: from).prefix(400))"
+                }
+                return (fired, watcher.events, trace, wave, couponsExpire)
             }
-            await admin.close()
-            let from = wave.addingTimeInterval(-3)
-            var trace = ""
-            for metric in [Metric.missesPerSec, .missSpikeRatio, .expirySpikeRatio, .hitRatioDrop] {
-                trace +=
-                    "\n\(metric.rawValue) from 3 s before the wave: \(watcher.trace(metric, from: from).prefix(400))"
-            }
-            return (fired, watcher.events, trace, wave, couponsExpire)
-        }
-        workload.cancel()
-        _ = await workload.value
-        await server.stop()
-        #expect(fired)
+            workload.cancel()
+            _ = await workload.value
+            #expect(fired)
 
-        let node = server.endpoint.description
-        let firing = events.filter { $0.kind == .firing }
-        // StampedeNow: fired within two polls of a wave (a poll stamped just before the boundary
-        // may already see it), and no later than that of the first wave after the warm-up.
-        let stampedes = firing.filter { $0.alert.name == "StampedeNow" }
-        let first = try #require(
-            stampedes.first, "StampedeNow never fired: \(Self.identities(events, .firing))\(trace)")
-        let seconds = first.time.timeIntervalSince1970 + 0.1
-        let delay = seconds - (seconds / Double(period)).rounded(.down) * Double(period) - 0.1
-        #expect(delay <= 2 * Self.interval + 0.1, "StampedeNow fired \(delay) s after a wave\(trace)")
-        #expect(first.time <= wave.addingTimeInterval(2 * Self.interval + 0.1), "not at the wave of \(wave)\(trace)")
-        #expect(first.alert.value > 4, "misses at \(first.alert.value)x their baseline")
-        // ExpiryWave and NoTTLJitter name the coupons, ten minutes before they expire.
-        let wave5000 = try #require(
-            firing.first { $0.alert.identity == "ExpiryWave{namespace=coupon:*,node=\(node)}" },
-            "\(Self.identities(events, .firing))")
-        #expect(wave5000.alert.value >= 4000, "~5,000 coupons expire in the same second")
-        #expect(wave5000.time < couponsExpire)
-        let jitter = try #require(
-            firing.first { $0.alert.identity == "NoTTLJitter{namespace=coupon:*,node=\(node)}" })
-        #expect(jitter.time < couponsExpire && jitter.alert.value < 0.01)
-        // The healthy families are not named.
-        for healthy in ["product:*", "user:*:profile"] {
-            #expect(!firing.contains { $0.alert.labels["namespace"] == healthy }, "\(healthy) fired")
+            let node = server.endpoint.description
+            let firing = events.filter { $0.kind == .firing }
+            // StampedeNow: fired within two polls of a wave (a poll stamped just before the boundary
+            // may already see it), and no later than that of the first wave after the warm-up.
+            let stampedes = firing.filter { $0.alert.name == "StampedeNow" }
+            let first = try #require(
+                stampedes.first, "StampedeNow never fired: \(Self.identities(events, .firing))\(trace)")
+            let seconds = first.time.timeIntervalSince1970 + 0.1
+            let delay = seconds - (seconds / Double(period)).rounded(.down) * Double(period) - 0.1
+            #expect(delay <= 2 * Self.interval + 0.1, "StampedeNow fired \(delay) s after a wave\(trace)")
+            #expect(
+                first.time <= wave.addingTimeInterval(2 * Self.interval + 0.1), "not at the wave of \(wave)\(trace)")
+            #expect(first.alert.value > 4, "misses at \(first.alert.value)x their baseline")
+            // ExpiryWave and NoTTLJitter name the coupons, ten minutes before they expire.
+            let wave5000 = try #require(
+                firing.first { $0.alert.identity == "ExpiryWave{namespace=coupon:*,node=\(node)}" },
+                "\(Self.identities(events, .firing))")
+            #expect(wave5000.alert.value >= 4000, "~5,000 coupons expire in the same second")
+            #expect(wave5000.time < couponsExpire)
+            let jitter = try #require(
+                firing.first { $0.alert.identity == "NoTTLJitter{namespace=coupon:*,node=\(node)}" })
+            #expect(jitter.time < couponsExpire && jitter.alert.value < 0.01)
+            // The healthy families are not named.
+            for healthy in ["product:*", "user:*:profile"] {
+                #expect(!firing.contains { $0.alert.labels["namespace"] == healthy }, "\(healthy) fired")
+            }
         }
     }
 
     private func evictionsUnderPressure() async throws {
-        let server = try await RedisServer(["--maxmemory", "16mb", "--maxmemory-policy", "allkeys-lru"])
-        let configuration = WorkloadConfiguration(
-            readsPerSecond: 1000, keyCount: 2000, userCount: 1000, sessionCount: 200, synchronizedExpiry: false,
-            bigKeys: false, memoryPressure: true)
-        let workload = Task { await CacheAsideWorkload(endpoint: server.endpoint, configuration: configuration).run() }
-        // EvictionsActive: evictions over the last minute, held for a minute.
-        let (fired, evicted, events) = try await withEngine(
-            watching: server.endpoint, interval: .seconds(1), keysPerSecond: 500
-        ) { watcher in
-            let fired = try await eventually(timeout: .seconds(100)) {
-                watcher.events.contains { $0.kind == .firing && $0.alert.name == "EvictionsActive" }
+        try await withRedisServer(["--maxmemory", "16mb", "--maxmemory-policy", "allkeys-lru"]) { server in
+            let configuration = WorkloadConfiguration(
+                readsPerSecond: 1000, keyCount: 2000, userCount: 1000, sessionCount: 200, synchronizedExpiry: false,
+                bigKeys: false, memoryPressure: true)
+            let workload = Task {
+                await CacheAsideWorkload(endpoint: server.endpoint, configuration: configuration).run()
             }
-            return (fired, watcher.latest(.evictedPerSec), watcher.events)
+            // EvictionsActive: evictions over the last minute, held for a minute.
+            let (fired, evicted, events) = try await withEngine(
+                watching: server.endpoint, interval: .seconds(1), keysPerSecond: 500
+            ) { watcher in
+                let fired = try await eventually(timeout: .seconds(100)) {
+                    watcher.events.contains { $0.kind == .firing && $0.alert.name == "EvictionsActive" }
+                }
+                return (fired, watcher.latest(.evictedPerSec), watcher.events)
+            }
+            workload.cancel()
+            _ = await workload.value
+            #expect(fired, "EvictionsActive did not fire; evicted/s \(evicted ?? -1)")
+            #expect(!events.contains { $0.alert.name == "StampedeNow" }, "steady evictions are no stampede")
         }
-        workload.cancel()
-        _ = await workload.value
-        await server.stop()
-        #expect(fired, "EvictionsActive did not fire; evicted/s \(evicted ?? -1)")
-        #expect(!events.contains { $0.alert.name == "StampedeNow" }, "steady evictions are no stampede")
     }
 
     @Test("a steady, healthy cache under load for three minutes fires nothing")
     func healthy() async throws {
-        let server = try await RedisServer(["--maxmemory", "256mb", "--maxmemory-policy", "volatile-lru"])
-        let configuration = WorkloadConfiguration(
-            readsPerSecond: 1000, keyCount: 2000, userCount: 2000, sessionCount: 1000, synchronizedExpiry: false,
-            bigKeys: false, memoryPressure: false)
-        let workload = Task { await CacheAsideWorkload(endpoint: server.endpoint, configuration: configuration).run() }
-        let (hitRatios, polls, events, failures, pending) = try await withEngine(
-            watching: server.endpoint, interval: .seconds(1), keysPerSecond: 200
-        ) { watcher in
-            let clock = ContinuousClock()
-            let end = clock.now + .seconds(180)
-            // Looked at once a second (the duration under test, not a synchronisation), so a
-            // firing alert is reported with what the server looked like.
-            var hitRatios: [Double] = []
-            while clock.now < end {
-                try await clock.sleep(for: .seconds(1))
-                if let ratio = watcher.latest(.hitRatio) { hitRatios.append(ratio) }
-                if !watcher.events.isEmpty { break }
+        try await withRedisServer(["--maxmemory", "256mb", "--maxmemory-policy", "volatile-lru"]) { server in
+            let configuration = WorkloadConfiguration(
+                readsPerSecond: 1000, keyCount: 2000, userCount: 2000, sessionCount: 1000, synchronizedExpiry: false,
+                bigKeys: false, memoryPressure: false)
+            let workload = Task {
+                await CacheAsideWorkload(endpoint: server.endpoint, configuration: configuration).run()
             }
-            return (hitRatios, watcher.polls, watcher.events, watcher.failures, watcher.pending.map(\.identity))
+            let (hitRatios, polls, events, failures, pending) = try await withEngine(
+                watching: server.endpoint, interval: .seconds(1), keysPerSecond: 200
+            ) { watcher in
+                let clock = ContinuousClock()
+                let end = clock.now + .seconds(180)
+                // Looked at once a second (the duration under test, not a synchronisation), so a
+                // firing alert is reported with what the server looked like.
+                var hitRatios: [Double] = []
+                while clock.now < end {
+                    try await clock.sleep(for: .seconds(1))
+                    if let ratio = watcher.latest(.hitRatio) { hitRatios.append(ratio) }
+                    if !watcher.events.isEmpty { break }
+                }
+                return (hitRatios, watcher.polls, watcher.events, watcher.failures, watcher.pending.map(\.identity))
+            }
+            workload.cancel()
+            let totals = await workload.value
+            #expect(events.isEmpty, "\(events.map { "\($0.kind) \($0.alert.identity): \($0.alert.summary)" })")
+            #expect(failures.isEmpty)
+            #expect(polls >= 170, "\(polls) polls in three minutes")
+            #expect(totals.reads > 100_000, "the workload ran: \(totals.reads) reads")
+            #expect((hitRatios.last ?? 0) > 0.9, "a healthy hit ratio: \(hitRatios.suffix(5))")
+            #expect(pending.isEmpty, "nothing about to fire either: \(pending)")
         }
-        workload.cancel()
-        let totals = await workload.value
-        await server.stop()
-        #expect(events.isEmpty, "\(events.map { "\($0.kind) \($0.alert.identity): \($0.alert.summary)" })")
-        #expect(failures.isEmpty)
-        #expect(polls >= 170, "\(polls) polls in three minutes")
-        #expect(totals.reads > 100_000, "the workload ran: \(totals.reads) reads")
-        #expect((hitRatios.last ?? 0) > 0.9, "a healthy hit ratio: \(hitRatios.suffix(5))")
-        #expect(pending.isEmpty, "nothing about to fire either: \(pending)")
     }
 }

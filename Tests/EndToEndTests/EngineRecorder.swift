@@ -54,7 +54,7 @@ final class EngineRecorder: Sendable {
             guard let node = record.state.store.nodeNames.first, let series = record.state.store[node] else {
                 return ""
             }
-            return series.points(metric.rawValue, since: start.timeIntervalSince1970).map {
+            return series.points(.metric(metric), since: start.timeIntervalSince1970).map {
                 String(format: "%.1f=%.2f", $0.time - start.timeIntervalSince1970, $0.value)
             }.joined(separator: " ")
         }

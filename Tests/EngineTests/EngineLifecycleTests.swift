@@ -34,74 +34,75 @@ struct EngineLifecycleTests {
     @Test(
         "a node removed from a 3-primary cluster and added back 20 times leaves no descriptor open; the end closes all")
     func nodeChurn() async throws {
-        let cluster = try await RedisCluster(primaries: 3, replicas: 0)
-        let extra = try await RedisServer(
-            ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"],
-            port: try FreePort.forClusterNode())
-        let name = "127.0.0.1:\(extra.port)"
-        let admin = try await cluster.nodes[0].client()
-        let extraAdmin = try await extra.client()
-        _ = try await admin.send(RESPCommand("CLUSTER", "MEET", "127.0.0.1", String(extra.port)))
-        let before = Self.openDescriptors()
-        let configuration = FleetConfiguration(
-            interval: .milliseconds(200), sampling: KeySamplerConfiguration(keysPerSecond: 100),
-            topologyInterval: .milliseconds(200))
-        let readings = Readings()
-        var counts: [Int] = []
-        try await MonitoringEngine.run(
-            targets: [NodeTarget(endpoint: cluster.nodes[0].endpoint)], configuration: configuration
-        ) { engine in
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { for await batch in engine.events { readings.record(batch) } }
-                defer { group.cancelAll() }
-                /// Watched, and read twice since `seen` readings (both connections in use).
-                func watched(after seen: Int) async throws -> Bool {
-                    try await eventually(timeout: .seconds(30)) {
-                        engine.fleet.nodeNames.contains(name) && readings.count(name) >= seen + 2
-                    }
-                }
-                #expect(try await watched(after: 0), "the extra node was never watched")
-                for cycle in 1...20 {
-                    // Removed: it forgets the cluster (a new id), and the cluster forgets it.
-                    let oldID = try await extraAdmin.send(RESPCommand("CLUSTER", "MYID")).stringValue ?? ""
-                    // Every node knows it first (gossip), or one would learn it after the others forgot it.
-                    #expect(
-                        try await eventually(timeout: .seconds(30)) {
-                            for node in cluster.nodes where !(try await cluster.nodesTable(from: node)).contains(oldID)
-                            {
-                                return false
+        try await withRedisCluster(primaries: 3, replicas: 0) { cluster in
+            try await withRedisServer(
+                ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"],
+                port: try FreePort.forClusterNode()
+            ) { extra in
+                let name = "127.0.0.1:\(extra.port)"
+                let admin = try await cluster.nodes[0].client()
+                let extraAdmin = try await extra.client()
+                _ = try await admin.send(RESPCommand("CLUSTER", "MEET", "127.0.0.1", String(extra.port)))
+                let before = Self.openDescriptors()
+                let configuration = FleetConfiguration(
+                    interval: .milliseconds(200), sampling: KeySamplerConfiguration(keysPerSecond: 100),
+                    topologyInterval: .milliseconds(200))
+                let readings = Readings()
+                var counts: [Int] = []
+                try await MonitoringEngine.run(
+                    targets: [NodeTarget(endpoint: cluster.nodes[0].endpoint)], configuration: configuration
+                ) { engine in
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask { for await batch in engine.events { readings.record(batch) } }
+                        defer { group.cancelAll() }
+                        /// Watched, and read twice since `seen` readings (both connections in use).
+                        func watched(after seen: Int) async throws -> Bool {
+                            try await eventually(timeout: .seconds(30)) {
+                                engine.fleet.nodeNames.contains(name) && readings.count(name) >= seen + 2
                             }
-                            return true
-                        }, "cycle \(cycle): the cluster never learnt of the node")
-                    _ = try await extraAdmin.send(RESPCommand("CLUSTER", "RESET", "HARD"))
-                    for node in cluster.nodes {
-                        let client = try await node.client()
-                        _ = try await client.send(RESPCommand("CLUSTER", "FORGET", oldID))
-                        await client.close()
+                        }
+                        #expect(try await watched(after: 0), "the extra node was never watched")
+                        for cycle in 1...20 {
+                            // Removed: it forgets the cluster (a new id), and the cluster forgets it.
+                            let oldID = try await extraAdmin.send(RESPCommand("CLUSTER", "MYID")).stringValue ?? ""
+                            // Every node knows it first (gossip), or one would learn it after the others forgot it.
+                            #expect(
+                                try await eventually(timeout: .seconds(30)) {
+                                    for node in cluster.nodes
+                                    where !(try await cluster.nodesTable(from: node)).contains(oldID) {
+                                        return false
+                                    }
+                                    return true
+                                }, "cycle \(cycle): the cluster never learnt of the node")
+                            _ = try await extraAdmin.send(RESPCommand("CLUSTER", "RESET", "HARD"))
+                            for node in cluster.nodes {
+                                let client = try await node.client()
+                                _ = try await client.send(RESPCommand("CLUSTER", "FORGET", oldID))
+                                await client.close()
+                            }
+                            #expect(
+                                try await eventually(timeout: .seconds(30)) { !engine.fleet.nodeNames.contains(name) },
+                                "cycle \(cycle): never dropped")
+                            // Added back.
+                            let seen = readings.count(name)
+                            _ = try await admin.send(RESPCommand("CLUSTER", "MEET", "127.0.0.1", String(extra.port)))
+                            #expect(try await watched(after: seen), "cycle \(cycle): never watched again")
+                            counts.append(Self.openDescriptors())
+                        }
+                        // The count after the first cycle is the steady state; a leak adds two a cycle.
+                        let steady = counts[0]
+                        #expect(
+                            try await eventually(timeout: .seconds(10)) { Self.openDescriptors() <= steady },
+                            "descriptors after each cycle: \(counts), now \(Self.openDescriptors())")
                     }
-                    #expect(
-                        try await eventually(timeout: .seconds(30)) { !engine.fleet.nodeNames.contains(name) },
-                        "cycle \(cycle): never dropped")
-                    // Added back.
-                    let seen = readings.count(name)
-                    _ = try await admin.send(RESPCommand("CLUSTER", "MEET", "127.0.0.1", String(extra.port)))
-                    #expect(try await watched(after: seen), "cycle \(cycle): never watched again")
-                    counts.append(Self.openDescriptors())
                 }
-                // The count after the first cycle is the steady state; a leak adds two a cycle.
-                let steady = counts[0]
+                // Everything the engine opened is closed once it returns.
                 #expect(
-                    try await eventually(timeout: .seconds(10)) { Self.openDescriptors() <= steady },
-                    "descriptors after each cycle: \(counts), now \(Self.openDescriptors())")
+                    try await eventually(timeout: .seconds(10)) { Self.openDescriptors() <= before },
+                    "\(before) descriptors before the engine, \(Self.openDescriptors()) after")
+                await admin.close()
+                await extraAdmin.close()
             }
         }
-        // Everything the engine opened is closed once it returns.
-        #expect(
-            try await eventually(timeout: .seconds(10)) { Self.openDescriptors() <= before },
-            "\(before) descriptors before the engine, \(Self.openDescriptors()) after")
-        await admin.close()
-        await extraAdmin.close()
-        await extra.stop()
-        await cluster.stop()
     }
 }

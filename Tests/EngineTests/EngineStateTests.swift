@@ -22,7 +22,7 @@ struct EngineStateTests {
     }
 
     private static let lowHitRatio = AlertRule(
-        name: "HitRatioLow", condition: AlertCondition(metric: Metric.hitRatio.rawValue, .below, 0.5),
+        name: "HitRatioLow", condition: AlertCondition(metric: .metric(.hitRatio), .below, 0.5),
         severity: .critical)
 
     @Test("samples go into the store; the rules run once a batch, at its newest sample, on the nodes that reported")
@@ -80,7 +80,9 @@ struct EngineStateTests {
                 name: Array("session:\(index)".utf8), type: "string", ttlMilliseconds: 60_000, memoryBytes: 100,
                 observedAt: now)
         }
-        let refused = ["memory": "MEMORY USAGE denied (NOPERM)", "lengths": "the sampler's choice"]
+        let refused: [SamplerPart: String] = [
+            .memory: "MEMORY USAGE denied (NOPERM)", .lengths: "the sampler's choice",
+        ]
         var outcome = state.apply(
             [.keys(node: "a", keys: keys, finishedPass: true, unavailable: refused)], now: now)
         #expect(outcome.keysChanged)

@@ -43,15 +43,15 @@ struct CheckReportTests {
 
     private static let rules = [
         AlertRule(
-            name: "HitRatioLow", condition: AlertCondition(metric: Metric.hitRatio.rawValue, .below, 0.8),
+            name: "HitRatioLow", condition: AlertCondition(metric: .metric(.hitRatio), .below, 0.8),
             forSeconds: 300, severity: .warning, summary: "hit ratio under 80 %"),
         AlertRule(
-            name: "HitRatioCollapsed", condition: AlertCondition(metric: Metric.hitRatio.rawValue, .below, 0.2),
+            name: "HitRatioCollapsed", condition: AlertCondition(metric: .metric(.hitRatio), .below, 0.2),
             forSeconds: 300, severity: .critical),
     ]
 
     private static let info = AlertRule(
-        name: "JustSaying", condition: AlertCondition(metric: Metric.hitRatio.rawValue, .below, 0.95), severity: .info)
+        name: "JustSaying", condition: AlertCondition(metric: .metric(.hitRatio), .below, 0.95), severity: .info)
 
     @Test("OK: the node's figures, and perfdata in a fixed order; an info rule is told but does not warn")
     func ok() {

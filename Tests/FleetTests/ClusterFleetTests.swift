@@ -11,117 +11,128 @@ import Testing
 struct ClusterFleetTests {
     @Test("one seed discovers six nodes; a manual failover is followed without a restart; not-a-cluster is clear")
     func discoveryAndFailover() async throws {
-        let cluster = try await RedisCluster()
-        let events = EventLog()
-        let seed = NodeTarget(endpoint: cluster.nodes[0].endpoint)
-        let configuration = FleetConfiguration(interval: .milliseconds(250), topologyInterval: .milliseconds(250))
-        try await withFleet([seed], configuration: configuration, log: events) { fleet, first in
-            #expect(first.count == 6)
-            #expect(first.allSatisfy { $0.reading != nil })
-            let topology = try #require(fleet.topology)
-            #expect(topology.primaries.count == 3)
-            #expect(topology.nodes.filter { $0.role == .replica }.count == 3)
-            #expect(topology.uncoveredSlots == 0)
-            #expect(Set(fleet.nodeNames) == Set(cluster.nodes.map { "127.0.0.1:\($0.port)" }))
+        try await withRedisCluster { cluster in
+            let events = EventLog()
+            let seed = NodeTarget(endpoint: cluster.nodes[0].endpoint)
+            let configuration = FleetConfiguration(interval: .milliseconds(250), topologyInterval: .milliseconds(250))
+            try await withFleet([seed], configuration: configuration, log: events) { fleet, first in
+                #expect(first.count == 6)
+                #expect(first.allSatisfy { $0.reading != nil })
+                let topology = try #require(fleet.topology)
+                #expect(topology.primaries.count == 3)
+                #expect(topology.nodes.filter { $0.role == .replica }.count == 3)
+                #expect(topology.uncoveredSlots == 0)
+                #expect(Set(fleet.nodeNames) == Set(cluster.nodes.map { "127.0.0.1:\($0.port)" }))
 
-            // Promote a replica by hand: the fleet sees the change and names it.
-            let replicaNode = try #require(topology.nodes.first { $0.role == .replica })
-            let replica = try #require(cluster.nodes.first { $0.port == replicaNode.port })
-            let admin = try await replica.client()
-            _ = try await admin.send(RESPCommand("CLUSTER", "FAILOVER"))
-            await admin.close()
-            #expect(
-                try await eventually(timeout: .seconds(30)) {
-                    events.changes.contains { change in
-                        if case .promoted(let node, _) = change { return node.port == replicaNode.port }
-                        return false
-                    }
-                })
-            // The old primary follows it as a replica (gossip may take another round).
-            #expect(
-                try await eventually(timeout: .seconds(30)) {
-                    events.changes.contains { change in
-                        if case .demoted(let node) = change { return node.id == replicaNode.primaryID }
-                        return false
-                    }
-                })
-            #expect(fleet.topology?.node(id: replicaNode.id)?.role == .primary)
+                // Promote a replica by hand: the fleet sees the change and names it.
+                let replicaNode = try #require(topology.nodes.first { $0.role == .replica })
+                let replica = try #require(cluster.nodes.first { $0.port == replicaNode.port })
+                let admin = try await replica.client()
+                _ = try await admin.send(RESPCommand("CLUSTER", "FAILOVER"))
+                await admin.close()
+                #expect(
+                    try await eventually(timeout: .seconds(30)) {
+                        events.changes.contains { change in
+                            if case .promoted(let node, _) = change { return node.port == replicaNode.port }
+                            return false
+                        }
+                    })
+                // The old primary follows it as a replica (gossip may take another round).
+                #expect(
+                    try await eventually(timeout: .seconds(30)) {
+                        events.changes.contains { change in
+                            if case .demoted(let node) = change { return node.id == replicaNode.primaryID }
+                            return false
+                        }
+                    })
+                #expect(fleet.topology?.node(id: replicaNode.id)?.role == .primary)
 
-            // Its samples now say primary, and the store tells how long ago it was promoted.
-            var store = MetricStore()
-            #expect(
-                try await eventually(timeout: .seconds(10)) {
-                    for sample in events.takeSamples() { store.ingest(sample) }
-                    return store["127.0.0.1:\(replicaNode.port)"]?.latest(.secondsSincePromotion) != nil
-                })
-            #expect(store["127.0.0.1:\(replicaNode.port)"]?.latest(.rolePrimary) == 1)
-            #expect(store["127.0.0.1:\(replicaNode.port)"]?.latest(.clusterStateOK) == 1)
+                // Its samples now say primary, and the store tells how long ago it was promoted.
+                var store = MetricStore()
+                #expect(
+                    try await eventually(timeout: .seconds(10)) {
+                        for sample in events.takeSamples() { store.ingest(sample) }
+                        return store["127.0.0.1:\(replicaNode.port)"]?.latest(.secondsSincePromotion) != nil
+                    })
+                #expect(store["127.0.0.1:\(replicaNode.port)"]?.latest(.rolePrimary) == 1)
+                #expect(store["127.0.0.1:\(replicaNode.port)"]?.latest(.clusterStateOK) == 1)
+            }
         }
-        await cluster.stop()
     }
 
     @Test("a node that joins (CLUSTER MEET) is watched; one forgotten by every node is dropped")
     func nodeAddedAndRemoved() async throws {
-        let cluster = try await RedisCluster()
-        let events = EventLog()
-        let configuration = FleetConfiguration(interval: .milliseconds(250), topologyInterval: .milliseconds(250))
-        try await withFleet(
-            [NodeTarget(endpoint: cluster.nodes[0].endpoint)], configuration: configuration, log: events
-        ) { fleet, _ in
-            let newcomer = try await RedisServer(
-                ["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"],
-                port: try FreePort.forClusterNode())
-            let name = "127.0.0.1:\(newcomer.port)"
-            let admin = try await cluster.nodes[0].client()
-            _ = try await admin.send(RESPCommand("CLUSTER", "MEET", "127.0.0.1", String(newcomer.port)))
-            #expect(
-                try await eventually(timeout: .seconds(30)) {
-                    events.changes.contains {
-                        if case .added(let node) = $0 { return node.port == newcomer.port } else { return false }
-                    }
-                })
-            #expect(fleet.nodeNames.contains(name))
-            #expect(try await eventually(timeout: .seconds(10)) { events.takeSamples().contains { $0.node == name } })
-
-            // Gone for good: stopped, then forgotten by every other node within the minute.
-            let newcomerID = try await newcomer.client().send(RESPCommand("CLUSTER", "MYID")).stringValue ?? ""
-            await newcomer.stop()
-            for node in cluster.nodes {
-                let client = try await node.client()
-                _ = try? await client.send(RESPCommand("CLUSTER", "FORGET", newcomerID))
-                await client.close()
+        try await withRedisCluster { cluster in
+            let events = EventLog()
+            let configuration = FleetConfiguration(interval: .milliseconds(250), topologyInterval: .milliseconds(250))
+            try await withFleet(
+                [NodeTarget(endpoint: cluster.nodes[0].endpoint)], configuration: configuration, log: events
+            ) { fleet, _ in
+                let admin = try await cluster.nodes[0].client()
+                // A newcomer joins, then is gone for good: stopped, then forgotten by every node.
+                let (name, newcomerID) = try await withRedisServer(
+                    [
+                        "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout",
+                        "2000",
+                    ],
+                    port: try FreePort.forClusterNode()
+                ) { newcomer in
+                    let name = "127.0.0.1:\(newcomer.port)"
+                    _ = try await admin.send(RESPCommand("CLUSTER", "MEET", "127.0.0.1", String(newcomer.port)))
+                    #expect(
+                        try await eventually(timeout: .seconds(30)) {
+                            events.changes.contains {
+                                if case .added(let node) = $0 {
+                                    return node.port == newcomer.port
+                                } else {
+                                    return false
+                                }
+                            }
+                        })
+                    #expect(fleet.nodeNames.contains(name))
+                    #expect(
+                        try await eventually(timeout: .seconds(10)) {
+                            events.takeSamples().contains { $0.node == name }
+                        })
+                    return (name, try await newcomer.client().send(RESPCommand("CLUSTER", "MYID")).stringValue ?? "")
+                }
+                for node in cluster.nodes {
+                    let client = try await node.client()
+                    _ = try? await client.send(RESPCommand("CLUSTER", "FORGET", newcomerID))
+                    await client.close()
+                }
+                #expect(
+                    try await eventually(timeout: .seconds(30)) {
+                        events.changes.contains {
+                            if case .removed(let node) = $0 { return node.id == newcomerID } else { return false }
+                        }
+                    })
+                #expect(!fleet.nodeNames.contains(name))
+                #expect(events.removedNodes == [name])
+                await admin.close()
             }
-            #expect(
-                try await eventually(timeout: .seconds(30)) {
-                    events.changes.contains {
-                        if case .removed(let node) = $0 { return node.id == newcomerID } else { return false }
-                    }
-                })
-            #expect(!fleet.nodeNames.contains(name))
-            #expect(events.removedNodes == [name])
-            await admin.close()
         }
-        await cluster.stop()
     }
 
     @Test("--cluster on a server without cluster mode is one line; automatic mode just watches it")
     func notACluster() async throws {
-        let server = try await RedisServer()
-        let required = Fleet(
-            targets: [NodeTarget(endpoint: server.endpoint)], configuration: FleetConfiguration(clusterMode: .required))
-        await #expect(throws: FleetError.self) { try await required.discover() }
-        do {
-            _ = try await required.discover()
-        } catch {
-            #expect(error.description.contains("is not in cluster mode (cluster_enabled:0); drop --cluster"))
+        try await withRedisServer { server in
+            let required = Fleet(
+                targets: [NodeTarget(endpoint: server.endpoint)],
+                configuration: FleetConfiguration(clusterMode: .required))
+            await #expect(throws: FleetError.self) { try await required.discover() }
+            do {
+                _ = try await required.discover()
+            } catch let error as FleetError {
+                #expect(error.description.contains("is not in cluster mode (cluster_enabled:0); drop --cluster"))
+            }
+            try await withFleet(
+                [NodeTarget(endpoint: server.endpoint)], configuration: FleetConfiguration(), log: EventLog()
+            ) { automatic, first in
+                #expect(first.count == 1 && first[0].reading != nil)
+                #expect(automatic.topology == nil)
+            }
         }
-        try await withFleet(
-            [NodeTarget(endpoint: server.endpoint)], configuration: FleetConfiguration(), log: EventLog()
-        ) { automatic, first in
-            #expect(first.count == 1 && first[0].reading != nil)
-            #expect(automatic.topology == nil)
-        }
-        await server.stop()
     }
 }
 

@@ -67,7 +67,7 @@ struct DerivedMetricsTests {
         let node = try #require(store["n1"])
         #expect(node.values(.opsPerSec) == [nil, nil, 100, nil, 100])
         #expect(node.values(.hitRatio) == [nil, nil, 0.5, nil, 1])
-        for name in node.seriesNames where name.hasSuffix("_per_sec") {
+        for name in node.seriesKeys where name.name.hasSuffix("_per_sec") {
             #expect(node.values(name).allSatisfy { ($0 ?? 0) >= 0 }, "\(name) went negative")
         }
         #expect(node.counterResets == 2)
@@ -81,8 +81,8 @@ struct DerivedMetricsTests {
         let node = try #require(store["n1"])
         #expect(node.values(.memoryUsedRatio) == [nil, 0.25])
         #expect(node.values(.keys) == [0, 10])
-        #expect(node.values(Metric.perDatabase(0, withExpiry: false)) == [nil, 10])
-        #expect(node.values(Metric.perDatabase(0, withExpiry: true)) == [nil, 5])
+        #expect(node.values(.database(0, .keys)) == [nil, 10])
+        #expect(node.values(.database(0, .keysWithExpiry)) == [nil, 5])
         #expect(node.latest(.keysWithExpiry) == 5)
     }
 

@@ -96,9 +96,9 @@ struct FleetMetricsTests {
             replicas: [("10.0.0.2", 6380, "online", 9_000), ("10.0.0.3", 6380, "wait_bgsave", 0)], offset: 10_000)
         store.ingest(NodeReading.sample("p", 0, reading))
         let node = store["p"]
-        #expect(node?.instances(Metric.replicaLagBytes.rawValue) == ["10.0.0.2:6380": 1000, "10.0.0.3:6380": 10_000])
-        #expect(node?.instances(Metric.replicaOnline.rawValue) == ["10.0.0.2:6380": 1, "10.0.0.3:6380": 0])
-        #expect(node?.instances(Metric.replicaAckSeconds.rawValue)?["10.0.0.2:6380"] == 1)
+        #expect(node?.instances(.replicaLagBytes) == ["10.0.0.2:6380": 1000, "10.0.0.3:6380": 10_000])
+        #expect(node?.instances(.replicaOnline) == ["10.0.0.2:6380": 1, "10.0.0.3:6380": 0])
+        #expect(node?.instances(.replicaAckSeconds)?["10.0.0.2:6380"] == 1)
         #expect(node?.latest(.replicasOnline) == 1)
         #expect(node?.latest(.replicaLagBytesMax) == 10_000)
     }

@@ -43,19 +43,19 @@ struct FaultInjectionTests {
         await server.stop()
 
         // After a good handshake, a stalled command fails with the command timeout.
-        let real = try await RedisServer()
-        let connection = try await RedisConnection.connect(
-            to: real.endpoint,
-            configuration: ConnectionConfiguration(commandTimeout: .milliseconds(200), policy: .unrestricted))
-        let admin = try await real.client()
-        // Once CLIENT PAUSE has replied, the server holds every client's commands for 600 ms.
-        _ = try await admin.send(RESPCommand("CLIENT", "PAUSE", "600", "ALL"))
-        let timeout = await #expect(throws: RedisConnectionError.self) {
-            try await connection.send(RESPCommand("PING"))
+        try await withRedisServer { real in
+            let connection = try await RedisConnection.connect(
+                to: real.endpoint,
+                configuration: ConnectionConfiguration(commandTimeout: .milliseconds(200), policy: .unrestricted))
+            let admin = try await real.client()
+            // Once CLIENT PAUSE has replied, the server holds every client's commands for 600 ms.
+            _ = try await admin.send(RESPCommand("CLIENT", "PAUSE", "600", "ALL"))
+            let timeout = await #expect(throws: RedisConnectionError.self) {
+                try await connection.send(RESPCommand("PING"))
+            }
+            #expect(timeout?.description == "127.0.0.1:\(real.port) did not reply within 200ms (command timeout)")
+            #expect(try await eventually { !connection.isActive }, "a timed-out connection must be closed")
+            await admin.close()
         }
-        #expect(timeout?.description == "127.0.0.1:\(real.port) did not reply within 200ms (command timeout)")
-        #expect(try await eventually { !connection.isActive }, "a timed-out connection must be closed")
-        await admin.close()
-        await real.stop()
     }
 }

@@ -7,29 +7,29 @@ import Testing
 struct ManagedConnectionTests {
     @Test("a lost connection is reopened, with backoff between failed attempts")
     func reconnects() async throws {
-        let server = try await RedisServer()
-        let managed = ManagedConnection(
-            endpoint: server.endpoint, backoff: ReconnectBackoff(initial: .seconds(30), maximum: .seconds(30)))
-        let ping = [RESPCommand("PING")]
-        #expect(try await managed.pipeline(ping)[0].value.stringValue == "PONG")
-        #expect(await managed.connectCount == 1)
+        try await withRedisServer { server in
+            let managed = ManagedConnection(
+                endpoint: server.endpoint, backoff: ReconnectBackoff(initial: .seconds(30), maximum: .seconds(30)))
+            let ping = [RESPCommand("PING")]
+            #expect(try await managed.pipeline(ping)[0].value.stringValue == "PONG")
+            #expect(await managed.connectCount == 1)
 
-        await server.stop()
-        await #expect(throws: RedisConnectionError.self) { try await managed.pipeline(ping) }
-        // The next call tries to connect (refused), which starts the backoff…
-        await #expect(throws: RedisConnectionError.self) { try await managed.pipeline(ping) }
-        // …so the one after fails at once, saying when the next attempt is due.
-        let waiting = await #expect(throws: RedisConnectionError.self) { try await managed.pipeline(ping) }
-        #expect(
-            waiting?.description.contains("connection refused (next attempt in") == true,
-            "\(String(describing: waiting))")
+            await server.stop()
+            await #expect(throws: RedisConnectionError.self) { try await managed.pipeline(ping) }
+            // The next call tries to connect (refused), which starts the backoff…
+            await #expect(throws: RedisConnectionError.self) { try await managed.pipeline(ping) }
+            // …so the one after fails at once, saying when the next attempt is due.
+            let waiting = await #expect(throws: RedisConnectionError.self) { try await managed.pipeline(ping) }
+            #expect(
+                waiting?.description.contains("connection refused (next attempt in") == true,
+                "\(String(describing: waiting))")
 
-        try await server.start()
-        // Pretend the backoff elapsed by passing a later instant.
-        let later = ContinuousClock.now + .seconds(31)
-        #expect(try await managed.pipeline(ping, now: later)[0].value.stringValue == "PONG")
-        #expect(await managed.connectCount == 2)
-        await managed.close()
-        await server.stop()
+            try await server.start()
+            // Pretend the backoff elapsed by passing a later instant.
+            let later = ContinuousClock.now + .seconds(31)
+            #expect(try await managed.pipeline(ping, now: later)[0].value.stringValue == "PONG")
+            #expect(await managed.connectCount == 2)
+            await managed.close()
+        }
     }
 }

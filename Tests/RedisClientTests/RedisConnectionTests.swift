@@ -8,114 +8,115 @@ import Testing
 struct RedisConnectionTests {
     @Test("HELLO 3 gives RESP3 and names the client")
     func helloAndName() async throws {
-        let server = try await RedisServer()
-        defer { Task { await server.stop() } }
-        let connection = try await RedisConnection.connect(to: server.endpoint)
-        #expect(connection.protocolVersion == 3)
-        #expect(["redis", "valkey"].contains(connection.hello.server))
-        #expect(connection.hello.version?.isEmpty == false)
-        let admin = try await server.client()
-        let clients = try await admin.send(RESPCommand("CLIENT", "LIST")).stringValue ?? ""
-        #expect(clients.contains("name=cachewatch"))
-        await connection.close()
-        await admin.close()
-        await server.stop()
+        try await withRedisServer { server in
+            let connection = try await RedisConnection.connect(to: server.endpoint)
+            #expect(connection.protocolVersion == 3)
+            #expect(["redis", "valkey"].contains(connection.hello.server))
+            #expect(connection.hello.version?.isEmpty == false)
+            let admin = try await server.client()
+            let clients = try await admin.send(RESPCommand("CLIENT", "LIST")).stringValue ?? ""
+            #expect(clients.contains("name=cachewatch"))
+            await connection.close()
+            await admin.close()
+        }
     }
 
     @Test("falls back to RESP2 with AUTH when HELLO is unknown")
     func fallsBackToRESP2() async throws {
-        let server = try await RedisServer(["--rename-command", "HELLO", "", "--requirepass", "pw"])
-        var endpoint = server.endpoint
-        endpoint.password = Secret("pw")
-        endpoint.database = 2
-        let connection = try await RedisConnection.connect(to: endpoint)
-        #expect(connection.protocolVersion == 2)
-        // RESP2 maps come back as flat arrays; the SELECT of database 2 took effect.
-        let admin = try await server.client(password: "pw")
-        let clients = try await admin.send(RESPCommand("CLIENT", "LIST")).stringValue ?? ""
-        #expect(clients.contains("name=cachewatch"))
-        #expect(clients.contains("db=2"))
-        await connection.close()
-        await admin.close()
-        await server.stop()
+        try await withRedisServer(["--rename-command", "HELLO", "", "--requirepass", "pw"]) { server in
+            var endpoint = server.endpoint
+            endpoint.password = Secret("pw")
+            endpoint.database = 2
+            let connection = try await RedisConnection.connect(to: endpoint)
+            #expect(connection.protocolVersion == 2)
+            // RESP2 maps come back as flat arrays; the SELECT of database 2 took effect.
+            let admin = try await server.client(password: "pw")
+            let clients = try await admin.send(RESPCommand("CLIENT", "LIST")).stringValue ?? ""
+            #expect(clients.contains("name=cachewatch"))
+            #expect(clients.contains("db=2"))
+            await connection.close()
+            await admin.close()
+        }
     }
 
     @Test("pipelines keep order and a server error fails only its command")
     func pipelining() async throws {
-        let server = try await RedisServer()
-        let connection = try await server.client()
-        var commands = (0..<200).map { RESPCommand("ECHO", "m\($0)") }
-        commands.insert(RESPCommand("SET", "text", "abc"), at: 50)
-        commands.insert(RESPCommand("INCR", "text"), at: 51)
-        let replies = try await connection.pipeline(commands)
-        #expect(replies.count == 202)
-        #expect(replies[0].value.stringValue == "m0")
-        #expect(replies[201].value.stringValue == "m199")
-        #expect(replies[52].value.stringValue == "m50")
-        guard case .failure(let error) = replies[51].result else {
-            Issue.record("INCR on a string should fail")
-            return
+        try await withRedisServer { server in
+            let connection = try await server.client()
+            var commands = (0..<200).map { RESPCommand("ECHO", "m\($0)") }
+            commands.insert(RESPCommand("SET", "text", "abc"), at: 50)
+            commands.insert(RESPCommand("INCR", "text"), at: 51)
+            let replies = try await connection.pipeline(commands)
+            #expect(replies.count == 202)
+            #expect(replies[0].value.stringValue == "m0")
+            #expect(replies[201].value.stringValue == "m199")
+            #expect(replies[52].value.stringValue == "m50")
+            guard case .failure(let error) = replies[51].result else {
+                Issue.record("INCR on a string should fail")
+                return
+            }
+            #expect(error.code == "ERR")
+            #expect(connection.isActive)
+            #expect(try await connection.send(RESPCommand("PING")).stringValue == "PONG")
+            await connection.close()
         }
-        #expect(error.code == "ERR")
-        #expect(connection.isActive)
-        #expect(try await connection.send(RESPCommand("PING")).stringValue == "PONG")
-        await connection.close()
-        await server.stop()
     }
 
     @Test("credentials: wrong password, missing password, ACL user")
     func authentication() async throws {
-        let server = try await RedisServer(["--requirepass", "right"])
-        let admin = try await server.client(password: "right")
-        _ = try await admin.send(RESPCommand("ACL", "SETUSER", "watcher", "on", ">wpass", "+@all", "~*"))
+        try await withRedisServer(["--requirepass", "right"]) { server in
+            let admin = try await server.client(password: "right")
+            _ = try await admin.send(RESPCommand("ACL", "SETUSER", "watcher", "on", ">wpass", "+@all", "~*"))
 
-        var wrong = server.endpoint
-        wrong.password = Secret("not-it")
-        let wrongError = await #expect(throws: RedisConnectionError.self) {
-            try await RedisConnection.connect(to: wrong)
+            var wrong = server.endpoint
+            wrong.password = Secret("not-it")
+            let wrongError = await #expect(throws: RedisConnectionError.self) {
+                try await RedisConnection.connect(to: wrong)
+            }
+            #expect(wrongError?.isAuthentication == true)
+            #expect(wrongError?.description.contains("WRONGPASS") == true)
+            #expect(wrongError?.description.contains("not-it") == false)
+
+            let missing = await #expect(throws: RedisConnectionError.self) {
+                try await RedisConnection.connect(to: server.endpoint)
+            }
+            #expect(missing?.description.contains("requires a password") == true)
+
+            var user = server.endpoint
+            user.username = "watcher"
+            user.password = Secret("wpass")
+            let connection = try await RedisConnection.connect(to: user)
+            #expect(try await connection.send(RESPCommand("PING")).stringValue == "PONG")
+            await connection.close()
+            await admin.close()
         }
-        #expect(wrongError?.isAuthentication == true)
-        #expect(wrongError?.description.contains("WRONGPASS") == true)
-        #expect(wrongError?.description.contains("not-it") == false)
-
-        let missing = await #expect(throws: RedisConnectionError.self) {
-            try await RedisConnection.connect(to: server.endpoint)
-        }
-        #expect(missing?.description.contains("requires a password") == true)
-
-        var user = server.endpoint
-        user.username = "watcher"
-        user.password = Secret("wpass")
-        let connection = try await RedisConnection.connect(to: user)
-        #expect(try await connection.send(RESPCommand("PING")).stringValue == "PONG")
-        await connection.close()
-        await admin.close()
-        await server.stop()
     }
 
     @Test("the read-only policy refuses writes before sending them")
     func readOnlyPolicy() async throws {
-        let server = try await RedisServer()
-        let connection = try await RedisConnection.connect(to: server.endpoint)
-        let error = await #expect(throws: RedisConnectionError.self) {
-            try await connection.pipeline([RESPCommand("PING"), RESPCommand("SET", "k", "v")])
+        try await withRedisServer { server in
+            let connection = try await RedisConnection.connect(to: server.endpoint)
+            let error = await #expect(throws: RedisConnectionError.self) {
+                try await connection.pipeline([RESPCommand("PING"), RESPCommand("SET", "k", "v")])
+            }
+            #expect(error?.description.contains("SET") == true)
+            #expect(connection.isActive)
+            let admin = try await server.client()
+            #expect(try await admin.send(RESPCommand("EXISTS", "k")) == .integer(0))
+            for allowed in [
+                RESPCommand("INFO", "everything"), RESPCommand("SLOWLOG", "GET", "1"), RESPCommand("DBSIZE"),
+            ] {
+                #expect(CommandPolicy.readOnlyMonitoring.permits(allowed))
+            }
+            for refused in [
+                RESPCommand("KEYS", "*"), RESPCommand("GET", "k"), RESPCommand("CONFIG", "SET", "a", "b"),
+                RESPCommand("SLOWLOG", "RESET"), RESPCommand("FLUSHALL"), RESPCommand("DEBUG", "SLEEP", "1"),
+            ] {
+                #expect(!CommandPolicy.readOnlyMonitoring.permits(refused), "\(refused)")
+            }
+            await connection.close()
+            await admin.close()
         }
-        #expect(error?.description.contains("SET") == true)
-        #expect(connection.isActive)
-        let admin = try await server.client()
-        #expect(try await admin.send(RESPCommand("EXISTS", "k")) == .integer(0))
-        for allowed in [RESPCommand("INFO", "everything"), RESPCommand("SLOWLOG", "GET", "1"), RESPCommand("DBSIZE")] {
-            #expect(CommandPolicy.readOnlyMonitoring.permits(allowed))
-        }
-        for refused in [
-            RESPCommand("KEYS", "*"), RESPCommand("GET", "k"), RESPCommand("CONFIG", "SET", "a", "b"),
-            RESPCommand("SLOWLOG", "RESET"), RESPCommand("FLUSHALL"), RESPCommand("DEBUG", "SLEEP", "1"),
-        ] {
-            #expect(!CommandPolicy.readOnlyMonitoring.permits(refused), "\(refused)")
-        }
-        await connection.close()
-        await admin.close()
-        await server.stop()
     }
 
     @Test("connection refused and a missing socket are one-line connection errors")
@@ -134,10 +135,10 @@ struct RedisConnectionTests {
     @Test("unix sockets work")
     func unixSocket() async throws {
         let path = "/tmp/cachewatch-test-\(UInt32.random(in: 0...UInt32.max)).sock"
-        let server = try await RedisServer(["--unixsocket", path, "--unixsocketperm", "700"])
-        let connection = try await RedisConnection.connect(to: try Endpoint(url: "unix://\(path)"))
-        #expect(try await connection.send(RESPCommand("PING")).stringValue == "PONG")
-        await connection.close()
-        await server.stop()
+        try await withRedisServer(["--unixsocket", path, "--unixsocketperm", "700"]) { server in
+            let connection = try await RedisConnection.connect(to: try Endpoint(url: "unix://\(path)"))
+            #expect(try await connection.send(RESPCommand("PING")).stringValue == "PONG")
+            await connection.close()
+        }
     }
 }

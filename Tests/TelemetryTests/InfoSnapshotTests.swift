@@ -66,7 +66,7 @@ struct InfoSnapshotTests {
         #expect(info.server.runID == "abc123")
         #expect(info.server.uptimeSeconds == 3600)
         #expect(info.clients.connected == 12 && info.clients.blocked == 2)
-        #expect(info.memory.maxmemory == 67_108_864 && info.memory.maxmemoryPolicy == "allkeys-lru")
+        #expect(info.memory.maxmemory == 67_108_864 && info.memory.maxmemoryPolicy == .allKeysLRU)
         #expect(info.memory.fragmentationRatio == 2.0)
         #expect(info.stats.keyspaceHits == 900 && info.stats.keyspaceMisses == 100)
         #expect(info.stats.totalErrorReplies == nil)  // not in this version: absent, not 0
@@ -99,28 +99,31 @@ struct InfoSnapshotTests {
     func parsesRealServer() async throws {
         // Latency tracking (and INFO latencystats) came with Redis 7.
         let modern = ServerBinary.majorVersion >= 7
-        let server = try await RedisServer(
+        try await withRedisServer(
             ["--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lfu"]
-                + (modern ? ["--latency-tracking", "yes"] : []))
-        let admin = try await server.client()
-        _ = try await admin.pipeline([RESPCommand("SET", "a", "1"), RESPCommand("GET", "a"), RESPCommand("GET", "zz")])
-        let text = try await admin.send(RESPCommand("INFO", "everything")).stringValue ?? ""
-        let info = InfoSnapshot(parsing: text)
-        #expect(
-            info.sectionNames.isSuperset(of: [
-                "server", "clients", "memory", "stats", "replication", "cpu",
-                "commandstats", "errorstats", "keyspace",
-            ]))
-        #expect(info.sectionNames.contains("latencystats") == modern)
-        #expect(info.server.tcpPort == server.port)
-        #expect(info.memory.maxmemory == Int64(67_108_864))
-        #expect(info.memory.maxmemoryPolicy == "allkeys-lfu")
-        #expect(info.stats.keyspaceHits == 1 && info.stats.keyspaceMisses == 1)
-        #expect(info.replication.role == "master")
-        #expect(info.keyspace[0]?.keys == 1)
-        #expect(info.commandStats["set"]?.calls == 1)
-        #expect((info.latencyStats["get"]?["p50"] != nil) == modern)
-        await admin.close()
-        await server.stop()
+                + (modern ? ["--latency-tracking", "yes"] : [])
+        ) { server in
+            let admin = try await server.client()
+            _ = try await admin.pipeline([
+                RESPCommand("SET", "a", "1"), RESPCommand("GET", "a"), RESPCommand("GET", "zz"),
+            ])
+            let text = try await admin.send(RESPCommand("INFO", "everything")).stringValue ?? ""
+            let info = InfoSnapshot(parsing: text)
+            #expect(
+                info.sectionNames.isSuperset(of: [
+                    "server", "clients", "memory", "stats", "replication", "cpu",
+                    "commandstats", "errorstats", "keyspace",
+                ]))
+            #expect(info.sectionNames.contains("latencystats") == modern)
+            #expect(info.server.tcpPort == server.port)
+            #expect(info.memory.maxmemory == Int64(67_108_864))
+            #expect(info.memory.maxmemoryPolicy == .allKeysLFU)
+            #expect(info.stats.keyspaceHits == 1 && info.stats.keyspaceMisses == 1)
+            #expect(info.replication.role == .primary)
+            #expect(info.keyspace[0]?.keys == 1)
+            #expect(info.commandStats["set"]?.calls == 1)
+            #expect((info.latencyStats["get"]?["p50"] != nil) == modern)
+            await admin.close()
+        }
     }
 }

@@ -46,116 +46,120 @@ struct KeySamplerTests {
 
     @Test("a full scan finds the big keys, collapses namespaces, sees the wave and the jitter")
     func fullScan() async throws {
-        let server = try await RedisServer()
-        let admin = try await server.client()
-        let expiry = try await Self.seed(admin)
-        let sampler = KeySampler(connection: ManagedConnection(endpoint: server.endpoint), configuration: .fullScan)
-        let model = try await Self.scan(sampler, total: 15_002)
-        #expect(model.sampledKeys == 15_002)
-        #expect(model.biggestByMemory.prefix(2).map(\.displayName) == ["report:daily", "catalog:all"])
-        #expect(model.biggestByMemory.prefix(2).allSatisfy(model.isBig))
-        #expect(model.namespaces["user:*:profile"]?.sampledKeys == 5000)
-        #expect(model.namespaces["user:*:profile"]?.shareWithoutTTL == 1)
-        let prices = try #require(model.namespaces["price:*"])
-        let products = try #require(model.namespaces["product:*"])
-        #expect((prices.ttlJitter ?? 1) < 0.01, "identical expiry: no jitter")
-        #expect((products.ttlJitter ?? 0) > 0.05, "±10 % TTLs: jitter")
-        let now = Date()
-        let peak = try #require(model.expiryPeaks(now: now).first)
-        let expectedSecond = Int(expiry / 1000 - Int64(now.timeIntervalSince1970))
-        #expect(abs(peak.secondsFromNow - expectedSecond) <= 1)
-        // Observation times are exact to a few milliseconds, so a wave can straddle two seconds.
-        let forecast = model.expiryForecast(now: now)
-        let around = (max(0, expectedSecond - 2)...min(forecast.count - 1, expectedSecond)).reduce(0.0) {
-            $0 + forecast[$1]
+        try await withRedisServer { server in
+            let admin = try await server.client()
+            let expiry = try await Self.seed(admin)
+            let sampler = KeySampler(connection: ManagedConnection(endpoint: server.endpoint), configuration: .fullScan)
+            let model = try await Self.scan(sampler, total: 15_002)
+            #expect(model.sampledKeys == 15_002)
+            #expect(model.biggestByMemory.prefix(2).map(\.displayName) == ["report:daily", "catalog:all"])
+            #expect(model.biggestByMemory.prefix(2).allSatisfy(model.isBig))
+            #expect(model.namespaces["user:*:profile"]?.sampledKeys == 5000)
+            #expect(model.namespaces["user:*:profile"]?.shareWithoutTTL == 1)
+            let prices = try #require(model.namespaces["price:*"])
+            let products = try #require(model.namespaces["product:*"])
+            #expect((prices.ttlJitter ?? 1) < 0.01, "identical expiry: no jitter")
+            #expect((products.ttlJitter ?? 0) > 0.05, "±10 % TTLs: jitter")
+            let now = Date()
+            let peak = try #require(model.expiryPeaks(now: now).first)
+            let expectedSecond = Int(expiry / 1000 - Int64(now.timeIntervalSince1970))
+            #expect(abs(peak.secondsFromNow - expectedSecond) <= 1)
+            // Observation times are exact to a few milliseconds, so a wave can straddle two seconds.
+            let forecast = model.expiryForecast(now: now)
+            let around = (max(0, expectedSecond - 2)...min(forecast.count - 1, expectedSecond)).reduce(0.0) {
+                $0 + forecast[$1]
+            }
+            #expect(around >= 5000, "the wave of 5,000 keys is at the second they expire: \(around)")
+            #expect(model.ttlBuckets[.none] == 5002)
+            await admin.close()
         }
-        #expect(around >= 5000, "the wave of 5,000 keys is at the second they expire: \(around)")
-        #expect(model.ttlBuckets[.none] == 5002)
-        await admin.close()
-        await server.stop()
     }
 
     @Test("a 10 % sample estimates namespace totals within 10 %")
     func sampledEstimates() async throws {
-        let server = try await RedisServer()
-        let admin = try await server.client()
-        // 10,000 keys a namespace: a 10 % sample holds ~1,000 of each, a ±3 % standard error.
-        _ = try await Self.seed(admin, perNamespace: 10_000)
-        let sampler = KeySampler(
-            connection: ManagedConnection(endpoint: server.endpoint),
-            configuration: KeySamplerConfiguration(scanCount: 100))
-        let model = try await Self.scan(sampler, limit: 3000, total: 30_002)
-        #expect(model.sampledKeys >= 3000 && model.sampledKeys < 3200)
-        for namespace in ["user:*:profile", "price:*", "product:*"] {
-            let estimate = model.estimatedKeys(namespace)
-            #expect(abs(estimate - 10_000) <= 1000, "\(namespace): estimated \(estimate)")
+        try await withRedisServer { server in
+            let admin = try await server.client()
+            // 10,000 keys a namespace: a 10 % sample holds ~1,000 of each, a ±3 % standard error.
+            _ = try await Self.seed(admin, perNamespace: 10_000)
+            let sampler = KeySampler(
+                connection: ManagedConnection(endpoint: server.endpoint),
+                configuration: KeySamplerConfiguration(scanCount: 100))
+            let model = try await Self.scan(sampler, limit: 3000, total: 30_002)
+            #expect(model.sampledKeys >= 3000 && model.sampledKeys < 3200)
+            for namespace in ["user:*:profile", "price:*", "product:*"] {
+                let estimate = model.estimatedKeys(namespace)
+                #expect(abs(estimate - 10_000) <= 1000, "\(namespace): estimated \(estimate)")
+            }
+            await admin.close()
         }
-        await admin.close()
-        await server.stop()
     }
 
     @Test("hostile key names survive byte for byte and display on one line")
     func hostileNames() async throws {
-        let server = try await RedisServer()
-        let admin = try await server.client()
-        let names: [[UInt8]] = [
-            Array("with space".utf8), Array("new\nline".utf8), Array("quote\"d".utf8), [0x6B, 0xFF, 0x00, 0xC3],
-            Array(String(repeating: "n", count: 10_240).utf8), Array("ключ:42".utf8),
-        ]
-        _ = try await admin.pipeline(names.map { RESPCommand(bytes: [Array("SET".utf8), $0, Array("v".utf8)]) })
-        let sampler = KeySampler(connection: ManagedConnection(endpoint: server.endpoint), configuration: .fullScan)
-        let model = try await Self.scan(sampler, total: Int64(names.count))
-        let seen = Set(model.biggestByMemory.map(\.name))
-        #expect(seen == Set(names))
-        for key in model.biggestByMemory {
-            #expect(!key.displayName.contains("\n"))
+        try await withRedisServer { server in
+            let admin = try await server.client()
+            let names: [[UInt8]] = [
+                Array("with space".utf8), Array("new\nline".utf8), Array("quote\"d".utf8), [0x6B, 0xFF, 0x00, 0xC3],
+                Array(String(repeating: "n", count: 10_240).utf8), Array("ключ:42".utf8),
+            ]
+            _ = try await admin.pipeline(names.map { RESPCommand(bytes: [Array("SET".utf8), $0, Array("v".utf8)]) })
+            let sampler = KeySampler(connection: ManagedConnection(endpoint: server.endpoint), configuration: .fullScan)
+            let model = try await Self.scan(sampler, total: Int64(names.count))
+            let seen = Set(model.biggestByMemory.map(\.name))
+            #expect(seen == Set(names))
+            for key in model.biggestByMemory {
+                #expect(!key.displayName.contains("\n"))
+            }
+            #expect(model.biggestByMemory.contains { $0.displayName == #""k\xff\x00\xc3""# })
+            #expect(model.namespaces.keys.contains("ключ:*"))
+            await admin.close()
         }
-        #expect(model.biggestByMemory.contains { $0.displayName == #""k\xff\x00\xc3""# })
-        #expect(model.namespaces.keys.contains("ключ:*"))
-        await admin.close()
-        await server.stop()
     }
 
     @Test("MEMORY and OBJECT denied by ACL: sampling goes on and says what is missing")
     func aclDenied() async throws {
-        let server = try await RedisServer()
-        let admin = try await server.client()
-        _ = try await admin.send(
-            RESPCommand(["ACL", "SETUSER", "sampler", "on", ">pw", "+@all", "-memory", "-object", "~*"]))
-        _ = try await admin.pipeline((0..<100).map { RESPCommand("SET", "k:\($0)", "v", "EX", "100") })
-        var endpoint = server.endpoint
-        endpoint.username = "sampler"
-        endpoint.password = Secret("pw")
-        let sampler = KeySampler(connection: ManagedConnection(endpoint: endpoint), configuration: .fullScan)
-        let model = try await Self.scan(sampler, total: 100)
-        #expect(model.sampledKeys == 100)
-        #expect(model.ttlBuckets[.underTenMinutes] == 100)
-        let unavailable = await sampler.unavailable
-        #expect(unavailable["memory"]?.contains("MEMORY USAGE refused") == true)
-        #expect(unavailable["object"]?.contains("OBJECT refused") == true)
-        await admin.close()
-        await server.stop()
+        try await withRedisServer { server in
+            let admin = try await server.client()
+            _ = try await admin.send(
+                RESPCommand(["ACL", "SETUSER", "sampler", "on", ">pw", "+@all", "-memory", "-object", "~*"]))
+            _ = try await admin.pipeline((0..<100).map { RESPCommand("SET", "k:\($0)", "v", "EX", "100") })
+            var endpoint = server.endpoint
+            endpoint.username = "sampler"
+            endpoint.password = Secret("pw")
+            let sampler = KeySampler(connection: ManagedConnection(endpoint: endpoint), configuration: .fullScan)
+            let model = try await Self.scan(sampler, total: 100)
+            #expect(model.sampledKeys == 100)
+            #expect(model.ttlBuckets[.underTenMinutes] == 100)
+            let unavailable = await sampler.unavailable
+            #expect(unavailable[.memory]?.contains("MEMORY USAGE refused") == true)
+            #expect(unavailable[.object]?.contains("OBJECT refused") == true)
+            await admin.close()
+        }
     }
 
     @Test("under allkeys-lfu a full scan leaves OBJECT FREQ unchanged")
     func noFootprint() async throws {
-        let server = try await RedisServer(["--maxmemory-policy", "allkeys-lfu"])
-        let admin = try await server.client()
-        let keys = (0..<300).map { "hot:\($0)" }
-        _ = try await admin.pipeline(keys.map { RESPCommand("SET", $0, "v") })
-        // Give the keys different frequencies.
-        _ = try await admin.pipeline(
-            keys.enumerated().flatMap { index, key in
-                Array(repeating: RESPCommand("GET", key), count: index % 7)
-            })
-        let before = try await admin.pipeline(keys.map { RESPCommand("OBJECT", "FREQ", $0) }).map { $0.value.intValue }
-        let sampler = KeySampler(connection: ManagedConnection(endpoint: server.endpoint), configuration: .fullScan)
-        let model = try await Self.scan(sampler, total: 300)
-        #expect(model.sampledKeys == 300)
-        #expect(model.biggestByMemory.allSatisfy { $0.frequency != nil })
-        let after = try await admin.pipeline(keys.map { RESPCommand("OBJECT", "FREQ", $0) }).map { $0.value.intValue }
-        #expect(before == after)
-        await admin.close()
-        await server.stop()
+        try await withRedisServer(["--maxmemory-policy", "allkeys-lfu"]) { server in
+            let admin = try await server.client()
+            let keys = (0..<300).map { "hot:\($0)" }
+            _ = try await admin.pipeline(keys.map { RESPCommand("SET", $0, "v") })
+            // Give the keys different frequencies.
+            _ = try await admin.pipeline(
+                keys.enumerated().flatMap { index, key in
+                    Array(repeating: RESPCommand("GET", key), count: index % 7)
+                })
+            let before = try await admin.pipeline(keys.map { RESPCommand("OBJECT", "FREQ", $0) }).map {
+                $0.value.intValue
+            }
+            let sampler = KeySampler(connection: ManagedConnection(endpoint: server.endpoint), configuration: .fullScan)
+            let model = try await Self.scan(sampler, total: 300)
+            #expect(model.sampledKeys == 300)
+            #expect(model.biggestByMemory.allSatisfy { $0.frequency != nil })
+            let after = try await admin.pipeline(keys.map { RESPCommand("OBJECT", "FREQ", $0) }).map {
+                $0.value.intValue
+            }
+            #expect(before == after)
+            await admin.close()
+        }
     }
 }

@@ -10,45 +10,45 @@ import Testing
 struct OwnTrafficTests {
     @Test("the sampler's lookups and commands stay out of hits, misses and ops/s")
     func samplerLeftOut() async throws {
-        let server = try await RedisServer()
-        let admin = try await server.client()
-        _ = try await admin.pipeline((0..<3000).map { RESPCommand("SET", "item:\($0)", "v", "EX", "600") })
-        let ownTraffic = OwnTraffic()
-        let poller = Poller(connection: ManagedConnection(endpoint: server.endpoint), ownTraffic: ownTraffic)
-        // A second poller that knows nothing of the sampler: what the server itself reports.
-        let naive = Poller(connection: ManagedConnection(endpoint: server.endpoint))
-        let sampler = KeySampler(
-            connection: ManagedConnection(endpoint: server.endpoint),
-            configuration: KeySamplerConfiguration(keysPerSecond: nil), ownTraffic: ownTraffic)
-        var store = MetricStore()
-        var naiveStore = MetricStore()
-        store.ingest(await poller.poll())
-        naiveStore.ingest(await naive.poll())
-        // Real traffic besides the sampler: 100 reads, 60 of them hits.
-        _ = try await admin.pipeline((0..<100).map { RESPCommand("GET", "item:\($0 < 60 ? $0 : $0 + 10_000)") })
-        var sampled = 0
-        var finished = false
-        while !finished {
-            let batch = try await sampler.nextBatch()
-            sampled += batch.keys.count
-            finished = batch.finishedPass
+        try await withRedisServer { server in
+            let admin = try await server.client()
+            _ = try await admin.pipeline((0..<3000).map { RESPCommand("SET", "item:\($0)", "v", "EX", "600") })
+            let ownTraffic = OwnTraffic()
+            let poller = Poller(connection: ManagedConnection(endpoint: server.endpoint), ownTraffic: ownTraffic)
+            // A second poller that knows nothing of the sampler: what the server itself reports.
+            let naive = Poller(connection: ManagedConnection(endpoint: server.endpoint))
+            let sampler = KeySampler(
+                connection: ManagedConnection(endpoint: server.endpoint),
+                configuration: KeySamplerConfiguration(keysPerSecond: nil), ownTraffic: ownTraffic)
+            var store = MetricStore()
+            var naiveStore = MetricStore()
+            store.ingest(await poller.poll())
+            naiveStore.ingest(await naive.poll())
+            // Real traffic besides the sampler: 100 reads, 60 of them hits.
+            _ = try await admin.pipeline((0..<100).map { RESPCommand("GET", "item:\($0 < 60 ? $0 : $0 + 10_000)") })
+            var sampled = 0
+            var finished = false
+            while !finished {
+                let batch = try await sampler.nextBatch()
+                sampled += batch.keys.count
+                finished = batch.finishedPass
+            }
+            store.ingest(await poller.poll())
+            naiveStore.ingest(await naive.poll())
+            let node = try #require(store[poller.node])
+            let naiveNode = try #require(naiveStore[naive.node])
+            #expect(sampled == 3000)
+            let elapsed = (node.times.last ?? 0) - (node.times.first ?? 0)
+            let hits = (node.latest(.hitsPerSec) ?? -1) * elapsed
+            let misses = (node.latest(.missesPerSec) ?? -1) * elapsed
+            #expect(abs(hits - 60) < 0.5 && abs(misses - 40) < 0.5, "hits \(hits), misses \(misses)")
+            #expect(abs((node.latest(.hitRatio) ?? 0) - 0.6) < 0.001)
+            #expect((naiveNode.latest(.hitRatio) ?? 0) > 0.99, "the server counts the sampler's lookups as hits")
+            // Left: the GET pipeline, the naive poller's poll (3 commands) and the sampler's
+            // connection handshake (HELLO, CLIENT SETNAME, PING), which happens before it counts.
+            let ops = (node.latest(.opsPerSec) ?? -1) * elapsed
+            #expect(ops >= 100 && ops <= 110, "ops \(ops), own \(ownTraffic.current)")
+            await admin.close()
         }
-        store.ingest(await poller.poll())
-        naiveStore.ingest(await naive.poll())
-        let node = try #require(store[poller.node])
-        let naiveNode = try #require(naiveStore[naive.node])
-        #expect(sampled == 3000)
-        let elapsed = (node.times.last ?? 0) - (node.times.first ?? 0)
-        let hits = (node.latest(.hitsPerSec) ?? -1) * elapsed
-        let misses = (node.latest(.missesPerSec) ?? -1) * elapsed
-        #expect(abs(hits - 60) < 0.5 && abs(misses - 40) < 0.5, "hits \(hits), misses \(misses)")
-        #expect(abs((node.latest(.hitRatio) ?? 0) - 0.6) < 0.001)
-        #expect((naiveNode.latest(.hitRatio) ?? 0) > 0.99, "the server counts the sampler's lookups as hits")
-        // Left: the GET pipeline, the naive poller's poll (3 commands) and the sampler's
-        // connection handshake (HELLO, CLIENT SETNAME, PING), which happens before it counts.
-        let ops = (node.latest(.opsPerSec) ?? -1) * elapsed
-        #expect(ops >= 100 && ops <= 110, "ops \(ops), own \(ownTraffic.current)")
-        await admin.close()
-        await server.stop()
     }
 }

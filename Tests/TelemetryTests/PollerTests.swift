@@ -9,97 +9,100 @@ import Testing
 struct PollerTests {
     @Test("a poll reads INFO, new slow-log entries and the PING round trip")
     func pollsEverything() async throws {
-        let server = try await RedisServer(["--slowlog-log-slower-than", "0"])
-        let poller = Poller(connection: ManagedConnection(endpoint: server.endpoint))
-        let sample = await poller.poll()
-        let reading = try #require(sample.reading)
-        #expect(reading.info?.server.tcpPort == server.port)
-        #expect(reading.info?.sectionNames.contains("commandstats") == true)
-        #expect(reading.pingRTT != nil)
-        #expect(reading.slowlog != nil)
-        #expect(reading.unavailable.isEmpty)
-        // PING, INFO, SLOWLOG, and the handshake's HELLO and PING (counted by the server too).
-        #expect(reading.commandsSent == 3 + 2)
-        #expect(reading.isNewConnection)
-        let second = await poller.poll().reading
-        #expect(second?.isNewConnection == false)
-        #expect(second?.commandsSent == 3)
-        await server.stop()
+        try await withRedisServer(["--slowlog-log-slower-than", "0"]) { server in
+            let poller = Poller(connection: ManagedConnection(endpoint: server.endpoint))
+            let sample = await poller.poll()
+            let reading = try #require(sample.reading)
+            #expect(reading.info?.server.tcpPort == server.port)
+            #expect(reading.info?.sectionNames.contains("commandstats") == true)
+            #expect(reading.pingRTT != nil)
+            #expect(reading.slowlog != nil)
+            #expect(reading.unavailable.isEmpty)
+            // PING, INFO, SLOWLOG, and the handshake's HELLO and PING (counted by the server too).
+            #expect(reading.commandsSent == 3 + 2)
+            #expect(reading.isNewConnection)
+            let second = await poller.poll().reading
+            #expect(second?.isNewConnection == false)
+            #expect(second?.commandsSent == 3)
+        }
     }
 
     @Test("commandstats and latencystats at a slower pace: INFO everything every n-th poll, INFO otherwise")
     func commandStatsPace() async throws {
-        let server = try await RedisServer()
-        let poller = Poller(connection: ManagedConnection(endpoint: server.endpoint), commandStatsEvery: 3)
-        var carries: [Bool] = []
-        for _ in 0..<7 {
-            let info = try #require(await poller.poll().reading?.info)
-            #expect(info.sectionNames.contains("keyspace") && info.sectionNames.contains("stats"))
-            carries.append(info.sectionNames.contains("commandstats"))
+        try await withRedisServer { server in
+            let poller = Poller(connection: ManagedConnection(endpoint: server.endpoint), commandStatsEvery: 3)
+            var carries: [Bool] = []
+            for _ in 0..<7 {
+                let info = try #require(await poller.poll().reading?.info)
+                #expect(info.sectionNames.contains("keyspace") && info.sectionNames.contains("stats"))
+                carries.append(info.sectionNames.contains("commandstats"))
+            }
+            #expect(carries == [true, false, false, true, false, false, true])
         }
-        #expect(carries == [true, false, false, true, false, false, true])
-        await server.stop()
     }
 
     @Test("each slow command appears exactly once across many polls, through a SLOWLOG RESET")
     func slowlogExactlyOnce() async throws {
-        let server = try await RedisServer(["--slowlog-log-slower-than", "0", "--slowlog-max-len", "1024"])
-        let admin = try await server.client()
-        let poller = Poller(connection: ManagedConnection(endpoint: server.endpoint))
-        var seen: [String] = []
-        var written: [String] = []
-        for round in 0..<12 {
-            let keys = (0..<(round % 4) * 5).map { "slow:\(round):\($0)" }
-            if !keys.isEmpty { _ = try await admin.pipeline(keys.map { RESPCommand("SET", $0, "v") }) }
-            written += keys
-            if round == 6 {
-                // Entries logged before this reset and not yet polled are lost; poll first.
-                seen += try #require(await poller.poll().reading?.slowlog).entries.filter { $0.commandName == "SET" }
+        try await withRedisServer(["--slowlog-log-slower-than", "0", "--slowlog-max-len", "1024"]) { server in
+            let admin = try await server.client()
+            let poller = Poller(connection: ManagedConnection(endpoint: server.endpoint))
+            var seen: [String] = []
+            var written: [String] = []
+            for round in 0..<12 {
+                let keys = (0..<(round % 4) * 5).map { "slow:\(round):\($0)" }
+                if !keys.isEmpty { _ = try await admin.pipeline(keys.map { RESPCommand("SET", $0, "v") }) }
+                written += keys
+                if round == 6 {
+                    // Entries logged before this reset and not yet polled are lost; poll first.
+                    seen += try #require(await poller.poll().reading?.slowlog).entries.filter {
+                        $0.commandName == "SET"
+                    }
                     .map { String(decoding: $0.arguments[1], as: UTF8.self) }
-                _ = try await admin.send(RESPCommand("SLOWLOG", "RESET"))
+                    _ = try await admin.send(RESPCommand("SLOWLOG", "RESET"))
+                }
+                let delta = try #require(await poller.poll().reading?.slowlog)
+                seen += delta.entries.filter { $0.commandName == "SET" }.map {
+                    String(decoding: $0.arguments[1], as: UTF8.self)
+                }
             }
-            let delta = try #require(await poller.poll().reading?.slowlog)
-            seen += delta.entries.filter { $0.commandName == "SET" }.map {
-                String(decoding: $0.arguments[1], as: UTF8.self)
-            }
+            #expect(seen.count == written.count)
+            #expect(Set(seen) == Set(written))
+            #expect(seen == written, "reported in the order they ran")
+            await admin.close()
         }
-        #expect(seen.count == written.count)
-        #expect(Set(seen) == Set(written))
-        #expect(seen == written, "reported in the order they ran")
-        await admin.close()
-        await server.stop()
     }
 
     @Test("a command denied by ACL disables only its part")
     func aclDenial() async throws {
-        let server = try await RedisServer()
-        let admin = try await server.client()
-        _ = try await admin.send(RESPCommand(["ACL", "SETUSER", "watcher", "on", ">pw", "+@all", "-slowlog", "~*"]))
-        var endpoint = server.endpoint
-        endpoint.username = "watcher"
-        endpoint.password = Secret("pw")
-        let poller = Poller(connection: ManagedConnection(endpoint: endpoint))
-        let reading = try #require(await poller.poll().reading)
-        #expect(reading.info != nil)
-        #expect(reading.slowlog == nil)
-        #expect(reading.unavailable[.slowlog]?.hasPrefix("SLOWLOG denied by ACL: NOPERM") == true)
-        // Not sent again: the ACL log records one denial only.
-        let second = try #require(await poller.poll().reading)
-        #expect(second.commandsSent == 2)
-        let log = try await admin.send(RESPCommand("ACL", "LOG")).elements ?? []
-        #expect(log.count == 1)
-        await admin.close()
-        await server.stop()
+        try await withRedisServer { server in
+            let admin = try await server.client()
+            _ = try await admin.send(
+                RESPCommand(["ACL", "SETUSER", "watcher", "on", ">pw", "+@all", "-slowlog", "~*"]))
+            var endpoint = server.endpoint
+            endpoint.username = "watcher"
+            endpoint.password = Secret("pw")
+            let poller = Poller(connection: ManagedConnection(endpoint: endpoint))
+            let reading = try #require(await poller.poll().reading)
+            #expect(reading.info != nil)
+            #expect(reading.slowlog == nil)
+            #expect(reading.unavailable[.slowlog]?.hasPrefix("SLOWLOG denied by ACL: NOPERM") == true)
+            // Not sent again: the ACL log records one denial only.
+            let second = try #require(await poller.poll().reading)
+            #expect(second.commandsSent == 2)
+            let log = try await admin.send(RESPCommand("ACL", "LOG")).elements ?? []
+            #expect(log.count == 1)
+            await admin.close()
+        }
     }
 
     @Test("a renamed command is reported as unknown, the rest goes on")
     func renamedCommand() async throws {
-        let server = try await RedisServer(["--rename-command", "SLOWLOG", ""])
-        let poller = Poller(connection: ManagedConnection(endpoint: server.endpoint))
-        let reading = try #require(await poller.poll().reading)
-        #expect(reading.info != nil)
-        #expect(reading.unavailable[.slowlog]?.contains("unknown to the server") == true)
-        await server.stop()
+        try await withRedisServer(["--rename-command", "SLOWLOG", ""]) { server in
+            let poller = Poller(connection: ManagedConnection(endpoint: server.endpoint))
+            let reading = try #require(await poller.poll().reading)
+            #expect(reading.info != nil)
+            #expect(reading.unavailable[.slowlog]?.contains("unknown to the server") == true)
+        }
     }
 
     @Test("faults become typed one-line poll failures")
@@ -161,38 +164,38 @@ struct OldServerTests {
 struct SlowlogRestartTests {
     @Test("entries logged after a restart are reported once, though their ids start again")
     func restart() async throws {
-        let server = try await RedisServer(["--slowlog-log-slower-than", "0", "--slowlog-max-len", "1024"])
-        let poller = Poller(
-            connection: ManagedConnection(
-                endpoint: server.endpoint,
-                backoff: ReconnectBackoff(initial: .milliseconds(20), maximum: .milliseconds(50))))
-        func sets(_ delta: SlowlogDelta?) -> [String] {
-            (delta?.entries ?? []).filter { $0.commandName == "SET" }.map {
-                String(decoding: $0.arguments[1], as: UTF8.self)
+        try await withRedisServer(["--slowlog-log-slower-than", "0", "--slowlog-max-len", "1024"]) { server in
+            let poller = Poller(
+                connection: ManagedConnection(
+                    endpoint: server.endpoint,
+                    backoff: ReconnectBackoff(initial: .milliseconds(20), maximum: .milliseconds(50))))
+            func sets(_ delta: SlowlogDelta?) -> [String] {
+                (delta?.entries ?? []).filter { $0.commandName == "SET" }.map {
+                    String(decoding: $0.arguments[1], as: UTF8.self)
+                }
             }
+            var seen: [String] = []
+            let admin = try await server.client()
+            _ = try await admin.pipeline((0..<30).map { RESPCommand("SET", "before:\($0)", "v") })
+            await admin.close()
+            seen += sets(await poller.poll().reading?.slowlog)
+            seen += sets(await poller.poll().reading?.slowlog)
+            await server.stop()
+            try await server.start()
+            let again = try await server.client()
+            _ = try await again.pipeline((0..<5).map { RESPCommand("SET", "after:\($0)", "v") })
+            await again.close()
+            var restarted = false
+            #expect(
+                try await eventually {
+                    guard let delta = await poller.poll().reading?.slowlog else { return false }
+                    restarted = restarted || delta.serverRestarted
+                    seen += sets(delta)
+                    return true
+                })
+            seen += sets(await poller.poll().reading?.slowlog)
+            #expect(restarted)
+            #expect(seen == (0..<30).map { "before:\($0)" } + (0..<5).map { "after:\($0)" })
         }
-        var seen: [String] = []
-        let admin = try await server.client()
-        _ = try await admin.pipeline((0..<30).map { RESPCommand("SET", "before:\($0)", "v") })
-        await admin.close()
-        seen += sets(await poller.poll().reading?.slowlog)
-        seen += sets(await poller.poll().reading?.slowlog)
-        await server.stop()
-        try await server.start()
-        let again = try await server.client()
-        _ = try await again.pipeline((0..<5).map { RESPCommand("SET", "after:\($0)", "v") })
-        await again.close()
-        var restarted = false
-        #expect(
-            try await eventually {
-                guard let delta = await poller.poll().reading?.slowlog else { return false }
-                restarted = restarted || delta.serverRestarted
-                seen += sets(delta)
-                return true
-            })
-        seen += sets(await poller.poll().reading?.slowlog)
-        #expect(restarted)
-        #expect(seen == (0..<30).map { "before:\($0)" } + (0..<5).map { "after:\($0)" })
-        await server.stop()
     }
 }

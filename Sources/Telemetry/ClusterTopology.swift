@@ -1,6 +1,5 @@
 import RESP
 import RedisClient
-import Telemetry
 
 /// The nodes of a Redis Cluster and who serves which slots, from `CLUSTER SHARDS` (Redis 7+,
 /// Valkey) or `CLUSTER NODES` (older servers).

@@ -1,5 +1,5 @@
-import Fleet
 import RESP
+import Telemetry
 import Testing
 
 @Suite("Cluster topology replies")

@@ -1,0 +1,29 @@
+import Alerts
+import Foundation
+import Metrics
+
+/// One alert of the Alertmanager v2 API (`POST /api/v2/alerts`): the alert's labels with
+/// `alertname` and `severity`, its summary and value as annotations, `endsAt` once resolved.
+struct AlertmanagerAlert: Encodable {
+    struct Annotations: Encodable {
+        let summary: String
+        let value: String
+    }
+
+    let labels: [String: String]
+    let annotations: Annotations
+    let startsAt: String
+    let endsAt: String?
+    let generatorURL: String?
+
+    init(_ alert: Alert, endsAt: Date?, generatorURL: String?) {
+        var labels = alert.labels
+        labels["alertname"] = alert.name
+        labels["severity"] = alert.severity.rawValue
+        self.labels = labels
+        annotations = Annotations(summary: alert.summary, value: JSONText.number(alert.value))
+        startsAt = ValueFormatting.iso8601(alert.firedAt ?? alert.activeSince)
+        self.endsAt = endsAt.map(ValueFormatting.iso8601)
+        self.generatorURL = generatorURL
+    }
+}

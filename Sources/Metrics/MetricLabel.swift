@@ -1,0 +1,7 @@
+/// The label that tells a labelled metric's instances apart, as alert labels name it.
+public enum MetricLabel: String, Sendable, Hashable, CaseIterable {
+    /// A key namespace (`session:*`).
+    case namespace
+    /// A replica of a primary (`10.0.0.6:6379`).
+    case replica
+}
