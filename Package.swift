@@ -41,7 +41,7 @@ let package = Package(
         // Several nodes at once: a poller per node, cluster discovery and topology following.
         .target(
             name: "Fleet",
-            dependencies: ["RedisClient", "Telemetry", "RESP", .product(name: "Yams", package: "Yams")]
+            dependencies: ["RedisClient", "Telemetry", "Metrics", "RESP", .product(name: "Yams", package: "Yams")]
         ),
         // Ring buffers, per-node series and derived rates.
         .target(

@@ -64,6 +64,18 @@ public enum DefaultRules {
                 above: 0
             summary: "{{namespace}} (~{{value}} keys) may be evicted on {{node}}: its policy is allkeys-*"
 
+          # The same critical keys being evicted now, seen in keyspace events (where the server
+          # publishes them: notify-keyspace-events with E and e). Any eviction of a session or
+          # lock is a user logged out or a lock held twice: no threshold, no hold-down.
+          - name: CriticalKeysEvicted
+            metric: namespace_evicted_per_sec
+            above: 0
+            namespaces: ["*session*", "*sess:*", "*lock*", "*mutex*", "*ratelimit*", "*rate_limit*",
+              "*rate-limit*", "*throttle*", "*quota*"]
+            keep_firing_for: 1m
+            severity: critical
+            summary: "{{namespace}} keys are being evicted on {{node}}: {{value}}/s"
+
           # Under volatile-* only keys with a TTL can be evicted: most of memory then cannot be
           # freed, and writes fail with OOM once the volatile keys are gone.
           - name: UnevictableKeys

@@ -23,6 +23,15 @@ public struct EngineState: Sendable {
     public let recentEventLimit: Int
     /// What key sampling found, per node.
     private var feeds: [String: KeyspaceFeed] = [:]
+    /// Where each node's keyspace-event subscription stands.
+    public private(set) var keyEventStates: [String: KeyEventSubscriber.State] = [:]
+    /// The state changes already told (one notice each).
+    private var toldKeyEventStates: Set<String> = []
+
+    /// The per-namespace metric of each event kind.
+    static let keyEventMetrics: [KeyEventKind: Metric] = [
+        .evicted: .namespaceEvictedPerSec, .expired: .namespaceExpiredPerSec, .keymiss: .namespaceMissesPerSec,
+    ]
 
     /// Creates an empty state.
     ///
@@ -81,9 +90,23 @@ public struct EngineState: Sendable {
                 // A node that left the cluster leaves the store: no stale rows, no stale alerts.
                 store.remove(node: name)
                 feeds[name] = nil
+                keyEventStates[name] = nil
                 outcome.topologyChanged = true
             case .notice(let text):
                 outcome.notices.append(text)
+            case .keyEvents(let node, let tally):
+                guard case .subscribed(let kinds, _)? = keyEventStates[node], store[node] != nil else { continue }
+                for (kind, metric) in Self.keyEventMetrics {
+                    // An interval the subscription did not hold throughout is a gap, not a zero.
+                    let rates = kinds.contains(kind) && tally.isComplete ? tally.ratesPerSecond(kind) : [:]
+                    store.setInstances(node: node, metric, rates)
+                }
+                outcome.keysChanged = true
+            case .keyEventState(let node, let state):
+                keyEventStates[node] = state
+                if let notice = Self.notice(for: state, node: node), toldKeyEventStates.insert(notice).inserted {
+                    outcome.notices.append(notice)
+                }
             }
         }
         if let newest = outcome.newestSampleTime {
@@ -93,6 +116,25 @@ public struct EngineState: Sendable {
             if recentEvents.count > recentEventLimit { recentEvents.removeFirst(recentEvents.count - recentEventLimit) }
         }
         return outcome
+    }
+
+    /// The line told once for a subscription state: events off (and how to turn them on, and
+    /// what that costs), refused, or counting.
+    static func notice(for state: KeyEventSubscriber.State, node: String) -> String? {
+        switch state {
+        case .off(let flags):
+            let wanted = Set(KeyEventKind.allCases)
+            return
+                "keyspace events off on \(node) (notify-keyspace-events \"\(flags.text)\"): evictions, expirations and misses are not counted per namespace; "
+                + "to count them: \(flags.enablingCommand(wanted)) (costs the server a publish per event: key misses cost most, see the README)"
+        case .refused(let reason):
+            return "keyspace events on \(node): \(reason)"
+        case .subscribed(let kinds, _):
+            return
+                "keyspace events on \(node): counting \(kinds.sorted().map(\.rawValue).joined(separator: ", ")) per namespace"
+        case .interrupted:
+            return nil
+        }
     }
 
     /// Evaluates every rule on every node at `now`, outside the steps (`check`'s one verdict);

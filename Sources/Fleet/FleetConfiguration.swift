@@ -25,6 +25,9 @@ public struct FleetConfiguration: Sendable {
     /// Keys sampled per second over all nodes, unless the rate is fixed (1,000: ten nodes at
     /// the full 100 keys/s; 50 nodes at 20 keys/s each, never below 10).
     public var samplingBudget: Int
+    /// Whether sampled nodes also count evictions, expirations and misses per namespace from
+    /// keyspace events, where the server publishes them (`notify-keyspace-events`).
+    public var keyEvents: Bool
     /// Cluster discovery.
     public var clusterMode: ClusterMode
     /// The time between topology checks in a cluster.
@@ -42,8 +45,9 @@ public struct FleetConfiguration: Sendable {
     public init(
         connection: ConnectionConfiguration = ConnectionConfiguration(), interval: Duration = .seconds(1),
         sampling: KeySamplerConfiguration? = nil, fixedSampleRate: Bool = false, samplingBudget: Int = 1000,
-        clusterMode: ClusterMode = .automatic, topologyInterval: Duration = .seconds(5)
+        clusterMode: ClusterMode = .automatic, topologyInterval: Duration = .seconds(5), keyEvents: Bool = false
     ) {
+        self.keyEvents = keyEvents
         self.fixedSampleRate = fixedSampleRate
         self.samplingBudget = samplingBudget
         self.connection = connection

@@ -1,3 +1,4 @@
+import Metrics
 import Telemetry
 
 /// What a ``Fleet`` hands to its owner, from any of its tasks.
@@ -10,6 +11,10 @@ public enum FleetEvent: Sendable {
     case topology(ClusterTopology, changes: [TopologyChange])
     /// A node is no longer watched (it left the cluster), by the name its samples carried.
     case nodeRemoved(String)
+    /// One interval of a node's keyspace events, counted per namespace.
+    case keyEvents(node: String, tally: KeyEventCounter.Tally)
+    /// The node's keyspace-event subscription changed state (subscribed, off, lost, refused).
+    case keyEventState(node: String, KeyEventSubscriber.State)
     /// Something to tell the user once (a discovery failure, a node added).
     case notice(String)
 }

@@ -1,3 +1,5 @@
+import Foundation
+import Metrics
 import RedisClient
 import Telemetry
 
@@ -79,11 +81,53 @@ final class NodeWatch: Sendable {
                             }
                         }
                     }
+                    if configuration.keyEvents {
+                        let target = target
+                        let connectionConfiguration = configuration.connection
+                        group.addTask {
+                            await Self.countKeyEvents(
+                                of: target, configuration: connectionConfiguration, every: interval, until: stop,
+                                ownTraffic: ownTraffic, deliver: deliver)
+                        }
+                    }
                 case .stopSampling:
                     samplerStop?.raise()
                     samplerStop = nil
                 }
             }
+            group.cancelAll()
+        }
+    }
+
+    /// Counts the node's keyspace events per namespace (where the server publishes them) and
+    /// delivers a tally every `interval` while subscribed, until `stop` or cancellation.
+    private static func countKeyEvents(
+        of target: NodeTarget, configuration: ConnectionConfiguration, every interval: Duration,
+        until stop: OneShotSignal, ownTraffic: OwnTraffic, deliver: @escaping @Sendable (FleetEvent) -> Void
+    ) async {
+        let counter = KeyEventCounter()
+        let subscriber = KeyEventSubscriber(
+            endpoint: target.endpoint, configuration: configuration, kinds: Set(KeyEventKind.allCases),
+            ownTraffic: ownTraffic, record: { counter.record($0, key: $1) })
+        let name = target.name
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                await subscriber.run { state in
+                    switch state {
+                    case .subscribed(_, let since): counter.restart(now: since)
+                    case .interrupted, .off, .refused: counter.stop()
+                    }
+                    deliver(.keyEventState(node: name, state))
+                }
+            }
+            group.addTask {
+                let clock = ContinuousClock()
+                while true {
+                    do { try await clock.sleep(for: interval) } catch { return }
+                    if let tally = counter.take(now: Date()) { deliver(.keyEvents(node: name, tally: tally)) }
+                }
+            }
+            await stop.wait()
             group.cancelAll()
         }
     }

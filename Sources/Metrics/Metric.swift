@@ -114,6 +114,12 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
     case namespaceExpiryWaveKeys = "namespace_expiry_wave_keys"
     /// Key sampling, per namespace: its keys over the big-key thresholds among the biggest sampled.
     case namespaceBigKeys = "namespace_big_keys"
+    /// Keyspace events, per namespace (label `namespace`): keys evicted per second.
+    case namespaceEvictedPerSec = "namespace_evicted_per_sec"
+    /// Keyspace events, per namespace: keys expired per second.
+    case namespaceExpiredPerSec = "namespace_expired_per_sec"
+    /// Keyspace events, per namespace: reads of missing keys per second.
+    case namespaceMissesPerSec = "namespace_misses_per_sec"
     /// On a primary, per replica (label `replica`, `ip:port`): bytes of the replication stream
     /// the replica has not acknowledged.
     case replicaLagBytes = "replica_lag_bytes"
@@ -144,6 +150,7 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
         case .keysVsOtherPrimaries, .memoryVsOtherPrimaries, .opsVsOtherPrimaries: return .ratio
         case .noTTLShare, .namespaceNoTTLShare, .namespaceTTLJitter: return .ratio
         case .namespaceKeys, .namespaceExpiryWaveKeys, .namespaceBigKeys: return .count
+        case .namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec: return .perSecond
         case .replicaLastIOSeconds: return .seconds
         case .expiryWaveKeys, .bigKeys: return .count
         case .ttlJitterMin: return .ratio
@@ -157,7 +164,8 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
     /// without a window, one alert per instance.
     public var label: MetricLabel? {
         switch self {
-        case .namespaceKeys, .namespaceNoTTLShare, .namespaceTTLJitter, .namespaceExpiryWaveKeys, .namespaceBigKeys:
+        case .namespaceKeys, .namespaceNoTTLShare, .namespaceTTLJitter, .namespaceExpiryWaveKeys, .namespaceBigKeys,
+            .namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec:
             return .namespace
         case .replicaLagBytes, .replicaAckSeconds, .replicaOnline: return .replica
         default: return nil

@@ -25,12 +25,28 @@ public struct CommandPolicy: Sendable, Hashable {
         "CONFIG": ["GET"],
     ])
 
+    /// `SUBSCRIBE` to keyevent channels of evictions, expirations and misses only
+    /// (`__keyevent@<db>__:evicted|expired|keymiss`): what per-namespace events need, nothing else.
+    private static func isKeyEventSubscription(_ command: RESPCommand) -> Bool {
+        guard command.arguments.count > 1 else { return false }
+        return command.arguments.dropFirst().allSatisfy { channel in
+            guard let text = String(validating: channel, as: UTF8.self), text.hasPrefix("__keyevent@"),
+                let end = text.range(of: "__:")
+            else { return false }
+            let database = text[text.index(text.startIndex, offsetBy: 11)..<end.lowerBound]
+            let event = text[end.upperBound...]
+            return !database.isEmpty && database.count < 6 && database.allSatisfy(\.isASCII)
+                && database.allSatisfy(\.isNumber) && ["evicted", "expired", "keymiss"].contains(event)
+        }
+    }
+
     /// Anything: for tests and for the demo workload generator, which are the only writers.
     public static let unrestricted = CommandPolicy(allowed: nil)
 
     /// Whether `command` may be sent.
     public func permits(_ command: RESPCommand) -> Bool {
         guard let allowed else { return true }
+        if command.name == "SUBSCRIBE" { return Self.isKeyEventSubscription(command) }
         guard let entry = allowed[command.name] else { return false }
         guard let subcommands = entry else { return true }
         return command.subcommand.map(subcommands.contains) ?? false

@@ -13,8 +13,14 @@ struct PipelineRequest: Sendable {
 
     let payload: Payload
     let timeout: TimeAmount
+    /// Whether the replies arrive as RESP3 pushes (`SUBSCRIBE`'s confirmations).
+    var repliesArePushes = false
+    /// How many replies complete the request, when not one per command (`SUBSCRIBE` confirms
+    /// each channel).
+    var expectedReplies: Int?
 
     var count: Int {
+        if let expectedReplies { return expectedReplies }
         switch payload {
         case .commands(let commands, _): return commands.count
         case .batch(let batch, _): return batch.count
@@ -48,6 +54,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
         let promise: EventLoopPromise<[PipelineReply]>?
         let rawPromise: EventLoopPromise<RawReplies>?
         let timeoutTask: Scheduled<Void>?
+        var repliesArePushes = false
 
         func fail(_ error: any Error) {
             timeoutTask?.cancel()
@@ -76,11 +83,18 @@ final class RESPClientHandler: ChannelDuplexHandler {
     /// Where the first TLS failure's reason is kept for the handshake to report, whatever
     /// reaches the waiting command first (the failed write or this handler's error).
     private let tlsFailure: TLSFailureNote?
+    /// Where RESP3 pushes that answer no command go (a subscription's messages), decoded; without
+    /// it they are skipped undecoded.
+    private let onPush: (@Sendable (RESPValue) -> Void)?
 
-    init(endpoint: String, decoder: RESPStreamDecoder, tlsFailure: TLSFailureNote? = nil) {
+    init(
+        endpoint: String, decoder: RESPStreamDecoder, tlsFailure: TLSFailureNote? = nil,
+        onPush: (@Sendable (RESPValue) -> Void)? = nil
+    ) {
         self.endpoint = endpoint
         self.decoder = decoder
         self.tlsFailure = tlsFailure
+        self.onPush = onPush
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -109,9 +123,10 @@ final class RESPClientHandler: ChannelDuplexHandler {
         switch request.payload {
         case .commands(let commands, let replies):
             var entry = Pending(
-                id: id, expected: commands.count, sentAt: .now(), promise: replies, rawPromise: nil,
+                id: id, expected: request.count, sentAt: .now(), promise: replies, rawPromise: nil,
                 timeoutTask: timeoutTask)
             entry.replies.reserveCapacity(commands.count)
+            entry.repliesArePushes = request.repliesArePushes
             pending.append(entry)
             var bytes: [UInt8] = []
             bytes.reserveCapacity(commands.reduce(0) { $0 + $1.encodedLength })
@@ -121,7 +136,8 @@ final class RESPClientHandler: ChannelDuplexHandler {
         case .batch(let batch, let replies):
             pending.append(
                 Pending(
-                    id: id, expected: batch.count, sentAt: .now(), promise: nil, rawPromise: replies, timeoutTask: timeoutTask))
+                    id: id, expected: batch.count, sentAt: .now(), promise: nil, rawPromise: replies,
+                    timeoutTask: timeoutTask))
             buffer = context.channel.allocator.buffer(capacity: batch.bytes.count)
             buffer.writeBytes(batch.bytes)
         }
@@ -156,10 +172,28 @@ final class RESPClientHandler: ChannelDuplexHandler {
     /// Hands the complete frame of `length` bytes at the front of `incoming` to the request it
     /// answers, decoded or raw as that request wants; `false` when the channel failed.
     private func deliver(frameOf length: Int, context: ChannelHandlerContext) throws(RESPDecodingError) -> Bool {
-        // RESP3 pushes are out of band (we subscribe to nothing): never matched to a command.
+        // RESP3 pushes are out of band: a subscription's confirmations answer its request, its
+        // messages go to the push handler (or are skipped, undecoded, when there is none).
         if incoming.getInteger(at: incoming.readerIndex, as: UInt8.self) == UInt8(ascii: ">") {
             gatherRegion()
-            incoming.moveReaderIndex(forwardBy: length)
+            let awaitsConfirmation = pending.first?.repliesArePushes ?? false
+            guard awaitsConfirmation || onPush != nil else {
+                incoming.moveReaderIndex(forwardBy: length)
+                return true
+            }
+            let value = try decoder.decodeFrame(of: length, from: &incoming)
+            if awaitsConfirmation, Self.isConfirmation(value) {
+                let front = pending.startIndex
+                let elapsed = NIODeadline.now() - pending[front].sentAt
+                pending[front].replies.append(PipelineReply(value: value, latency: .nanoseconds(elapsed.nanoseconds)))
+                if pending[front].replies.count == pending[front].expected {
+                    let done = pending.removeFirst()
+                    done.timeoutTask?.cancel()
+                    done.promise?.succeed(done.replies)
+                }
+            } else {
+                onPush?(value)
+            }
             return true
         }
         guard !pending.isEmpty else {
@@ -199,6 +233,13 @@ final class RESPClientHandler: ChannelDuplexHandler {
             done.promise?.succeed(done.replies)
         }
         return true
+    }
+
+    /// Whether a push confirms a subscription change (`subscribe`, `unsubscribe`, …) rather than
+    /// carrying a message.
+    private static func isConfirmation(_ value: RESPValue) -> Bool {
+        guard let kind = value.elements?.first?.stringValue?.lowercased() else { return false }
+        return kind.hasSuffix("subscribe")
     }
 
     /// Copies the batch's frames read from ``incoming`` since ``regionStart`` into ``gathered``.

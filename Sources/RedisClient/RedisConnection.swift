@@ -45,16 +45,20 @@ public final class RedisConnection: Sendable {
     /// - Throws: ``RedisConnectionError`` (unreachable, timed out, bad credentials),
     ///   ``RedisServerError`` (e.g. `SELECT` of a database that does not exist),
     ///   ``RedisProtocolError`` (the peer does not speak RESP).
+    ///
+    /// - Parameter onPush: where RESP3 pushes that answer no command go (a subscription's
+    ///   messages), called on the connection's event loop: it must return quickly.
     public static func connect(
         to endpoint: Endpoint,
         configuration: ConnectionConfiguration = ConnectionConfiguration(),
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        onPush: (@Sendable (RESPValue) -> Void)? = nil
     ) async throws -> RedisConnection {
         let name = endpoint.description
         let deadline = ContinuousClock.now + configuration.connectTimeout
         let tlsFailure = TLSFailureNote()
         let channel = try await openChannel(
-            to: endpoint, configuration: configuration, group: group, tlsFailure: tlsFailure)
+            to: endpoint, configuration: configuration, group: group, tlsFailure: tlsFailure, onPush: onPush)
         do {
             let remaining = max(ContinuousClock.now.duration(to: deadline), .milliseconds(10))
             let (hello, sent) = try await handshake(
@@ -121,6 +125,28 @@ public final class RedisConnection: Sendable {
         return try await promise.futureResult.get()
     }
 
+    /// Subscribes to `channels` (RESP3 only: the connection's other commands keep working);
+    /// messages go to the connection's push handler. Returns the confirmations, one per channel.
+    ///
+    /// - Throws: ``RedisConnectionError/notAllowed(_:endpoint:)`` on a RESP2 connection (subscribe
+    ///   mode would take it over) or for channels the policy refuses, and what
+    ///   ``pipeline(_:timeout:)`` throws.
+    public func subscribe(_ channels: [String], timeout: Duration? = nil) async throws -> [PipelineReply] {
+        let command = RESPCommand(["SUBSCRIBE"] + channels)
+        guard configuration.policy.permits(command), protocolVersion == 3, !channels.isEmpty else {
+            throw RedisConnectionError.notAllowed(command.description, endpoint: endpoint.description)
+        }
+        let promise = channel.eventLoop.makePromise(of: [PipelineReply].self)
+        var request = PipelineRequest(
+            payload: .commands([command], promise),
+            timeout: .nanoseconds(Int64((timeout ?? configuration.commandTimeout).secondsDouble * 1e9)))
+        request.repliesArePushes = true
+        // One command, one confirmation per channel.
+        request.expectedReplies = channels.count
+        channel.writeAndFlush(request).cascadeFailure(to: promise)
+        return try await promise.futureResult.get()
+    }
+
     /// Sends one command and returns its reply.
     ///
     /// - Throws: ``RedisServerError`` for an error reply, and whatever ``pipeline(_:timeout:)`` throws.
@@ -151,7 +177,7 @@ public final class RedisConnection: Sendable {
 
     private static func openChannel(
         to endpoint: Endpoint, configuration: ConnectionConfiguration, group: any EventLoopGroup,
-        tlsFailure: TLSFailureNote
+        tlsFailure: TLSFailureNote, onPush: (@Sendable (RESPValue) -> Void)?
     ) async throws -> any Channel {
         let name = endpoint.description
         let limits = configuration.decoderLimits
@@ -177,7 +203,8 @@ public final class RedisConnection: Sendable {
                     }
                     try channel.pipeline.syncOperations.addHandlers([
                         RESPClientHandler(
-                            endpoint: name, decoder: RESPStreamDecoder(limits: limits), tlsFailure: tlsFailure)
+                            endpoint: name, decoder: RESPStreamDecoder(limits: limits), tlsFailure: tlsFailure,
+                            onPush: onPush)
                     ])
                 }
             }

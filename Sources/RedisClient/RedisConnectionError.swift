@@ -71,6 +71,12 @@ public struct RedisConnectionError: Error, Sendable, Hashable, CustomStringConve
         }
     }
 
+    /// Whether the command was outside the connection's allowlist (or needs RESP3).
+    public var isNotAllowed: Bool {
+        if case .notAllowed = code { return true }
+        return false
+    }
+
     /// Whether TLS failed: an untrusted certificate, a name mismatch, a server without TLS.
     public var isTLS: Bool {
         if case .tlsFailed = code { return true }

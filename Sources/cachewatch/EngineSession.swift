@@ -10,12 +10,13 @@ enum EngineSession {
     /// The fleet settings the command-line options describe, polling every `interval` seconds.
     static func configuration(
         connection: ConnectionOptions, targets: TargetOptions, sampling: SamplingOptions, interval: Double,
-        oneShot: Bool = false
+        oneShot: Bool = false, events: EventOptions? = nil
     ) -> FleetConfiguration {
         FleetConfiguration(
             connection: connection.configuration, interval: .milliseconds(Int64(interval * 1000)),
             sampling: oneShot ? sampling.oneShotConfiguration : sampling.configuration,
-            fixedSampleRate: sampling.fixedRate || oneShot, clusterMode: targets.clusterMode)
+            fixedSampleRate: sampling.fixedRate || oneShot, clusterMode: targets.clusterMode,
+            keyEvents: sampling.configuration != nil && !oneShot && events.map { !$0.noEvents } ?? false)
     }
 
     /// Runs `body` on the engine watching `targets`; everything is stopped and closed when it

@@ -26,6 +26,8 @@ struct Top: AsyncParsableCommand {
 
     @OptionGroup var sampling: SamplingOptions
 
+    @OptionGroup var events: EventOptions
+
     @OptionGroup var alerting: AlertOptions
 
     @Option(name: .customLong("snapshot-dir"), help: "Where the e key writes CSV snapshots.")
@@ -45,7 +47,8 @@ struct Top: AsyncParsableCommand {
         try await EngineSession.run(
             targets: targets,
             configuration: EngineSession.configuration(
-                connection: connection, targets: self.targets, sampling: sampling, interval: display.interval),
+                connection: connection, targets: self.targets, sampling: sampling, interval: display.interval,
+                events: events),
             wait: wait
         ) { engine in
             SignalTrap.install(exitImmediately: false)

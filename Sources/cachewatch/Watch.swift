@@ -29,6 +29,8 @@ struct Watch: AsyncParsableCommand {
 
     @OptionGroup var sampling: SamplingOptions
 
+    @OptionGroup var events: EventOptions
+
     @Flag(name: .customLong("alerts-only"), help: "Print alert events only, no metric lines.")
     var alertsOnly = false
 
@@ -80,7 +82,8 @@ struct Watch: AsyncParsableCommand {
         try await EngineSession.run(
             targets: targets,
             configuration: EngineSession.configuration(
-                connection: connection, targets: self.targets, sampling: sampling, interval: output.interval),
+                connection: connection, targets: self.targets, sampling: sampling, interval: output.interval,
+                events: events),
             wait: wait
         ) { engine in
             try await output.loop(on: engine, rules: rules, alertsOnly: alertsOnly, alertmanager: sink, csv: appender)

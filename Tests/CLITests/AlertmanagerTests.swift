@@ -20,7 +20,8 @@ struct AlertmanagerTests {
                     summary: "{{value}} ops/s"
                 """)
             let watch = try CachewatchBinary.start([
-                "watch", "-p", String(server.port), "-i", "0.2", "--format", "json", "--alerts-only", "--rules", rules,
+                "watch", "-p", String(server.port), "-i", "0.2", "--format", "json", "--no-events", "--alerts-only",
+                "--rules", rules,
                 "--alertmanager", alertmanager.url.absoluteString,
             ])
             let admin = try await server.client()

@@ -105,12 +105,16 @@ struct RedisConnectionTests {
             #expect(try await admin.send(RESPCommand("EXISTS", "k")) == .integer(0))
             for allowed in [
                 RESPCommand("INFO", "everything"), RESPCommand("SLOWLOG", "GET", "1"), RESPCommand("DBSIZE"),
+                RESPCommand("SUBSCRIBE", "__keyevent@0__:evicted", "__keyevent@12__:keymiss"),
             ] {
                 #expect(CommandPolicy.readOnlyMonitoring.permits(allowed))
             }
             for refused in [
                 RESPCommand("KEYS", "*"), RESPCommand("GET", "k"), RESPCommand("CONFIG", "SET", "a", "b"),
                 RESPCommand("SLOWLOG", "RESET"), RESPCommand("FLUSHALL"), RESPCommand("DEBUG", "SLEEP", "1"),
+                RESPCommand("SUBSCRIBE", "news"), RESPCommand("SUBSCRIBE", "__keyevent@0__:evicted", "orders"),
+                RESPCommand("SUBSCRIBE", "__keyevent@x__:expired"), RESPCommand("SUBSCRIBE"),
+                RESPCommand("PSUBSCRIBE", "__keyevent@*__:*"), RESPCommand("PUBLISH", "c", "m"),
             ] {
                 #expect(!CommandPolicy.readOnlyMonitoring.permits(refused), "\(refused)")
             }
@@ -137,6 +141,39 @@ struct RedisConnectionTests {
         let path = "/tmp/cachewatch-test-\(UInt32.random(in: 0...UInt32.max)).sock"
         try await withRedisServer(["--unixsocket", path, "--unixsocketperm", "700"]) { server in
             let connection = try await RedisConnection.connect(to: try Endpoint(url: "unix://\(path)"))
+            #expect(try await connection.send(RESPCommand("PING")).stringValue == "PONG")
+            await connection.close()
+        }
+    }
+}
+
+@Suite("Subscriptions")
+struct SubscriptionTests {
+    @Test("RESP3: SUBSCRIBE confirms each channel, messages go to the push handler, other commands keep working")
+    func pushes() async throws {
+        try await withRedisServer { server in
+            let received = Locked<[RESPValue]>([])
+            let connection = try await RedisConnection.connect(
+                to: server.endpoint, onPush: { push in received.withLock { $0.append(push) } })
+            let confirmations = try await connection.subscribe(["__keyevent@0__:expired", "__keyevent@0__:evicted"])
+            #expect(confirmations.count == 2)
+            #expect(try await connection.send(RESPCommand("PING")).stringValue == "PONG", "still usable")
+            let admin = try await server.client()
+            _ = try await admin.send(RESPCommand("CONFIG", "SET", "notify-keyspace-events", "Ex"))
+            _ = try await admin.send(RESPCommand("SET", "k", "v", "PX", "1"))
+            #expect(try await eventually { received.withLock { !$0.isEmpty } })
+            let push = try #require(received.withLock { $0.first })
+            #expect(push.elements?.compactMap(\.stringValue) == ["message", "__keyevent@0__:expired", "k"])
+            await connection.close()
+            await admin.close()
+        }
+    }
+
+    @Test("a channel outside the keyevent allowlist is refused before anything is sent")
+    func refused() async throws {
+        try await withRedisServer { server in
+            let connection = try await RedisConnection.connect(to: server.endpoint)
+            await #expect(throws: RedisConnectionError.self) { try await connection.subscribe(["news"]) }
             #expect(try await connection.send(RESPCommand("PING")).stringValue == "PONG")
             await connection.close()
         }

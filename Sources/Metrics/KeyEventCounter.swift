@@ -1,0 +1,130 @@
+import Foundation
+import Synchronization
+import Telemetry
+
+/// Counts a node's keyspace events per namespace as they arrive — constant work per event (a
+/// hash of the key's shape; the namespace's name is made once, the first time it is seen), a
+/// bounded table (namespaces past ``namespaceCap`` count as ``otherNamespace``), no key kept —
+/// and hands the counts over per interval.
+public final class KeyEventCounter: Sendable {
+    /// The counts of one interval.
+    public struct Tally: Sendable, Equatable {
+        /// Events per namespace and kind.
+        public var counts: [String: [KeyEventKind: Int]]
+        /// The interval: from the previous take (or the subscription) to this one.
+        public var since: Date
+        /// The end of the interval.
+        public var until: Date
+        /// Whether every event of the interval was received (the subscription held throughout).
+        public var isComplete: Bool
+
+        /// Creates a tally.
+        public init(counts: [String: [KeyEventKind: Int]], since: Date, until: Date, isComplete: Bool) {
+            self.counts = counts
+            self.since = since
+            self.until = until
+            self.isComplete = isComplete
+        }
+
+        /// The events per second of `kind` per namespace over the interval.
+        public func ratesPerSecond(_ kind: KeyEventKind) -> [String: Double] {
+            let seconds = max(until.timeIntervalSince(since), 0.001)
+            var rates: [String: Double] = [:]
+            for (namespace, kinds) in counts { rates[namespace] = Double(kinds[kind] ?? 0) / seconds }
+            return rates
+        }
+
+        /// All events of `kind` in the interval.
+        public func total(_ kind: KeyEventKind) -> Int { counts.values.reduce(0) { $0 + ($1[kind] ?? 0) } }
+    }
+
+    /// Where namespaces past the cap are counted.
+    public static let otherNamespace = "(other)"
+
+    private struct State {
+        var slots: [UInt64: Int] = [:]
+        var names: [String] = []
+        var counts: [[Int]] = []
+        /// The slot of ``KeyEventCounter/otherNamespace``, once the cap is reached.
+        var otherSlot: Int?
+        var since: Date
+        var complete = true
+        /// Whether events are being received (between a subscription and its end).
+        var receiving = false
+    }
+
+    /// How many namespaces are told apart.
+    public let namespaceCap: Int
+    private let state: Mutex<State>
+
+    /// Creates a counter; it counts from the first ``restart(now:)`` (a subscription).
+    public init(namespaceCap: Int = 1000, now: Date = Date()) {
+        self.namespaceCap = max(1, namespaceCap)
+        state = Mutex(State(since: now))
+    }
+
+    /// Counts one event of `kind` on `key`.
+    public func record(_ kind: KeyEventKind, key: [UInt8]) {
+        let fingerprint = NamespacePattern.fingerprint(of: key)
+        let column = kind == .evicted ? 0 : kind == .expired ? 1 : 2
+        state.withLock { state in
+            let slot: Int
+            if let known = state.slots[fingerprint] {
+                slot = known
+            } else if state.names.count < namespaceCap {
+                slot = state.names.count
+                state.names.append(NamespacePattern.of(key))
+                state.counts.append([0, 0, 0])
+                state.slots[fingerprint] = slot
+            } else if let other = state.otherSlot {
+                slot = other  // not remembered: the table stays bounded
+            } else {
+                slot = state.names.count
+                state.names.append(Self.otherNamespace)
+                state.counts.append([0, 0, 0])
+                state.otherSlot = slot
+            }
+            state.counts[slot][column] += 1
+        }
+    }
+
+    /// Stops the interval: nothing is received until ``restart(now:)`` (the subscription was
+    /// lost, or the server publishes nothing); the interval's counts are incomplete.
+    public func stop() {
+        state.withLock { state in
+            state.receiving = false
+            state.complete = false
+        }
+    }
+
+    /// Starts a new interval at `now` (a new subscription), dropping what was counted.
+    public func restart(now: Date) {
+        state.withLock { state in
+            for index in state.counts.indices { state.counts[index] = [0, 0, 0] }
+            state.since = now
+            state.complete = true
+            state.receiving = true
+        }
+    }
+
+    /// The counts since the last take (namespaces with no event left out), and a new interval;
+    /// `nil` while nothing is received (no subscription).
+    public func take(now: Date) -> Tally? {
+        state.withLock { state -> Tally? in
+            guard state.receiving else { return nil }
+            var counts: [String: [KeyEventKind: Int]] = [:]
+            for (slot, row) in state.counts.enumerated() where row != [0, 0, 0] {
+                var kinds: [KeyEventKind: Int] = [:]
+                for (column, kind) in [KeyEventKind.evicted, .expired, .keymiss].enumerated() where row[column] > 0 {
+                    kinds[kind] = row[column]
+                }
+                counts[state.names[slot], default: [:]].merge(kinds, uniquingKeysWith: +)
+                state.counts[slot] = [0, 0, 0]
+            }
+            let tally = Tally(counts: counts, since: state.since, until: now, isComplete: state.complete)
+            state.since = now
+            state.complete = true
+            return tally
+        }
+    }
+}

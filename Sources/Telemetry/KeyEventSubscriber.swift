@@ -1,0 +1,138 @@
+import Foundation
+import RESP
+import RedisClient
+
+/// Receives a node's evictions, expirations and key misses as keyevent pushes on a connection
+/// of its own (RESP3: `SUBSCRIBE __keyevent@<db>__:evicted|expired|keymiss`), and hands each
+/// event's key to `record` on the connection's event loop — constant work per event, nothing
+/// queued, so a flood cannot pile up here (a server that finds the subscriber too slow closes it:
+/// `client-output-buffer-limit pubsub`; that interval is then a gap).
+///
+/// A lost connection is reopened with backoff and subscribed again; each change of state is
+/// reported once.
+public final class KeyEventSubscriber: Sendable {
+    /// Where the subscription stands.
+    public enum State: Sendable, Equatable {
+        /// Subscribed to `kinds` (those the server publishes): events from `since` on are counted.
+        case subscribed(kinds: Set<KeyEventKind>, since: Date)
+        /// The server publishes none of the kinds asked for (`notify-keyspace-events` as given);
+        /// the setting is read again every ``KeyEventSubscriber/recheckInterval``.
+        case off(KeyspaceEventFlags)
+        /// Not receiving (never connected, lost, closed by the server): the interval is a gap.
+        case interrupted(reason: String)
+        /// The server refuses what the subscription needs (ACL, a renamed command, RESP2): it
+        /// is not tried again.
+        case refused(reason: String)
+    }
+
+    /// The node.
+    public let endpoint: Endpoint
+    /// The kinds subscribed to.
+    public let kinds: Set<KeyEventKind>
+    private let configuration: ConnectionConfiguration
+    private let backoff: ReconnectBackoff
+    private let ownTraffic: OwnTraffic?
+    private let record: @Sendable (KeyEventKind, [UInt8]) -> Void
+
+    /// Creates a subscriber; nothing is opened until ``run(report:)``.
+    ///
+    /// - Parameters:
+    ///   - ownTraffic: where its commands (handshake, `CONFIG GET`, `SUBSCRIBE`, keep-alive
+    ///     `PING`s) are counted, as they are sent, so that the node's rates leave them out.
+    ///   - record: called for each event with its kind and key name, on the connection's event
+    ///     loop: it must return quickly.
+    public init(
+        endpoint: Endpoint, configuration: ConnectionConfiguration, kinds: Set<KeyEventKind>,
+        backoff: ReconnectBackoff = ReconnectBackoff(), ownTraffic: OwnTraffic? = nil,
+        record: @escaping @Sendable (KeyEventKind, [UInt8]) -> Void
+    ) {
+        self.ownTraffic = ownTraffic
+        self.endpoint = endpoint
+        self.configuration = configuration
+        self.kinds = kinds
+        self.backoff = backoff
+        self.record = record
+    }
+
+    /// How often a server that publishes none of the kinds is asked again.
+    public static let recheckInterval: Duration = .seconds(30)
+
+    /// Reads `notify-keyspace-events`, subscribes to the kinds it publishes and stays subscribed
+    /// until the task is cancelled (then closes its connection), reporting each change of state.
+    public func run(report: @Sendable (State) -> Void) async {
+        let clock = ContinuousClock()
+        var failures = 0
+        let record = record
+        while !Task.isCancelled {
+            let connection: RedisConnection
+            do {
+                connection = try await RedisConnection.connect(
+                    to: endpoint, configuration: configuration,
+                    onPush: { push in Self.deliver(push, to: record) })
+            } catch {
+                failures += 1
+                report(.interrupted(reason: "\(error)"))
+                do { try await clock.sleep(for: backoff.delay(afterFailures: failures)) } catch { return }
+                continue
+            }
+            ownTraffic?.add(commands: connection.handshakeCommands)
+            let subscribed: Set<KeyEventKind>
+            do {
+                ownTraffic?.add(commands: 1)
+                let reply = try await connection.send(RESPCommand("CONFIG", "GET", "notify-keyspace-events"))
+                let flags = KeyspaceEventFlags(Self.configValue(reply) ?? "")
+                subscribed = flags.published(kinds)
+                if subscribed.isEmpty {
+                    await connection.close()
+                    report(.off(flags))
+                    do { try await clock.sleep(for: Self.recheckInterval) } catch { return }
+                    continue
+                }
+                ownTraffic?.add(commands: 1)
+                _ = try await connection.subscribe(subscribed.sorted().map { $0.channel(database: endpoint.database) })
+            } catch let error as RedisConnectionError where error.isNotAllowed {
+                await connection.close()
+                report(.refused(reason: "keyspace events need RESP3 (Redis 6+) and SUBSCRIBE: \(error)"))
+                return
+            } catch let error as RedisServerError {
+                await connection.close()
+                report(.refused(reason: "keyspace events unavailable: \(error)"))
+                return
+            } catch {
+                await connection.close()
+                failures += 1
+                report(.interrupted(reason: "\(error)"))
+                do { try await clock.sleep(for: backoff.delay(afterFailures: failures)) } catch { return }
+                continue
+            }
+            failures = 0
+            report(.subscribed(kinds: subscribed, since: Date()))
+            // Held until the server drops it or the task is cancelled; a PING now and then
+            // notices a silent drop.
+            while !Task.isCancelled && connection.isActive {
+                do { try await clock.sleep(for: .seconds(5)) } catch { break }
+                ownTraffic?.add(commands: 1)
+                _ = try? await connection.pipeline([RESPCommand("PING")], timeout: .seconds(5))
+            }
+            await connection.close()
+            if Task.isCancelled { return }
+            report(.interrupted(reason: "the event subscription to \(endpoint) was closed"))
+        }
+    }
+
+    /// The value of a `CONFIG GET` reply for one parameter (a RESP3 map or a RESP2 pair).
+    private static func configValue(_ reply: RESPValue) -> String? {
+        if case .map(let pairs) = reply.withoutAttributes { return pairs.first?.value.stringValue }
+        let elements = reply.elements ?? []
+        return elements.count >= 2 ? elements[1].stringValue : nil
+    }
+
+    /// One push: `message`, its channel, the key.
+    private static func deliver(_ push: RESPValue, to record: @Sendable (KeyEventKind, [UInt8]) -> Void) {
+        guard case .push(let elements) = push, elements.count == 3,
+            elements[0].stringValue == "message", let channel = elements[1].bytes,
+            let kind = KeyEventKind(channel: channel), let key = elements[2].bytes
+        else { return }
+        record(kind, key)
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Metrics
+import RESP
+import RedisClient
+import Synchronization
+import Telemetry
+import TestSupport
+import Testing
+
+/// Keyspace events counted per namespace from a real server's keyevent channels.
+@Suite("Keyspace events per namespace", .serialized)
+struct KeyEventTests {
+    /// Subscribes `counter` to `server`'s events while `body` runs; returns the states reported.
+    private static func subscribed(
+        to server: RedisServer, counter: KeyEventCounter, _ body: () async throws -> Void
+    ) async throws -> [KeyEventSubscriber.State] {
+        let states = Locked<[KeyEventSubscriber.State]>([])
+        let subscriber = KeyEventSubscriber(
+            endpoint: server.endpoint, configuration: ConnectionConfiguration(), kinds: Set(KeyEventKind.allCases),
+            record: { counter.record($0, key: $1) })
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await subscriber.run { state in
+                    if case .subscribed(_, let since) = state { counter.restart(now: since) }
+                    states.withLock { $0.append(state) }
+                }
+            }
+            defer { group.cancelAll() }
+            #expect(
+                try await eventually {
+                    states.withLock { $0.contains { if case .subscribed = $0 { true } else { false } } }
+                }, "never subscribed: \(states.withLock { $0 })")
+            try await body()
+        }
+        return states.withLock { $0 }
+    }
+
+    private static func evictedKeys(_ admin: RedisConnection) async throws -> Int64 {
+        let text = try await admin.send(RESPCommand("INFO", "stats")).stringValue ?? ""
+        return InfoSnapshot(parsing: text).stats.evictedKeys ?? -1
+    }
+
+    @Test("evictions per namespace add up to the server's evicted_keys; misses equal what the client missed")
+    func evictionsAndMisses() async throws {
+        try await withRedisServer([
+            "--maxmemory", "4mb", "--maxmemory-policy", "allkeys-lru", "--notify-keyspace-events", "Exem",
+        ]) { server in
+            let admin = try await server.client()
+            let counter = KeyEventCounter()
+            var total = KeyEventCounter.Tally(counts: [:], since: Date(), until: Date(), isComplete: true)
+            let states = try await Self.subscribed(to: server, counter: counter) {
+                let evictedBefore = try await Self.evictedKeys(admin)
+                // Sessions, then filler writes that push them (and each other) out.
+                for chunk in 0..<40 {
+                    let commands = (0..<500).map { index -> RESPCommand in
+                        let id = chunk * 500 + index
+                        return id % 4 == 0
+                            ? RESPCommand("SET", "session:\(id)", String(repeating: "s", count: 200))
+                            : RESPCommand("SET", "filler:\(id)", String(repeating: "f", count: 400))
+                    }
+                    _ = try await admin.pipeline(commands)
+                }
+                // Misses: 30 in price:*, 70 in user:*:cart.
+                let misses =
+                    (0..<30).map { RESPCommand("GET", "price:missing:\($0)") }
+                    + (0..<70).map { RESPCommand("GET", "user:\($0):cart") }
+                _ = try await admin.pipeline(misses)
+                let evicted = try await Self.evictedKeys(admin) - evictedBefore
+                #expect(evicted > 1000, "the test must evict: \(evicted)")
+                // Every event published before this PING on the admin connection has been sent
+                // to the subscriber; wait until the counter has them all.
+                _ = try await admin.send(RESPCommand("PING"))
+                let all = try await eventually(timeout: .seconds(10)) {
+                    if let tally = counter.take(now: Date()) {
+                        for (namespace, kinds) in tally.counts {
+                            total.counts[namespace, default: [:]].merge(kinds, uniquingKeysWith: +)
+                        }
+                    }
+                    return total.total(.evicted) >= evicted && total.total(.keymiss) >= 100
+                }
+                #expect(
+                    all, "evicted \(evicted), counted \(total.total(.evicted)); misses counted \(total.total(.keymiss))"
+                )
+                #expect(total.total(.evicted) == evicted)
+            }
+            #expect(!states.contains { if case .interrupted = $0 { true } else { false } }, "\(states)")
+            let sessions = total.counts["session:*"]?[.evicted] ?? 0
+            let filler = total.counts["filler:*"]?[.evicted] ?? 0
+            #expect(sessions > 0 && filler > 0, "\(total.counts)")
+            #expect(sessions + filler == total.total(.evicted), "only these two namespaces were written")
+            #expect(total.counts["price:missing:*"]?[.keymiss] == 30, "\(total.counts)")
+            #expect(total.counts["user:*:cart"]?[.keymiss] == 70, "\(total.counts)")
+            await admin.close()
+        }
+    }
+
+    @Test("events off: the state says so, with the command that adds the missing flags to the current ones")
+    func off() async throws {
+        try await withRedisServer(["--notify-keyspace-events", "Kg"]) { server in
+            let states = Locked<[KeyEventSubscriber.State]>([])
+            let subscriber = KeyEventSubscriber(
+                endpoint: server.endpoint, configuration: ConnectionConfiguration(), kinds: Set(KeyEventKind.allCases),
+                record: { _, _ in })
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await subscriber.run { state in states.withLock { $0.append(state) } } }
+                defer { group.cancelAll() }
+                let reported = try await eventually { !states.withLock { $0 }.isEmpty }
+                #expect(reported)
+            }
+            let first = try #require(states.withLock { $0.first })
+            guard case .off(let flags) = first else {
+                Issue.record("expected off, got \(first)")
+                return
+            }
+            #expect(flags.enablingCommand(Set(KeyEventKind.allCases)) == "CONFIG SET notify-keyspace-events gKEexm")
+        }
+    }
+
+    @Test("the flags: A covers evictions and expirations, not misses; E is needed for keyevent channels")
+    func flags() {
+        let all = Set(KeyEventKind.allCases)
+        #expect(KeyspaceEventFlags("").published(all).isEmpty)
+        #expect(KeyspaceEventFlags("AE").published(all) == [.evicted, .expired])
+        #expect(KeyspaceEventFlags("AK").published(all).isEmpty, "keyspace channels only")
+        #expect(KeyspaceEventFlags("AE").adding(all).text == "AEm")
+        #expect(KeyspaceEventFlags("").adding(all).text == "Eexm")
+        #expect(KeyspaceEventFlags("Ex").adding([.expired]).text == "Ex")
+    }
+
+    @Test("the counter folds namespaces past its cap into (other) and keeps no table growth")
+    func cap() {
+        let counter = KeyEventCounter(namespaceCap: 3)
+        counter.restart(now: Date(timeIntervalSince1970: 0))
+        let families = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
+        for index in 0..<1000 { counter.record(.expired, key: Array("\(families[index % 10]):\(index)".utf8)) }
+        let tally = counter.take(now: Date(timeIntervalSince1970: 2))
+        #expect(tally?.counts.count == 4, "three namespaces and (other): \(String(describing: tally?.counts))")
+        #expect(tally?.total(.expired) == 1000)
+        #expect((tally?.counts[KeyEventCounter.otherNamespace]?[.expired] ?? 0) > 0)
+        #expect(tally?.ratesPerSecond(.expired).values.reduce(0, +) == 500)
+        counter.stop()
+        #expect(counter.take(now: Date(timeIntervalSince1970: 3)) == nil, "nothing while not subscribed")
+    }
+}
