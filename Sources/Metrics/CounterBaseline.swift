@@ -10,6 +10,9 @@ struct CounterBaseline: Sendable {
     var cpuSeconds: Double?
     /// cachewatch's own load from its other connections up to this poll.
     var own: OwnTraffic.Counts?
+    /// Own traffic counted (as sent) before the server had executed it: the poll's `INFO` ran
+    /// before those commands did, so they are left out of the next interval instead.
+    var inFlight = OwnTraffic.Counts()
 
     init(info: InfoSnapshot, time: Date, own: OwnTraffic.Counts? = nil) {
         self.time = time

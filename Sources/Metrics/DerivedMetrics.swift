@@ -11,14 +11,14 @@ public enum DerivedMetrics {
     /// Absent keys mean "no value at this tick".
     static func values(
         reading: Reading, time: Date, previous: CounterBaseline?
-    ) -> (values: [SeriesKey: Double], reset: Bool) {
+    ) -> (values: [SeriesKey: Double], reset: Bool, inFlight: OwnTraffic.Counts) {
         var values: [SeriesKey: Double] = [.metric(.up): 1]
         func set(_ metric: Metric, _ value: Double?) {
             if let value, value.isFinite { values[metric: metric] = value }
         }
         if let rtt = reading.pingRTT { set(.pingMs, rtt.secondsDouble * 1000) }
         if let slowlog = reading.slowlog { set(.slowlogNew, Double(slowlog.entries.count)) }
-        guard let info = reading.info else { return (values, false) }
+        guard let info = reading.info else { return (values, false, OwnTraffic.Counts()) }
 
         set(.usedMemoryBytes, info.memory.used.map(Double.init))
         set(.rssBytes, info.memory.rss.map(Double.init))
@@ -65,12 +65,12 @@ public enum DerivedMetrics {
         }
 
         let current = CounterBaseline(info: info, time: time, own: reading.ownTraffic)
-        guard let previous else { return (values, false) }
+        guard let previous else { return (values, false, OwnTraffic.Counts()) }
         let elapsed = time.timeIntervalSince(previous.time)
         let restarted =
             (current.runID != nil && previous.runID != nil && current.runID != previous.runID)
             || (current.uptimeSeconds ?? .max) < (previous.uptimeSeconds ?? 0)
-        guard elapsed > 0, !restarted else { return (values, restarted) }
+        guard elapsed > 0, !restarted else { return (values, restarted, OwnTraffic.Counts()) }
 
         var anyReset = false
         func delta(_ field: CounterField) -> Double? {
@@ -91,11 +91,22 @@ public enum DerivedMetrics {
                 commands: max(0, now.commands - before.commands), hits: max(0, now.hits - before.hits),
                 misses: max(0, now.misses - before.misses))
         }
-        if let commands = delta(.commands) {
-            set(.opsPerSec, max(0, commands - Double(reading.commandsSent) - Double(own.commands)) / elapsed)
+        // Counted as sent, the sampler's commands may reach the server after this poll's INFO:
+        // what this interval over-subtracts is carried to the next (at most what was sent in
+        // this interval, so a miscount cannot hide real traffic for long).
+        var inFlight = OwnTraffic.Counts()
+        func withoutOwn(_ server: Double, _ ours: Int64, _ carried: Int64, _ carry: inout Int64) -> Double {
+            let left = server - Double(ours) - Double(carried)
+            carry = left < 0 ? min(Int64(-left), ours) : 0
+            return max(0, left)
         }
-        let hits = delta(.hits).map { max(0, $0 - Double(own.hits)) }
-        let misses = delta(.misses).map { max(0, $0 - Double(own.misses)) }
+        if let commands = delta(.commands) {
+            let left = withoutOwn(
+                commands - Double(reading.commandsSent), own.commands, previous.inFlight.commands, &inFlight.commands)
+            set(.opsPerSec, left / elapsed)
+        }
+        let hits = delta(.hits).map { withoutOwn($0, own.hits, previous.inFlight.hits, &inFlight.hits) }
+        let misses = delta(.misses).map { withoutOwn($0, own.misses, previous.inFlight.misses, &inFlight.misses) }
         set(.hitsPerSec, hits.map { $0 / elapsed })
         set(.missesPerSec, misses.map { $0 / elapsed })
         if let hits, let misses, hits + misses > 0 { set(.hitRatio, hits / (hits + misses)) }
@@ -109,6 +120,6 @@ public enum DerivedMetrics {
         if let now = current.cpuSeconds, let before = previous.cpuSeconds, now >= before {
             set(.cpuPercent, (now - before) / elapsed * 100)
         }
-        return (values, anyReset)
+        return (values, anyReset, anyReset ? OwnTraffic.Counts() : inFlight)
     }
 }

@@ -184,6 +184,7 @@ public struct NodeMetrics: Sendable {
                     commandStatsTime = sample.time
                 }
                 baseline = CounterBaseline(info: info, time: sample.time, own: reading.ownTraffic)
+                baseline?.inFlight = derived.inFlight
             }
         }
         append(time: time, values: values)

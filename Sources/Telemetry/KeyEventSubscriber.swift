@@ -107,16 +107,31 @@ public final class KeyEventSubscriber: Sendable {
             }
             failures = 0
             report(.subscribed(kinds: subscribed, since: Date()))
-            // Held until the server drops it or the task is cancelled; a PING now and then
-            // notices a silent drop.
-            while !Task.isCancelled && connection.isActive {
+            // Held until the server drops it or the task is cancelled: a PING every 5 s notices a
+            // silent drop, and every 30 s the setting is read again — flags turned off (or on)
+            // since start a new subscription to what is published now.
+            var beats = 0
+            var changed = false
+            while !Task.isCancelled && connection.isActive && !changed {
                 do { try await clock.sleep(for: .seconds(5)) } catch { break }
+                beats += 1
                 ownTraffic?.add(commands: 1)
-                _ = try? await connection.pipeline([RESPCommand("PING")], timeout: .seconds(5))
+                if beats.isMultiple(of: 6) {
+                    let reply = try? await connection.send(
+                        RESPCommand("CONFIG", "GET", "notify-keyspace-events"), timeout: .seconds(5))
+                    changed =
+                        reply.map { KeyspaceEventFlags(Self.configValue($0) ?? "").published(kinds) != subscribed }
+                        ?? false
+                } else {
+                    _ = try? await connection.pipeline([RESPCommand("PING")], timeout: .seconds(5))
+                }
             }
             await connection.close()
             if Task.isCancelled { return }
-            report(.interrupted(reason: "the event subscription to \(endpoint) was closed"))
+            report(
+                .interrupted(
+                    reason: changed
+                        ? "notify-keyspace-events changed" : "the event subscription to \(endpoint) was closed"))
         }
     }
 
