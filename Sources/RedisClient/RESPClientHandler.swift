@@ -183,14 +183,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
             }
             let value = try decoder.decodeFrame(of: length, from: &incoming)
             if awaitsConfirmation, Self.isConfirmation(value) {
-                let front = pending.startIndex
-                let elapsed = NIODeadline.now() - pending[front].sentAt
-                pending[front].replies.append(PipelineReply(value: value, latency: .nanoseconds(elapsed.nanoseconds)))
-                if pending[front].replies.count == pending[front].expected {
-                    let done = pending.removeFirst()
-                    done.timeoutTask?.cancel()
-                    done.promise?.succeed(done.replies)
-                }
+                answerFront(with: value)
             } else {
                 onPush?(value)
             }
@@ -221,18 +214,23 @@ final class RESPClientHandler: ChannelDuplexHandler {
                 RawReplies(buffer: frames, count: done.expected, latency: .nanoseconds(elapsed.nanoseconds)))
             return true
         } else {
-            let value = try decoder.decodeFrame(of: length, from: &incoming)
-            let elapsed = NIODeadline.now() - pending[front].sentAt
-            // Append in place: copying the request out of the deque would copy its replies on
-            // every reply, quadratic in the pipeline's length.
-            pending[front].replies.append(PipelineReply(value: value, latency: .nanoseconds(elapsed.nanoseconds)))
+            answerFront(with: try decoder.decodeFrame(of: length, from: &incoming))
         }
+        return true
+    }
+
+    /// Adds `value` to the replies of the request at the front, completing it when it has all.
+    private func answerFront(with value: RESPValue) {
+        let front = pending.startIndex
+        let elapsed = NIODeadline.now() - pending[front].sentAt
+        // Append in place: copying the request out of the deque would copy its replies on
+        // every reply, quadratic in the pipeline's length.
+        pending[front].replies.append(PipelineReply(value: value, latency: .nanoseconds(elapsed.nanoseconds)))
         if pending[front].replies.count == pending[front].expected {
             let done = pending.removeFirst()
             done.timeoutTask?.cancel()
             done.promise?.succeed(done.replies)
         }
-        return true
     }
 
     /// Whether a push confirms a subscription change (`subscribe`, `unsubscribe`, …) rather than
