@@ -137,11 +137,4 @@ public struct EngineState: Sendable {
         }
     }
 
-    /// Evaluates every rule on every node at `now`, outside the steps (`check`'s one verdict);
-    /// returns the events.
-    public mutating func evaluateAll(now: Date) -> [AlertEvent] {
-        let events = ruleEngine.eval(now: now, store: store)
-        recentEvents += events
-        return events
-    }
 }

@@ -15,9 +15,6 @@ public final class OneShotSignal: Sendable {
     /// Creates a signal not yet raised.
     public init() {}
 
-    /// Whether ``raise()`` was called.
-    public var isRaised: Bool { state.withLock { $0.raised } }
-
     /// Raises the signal: every waiter returns, and later waits return at once.
     public func raise() {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in

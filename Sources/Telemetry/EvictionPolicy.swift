@@ -39,22 +39,11 @@ public enum EvictionPolicy: Sendable, Hashable, CustomStringConvertible {
     /// The name.
     public var description: String { name }
 
-    /// Whether the server evicts at all.
-    public var evicts: Bool { self != .noEviction && !isUnknown }
-
     /// Whether any key may be evicted, TTL or not.
     public var coversAllKeys: Bool { [.allKeysLRU, .allKeysLFU, .allKeysRandom].contains(self) }
 
     /// Whether only keys with a TTL may be evicted.
     public var coversVolatileKeys: Bool {
         [.volatileLRU, .volatileLFU, .volatileRandom, .volatileTTL].contains(self)
-    }
-
-    /// Whether the server tracks access frequency (LFU) rather than idle time.
-    public var tracksFrequency: Bool { self == .allKeysLFU || self == .volatileLFU }
-
-    private var isUnknown: Bool {
-        if case .other = self { return true }
-        return false
     }
 }
