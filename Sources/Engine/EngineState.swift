@@ -102,6 +102,8 @@ public struct EngineState: Sendable {
                     store.setInstances(node: node, metric, rates)
                 }
                 outcome.keysChanged = true
+            case .keyEventState(_, .settingChanged(let line)):
+                outcome.notices.append(line)
             case .keyEventState(let node, let state):
                 keyEventStates[node] = state
                 if let notice = Self.notice(for: state, node: node), toldKeyEventStates.insert(notice).inserted {
@@ -132,7 +134,7 @@ public struct EngineState: Sendable {
         case .subscribed(let kinds, _):
             return
                 "keyspace events on \(node): counting \(kinds.sorted().map(\.rawValue).joined(separator: ", ")) per namespace"
-        case .interrupted:
+        case .interrupted, .settingChanged:
             return nil
         }
     }

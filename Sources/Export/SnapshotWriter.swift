@@ -315,7 +315,7 @@ public struct SnapshotError: Error, CustomStringConvertible, Sendable {
 
     /// A file-system error in one line: the POSIX message (`No space left on device`) when
     /// there is one, else Foundation's description.
-    static func reason(of error: any Error) -> String {
+    public static func reason(of error: any Error) -> String {
         let nsError = error as NSError
         let posix =
             nsError.domain == NSPOSIXErrorDomain

@@ -11,13 +11,13 @@ public struct WatchLoop {
     /// Where lines go: `standard` (metrics, JSON/logfmt alert events) and `errors` (notices,
     /// state changes, table-format alert events). Each is one line without its newline.
     public struct Output: Sendable {
-        /// The standard output.
-        public let standard: @Sendable (String) -> Void
+        /// The standard output; an error (the reader went away) ends the loop.
+        public let standard: @Sendable (String) throws -> Void
         /// The error output.
         public let errors: @Sendable (String) -> Void
 
         /// Creates an output.
-        public init(standard: @escaping @Sendable (String) -> Void, errors: @escaping @Sendable (String) -> Void) {
+        public init(standard: @escaping @Sendable (String) throws -> Void, errors: @escaping @Sendable (String) -> Void) {
             self.standard = standard
             self.errors = errors
         }
@@ -79,7 +79,7 @@ public struct WatchLoop {
                     printed += 1
                 } else {
                     let lines = formatter.lines(for: node)
-                    for line in lines { output.standard(line) }
+                    for line in lines { try output.standard(line) }
                     // Table mode prints nothing for a failed tick; it does not count as a line.
                     if !lines.isEmpty { printed += 1 }
                 }
@@ -94,7 +94,7 @@ public struct WatchLoop {
                 let events = outcome.alertEvents
                 for event in events {
                     let line = AlertEventFormatter.line(event, format: format)
-                    if format == .table { output.errors(line) } else { output.standard(line) }
+                    if format == .table { output.errors(line) } else { try output.standard(line) }
                 }
                 if let alertmanager,
                     let message = await alertmanager.deliver(

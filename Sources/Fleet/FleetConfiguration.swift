@@ -28,6 +28,9 @@ public struct FleetConfiguration: Sendable {
     /// Whether sampled nodes also count evictions, expirations and misses per namespace from
     /// keyspace events, where the server publishes them (`notify-keyspace-events`).
     public var keyEvents: Bool
+    /// Where the user asked for it (`--enable-events`), what turns the missing event flags on
+    /// and puts them back on exit; `nil`: the setting is only read.
+    public var eventsEnabler: KeyspaceEventsEnabler?
     /// Cluster discovery.
     public var clusterMode: ClusterMode
     /// The time between topology checks in a cluster.
@@ -45,9 +48,11 @@ public struct FleetConfiguration: Sendable {
     public init(
         connection: ConnectionConfiguration = ConnectionConfiguration(), interval: Duration = .seconds(1),
         sampling: KeySamplerConfiguration? = nil, fixedSampleRate: Bool = false, samplingBudget: Int = 1000,
-        clusterMode: ClusterMode = .automatic, topologyInterval: Duration = .seconds(5), keyEvents: Bool = false
+        clusterMode: ClusterMode = .automatic, topologyInterval: Duration = .seconds(5), keyEvents: Bool = false,
+        eventsEnabler: KeyspaceEventsEnabler? = nil
     ) {
         self.keyEvents = keyEvents
+        self.eventsEnabler = eventsEnabler
         self.fixedSampleRate = fixedSampleRate
         self.samplingBudget = samplingBudget
         self.connection = connection

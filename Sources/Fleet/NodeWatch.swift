@@ -83,11 +83,11 @@ final class NodeWatch: Sendable {
                     }
                     if configuration.keyEvents {
                         let target = target
-                        let connectionConfiguration = configuration.connection
+                        let (connectionConfiguration, enabler) = (configuration.connection, configuration.eventsEnabler)
                         group.addTask {
                             await Self.countKeyEvents(
-                                of: target, configuration: connectionConfiguration, every: interval, until: stop,
-                                ownTraffic: ownTraffic, deliver: deliver)
+                                of: target, configuration: connectionConfiguration, enabler: enabler, every: interval,
+                                until: stop, ownTraffic: ownTraffic, deliver: deliver)
                         }
                     }
                 case .stopSampling:
@@ -102,13 +102,14 @@ final class NodeWatch: Sendable {
     /// Counts the node's keyspace events per namespace (where the server publishes them) and
     /// delivers a tally every `interval` while subscribed, until `stop` or cancellation.
     private static func countKeyEvents(
-        of target: NodeTarget, configuration: ConnectionConfiguration, every interval: Duration,
+        of target: NodeTarget, configuration: ConnectionConfiguration, enabler: KeyspaceEventsEnabler?,
+        every interval: Duration,
         until stop: OneShotSignal, ownTraffic: OwnTraffic, deliver: @escaping @Sendable (FleetEvent) -> Void
     ) async {
         let counter = KeyEventCounter()
         let subscriber = KeyEventSubscriber(
             endpoint: target.endpoint, configuration: configuration, kinds: Set(KeyEventKind.allCases),
-            ownTraffic: ownTraffic, record: { counter.record($0, key: $1) })
+            ownTraffic: ownTraffic, enabler: enabler, record: { counter.record($0, key: $1) })
         let name = target.name
         await withDiscardingTaskGroup { group in
             group.addTask {
@@ -116,6 +117,7 @@ final class NodeWatch: Sendable {
                     switch state {
                     case .subscribed(_, let since): counter.restart(now: since)
                     case .interrupted, .off, .refused: counter.stop()
+                    case .settingChanged: break
                     }
                     deliver(.keyEventState(node: name, state))
                 }

@@ -6,9 +6,12 @@ import RESP
 public struct CommandPolicy: Sendable, Hashable {
     /// Allowed command names mapped to their allowed subcommands (`nil`: any arguments).
     private let allowed: [String: Set<String>?]?
+    /// Whether the one write of ``monitoringWithEventSetting`` is allowed too.
+    private let allowsEventSetting: Bool
 
-    private init(allowed: [String: Set<String>?]?) {
+    private init(allowed: [String: Set<String>?]?, allowsEventSetting: Bool = false) {
         self.allowed = allowed
+        self.allowsEventSetting = allowsEventSetting
     }
 
     /// Read-only metadata commands: never a value, never `KEYS`, never a write.
@@ -40,12 +43,30 @@ public struct CommandPolicy: Sendable, Hashable {
         }
     }
 
+    /// ``readOnlyMonitoring`` and one write: `CONFIG SET notify-keyspace-events <flags>` (flag
+    /// letters only). Used only by the connection that turns keyspace events on when the user
+    /// asked for it (`--enable-events`) and puts the previous setting back on exit.
+    public static let monitoringWithEventSetting = CommandPolicy(allowed: [:], allowsEventSetting: true)
+
+    /// `CONFIG SET notify-keyspace-events` with a value of flag letters, nothing else.
+    private static func isEventSetting(_ command: RESPCommand) -> Bool {
+        let flagLetters = Set("KEg$lshzxeAtmdno")
+        guard command.arguments.count == 4, command.name == "CONFIG", command.subcommand == "SET",
+            String(decoding: command.arguments[2], as: UTF8.self).lowercased() == "notify-keyspace-events",
+            let value = String(validating: command.arguments[3], as: UTF8.self)
+        else { return false }
+        return value.count <= flagLetters.count && value.allSatisfy(flagLetters.contains)
+    }
+
     /// Anything: for tests and for the demo workload generator, which are the only writers.
     public static let unrestricted = CommandPolicy(allowed: nil)
 
     /// Whether `command` may be sent.
     public func permits(_ command: RESPCommand) -> Bool {
         guard let allowed else { return true }
+        if allowsEventSetting {
+            return Self.isEventSetting(command) || Self.readOnlyMonitoring.permits(command)
+        }
         if command.name == "SUBSCRIBE" { return Self.isKeyEventSubscription(command) }
         guard let entry = allowed[command.name] else { return false }
         guard let subcommands = entry else { return true }

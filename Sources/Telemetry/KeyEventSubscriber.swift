@@ -23,6 +23,9 @@ public final class KeyEventSubscriber: Sendable {
         /// The server refuses what the subscription needs (ACL, a renamed command, RESP2): it
         /// is not tried again.
         case refused(reason: String)
+        /// What was done to the server's setting on the user's request (`--enable-events`):
+        /// turned on, or refused. Told once; the subscription's own state follows.
+        case settingChanged(String)
     }
 
     /// The node.
@@ -32,6 +35,7 @@ public final class KeyEventSubscriber: Sendable {
     private let configuration: ConnectionConfiguration
     private let backoff: ReconnectBackoff
     private let ownTraffic: OwnTraffic?
+    private let enabler: KeyspaceEventsEnabler?
     private let record: @Sendable (KeyEventKind, [UInt8]) -> Void
 
     /// Creates a subscriber; nothing is opened until ``run(report:)``.
@@ -39,14 +43,17 @@ public final class KeyEventSubscriber: Sendable {
     /// - Parameters:
     ///   - ownTraffic: where its commands (handshake, `CONFIG GET`, `SUBSCRIBE`, keep-alive
     ///     `PING`s) are counted, as they are sent, so that the node's rates leave them out.
+    ///   - enabler: where the user asked for it, what turns the missing flags on (and puts them
+    ///     back on exit); `nil`: the server's setting is only read.
     ///   - record: called for each event with its kind and key name, on the connection's event
     ///     loop: it must return quickly.
     public init(
         endpoint: Endpoint, configuration: ConnectionConfiguration, kinds: Set<KeyEventKind>,
         backoff: ReconnectBackoff = ReconnectBackoff(), ownTraffic: OwnTraffic? = nil,
-        record: @escaping @Sendable (KeyEventKind, [UInt8]) -> Void
+        enabler: KeyspaceEventsEnabler? = nil, record: @escaping @Sendable (KeyEventKind, [UInt8]) -> Void
     ) {
         self.ownTraffic = ownTraffic
+        self.enabler = enabler
         self.endpoint = endpoint
         self.configuration = configuration
         self.kinds = kinds
@@ -67,7 +74,7 @@ public final class KeyEventSubscriber: Sendable {
             let connection: RedisConnection
             do {
                 connection = try await RedisConnection.connect(
-                    to: endpoint, configuration: configuration,
+                    to: endpoint, configuration: enabler?.connectionConfiguration ?? configuration,
                     onPush: { push in Self.deliver(push, to: record) })
             } catch {
                 failures += 1
@@ -80,7 +87,10 @@ public final class KeyEventSubscriber: Sendable {
             do {
                 ownTraffic?.add(commands: 1)
                 let reply = try await connection.send(RESPCommand("CONFIG", "GET", "notify-keyspace-events"))
-                let flags = KeyspaceEventFlags(Self.configValue(reply) ?? "")
+                var flags = KeyspaceEventFlags(KeyspaceEventsEnabler.configValue(reply) ?? "")
+                if let enabler, !flags.missing(kinds).isEmpty {
+                    flags = await enable(flags, with: enabler, on: connection, report: report)
+                }
                 subscribed = flags.published(kinds)
                 if subscribed.isEmpty {
                     await connection.close()
@@ -120,7 +130,10 @@ public final class KeyEventSubscriber: Sendable {
                     let reply = try? await connection.send(
                         RESPCommand("CONFIG", "GET", "notify-keyspace-events"), timeout: .seconds(5))
                     changed =
-                        reply.map { KeyspaceEventFlags(Self.configValue($0) ?? "").published(kinds) != subscribed }
+                        reply.map {
+                            KeyspaceEventFlags(KeyspaceEventsEnabler.configValue($0) ?? "").published(kinds)
+                                != subscribed
+                        }
                         ?? false
                 } else {
                     _ = try? await connection.pipeline([RESPCommand("PING")], timeout: .seconds(5))
@@ -135,11 +148,26 @@ public final class KeyEventSubscriber: Sendable {
         }
     }
 
-    /// The value of a `CONFIG GET` reply for one parameter (a RESP3 map or a RESP2 pair).
-    private static func configValue(_ reply: RESPValue) -> String? {
-        if case .map(let pairs) = reply.withoutAttributes { return pairs.first?.value.stringValue }
-        let elements = reply.elements ?? []
-        return elements.count >= 2 ? elements[1].stringValue : nil
+    /// Turns the missing flags on (once per node and run), telling what happened; returns the
+    /// setting now in force. A refusal (ACL, a renamed `CONFIG`, a managed service) is one line,
+    /// and what the server publishes anyway is still counted.
+    private func enable(
+        _ flags: KeyspaceEventFlags, with enabler: KeyspaceEventsEnabler, on connection: RedisConnection,
+        report: (State) -> Void
+    ) async -> KeyspaceEventFlags {
+        do {
+            ownTraffic?.add(commands: 1)
+            guard let applied = try await enabler.enable(kinds, current: flags, on: connection, endpoint: endpoint)
+            else { return flags }
+            report(
+                .settingChanged(
+                    "--enable-events: notify-keyspace-events on \(endpoint) set to \"\(applied)\" (was \"\(flags)\"); it is put back on exit"
+                ))
+            return applied
+        } catch {
+            report(.settingChanged("--enable-events: notify-keyspace-events on \(endpoint) not changed: \(error)"))
+            return flags
+        }
     }
 
     /// One push: `message`, its channel, the key.

@@ -16,8 +16,13 @@ public struct KeyspaceEventFlags: Sendable, Hashable, CustomStringConvertible {
     private var letters: Set<Character> {
         var letters = Set(text)
         if letters.contains("A") { letters.formUnion(Self.all) }
+        letters.remove("A")
         return letters
     }
+
+    /// Whether `other` publishes the same events (the server reads a setting back in its own
+    /// order: `Exe` comes back as `xeE`).
+    public func isEquivalent(to other: KeyspaceEventFlags) -> Bool { letters == other.letters }
 
     /// Whether keyevent channels are published at all (`E`).
     public var publishesKeyEvents: Bool { letters.contains("E") }

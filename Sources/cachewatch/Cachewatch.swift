@@ -19,6 +19,7 @@ struct Cachewatch: AsyncParsableCommand {
 
     static func main() async {
         do {
+            ConsoleOutput.ignoreBrokenPipe()
             var command = try parseAsRoot()
             ArgumentScrubber.scrubSecrets()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -64,11 +64,11 @@ struct Check: AsyncParsableCommand {
                 return state.store
             }
         } catch let failure as CLIFailure {
-            ConsoleOutput.line(CheckReport.unknown(failure.message).line)
+            try ConsoleOutput.line(CheckReport.unknown(failure.message).line)
             throw ExitCode(3)
         }
         let report = CheckReport(store: store, rules: rules)
-        ConsoleOutput.line(report.line)
+        try ConsoleOutput.line(report.line)
         if report.status != .ok { throw ExitCode(report.status.exitCode) }
     }
 }

@@ -12,11 +12,13 @@ enum EngineSession {
         connection: ConnectionOptions, targets: TargetOptions, sampling: SamplingOptions, interval: Double,
         oneShot: Bool = false, events: EventOptions? = nil
     ) -> FleetConfiguration {
-        FleetConfiguration(
+        let keyEvents = sampling.configuration != nil && !oneShot && events.map { !$0.noEvents } ?? false
+        return FleetConfiguration(
             connection: connection.configuration, interval: .milliseconds(Int64(interval * 1000)),
             sampling: oneShot ? sampling.oneShotConfiguration : sampling.configuration,
             fixedSampleRate: sampling.fixedRate || oneShot, clusterMode: targets.clusterMode,
-            keyEvents: sampling.configuration != nil && !oneShot && events.map { !$0.noEvents } ?? false)
+            keyEvents: keyEvents,
+            eventsEnabler: keyEvents ? events?.enabler(connection: connection.configuration) : nil)
     }
 
     /// Runs `body` on the engine watching `targets`; everything is stopped and closed when it
@@ -27,8 +29,14 @@ enum EngineSession {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (MonitoringEngine) async throws -> Result
     ) async throws -> Result {
+        // Keyspace events turned on at the user's request are put back however the run ends:
+        // here on a return or an error, from the signal handler on SIGINT/SIGTERM/SIGHUP.
+        if let enabler = configuration.eventsEnabler {
+            SignalTrap.onExit { report(enabler.restoreAllBlocking()) }
+        }
+        let result: Result
         do {
-            return try await MonitoringEngine.run(targets: targets, configuration: configuration) { engine in
+            result = try await MonitoringEngine.run(targets: targets, configuration: configuration) { engine in
                 let first = engine.firstSamples
                 if !wait, !first.isEmpty, first.allSatisfy({ $0.failure != nil }), let failure = first[0].failure {
                     if first.count == 1 { throw CLIFailure(failure) }
@@ -39,7 +47,22 @@ enum EngineSession {
                 return try await body(engine)
             }
         } catch let error as FleetError {
+            await restoreEvents(configuration)
             throw CLIFailure(error.description)
+        } catch {
+            await restoreEvents(configuration)
+            throw error
         }
+        await restoreEvents(configuration)
+        return result
+    }
+
+    private static func restoreEvents(_ configuration: FleetConfiguration) async {
+        if let enabler = configuration.eventsEnabler { report(await enabler.restoreAll()) }
+    }
+
+    /// Tells what putting the keyspace-event settings back came to, one line per node.
+    private static func report(_ restorations: [KeyspaceEventsEnabler.Restoration]) {
+        for restoration in restorations { ConsoleOutput.error(restoration.description) }
     }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import RedisClient
+import Telemetry
 
 /// Keyspace events for the long-running commands (`top`, `watch`).
 struct EventOptions: ParsableArguments {
@@ -8,4 +10,23 @@ struct EventOptions: ParsableArguments {
             "Do not subscribe to keyspace events (evictions, expirations, misses per namespace) even where notify-keyspace-events publishes them."
     )
     var noEvents = false
+
+    @Flag(
+        name: .customLong("enable-events"),
+        help: ArgumentHelp(
+            "Turn on the keyspace events cachewatch counts where the server does not publish them: CONFIG SET notify-keyspace-events with E, e, x, m added to the server's flags, put back on exit, on errors and on SIGINT/SIGTERM/SIGHUP (a crash or SIGKILL cannot put it back).",
+            discussion:
+                "Cost on the server: evictions and expirations nothing measurable; key misses a third of GET throughput when most reads miss (BENCHMARKS.md). Needs CONFIG SET (refused by ACLs and managed services: one line says so)."
+        )
+    )
+    var enableEvents = false
+
+    func validate() throws {
+        if noEvents && enableEvents { throw ValidationError("--no-events and --enable-events exclude each other") }
+    }
+
+    /// What turns the events on and puts them back, when asked for.
+    func enabler(connection: ConnectionConfiguration) -> KeyspaceEventsEnabler? {
+        enableEvents ? KeyspaceEventsEnabler(configuration: connection) : nil
+    }
 }

@@ -26,25 +26,26 @@ struct Rules: AsyncParsableCommand {
 
     func run() async throws {
         if printDefaults {
-            ConsoleOutput.line(DefaultRules.yaml)
+            try ConsoleOutput.line(DefaultRules.yaml)
         } else if metrics {
             for metric in Metric.allCases {
                 let label = metric.label.map { "  (one per \($0))" } ?? ""
-                ConsoleOutput.line(
+                try ConsoleOutput.line(
                     "\(metric.rawValue.padding(toLength: 30, withPad: " ", startingAt: 0)) \(metric.unit.rawValue)\(label)"
                 )
             }
-            ConsoleOutput.line("db<N>_keys, db<N>_keys_with_expiry       count")
+            try ConsoleOutput.line("db<N>_keys, db<N>_keys_with_expiry       count")
         } else if let path = check {
             guard let text = TextInput.read(path) else {
                 throw CLIFailure("cannot read rules file '\(path)'")
             }
+            let rules: [AlertRule]
             do {
-                let rules = try RuleFile.parse(text, source: TextInput.name(path))
-                ConsoleOutput.line("\(TextInput.name(path)): \(rules.count) rules, all valid")
+                rules = try RuleFile.parse(text, source: TextInput.name(path))
             } catch {
                 throw CLIFailure(error.description)
             }
+            try ConsoleOutput.line("\(TextInput.name(path)): \(rules.count) rules, all valid")
         }
     }
 }

@@ -114,7 +114,7 @@ struct Scan: AsyncParsableCommand {
         if csv {
             FileHandle.standardOutput.write(Data(try report.csv().utf8))
         } else {
-            ConsoleOutput.line(json ? report.json : report.text.trimmingCharacters(in: .newlines))
+            try ConsoleOutput.line(json ? report.json : report.text.trimmingCharacters(in: .newlines))
         }
         SignalTrap.exitIfSignalled()
     }

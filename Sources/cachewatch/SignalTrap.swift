@@ -6,13 +6,15 @@ import Synchronization
 import Glibc
 #endif
 
-/// SIGINT and SIGTERM, handled off the signal context. Headless commands clean up and exit at
-/// once; the dashboard polls ``received`` from its loop, restores the terminal, cleans up and
-/// exits with the conventional 128 + signal status.
+/// SIGINT, SIGTERM and SIGHUP, handled off the signal context. Headless commands (and the
+/// dashboard before it takes the terminal) clean up and exit at once; the dashboard polls
+/// ``received`` from its loop, restores the terminal, cleans up and exits with the conventional
+/// 128 + signal status.
 enum SignalTrap {
     private static let queue = DispatchQueue(label: "cachewatch.signals")
     private static let state = Mutex<(sources: [any DispatchSourceSignal], cleanups: [@Sendable () -> Void])>(([], []))
     private static let receivedSignal = Atomic<Int32>(0)
+    private static let exitsImmediately = Atomic<Bool>(true)
 
     /// The signal received, if any.
     static var received: Int32? {
@@ -20,17 +22,19 @@ enum SignalTrap {
         return value == 0 ? nil : value
     }
 
-    /// Installs the handlers (once). With `exitImmediately`, a signal runs the registered
-    /// clean-ups and exits; otherwise it is only recorded in ``received``.
+    /// Installs the handlers (once; a later call only changes `exitImmediately`). With
+    /// `exitImmediately`, a signal runs the registered clean-ups and exits; otherwise it is only
+    /// recorded in ``received``.
     static func install(exitImmediately: Bool) {
+        exitsImmediately.store(exitImmediately, ordering: .releasing)
         state.withLock { state in
             guard state.sources.isEmpty else { return }
-            for signalNumber in [SIGINT, SIGTERM] {
+            for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
                 signal(signalNumber, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
                 source.setEventHandler {
                     receivedSignal.store(signalNumber, ordering: .releasing)
-                    guard exitImmediately else { return }
+                    guard exitsImmediately.load(ordering: .acquiring) else { return }
                     runCleanups()
                     exit(128 + signalNumber)
                 }

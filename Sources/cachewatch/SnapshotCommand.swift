@@ -76,11 +76,12 @@ struct SnapshotCommand: AsyncParsableCommand {
                 events: state.recentEvents, active: state.activeAlerts,
                 windowStart: (engine.firstSamples.map(\.time).min() ?? start).timeIntervalSince1970, takenAt: Date())
         }
+        let path: String
         do {
-            let path = try SnapshotWriter(options: export.options).write(snapshot, into: out)
-            ConsoleOutput.line(path)
+            path = try SnapshotWriter(options: export.options).write(snapshot, into: out)
         } catch {
             throw CLIFailure("snapshot: \(error.description)")
         }
+        try ConsoleOutput.line(path)
     }
 }

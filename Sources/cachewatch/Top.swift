@@ -44,6 +44,9 @@ struct Top: AsyncParsableCommand {
         let snapshots = SnapshotTarget(
             directory: snapshotDirectory, options: export.options, endpoint: targets.map(\.name).joined(separator: ","),
             toolVersion: CachewatchVersion.current)
+        // Until the dashboard takes the terminal, a signal exits at once (putting back what
+        // --enable-events changed); from then on the dashboard's loop handles it.
+        SignalTrap.install(exitImmediately: true)
         try await EngineSession.run(
             targets: targets,
             configuration: EngineSession.configuration(

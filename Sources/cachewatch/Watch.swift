@@ -79,6 +79,8 @@ struct Watch: AsyncParsableCommand {
         }
         // A first poll of each node tells a typo (wrong port, wrong password) from a server that
         // goes away later.
+        // A signal exits at once, after putting back what --enable-events changed.
+        SignalTrap.install(exitImmediately: true)
         try await EngineSession.run(
             targets: targets,
             configuration: EngineSession.configuration(

@@ -121,6 +121,34 @@ struct DashboardTerminalTests {
         }
     }
 
+    @Test("the dashboard puts back what --enable-events changed on SIGTERM, after restoring the terminal")
+    func enableEventsSignal() async throws {
+        try await withRedisServer { server in
+            try await withTmux(
+                width: 100, height: 30,
+                command: [CachewatchBinary.path, "top", "-p", String(server.port), "-i", "0.3", "--enable-events"],
+                environment: Self.environment
+            ) { tmux in
+                _ = try await tmux.waitForScreen(containing: "● live", timeout: .seconds(30))
+                let admin = try await server.client()
+                func flags() async throws -> String? {
+                    let reply = try await admin.send(RESPCommand("CONFIG", "GET", "notify-keyspace-events"))
+                    if case .map(let pairs) = reply { return pairs.first?.value.stringValue }
+                    return reply.elements?.last?.stringValue
+                }
+                let enabled = try await eventually(timeout: .seconds(20)) { try await flags() == "xeEm" }
+                #expect(enabled)
+                let pid = try #require(try await tmux.programPID())
+                kill(pid, SIGTERM)
+                #expect(try await eventually { try await tmux.exitStatus() != nil })
+                #expect(try await tmux.exitStatus() == 143)
+                #expect(try await tmux.variable("alternate_on") == "0")
+                #expect(try await flags() == "")
+                await admin.close()
+            }
+        }
+    }
+
     @Test("a terminal below 80×24 gets a friendly screen with the minimum")
     func tooSmall() async throws {
         try await withRedisServer { server in
