@@ -17,7 +17,8 @@ public struct WatchLoop {
         public let errors: @Sendable (String) -> Void
 
         /// Creates an output.
-        public init(standard: @escaping @Sendable (String) throws -> Void, errors: @escaping @Sendable (String) -> Void) {
+        public init(standard: @escaping @Sendable (String) throws -> Void, errors: @escaping @Sendable (String) -> Void)
+        {
             self.standard = standard
             self.errors = errors
         }

@@ -31,6 +31,7 @@ public final class KeyspaceEventsEnabler: Sendable {
         /// The node could not be reached or refused: the setting stays as cachewatch made it.
         case failed(Change, reason: String)
 
+        /// The outcome in one line, with the command to run by hand when it failed.
         public var description: String {
             switch self {
             case .restored(let change):

@@ -53,7 +53,8 @@ struct EnableEventsTests {
             #expect(code == expectedCode, "\(watch.standardError)")
             #expect(try await flags(server) == Set("Kg"))
             #expect(
-                watch.standardError.contains("notify-keyspace-events on 127.0.0.1:\(server.port) put back to \"\(before)\""),
+                watch.standardError.contains(
+                    "notify-keyspace-events on 127.0.0.1:\(server.port) put back to \"\(before)\""),
                 "\(watch.standardError)")
         }
     }

@@ -120,7 +120,8 @@ struct RedisConnectionTests {
             }
             // --enable-events' connection: the read-only list plus exactly one setting.
             let eventSetting = CommandPolicy.monitoringWithEventSetting
-            #expect(!CommandPolicy.readOnlyMonitoring.permits(RESPCommand("CONFIG", "SET", "notify-keyspace-events", "Ex")))
+            #expect(
+                !CommandPolicy.readOnlyMonitoring.permits(RESPCommand("CONFIG", "SET", "notify-keyspace-events", "Ex")))
             for allowed in [
                 RESPCommand("CONFIG", "SET", "notify-keyspace-events", "KgEexm"),
                 RESPCommand("config", "set", "NOTIFY-KEYSPACE-EVENTS", ""), RESPCommand("INFO", "stats"),
@@ -129,7 +130,8 @@ struct RedisConnectionTests {
                 #expect(eventSetting.permits(allowed), "\(allowed)")
             }
             for refused in [
-                RESPCommand("CONFIG", "SET", "maxmemory", "1"), RESPCommand("CONFIG", "SET", "notify-keyspace-events", "E x"),
+                RESPCommand("CONFIG", "SET", "maxmemory", "1"),
+                RESPCommand("CONFIG", "SET", "notify-keyspace-events", "E x"),
                 RESPCommand("CONFIG", "SET", "notify-keyspace-events", "Ex", "maxmemory", "1"),
                 RESPCommand("CONFIG", "SET", "notify-keyspace-events"), RESPCommand("CONFIG", "REWRITE"),
                 RESPCommand("SET", "k", "v"), RESPCommand("KEYS", "*"),
