@@ -101,11 +101,17 @@ public struct EngineState: Sendable {
                     let rates = kinds.contains(kind) && tally.isComplete ? tally.ratesPerSecond(kind) : [:]
                     store.setInstances(node: node, metric, rates)
                 }
+                let seconds = max(tally.until.timeIntervalSince(tally.since), 0.001)
+                store.setExternal(node: node, .eventsDroppedPerSec, tally.lost.map { Double($0) / seconds })
                 outcome.keysChanged = true
             case .keyEventState(_, .settingChanged(let line)):
                 outcome.notices.append(line)
             case .keyEventState(let node, let state):
                 keyEventStates[node] = state
+                if case .subscribed = state {} else {
+                    // Not receiving: what was lost is found at the next subscription.
+                    store.setExternal(node: node, .eventsDroppedPerSec, nil)
+                }
                 if let notice = Self.notice(for: state, node: node), toldKeyEventStates.insert(notice).inserted {
                     outcome.notices.append(notice)
                 }

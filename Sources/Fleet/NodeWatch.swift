@@ -109,7 +109,8 @@ final class NodeWatch: Sendable {
         let counter = KeyEventCounter()
         let subscriber = KeyEventSubscriber(
             endpoint: target.endpoint, configuration: configuration, kinds: Set(KeyEventKind.allCases),
-            ownTraffic: ownTraffic, enabler: enabler, record: { counter.record($0, key: $1) })
+            ownTraffic: ownTraffic, enabler: enabler, record: { counter.record($0, key: $1) },
+            lossFound: { counter.recordLoss($0) })
         let name = target.name
         await withDiscardingTaskGroup { group in
             group.addTask {

@@ -17,13 +17,24 @@ public final class KeyEventCounter: Sendable {
         public var until: Date
         /// Whether every event of the interval was received (the subscription held throughout).
         public var isComplete: Bool
+        /// Events of each kind received since the counter was made, across subscriptions (what
+        /// ``KeyEventLoss`` holds against the server's own counters).
+        public var received: [KeyEventKind: Int]
+        /// Evictions and expirations found lost in the interval (see ``KeyEventLoss``); `nil`
+        /// when that cannot be known.
+        public var lost: Int?
 
         /// Creates a tally.
-        public init(counts: [String: [KeyEventKind: Int]], since: Date, until: Date, isComplete: Bool) {
+        public init(
+            counts: [String: [KeyEventKind: Int]], since: Date, until: Date, isComplete: Bool,
+            received: [KeyEventKind: Int] = [:], lost: Int? = 0
+        ) {
+            self.lost = lost
             self.counts = counts
             self.since = since
             self.until = until
             self.isComplete = isComplete
+            self.received = received
         }
 
         /// The events per second of `kind` per namespace over the interval.
@@ -51,6 +62,10 @@ public final class KeyEventCounter: Sendable {
         var complete = true
         /// Whether events are being received (between a subscription and its end).
         var receiving = false
+        /// Events per kind column since the counter was made.
+        var received = [0, 0, 0]
+        /// Events found lost in the interval; `nil` when that cannot be known.
+        var lost: Int? = 0
     }
 
     /// How many namespaces are told apart.
@@ -85,6 +100,7 @@ public final class KeyEventCounter: Sendable {
                 state.otherSlot = slot
             }
             state.counts[slot][column] += 1
+            state.received[column] += 1
         }
     }
 
@@ -107,6 +123,14 @@ public final class KeyEventCounter: Sendable {
         }
     }
 
+    /// Records what the subscriber found lost at a subscription (`nil`: cannot be known); it
+    /// belongs to the interval being counted.
+    public func recordLoss(_ lost: Int?) {
+        state.withLock { state in
+            if let lost { state.lost = (state.lost ?? 0) + lost } else { state.lost = nil }
+        }
+    }
+
     /// The counts since the last take (namespaces with no event left out), and a new interval;
     /// `nil` while nothing is received (no subscription).
     public func take(now: Date) -> Tally? {
@@ -121,9 +145,16 @@ public final class KeyEventCounter: Sendable {
                 counts[state.names[slot], default: [:]].merge(kinds, uniquingKeysWith: +)
                 state.counts[slot] = [0, 0, 0]
             }
-            let tally = Tally(counts: counts, since: state.since, until: now, isComplete: state.complete)
+            let received = Dictionary(
+                uniqueKeysWithValues: [KeyEventKind.evicted, .expired, .keymiss].enumerated().map {
+                    ($1, state.received[$0])
+                })
+            let tally = Tally(
+                counts: counts, since: state.since, until: now, isComplete: state.complete, received: received,
+                lost: state.lost)
             state.since = now
             state.complete = true
+            state.lost = state.lost.map { _ in 0 }
             return tally
         }
     }

@@ -120,6 +120,12 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
     case namespaceExpiredPerSec = "namespace_expired_per_sec"
     /// Keyspace events, per namespace: reads of missing keys per second.
     case namespaceMissesPerSec = "namespace_misses_per_sec"
+    /// Keyspace events: evictions and expirations the server published but cachewatch never
+    /// received — lost while the subscription was down, or discarded when the server cut a
+    /// subscriber that fell behind (`client-output-buffer-limit pubsub`) — per second; found
+    /// exactly at each subscription (see `KeyEventLoss`), absent while not subscribed or when
+    /// databases other than the watched one hold keys.
+    case eventsDroppedPerSec = "events_dropped_per_sec"
     /// On a primary, per replica (label `replica`, `ip:port`): bytes of the replication stream
     /// the replica has not acknowledged.
     case replicaLagBytes = "replica_lag_bytes"
@@ -150,7 +156,8 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
         case .keysVsOtherPrimaries, .memoryVsOtherPrimaries, .opsVsOtherPrimaries: return .ratio
         case .noTTLShare, .namespaceNoTTLShare, .namespaceTTLJitter: return .ratio
         case .namespaceKeys, .namespaceExpiryWaveKeys, .namespaceBigKeys: return .count
-        case .namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec: return .perSecond
+        case .namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec, .eventsDroppedPerSec:
+            return .perSecond
         case .replicaLastIOSeconds: return .seconds
         case .expiryWaveKeys, .bigKeys: return .count
         case .ttlJitterMin: return .ratio

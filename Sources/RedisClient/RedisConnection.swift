@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -93,7 +94,12 @@ public final class RedisConnection: Sendable {
     ///   timeout by default. When it passes, the connection is closed.
     /// - Throws: ``RedisConnectionError`` (timeout, closed, command not allowed) or
     ///   ``RedisProtocolError``; server errors are returned as replies, not thrown.
-    public func pipeline(_ commands: [RESPCommand], timeout: Duration? = nil) async throws -> [PipelineReply] {
+    /// - Parameter atReply: called on the connection's event loop the moment the last reply is
+    ///   read, before any frame after it is handled — a point in the stream: a subscription's
+    ///   pushes handled before it came before the reply.
+    public func pipeline(
+        _ commands: [RESPCommand], timeout: Duration? = nil, atReply: (@Sendable () -> Void)? = nil
+    ) async throws -> [PipelineReply] {
         // Check each distinct command head once: pipelines repeat a handful of commands.
         var checked: [ArraySlice<[UInt8]>] = []
         for command in commands {
@@ -105,7 +111,7 @@ public final class RedisConnection: Sendable {
             if checked.count < 16 { checked.append(head) }
         }
         return try await Self.roundTrip(
-            channel, commands: commands, timeout: timeout ?? configuration.commandTimeout)
+            channel, commands: commands, timeout: timeout ?? configuration.commandTimeout, atReply: atReply)
     }
 
     /// Sends a batch in one write and returns its replies undecoded, for readers that parse
@@ -158,6 +164,41 @@ public final class RedisConnection: Sendable {
         return try reply.result.get()
     }
 
+    /// Waits until the connection is closed (by either side) or `timeout` passes, or the task is
+    /// cancelled; returns whether it is closed.
+    public func waitForClose(timeout: Duration) async -> Bool {
+        if !channel.isActive { return true }
+        let waiting = NIOLockedValueBox<CheckedContinuation<Bool, Never>?>(nil)
+        let finish: @Sendable (Bool) -> Void = { closed in
+            waiting.withLockedValue { continuation in
+                continuation?.resume(returning: closed)
+                continuation = nil
+            }
+        }
+        let channel = channel
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                waiting.withLockedValue { $0 = continuation }
+                if Task.isCancelled { return finish(false) }
+                let timer = channel.eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.secondsDouble * 1e9))) {
+                    finish(false)
+                }
+                channel.closeFuture.whenComplete { _ in
+                    timer.cancel()
+                    finish(true)
+                }
+            }
+        } onCancel: {
+            finish(false)
+        }
+    }
+
+    /// Starts closing the socket without waiting (for a cancellation handler); anything waiting
+    /// fails with a closed-connection error.
+    public func closeSoon() {
+        channel.close(promise: nil)
+    }
+
     /// Closes the socket; anything waiting fails with a closed-connection error.
     public func close() async {
         try? await channel.close()
@@ -166,9 +207,12 @@ public final class RedisConnection: Sendable {
     // MARK: - Internals
 
     private static func roundTrip(
-        _ channel: any Channel, commands: [RESPCommand], timeout: Duration
+        _ channel: any Channel, commands: [RESPCommand], timeout: Duration, atReply: (@Sendable () -> Void)? = nil
     ) async throws -> [PipelineReply] {
         let promise = channel.eventLoop.makePromise(of: [PipelineReply].self)
+        // Registered before the write: a promise completed on its event loop runs its callbacks
+        // there and then, before the handler reads on.
+        if let atReply { promise.futureResult.whenSuccess { _ in atReply() } }
         let request = PipelineRequest(
             payload: .commands(commands, promise), timeout: .nanoseconds(Int64(timeout.secondsDouble * 1e9)))
         channel.writeAndFlush(request).cascadeFailure(to: promise)

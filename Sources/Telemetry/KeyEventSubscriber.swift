@@ -1,6 +1,7 @@
 import Foundation
 import RESP
 import RedisClient
+import Synchronization
 
 /// Receives a node's evictions, expirations and key misses as keyevent pushes on a connection
 /// of its own (RESP3: `SUBSCRIBE __keyevent@<db>__:evicted|expired|keymiss`), and hands each
@@ -37,6 +38,9 @@ public final class KeyEventSubscriber: Sendable {
     private let ownTraffic: OwnTraffic?
     private let enabler: KeyspaceEventsEnabler?
     private let record: @Sendable (KeyEventKind, [UInt8]) -> Void
+    private let lossFound: @Sendable (Int?) -> Void
+    /// Evictions and expirations received, across subscriptions (held against the server's count).
+    private let evictionsAndExpirations = Atomic<Int>(0)
 
     /// Creates a subscriber; nothing is opened until ``run(report:)``.
     ///
@@ -47,11 +51,15 @@ public final class KeyEventSubscriber: Sendable {
     ///     back on exit); `nil`: the server's setting is only read.
     ///   - record: called for each event with its kind and key name, on the connection's event
     ///     loop: it must return quickly.
+    ///   - lossFound: called at each subscription with the evictions and expirations lost since
+    ///     the previous one (see ``KeyEventLoss``), `nil` when that cannot be known.
     public init(
         endpoint: Endpoint, configuration: ConnectionConfiguration, kinds: Set<KeyEventKind>,
         backoff: ReconnectBackoff = ReconnectBackoff(), ownTraffic: OwnTraffic? = nil,
-        enabler: KeyspaceEventsEnabler? = nil, record: @escaping @Sendable (KeyEventKind, [UInt8]) -> Void
+        enabler: KeyspaceEventsEnabler? = nil, record: @escaping @Sendable (KeyEventKind, [UInt8]) -> Void,
+        lossFound: @escaping @Sendable (Int?) -> Void = { _ in }
     ) {
+        self.lossFound = lossFound
         self.ownTraffic = ownTraffic
         self.enabler = enabler
         self.endpoint = endpoint
@@ -61,21 +69,40 @@ public final class KeyEventSubscriber: Sendable {
         self.record = record
     }
 
+    /// How long a reply on the subscription's connection may take before the connection counts
+    /// as dead: a reply queues behind every event published before it, and a flood being read
+    /// (hundreds of thousands of expirations) can hold it back for seconds — the connection is
+    /// busy, not lost.
+    public static let replyPatience: Duration = .seconds(30)
+
     /// How often a server that publishes none of the kinds is asked again.
     public static let recheckInterval: Duration = .seconds(30)
 
     /// Reads `notify-keyspace-events`, subscribes to the kinds it publishes and stays subscribed
-    /// until the task is cancelled (then closes its connection), reporting each change of state.
+    /// until the task is cancelled (then closes its connection at once: a reply awaited behind a
+    /// flood does not hold the cancellation), reporting each change of state.
     public func run(report: @Sendable (State) -> Void) async {
+        let current = Mutex<RedisConnection?>(nil)
+        await withTaskCancellationHandler {
+            await run(report: report, current: current)
+        } onCancel: {
+            current.withLock { $0?.closeSoon() }
+        }
+    }
+
+    private func run(report: @Sendable (State) -> Void, current: borrowing Mutex<RedisConnection?>) async {
         let clock = ContinuousClock()
         var failures = 0
-        let record = record
+        var loss = KeyEventLoss()
+        var lossKinds: Set<KeyEventKind> = []
         while !Task.isCancelled {
             let connection: RedisConnection
             do {
                 connection = try await RedisConnection.connect(
                     to: endpoint, configuration: enabler?.connectionConfiguration ?? configuration,
-                    onPush: { push in Self.deliver(push, to: record) })
+                    onPush: { [self] push in deliver(push) })
+                current.withLock { $0 = connection }
+                if Task.isCancelled { connection.closeSoon() }
             } catch {
                 failures += 1
                 report(.interrupted(reason: "\(error)"))
@@ -93,13 +120,22 @@ public final class KeyEventSubscriber: Sendable {
                 }
                 subscribed = flags.published(kinds)
                 if subscribed.isEmpty {
+                    loss = KeyEventLoss()
                     await connection.close()
                     report(.off(flags))
                     do { try await clock.sleep(for: Self.recheckInterval) } catch { return }
                     continue
                 }
                 ownTraffic?.add(commands: 1)
-                _ = try await connection.subscribe(subscribed.sorted().map { $0.channel(database: endpoint.database) })
+                _ = try await connection.subscribe(
+                    subscribed.sorted().map { $0.channel(database: endpoint.database) }, timeout: Self.replyPatience)
+                if lossKinds != subscribed {
+                    loss = KeyEventLoss()
+                    lossKinds = subscribed
+                }
+                ownTraffic?.add(commands: 2)
+                let (serverCount, received) = try await serverCount(of: subscribed, on: connection)
+                lossFound(loss.check(serverCount: serverCount, received: received))
             } catch let error as RedisConnectionError where error.isNotAllowed {
                 await connection.close()
                 report(.refused(reason: "keyspace events need RESP3 (Redis 6+) and SUBSCRIBE: \(error)"))
@@ -117,26 +153,26 @@ public final class KeyEventSubscriber: Sendable {
             }
             failures = 0
             report(.subscribed(kinds: subscribed, since: Date()))
-            // Held until the server drops it or the task is cancelled: a PING every 5 s notices a
-            // silent drop, and every 30 s the setting is read again — flags turned off (or on)
-            // since start a new subscription to what is published now.
+            // Held until the server drops it (noticed at once: the server may cut a subscriber
+            // that falls behind, and every event until the next subscription is lost) or the task
+            // is cancelled. A PING every 5 s notices a silent drop; every 30 s the setting is read
+            // again — flags turned off (or on) since start a new subscription.
             var beats = 0
             var changed = false
-            while !Task.isCancelled && connection.isActive && !changed {
-                do { try await clock.sleep(for: .seconds(5)) } catch { break }
+            while !Task.isCancelled && !changed {
+                if await connection.waitForClose(timeout: .seconds(5)) || Task.isCancelled { break }
                 beats += 1
                 ownTraffic?.add(commands: 1)
                 if beats.isMultiple(of: 6) {
                     let reply = try? await connection.send(
-                        RESPCommand("CONFIG", "GET", "notify-keyspace-events"), timeout: .seconds(5))
+                        RESPCommand("CONFIG", "GET", "notify-keyspace-events"), timeout: Self.replyPatience)
                     changed =
                         reply.map {
                             KeyspaceEventFlags(KeyspaceEventsEnabler.configValue($0) ?? "").published(kinds)
                                 != subscribed
-                        }
-                        ?? false
+                        } ?? false
                 } else {
-                    _ = try? await connection.pipeline([RESPCommand("PING")], timeout: .seconds(5))
+                    _ = try? await connection.pipeline([RESPCommand("PING")], timeout: Self.replyPatience)
                 }
             }
             await connection.close()
@@ -171,11 +207,37 @@ public final class KeyEventSubscriber: Sendable {
     }
 
     /// One push: `message`, its channel, the key.
-    private static func deliver(_ push: RESPValue, to record: @Sendable (KeyEventKind, [UInt8]) -> Void) {
+    private func deliver(_ push: RESPValue) {
         guard case .push(let elements) = push, elements.count == 3,
             elements[0].stringValue == "message", let channel = elements[1].bytes,
             let kind = KeyEventKind(channel: channel), let key = elements[2].bytes
         else { return }
+        if kind != .keymiss { evictionsAndExpirations.add(1, ordering: .relaxed) }
         record(kind, key)
+    }
+
+    /// `evicted_keys` + `expired_keys` for the kinds subscribed, read on the subscription's own
+    /// connection, and the evictions and expirations received when its reply was read: the same
+    /// point of the stream. The count is `nil` when another database than the watched one holds
+    /// keys (its events are counted by the server, not subscribed to).
+    private func serverCount(
+        of kinds: Set<KeyEventKind>, on connection: RedisConnection
+    ) async throws -> (count: Int64?, received: Int) {
+        let atReply = Atomic<Int>(0)
+        let replies = try await connection.pipeline(
+            [RESPCommand("INFO", "stats"), RESPCommand("INFO", "keyspace")], timeout: Self.replyPatience,
+            atReply: { [self] in atReply.store(evictionsAndExpirations.load(ordering: .relaxed), ordering: .relaxed) })
+        let received = atReply.load(ordering: .relaxed)
+        guard replies.count == 2, let stats = try? replies[0].result.get().stringValue,
+            let keyspace = try? replies[1].result.get().stringValue
+        else { return (nil, received) }
+        let info = InfoSnapshot(parsing: stats + "\r\n" + keyspace)
+        guard !info.keyspace.contains(where: { $0.key != endpoint.database && $0.value.keys > 0 }) else {
+            return (nil, received)
+        }
+        var count: Int64 = 0
+        if kinds.contains(.evicted) { count += info.stats.evictedKeys ?? 0 }
+        if kinds.contains(.expired) { count += info.stats.expiredKeys ?? 0 }
+        return (count, received)
     }
 }

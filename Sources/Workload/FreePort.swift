@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -21,9 +22,18 @@ public enum FreePort {
         (try? bound(to: port)) != nil
     }
 
-    /// A TCP port on 127.0.0.1 that the kernel just handed out and that is closed again.
+    /// The ports handed out by this process: never handed out twice (parallel tests would
+    /// otherwise start two servers on one port now and then).
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// A TCP port on 127.0.0.1 that the kernel just handed out and that is closed again, not
+    /// handed out before by this process.
     public static func next() throws -> Int {
-        try bound(to: 0)
+        for _ in 0..<100 {
+            let port = try bound(to: 0)
+            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
+        }
+        throw ProcessFailure("no loopback port left that was not handed out already")
     }
 
     private static func bound(to port: Int) throws -> Int {

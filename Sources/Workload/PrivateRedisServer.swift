@@ -1,4 +1,5 @@
 import Foundation
+import RESP
 import RedisClient
 
 #if canImport(Glibc)
@@ -58,6 +59,9 @@ public final class PrivateRedisServer: @unchecked Sendable {
     /// The server's log so far.
     public var log: String { (try? String(contentsOfFile: "\(directory)/redis.log", encoding: .utf8)) ?? "" }
 
+    /// How many times the log says the server was ready (once per start).
+    private var readyLines: Int { log.components(separatedBy: "Ready to accept connections").count - 1 }
+
     /// Starts the server (again, after ``stop()``) on the same port and waits until it answers.
     public func start() async throws {
         guard let binary = binary ?? ServerBinary.redisServer() else {
@@ -68,6 +72,7 @@ public final class PrivateRedisServer: @unchecked Sendable {
                 "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                 "--dir", directory, "--daemonize", "no", "--logfile", "\(directory)/redis.log",
             ] + extraArguments
+        let readyBefore = readyLines
         let child = try ChildProcess(executable: binary, arguments: arguments, outputDirectory: directory)
         lock.withLock { process = child }
 
@@ -76,6 +81,12 @@ public final class PrivateRedisServer: @unchecked Sendable {
             if let code = child.exitCodeIfExited() {
                 let reason = (log + child.standardError).split(separator: "\n").last.map(String.init) ?? "no log"
                 throw ProcessFailure("redis-server exited with code \(code): \(reason)")
+            }
+            // Another test's server may hold the port while this one fails to bind it: only our
+            // own server's word that it is ready counts, then an answer.
+            guard readyLines > readyBefore else {
+                try await Task.sleep(for: .milliseconds(25))
+                continue
             }
             do {
                 let connection = try await RedisConnection.connect(

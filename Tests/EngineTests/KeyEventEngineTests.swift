@@ -80,4 +80,152 @@ struct KeyEventEngineTests {
             await admin.close()
         }
     }
+
+    /// What a run of the engine saw: every tally's events, the node's lost-event figures, and
+    /// the longest wait between two batches.
+    private struct FloodRecord {
+        var received: [KeyEventKind: Int] = [:]
+        /// The newest tally's count of everything received (partial intervals included).
+        var cumulative: [KeyEventKind: Int] = [:]
+        var dropped: [Double] = []
+        var lostTotal = 0.0
+        var longestWait: Duration = .zero
+        var subscriptions = 0
+        var interruptions: [String] = []
+    }
+
+    /// Runs the engine on `server` with events on, recording into `record`, around `body`.
+    private func withEventEngine(
+        _ server: RedisServer, interval: Double, record: Locked<FloodRecord>, _ body: () async throws -> Void
+    ) async throws {
+        let configuration = FleetConfiguration(
+            interval: .milliseconds(Int64(interval * 1000)), sampling: KeySamplerConfiguration(keysPerSecond: 50),
+            fixedSampleRate: true, clusterMode: .off, keyEvents: true)
+        try await MonitoringEngine.run(targets: [NodeTarget(endpoint: server.endpoint)], configuration: configuration) {
+            engine in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    var state = engine.makeState()
+                    let clock = ContinuousClock()
+                    var last = clock.now
+                    for await batch in engine.events {
+                        let now = clock.now
+                        let outcome = state.apply(batch, now: Date())
+                        let node = server.endpoint.description
+                        record.withLock { record in
+                            if record.subscriptions > 0 { record.longestWait = max(record.longestWait, now - last) }
+                            for case .keyEvents(_, let tally) in batch {
+                                for kinds in tally.counts.values { record.received.merge(kinds, uniquingKeysWith: +) }
+                                record.lostTotal += Double(tally.lost ?? 0)
+                                record.cumulative = tally.received
+                            }
+                            for case .keyEventState(_, .subscribed) in batch { record.subscriptions += 1 }
+                            for case .keyEventState(_, .interrupted(let reason)) in batch {
+                                record.interruptions.append(reason)
+                            }
+                            if !outcome.samples.isEmpty, let metrics = state.store[node],
+                                let dropped = metrics.latest(.eventsDroppedPerSec)
+                            {
+                                record.dropped.append(dropped)
+                            }
+                        }
+                        last = now
+                    }
+                }
+                defer { group.cancelAll() }
+                #expect(try await eventually { record.withLock { $0.subscriptions > 0 } })
+                try await body()
+            }
+        }
+    }
+
+    private func statsField(_ connection: RedisConnection, _ field: String) async throws -> Int {
+        let info = try await connection.send(RESPCommand("INFO", "stats")).stringValue ?? ""
+        let line = info.split(whereSeparator: \.isNewline).first { $0.hasPrefix(field + ":") }
+        return Int(line?.split(separator: ":").last ?? "") ?? -1
+    }
+
+    private func residentBytes() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+    }
+
+    /// A mass expiry: 200,000 keys set to expire in the same second. Every event is received
+    /// (none lost, none dropped), the engine keeps delivering batches on time, and memory stays
+    /// bounded — nothing is kept per event.
+    @Test("200,000 keys expiring in the same second: all counted, none lost, batches on time, memory bounded")
+    func massExpiry() async throws {
+        try await withRedisServer(["--notify-keyspace-events", "Exe"]) { server in
+            let admin = try await server.client()
+            let record = Locked(FloodRecord())
+            let interval = 0.5
+            try await withEventEngine(server, interval: interval, record: record) {
+                let expiredBefore = try await statsField(admin, "expired_keys")
+                let rssBefore = residentBytes()
+                let at = Int((Date().timeIntervalSince1970 + 3).rounded(.up) * 1000)
+                for chunk in 0..<20 {
+                    _ = try await admin.pipeline(
+                        (0..<10_000).map { RESPCommand("SET", "flood:\(chunk * 10_000 + $0)", "v", "PXAT", String(at)) })
+                }
+                let expiredAll = try await eventually(timeout: .seconds(60)) {
+                    try await statsField(admin, "expired_keys") - expiredBefore >= 200_000
+                }
+                #expect(expiredAll)
+                let serverExpired = try await statsField(admin, "expired_keys") - expiredBefore
+                let receivedAll = try await eventually(timeout: .seconds(10)) {
+                    record.withLock { $0.received[.expired] ?? 0 } >= serverExpired
+                }
+                #expect(receivedAll, "received \(record.withLock { $0.received }), server \(serverExpired)")
+                let rssGrowth = residentBytes() - rssBefore
+                #expect(rssGrowth < 64 << 20, "RSS grew by \(rssGrowth) bytes")
+            }
+            let seen = record.withLock { $0 }
+            #expect(!seen.dropped.isEmpty && seen.dropped.allSatisfy { $0 == 0 }, "\(seen.dropped)")
+            #expect(seen.subscriptions == 1, "\(seen.interruptions)")
+            #expect(seen.longestWait < .seconds(interval * 4), "longest wait between batches: \(seen.longestWait)")
+            await admin.close()
+        }
+    }
+
+    /// Events really lost: the server cuts a subscriber whose output buffer passes 64 KB
+    /// (`client-output-buffer-limit pubsub`) during a mass eviction; what never arrived shows as
+    /// `events_dropped_per_sec`, and adds up to the server's count less the events received.
+    @Test("a subscriber cut by the server: the lost evictions show as events_dropped_per_sec")
+    func lostEvents() async throws {
+        try await withRedisServer([
+            "--notify-keyspace-events", "Exe", "--maxmemory-policy", "allkeys-random",
+            "--client-output-buffer-limit", "pubsub 64kb 32kb 1",
+        ]) { server in
+            let admin = try await server.client()
+            let record = Locked(FloodRecord())
+            try await withEventEngine(server, interval: 0.5, record: record) {
+                for chunk in 0..<15 {
+                    _ = try await admin.pipeline(
+                        (0..<10_000).map { RESPCommand("SET", "victim:\(chunk * 10_000 + $0)", String(repeating: "v", count: 64)) })
+                }
+                let evictedBefore = try await statsField(admin, "evicted_keys")
+                _ = try await admin.send(RESPCommand("CONFIG", "SET", "maxmemory", "2mb"))
+                // Writes make the server evict until it is under the limit.
+                let evicted = try await eventually(timeout: .seconds(30)) {
+                    _ = try? await admin.send(RESPCommand("SET", "trigger", "x"))
+                    return try await statsField(admin, "evicted_keys") - evictedBefore >= 100_000
+                }
+                #expect(evicted)
+                #expect(try await eventually(timeout: .seconds(15)) { record.withLock { $0.subscriptions } >= 2 })
+                // Once the evictions are over and the subscription holds, what was lost plus what
+                // was received is exactly what the server evicted.
+                var serverEvicted = 0
+                let adds = try await eventually(timeout: .seconds(20)) {
+                    serverEvicted = try await statsField(admin, "evicted_keys") - evictedBefore
+                    let seen = record.withLock { $0 }
+                    return seen.lostTotal + Double(seen.cumulative[.evicted] ?? 0) == Double(serverEvicted)
+                }
+                let seen = record.withLock { $0 }
+                #expect(adds, "lost \(seen.lostTotal) + received \(seen.cumulative) vs evicted \(serverEvicted)")
+                #expect(seen.lostTotal > 1000, "the server should have cut the subscriber: received \(seen.cumulative)")
+            }
+            await admin.close()
+        }
+    }
 }
