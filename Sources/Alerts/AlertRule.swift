@@ -94,7 +94,8 @@ public struct AlertRule: Sendable, Hashable {
     /// namespace must match; empty: every namespace.
     public var namespaces: [String]
     /// A one-line summary; `{{value}}`, `{{threshold}}` and every label (`{{node}}`,
-    /// `{{namespace}}`) are filled in.
+    /// `{{namespace}}`) are filled in, and `{{top:<labelled metric>}}` with the node's three
+    /// largest instances of that metric (`search:* 820/s, price:* 95/s`).
     public var summary: String
 
     /// Creates a rule.

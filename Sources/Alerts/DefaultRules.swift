@@ -20,7 +20,7 @@ public enum DefaultRules {
                 reduce: max
               - metric: hit_ratio_drop
                 above: 0.1
-            summary: "stampede on {{node}}: misses at {{value}}x their baseline after a wave of expiries"
+            summary: "stampede on {{node}}: misses at {{value}}x their baseline after a wave of expiries; stampeding namespaces: {{top:namespace_stampede_misses_per_sec}}"
 
           # From key sampling, per namespace: keys that will expire in the same second.
           - name: ExpiryWave
@@ -75,6 +75,17 @@ public enum DefaultRules {
             keep_firing_for: 1m
             severity: critical
             summary: "{{namespace}} keys are being evicted on {{node}}: {{value}}/s"
+
+          # Keyspace events: the namespaces that take most of a node's evictions (a cache that
+          # evicts all the time says where its memory goes; see CriticalKeysEvicted for the keys
+          # that must not go).
+          - name: EvictionsByNamespace
+            metric: evicted_per_sec
+            above: 0
+            for: 1m
+            keep_firing_for: 1m
+            severity: info
+            summary: "{{node}} evicts {{value}} keys/s, most from: {{top:namespace_evicted_per_sec}}"
 
           # Under volatile-* only keys with a TTL can be evicted: most of memory then cannot be
           # freed, and writes fail with OOM once the volatile keys are gone.

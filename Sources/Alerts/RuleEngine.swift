@@ -51,7 +51,7 @@ public struct RuleEngine: Sendable {
                     problems[rule.name, default: [:]][node] = reason
                 // Unknown is not false: a firing alert stays as it is until data returns.
                 case .value(let value, let holds):
-                    step(rule, labels: labels, value: value, holds: holds, now: now, events: &events)
+                    step(rule, labels: labels, value: value, holds: holds, now: now, node: metrics, events: &events)
                 }
             }
             let reasons = (problems[rule.name] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
@@ -90,18 +90,18 @@ public struct RuleEngine: Sendable {
                 holds = required.map(requirement.holds(for:)) ?? false
             }
             seen.insert(Alert.identity(name: rule.name, labels: instanceLabels))
-            step(rule, labels: instanceLabels, value: value, holds: holds, now: now, events: &events)
+            step(rule, labels: instanceLabels, value: value, holds: holds, now: now, node: node, events: &events)
         }
         for (identity, alert) in active
         where alert.name == rule.name && alert.labels["node"] == labels["node"] && !seen.contains(identity) {
-            step(rule, labels: alert.labels, value: alert.value, holds: false, now: now, events: &events)
+            step(rule, labels: alert.labels, value: alert.value, holds: false, now: now, node: node, events: &events)
         }
     }
 
     /// One alert's transition: pending → firing after `for`; a pending one that clears
     /// vanishes; a firing one resolves once false for `keep_firing_for`.
     private mutating func step(
-        _ rule: AlertRule, labels: [String: String], value: Double, holds: Bool, now: Date,
+        _ rule: AlertRule, labels: [String: String], value: Double, holds: Bool, now: Date, node: NodeMetrics,
         events: inout [AlertEvent]
     ) {
         let identity = Alert.identity(name: rule.name, labels: labels)
@@ -113,7 +113,7 @@ public struct RuleEngine: Sendable {
                     summary: "", activeSince: now, firedAt: nil, lastTrue: now)
             alert.value = value
             alert.lastTrue = now
-            alert.summary = Self.fill(rule.summary, value: value, rule: rule, labels: labels)
+            alert.summary = Self.fill(rule.summary, value: value, rule: rule, labels: labels, node: node)
             if alert.state == .pending && now.timeIntervalSince(alert.activeSince) >= rule.forSeconds {
                 alert.state = .firing
                 alert.firedAt = now
@@ -171,7 +171,12 @@ public struct RuleEngine: Sendable {
         }
     }
 
-    private static func fill(_ template: String, value: Double, rule: AlertRule, labels: [String: String]) -> String {
+    /// The most instances `{{top:<metric>}}` names.
+    static let topInstances = 3
+
+    private static func fill(
+        _ template: String, value: Double, rule: AlertRule, labels: [String: String], node: NodeMetrics
+    ) -> String {
         // Counts read whole: an estimate of 2,967.1 keys is "2967" in a sentence.
         let isCount = rule.condition.metric.metric?.unit == .count
         var text = template.replacingOccurrences(
@@ -179,6 +184,23 @@ public struct RuleEngine: Sendable {
         )
         .replacingOccurrences(of: "{{threshold}}", with: ValueFormatting.plain(rule.condition.threshold))
         for (label, labelValue) in labels { text = text.replacingOccurrences(of: "{{\(label)}}", with: labelValue) }
+        for metric in Metric.allCases where metric.label != nil && text.contains("{{top:\(metric.rawValue)}}") {
+            text = text.replacingOccurrences(of: "{{top:\(metric.rawValue)}}", with: top(metric, on: node))
+        }
         return text
+    }
+
+    /// `{{top:<labelled metric>}}`: its largest instances on the node with their values
+    /// (`search:* 820/s, price:* 95/s`); "none" when none is above 0; "not known" when the
+    /// node has no such figures (keyspace events off, no key sampling).
+    static func top(_ metric: Metric, on node: NodeMetrics) -> String {
+        guard let instances = node.instances(metric) else {
+            return metric.comesFromKeyspaceEvents ? "not known (keyspace events off)" : "not known"
+        }
+        let largest = instances.filter { $0.value > 0 }.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+            .prefix(topInstances)
+        guard !largest.isEmpty else { return "none" }
+        return largest.map { "\($0.key) \(ValueFormatting.plain($0.value))\(metric.unit == .perSecond ? "/s" : "")" }
+            .joined(separator: ", ")
     }
 }

@@ -25,6 +25,8 @@ public struct EngineState: Sendable {
     private var feeds: [String: KeyspaceFeed] = [:]
     /// Where each node's keyspace-event subscription stands.
     public private(set) var keyEventStates: [String: KeyEventSubscriber.State] = [:]
+    /// Per node, the recent per-namespace events that tell which namespaces stampede.
+    private var stampedes: [String: NamespaceStampede] = [:]
     /// The state changes already told (one notice each).
     private var toldKeyEventStates: Set<String> = []
 
@@ -91,6 +93,7 @@ public struct EngineState: Sendable {
                 store.remove(node: name)
                 feeds[name] = nil
                 keyEventStates[name] = nil
+                stampedes[name] = nil
                 outcome.topologyChanged = true
             case .notice(let text):
                 outcome.notices.append(text)
@@ -101,6 +104,10 @@ public struct EngineState: Sendable {
                     let rates = kinds.contains(kind) && tally.isComplete ? tally.ratesPerSecond(kind) : [:]
                     store.setInstances(node: node, metric, rates)
                 }
+                if kinds.isSuperset(of: [.expired, .keymiss]) {
+                    let stampeding = stampedes[node, default: NamespaceStampede()].add(tally)
+                    store.setInstances(node: node, .namespaceStampedeMissesPerSec, stampeding)
+                }
                 let seconds = max(tally.until.timeIntervalSince(tally.since), 0.001)
                 store.setExternal(node: node, .eventsDroppedPerSec, tally.lost.map { Double($0) / seconds })
                 outcome.keysChanged = true
@@ -108,7 +115,8 @@ public struct EngineState: Sendable {
                 outcome.notices.append(line)
             case .keyEventState(let node, let state):
                 keyEventStates[node] = state
-                if case .subscribed = state {} else {
+                if case .subscribed = state {
+                } else {
                     // Not receiving: what was lost is found at the next subscription.
                     store.setExternal(node: node, .eventsDroppedPerSec, nil)
                 }

@@ -163,18 +163,37 @@ public struct SnapshotWriter {
     private func namespaces(_ snapshot: Snapshot) -> CSVTable {
         var table = table([
             "node", "namespace", "sampled_keys", "estimated_keys", "estimated_memory_bytes", "share_without_ttl",
-            "mean_ttl_seconds", "min_ttl_ms", "max_ttl_ms", "ttl_jitter", "expiry_wave_keys",
+            "mean_ttl_seconds", "min_ttl_ms", "max_ttl_ms", "ttl_jitter", "expiry_wave_keys", "evicted_per_sec",
+            "expired_per_sec", "misses_per_sec",
         ])
         let now = snapshot.takenAt
         for (node, model) in models(snapshot) {
+            // Keyspace events' rates where they are counted (empty cells: events off); a
+            // namespace seen only in events (its keys gone, say) gets a row of its own.
+            let metrics = snapshot.store[node]
+            let events = [Metric.namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec].map {
+                metrics?.instances($0)
+            }
+            func eventCells(_ name: String) -> [CSVTable.Cell] {
+                events.map { rates in .number(rates.map { $0[name] ?? 0 }) }
+            }
+            var named = Set<String>()
             for stats in model.namespacesByKeys {
-                table.append([
-                    .text(node), namespaceCell(stats.name), .integer(Int64(stats.sampledKeys)),
-                    .number(model.estimatedKeys(stats.name)), .number(model.estimatedMemory(stats.name)),
-                    .number(stats.shareWithoutTTL), .number(stats.meanTTLSeconds), .integer(stats.minimumTTL),
-                    .integer(stats.maximumTTL), .number(stats.ttlJitter),
-                    .number(model.expiryWave(of: stats.name, now: now)),
-                ])
+                named.insert(stats.name)
+                table.append(
+                    [
+                        .text(node), namespaceCell(stats.name), .integer(Int64(stats.sampledKeys)),
+                        .number(model.estimatedKeys(stats.name)), .number(model.estimatedMemory(stats.name)),
+                        .number(stats.shareWithoutTTL), .number(stats.meanTTLSeconds), .integer(stats.minimumTTL),
+                        .integer(stats.maximumTTL), .number(stats.ttlJitter),
+                        .number(model.expiryWave(of: stats.name, now: now)),
+                    ] + eventCells(stats.name))
+            }
+            let eventOnly = Set(events.compactMap { $0 }.flatMap(\.keys)).subtracting(named).sorted()
+            for name in eventOnly {
+                table.append(
+                    [.text(node), namespaceCell(name), .integer(0)] + Array(repeating: .number(nil), count: 8)
+                        + eventCells(name))
             }
         }
         return table

@@ -30,6 +30,9 @@ public struct WatchLoop {
     public var format: LineFormat = .table
     /// The seconds between polls (history is sized by it).
     public var interval: Double = 1
+    /// Whether each metric line is followed by the node's per-namespace figures
+    /// (``NamespaceLineFormatter``; JSON and logfmt).
+    public var namespaces = false
     /// Stop after this many metric lines per node (`nil`: never).
     public var count: Int?
     /// Table rows between repeated headers.
@@ -81,6 +84,11 @@ public struct WatchLoop {
                 } else {
                     let lines = formatter.lines(for: node)
                     for line in lines { try output.standard(line) }
+                    if namespaces {
+                        for line in NamespaceLineFormatter.lines(for: node, format: format) {
+                            try output.standard(line)
+                        }
+                    }
                     // Table mode prints nothing for a failed tick; it does not count as a line.
                     if !lines.isEmpty { printed += 1 }
                 }

@@ -55,10 +55,17 @@ final class NodeWatch: Sendable {
         let interval = configuration.interval
         let deliver = deliver
         let pollingConnection = pollingConnection
+        // Keyspace events are tallied at each poll, delivered just before its sample: the rules
+        // evaluated on the sample see the namespaces' events of the same interval.
+        let counter = configuration.keyEvents ? KeyEventCounter() : nil
+        let name = target.name
         await withDiscardingTaskGroup { group in
             group.addTask {
                 await Self.closingOnCancel(pollingConnection) {
-                    await poller.run(every: interval) { deliver(.sample($0)) }
+                    await poller.run(every: interval) { sample in
+                        if let tally = counter?.take(now: sample.time) { deliver(.keyEvents(node: name, tally: tally)) }
+                        deliver(.sample(sample))
+                    }
                 }
             }
             var samplerStop: OneShotSignal?
@@ -81,12 +88,12 @@ final class NodeWatch: Sendable {
                             }
                         }
                     }
-                    if configuration.keyEvents {
+                    if let counter {
                         let target = target
                         let (connectionConfiguration, enabler) = (configuration.connection, configuration.eventsEnabler)
                         group.addTask {
                             await Self.countKeyEvents(
-                                of: target, configuration: connectionConfiguration, enabler: enabler, every: interval,
+                                of: target, into: counter, configuration: connectionConfiguration, enabler: enabler,
                                 until: stop, ownTraffic: ownTraffic, deliver: deliver)
                         }
                     }
@@ -99,14 +106,13 @@ final class NodeWatch: Sendable {
         }
     }
 
-    /// Counts the node's keyspace events per namespace (where the server publishes them) and
-    /// delivers a tally every `interval` while subscribed, until `stop` or cancellation.
+    /// Counts the node's keyspace events per namespace into `counter` (where the server
+    /// publishes them; the poller takes a tally at each poll) until `stop` or cancellation.
     private static func countKeyEvents(
-        of target: NodeTarget, configuration: ConnectionConfiguration, enabler: KeyspaceEventsEnabler?,
-        every interval: Duration,
-        until stop: OneShotSignal, ownTraffic: OwnTraffic, deliver: @escaping @Sendable (FleetEvent) -> Void
+        of target: NodeTarget, into counter: KeyEventCounter, configuration: ConnectionConfiguration,
+        enabler: KeyspaceEventsEnabler?, until stop: OneShotSignal, ownTraffic: OwnTraffic,
+        deliver: @escaping @Sendable (FleetEvent) -> Void
     ) async {
-        let counter = KeyEventCounter()
         let subscriber = KeyEventSubscriber(
             endpoint: target.endpoint, configuration: configuration, kinds: Set(KeyEventKind.allCases),
             ownTraffic: ownTraffic, enabler: enabler, record: { counter.record($0, key: $1) },
@@ -123,16 +129,10 @@ final class NodeWatch: Sendable {
                     deliver(.keyEventState(node: name, state))
                 }
             }
-            group.addTask {
-                let clock = ContinuousClock()
-                while true {
-                    do { try await clock.sleep(for: interval) } catch { return }
-                    if let tally = counter.take(now: Date()) { deliver(.keyEvents(node: name, tally: tally)) }
-                }
-            }
             await stop.wait()
             group.cancelAll()
         }
+        counter.stop()
     }
 
     /// Runs `work` until it returns, the task is cancelled or `stop` is raised; a request in

@@ -120,6 +120,10 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
     case namespaceExpiredPerSec = "namespace_expired_per_sec"
     /// Keyspace events, per namespace: reads of missing keys per second.
     case namespaceMissesPerSec = "namespace_misses_per_sec"
+    /// Keyspace events, per namespace: misses per second of a namespace stampeding now — its
+    /// misses 4× their rate over the last 10 s while its keys expired in that time (see
+    /// `NamespaceStampede`); only stampeding namespaces have a value.
+    case namespaceStampedeMissesPerSec = "namespace_stampede_misses_per_sec"
     /// Keyspace events: evictions and expirations the server published but cachewatch never
     /// received — lost while the subscription was down, or discarded when the server cut a
     /// subscriber that fell behind (`client-output-buffer-limit pubsub`) — per second; found
@@ -156,7 +160,8 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
         case .keysVsOtherPrimaries, .memoryVsOtherPrimaries, .opsVsOtherPrimaries: return .ratio
         case .noTTLShare, .namespaceNoTTLShare, .namespaceTTLJitter: return .ratio
         case .namespaceKeys, .namespaceExpiryWaveKeys, .namespaceBigKeys: return .count
-        case .namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec, .eventsDroppedPerSec:
+        case .namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec, .eventsDroppedPerSec,
+            .namespaceStampedeMissesPerSec:
             return .perSecond
         case .replicaLastIOSeconds: return .seconds
         case .expiryWaveKeys, .bigKeys: return .count
@@ -172,10 +177,21 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
     public var label: MetricLabel? {
         switch self {
         case .namespaceKeys, .namespaceNoTTLShare, .namespaceTTLJitter, .namespaceExpiryWaveKeys, .namespaceBigKeys,
-            .namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec:
+            .namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec, .namespaceStampedeMissesPerSec:
             return .namespace
         case .replicaLagBytes, .replicaAckSeconds, .replicaOnline: return .replica
         default: return nil
+        }
+    }
+
+    /// Whether the metric is counted from keyspace events: while they are counted, a namespace
+    /// without events in the interval reads 0 rather than absent.
+    public var comesFromKeyspaceEvents: Bool {
+        switch self {
+        case .namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec, .namespaceStampedeMissesPerSec,
+            .eventsDroppedPerSec:
+            return true
+        default: return false
         }
     }
 

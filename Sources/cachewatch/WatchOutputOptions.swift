@@ -18,7 +18,17 @@ struct WatchOutputOptions: ParsableArguments {
         name: .customLong("header-every"), help: "Table rows between repeated headers (default: the terminal height).")
     var headerEvery: Int?
 
+    @Flag(
+        name: .long,
+        help:
+            "After each metric line, print the node's per-namespace figures (keys, TTLs, evictions, expirations, misses): one {\"event\":\"namespaces\",…} JSON line, or one logfmt line per namespace."
+    )
+    var namespaces = false
+
     func validate() throws {
+        if namespaces && format == .table {
+            throw ValidationError("--namespaces needs --format json or logfmt")
+        }
         guard interval >= 0.05, interval.isFinite else {
             throw ValidationError("--interval must be at least 0.05 seconds")
         }
@@ -39,6 +49,7 @@ extension WatchOutputOptions {
         loop.format = format
         loop.interval = interval
         loop.count = count
+        loop.namespaces = namespaces
         loop.headerEvery = headerEvery ?? max(1, TerminalSize.rows(default: 24) - 2)
         loop.rules = rules
         loop.alertsOnly = alertsOnly

@@ -99,3 +99,115 @@ struct PolicyRuleTests {
             "no link on a primary: no alert")
     }
 }
+
+@Suite("Stampeding namespaces from keyspace events")
+struct NamespaceStampedeTests {
+    private func tally(
+        _ counts: [String: [KeyEventKind: Int]], at second: Double, complete: Bool = true
+    ) -> KeyEventCounter.Tally {
+        KeyEventCounter.Tally(
+            counts: counts, since: Date(timeIntervalSince1970: second - 1), until: Date(timeIntervalSince1970: second),
+            isComplete: complete)
+    }
+
+    @Test("misses 4x their last 10 s right after the namespace's keys expired: named; the others not")
+    func named() {
+        var stampede = NamespaceStampede()
+        var second = 1_000.0
+        for _ in 0..<12 {
+            second += 1
+            let steady = stampede.add(
+                tally(
+                    [
+                        "price:*": [.keymiss: 10, .expired: 1], "search:*": [.keymiss: 200],
+                        "user:*": [.keymiss: 5, .expired: 3],
+                    ], at: second))
+            #expect(steady.isEmpty, "\(steady)")
+        }
+        second += 1
+        _ = stampede.add(tally(["price:*": [.expired: 900, .keymiss: 10], "search:*": [.keymiss: 210]], at: second))
+        second += 1
+        let herd = stampede.add(
+            tally(
+                ["price:*": [.keymiss: 700], "search:*": [.keymiss: 1000], "user:*": [.keymiss: 5]], at: second))
+        // search:* misses 5x too, but none of its keys expired: a surge of reads, no stampede.
+        #expect(herd == ["price:*": 700])
+    }
+
+    @Test("a gap (an incomplete interval) is no baseline")
+    func gap() {
+        var stampede = NamespaceStampede()
+        _ = stampede.add(tally(["price:*": [.keymiss: 10, .expired: 5]], at: 1))
+        _ = stampede.add(tally([:], at: 2, complete: false))
+        #expect(stampede.add(tally(["price:*": [.keymiss: 700, .expired: 5]], at: 3)).isEmpty)
+    }
+
+    @Test("StampedeNow names the stampeding namespaces, and says when it cannot")
+    func summary() {
+        let rule = DefaultRules.rules.filter { $0.name == "StampedeNow" }
+        for named in [true, false] {
+            var engine = RuleEngine(rules: rule)
+            var store = MetricStore()
+            var hits: Int64 = 0
+            var misses: Int64 = 0
+            var expired: Int64 = 0
+            var fired: AlertEvent?
+            let ticks =
+                Array(repeating: (lookups: Int64(1000), misses: Int64(50), expired: Int64(10)), count: 30) + [
+                    (lookups: Int64(1000), misses: Int64(20), expired: Int64(900)),
+                    (lookups: Int64(1200), misses: Int64(700), expired: Int64(15)),
+                ]
+            for (index, tick) in ticks.enumerated() {
+                hits += tick.lookups - tick.misses
+                misses += tick.misses
+                expired += tick.expired
+                let info = InfoSnapshot(sections: [
+                    "server": ["run_id": "r"],
+                    "stats": [
+                        "keyspace_hits": String(hits), "keyspace_misses": String(misses),
+                        "expired_keys": String(expired), "evicted_keys": "0",
+                    ],
+                ])
+                let time = Date(timeIntervalSince1970: 1_800_000_000 + Double(index))
+                store.ingest(
+                    Sample(node: "n", time: time, outcome: .reading(Reading(info: info, slowlog: nil, pingRTT: nil))))
+                if named {
+                    store.setInstances(
+                        node: "n", .namespaceStampedeMissesPerSec,
+                        index == ticks.count - 1 ? ["price:*": 650, "coupon:*": 40.5] : [:])
+                }
+                fired = fired ?? engine.eval(now: time, store: store).first { $0.kind == .firing }
+            }
+            let summary = fired?.alert.summary ?? ""
+            #expect(
+                summary.hasSuffix(
+                    named
+                        ? "stampeding namespaces: price:* 650/s, coupon:* 40.5/s"
+                        : "stampeding namespaces: not known (keyspace events off)"), "\(summary)")
+        }
+    }
+
+    @Test("EvictionsByNamespace: after a minute of evictions, the three namespaces that take most")
+    func evictionsByNamespace() {
+        var engine = RuleEngine(rules: DefaultRules.rules.filter { $0.name == "EvictionsByNamespace" })
+        var store = MetricStore()
+        var events: [AlertEvent] = []
+        for index in 0..<70 {
+            let info = InfoSnapshot(sections: [
+                "server": ["run_id": "r"], "stats": ["evicted_keys": String(index * 100)],
+            ])
+            let time = Date(timeIntervalSince1970: 1_800_000_000 + Double(index))
+            store.ingest(
+                Sample(node: "n", time: time, outcome: .reading(Reading(info: info, slowlog: nil, pingRTT: nil))))
+            store.setInstances(
+                node: "n", .namespaceEvictedPerSec, ["session:*": 60, "cart:*": 25, "feed:*": 10, "tmp:*": 5])
+            events += engine.eval(now: time, store: store)
+        }
+        let fired = events.filter { $0.kind == .firing }
+        #expect(fired.count == 1)
+        #expect(fired.first?.alert.severity == .info)
+        #expect(
+            fired.first?.alert.summary == "n evicts 100 keys/s, most from: session:* 60/s, cart:* 25/s, feed:* 10/s",
+            "\(fired.first?.alert.summary ?? "")")
+    }
+}

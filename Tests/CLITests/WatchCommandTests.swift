@@ -1,3 +1,4 @@
+import Export
 import Foundation
 import RESP
 import TestSupport
@@ -51,6 +52,36 @@ struct WatchCommandTests {
             #expect(rates.count >= 25)
             #expect(rates.allSatisfy { $0 == 0 }, "ops/s on an idle server: \(rates)")
         }
+    }
+
+    @Test("--namespaces: a namespaces line per tick with the per-namespace vocabulary, event rates included")
+    func namespaceLines() async throws {
+        try await withRedisServer(["--notify-keyspace-events", "Exe"]) { server in
+            let admin = try await server.client()
+            _ = try await admin.pipeline((0..<200).map { RESPCommand("SET", "user:\($0):profile", "p") })
+            let watch = try CachewatchBinary.start([
+                "watch", "-p", String(server.port), "--format", "json", "--namespaces", "-c", "14", "-i", "0.3",
+            ])
+            #expect(try await eventually { watch.standardError.contains("counting evicted, expired") })
+            _ = try await admin.pipeline((0..<500).map { RESPCommand("SET", "cart:\($0)", "c", "PX", "200") })
+            let code = try await watch.waitForExit(timeout: .seconds(30))
+            #expect(code == 0, "\(watch.standardError)")
+            let lines = jsonObjects(watch.standardOutput).filter { $0["event"] as? String == "namespaces" }
+            #expect(lines.count >= 10, "\(watch.standardOutput.prefix(2000))")
+            let entries = lines.flatMap { ($0["namespaces"] as? [[String: Any]]) ?? [] }
+            let profiles = entries.filter { $0["namespace"] as? String == "user:*:profile" }
+            #expect(!profiles.isEmpty && profiles.allSatisfy { ($0["namespace_expired_per_sec"] as? Double) == 0 })
+            #expect(profiles.contains { ($0["namespace_keys"] as? Double ?? 0) > 0 }, "\(profiles.prefix(2))")
+            let expired = entries.filter { $0["namespace"] as? String == "cart:*" }
+                .compactMap { $0["namespace_expired_per_sec"] as? Double }
+            #expect(expired.contains { $0 > 0 }, "\(expired)")
+            for key in NamespaceLineFormatter.metrics.map(\.rawValue) {
+                #expect(entries.allSatisfy { $0.keys.contains(key) }, "\(key) missing")
+            }
+            await admin.close()
+        }
+        let table = try await CachewatchBinary.run(["watch", "--namespaces", "-p", "1"])
+        #expect(table.code == 64 && table.stderr.contains("--namespaces needs --format json or logfmt"))
     }
 
     @Test("table: a header, a rule and one row per tick")

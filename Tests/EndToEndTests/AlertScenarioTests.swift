@@ -59,7 +59,8 @@ struct AlertScenarioTests {
     }
 
     private func stampedeAndBatch(period: Int) async throws {
-        try await withRedisServer { server in
+        // Keyspace events on (expirations and misses): StampedeNow names the namespace.
+        try await withRedisServer(["--notify-keyspace-events", "Exm"]) { server in
             let workload = Task {
                 await CacheAsideWorkload(
                     endpoint: server.endpoint, configuration: Self.stampedeWorkload(period: period)
@@ -70,7 +71,7 @@ struct AlertScenarioTests {
 
             let interval = Duration.milliseconds(Int64(Self.interval * 1000))
             let (fired, events, trace, wave, couponsExpire) = try await withEngine(
-                watching: server.endpoint, interval: interval, keysPerSecond: 2000
+                watching: server.endpoint, interval: interval, keysPerSecond: 2000, keyEvents: true
             ) { watcher in
                 // A nightly job warms 5,000 coupons in one go, all with the same 10-minute TTL.
                 let admin = try await server.client()
@@ -118,6 +119,9 @@ struct AlertScenarioTests {
             #expect(
                 first.time <= wave.addingTimeInterval(2 * Self.interval + 0.1), "not at the wave of \(wave)\(trace)")
             #expect(first.alert.value > 4, "misses at \(first.alert.value)x their baseline")
+            // The namespace that stampedes is named (price:*, expiring all at once), the others not.
+            #expect(first.alert.summary.contains("stampeding namespaces: price:* "), "\(first.alert.summary)")
+            #expect(!first.alert.summary.contains("product:*"), "\(first.alert.summary)")
             // ExpiryWave and NoTTLJitter name the coupons, ten minutes before they expire.
             let wave5000 = try #require(
                 firing.first { $0.alert.identity == "ExpiryWave{namespace=coupon:*,node=\(node)}" },

@@ -66,11 +66,11 @@ final class EngineRecorder: Sendable {
 /// closed when it returns or throws.
 func withEngine<Result: Sendable>(
     watching endpoint: Endpoint, interval: Duration, keysPerSecond: Int, rules: [AlertRule] = DefaultRules.rules,
-    _ body: (EngineRecorder) async throws -> Result
+    keyEvents: Bool = false, _ body: (EngineRecorder) async throws -> Result
 ) async throws -> Result {
     let configuration = FleetConfiguration(
         interval: interval, sampling: KeySamplerConfiguration(keysPerSecond: keysPerSecond), fixedSampleRate: true,
-        clusterMode: .off)
+        clusterMode: .off, keyEvents: keyEvents)
     return try await MonitoringEngine.run(targets: [NodeTarget(endpoint: endpoint)], configuration: configuration) {
         engine in
         let recorder = EngineRecorder(state: engine.makeState(rules: rules))
