@@ -85,6 +85,10 @@ public enum DefaultRules {
             for: 1m
             keep_firing_for: 1m
             severity: info
+            requires:
+              # Only where keyspace events are counted (events_dropped_per_sec has a value then).
+              - metric: events_dropped_per_sec
+                above: -1
             summary: "{{node}} evicts {{value}} keys/s, most from: {{top:namespace_evicted_per_sec}}"
 
           # Under volatile-* only keys with a TTL can be evicted: most of memory then cannot be

@@ -61,6 +61,8 @@ public struct DashboardLoop {
             if live.store[state.node] == nil, let first = live.store.nodeNames.first { state.node = first }
             state.alerts = rules.isEmpty ? nil : AlertsSnapshot(engine: live.ruleEngine, events: live.recentEvents)
             state.topology = live.topology
+            state.keyEvents = live.keyEventStates[state.node]
+            state.namespaceTrends = live.eventTrends[state.node]?.series ?? [:]
             let now = Date()
             if force || now.timeIntervalSince(keyspacesTakenAt) >= KeyspaceSampling.figuresInterval {
                 shownKeyspaces = live.samplings

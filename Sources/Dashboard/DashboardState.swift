@@ -45,6 +45,10 @@ public struct DashboardState: Sendable {
     public var topology: ClusterTopology?
     /// The rule engine's view: firing and pending alerts, rule health, recent events (`nil`: no rules).
     public var alerts: AlertsSnapshot?
+    /// Where the shown node's keyspace-event subscription stands (`nil`: events not asked for).
+    public var keyEvents: KeyEventSubscriber.State?
+    /// The shown node's recent evictions + misses per second by namespace, oldest first.
+    public var namespaceTrends: [String: [Double]] = [:]
 
     /// Creates a state.
     public init(store: MetricStore, node: String, interval: Double, now: Date) {

@@ -35,7 +35,7 @@ public enum DashboardView: Int, CaseIterable, Sendable, Hashable {
         case .slowlog: return ["newest", "duration"]
         case .commands: return ["calls/s", "calls", "usec/call", "time share", "failed"]
         case .clientsAndMemory: return ["keys", "db"]
-        case .keyspace: return ["keys", "memory", "no TTL", "jitter"]
+        case .keyspace: return ["keys", "memory", "no TTL", "jitter", "evicted/s", "misses/s"]
         case .alerts: return ["severity", "age"]
         case .nodes: return ["role", "ops/s", "memory", "hit ratio"]
         }

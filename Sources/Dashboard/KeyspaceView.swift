@@ -7,7 +7,9 @@ import Telemetry
 enum KeyspaceView {
     static func draw(_ state: DashboardState, in area: Rect, into screen: inout Screen, theme: Theme) {
         let bands = area.rows([nil, max(8, area.height / 3)])
-        let top = bands[0].columns([1, 1])
+        // With keyspace events, the namespaces table has three more columns: it takes more room.
+        let counted = state.metrics?.instances(.namespaceEvictedPerSec) != nil
+        let top = bands[0].columns(counted ? [2, 3] : [1, 1])
         let bottom = bands[1].columns([1, 2])
         guard let sampling = state.keyspace else {
             let inner = Panel(title: "Keyspace").draw(into: &screen, rect: area, glyphs: theme.glyphs)
@@ -51,19 +53,48 @@ enum KeyspaceView {
         ).draw(into: &screen, rect: inner, glyphs: theme.glyphs)
     }
 
+    /// A row of the namespaces table: a sampled namespace, or one seen only in keyspace events
+    /// (its keys gone, say).
+    private struct NamespaceRow {
+        var name: String
+        var stats: NamespaceStats?
+        var evicted: Double?
+        var expired: Double?
+        var misses: Double?
+    }
+
     private static func namespaces(
         _ state: DashboardState, _ model: KeyspaceModel, _ sampling: KeyspaceSampling, _ rect: Rect,
         _ screen: inout Screen,
         _ theme: Theme
     ) {
-        var rows = Array(model.namespaces.values)
+        let node = state.metrics
+        let eventRates = [Metric.namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec].map {
+            node?.instances($0)
+        }
+        let counted = eventRates.contains { $0 != nil }
+        func rate(_ index: Int, _ name: String) -> Double? { eventRates[index].map { $0[name] ?? 0 } }
+        var rows = model.namespaces.values.map {
+            NamespaceRow(
+                name: $0.name, stats: $0, evicted: rate(0, $0.name), expired: rate(1, $0.name), misses: rate(2, $0.name)
+            )
+        }
+        let eventOnly = Set(eventRates.compactMap { $0 }.flatMap(\.keys)).subtracting(model.namespaces.keys)
+        rows += eventOnly.map {
+            NamespaceRow(name: $0, stats: nil, evicted: rate(0, $0), expired: rate(1, $0), misses: rate(2, $0))
+        }
         if !state.filter.isEmpty { rows = rows.filter { $0.name.localizedCaseInsensitiveContains(state.filter) } }
+        let keys = { (row: NamespaceRow) in Double(row.stats?.sampledKeys ?? 0) }
         rows.sort { lhs, rhs in
             switch state.currentSort {
-            case 1: return (lhs.sampledMemory, lhs.name) > (rhs.sampledMemory, rhs.name)
-            case 2: return (lhs.shareWithoutTTL, lhs.sampledKeys) > (rhs.shareWithoutTTL, rhs.sampledKeys)
-            case 3: return (lhs.ttlJitter ?? .infinity, lhs.name) < (rhs.ttlJitter ?? .infinity, rhs.name)
-            default: return (lhs.sampledKeys, lhs.name) > (rhs.sampledKeys, rhs.name)
+            case 1: return (lhs.stats?.sampledMemory ?? 0, lhs.name) > (rhs.stats?.sampledMemory ?? 0, rhs.name)
+            case 2:
+                return (lhs.stats?.shareWithoutTTL ?? 0, keys(lhs)) > (rhs.stats?.shareWithoutTTL ?? 0, keys(rhs))
+            case 3:
+                return (lhs.stats?.ttlJitter ?? .infinity, lhs.name) < (rhs.stats?.ttlJitter ?? .infinity, rhs.name)
+            case 4: return (lhs.evicted ?? 0, keys(lhs), lhs.name) > (rhs.evicted ?? 0, keys(rhs), rhs.name)
+            case 5: return (lhs.misses ?? 0, keys(lhs), lhs.name) > (rhs.misses ?? 0, keys(rhs), rhs.name)
+            default: return (keys(lhs), lhs.name) > (keys(rhs), rhs.name)
             }
         }
         var note = "pass \(sampling.passes + 1)"
@@ -74,38 +105,82 @@ enum KeyspaceView {
         note += " · sort: \(DashboardView.keyspace.sortOrders[state.currentSort])"
         let inner = Panel(title: "Namespaces", note: note).draw(into: &screen, rect: rect, glyphs: theme.glyphs)
         var body = inner
-        for reason in sampling.unavailable.prefix(2) {
-            screen.put(DisplayWidth.truncate(reason, to: body.width), x: body.x, y: body.y, style: CellStyle(.warn))
+        var warnings = sampling.unavailable.prefix(2).map { ($0, StyleRole.warn) }
+        if case .off(let flags)? = state.keyEvents {
+            warnings.append(
+                (
+                    "events off: \(flags.enablingCommand(Set(KeyEventKind.allCases)))",
+                    .muted
+                ))
+        }
+        for (text, role) in warnings {
+            screen.put(DisplayWidth.truncate(text, to: body.width), x: body.x, y: body.y, style: CellStyle(role))
             body = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1)
         }
-        // Narrow panels keep the columns that matter most for TTL trouble.
-        let wide = body.width >= 52
+        // Narrow panels keep the columns that matter most; with keyspace events, their rates
+        // (and a trend of evictions + misses) come before memory and TTL.
         var columns = [Table.Column("namespace"), Table.Column("keys~", width: 6, alignRight: true)]
-        if wide { columns.append(Table.Column("mem~", width: 6, alignRight: true)) }
-        columns.append(Table.Column("noTTL", width: 6, alignRight: true))
-        if wide { columns.append(Table.Column("TTL", width: 5, alignRight: true)) }
-        columns.append(Table.Column("jitter", width: 6, alignRight: true))
-        let sortColumn: Int
-        switch state.currentSort {
-        case 1: sortColumn = wide ? 2 : 1
-        case 2: sortColumn = wide ? 3 : 2
-        case 3: sortColumn = columns.count - 1
-        default: sortColumn = 1
+        var cells: [(NamespaceRow) -> String] = [
+            { $0.name }, { row in row.stats == nil ? "-" : ValueFormatting.count(model.estimatedKeys(row.name)) },
+        ]
+        var sortColumn = 1
+        func add(_ column: Table.Column, sort: Int? = nil, _ cell: @escaping (NamespaceRow) -> String) {
+            if sort == state.currentSort { sortColumn = columns.count }
+            columns.append(column)
+            cells.append(cell)
         }
+        let showsMemory = counted ? body.width >= 90 : body.width >= 52
+        if showsMemory {
+            add(Table.Column("mem~", width: 6, alignRight: true), sort: 1) { row in
+                row.stats == nil ? "-" : ValueFormatting.bytes(model.estimatedMemory(row.name))
+            }
+        }
+        // In a narrow panel, the event rates take the place of the TTL habits.
+        let showsTTLHabits = !counted || body.width >= 64
+        if showsTTLHabits {
+            add(Table.Column("noTTL", width: 6, alignRight: true), sort: 2) { row in
+                row.stats.map { ValueFormatting.percent($0.shareWithoutTTL) + "%" } ?? "-"
+            }
+        }
+        if showsMemory {
+            add(Table.Column("TTL", width: 5, alignRight: true)) { row in
+                row.stats?.meanTTLSeconds.map { ValueFormatting.duration(seconds: $0) } ?? "-"
+            }
+        }
+        if showsTTLHabits {
+            add(Table.Column("jitter", width: 6, alignRight: true), sort: 3) { row in
+                row.stats?.ttlJitter.map { String(format: "%.2f", $0) } ?? "-"
+            }
+        }
+        if counted {
+            add(Table.Column("evict/s", width: 7, alignRight: true), sort: 4) { ValueFormatting.count($0.evicted) }
+            add(Table.Column("exp/s", width: 7, alignRight: true)) { ValueFormatting.count($0.expired) }
+            add(Table.Column("miss/s", width: 7, alignRight: true), sort: 5) { ValueFormatting.count($0.misses) }
+            if body.width >= 64 {
+                // One scale for every row: the rows' heights compare.
+                let trends = state.namespaceTrends.mapValues { Array($0.suffix(8)) }
+                let top = trends.values.flatMap { $0 }.max() ?? 0
+                let glyphs = theme.glyphs
+                add(Table.Column("trend", width: 8)) { row in
+                    Sparkline.text(trends[row.name] ?? [], maximum: top, glyphs: glyphs)
+                }
+            }
+        }
+        // Namespaces a firing alert names (CriticalKeysEvicted, ExpiryWave, …) stand out.
+        let alerted = Set(
+            (state.alerts?.firing ?? []).filter { $0.labels["node"] == state.node }.compactMap {
+                $0.labels["namespace"]
+            })
         Table(
             columns: columns,
-            rows: rows.map { stats in
-                var row = [stats.name, ValueFormatting.count(model.estimatedKeys(stats.name))]
-                if wide { row.append(ValueFormatting.bytes(model.estimatedMemory(stats.name))) }
-                row.append(ValueFormatting.percent(stats.shareWithoutTTL) + "%")
-                if wide { row.append(stats.meanTTLSeconds.map { ValueFormatting.duration(seconds: $0) } ?? "-") }
-                row.append(stats.ttlJitter.map { String(format: "%.2f", $0) } ?? "-")
-                return row
-            },
-            rowStyles: rows.map { stats in
-                // Keys written together with one TTL expire together: a stampede waiting to happen.
-                if let jitter = stats.ttlJitter, jitter < 0.01 { return CellStyle(.crit) }
-                return CellStyle(stats.shareWithoutTTL == 1 ? .muted : .normal)
+            rows: rows.map { row in cells.map { $0(row) } },
+            rowStyles: rows.map { row in
+                // A namespace an alert names, and keys written together with one TTL (expiring
+                // together: a stampede waiting to happen), stand out.
+                if alerted.contains(row.name) { return CellStyle(.crit) }
+                if let jitter = row.stats?.ttlJitter, jitter < 0.01 { return CellStyle(.crit) }
+                if (row.evicted ?? 0) > 0 { return CellStyle(.warn) }
+                return CellStyle(row.stats?.shareWithoutTTL == 1 ? .muted : .normal)
             },
             sort: (sortColumn, state.currentSort != 3),
             selected: rows.isEmpty ? nil : min(state.selection, rows.count - 1),

@@ -67,7 +67,17 @@ enum OverviewView {
             noteStyle: CellStyle((evicted ?? 0) > 0 ? .warn : .normal, bold: true)
         )
         .draw(into: &screen, rect: rect, glyphs: theme.glyphs)
-        let halves = inner.rows([nil, nil])
+        // The last line says who is being evicted (keyspace events), or how to find out.
+        let victims = victimsLine(state, node)
+        let graphs =
+            victims == nil || inner.height < 5
+            ? inner : Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - 1)
+        if let victims, graphs.height < inner.height {
+            var line = LineWriter(
+                rect: Rect(x: inner.x, y: inner.y + inner.height - 1, width: inner.width, height: 1))
+            line.write(&screen, victims)
+        }
+        let halves = graphs.rows([nil, nil])
         for (index, metric) in [Metric.evictedPerSec, Metric.expiredPerSec].enumerated() {
             let half = halves[index]
             let window = SeriesWindow(
@@ -79,6 +89,44 @@ enum OverviewView {
             .draw(into: &screen, rect: half, glyphs: theme.glyphs)
             let label = index == 0 ? "evicted/s" : "expired/s"
             screen.put(" \(label) ", x: half.x, y: half.y, style: .muted)
+        }
+    }
+
+    /// The namespaces that take the evictions now (from keyspace events), the loss of events if
+    /// any, or what stands in the way of knowing: events off (with the setting that turns them
+    /// on), refused, interrupted. `nil` when events were not asked for.
+    static func victimsLine(_ state: DashboardState, _ node: NodeMetrics) -> [(String, StyleRole)]? {
+        switch state.keyEvents {
+        case nil:
+            return nil
+        case .subscribed?:
+            let evicted = (node.instances(.namespaceEvictedPerSec) ?? [:]).filter { $0.value > 0 }
+                .sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+            var pieces: [(String, StyleRole)] = [(" victims ", .muted)]
+            if evicted.isEmpty {
+                pieces.append(("none", .muted))
+            } else {
+                for (index, entry) in evicted.prefix(3).enumerated() {
+                    if index > 0 { pieces.append((" · ", .muted)) }
+                    pieces.append((entry.key, .warn))
+                    pieces.append((" \(ValueFormatting.count(entry.value))/s", .normal))
+                }
+            }
+            if let dropped = node.latest(.eventsDroppedPerSec), dropped > 0 {
+                pieces.append(("  lost \(ValueFormatting.count(dropped))/s", .crit))
+            }
+            return pieces
+        case .off(let flags)?:
+            return [
+                (" events off · ", .muted),
+                (flags.enablingCommand(Set(KeyEventKind.allCases)), .warn),
+            ]
+        case .refused(let reason)?:
+            return [(" per namespace: \(reason)", .muted)]
+        case .interrupted?:
+            return [(" per namespace: event subscription interrupted, reconnecting", .warn)]
+        case .settingChanged?:
+            return nil
         }
     }
 

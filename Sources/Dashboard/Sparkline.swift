@@ -25,4 +25,15 @@ public struct Sparkline: Sendable {
             screen[rect.x + offset + index, rect.y] = Screen.Cell(String(glyphs.levels[max(0, level)]), style: style)
         }
     }
+
+    /// The sparkline of `values` as text, one level character per value, `maximum` (by default
+    /// the largest value) at the highest level; all zeros: the lowest.
+    public static func text(_ values: [Double], maximum: Double? = nil, glyphs: Glyphs) -> String {
+        let top = maximum ?? values.max() ?? 0
+        return String(
+            values.map { value in
+                let level = top > 0 ? Int((min(value, top) / top * Double(glyphs.levels.count - 1)).rounded()) : 0
+                return glyphs.levels[max(0, level)]
+            })
+    }
 }

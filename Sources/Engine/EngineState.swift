@@ -25,6 +25,8 @@ public struct EngineState: Sendable {
     private var feeds: [String: KeyspaceFeed] = [:]
     /// Where each node's keyspace-event subscription stands.
     public private(set) var keyEventStates: [String: KeyEventSubscriber.State] = [:]
+    /// Per node, the recent evictions + misses of each namespace (the dashboard's trend).
+    public private(set) var eventTrends: [String: NamespaceEventTrend] = [:]
     /// Per node, the recent per-namespace events that tell which namespaces stampede.
     private var stampedes: [String: NamespaceStampede] = [:]
     /// The state changes already told (one notice each).
@@ -94,6 +96,7 @@ public struct EngineState: Sendable {
                 feeds[name] = nil
                 keyEventStates[name] = nil
                 stampedes[name] = nil
+                eventTrends[name] = nil
                 outcome.topologyChanged = true
             case .notice(let text):
                 outcome.notices.append(text)
@@ -104,6 +107,7 @@ public struct EngineState: Sendable {
                     let rates = kinds.contains(kind) && tally.isComplete ? tally.ratesPerSecond(kind) : [:]
                     store.setInstances(node: node, metric, rates)
                 }
+                eventTrends[node, default: NamespaceEventTrend()].add(tally)
                 if kinds.isSuperset(of: [.expired, .keymiss]) {
                     let stampeding = stampedes[node, default: NamespaceStampede()].add(tally)
                     store.setInstances(node: node, .namespaceStampedeMissesPerSec, stampeding)

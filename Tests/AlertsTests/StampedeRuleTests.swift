@@ -192,7 +192,7 @@ struct NamespaceStampedeTests {
         var engine = RuleEngine(rules: DefaultRules.rules.filter { $0.name == "EvictionsByNamespace" })
         var store = MetricStore()
         var events: [AlertEvent] = []
-        for index in 0..<70 {
+        for index in 0..<80 {
             let info = InfoSnapshot(sections: [
                 "server": ["run_id": "r"], "stats": ["evicted_keys": String(index * 100)],
             ])
@@ -201,10 +201,13 @@ struct NamespaceStampedeTests {
                 Sample(node: "n", time: time, outcome: .reading(Reading(info: info, slowlog: nil, pingRTT: nil))))
             store.setInstances(
                 node: "n", .namespaceEvictedPerSec, ["session:*": 60, "cart:*": 25, "feed:*": 10, "tmp:*": 5])
+            // Events counted from the 10th second on (before: the rule does not apply).
+            store.setExternal(node: "n", .eventsDroppedPerSec, index >= 10 ? 0 : nil)
             events += engine.eval(now: time, store: store)
         }
         let fired = events.filter { $0.kind == .firing }
         #expect(fired.count == 1)
+        #expect(fired.first.map { $0.time.timeIntervalSince1970 - 1_800_000_000 } ?? 0 >= 70 - 1)
         #expect(fired.first?.alert.severity == .info)
         #expect(
             fired.first?.alert.summary == "n evicts 100 keys/s, most from: session:* 60/s, cart:* 25/s, feed:* 10/s",

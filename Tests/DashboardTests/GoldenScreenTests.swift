@@ -1,5 +1,7 @@
 import Dashboard
 import Foundation
+import Metrics
+import Telemetry
 import Testing
 
 /// Screens rendered from fixed states, compared with checked-in text snapshots. A missing
@@ -41,5 +43,34 @@ struct GoldenScreenTests {
             DashboardRenderer.render(state, width: 80, height: 24, theme: Theme(glyphs: .ascii, usesColor: false)),
             "overview-ascii-80x24")
         try Self.check(DashboardRenderer.render(state, width: 60, height: 20), "too-small-60x20")
+    }
+
+    @Test(
+        "keyspace events: the victims in the overview, rates and trends in the keyspace view; off: how to turn them on")
+    func keyspaceEvents() throws {
+        var state = DashboardFixture.state()
+        let node = DashboardFixture.node
+        state.keyEvents = .subscribed(kinds: Set(KeyEventKind.allCases), since: Date(timeIntervalSince1970: 0))
+        state.store.setInstances(node: node, .namespaceEvictedPerSec, ["session:*": 61, "product:*": 18.5])
+        state.store.setInstances(
+            node: node, .namespaceExpiredPerSec, ["price:*": 24, "product:*": 3, "user:*:profile": 0.5])
+        state.store.setInstances(node: node, .namespaceMissesPerSec, ["price:*": 150, "product:*": 40])
+        state.namespaceTrends = [
+            "session:*": [0, 0, 10, 30, 50, 61, 58, 61], "product:*": [60, 60, 58, 59, 61, 60, 58, 58.5],
+            "price:*": [150, 150, 149, 150, 151, 150, 150, 150],
+        ]
+        for (width, height) in [(80, 24), (120, 40)] {
+            state.view = .overview
+            try Self.check(
+                DashboardRenderer.render(state, width: width, height: height), "events-overview-\(width)x\(height)")
+            state.view = .keyspace
+            try Self.check(
+                DashboardRenderer.render(state, width: width, height: height), "events-keyspace-\(width)x\(height)")
+        }
+        var off = DashboardFixture.state()
+        off.keyEvents = .off(KeyspaceEventFlags("Kg"))
+        try Self.check(DashboardRenderer.render(off, width: 120, height: 40), "events-off-overview-120x40")
+        off.view = .keyspace
+        try Self.check(DashboardRenderer.render(off, width: 120, height: 40), "events-off-keyspace-120x40")
     }
 }
