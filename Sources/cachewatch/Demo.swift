@@ -52,6 +52,9 @@ struct Demo: AsyncParsableCommand {
         do {
             server = try await PrivateRedisServer([
                 "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru", "--slowlog-log-slower-than", "2000",
+                // Its own server: keyspace events on, so the demo shows evictions, expirations and
+                // misses per namespace.
+                "--notify-keyspace-events", "Exem",
             ])
         } catch let failure as ProcessFailure {
             throw CLIFailure("demo: \(failure.description)")
@@ -80,7 +83,7 @@ struct Demo: AsyncParsableCommand {
                 targets: [NodeTarget(endpoint: server.endpoint)],
                 configuration: FleetConfiguration(
                     interval: .milliseconds(Int64(output.interval * 1000)), sampling: KeySamplerConfiguration(),
-                    clusterMode: .off)
+                    clusterMode: .off, keyEvents: true)
             ) { engine in
                 if headless {
                     try await output.loop(on: engine, rules: DefaultRules.rules, alertsOnly: alertsOnly)
