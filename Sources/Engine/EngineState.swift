@@ -112,7 +112,11 @@ public struct EngineState: Sendable {
                     let stampeding = stampedes[node, default: NamespaceStampede()].add(tally)
                     store.setInstances(node: node, .namespaceStampedeMissesPerSec, stampeding)
                 }
-                let seconds = max(tally.until.timeIntervalSince(tally.since), 0.001)
+                // Events lost while the subscription was down belong to the poll interval that
+                // ends with this tally (the tally itself may start at a resubscription just
+                // before the poll): the rate is over that interval.
+                let previousPoll = store[node]?.times.last.map(Date.init(timeIntervalSince1970:)) ?? tally.since
+                let seconds = max(tally.until.timeIntervalSince(min(previousPoll, tally.since)), 0.001)
                 store.setExternal(node: node, .eventsDroppedPerSec, tally.lost.map { Double($0) / seconds })
                 outcome.keysChanged = true
             case .keyEventState(_, .settingChanged(let line)):

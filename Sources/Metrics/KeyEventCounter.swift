@@ -113,12 +113,14 @@ public final class KeyEventCounter: Sendable {
         }
     }
 
-    /// Starts a new interval at `now` (a new subscription), dropping what was counted.
+    /// Starts counting at `now` (a new subscription), dropping what was counted. The interval
+    /// it is in — from the previous take, before the subscription — was not watched
+    /// throughout: the first tally is incomplete (a gap), the next ones complete.
     public func restart(now: Date) {
         state.withLock { state in
             for index in state.counts.indices { state.counts[index] = [0, 0, 0] }
             state.since = now
-            state.complete = true
+            state.complete = false
             state.receiving = true
         }
     }

@@ -88,6 +88,8 @@ struct KeyEventEngineTests {
         /// The newest tally's count of everything received (partial intervals included).
         var cumulative: [KeyEventKind: Int] = [:]
         var dropped: [Double] = []
+        /// events_dropped_per_sec × each tick's interval, summed: the events the metric says were lost.
+        var droppedIntegral = 0.0
         var lostTotal = 0.0
         var longestWait: Duration = .zero
         var subscriptions = 0
@@ -127,6 +129,8 @@ struct KeyEventEngineTests {
                                 let dropped = metrics.latest(.eventsDroppedPerSec)
                             {
                                 record.dropped.append(dropped)
+                                let times = metrics.times.suffix(2)
+                                if times.count == 2 { record.droppedIntegral += dropped * (times.last! - times.first!) }
                             }
                         }
                         last = now
@@ -224,6 +228,12 @@ struct KeyEventEngineTests {
                 let seen = record.withLock { $0 }
                 #expect(adds, "lost \(seen.lostTotal) + received \(seen.cumulative) vs evicted \(serverEvicted)")
                 #expect(seen.lostTotal > 1000, "the server should have cut the subscriber: received \(seen.cumulative)")
+                // The metric says as much: its rate over each tick's interval adds up to the loss.
+                let integrated = try await eventually(timeout: .seconds(5)) {
+                    let seen = record.withLock { $0 }
+                    return abs(seen.droppedIntegral - seen.lostTotal) <= seen.lostTotal * 0.01 + 1
+                }
+                #expect(integrated, "metric × interval \(record.withLock { $0.droppedIntegral }) vs lost \(seen.lostTotal)")
             }
             await admin.close()
         }
