@@ -76,6 +76,24 @@ public enum DefaultRules {
             severity: critical
             summary: "{{namespace}} keys are being evicted on {{node}}: {{value}}/s"
 
+          # Key lives: data that must not be stale (prices, balances, stock, permissions,
+          # settings, flags) invalidated by TTL only, with a TTL of 5 min or more — after a change,
+          # readers may get the old value for that long. Edit the patterns to your names.
+          - name: StaleRisk
+            metric: namespace_staleness_bound_seconds
+            above: 299
+            namespaces: ["*price*", "*balance*", "*inventory*", "*stock*", "*permission*", "*role*",
+              "*setting*", "*config*", "*flag*"]
+            severity: warning
+            summary: "{{namespace}} on {{node}} is invalidated by TTL only: values may be up to {{value}} s stale"
+
+          # Key lives: any namespace invalidated by TTL only, with a TTL of an hour or more.
+          - name: TTLOnlyInvalidation
+            metric: namespace_staleness_bound_seconds
+            above: 3599
+            severity: info
+            summary: "{{namespace}} on {{node}} is invalidated by TTL only: values may be up to {{value}} s stale"
+
           # Keyspace events: the namespaces that take most of a node's evictions (a cache that
           # evicts all the time says where its memory goes; see CriticalKeysEvicted for the keys
           # that must not go).

@@ -63,6 +63,7 @@ public struct DashboardLoop {
             state.topology = live.topology
             state.keyEvents = live.keyEventStates[state.node]
             state.namespaceTrends = live.eventTrends[state.node]?.series ?? [:]
+            state.invalidation = live.invalidations[state.node]
             let now = Date()
             if force || now.timeIntervalSince(keyspacesTakenAt) >= KeyspaceSampling.figuresInterval {
                 shownKeyspaces = live.samplings

@@ -47,6 +47,8 @@ public struct DashboardState: Sendable {
     public var alerts: AlertsSnapshot?
     /// Where the shown node's keyspace-event subscription stands (`nil`: events not asked for).
     public var keyEvents: KeyEventSubscriber.State?
+    /// How the shown node's namespaces are invalidated (key lives), once any is tracked.
+    public var invalidation: NamespaceInvalidation?
     /// The shown node's recent evictions + misses per second by namespace, oldest first.
     public var namespaceTrends: [String: [Double]] = [:]
 

@@ -10,7 +10,9 @@ enum KeyspaceView {
         // With keyspace events, the namespaces table has three more columns: it takes more room.
         let counted = state.metrics?.instances(.namespaceEvictedPerSec) != nil
         let top = bands[0].columns(counted ? [2, 3] : [1, 1])
-        let bottom = bands[1].columns([1, 2])
+        // Once key lives are tracked, how each namespace's keys end gets a panel of its own.
+        let ends = state.invalidation.map { !$0.namespaces.isEmpty } ?? false
+        let bottom = bands[1].columns(ends ? [1, 2, 2] : [1, 2])
         guard let sampling = state.keyspace else {
             let inner = Panel(title: "Keyspace").draw(into: &screen, rect: area, glyphs: theme.glyphs)
             screen.put("key sampling has not reported yet", x: inner.x, y: inner.y, style: .muted)
@@ -20,7 +22,10 @@ enum KeyspaceView {
         bigKeys(state, model, top[0], &screen, theme)
         namespaces(state, model, sampling, top[1], &screen, theme)
         ttlDistribution(model, bottom[0], &screen, theme)
-        ExpiryWavePanel.draw(model, now: state.now, rect: bottom[1], screen: &screen, theme: theme)
+        if ends, let invalidation = state.invalidation {
+            KeyEndsPanel.draw(state, invalidation, rect: bottom[1], screen: &screen, theme: theme)
+        }
+        ExpiryWavePanel.draw(model, now: state.now, rect: bottom[bottom.count - 1], screen: &screen, theme: theme)
     }
 
     private static func bigKeys(

@@ -27,6 +27,11 @@ public struct EngineState: Sendable {
     public private(set) var keyEventStates: [String: KeyEventSubscriber.State] = [:]
     /// Per node, the recent evictions + misses of each namespace (the dashboard's trend).
     public private(set) var eventTrends: [String: NamespaceEventTrend] = [:]
+    /// Per node, how its namespaces are invalidated (key lives).
+    public private(set) var invalidations: [String: NamespaceInvalidation] = [:]
+    /// Per node and namespace, the end of the newest interval in which keyspace events showed
+    /// it evicting (tells an eviction from a deletion among keys removed early).
+    private var lastEvictions: [String: [String: Date]] = [:]
     /// Per node, the recent per-namespace events that tell which namespaces stampede.
     private var stampedes: [String: NamespaceStampede] = [:]
     /// The state changes already told (one notice each).
@@ -97,9 +102,20 @@ public struct EngineState: Sendable {
                 keyEventStates[name] = nil
                 stampedes[name] = nil
                 eventTrends[name] = nil
+                invalidations[name] = nil
+                lastEvictions[name] = nil
                 outcome.topologyChanged = true
             case .notice(let text):
                 outcome.notices.append(text)
+            case .keyLives(let node, let report):
+                guard store[node] != nil else { continue }
+                let evicting = evictionCheck(node)
+                invalidations[node, default: NamespaceInvalidation()].add(
+                    report.ends, tracked: report.tracked, evicting: evicting)
+                for (metric, values) in invalidations[node]?.figures ?? [:] {
+                    store.setInstances(node: node, metric, values)
+                }
+                outcome.keysChanged = true
             case .keyEvents(let node, let tally):
                 guard case .subscribed(let kinds, _)? = keyEventStates[node], store[node] != nil else { continue }
                 for (kind, metric) in Self.keyEventMetrics {
@@ -108,6 +124,9 @@ public struct EngineState: Sendable {
                     store.setInstances(node: node, metric, rates)
                 }
                 eventTrends[node, default: NamespaceEventTrend()].add(tally)
+                for (namespace, kinds) in tally.counts where (kinds[.evicted] ?? 0) > 0 {
+                    lastEvictions[node, default: [:]][namespace] = tally.until
+                }
                 if kinds.isSuperset(of: [.expired, .keymiss]) {
                     let stampeding = stampedes[node, default: NamespaceStampede()].add(tally)
                     store.setInstances(node: node, .namespaceStampedeMissesPerSec, stampeding)
@@ -140,6 +159,23 @@ public struct EngineState: Sendable {
             if recentEvents.count > recentEventLimit { recentEvents.removeFirst(recentEvents.count - recentEventLimit) }
         }
         return outcome
+    }
+
+    /// Whether a namespace of `node` evicted keys between two times: from its keyspace events
+    /// where they are counted, else from the node's eviction rate (any eviction on the node
+    /// then counts: a key removed early is called evicted rather than deleted when unsure).
+    private func evictionCheck(_ node: String) -> (String, Date, Date) -> Bool {
+        if case .subscribed(let kinds, _)? = keyEventStates[node], kinds.contains(.evicted) {
+            let last = lastEvictions[node] ?? [:]
+            return { namespace, from, _ in (last[namespace] ?? .distantPast) >= from }
+        }
+        let metrics = store[node]
+        return { _, from, to in
+            guard let metrics else { return false }
+            return metrics.points(.metric(.evictedPerSec), since: from.timeIntervalSince1970).contains {
+                $0.value > 0 && $0.time <= to.timeIntervalSince1970 + 10
+            }
+        }
     }
 
     /// The line told once for a subscription state: events off (and how to turn them on, and

@@ -164,7 +164,8 @@ public struct SnapshotWriter {
         var table = table([
             "node", "namespace", "sampled_keys", "estimated_keys", "estimated_memory_bytes", "share_without_ttl",
             "mean_ttl_seconds", "min_ttl_ms", "max_ttl_ms", "ttl_jitter", "expiry_wave_keys", "evicted_per_sec",
-            "expired_per_sec", "misses_per_sec",
+            "expired_per_sec", "misses_per_sec", "expired_share", "invalidated_share", "evicted_share",
+            "staleness_bound_seconds",
         ])
         let now = snapshot.takenAt
         for (node, model) in models(snapshot) {
@@ -174,8 +175,13 @@ public struct SnapshotWriter {
             let events = [Metric.namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec].map {
                 metrics?.instances($0)
             }
+            // How keys end (key lives): empty until enough ends were seen.
+            let lives = [
+                Metric.namespaceExpiredShare, .namespaceInvalidatedShare, .namespaceEvictedShare,
+                .namespaceStalenessBoundSeconds,
+            ].map { metrics?.instances($0) }
             func eventCells(_ name: String) -> [CSVTable.Cell] {
-                events.map { rates in .number(rates.map { $0[name] ?? 0 }) }
+                events.map { rates in .number(rates.map { $0[name] ?? 0 }) } + lives.map { .number($0?[name]) }
             }
             var named = Set<String>()
             for stats in model.namespacesByKeys {

@@ -28,6 +28,9 @@ public struct FleetConfiguration: Sendable {
     /// Whether sampled nodes also count evictions, expirations and misses per namespace from
     /// keyspace events, where the server publishes them (`notify-keyspace-events`).
     public var keyEvents: Bool
+    /// `PTTL` checks per second of each sampled node's key-life tracking (how keys end, for
+    /// stale-data risk); 0 turns it off.
+    public var keyLifeChecksPerSecond: Int
     /// Where the user asked for it (`--enable-events`), what turns the missing event flags on
     /// and puts them back on exit; `nil`: the setting is only read.
     public var eventsEnabler: KeyspaceEventsEnabler?
@@ -49,8 +52,9 @@ public struct FleetConfiguration: Sendable {
         connection: ConnectionConfiguration = ConnectionConfiguration(), interval: Duration = .seconds(1),
         sampling: KeySamplerConfiguration? = nil, fixedSampleRate: Bool = false, samplingBudget: Int = 1000,
         clusterMode: ClusterMode = .automatic, topologyInterval: Duration = .seconds(5), keyEvents: Bool = false,
-        eventsEnabler: KeyspaceEventsEnabler? = nil
+        eventsEnabler: KeyspaceEventsEnabler? = nil, keyLifeChecksPerSecond: Int = 0
     ) {
+        self.keyLifeChecksPerSecond = keyLifeChecksPerSecond
         self.keyEvents = keyEvents
         self.eventsEnabler = eventsEnabler
         self.fixedSampleRate = fixedSampleRate

@@ -15,6 +15,8 @@ public enum FleetEvent: Sendable {
     case keyEvents(node: String, tally: KeyEventCounter.Tally)
     /// The node's keyspace-event subscription changed state (subscribed, off, lost, refused).
     case keyEventState(node: String, KeyEventSubscriber.State)
+    /// A round of key-life checks of one node: the ends seen, the keys tracked.
+    case keyLives(node: String, KeyLifeTracker.Report)
     /// Something to tell the user once (a discovery failure, a node added).
     case notice(String)
 }

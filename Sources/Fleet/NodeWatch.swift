@@ -81,9 +81,28 @@ final class NodeWatch: Sendable {
                     let sampler = KeySampler(
                         connection: connection, configuration: samplerConfiguration, ownTraffic: ownTraffic)
                     let name = target.name
-                    group.addTask {
+                    // How keys end (stale-data risk): sampled keys with a TTL are tracked with
+                    // PTTL on a connection of its own.
+                    var tracker: KeyLifeTracker?
+                    if configuration.keyLifeChecksPerSecond > 0 {
+                        let trackerConnection = ManagedConnection(
+                            endpoint: target.endpoint, configuration: configuration.connection)
+                        let lives = KeyLifeTracker(
+                            connection: trackerConnection, checksPerSecond: configuration.keyLifeChecksPerSecond,
+                            ownTraffic: ownTraffic)
+                        tracker = lives
+                        group.addTask {
+                            await Self.closingOnCancel(trackerConnection, until: stop) {
+                                await lives.run(
+                                    report: { deliver(.keyLives(node: name, $0)) },
+                                    refused: { deliver(.notice("\(name): \($0)")) })
+                            }
+                        }
+                    }
+                    group.addTask { [tracker] in
                         await Self.closingOnCancel(connection, until: stop) {
                             await sampler.run { keys, finished, unavailable in
+                                tracker?.offer(keys, namespace: NamespacePattern.of)
                                 deliver(.keys(node: name, keys: keys, finishedPass: finished, unavailable: unavailable))
                             }
                         }

@@ -120,6 +120,17 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
     case namespaceExpiredPerSec = "namespace_expired_per_sec"
     /// Keyspace events, per namespace: reads of missing keys per second.
     case namespaceMissesPerSec = "namespace_misses_per_sec"
+    /// Key lives, per namespace: share of its keys' ends that were expiries (their TTL ran out),
+    /// once 5 ends were seen (see `NamespaceInvalidation`).
+    case namespaceExpiredShare = "namespace_expired_share"
+    /// Key lives, per namespace: share of its keys' ends that were deletions or overwrites before
+    /// expiry (invalidation on write).
+    case namespaceInvalidatedShare = "namespace_invalidated_share"
+    /// Key lives, per namespace: share of its keys' ends that were evictions.
+    case namespaceEvictedShare = "namespace_evicted_share"
+    /// Key lives, per namespace: how stale a value may be — its TTL, where the namespace is
+    /// invalidated by TTL only; absent otherwise (invalidated on write, or not known yet).
+    case namespaceStalenessBoundSeconds = "namespace_staleness_bound_seconds"
     /// Keyspace events, per namespace: misses per second of a namespace stampeding now — its
     /// misses 4× their rate over the last 10 s while its keys expired in that time (see
     /// `NamespaceStampede`); only stampeding namespaces have a value.
@@ -163,7 +174,8 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
         case .namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec, .eventsDroppedPerSec,
             .namespaceStampedeMissesPerSec:
             return .perSecond
-        case .replicaLastIOSeconds: return .seconds
+        case .replicaLastIOSeconds, .namespaceStalenessBoundSeconds: return .seconds
+        case .namespaceExpiredShare, .namespaceInvalidatedShare, .namespaceEvictedShare: return .ratio
         case .expiryWaveKeys, .bigKeys: return .count
         case .ttlJitterMin: return .ratio
         case .cpuPercent: return .percent
@@ -177,7 +189,8 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
     public var label: MetricLabel? {
         switch self {
         case .namespaceKeys, .namespaceNoTTLShare, .namespaceTTLJitter, .namespaceExpiryWaveKeys, .namespaceBigKeys,
-            .namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec, .namespaceStampedeMissesPerSec:
+            .namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec, .namespaceStampedeMissesPerSec,
+            .namespaceExpiredShare, .namespaceInvalidatedShare, .namespaceEvictedShare, .namespaceStalenessBoundSeconds:
             return .namespace
         case .replicaLagBytes, .replicaAckSeconds, .replicaOnline: return .replica
         default: return nil

@@ -60,9 +60,14 @@ struct WatchCommandTests {
             let admin = try await server.client()
             _ = try await admin.pipeline((0..<200).map { RESPCommand("SET", "user:\($0):profile", "p") })
             let watch = try CachewatchBinary.start([
-                "watch", "-p", String(server.port), "--format", "json", "--namespaces", "-c", "14", "-i", "0.3",
+                "watch", "-p", String(server.port), "--format", "json", "--namespaces", "-c", "20", "-i", "0.3",
             ])
             #expect(try await eventually { watch.standardError.contains("counting evicted, expired") })
+            // The interval in which the subscription started is a gap: expire the carts two
+            // polls later, in whole intervals.
+            let polls = { jsonObjects(watch.standardOutput).filter { $0["up"] != nil }.count }
+            let subscribedAt = polls()
+            #expect(try await eventually { polls() >= subscribedAt + 2 })
             _ = try await admin.pipeline((0..<500).map { RESPCommand("SET", "cart:\($0)", "c", "PX", "200") })
             let code = try await watch.waitForExit(timeout: .seconds(30))
             #expect(code == 0, "\(watch.standardError)")

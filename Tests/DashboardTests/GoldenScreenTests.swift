@@ -73,4 +73,23 @@ struct GoldenScreenTests {
         off.view = .keyspace
         try Self.check(DashboardRenderer.render(off, width: 120, height: 40), "events-off-keyspace-120x40")
     }
+
+    @Test("key lives: the keyspace view's How keys end panel")
+    func keyLives() throws {
+        var state = DashboardFixture.state(view: .keyspace)
+        var invalidation = NamespaceInvalidation()
+        func end(_ namespace: String, _ ending: KeyLifeSchedule.Ending, ttl: Double) -> KeyLifeSchedule.End {
+            KeyLifeSchedule.End(
+                namespace: namespace, ending: ending, seenAt: Date(timeIntervalSince1970: 100),
+                since: Date(timeIntervalSince1970: 50), ageShare: 1, ttlSeconds: ttl)
+        }
+        invalidation.add(
+            Array(repeating: end("price:*", .expired, ttl: 599.2), count: 12)
+                + Array(repeating: end("user:*:profile", .removedEarly, ttl: 3600), count: 3)
+                + Array(repeating: end("user:*:profile", .expired, ttl: 3600), count: 7)
+                + [end("product:*", .expired, ttl: 900)],
+            tracked: ["price:*": 20, "user:*:profile": 20, "product:*": 20], evicting: { _, _, _ in false })
+        state.invalidation = invalidation
+        try Self.check(DashboardRenderer.render(state, width: 120, height: 40), "key-lives-keyspace-120x40")
+    }
 }

@@ -1,0 +1,118 @@
+import Foundation
+import RESP
+import RedisClient
+import Synchronization
+
+/// Finds out how a node's keys end — expired, removed early, overwritten — without any server
+/// configuration: keys offered by the sampler are tracked (``KeyLifeSchedule``, bounded per
+/// namespace and in all) and checked with `PTTL` on a budget, on a connection of its own.
+///
+/// `PTTL` is O(1), read-only and does not touch the key's LRU/LFU data; at the default budget of
+/// 20 checks a second it costs the server a few microseconds a second. The lookups are counted
+/// as cachewatch's own traffic, so hit ratios leave them out.
+public final class KeyLifeTracker: Sendable {
+    /// What a round of checks found.
+    public struct Report: Sendable {
+        /// The ends seen.
+        public var ends: [KeyLifeSchedule.End]
+        /// Keys tracked per namespace now.
+        public var tracked: [String: Int]
+    }
+
+    private struct State {
+        var schedule: KeyLifeSchedule
+        /// The largest TTL seen per namespace among sampled keys (milliseconds): the TTL keys
+        /// are written with, which dates a key first seen partway through its life.
+        var fullTTL: [String: Int64] = [:]
+    }
+
+    /// `PTTL` checks per second at most.
+    public let checksPerSecond: Int
+    private let connection: ManagedConnection
+    private let ownTraffic: OwnTraffic?
+    private let state: Mutex<State>
+
+    /// Creates a tracker; nothing is sent until ``run(report:)``.
+    public init(
+        connection: ManagedConnection, checksPerSecond: Int = 20, perNamespace: Int = 20, capacity: Int = 2_000,
+        ownTraffic: OwnTraffic? = nil
+    ) {
+        self.connection = connection
+        self.checksPerSecond = max(1, checksPerSecond)
+        self.ownTraffic = ownTraffic
+        state = Mutex(State(schedule: KeyLifeSchedule(perNamespace: perNamespace, capacity: capacity)))
+    }
+
+    /// Offers sampled keys for tracking (`namespace` names each key's namespace).
+    public func offer(_ keys: [KeyMetadata], now: Date = Date(), namespace: ([UInt8]) -> String) {
+        state.withLock { state in
+            for key in keys {
+                guard let ttl = key.ttlMilliseconds, ttl > 0 else { continue }
+                let name = namespace(key.name)
+                state.fullTTL[name] = max(state.fullTTL[name] ?? 0, ttl)
+                state.schedule.offer(key, namespace: name, now: now)
+            }
+        }
+    }
+
+    /// Checks the keys as they fall due, at most ``checksPerSecond``, until the task is
+    /// cancelled; hands each round's ends (and the keys tracked) to `report`. A refused `PTTL`
+    /// (ACL) ends the tracking with one report of the reason through `refused`.
+    public func run(report: @Sendable (Report) -> Void, refused: @Sendable (String) -> Void = { _ in }) async {
+        let clock = ContinuousClock()
+        let round: Duration = .milliseconds(250)
+        let perRound = max(1, checksPerSecond / 4)
+        while !Task.isCancelled {
+            let due = state.withLock { $0.schedule.due(now: Date(), limit: perRound) }
+            if due.isEmpty {
+                do { try await clock.sleep(for: round) } catch { return }
+                continue
+            }
+            ownTraffic?.add(commands: due.count)
+            let replies: [PipelineReply]
+            do {
+                replies = try await connection.pipeline(due.map { RESPCommand(bytes: [Array("PTTL".utf8), $0.name]) })
+            } catch let error as RedisConnectionError where error.isNotAllowed {
+                refused("key-life tracking off: \(error)")
+                return
+            } catch {
+                // The connection recovers with backoff; the keys stay due.
+                do { try await clock.sleep(for: .seconds(1)) } catch { return }
+                continue
+            }
+            let now = Date()
+            var hits = 0
+            var misses = 0
+            var ends: [KeyLifeSchedule.End] = []
+            var refusal: String?
+            let tracked = state.withLock { state -> [String: Int] in
+                for (key, reply) in zip(due, replies) {
+                    switch reply.result {
+                    case .success(let value):
+                        guard case .integer(let pttl) = value.withoutAttributes else {
+                            state.schedule.stopTracking(key.name)
+                            continue
+                        }
+                        if pttl == -2 { misses += 1 } else { hits += 1 }
+                        if let end = state.schedule.record(
+                            key.name, pttl: pttl, now: now, fullTTLMilliseconds: state.fullTTL[key.namespace])
+                        {
+                            ends.append(end)
+                        }
+                    case .failure(let error):
+                        refusal = "key-life tracking off: PTTL refused (\(error))"
+                        state.schedule.stopTracking(key.name)
+                    }
+                }
+                return state.schedule.trackedPerNamespace
+            }
+            ownTraffic?.add(commands: 0, hits: hits, misses: misses)
+            report(Report(ends: ends, tracked: tracked))
+            if let refusal {
+                refused(refusal)
+                return
+            }
+            do { try await clock.sleep(for: round) } catch { return }
+        }
+    }
+}
