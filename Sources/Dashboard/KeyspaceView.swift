@@ -74,17 +74,16 @@ enum KeyspaceView {
         _ theme: Theme
     ) {
         let node = state.metrics
-        let eventRates = [Metric.namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec].map {
-            node?.instances($0)
-        }
-        let counted = eventRates.contains { $0 != nil }
-        func rate(_ index: Int, _ name: String) -> Double? { eventRates[index].map { $0[name] ?? 0 } }
+        let eventMetrics: [Metric] = [.namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec]
+        let counted = eventMetrics.contains { node?.instances($0) != nil }
+        func rate(_ index: Int, _ name: String) -> Double? { node?.value(eventMetrics[index], instance: name) }
         var rows = model.namespaces.values.map {
             NamespaceRow(
                 name: $0.name, stats: $0, evicted: rate(0, $0.name), expired: rate(1, $0.name), misses: rate(2, $0.name)
             )
         }
-        let eventOnly = Set(eventRates.compactMap { $0 }.flatMap(\.keys)).subtracting(model.namespaces.keys)
+        let eventOnly = Set(eventMetrics.flatMap { node?.instances($0)?.keys ?? [:].keys })
+            .subtracting(model.namespaces.keys)
         rows += eventOnly.map {
             NamespaceRow(name: $0, stats: nil, evicted: rate(0, $0), expired: rate(1, $0), misses: rate(2, $0))
         }

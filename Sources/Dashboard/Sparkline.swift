@@ -21,8 +21,8 @@ public struct Sparkline: Sendable {
         let offset = rect.width - shown.count
         for (index, value) in shown.enumerated() {
             guard let value else { continue }
-            let level = top > 0 ? Int((min(value, top) / top * Double(glyphs.levels.count - 1)).rounded()) : 0
-            screen[rect.x + offset + index, rect.y] = Screen.Cell(String(glyphs.levels[max(0, level)]), style: style)
+            screen[rect.x + offset + index, rect.y] = Screen.Cell(
+                String(Self.level(value, top: top, glyphs: glyphs)), style: style)
         }
     }
 
@@ -30,10 +30,12 @@ public struct Sparkline: Sendable {
     /// the largest value) at the highest level; all zeros: the lowest.
     public static func text(_ values: [Double], maximum: Double? = nil, glyphs: Glyphs) -> String {
         let top = maximum ?? values.max() ?? 0
-        return String(
-            values.map { value in
-                let level = top > 0 ? Int((min(value, top) / top * Double(glyphs.levels.count - 1)).rounded()) : 0
-                return glyphs.levels[max(0, level)]
-            })
+        return String(values.map { level($0, top: top, glyphs: glyphs) })
+    }
+
+    /// The level character of `value` on a scale whose highest level is `top`.
+    private static func level(_ value: Double, top: Double, glyphs: Glyphs) -> Character {
+        let level = top > 0 ? Int((min(value, top) / top * Double(glyphs.levels.count - 1)).rounded()) : 0
+        return glyphs.levels[max(0, level)]
     }
 }

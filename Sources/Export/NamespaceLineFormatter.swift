@@ -18,18 +18,16 @@ public enum NamespaceLineFormatter {
         guard let time = node.times.last.map(Date.init(timeIntervalSince1970:)), node.lastFailure == nil else {
             return []
         }
-        let instances = metrics.map { ($0, node.instances($0)) }
-        let names = Set(instances.flatMap { $0.1?.keys ?? [:].keys }).sorted()
+        let names = Set(metrics.flatMap { node.instances($0)?.keys ?? [:].keys }).sorted()
         guard !names.isEmpty else { return [] }
         let stamp = ValueFormatting.iso8601(time)
         switch format {
         case .json:
             let entries = names.map { name in
                 var fields = ["\"namespace\":\(JSONText.string(name))"]
-                for (metric, values) in instances {
-                    fields.append(
-                        "\(JSONText.string(metric.rawValue)):\(value(metric, values, name).map(JSONText.number) ?? "null")"
-                    )
+                for metric in metrics {
+                    let value = node.value(metric, instance: name)
+                    fields.append("\(JSONText.string(metric.rawValue)):\(value.map(JSONText.number) ?? "null")")
                 }
                 return "{" + fields.joined(separator: ",") + "}"
             }
@@ -45,20 +43,14 @@ public enum NamespaceLineFormatter {
                     "event=namespace", "time=\(stamp)", "node=\(LogfmtText.value(node.node))",
                     "namespace=\(LogfmtText.value(name))",
                 ]
-                for (metric, values) in instances {
-                    fields.append("\(metric.rawValue)=\(value(metric, values, name).map(JSONText.number) ?? "-")")
+                for metric in metrics {
+                    fields.append(
+                        "\(metric.rawValue)=\(node.value(metric, instance: name).map(JSONText.number) ?? "-")")
                 }
                 return fields.joined(separator: " ")
             }
         case .table:
             return []
         }
-    }
-
-    /// A namespace's value of `metric`: absent when the metric is not reported; 0 for an event
-    /// rate counted for the node but not for this namespace (no event in the interval).
-    private static func value(_ metric: Metric, _ values: [String: Double]?, _ name: String) -> Double? {
-        guard let values else { return nil }
-        return values[name] ?? (metric.comesFromKeyspaceEvents ? 0 : nil)
     }
 }

@@ -172,16 +172,14 @@ public struct SnapshotWriter {
             // Keyspace events' rates where they are counted (empty cells: events off); a
             // namespace seen only in events (its keys gone, say) gets a row of its own.
             let metrics = snapshot.store[node]
-            let events = [Metric.namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec].map {
-                metrics?.instances($0)
-            }
-            // How keys end (key lives): empty until enough ends were seen.
-            let lives = [
-                Metric.namespaceExpiredShare, .namespaceInvalidatedShare, .namespaceEvictedShare,
+            let columns: [Metric] = [
+                .namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec,
+                // How keys end (key lives): empty until enough ends were seen.
+                .namespaceExpiredShare, .namespaceInvalidatedShare, .namespaceEvictedShare,
                 .namespaceStalenessBoundSeconds,
-            ].map { metrics?.instances($0) }
-            func eventCells(_ name: String) -> [CSVTable.Cell] {
-                events.map { rates in .number(rates.map { $0[name] ?? 0 }) } + lives.map { .number($0?[name]) }
+            ]
+            func figureCells(_ name: String) -> [CSVTable.Cell] {
+                columns.map { .number(metrics?.value($0, instance: name)) }
             }
             var named = Set<String>()
             for stats in model.namespacesByKeys {
@@ -193,13 +191,14 @@ public struct SnapshotWriter {
                         .number(stats.shareWithoutTTL), .number(stats.meanTTLSeconds), .integer(stats.minimumTTL),
                         .integer(stats.maximumTTL), .number(stats.ttlJitter),
                         .number(model.expiryWave(of: stats.name, now: now)),
-                    ] + eventCells(stats.name))
+                    ] + figureCells(stats.name))
             }
-            let eventOnly = Set(events.compactMap { $0 }.flatMap(\.keys)).subtracting(named).sorted()
+            let eventOnly = Set(columns.prefix(3).flatMap { metrics?.instances($0)?.keys ?? [:].keys })
+                .subtracting(named).sorted()
             for name in eventOnly {
                 table.append(
                     [.text(node), namespaceCell(name), .integer(0)] + Array(repeating: .number(nil), count: 8)
-                        + eventCells(name))
+                        + figureCells(name))
             }
         }
         return table

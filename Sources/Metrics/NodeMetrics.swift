@@ -104,6 +104,14 @@ public struct NodeMetrics: Sendable {
     /// never set on this node (no key sampling).
     public func instances(_ metric: Metric) -> [String: Double]? { instances[metric] }
 
+    /// One instance's newest value of a labelled metric: `nil` when the metric is not reported
+    /// on this node; 0 for a keyspace-event figure counted here but not for this instance (no
+    /// event in the interval), absent for any other.
+    public func value(_ metric: Metric, instance: String) -> Double? {
+        guard let values = instances[metric] else { return nil }
+        return values[instance] ?? (metric.comesFromKeyspaceEvents ? 0 : nil)
+    }
+
     /// Replaces the values of a labelled metric.
     mutating func setInstances(_ metric: Metric, _ values: [String: Double]) {
         instances[metric] = values

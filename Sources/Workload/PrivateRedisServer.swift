@@ -1,5 +1,4 @@
 import Foundation
-import RESP
 import RedisClient
 
 #if canImport(Glibc)

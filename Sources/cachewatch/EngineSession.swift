@@ -48,19 +48,13 @@ enum EngineSession {
                 }
                 return try await body(engine)
             }
-        } catch let error as FleetError {
-            await restoreEvents(configuration)
-            throw CLIFailure(error.description)
         } catch {
-            await restoreEvents(configuration)
+            if let enabler = configuration.eventsEnabler { report(await enabler.restoreAll()) }
+            if let error = error as? FleetError { throw CLIFailure(error.description) }
             throw error
         }
-        await restoreEvents(configuration)
-        return result
-    }
-
-    private static func restoreEvents(_ configuration: FleetConfiguration) async {
         if let enabler = configuration.eventsEnabler { report(await enabler.restoreAll()) }
+        return result
     }
 
     /// Tells what putting the keyspace-event settings back came to, one line per node.

@@ -4,35 +4,43 @@ import Metrics
 import Telemetry
 import Testing
 
+/// The built-in StampedeNow rule on node "n" over per-tick lookups, misses and expiries, one
+/// tick a second (counters accumulate from them); `afterIngest(store, tick)` adds figures of its
+/// own before each evaluation. Returns each tick's events.
+private func runStampedeNow(
+    _ ticks: [(lookups: Int64, misses: Int64, expired: Int64)],
+    afterIngest: (inout MetricStore, Int) -> Void = { _, _ in }
+) -> [[AlertEvent]] {
+    var engine = RuleEngine(rules: DefaultRules.rules.filter { $0.name == "StampedeNow" })
+    var store = MetricStore()
+    var hits: Int64 = 0
+    var misses: Int64 = 0
+    var expired: Int64 = 0
+    var events: [[AlertEvent]] = []
+    for (index, tick) in ticks.enumerated() {
+        hits += tick.lookups - tick.misses
+        misses += tick.misses
+        expired += tick.expired
+        let info = InfoSnapshot(sections: [
+            "server": ["run_id": "r"],
+            "stats": [
+                "keyspace_hits": String(hits), "keyspace_misses": String(misses), "expired_keys": String(expired),
+                "evicted_keys": "0",
+            ],
+        ])
+        let time = Date(timeIntervalSince1970: 1_800_000_000 + Double(index))
+        store.ingest(Sample(node: "n", time: time, outcome: .reading(Reading(info: info, slowlog: nil, pingRTT: nil))))
+        afterIngest(&store, index)
+        events.append(engine.eval(now: time, store: store))
+    }
+    return events
+}
+
 /// The built-in StampedeNow rule against synthetic traffic, one tick a second.
 @Suite("StampedeNow")
 struct StampedeRuleTests {
-    /// Per-tick lookups, misses and expiries; counters accumulate from them.
     private func run(_ ticks: [(lookups: Int64, misses: Int64, expired: Int64)]) -> [[AlertEvent]] {
-        let rule = DefaultRules.rules.filter { $0.name == "StampedeNow" }
-        var engine = RuleEngine(rules: rule)
-        var store = MetricStore()
-        var hits: Int64 = 0
-        var misses: Int64 = 0
-        var expired: Int64 = 0
-        var events: [[AlertEvent]] = []
-        for (index, tick) in ticks.enumerated() {
-            hits += tick.lookups - tick.misses
-            misses += tick.misses
-            expired += tick.expired
-            let info = InfoSnapshot(sections: [
-                "server": ["run_id": "r"],
-                "stats": [
-                    "keyspace_hits": String(hits), "keyspace_misses": String(misses), "expired_keys": String(expired),
-                    "evicted_keys": "0",
-                ],
-            ])
-            let time = Date(timeIntervalSince1970: 1_800_000_000 + Double(index))
-            store.ingest(
-                Sample(node: "n", time: time, outcome: .reading(Reading(info: info, slowlog: nil, pingRTT: nil))))
-            events.append(engine.eval(now: time, store: store))
-        }
-        return events
+        runStampedeNow(ticks)
     }
 
     private let steady = Array(repeating: (lookups: Int64(1000), misses: Int64(50), expired: Int64(10)), count: 30)
@@ -144,40 +152,20 @@ struct NamespaceStampedeTests {
 
     @Test("StampedeNow names the stampeding namespaces, and says when it cannot")
     func summary() {
-        let rule = DefaultRules.rules.filter { $0.name == "StampedeNow" }
         for named in [true, false] {
-            var engine = RuleEngine(rules: rule)
-            var store = MetricStore()
-            var hits: Int64 = 0
-            var misses: Int64 = 0
-            var expired: Int64 = 0
-            var fired: AlertEvent?
             let ticks =
                 Array(repeating: (lookups: Int64(1000), misses: Int64(50), expired: Int64(10)), count: 30) + [
                     (lookups: Int64(1000), misses: Int64(20), expired: Int64(900)),
                     (lookups: Int64(1200), misses: Int64(700), expired: Int64(15)),
                 ]
-            for (index, tick) in ticks.enumerated() {
-                hits += tick.lookups - tick.misses
-                misses += tick.misses
-                expired += tick.expired
-                let info = InfoSnapshot(sections: [
-                    "server": ["run_id": "r"],
-                    "stats": [
-                        "keyspace_hits": String(hits), "keyspace_misses": String(misses),
-                        "expired_keys": String(expired), "evicted_keys": "0",
-                    ],
-                ])
-                let time = Date(timeIntervalSince1970: 1_800_000_000 + Double(index))
-                store.ingest(
-                    Sample(node: "n", time: time, outcome: .reading(Reading(info: info, slowlog: nil, pingRTT: nil))))
+            let events = runStampedeNow(ticks) { store, index in
                 if named {
                     store.setInstances(
                         node: "n", .namespaceStampedeMissesPerSec,
                         index == ticks.count - 1 ? ["price:*": 650, "coupon:*": 40.5] : [:])
                 }
-                fired = fired ?? engine.eval(now: time, store: store).first { $0.kind == .firing }
             }
+            let fired = events.joined().first { $0.kind == .firing }
             let summary = fired?.alert.summary ?? ""
             #expect(
                 summary.hasSuffix(
