@@ -3,14 +3,16 @@ import Metrics
 
 /// The keyspace view's "How keys end" panel: per namespace, whether values are replaced only when
 /// their TTL runs out (TTL-only, with how stale they may be) or invalidated on write, the shares
-/// of expiries, invalidations and evictions among the ends seen, and how many (the confidence).
+/// of expiries, invalidations and evictions among the ends seen, the age at the end as a share of
+/// the TTL (median/90th percentile), and how many ends, from which source (the confidence:
+/// `ev` counted by keyspace events for every key, else tracked keys).
 enum KeyEndsPanel {
     static func draw(
         _ state: DashboardState, _ invalidation: NamespaceInvalidation, rect: Rect, screen: inout Screen, theme: Theme
     ) {
         var rows = invalidation.namespaces.sorted { ($0.value.total, $1.key) > ($1.value.total, $0.key) }
         if !state.filter.isEmpty { rows = rows.filter { $0.key.localizedCaseInsensitiveContains(state.filter) } }
-        let tracked = invalidation.namespaces.values.reduce(0) { $0 + $1.tracked }
+        let tracked = invalidation.namespaces.values.reduce(0) { $0 + $1.trackedKeys }
         let inner = Panel(title: "How keys end", note: "\(tracked) keys tracked")
             .draw(into: &screen, rect: rect, glyphs: theme.glyphs)
         // Namespaces an alert names (StaleRisk…) stand out.
@@ -25,7 +27,8 @@ enum KeyEndsPanel {
             columns: [
                 Table.Column("namespace"), Table.Column("invalidated", width: 11),
                 Table.Column("exp", width: 4, alignRight: true), Table.Column("inv", width: 4, alignRight: true),
-                Table.Column("evi", width: 4, alignRight: true), Table.Column("ends", width: 5, alignRight: true),
+                Table.Column("evi", width: 4, alignRight: true), Table.Column("age", width: 7, alignRight: true),
+                Table.Column("ends", width: 8, alignRight: true),
             ],
             rows: rows.map { name, ends in
                 let verdict: String
@@ -35,9 +38,15 @@ enum KeyEndsPanel {
                 case .invalidatedOnWrite: verdict = "on write"
                 case .unknown: verdict = "…"
                 }
+                // Age at the end as a share of the TTL: p50/p90 ("100%": they live it out).
+                var age = "-"
+                if let median = ends.ageShare(quantile: 0.5), let high = ends.ageShare(quantile: 0.9) {
+                    age = "\(Int((median * 100).rounded()))/\(Int((high * 100).rounded()))%"
+                }
+                let count = ValueFormatting.count(Double(ends.total))
                 return [
                     name, verdict, share(ends.expired, ends.total), share(ends.deleted + ends.overwritten, ends.total),
-                    share(ends.evicted, ends.total), String(ends.total),
+                    share(ends.evicted, ends.total), age, ends.source == .keyspaceEvents ? "\(count) ev" : count,
                 ]
             },
             rowStyles: rows.map { name, _ in

@@ -110,10 +110,10 @@ enum KeyspaceView {
         let inner = Panel(title: "Namespaces", note: note).draw(into: &screen, rect: rect, glyphs: theme.glyphs)
         var body = inner
         var warnings = sampling.unavailable.prefix(2).map { ($0, StyleRole.warn) }
-        if case .off(let flags)? = state.keyEvents {
+        if case .off(let flags, let wanted)? = state.keyEvents {
             warnings.append(
                 (
-                    "events off: \(flags.enablingCommand(Set(KeyEventKind.allCases)))",
+                    "events off: \(flags.enablingCommand(wanted))",
                     .muted
                 ))
         }

@@ -116,10 +116,10 @@ enum OverviewView {
                 pieces.append(("  lost \(ValueFormatting.count(dropped))/s", .crit))
             }
             return pieces
-        case .off(let flags)?:
+        case .off(let flags, let wanted)?:
             return [
                 (" events off · ", .muted),
-                (flags.enablingCommand(Set(KeyEventKind.allCases)), .warn),
+                (flags.enablingCommand(wanted), .warn),
             ]
         case .refused(let reason)?:
             return [(" per namespace: \(reason)", .muted)]

@@ -40,6 +40,7 @@ public struct EngineState: Sendable {
     /// The per-namespace metric of each event kind.
     static let keyEventMetrics: [KeyEventKind: Metric] = [
         .evicted: .namespaceEvictedPerSec, .expired: .namespaceExpiredPerSec, .keymiss: .namespaceMissesPerSec,
+        .deleted: .namespaceDeletedPerSec, .overwritten: .namespaceOverwrittenPerSec, .created: .namespaceNewPerSec,
     ]
 
     /// Creates an empty state.
@@ -124,6 +125,19 @@ public struct EngineState: Sendable {
                     store.setInstances(node: node, metric, rates)
                 }
                 eventTrends[node, default: NamespaceEventTrend()].add(tally)
+                // How keys end, counted for every key where expirations, evictions and deletions
+                // are published (the TTL a namespace's keys carry comes from key sampling).
+                if kinds.isSuperset(of: [.expired, .evicted, .deleted]) {
+                    var ttls: [String: Double] = [:]
+                    for stats in feeds[node]?.sampling.model.namespacesByKeys ?? [] {
+                        if let maximum = stats.maximumTTL { ttls[stats.name] = Double(maximum) / 1000 }
+                    }
+                    invalidations[node, default: NamespaceInvalidation()].addEvents(
+                        tally.counts, kinds: kinds, ttlSeconds: ttls)
+                    for (metric, values) in invalidations[node]?.figures ?? [:] {
+                        store.setInstances(node: node, metric, values)
+                    }
+                }
                 for (namespace, kinds) in tally.counts where (kinds[.evicted] ?? 0) > 0 {
                     lastEvictions[node, default: [:]][namespace] = tally.until
                 }
@@ -182,16 +196,15 @@ public struct EngineState: Sendable {
     /// what that costs), refused, or counting.
     static func notice(for state: KeyEventSubscriber.State, node: String) -> String? {
         switch state {
-        case .off(let flags):
-            let wanted = Set(KeyEventKind.allCases)
+        case .off(let flags, let wanted):
             return
-                "keyspace events off on \(node) (notify-keyspace-events \"\(flags.text)\"): evictions, expirations and misses are not counted per namespace; "
+                "keyspace events off on \(node) (notify-keyspace-events \"\(flags.text)\"): evictions, expirations, deletions and misses are not counted per namespace; "
                 + "to count them: \(flags.enablingCommand(wanted)) (costs the server a publish per event: key misses cost most, see the README)"
         case .refused(let reason):
             return "keyspace events on \(node): \(reason)"
         case .subscribed(let kinds, _):
             return
-                "keyspace events on \(node): counting \(kinds.sorted().map(\.rawValue).joined(separator: ", ")) per namespace"
+                "keyspace events on \(node): counting \(kinds.sorted().map(\.name).joined(separator: ", ")) per namespace"
         case .interrupted, .settingChanged:
             return nil
         }

@@ -82,17 +82,15 @@ final class NodeWatch: Sendable {
                         connection: connection, configuration: samplerConfiguration, ownTraffic: ownTraffic)
                     let name = target.name
                     // How keys end (stale-data risk): sampled keys with a TTL are tracked with
-                    // PTTL on a connection of its own.
+                    // PTTL, pipelined on the sampler's connection (no client more on the server).
                     var tracker: KeyLifeTracker?
                     if configuration.keyLifeChecksPerSecond > 0 {
-                        let trackerConnection = ManagedConnection(
-                            endpoint: target.endpoint, configuration: configuration.connection)
                         let lives = KeyLifeTracker(
-                            connection: trackerConnection, checksPerSecond: configuration.keyLifeChecksPerSecond,
+                            connection: connection, checksPerSecond: configuration.keyLifeChecksPerSecond,
                             ownTraffic: ownTraffic)
                         tracker = lives
                         group.addTask {
-                            await Self.closingOnCancel(trackerConnection, until: stop) {
+                            await Self.closingOnCancel(connection, until: stop) {
                                 await lives.run(
                                     report: { deliver(.keyLives(node: name, $0)) },
                                     refused: { deliver(.notice("\(name): \($0)")) })

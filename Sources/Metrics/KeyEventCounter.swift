@@ -52,6 +52,9 @@ public final class KeyEventCounter: Sendable {
     /// Where namespaces past the cap are counted.
     public static let otherNamespace = "(other)"
 
+    /// A row of zero counts, one per kind.
+    private static let zeroRow = [Int](repeating: 0, count: KeyEventKind.allCases.count)
+
     private struct State {
         var slots: [UInt64: Int] = [:]
         var names: [String] = []
@@ -63,7 +66,7 @@ public final class KeyEventCounter: Sendable {
         /// Whether events are being received (between a subscription and its end).
         var receiving = false
         /// Events per kind column since the counter was made.
-        var received = [0, 0, 0]
+        var received = KeyEventCounter.zeroRow
         /// Events found lost in the interval; `nil` when that cannot be known.
         var lost: Int? = 0
     }
@@ -81,7 +84,7 @@ public final class KeyEventCounter: Sendable {
     /// Counts one event of `kind` on `key`.
     public func record(_ kind: KeyEventKind, key: [UInt8]) {
         let fingerprint = NamespacePattern.fingerprint(of: key)
-        let column = kind == .evicted ? 0 : kind == .expired ? 1 : 2
+        let column = kind.index
         state.withLock { state in
             let slot: Int
             if let known = state.slots[fingerprint] {
@@ -89,14 +92,14 @@ public final class KeyEventCounter: Sendable {
             } else if state.names.count < namespaceCap {
                 slot = state.names.count
                 state.names.append(NamespacePattern.of(key))
-                state.counts.append([0, 0, 0])
+                state.counts.append(Self.zeroRow)
                 state.slots[fingerprint] = slot
             } else if let other = state.otherSlot {
                 slot = other  // not remembered: the table stays bounded
             } else {
                 slot = state.names.count
                 state.names.append(Self.otherNamespace)
-                state.counts.append([0, 0, 0])
+                state.counts.append(Self.zeroRow)
                 state.otherSlot = slot
             }
             state.counts[slot][column] += 1
@@ -118,7 +121,7 @@ public final class KeyEventCounter: Sendable {
     /// throughout: the first tally is incomplete (a gap), the next ones complete.
     public func restart(now: Date) {
         state.withLock { state in
-            for index in state.counts.indices { state.counts[index] = [0, 0, 0] }
+            for index in state.counts.indices { state.counts[index] = Self.zeroRow }
             state.since = now
             state.complete = false
             state.receiving = true
@@ -139,18 +142,16 @@ public final class KeyEventCounter: Sendable {
         state.withLock { state -> Tally? in
             guard state.receiving else { return nil }
             var counts: [String: [KeyEventKind: Int]] = [:]
-            for (slot, row) in state.counts.enumerated() where row != [0, 0, 0] {
+            for (slot, row) in state.counts.enumerated() where row != Self.zeroRow {
                 var kinds: [KeyEventKind: Int] = [:]
-                for (column, kind) in [KeyEventKind.evicted, .expired, .keymiss].enumerated() where row[column] > 0 {
-                    kinds[kind] = row[column]
+                for kind in KeyEventKind.allCases where row[kind.index] > 0 {
+                    kinds[kind] = row[kind.index]
                 }
                 counts[state.names[slot], default: [:]].merge(kinds, uniquingKeysWith: +)
-                state.counts[slot] = [0, 0, 0]
+                state.counts[slot] = Self.zeroRow
             }
             let received = Dictionary(
-                uniqueKeysWithValues: [KeyEventKind.evicted, .expired, .keymiss].enumerated().map {
-                    ($1, state.received[$0])
-                })
+                uniqueKeysWithValues: KeyEventKind.allCases.map { ($0, state.received[$0.index]) })
             let tally = Tally(
                 counts: counts, since: state.since, until: now, isComplete: state.complete, received: received,
                 lost: state.lost)

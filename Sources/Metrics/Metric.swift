@@ -120,6 +120,12 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
     case namespaceExpiredPerSec = "namespace_expired_per_sec"
     /// Keyspace events, per namespace: reads of missing keys per second.
     case namespaceMissesPerSec = "namespace_misses_per_sec"
+    /// Keyspace events, per namespace: keys deleted per second (`DEL`, `UNLINK`…; flag `g`).
+    case namespaceDeletedPerSec = "namespace_deleted_per_sec"
+    /// Keyspace events, per namespace: keys overwritten per second (flag `o`, Redis 8.2+).
+    case namespaceOverwrittenPerSec = "namespace_overwritten_per_sec"
+    /// Keyspace events, per namespace: keys added per second (flag `n`, Redis 7.0+, Valkey).
+    case namespaceNewPerSec = "namespace_new_per_sec"
     /// Key lives, per namespace: share of its keys' ends that were expiries (their TTL ran out),
     /// once 5 ends were seen (see `NamespaceInvalidation`).
     case namespaceExpiredShare = "namespace_expired_share"
@@ -128,6 +134,11 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
     case namespaceInvalidatedShare = "namespace_invalidated_share"
     /// Key lives, per namespace: share of its keys' ends that were evictions.
     case namespaceEvictedShare = "namespace_evicted_share"
+    /// Key lives, per namespace: the median age of its tracked keys at their end, as a share of
+    /// their TTL (1: they live their TTL out; 0.2: most are replaced a fifth of the way in).
+    case namespaceEndAgeShareP50 = "namespace_end_age_share_p50"
+    /// Key lives, per namespace: the 90th percentile of that age share.
+    case namespaceEndAgeShareP90 = "namespace_end_age_share_p90"
     /// Key lives, per namespace: how stale a value may be — its TTL, where the namespace is
     /// invalidated by TTL only; absent otherwise (invalidated on write, or not known yet).
     case namespaceStalenessBoundSeconds = "namespace_staleness_bound_seconds"
@@ -172,10 +183,12 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
         case .noTTLShare, .namespaceNoTTLShare, .namespaceTTLJitter: return .ratio
         case .namespaceKeys, .namespaceExpiryWaveKeys, .namespaceBigKeys: return .count
         case .namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec, .eventsDroppedPerSec,
-            .namespaceStampedeMissesPerSec:
+            .namespaceStampedeMissesPerSec, .namespaceDeletedPerSec, .namespaceOverwrittenPerSec, .namespaceNewPerSec:
             return .perSecond
         case .replicaLastIOSeconds, .namespaceStalenessBoundSeconds: return .seconds
-        case .namespaceExpiredShare, .namespaceInvalidatedShare, .namespaceEvictedShare: return .ratio
+        case .namespaceExpiredShare, .namespaceInvalidatedShare, .namespaceEvictedShare, .namespaceEndAgeShareP50,
+            .namespaceEndAgeShareP90:
+            return .ratio
         case .expiryWaveKeys, .bigKeys: return .count
         case .ttlJitterMin: return .ratio
         case .cpuPercent: return .percent
@@ -190,7 +203,9 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
         switch self {
         case .namespaceKeys, .namespaceNoTTLShare, .namespaceTTLJitter, .namespaceExpiryWaveKeys, .namespaceBigKeys,
             .namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec, .namespaceStampedeMissesPerSec,
-            .namespaceExpiredShare, .namespaceInvalidatedShare, .namespaceEvictedShare, .namespaceStalenessBoundSeconds:
+            .namespaceExpiredShare, .namespaceInvalidatedShare, .namespaceEvictedShare, .namespaceStalenessBoundSeconds,
+            .namespaceDeletedPerSec, .namespaceOverwrittenPerSec, .namespaceNewPerSec, .namespaceEndAgeShareP50,
+            .namespaceEndAgeShareP90:
             return .namespace
         case .replicaLagBytes, .replicaAckSeconds, .replicaOnline: return .replica
         default: return nil
@@ -202,7 +217,7 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
     public var comesFromKeyspaceEvents: Bool {
         switch self {
         case .namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec, .namespaceStampedeMissesPerSec,
-            .eventsDroppedPerSec:
+            .eventsDroppedPerSec, .namespaceDeletedPerSec, .namespaceOverwrittenPerSec, .namespaceNewPerSec:
             return true
         default: return false
         }

@@ -5,6 +5,13 @@ import Telemetry
 /// (TTL-only: a value may be as stale as its TTL is long), by writes (deleted or overwritten
 /// before expiry), or by eviction — with the age at the end against the TTL, and how sure that is
 /// (keys tracked, ends seen).
+///
+/// Two sources. Tracked keys (``KeyLifeSchedule``, no server setting) are a sample: up to 20 keys
+/// per namespace followed to their end. Keyspace events, where the server publishes expirations,
+/// evictions and deletions (`notify-keyspace-events` with `x`, `e`, `g`), count every end of every
+/// key; overwrites only where it publishes them too (`o`, Redis 8.2+). Where events count a
+/// namespace's ends, their counts make the shares; tracked keys still give the ages, and the
+/// overwrites events cannot show (a TTL that jumped up: written again).
 public struct NamespaceInvalidation: Sendable {
     /// The verdict on a namespace.
     public enum Kind: String, Sendable, Hashable {
@@ -16,8 +23,16 @@ public struct NamespaceInvalidation: Sendable {
         case unknown
     }
 
-    /// What was seen of one namespace.
-    public struct Ends: Sendable, Hashable {
+    /// Where a namespace's shares come from.
+    public enum Source: String, Sendable, Hashable {
+        /// The keys tracked with `PTTL` (a sample).
+        case trackedKeys = "tracked keys"
+        /// Keyspace events (every key).
+        case keyspaceEvents = "keyspace events"
+    }
+
+    /// Ends counted by one source.
+    public struct Counts: Sendable, Hashable {
         /// Keys that ran their TTL out.
         public var expired = 0
         /// Keys deleted before their TTL ran out.
@@ -26,17 +41,69 @@ public struct NamespaceInvalidation: Sendable {
         public var overwritten = 0
         /// Keys evicted before their TTL ran out.
         public var evicted = 0
+
+        /// Creates counts.
+        public init(expired: Int = 0, deleted: Int = 0, overwritten: Int = 0, evicted: Int = 0) {
+            self.expired = expired
+            self.deleted = deleted
+            self.overwritten = overwritten
+            self.evicted = evicted
+        }
+
+        /// Every end counted.
+        public var total: Int { expired + deleted + overwritten + evicted }
+        /// Share of ends that were deletions or overwrites.
+        public var invalidatedShare: Double { total > 0 ? Double(deleted + overwritten) / Double(total) : 0 }
+    }
+
+    /// What was seen of one namespace.
+    public struct Ends: Sendable, Hashable {
+        /// The ends of its tracked keys.
+        public var trackedEnds = Counts()
+        /// The ends keyspace events counted (every key), while the server published expirations,
+        /// evictions and deletions.
+        public var eventEnds = Counts()
+        /// Whether the events counted overwrites too (`o`, Redis 8.2+).
+        public var eventsCountOverwrites = false
         /// The newest ages at the end as shares of the TTL (at most ``NamespaceInvalidation/ageSamples``).
         public var ageShares: [Double] = []
         /// The TTL keys are written with (the largest seen), in seconds.
         public var ttlSeconds: Double = 0
         /// Keys tracked now.
-        public var tracked = 0
+        public var trackedKeys = 0
 
-        /// Every end seen.
-        public var total: Int { expired + deleted + overwritten + evicted }
-        /// Share of ends that were deletions or overwrites.
-        public var invalidatedShare: Double { total > 0 ? Double(deleted + overwritten) / Double(total) : 0 }
+        /// The source the shares come from: events once they counted ``NamespaceInvalidation/minimumEnds``
+        /// ends, else the tracked keys.
+        public var source: Source {
+            eventEnds.total >= NamespaceInvalidation.minimumEnds ? .keyspaceEvents : .trackedKeys
+        }
+        /// The ends of ``source``.
+        public var counts: Counts { source == .keyspaceEvents ? eventEnds : trackedEnds }
+
+        /// Keys that ran their TTL out (from ``source``).
+        public var expired: Int { counts.expired }
+        /// Keys deleted before their TTL ran out (from ``source``).
+        public var deleted: Int { counts.deleted }
+        /// Keys written again before their TTL ran out (from ``source``).
+        public var overwritten: Int { counts.overwritten }
+        /// Keys evicted (from ``source``).
+        public var evicted: Int { counts.evicted }
+        /// Every end seen (from ``source``).
+        public var total: Int { counts.total }
+        /// Share of ends that were deletions or overwrites (from ``source``).
+        public var invalidatedShare: Double { counts.invalidatedShare }
+
+        /// Whether the writer invalidates: deletions and overwrites make at least
+        /// ``NamespaceInvalidation/invalidatedThreshold`` of the ends — or, where events cannot
+        /// show overwrites, of the tracked keys' ends.
+        var isInvalidatedOnWrite: Bool {
+            if invalidatedShare >= NamespaceInvalidation.invalidatedThreshold { return true }
+            guard source == .keyspaceEvents, !eventsCountOverwrites,
+                trackedEnds.total >= NamespaceInvalidation.minimumEnds
+            else { return false }
+            return Double(trackedEnds.overwritten) / Double(trackedEnds.total)
+                >= NamespaceInvalidation.invalidatedThreshold
+        }
 
         /// The `quantile` (0…1) of the ages at the end, as a share of the TTL.
         public func ageShare(quantile: Double) -> Double? {
@@ -66,15 +133,19 @@ public struct NamespaceInvalidation: Sendable {
         _ ends: [KeyLifeSchedule.End], tracked: [String: Int], evicting: (String, Date, Date) -> Bool
     ) {
         for name in Set(namespaces.keys).union(tracked.keys) {
-            namespaces[name, default: Ends()].tracked = tracked[name] ?? 0
+            namespaces[name, default: Ends()].trackedKeys = tracked[name] ?? 0
         }
         for end in ends {
             var entry = namespaces[end.namespace, default: Ends()]
             switch end.ending {
-            case .expired: entry.expired += 1
-            case .overwritten: entry.overwritten += 1
+            case .expired: entry.trackedEnds.expired += 1
+            case .overwritten: entry.trackedEnds.overwritten += 1
             case .removedEarly:
-                if evicting(end.namespace, end.since, end.seenAt) { entry.evicted += 1 } else { entry.deleted += 1 }
+                if evicting(end.namespace, end.since, end.seenAt) {
+                    entry.trackedEnds.evicted += 1
+                } else {
+                    entry.trackedEnds.deleted += 1
+                }
             }
             if let age = end.ageShare {
                 entry.ageShares.append(age)
@@ -85,10 +156,35 @@ public struct NamespaceInvalidation: Sendable {
         }
     }
 
+    /// Adds the ends keyspace events counted in an interval (per namespace and kind), where the
+    /// subscription held `kinds`: nothing unless expirations, evictions and deletions are all
+    /// published (the shares would lean). `ttlSeconds` gives the TTL sampled keys of a namespace
+    /// were seen with (the bound where no tracked key ended yet).
+    public mutating func addEvents(
+        _ counts: [String: [KeyEventKind: Int]], kinds: Set<KeyEventKind>, ttlSeconds: [String: Double] = [:]
+    ) {
+        guard kinds.isSuperset(of: [.expired, .evicted, .deleted]) else { return }
+        let overwrites = kinds.contains(.overwritten)
+        for (name, byKind) in counts {
+            let ended = Counts(
+                expired: byKind[.expired] ?? 0, deleted: byKind[.deleted] ?? 0,
+                overwritten: overwrites ? byKind[.overwritten] ?? 0 : 0, evicted: byKind[.evicted] ?? 0)
+            guard ended.total > 0 else { continue }
+            var entry = namespaces[name, default: Ends()]
+            entry.eventEnds.expired += ended.expired
+            entry.eventEnds.deleted += ended.deleted
+            entry.eventEnds.overwritten += ended.overwritten
+            entry.eventEnds.evicted += ended.evicted
+            entry.eventsCountOverwrites = overwrites
+            if let ttl = ttlSeconds[name] { entry.ttlSeconds = max(entry.ttlSeconds, ttl) }
+            namespaces[name] = entry
+        }
+    }
+
     /// The verdict on `namespace`.
     public func kind(of namespace: String) -> Kind {
         guard let ends = namespaces[namespace], ends.total >= Self.minimumEnds else { return .unknown }
-        return ends.invalidatedShare >= Self.invalidatedThreshold ? .invalidatedOnWrite : .ttlOnly
+        return ends.isInvalidatedOnWrite ? .invalidatedOnWrite : .ttlOnly
     }
 
     /// How stale a value of `namespace` may be: its TTL when it is invalidated by TTL only, to
@@ -103,7 +199,7 @@ public struct NamespaceInvalidation: Sendable {
     public var figures: [Metric: [String: Double]] {
         var figures: [Metric: [String: Double]] = [
             .namespaceExpiredShare: [:], .namespaceInvalidatedShare: [:], .namespaceEvictedShare: [:],
-            .namespaceStalenessBoundSeconds: [:],
+            .namespaceStalenessBoundSeconds: [:], .namespaceEndAgeShareP50: [:], .namespaceEndAgeShareP90: [:],
         ]
         for (name, ends) in namespaces where ends.total >= Self.minimumEnds {
             let total = Double(ends.total)
@@ -111,6 +207,10 @@ public struct NamespaceInvalidation: Sendable {
             figures[.namespaceInvalidatedShare]?[name] = ends.invalidatedShare
             figures[.namespaceEvictedShare]?[name] = Double(ends.evicted) / total
             if let bound = stalenessBound(of: name) { figures[.namespaceStalenessBoundSeconds]?[name] = bound }
+            if ends.ageShares.count >= Self.minimumEnds {
+                figures[.namespaceEndAgeShareP50]?[name] = ends.ageShare(quantile: 0.5)
+                figures[.namespaceEndAgeShareP90]?[name] = ends.ageShare(quantile: 0.9)
+            }
         }
         return figures
     }

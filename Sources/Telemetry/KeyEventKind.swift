@@ -5,6 +5,13 @@ public enum KeyEventKind: String, Sendable, Hashable, CaseIterable, Comparable {
     case evicted
     /// A key that expired (flag `x`).
     case expired
+    /// A key deleted by a command: `DEL`, `UNLINK`, `GETDEL`… (flag `g`, which also publishes
+    /// `expire` on every `SET … EX` — not subscribed to, but built by the server).
+    case deleted = "del"
+    /// A key whose value was replaced by a write (`SET` on an existing key…; flag `o`, Redis 8.2+).
+    case overwritten
+    /// A key added to the keyspace (flag `n`, Redis 7.0+ and Valkey; not part of `A`).
+    case created = "new"
     /// A read of a key that does not exist (flag `m`, not part of `A`).
     case keymiss
 
@@ -13,9 +20,16 @@ public enum KeyEventKind: String, Sendable, Hashable, CaseIterable, Comparable {
         switch self {
         case .evicted: "e"
         case .expired: "x"
+        case .deleted: "g"
+        case .overwritten: "o"
+        case .created: "n"
         case .keymiss: "m"
         }
     }
+
+    /// A short name for tables and notices: `evicted`, `expired`, `deleted`, `overwritten`,
+    /// `new`, `keymiss`.
+    public var name: String { self == .deleted ? "deleted" : rawValue }
 
     /// The keyevent channel of database `database`.
     public func channel(database: Int) -> String { "__keyevent@\(database)__:\(rawValue)" }
@@ -26,14 +40,28 @@ public enum KeyEventKind: String, Sendable, Hashable, CaseIterable, Comparable {
         self.init(rawValue: String(decoding: channel[(colon + 1)...], as: UTF8.self))
     }
 
-    /// Orders as declared.
-    public static func < (lhs: KeyEventKind, rhs: KeyEventKind) -> Bool { lhs.order < rhs.order }
-
-    private var order: Int {
+    /// Whether a server (`HELLO`'s `server` and `version`) can publish it: `new` needs Redis
+    /// 7.0+ (every Valkey has it), `overwritten` Redis 8.2+; an unknown server is assumed to
+    /// have the older kinds only.
+    public func isPublishable(server: String?, version: String?) -> Bool {
+        let numbers = (version ?? "").split(separator: ".").compactMap { Int($0) }
+        let release = (numbers.first ?? 0, numbers.count > 1 ? numbers[1] : 0)
+        let isValkey = server?.lowercased() == "valkey"
         switch self {
-        case .evicted: 0
-        case .expired: 1
-        case .keymiss: 2
+        case .evicted, .expired, .deleted, .keymiss: return true
+        case .created: return isValkey || release >= (7, 0)
+        case .overwritten: return !isValkey && release >= (8, 2)
         }
     }
+
+    /// The kinds a server (`HELLO`'s `server` and `version`) can publish.
+    public static func publishable(server: String?, version: String?) -> Set<KeyEventKind> {
+        Set(allCases.filter { $0.isPublishable(server: server, version: version) })
+    }
+
+    /// The column of the kind in per-kind tables (declaration order).
+    public var index: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+
+    /// Orders as declared.
+    public static func < (lhs: KeyEventKind, rhs: KeyEventKind) -> Bool { lhs.index < rhs.index }
 }

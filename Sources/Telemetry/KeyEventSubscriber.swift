@@ -3,8 +3,9 @@ import RESP
 import RedisClient
 import Synchronization
 
-/// Receives a node's evictions, expirations and key misses as keyevent pushes on a connection
-/// of its own (RESP3: `SUBSCRIBE __keyevent@<db>__:evicted|expired|keymiss`), and hands each
+/// Receives a node's evictions, expirations, deletions, overwrites, new keys and key misses as
+/// keyevent pushes on a connection of its own (RESP3: `SUBSCRIBE
+/// __keyevent@<db>__:evicted|expired|del|overwritten|new|keymiss`), and hands each
 /// event's key to `record` on the connection's event loop — constant work per event, nothing
 /// queued, so a flood cannot pile up here (a server that finds the subscriber too slow closes it:
 /// `client-output-buffer-limit pubsub`; that interval is then a gap).
@@ -17,8 +18,9 @@ public final class KeyEventSubscriber: Sendable {
         /// Subscribed to `kinds` (those the server publishes): events from `since` on are counted.
         case subscribed(kinds: Set<KeyEventKind>, since: Date)
         /// The server publishes none of the kinds asked for (`notify-keyspace-events` as given);
-        /// the setting is read again every ``KeyEventSubscriber/recheckInterval``.
-        case off(KeyspaceEventFlags)
+        /// `wanted` are those it could publish. The setting is read again every
+        /// ``KeyEventSubscriber/recheckInterval``.
+        case off(KeyspaceEventFlags, wanted: Set<KeyEventKind>)
         /// Not receiving (never connected, lost, closed by the server): the interval is a gap.
         case interrupted(reason: String)
         /// The server refuses what the subscription needs (ACL, a renamed command, RESP2): it
@@ -31,7 +33,8 @@ public final class KeyEventSubscriber: Sendable {
 
     /// The node.
     public let endpoint: Endpoint
-    /// The kinds subscribed to.
+    /// The kinds subscribed to, where the server can publish them (see
+    /// ``KeyEventKind/isPublishable(server:version:)``).
     public let kinds: Set<KeyEventKind>
     private let configuration: ConnectionConfiguration
     private let backoff: ReconnectBackoff
@@ -111,18 +114,20 @@ public final class KeyEventSubscriber: Sendable {
             }
             ownTraffic?.add(commands: connection.handshakeCommands)
             let subscribed: Set<KeyEventKind>
+            let kinds = kinds.intersection(
+                KeyEventKind.publishable(server: connection.hello.server, version: connection.hello.version))
             do {
                 ownTraffic?.add(commands: 1)
                 let reply = try await connection.send(RESPCommand("CONFIG", "GET", "notify-keyspace-events"))
                 var flags = KeyspaceEventFlags(KeyspaceEventsEnabler.configValue(reply) ?? "")
                 if let enabler, !flags.missing(kinds).isEmpty {
-                    flags = await enable(flags, with: enabler, on: connection, report: report)
+                    flags = await enable(kinds, flags, with: enabler, on: connection, report: report)
                 }
                 subscribed = flags.published(kinds)
                 if subscribed.isEmpty {
                     loss = KeyEventLoss()
                     await connection.close()
-                    report(.off(flags))
+                    report(.off(flags, wanted: kinds))
                     do { try await clock.sleep(for: Self.recheckInterval) } catch { return }
                     continue
                 }
@@ -188,7 +193,7 @@ public final class KeyEventSubscriber: Sendable {
     /// setting now in force. A refusal (ACL, a renamed `CONFIG`, a managed service) is one line,
     /// and what the server publishes anyway is still counted.
     private func enable(
-        _ flags: KeyspaceEventFlags, with enabler: KeyspaceEventsEnabler, on connection: RedisConnection,
+        _ kinds: Set<KeyEventKind>, _ flags: KeyspaceEventFlags, with enabler: KeyspaceEventsEnabler, on connection: RedisConnection,
         report: (State) -> Void
     ) async -> KeyspaceEventFlags {
         do {
@@ -212,7 +217,7 @@ public final class KeyEventSubscriber: Sendable {
             elements[0].stringValue == "message", let channel = elements[1].bytes,
             let kind = KeyEventKind(channel: channel), let key = elements[2].bytes
         else { return }
-        if kind != .keymiss { evictionsAndExpirations.add(1, ordering: .relaxed) }
+        if kind == .evicted || kind == .expired { evictionsAndExpirations.add(1, ordering: .relaxed) }
         record(kind, key)
     }
 

@@ -1,11 +1,18 @@
 import Foundation
 
 /// How tracked keys end, observed without any server configuration: a bounded set of keys per
-/// namespace, each checked with `PTTL` twice in its life — shortly before its TTL runs out and
-/// shortly after. A key gone at the first check was removed early (deleted, or evicted); one whose
-/// TTL jumped up, or lost it, was written again (overwritten before expiry); one still there
-/// with its TTL as expected, then gone after its expiry, expired. A pure value: the caller sends
-/// the `PTTL`s (``due(now:limit:)``) and hands back the replies (``record(_:pttl:now:)``).
+/// namespace, each checked with `PTTL` a few times in its life — probes at doubling gaps (an
+/// early deletion or rewrite is seen soon, and its age closely), a check shortly before its TTL
+/// runs out and one shortly after. A key gone before its TTL ran out was removed early (deleted,
+/// or evicted); one whose TTL jumped up, or lost it, was written again (overwritten before
+/// expiry); one still there with its TTL as expected, then gone after its expiry, expired.
+///
+/// The checks fit a budget: keys are taken on only while the checks their lives need stay within
+/// 80 % of it, and the checks around expiry (which cannot wait) go before probes (which can). A
+/// check before expiry that comes too late to tell a deletion from an expiry tells nothing.
+///
+/// A pure value: the caller sends the `PTTL`s (``due(now:limit:)``) and hands back the replies
+/// (``record(_:pttl:now:fullTTLMilliseconds:)``).
 public struct KeyLifeSchedule: Sendable {
     /// How a tracked key's life ended.
     public enum Ending: String, Sendable, Hashable, CaseIterable {
@@ -28,8 +35,8 @@ public struct KeyLifeSchedule: Sendable {
         public var seenAt: Date
         /// When it was last checked before (the end happened in between).
         public var since: Date
-        /// The key's age at the end as a share of its TTL, where the TTL it was written with is
-        /// known (it was first seen with its full TTL or later re-written): 1 for an expiry.
+        /// The key's age at the end as a share of its TTL (the middle of the span it ended in,
+        /// dated by the namespace's full TTL): 1 for an expiry.
         public var ageShare: Double?
         /// The TTL it was tracked with, in seconds.
         public var ttlSeconds: Double
@@ -47,6 +54,16 @@ public struct KeyLifeSchedule: Sendable {
         }
     }
 
+    /// Which check a tracked key waits for.
+    public enum Phase: Sendable, Hashable {
+        /// A probe partway through its life (can wait when the budget is short).
+        case probing
+        /// The check shortly before its TTL runs out.
+        case beforeExpiry
+        /// The check shortly after.
+        case afterExpiry
+    }
+
     /// A key being tracked.
     public struct Tracked: Sendable, Hashable {
         /// The key name.
@@ -59,8 +76,8 @@ public struct KeyLifeSchedule: Sendable {
         public var ttlMilliseconds: Int64
         /// When the TTL runs out, as things stood.
         public var expiresAt: Date
-        /// Whether the check before expiry has passed.
-        public var checkedBeforeExpiry: Bool
+        /// The check it waits for.
+        public var phase: Phase
         /// When it is checked next.
         public var due: Date
         /// When it was last checked.
@@ -71,16 +88,24 @@ public struct KeyLifeSchedule: Sendable {
     public let perNamespace: Int
     /// The most keys tracked in all.
     public let capacity: Int
+    /// The checks per second available (keys are taken on within 80 % of it); `nil`: no limit.
+    public let checksPerSecond: Double?
     /// Keys with a shorter TTL are not tracked (their ends come faster than checks can tell).
     public static let minimumTTLMilliseconds: Int64 = 5_000
+    /// Checks a key's life takes at most: probes at doubling gaps from 1/32 of its TTL (5), the
+    /// check before expiry and the one after.
+    public static let checksPerLife = 7.0
 
     private var tracked: [[UInt8]: Tracked] = [:]
     private var countByNamespace: [String: Int] = [:]
+    /// Checks per second the tracked lives need.
+    private var demand = 0.0
 
     /// Creates an empty schedule.
-    public init(perNamespace: Int = 20, capacity: Int = 2_000) {
+    public init(perNamespace: Int = 20, capacity: Int = 2_000, checksPerSecond: Double? = nil) {
         self.perNamespace = max(1, perNamespace)
         self.capacity = max(1, capacity)
+        self.checksPerSecond = checksPerSecond.map { max(0.1, $0) }
     }
 
     /// The keys tracked now.
@@ -88,6 +113,9 @@ public struct KeyLifeSchedule: Sendable {
 
     /// The keys tracked now, per namespace.
     public var trackedPerNamespace: [String: Int] { countByNamespace }
+
+    /// The checks per second the tracked keys' lives need.
+    public var checksNeededPerSecond: Double { demand }
 
     /// The check before expiry comes this long before the TTL runs out: 5 % of it, at least
     /// 1 s (a key removed in that last stretch counts as expired).
@@ -101,31 +129,57 @@ public struct KeyLifeSchedule: Sendable {
         max(2, Double(ttlMilliseconds) / 1000 * 0.05)
     }
 
-    /// Starts tracking `key` (a sampled key with a TTL) in `namespace`, if the namespace and the
-    /// schedule have room and it is not tracked already; returns whether it is tracked now.
+    /// The first probe comes this long after a life is first seen; each next one as long after
+    /// the previous as the life has lasted so far (doubling gaps).
+    static func firstProbeGap(ttlMilliseconds: Int64) -> TimeInterval {
+        max(2, Double(ttlMilliseconds) / 1000 / 32)
+    }
+
+    /// A check before expiry run closer than this to the expiry cannot tell a deletion from the
+    /// expiry (the reply's own delay): it tells nothing.
+    static let lateMargin: TimeInterval = 0.25
+
+    /// Starts tracking `key` (a sampled key with a TTL) in `namespace`, if the namespace, the
+    /// schedule and the budget have room and it is not tracked already; returns whether it is
+    /// tracked now.
     @discardableResult
     public mutating func offer(_ key: KeyMetadata, namespace: String, now: Date) -> Bool {
         guard let ttl = key.ttlMilliseconds, ttl >= Self.minimumTTLMilliseconds, tracked[key.name] == nil,
-            tracked.count < capacity, countByNamespace[namespace, default: 0] < perNamespace
+            tracked.count < capacity, countByNamespace[namespace, default: 0] < perNamespace,
+            checksPerSecond.map({ demand + Self.need(ttl) <= $0 * 0.8 }) ?? true
         else { return false }
         let seen = key.observedAt ?? now
-        tracked[key.name] = Self.life(of: key.name, namespace: namespace, ttl: ttl, seen: seen)
+        track(Self.life(of: key.name, namespace: namespace, ttl: ttl, seen: seen))
         countByNamespace[namespace, default: 0] += 1
         return true
     }
 
-    private static func life(of name: [UInt8], namespace: String, ttl: Int64, seen: Date) -> Tracked {
-        let expiresAt = seen.addingTimeInterval(Double(ttl) / 1000)
-        return Tracked(
-            name: name, namespace: namespace, firstSeen: seen, ttlMilliseconds: ttl, expiresAt: expiresAt,
-            checkedBeforeExpiry: false, due: expiresAt.addingTimeInterval(-lead(ttlMilliseconds: ttl)),
-            lastChecked: seen)
+    /// The checks per second a life of `ttl` milliseconds needs.
+    private static func need(_ ttl: Int64) -> Double { checksPerLife / (Double(ttl) / 1000) }
+
+    private mutating func track(_ life: Tracked) {
+        if let old = tracked[life.name] { demand -= Self.need(old.ttlMilliseconds) }
+        tracked[life.name] = life
+        demand += Self.need(life.ttlMilliseconds)
     }
 
-    /// The keys due for a check at `now`, most overdue first, at most `limit`.
+    private static func life(of name: [UInt8], namespace: String, ttl: Int64, seen: Date) -> Tracked {
+        let expiresAt = seen.addingTimeInterval(Double(ttl) / 1000)
+        var life = Tracked(
+            name: name, namespace: namespace, firstSeen: seen, ttlMilliseconds: ttl, expiresAt: expiresAt,
+            phase: .probing, due: seen, lastChecked: seen)
+        life.scheduleNext(after: seen)
+        return life
+    }
+
+    /// The keys due for a check at `now`, at most `limit`: checks around expiry first (most
+    /// overdue first), then probes.
     public func due(now: Date, limit: Int) -> [Tracked] {
         guard limit > 0 else { return [] }
-        return Array(tracked.values.filter { $0.due <= now }.sorted { $0.due < $1.due }.prefix(limit))
+        return Array(
+            tracked.values.filter { $0.due <= now }
+                .sorted { ($0.phase == .probing ? 1 : 0, $0.due) < ($1.phase == .probing ? 1 : 0, $1.due) }
+                .prefix(limit))
     }
 
     /// The next time a key is due, if any is tracked.
@@ -146,27 +200,32 @@ public struct KeyLifeSchedule: Sendable {
                 namespace: key.namespace, ending: ending, seenAt: now, since: key.lastChecked, ageShare: ageShare,
                 ttlSeconds: Double(full) / 1000)
         }
-        func age() -> Double { min(1, max(0, now.timeIntervalSince(writtenAt) / (Double(full) / 1000))) }
-        if !key.checkedBeforeExpiry {
+        // It ended between the last check and this one: its age then, at the middle.
+        func age() -> Double {
+            let middle = key.lastChecked.addingTimeInterval(now.timeIntervalSince(key.lastChecked) / 2)
+            return min(1, max(0, middle.timeIntervalSince(writtenAt) / (Double(full) / 1000)))
+        }
+        if key.phase != .afterExpiry {
             let remaining = key.expiresAt.timeIntervalSince(now) * 1000
             let tolerance = max(1_000, Double(key.ttlMilliseconds) * 0.02)
             if pttl == -2 {
                 stopTracking(name)
+                // Checked too late to tell a deletion from the expiry: nothing is known.
+                if now.timeIntervalSince(key.expiresAt) > -Self.lateMargin { return nil }
                 return end(.removedEarly, ageShare: age())
             }
             if pttl == -1 || Double(pttl) > remaining + tolerance {
                 // Written again: a new life (with its new TTL), or none without a TTL.
                 let found = end(.overwritten, ageShare: age())
                 if pttl >= Self.minimumTTLMilliseconds {
-                    tracked[name] = Self.life(of: name, namespace: key.namespace, ttl: pttl, seen: now)
+                    track(Self.life(of: name, namespace: key.namespace, ttl: pttl, seen: now))
                 } else {
                     stopTracking(name)
                 }
                 return found
             }
-            key.checkedBeforeExpiry = true
             key.lastChecked = now
-            key.due = key.expiresAt.addingTimeInterval(Self.grace(ttlMilliseconds: key.ttlMilliseconds))
+            key.scheduleNext(after: now)
             tracked[name] = key
             return nil
         }
@@ -174,7 +233,7 @@ public struct KeyLifeSchedule: Sendable {
         // value it held ran its TTL out.
         let found = end(.expired, ageShare: 1)
         if pttl >= Self.minimumTTLMilliseconds {
-            tracked[name] = Self.life(of: name, namespace: key.namespace, ttl: pttl, seen: now)
+            track(Self.life(of: name, namespace: key.namespace, ttl: pttl, seen: now))
         } else {
             stopTracking(name)
         }
@@ -184,7 +243,33 @@ public struct KeyLifeSchedule: Sendable {
     /// Stops tracking `name` (its end was seen, or the caller gives up on it).
     public mutating func stopTracking(_ name: [UInt8]) {
         guard let key = tracked.removeValue(forKey: name) else { return }
+        demand = max(0, demand - Self.need(key.ttlMilliseconds))
         countByNamespace[key.namespace, default: 1] -= 1
         if countByNamespace[key.namespace] == 0 { countByNamespace[key.namespace] = nil }
+    }
+}
+
+extension KeyLifeSchedule.Tracked {
+    /// Sets the next check after one at `now` (still there, TTL as expected): the next probe,
+    /// or once probes would reach the end of its life, the check before expiry, then the one
+    /// after.
+    fileprivate mutating func scheduleNext(after now: Date) {
+        let before = expiresAt.addingTimeInterval(-KeyLifeSchedule.lead(ttlMilliseconds: ttlMilliseconds))
+        switch phase {
+        case .probing:
+            let firstGap = KeyLifeSchedule.firstProbeGap(ttlMilliseconds: ttlMilliseconds)
+            let probe = now.addingTimeInterval(max(firstGap, now.timeIntervalSince(firstSeen)))
+            if probe < before.addingTimeInterval(-firstGap / 2) {
+                due = probe
+            } else {
+                phase = .beforeExpiry
+                due = before
+            }
+        case .beforeExpiry:
+            phase = .afterExpiry
+            due = expiresAt.addingTimeInterval(KeyLifeSchedule.grace(ttlMilliseconds: ttlMilliseconds))
+        case .afterExpiry:
+            break
+        }
     }
 }

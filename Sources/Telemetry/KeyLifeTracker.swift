@@ -5,7 +5,8 @@ import Synchronization
 
 /// Finds out how a node's keys end — expired, removed early, overwritten — without any server
 /// configuration: keys offered by the sampler are tracked (``KeyLifeSchedule``, bounded per
-/// namespace and in all) and checked with `PTTL` on a budget, on a connection of its own.
+/// namespace, in all and by the budget) and checked with `PTTL` on a budget, pipelined on the
+/// connection it is given (the sampler's).
 ///
 /// `PTTL` is O(1), read-only and does not touch the key's LRU/LFU data; at the default budget of
 /// 20 checks a second it costs the server a few microseconds a second. The lookups are counted
@@ -40,7 +41,10 @@ public final class KeyLifeTracker: Sendable {
         self.connection = connection
         self.checksPerSecond = max(1, checksPerSecond)
         self.ownTraffic = ownTraffic
-        state = Mutex(State(schedule: KeyLifeSchedule(perNamespace: perNamespace, capacity: capacity)))
+        state = Mutex(
+            State(
+                schedule: KeyLifeSchedule(
+                    perNamespace: perNamespace, capacity: capacity, checksPerSecond: Double(self.checksPerSecond))))
     }
 
     /// Offers sampled keys for tracking (`namespace` names each key's namespace).

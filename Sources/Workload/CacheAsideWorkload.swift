@@ -8,7 +8,7 @@ import RedisClient
 /// | family | popularity | value | TTL |
 /// |---|---|---|---|
 /// | `product:<id>` | Zipf over `keyCount` | 0.2–2 KB | 60–180 s, jittered |
-/// | `user:<id>:profile` | Zipf over `userCount` (10,000) | 0.5–1.5 KB | 300–600 s, jittered |
+/// | `user:<id>:profile` | Zipf over `userCount` (10,000) | 0.5–1.5 KB | 300–600 s, jittered; `profileDeletesPerSecond` (5) deleted on update |
 /// | `session:<token>` | uniform over `sessionCount` (5,000) | 200 B | 1,800 s, no jitter |
 /// | `price:<id>` | Zipf over `hotKeys` (3,000), hot | 64 B | all expire together every `stampedePeriod` s, refilled by a herd (or 30–90 s jittered) |
 /// | `page:<id>` | Zipf over 8,000 | 12 KB | 600–900 s (working set > 64 MB: evictions) |
@@ -59,6 +59,8 @@ public struct CacheAsideWorkload: Sendable {
         var totals = Totals()
         var sent = 0
         var bigKeysReady = !configuration.bigKeys
+        // Deletions on update owed per family (a fraction carries to the next tick).
+        var deletesOwed = [Double](repeating: 0, count: families.count)
         while !Task.isCancelled, ticks.map({ sent < $0 }) ?? true {
             sent += 1
             do {
@@ -76,6 +78,13 @@ public struct CacheAsideWorkload: Sendable {
                 var commands = keys.map { RESPCommand("GET", $0.key) }
                 let readsBigHash = configuration.bigKeys && sent % 100 == 1  // every 5 s
                 if readsBigHash { commands.append(RESPCommand("HGETALL", Self.bigHash.key)) }
+                for (index, family) in families.enumerated() where family.deletesPerSecond > 0 {
+                    deletesOwed[index] += family.deletesPerSecond * tick.secondsDouble
+                    while deletesOwed[index] >= 1 {
+                        deletesOwed[index] -= 1
+                        commands.append(RESPCommand("DEL", family.name(family.sampler.next(using: &generator))))
+                    }
+                }
                 let replies = try await connection.pipeline(commands, timeout: .seconds(5))
                 totals.reads += keys.count
                 var refilled = Set<String>()
@@ -116,7 +125,8 @@ public struct CacheAsideWorkload: Sendable {
             KeyFamily(
                 weight: 15, sampler: ZipfSampler(count: configuration.userCount, exponent: exponent),
                 valueBytes: 500...1500,
-                ttl: .jittered(300...600), singleFlight: true, name: { "user:\($0):profile" }),
+                ttl: .jittered(300...600), singleFlight: true,
+                deletesPerSecond: configuration.profileDeletesPerSecond, name: { "user:\($0):profile" }),
             KeyFamily(
                 weight: 5, sampler: ZipfSampler(count: configuration.sessionCount, exponent: 0), valueBytes: 200...200,
                 ttl: .fixed(1800), singleFlight: true,

@@ -23,6 +23,9 @@ struct KeyFamily: Sendable {
     let ttl: TTLPolicy
     /// Whether a batch refills each missed key once (single-flight) or once per miss (a herd).
     let singleFlight: Bool
+    /// Keys a second the application deletes on update (invalidation on write: `DEL`, the
+    /// next read refills them); 0: the family is invalidated by its TTL only.
+    var deletesPerSecond: Double = 0
     /// The key name for a rank.
     let name: @Sendable (Int) -> String
 

@@ -26,16 +26,21 @@ public struct WorkloadConfiguration: Sendable {
     /// Whether to include the `page:<id>` family of 12 KB fragments, whose working set exceeds a
     /// 64 MB `maxmemory` (memory pressure, evictions).
     public var memoryPressure: Bool
+    /// `user:<id>:profile` keys deleted per second, as an application does on a profile update
+    /// (invalidation on write; the next read refills the key).
+    public var profileDeletesPerSecond: Double
     /// Seed of the random choices.
     public var seed: UInt64
 
     /// Creates a configuration; the defaults make a few thousand ops/s with hits, misses,
-    /// expiries, a stampede a minute, evictions under a 64 MB limit and a few slow commands.
+    /// expiries, profile deletions on update, a stampede a minute, evictions under a 64 MB limit and a few slow commands.
     public init(
         readsPerSecond: Int = 1500, keyCount: Int = 20_000, zipfExponent: Double = 0.9, userCount: Int = 10_000,
         sessionCount: Int = 5000, hotKeys: Int = 3000, hotWeight: Int = 30, synchronizedExpiry: Bool = true,
-        stampedePeriod: Int = 60, bigKeys: Bool = true, memoryPressure: Bool = true, seed: UInt64 = 42
+        stampedePeriod: Int = 60, bigKeys: Bool = true, memoryPressure: Bool = true,
+        profileDeletesPerSecond: Double = 5, seed: UInt64 = 42
     ) {
+        self.profileDeletesPerSecond = max(0, profileDeletesPerSecond)
         self.readsPerSecond = max(1, readsPerSecond)
         self.keyCount = max(1, keyCount)
         self.zipfExponent = zipfExponent

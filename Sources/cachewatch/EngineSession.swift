@@ -10,7 +10,8 @@ enum EngineSession {
     /// The fleet settings the command-line options describe, polling every `interval` seconds.
     static func configuration(
         connection: ConnectionOptions, targets: TargetOptions, sampling: SamplingOptions, interval: Double,
-        oneShot: Bool = false, events: EventOptions? = nil
+        oneShot: Bool = false, events: EventOptions? = nil,
+        keyLife: KeyLifeOptions? = nil
     ) -> FleetConfiguration {
         let keyEvents = sampling.configuration != nil && !oneShot && events.map { !$0.noEvents } ?? false
         return FleetConfiguration(
@@ -19,8 +20,7 @@ enum EngineSession {
             fixedSampleRate: sampling.fixedRate || oneShot, clusterMode: targets.clusterMode,
             keyEvents: keyEvents,
             eventsEnabler: keyEvents ? events?.enabler(connection: connection.configuration) : nil,
-            // How keys end (stale-data risk): not on by default yet (issue #15 in progress).
-            keyLifeChecksPerSecond: 0)
+            keyLifeChecksPerSecond: oneShot || sampling.configuration == nil ? 0 : keyLife?.checksPerSecond ?? 0)
     }
 
     /// Runs `body` on the engine watching `targets`; everything is stopped and closed when it

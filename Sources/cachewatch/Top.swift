@@ -28,6 +28,8 @@ struct Top: AsyncParsableCommand {
 
     @OptionGroup var events: EventOptions
 
+    @OptionGroup var keyLife: KeyLifeOptions
+
     @OptionGroup var alerting: AlertOptions
 
     @Option(name: .customLong("snapshot-dir"), help: "Where the e key writes CSV snapshots.")
@@ -51,7 +53,7 @@ struct Top: AsyncParsableCommand {
             targets: targets,
             configuration: EngineSession.configuration(
                 connection: connection, targets: self.targets, sampling: sampling, interval: display.interval,
-                events: events),
+                events: events, keyLife: keyLife),
             wait: wait
         ) { engine in
             SignalTrap.install(exitImmediately: false)

@@ -31,6 +31,8 @@ struct Watch: AsyncParsableCommand {
 
     @OptionGroup var events: EventOptions
 
+    @OptionGroup var keyLife: KeyLifeOptions
+
     @Flag(name: .customLong("alerts-only"), help: "Print alert events only, no metric lines.")
     var alertsOnly = false
 
@@ -85,7 +87,7 @@ struct Watch: AsyncParsableCommand {
             targets: targets,
             configuration: EngineSession.configuration(
                 connection: connection, targets: self.targets, sampling: sampling, interval: output.interval,
-                events: events),
+                events: events, keyLife: keyLife),
             wait: wait
         ) { engine in
             try await output.loop(on: engine, rules: rules, alertsOnly: alertsOnly, alertmanager: sink, csv: appender)

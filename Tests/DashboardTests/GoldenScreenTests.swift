@@ -68,7 +68,7 @@ struct GoldenScreenTests {
                 DashboardRenderer.render(state, width: width, height: height), "events-keyspace-\(width)x\(height)")
         }
         var off = DashboardFixture.state()
-        off.keyEvents = .off(KeyspaceEventFlags("Kg"))
+        off.keyEvents = .off(KeyspaceEventFlags("Kg"), wanted: [.evicted, .expired, .keymiss])
         try Self.check(DashboardRenderer.render(off, width: 120, height: 40), "events-off-overview-120x40")
         off.view = .keyspace
         try Self.check(DashboardRenderer.render(off, width: 120, height: 40), "events-off-keyspace-120x40")

@@ -28,7 +28,7 @@ struct NamespaceInvalidationTests {
         #expect(record.stalenessBound(of: "user:*:profile") == nil)
         #expect(record.kind(of: "feed:*") == .unknown, "four ends are not enough")
         let profile = record.namespaces["user:*:profile"]
-        #expect(profile?.deleted == 1 && profile?.overwritten == 1 && profile?.tracked == 18)
+        #expect(profile?.deleted == 1 && profile?.overwritten == 1 && profile?.trackedKeys == 18)
         #expect(profile?.ageShare(quantile: 0) == 0.2)
         let figures = record.figures
         #expect(figures[.namespaceStalenessBoundSeconds] == ["price:*": 600])
@@ -47,5 +47,43 @@ struct NamespaceInvalidationTests {
         #expect(record.namespaces["session:*"]?.evicted == 6)
         #expect(record.kind(of: "session:*") == .ttlOnly, "evictions are not invalidation by the writer")
         #expect(record.figures[.namespaceEvictedShare]?["session:*"] == 0.6)
+    }
+
+    @Test("keyspace events count every end once they see five; tracked keys still give ages and overwrites")
+    func events() {
+        var record = NamespaceInvalidation()
+        let kinds: Set<KeyEventKind> = [.expired, .evicted, .deleted, .keymiss]
+        record.addEvents(
+            [
+                "price:*": [.expired: 300], "user:*:profile": [.expired: 60, .deleted: 40, .keymiss: 500],
+                "session:*": [.evicted: 90, .expired: 10], "cart:*": [.expired: 50],
+            ], kinds: kinds, ttlSeconds: ["price:*": 599.2])
+        #expect(record.namespaces["price:*"]?.source == .keyspaceEvents)
+        #expect(record.kind(of: "price:*") == .ttlOnly && record.stalenessBound(of: "price:*") == 600)
+        #expect(record.kind(of: "user:*:profile") == .invalidatedOnWrite)
+        #expect(record.figures[.namespaceInvalidatedShare]?["user:*:profile"] == 0.4)
+        #expect(record.figures[.namespaceEvictedShare]?["session:*"] == 0.9)
+        #expect(record.kind(of: "session:*") == .ttlOnly)
+        // Events without overwrites (before Redis 8.2): the tracked keys' rewrites still count.
+        record.add(
+            Array(repeating: end("cart:*", .overwritten, age: 0.3), count: 3)
+                + Array(repeating: end("cart:*", .expired), count: 3),
+            tracked: ["cart:*": 20], evicting: { _, _, _ in false })
+        #expect(record.namespaces["cart:*"]?.source == .keyspaceEvents)
+        #expect(record.kind(of: "cart:*") == .invalidatedOnWrite)
+        #expect(record.figures[.namespaceEndAgeShareP50]?["cart:*"] == 1)
+        #expect(record.figures[.namespaceEndAgeShareP90]?["cart:*"] == 1)
+        // Without expirations, evictions and deletions all published, events make no shares.
+        var partial = NamespaceInvalidation()
+        partial.addEvents(["price:*": [.expired: 300]], kinds: [.expired, .keymiss])
+        #expect(partial.kind(of: "price:*") == .unknown)
+        // Overwrites where the server publishes them (Redis 8.2+).
+        var full = NamespaceInvalidation()
+        full.addEvents(
+            ["price:*": [.expired: 95, .overwritten: 5], "stock:*": [.expired: 80, .overwritten: 20]],
+            kinds: Set(KeyEventKind.allCases))
+        #expect(full.kind(of: "price:*") == .ttlOnly)
+        #expect(full.kind(of: "stock:*") == .invalidatedOnWrite)
+        #expect(full.namespaces["stock:*"]?.eventsCountOverwrites == true)
     }
 }

@@ -108,23 +108,45 @@ struct KeyEventTests {
                 #expect(reported)
             }
             let first = try #require(states.withLock { $0.first })
-            guard case .off(let flags) = first else {
+            guard case .off(let flags, let wanted) = first else {
                 Issue.record("expected off, got \(first)")
                 return
             }
-            #expect(flags.enablingCommand(Set(KeyEventKind.allCases)) == "CONFIG SET notify-keyspace-events gKEexm")
+            // What the server can publish: new keys from Redis 7.0 (and Valkey), overwrites from 8.2.
+            let probe = try await RedisConnection.connect(to: server.endpoint)
+            let hello = probe.hello
+            await probe.close()
+            #expect(wanted == KeyEventKind.publishable(server: hello.server, version: hello.version))
+            #expect(wanted.isSuperset(of: [.evicted, .expired, .deleted, .keymiss]))
+            let optional = (wanted.contains(.overwritten) ? "o" : "") + (wanted.contains(.created) ? "n" : "")
+            #expect(flags.enablingCommand(wanted) == "CONFIG SET notify-keyspace-events gKEex\(optional)m")
         }
     }
 
-    @Test("the flags: A covers evictions and expirations, not misses; E is needed for keyevent channels")
+    @Test("the flags: A covers evictions, expirations and deletions, not overwrites, new keys or misses; E is needed")
     func flags() {
         let all = Set(KeyEventKind.allCases)
         #expect(KeyspaceEventFlags("").published(all).isEmpty)
-        #expect(KeyspaceEventFlags("AE").published(all) == [.evicted, .expired])
+        #expect(KeyspaceEventFlags("AE").published(all) == [.evicted, .expired, .deleted])
         #expect(KeyspaceEventFlags("AK").published(all).isEmpty, "keyspace channels only")
-        #expect(KeyspaceEventFlags("AE").adding(all).text == "AEm")
-        #expect(KeyspaceEventFlags("").adding(all).text == "Eexm")
+        #expect(KeyspaceEventFlags("AE").adding(all).text == "AEonm")
+        #expect(KeyspaceEventFlags("").adding(all).text == "Eexgonm")
         #expect(KeyspaceEventFlags("Ex").adding([.expired]).text == "Ex")
+        #expect(KeyspaceEventFlags("Exg").published(all) == [.expired, .deleted])
+    }
+
+    @Test("which kinds a server can publish: new keys from Redis 7.0 and in Valkey, overwrites from Redis 8.2")
+    func publishable() {
+        let base: Set<KeyEventKind> = [.evicted, .expired, .deleted, .keymiss]
+        #expect(KeyEventKind.publishable(server: "redis", version: "6.2.14") == base)
+        #expect(KeyEventKind.publishable(server: "redis", version: "7.0.15") == base.union([.created]))
+        #expect(KeyEventKind.publishable(server: "redis", version: "8.0.2") == base.union([.created]))
+        #expect(KeyEventKind.publishable(server: "redis", version: "8.2.3") == base.union([.created, .overwritten]))
+        #expect(KeyEventKind.publishable(server: "redis", version: "10.0.0") == Set(KeyEventKind.allCases))
+        #expect(KeyEventKind.publishable(server: "valkey", version: "8.1.4") == base.union([.created]))
+        #expect(KeyEventKind.publishable(server: nil, version: nil) == base)
+        #expect(KeyEventKind(channel: Array("__keyevent@0__:del".utf8)) == .deleted)
+        #expect(KeyEventKind(channel: Array("__keyevent@3__:new".utf8)) == .created)
     }
 
     @Test("the counter folds namespaces past its cap into (other) and keeps no table growth")

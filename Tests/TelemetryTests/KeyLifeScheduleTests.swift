@@ -14,16 +14,30 @@ struct KeyLifeScheduleTests {
 
     private func at(_ second: Double) -> Date { start.addingTimeInterval(second) }
 
-    @Test("checked 5 % before its TTL runs out and 5 % after: there, then gone — expired")
+    /// Answers every probe due up to `second` as a key still there with its TTL running down.
+    private func answerProbes(_ schedule: inout KeyLifeSchedule, expiresAt: Double, until second: Double) -> [Double] {
+        var probed: [Double] = []
+        while let next = schedule.due(now: at(second), limit: 1).first, next.phase == .probing {
+            let time = next.due.timeIntervalSince(start)
+            probed.append(time)
+            let found = schedule.record(next.name, pttl: Int64((expiresAt - time) * 1000), now: next.due)
+            #expect(found == nil)
+        }
+        return probed
+    }
+
+    @Test("probed at doubling gaps, checked 5 % before its TTL runs out and 5 % after: there, then gone — expired")
     func expired() throws {
         var schedule = KeyLifeSchedule()
         do {
             let offered = schedule.offer(key("price:1", ttl: 60_000), namespace: "price:*", now: at(0))
             #expect(offered)
         }
-        #expect(schedule.due(now: at(50), limit: 10).isEmpty)
+        #expect(schedule.due(now: at(1.9), limit: 10).isEmpty)
+        #expect(answerProbes(&schedule, expiresAt: 60, until: 56) == [2, 4, 8, 16, 32])
+        #expect(schedule.due(now: at(56.9), limit: 10).isEmpty)
         let before = try #require(schedule.due(now: at(57), limit: 10).first)
-        #expect(before.due == at(57))
+        #expect(before.due == at(57) && before.phase == .beforeExpiry)
         do {
             let found = schedule.record(before.name, pttl: 3_000, now: at(57))
             #expect(found == nil)
@@ -36,16 +50,25 @@ struct KeyLifeScheduleTests {
         #expect(schedule.count == 0)
     }
 
-    @Test("gone before the first check: removed early, with its age as a share of its TTL")
+    @Test("gone at a probe: removed early, with its age (the middle of the span) as a share of its TTL")
     func removedEarly() throws {
         var schedule = KeyLifeSchedule()
-        // First seen with 45 s left of a 60 s TTL: written 15 s before.
+        // First seen with 45 s left of a 60 s TTL: written 15 s before; probes from 2 s on.
         schedule.offer(key("user:1:profile", ttl: 45_000), namespace: "user:*:profile", now: at(0))
-        let endFound = schedule.record(Array("user:1:profile".utf8), pttl: -2, now: at(15), fullTTLMilliseconds: 60_000)
+        #expect(answerProbes(&schedule, expiresAt: 45, until: 10) == [2, 4, 8])
+        let endFound = schedule.record(Array("user:1:profile".utf8), pttl: -2, now: at(16), fullTTLMilliseconds: 60_000)
         let end = try #require(endFound)
         #expect(end.ending == .removedEarly)
-        #expect(end.ageShare == 0.5)
-        #expect(end.since == at(0) && end.seenAt == at(15))
+        #expect(end.ageShare == 0.45, "ended between 8 s and 16 s: at 12 s, 27 s into a 60 s TTL")
+        #expect(end.since == at(8) && end.seenAt == at(16))
+    }
+
+    @Test("a check before expiry that comes after the expiry tells nothing")
+    func late() {
+        var schedule = KeyLifeSchedule()
+        schedule.offer(key("price:1", ttl: 10_000), namespace: "price:*", now: at(0))
+        let found = schedule.record(Array("price:1".utf8), pttl: -2, now: at(10.1))
+        #expect(found == nil && schedule.count == 0)
     }
 
     @Test("a TTL that jumped up, or none now: overwritten; the new life is tracked")
@@ -59,7 +82,7 @@ struct KeyLifeScheduleTests {
         let rewrittenFound = schedule.record(Array("cart:1".utf8), pttl: 59_000, now: at(57))
         let rewritten = try #require(rewrittenFound)
         #expect(rewritten.ending == .overwritten)
-        #expect(schedule.nextDue == at(57 + 59 - 2.95))  // the new life's check before expiry
+        #expect(schedule.nextDue == at(57 + 2), "the new life's first probe")
         #expect(schedule.count == 1)
         // A TTL as expected (within the tolerance) is the same life.
         schedule.offer(key("cart:3", ttl: 60_000), namespace: "cart:*", now: at(0))
@@ -67,6 +90,31 @@ struct KeyLifeScheduleTests {
             let found = schedule.record(Array("cart:3".utf8), pttl: 3_900, now: at(57))
             #expect(found == nil)
         }
+    }
+
+    @Test("checks around expiry go before probes; keys are taken on only within 80 % of the budget")
+    func budget() {
+        // 7 checks per 60 s life: 0.117/s each; a budget of 1/s takes 6 keys (0.7/s ≤ 0.8).
+        var schedule = KeyLifeSchedule(checksPerSecond: 1)
+        var taken = 0
+        for index in 0..<20 where schedule.offer(key("a:\(index)", ttl: 60_000), namespace: "a:*", now: at(0)) {
+            taken += 1
+        }
+        #expect(taken == 6)
+        #expect(abs(schedule.checksNeededPerSecond - 0.7) < 0.001)
+        schedule.stopTracking(Array("a:0".utf8))
+        let again = schedule.offer(key("b:1", ttl: 60_000), namespace: "b:*", now: at(0))
+        #expect(again)
+        let full = schedule.offer(key("b:2", ttl: 60_000), namespace: "b:*", now: at(0))
+        #expect(!full, "the budget is full")
+        // A check before expiry due after a probe still goes first.
+        var roomy = KeyLifeSchedule()
+        roomy.offer(key("a:1", ttl: 60_000), namespace: "a:*", now: at(0))
+        roomy.offer(key("a:2", ttl: 6_000), namespace: "a:*", now: at(0))
+        _ = roomy.record(Array("a:1".utf8), pttl: 58_000, now: at(2))
+        _ = roomy.record(Array("a:2".utf8), pttl: 4_000, now: at(2))
+        let first = roomy.due(now: at(5.5), limit: 1).first
+        #expect(first?.name == Array("a:2".utf8) && first?.phase == .beforeExpiry)
     }
 
     @Test("bounded per namespace and in all; keys without a TTL or with a very short one are not tracked")
