@@ -54,6 +54,12 @@ public struct NamespaceInvalidation: Sendable {
         public var total: Int { expired + deleted + overwritten + evicted }
         /// Share of ends that were deletions or overwrites.
         public var invalidatedShare: Double { total > 0 ? Double(deleted + overwritten) / Double(total) : 0 }
+        /// The ends the writer (or its TTLs) made: all but evictions.
+        public var writerEnds: Int { expired + deleted + overwritten }
+        /// Share of those that were deletions or overwrites.
+        public var writerInvalidatedShare: Double {
+            writerEnds > 0 ? Double(deleted + overwritten) / Double(writerEnds) : 0
+        }
     }
 
     /// What was seen of one namespace.
@@ -93,16 +99,19 @@ public struct NamespaceInvalidation: Sendable {
         /// Share of ends that were deletions or overwrites (from ``source``).
         public var invalidatedShare: Double { counts.invalidatedShare }
 
+        /// Whether enough ends show what the writer does (expiries, deletions, overwrites —
+        /// evictions are the cache's doing and tell nothing of it) for a verdict.
+        var hasVerdict: Bool { counts.writerEnds >= NamespaceInvalidation.minimumEnds }
+
         /// Whether the writer invalidates: deletions and overwrites make at least
-        /// ``NamespaceInvalidation/invalidatedThreshold`` of the ends — or, where events cannot
-        /// show overwrites, of the tracked keys' ends.
+        /// ``NamespaceInvalidation/invalidatedThreshold`` of the ends that show what it does —
+        /// or, where events cannot show overwrites, of the tracked keys' such ends.
         var isInvalidatedOnWrite: Bool {
-            if invalidatedShare >= NamespaceInvalidation.invalidatedThreshold { return true }
+            if counts.writerInvalidatedShare >= NamespaceInvalidation.invalidatedThreshold { return true }
             guard source == .keyspaceEvents, !eventsCountOverwrites,
-                trackedEnds.total >= NamespaceInvalidation.minimumEnds
+                trackedEnds.writerEnds >= NamespaceInvalidation.minimumEnds
             else { return false }
-            return Double(trackedEnds.overwritten) / Double(trackedEnds.total)
-                >= NamespaceInvalidation.invalidatedThreshold
+            return trackedEnds.writerInvalidatedShare >= NamespaceInvalidation.invalidatedThreshold
         }
 
         /// The `quantile` (0…1) of the ages at the end, as a share of the TTL.
@@ -113,9 +122,9 @@ public struct NamespaceInvalidation: Sendable {
         }
     }
 
-    /// Ends needed before a verdict.
+    /// Ends needed before a verdict (expiries, deletions and overwrites: evictions do not count).
     public static let minimumEnds = 5
-    /// Deletions and overwrites above this share of the ends: invalidated on write.
+    /// Deletions and overwrites above this share of those ends: invalidated on write.
     public static let invalidatedThreshold = 0.1
     /// The ages kept per namespace.
     public static let ageSamples = 200
@@ -183,7 +192,7 @@ public struct NamespaceInvalidation: Sendable {
 
     /// The verdict on `namespace`.
     public func kind(of namespace: String) -> Kind {
-        guard let ends = namespaces[namespace], ends.total >= Self.minimumEnds else { return .unknown }
+        guard let ends = namespaces[namespace], ends.hasVerdict else { return .unknown }
         return ends.isInvalidatedOnWrite ? .invalidatedOnWrite : .ttlOnly
     }
 

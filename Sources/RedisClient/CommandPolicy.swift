@@ -28,8 +28,12 @@ public struct CommandPolicy: Sendable, Hashable {
         "CONFIG": ["GET"],
     ])
 
-    /// `SUBSCRIBE` to keyevent channels of evictions, expirations and misses only
-    /// (`__keyevent@<db>__:evicted|expired|keymiss`): what per-namespace events need, nothing else.
+    /// The keyevent channel names cachewatch may subscribe to.
+    static let keyEventNames: Set<String> = ["evicted", "expired", "del", "overwritten", "new", "keymiss"]
+
+    /// `SUBSCRIBE` to keyevent channels of evictions, expirations, deletions, overwrites, new keys
+    /// and misses only (`__keyevent@<db>__:evicted|expired|del|overwritten|new|keymiss`): what
+    /// per-namespace events need, nothing else.
     private static func isKeyEventSubscription(_ command: RESPCommand) -> Bool {
         guard command.arguments.count > 1 else { return false }
         return command.arguments.dropFirst().allSatisfy { channel in
@@ -39,7 +43,7 @@ public struct CommandPolicy: Sendable, Hashable {
             let database = text[text.index(text.startIndex, offsetBy: 11)..<end.lowerBound]
             let event = text[end.upperBound...]
             return !database.isEmpty && database.count < 6 && database.allSatisfy(\.isASCII)
-                && database.allSatisfy(\.isNumber) && ["evicted", "expired", "keymiss"].contains(event)
+                && database.allSatisfy(\.isNumber) && Self.keyEventNames.contains(String(event))
         }
     }
 

@@ -52,9 +52,9 @@ struct Demo: AsyncParsableCommand {
         do {
             server = try await PrivateRedisServer([
                 "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru", "--slowlog-log-slower-than", "2000",
-                // Its own server: keyspace events on, so the demo shows evictions, expirations and
-                // misses per namespace.
-                "--notify-keyspace-events", "Exem",
+                // Its own server: keyspace events on, so the demo shows evictions, expirations,
+                // deletions, new keys and misses per namespace, and how keys end.
+                "--notify-keyspace-events", "Exegnm",
             ])
         } catch let failure as ProcessFailure {
             throw CLIFailure("demo: \(failure.description)")
@@ -83,7 +83,8 @@ struct Demo: AsyncParsableCommand {
                 targets: [NodeTarget(endpoint: server.endpoint)],
                 configuration: FleetConfiguration(
                     interval: .milliseconds(Int64(output.interval * 1000)), sampling: KeySamplerConfiguration(),
-                    clusterMode: .off, keyEvents: true)
+                    clusterMode: .off, keyEvents: true,
+                    keyLifeChecksPerSecond: KeyLifeOptions.defaultChecksPerSecond)
             ) { engine in
                 if headless {
                     try await output.loop(on: engine, rules: DefaultRules.rules, alertsOnly: alertsOnly)

@@ -9,41 +9,67 @@ import Telemetry
 import TestSupport
 import Testing
 
-/// How keys end, through the engine, with no server configuration at all: `price:*` written with
-/// one TTL and never invalidated, `user:*:profile` deleted on update (5/s) and read back.
+/// How keys end, through the engine, on a real server under a shop's workload: `price:*` written
+/// with one TTL and never invalidated (read often), `user:*:profile` deleted on update (5/s) and
+/// refilled by the next read, `session:*` written and never read, evicted under memory pressure
+/// (`maxmemory` with `allkeys-lru`). Once with no server configuration at all (tracked keys
+/// only), once with keyspace events published (`Exeg`).
 @Suite("Key lives in the engine", .serialized)
 struct KeyLifeEngineTests {
     private static let ttl = 30
 
-    @Test(
-        "price:* is TTL-only with its TTL as the bound, user:*:profile invalidated on write, within one TTL; StaleRisk names price:* only"
-    )
-    func classification() async throws {
-        try await withRedisServer { server in
-            let admin = try await server.client()
-            _ = try await admin.pipeline(
-                (0..<200).map { RESPCommand("SET", "user:\($0):profile", "p", "EX", String(Self.ttl)) })
-            let writer = Task {
-                // Prices: new ones every 100 ms with one TTL, never touched again. Profiles: one
-                // updated every 200 ms — deleted, then read back by the application (re-set).
-                let client = try await server.client()
-                var tick = 0
-                while !Task.isCancelled {
-                    _ = try await client.send(RESPCommand("SET", "price:\(tick)", "9.99", "EX", String(Self.ttl)))
-                    if tick.isMultiple(of: 2) {
-                        let user = Int.random(in: 0..<200)
-                        _ = try await client.send(RESPCommand("DEL", "user:\(user):profile"))
-                        if Bool.random() {
-                            _ = try await client.send(
-                                RESPCommand("SET", "user:\(user):profile", "p", "EX", String(Self.ttl)))
-                        }
-                    }
-                    tick += 1
-                    try await Task.sleep(for: .milliseconds(100))
-                }
-                await client.close()
+    /// What the engine said of the three namespaces, newest first.
+    private struct Seen: Sendable, CustomStringConvertible {
+        var verdicts: [String: NamespaceInvalidation.Kind] = [:]
+        var ends: [String: NamespaceInvalidation.Ends] = [:]
+        var bound: Double?
+        var firing: [String] = []
+        var notices: [String] = []
+        var description: String {
+            "notices \(notices), verdicts \(verdicts), bound \(String(describing: bound)), firing \(firing), ends "
+                + ends.map { "\($0.key): \($0.value.counts) from \($0.value.source)" }.sorted().joined(separator: "; ")
+        }
+    }
+
+    /// The application: every 100 ms a new price (read back with 59 others, so prices stay
+    /// recently used), 20 profile reads refilling what is missing, a profile deleted every other
+    /// tick, 20 sessions of 2 KB never read again (400 KB/s: the 6 MB limit holds a few seconds).
+    private static func shop(_ server: RedisServer) async throws {
+        let client = try await server.client()
+        let ttl = String(Self.ttl)
+        _ = try await client.pipeline((0..<200).map { RESPCommand("SET", "user:\($0):profile", "p", "EX", ttl) })
+        let session = String(repeating: "s", count: 2 * 1024)
+        var tick = 0
+        while !Task.isCancelled {
+            var commands = [RESPCommand("SET", "price:\(tick)", "9.99", "EX", ttl)]
+            commands += (0..<59).map { _ in RESPCommand("GET", "price:\(max(0, tick - Int.random(in: 1...300)))") }
+            let users = (0..<20).map { _ in Int.random(in: 0..<200) }
+            commands += users.map { RESPCommand("GET", "user:\($0):profile") }
+            if tick.isMultiple(of: 2) { commands.append(RESPCommand("DEL", "user:\(Int.random(in: 0..<200)):profile")) }
+            commands += (0..<20).map { _ in RESPCommand("SET", "session:\(UUID().uuidString)", session, "EX", ttl) }
+            let replies = try await client.pipeline(commands)
+            // Cache-aside: a profile read that missed is loaded and written back.
+            let refills = zip(users, replies[60..<80]).filter { $0.1.value.isNull }.map {
+                RESPCommand("SET", "user:\($0.0):profile", "p", "EX", ttl)
             }
-            defer { writer.cancel() }
+            if !refills.isEmpty { _ = try await client.pipeline(refills) }
+            tick += 1
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        await client.close()
+    }
+
+    /// Runs the shop against a server limited to 6 MB with `events` as its keyspace-event setting
+    /// until `done` holds of what the engine says (or two TTLs pass); returns the last of it.
+    private func watch(events: String, until done: @escaping @Sendable (Seen) -> Bool) async throws -> (Seen, Double) {
+        try await withRedisServer(["--maxmemory", "6mb", "--maxmemory-policy", "allkeys-lru"]) { server in
+            if !events.isEmpty {
+                let admin = try await server.client()
+                _ = try await admin.send(RESPCommand("CONFIG", "SET", "notify-keyspace-events", events))
+                await admin.close()
+            }
+            let workload = Task { try await Self.shop(server) }
+            defer { workload.cancel() }
             let rules = try RuleFile.parse(
                 """
                 rules:
@@ -56,15 +82,13 @@ struct KeyLifeEngineTests {
                 """, source: "test")
             let configuration = FleetConfiguration(
                 interval: .milliseconds(500), sampling: KeySamplerConfiguration(keysPerSecond: 100),
-                fixedSampleRate: true, clusterMode: .off, keyLifeChecksPerSecond: 20)
+                fixedSampleRate: true, clusterMode: .off, keyEvents: !events.isEmpty, keyLifeChecksPerSecond: 20)
             let node = server.endpoint.description
-            let seen = Locked<(verdicts: [String: NamespaceInvalidation.Kind], bound: Double?, firing: [String])>(
-                ([:], nil, []))
+            let seen = Locked(Seen())
             let start = Date()
-            try await MonitoringEngine.run(
+            return try await MonitoringEngine.run(
                 targets: [NodeTarget(endpoint: server.endpoint)], configuration: configuration
-            ) {
-                engine in
+            ) { engine in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         var state = engine.makeState(rules: rules)
@@ -73,30 +97,64 @@ struct KeyLifeEngineTests {
                             let invalidation = state.invalidations[node]
                             let firing = outcome.alertEvents.filter { $0.kind == .firing }.map(\.alert.identity)
                             seen.withLock {
-                                for name in ["price:*", "user:*:profile"] {
+                                for name in ["price:*", "user:*:profile", "session:*"] {
                                     $0.verdicts[name] = invalidation?.kind(of: name) ?? .unknown
+                                    $0.ends[name] = invalidation?.namespaces[name]
                                 }
                                 $0.bound = invalidation?.stalenessBound(of: "price:*")
                                 $0.firing += firing
+                                $0.notices += outcome.notices
                             }
                         }
                     }
                     defer { group.cancelAll() }
-                    let classified = try await eventually(timeout: .seconds(Double(Self.ttl) * 2 + 10)) {
-                        seen.withLock {
-                            $0.verdicts["price:*"] == .ttlOnly && $0.verdicts["user:*:profile"] == .invalidatedOnWrite
-                                && !$0.firing.isEmpty
-                        }
-                    }
-                    let result = seen.withLock { $0 }
-                    #expect(classified, "\(result)")
-                    // Within about one TTL of the first sample (checks come 5 % after expiry).
-                    #expect(Date().timeIntervalSince(start) < Double(Self.ttl) * 1.5 + 10)
-                    #expect(result.bound == Double(Self.ttl))
-                    #expect(result.firing == ["StaleRisk{namespace=price:*,node=\(node)}"], "\(result.firing)")
+                    _ = try await eventually(timeout: .seconds(Double(Self.ttl) * 2 + 10)) { done(seen.withLock { $0 }) }
+                    return (seen.withLock { $0 }, Date().timeIntervalSince(start))
                 }
             }
-            await admin.close()
         }
+    }
+
+    @Test(
+        "no server configuration: price:* TTL-only with its TTL as the bound, user:*:profile invalidated on write, within one TTL, while sessions are evicted; StaleRisk names price:* only"
+    )
+    func trackedKeysOnly() async throws {
+        let (seen, elapsed) = try await watch(events: "") {
+            $0.verdicts["price:*"] == .ttlOnly && $0.verdicts["user:*:profile"] == .invalidatedOnWrite
+                && !$0.firing.isEmpty
+        }
+        #expect(seen.verdicts["price:*"] == .ttlOnly, "\(seen)")
+        #expect(seen.verdicts["user:*:profile"] == .invalidatedOnWrite, "\(seen)")
+        // Within about one TTL of the first sample (checks come 5 % after expiry).
+        #expect(elapsed < Double(Self.ttl) * 1.5 + 10, "\(elapsed) s")
+        #expect(seen.bound == Double(Self.ttl), "\(seen)")
+        #expect(seen.firing.allSatisfy { $0.hasPrefix("StaleRisk{namespace=price:*,") }, "\(seen)")
+        #expect(!seen.firing.isEmpty, "\(seen)")
+        #expect(seen.ends["price:*"]?.source == .trackedKeys)
+        // Sessions removed early while the node evicts count as evicted, never as invalidated.
+        let sessions = try #require(seen.ends["session:*"], "\(seen)")
+        #expect(sessions.trackedEnds.evicted > 0 && sessions.trackedEnds.deleted == 0, "\(seen)")
+    }
+
+    @Test(
+        "keyspace events on: every end counted — price:* expires, user:*:profile is deleted, session:* evicted; StaleRisk names price:* only"
+    )
+    func keyspaceEvents() async throws {
+        let (seen, _) = try await watch(events: "Exeg") {
+            $0.verdicts["price:*"] == .ttlOnly && $0.verdicts["user:*:profile"] == .invalidatedOnWrite
+                && ($0.ends["session:*"]?.total ?? 0) >= 100 && !$0.firing.isEmpty
+        }
+        let price = try #require(seen.ends["price:*"], "\(seen)")
+        let profile = try #require(seen.ends["user:*:profile"], "\(seen)")
+        let sessions = try #require(seen.ends["session:*"], "\(seen)")
+        #expect([price.source, profile.source, sessions.source] == Array(repeating: .keyspaceEvents, count: 3), "\(seen)")
+        #expect(seen.verdicts["price:*"] == .ttlOnly && seen.bound == Double(Self.ttl), "\(seen)")
+        #expect(price.eventEnds.deleted == 0 && price.eventEnds.expired >= 5, "\(seen)")
+        #expect(seen.verdicts["user:*:profile"] == .invalidatedOnWrite, "\(seen)")
+        #expect(profile.eventEnds.deleted > 0, "\(seen)")
+        // Sessions: evicted, essentially all of them (a few may expire).
+        #expect(Double(sessions.eventEnds.evicted) / Double(sessions.eventEnds.total) > 0.8, "\(seen)")
+        #expect(sessions.eventEnds.deleted == 0, "\(seen)")
+        #expect(seen.firing.allSatisfy { $0.hasPrefix("StaleRisk{namespace=price:*,") }, "\(seen)")
     }
 }

@@ -106,6 +106,7 @@ struct RedisConnectionTests {
             for allowed in [
                 RESPCommand("INFO", "everything"), RESPCommand("SLOWLOG", "GET", "1"), RESPCommand("DBSIZE"),
                 RESPCommand("SUBSCRIBE", "__keyevent@0__:evicted", "__keyevent@12__:keymiss"),
+                RESPCommand("SUBSCRIBE", "__keyevent@0__:del", "__keyevent@0__:overwritten", "__keyevent@0__:new"),
             ] {
                 #expect(CommandPolicy.readOnlyMonitoring.permits(allowed))
             }
@@ -115,6 +116,7 @@ struct RedisConnectionTests {
                 RESPCommand("SUBSCRIBE", "news"), RESPCommand("SUBSCRIBE", "__keyevent@0__:evicted", "orders"),
                 RESPCommand("SUBSCRIBE", "__keyevent@x__:expired"), RESPCommand("SUBSCRIBE"),
                 RESPCommand("PSUBSCRIBE", "__keyevent@*__:*"), RESPCommand("PUBLISH", "c", "m"),
+                RESPCommand("SUBSCRIBE", "__keyevent@0__:set"), RESPCommand("SUBSCRIBE", "__keyspace@0__:del"),
             ] {
                 #expect(!CommandPolicy.readOnlyMonitoring.permits(refused), "\(refused)")
             }
