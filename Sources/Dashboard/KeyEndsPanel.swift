@@ -23,13 +23,17 @@ enum KeyEndsPanel {
         func share(_ count: Int, _ total: Int) -> String {
             total > 0 ? "\(Int((Double(count) / Double(total) * 100).rounded()))%" : "-"
         }
+        // The namespace keeps at least 12 columns: the age goes first where the panel is narrow.
+        var columns = [
+            Table.Column("namespace"), Table.Column("verdict", width: 9),
+            Table.Column("exp", width: 4, alignRight: true), Table.Column("inv", width: 4, alignRight: true),
+            Table.Column("evi", width: 4, alignRight: true), Table.Column("age", width: 8, alignRight: true),
+            Table.Column("ends", width: 8, alignRight: true),
+        ]
+        let showsAge = inner.width - columns.reduce(0) { $0 + ($1.width ?? 0) + 1 } >= 12
+        if !showsAge { columns.remove(at: 5) }
         Table(
-            columns: [
-                Table.Column("namespace"), Table.Column("invalidated", width: 11),
-                Table.Column("exp", width: 4, alignRight: true), Table.Column("inv", width: 4, alignRight: true),
-                Table.Column("evi", width: 4, alignRight: true), Table.Column("age", width: 7, alignRight: true),
-                Table.Column("ends", width: 8, alignRight: true),
-            ],
+            columns: columns,
             rows: rows.map { name, ends in
                 let verdict: String
                 switch invalidation.kind(of: name) {
@@ -41,13 +45,16 @@ enum KeyEndsPanel {
                 // Age at the end as a share of the TTL: p50/p90 ("100%": they live it out).
                 var age = "-"
                 if let median = ends.ageShare(quantile: 0.5), let high = ends.ageShare(quantile: 0.9) {
-                    age = "\(Int((median * 100).rounded()))/\(Int((high * 100).rounded()))%"
+                    let (low, top) = (Int((median * 100).rounded()), Int((high * 100).rounded()))
+                    age = low == top ? "\(top)%" : "\(low)/\(top)%"
                 }
                 let count = ValueFormatting.count(Double(ends.total))
-                return [
+                var cells = [
                     name, verdict, share(ends.expired, ends.total), share(ends.deleted + ends.overwritten, ends.total),
                     share(ends.evicted, ends.total), age, ends.source == .keyspaceEvents ? "\(count) ev" : count,
                 ]
+                if !showsAge { cells.remove(at: 5) }
+                return cells
             },
             rowStyles: rows.map { name, _ in
                 if alerted.contains(name) { return CellStyle(.crit) }

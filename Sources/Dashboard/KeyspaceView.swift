@@ -12,7 +12,7 @@ enum KeyspaceView {
         let top = bands[0].columns(counted ? [2, 3] : [1, 1])
         // Once key lives are tracked, how each namespace's keys end gets a panel of its own.
         let ends = state.invalidation.map { !$0.namespaces.isEmpty } ?? false
-        let bottom = bands[1].columns(ends ? [1, 2, 2] : [1, 2])
+        let bottom = bands[1].columns(ends ? [4, 11, 7] : [1, 2])
         guard let sampling = state.keyspace else {
             let inner = Panel(title: "Keyspace").draw(into: &screen, rect: area, glyphs: theme.glyphs)
             screen.put("key sampling has not reported yet", x: inner.x, y: inner.y, style: .muted)

@@ -59,6 +59,11 @@ public enum KeyEventKind: String, Sendable, Hashable, CaseIterable, Comparable {
         Set(allCases.filter { $0.isPublishable(server: server, version: version) })
     }
 
+    /// Whether cachewatch asks for it when it turns events on (`--enable-events`) or says how
+    /// to: every kind but new keys — they tell nothing of how keys end, and Redis 7.0 leaves `n`
+    /// out of `CONFIG GET` beside `A`, so a setting read back and put back could lose it.
+    public var isEnabledOnRequest: Bool { self != .created }
+
     /// The column of the kind in per-kind tables (declaration order).
     public var index: Int { Self.allCases.firstIndex(of: self) ?? 0 }
 

@@ -18,7 +18,8 @@ public final class KeyEventSubscriber: Sendable {
         /// Subscribed to `kinds` (those the server publishes): events from `since` on are counted.
         case subscribed(kinds: Set<KeyEventKind>, since: Date)
         /// The server publishes none of the kinds asked for (`notify-keyspace-events` as given);
-        /// `wanted` are those it could publish. The setting is read again every
+        /// `wanted` are those it could publish that cachewatch would turn on (see
+        /// ``KeyEventKind/isEnabledOnRequest``). The setting is read again every
         /// ``KeyEventSubscriber/recheckInterval``.
         case off(KeyspaceEventFlags, wanted: Set<KeyEventKind>)
         /// Not receiving (never connected, lost, closed by the server): the interval is a gap.
@@ -120,14 +121,15 @@ public final class KeyEventSubscriber: Sendable {
                 ownTraffic?.add(commands: 1)
                 let reply = try await connection.send(RESPCommand("CONFIG", "GET", "notify-keyspace-events"))
                 var flags = KeyspaceEventFlags(KeyspaceEventsEnabler.configValue(reply) ?? "")
-                if let enabler, !flags.missing(kinds).isEmpty {
-                    flags = await enable(kinds, flags, with: enabler, on: connection, report: report)
+                let requested = kinds.filter(\.isEnabledOnRequest)
+                if let enabler, !flags.missing(requested).isEmpty {
+                    flags = await enable(requested, flags, with: enabler, on: connection, report: report)
                 }
                 subscribed = flags.published(kinds)
                 if subscribed.isEmpty {
                     loss = KeyEventLoss()
                     await connection.close()
-                    report(.off(flags, wanted: kinds))
+                    report(.off(flags, wanted: requested))
                     do { try await clock.sleep(for: Self.recheckInterval) } catch { return }
                     continue
                 }

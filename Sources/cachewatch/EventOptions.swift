@@ -14,9 +14,9 @@ struct EventOptions: ParsableArguments {
     @Flag(
         name: .customLong("enable-events"),
         help: ArgumentHelp(
-            "Turn on the keyspace events cachewatch counts where the server does not publish them: CONFIG SET notify-keyspace-events with E, e, x, g, m added to the server's flags (n on Redis 7+ and Valkey, o on Redis 8.2+), put back on exit, on errors and on SIGINT/SIGTERM/SIGHUP (a crash or SIGKILL cannot put it back).",
+            "Turn on the keyspace events cachewatch counts where the server does not publish them: CONFIG SET notify-keyspace-events with E, e, x, g, m added to the server's flags (and o on Redis 8.2+), put back on exit, on errors and on SIGINT/SIGTERM/SIGHUP (a crash or SIGKILL cannot put it back).",
             discussion:
-                "Cost on the server (BENCHMARKS.md): evictions and expirations nothing measurable; key misses a third of GET throughput when most reads miss; g (deletions) builds an event on every SET … EX too, and n one per new key — see the measured SET+EX cost. Needs CONFIG SET (refused by ACLs and managed services: one line says so)."
+                "Cost on the server (BENCHMARKS.md): evictions and expirations nothing measurable; key misses a third of GET throughput when most reads miss; g (deletions) builds an event on every SET … EX too — see the measured SET+EX cost. Needs CONFIG SET (refused by ACLs and managed services: one line says so)."
         )
     )
     var enableEvents = false

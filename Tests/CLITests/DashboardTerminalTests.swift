@@ -1,5 +1,6 @@
 import Foundation
 import RESP
+import Telemetry
 import TestSupport
 import Testing
 
@@ -136,7 +137,12 @@ struct DashboardTerminalTests {
                     if case .map(let pairs) = reply { return pairs.first?.value.stringValue }
                     return reply.elements?.last?.stringValue
                 }
-                let enabled = try await eventually(timeout: .seconds(20)) { try await flags() == "xeEm" }
+                // e, x, g, m, and o where the server has it (Redis 8.2+).
+                let wanted = Set(
+                    "E"
+                        + KeyEventKind.publishable(server: admin.hello.server, version: admin.hello.version)
+                        .filter(\.isEnabledOnRequest).map(\.flag))
+                let enabled = try await eventually(timeout: .seconds(20)) { try await flags().map(Set.init) == wanted }
                 #expect(enabled)
                 let pid = try #require(try await tmux.programPID())
                 kill(pid, SIGTERM)

@@ -1,6 +1,7 @@
 import Export
 import Foundation
 import RESP
+import Telemetry
 import TestSupport
 import Testing
 
@@ -25,9 +26,13 @@ struct WatchCommandTests {
             // would add them, and nothing else.
             let notices = result.stderr.split(separator: "\n")
             #expect(notices.count == 1, "\(result.stderr)")
+            let probe = try await server.client()
+            let kinds = KeyEventKind.publishable(server: probe.hello.server, version: probe.hello.version)
+            await probe.close()
+            let newer = kinds.contains(.overwritten) ? "o" : ""
             #expect(
                 notices.first?.contains(
-                    "keyspace events off on 127.0.0.1:\(server.port) (notify-keyspace-events \"\"): evictions, expirations and misses are not counted per namespace; to count them: CONFIG SET notify-keyspace-events Eexm"
+                    "keyspace events off on 127.0.0.1:\(server.port) (notify-keyspace-events \"\"): evictions, expirations, deletions and misses are not counted per namespace; to count them: CONFIG SET notify-keyspace-events Eexg\(newer)m"
                 ) == true, "\(result.stderr)")
         }
     }

@@ -81,14 +81,18 @@ struct GoldenScreenTests {
         func end(_ namespace: String, _ ending: KeyLifeSchedule.Ending, ttl: Double) -> KeyLifeSchedule.End {
             KeyLifeSchedule.End(
                 namespace: namespace, ending: ending, seenAt: Date(timeIntervalSince1970: 100),
-                since: Date(timeIntervalSince1970: 50), ageShare: 1, ttlSeconds: ttl)
+                since: Date(timeIntervalSince1970: 50), ageShare: ending == .expired ? 1 : 0.25, ttlSeconds: ttl)
         }
         invalidation.add(
             Array(repeating: end("price:*", .expired, ttl: 599.2), count: 12)
-                + Array(repeating: end("user:*:profile", .removedEarly, ttl: 3600), count: 3)
-                + Array(repeating: end("user:*:profile", .expired, ttl: 3600), count: 7)
+                + Array(repeating: end("user:*:profile", .removedEarly, ttl: 3600), count: 6)
+                + Array(repeating: end("user:*:profile", .expired, ttl: 3600), count: 4)
                 + [end("product:*", .expired, ttl: 900)],
             tracked: ["price:*": 20, "user:*:profile": 20, "product:*": 20], evicting: { _, _, _ in false })
+        // Counted by keyspace events: every session's end, most of them evictions.
+        invalidation.addEvents(
+            ["session:*": [.evicted: 1_200, .expired: 40]], kinds: [.evicted, .expired, .deleted],
+            ttlSeconds: ["session:*": 1800])
         state.invalidation = invalidation
         try Self.check(DashboardRenderer.render(state, width: 120, height: 40), "key-lives-keyspace-120x40")
     }
