@@ -130,7 +130,8 @@ let package = Package(
             name: "EngineTests",
             dependencies: ["Engine", "Fleet", "Alerts", "Metrics", "Telemetry", "RESP", "RedisClient", "TestSupport"]),
         .testTarget(
-            name: "CLITests", dependencies: ["TestSupport", "Export", "Telemetry", .product(name: "CSV", package: "CSV.swift")],
+            name: "CLITests",
+            dependencies: ["TestSupport", "Export", "Telemetry", .product(name: "CSV", package: "CSV.swift")],
             exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]

@@ -164,8 +164,9 @@ public struct SnapshotWriter {
         var table = table([
             "node", "namespace", "sampled_keys", "estimated_keys", "estimated_memory_bytes", "share_without_ttl",
             "mean_ttl_seconds", "min_ttl_ms", "max_ttl_ms", "ttl_jitter", "expiry_wave_keys", "evicted_per_sec",
-            "expired_per_sec", "misses_per_sec", "expired_share", "invalidated_share", "evicted_share",
-            "staleness_bound_seconds",
+            "expired_per_sec", "misses_per_sec", "deleted_per_sec", "overwritten_per_sec", "new_per_sec",
+            "expired_share", "invalidated_share", "evicted_share", "staleness_bound_seconds", "end_age_share_p50",
+            "end_age_share_p90",
         ])
         let now = snapshot.takenAt
         for (node, model) in models(snapshot) {
@@ -173,10 +174,11 @@ public struct SnapshotWriter {
             // namespace seen only in events (its keys gone, say) gets a row of its own.
             let metrics = snapshot.store[node]
             let columns: [Metric] = [
-                .namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec,
-                // How keys end (key lives): empty until enough ends were seen.
+                .namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec, .namespaceDeletedPerSec,
+                .namespaceOverwrittenPerSec, .namespaceNewPerSec,
+                // How keys end: empty until enough ends were seen.
                 .namespaceExpiredShare, .namespaceInvalidatedShare, .namespaceEvictedShare,
-                .namespaceStalenessBoundSeconds,
+                .namespaceStalenessBoundSeconds, .namespaceEndAgeShareP50, .namespaceEndAgeShareP90,
             ]
             func figureCells(_ name: String) -> [CSVTable.Cell] {
                 columns.map { .number(metrics?.value($0, instance: name)) }
@@ -193,7 +195,7 @@ public struct SnapshotWriter {
                         .number(model.expiryWave(of: stats.name, now: now)),
                     ] + figureCells(stats.name))
             }
-            let eventOnly = Set(columns.prefix(3).flatMap { metrics?.instances($0)?.keys ?? [:].keys })
+            let eventOnly = Set(columns.prefix(6).flatMap { metrics?.instances($0)?.keys ?? [:].keys })
                 .subtracting(named).sorted()
             for name in eventOnly {
                 table.append(

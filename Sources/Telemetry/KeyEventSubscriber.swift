@@ -195,7 +195,8 @@ public final class KeyEventSubscriber: Sendable {
     /// setting now in force. A refusal (ACL, a renamed `CONFIG`, a managed service) is one line,
     /// and what the server publishes anyway is still counted.
     private func enable(
-        _ kinds: Set<KeyEventKind>, _ flags: KeyspaceEventFlags, with enabler: KeyspaceEventsEnabler, on connection: RedisConnection,
+        _ kinds: Set<KeyEventKind>, _ flags: KeyspaceEventFlags, with enabler: KeyspaceEventsEnabler,
+        on connection: RedisConnection,
         report: (State) -> Void
     ) async -> KeyspaceEventFlags {
         do {

@@ -108,7 +108,9 @@ struct KeyLifeEngineTests {
                         }
                     }
                     defer { group.cancelAll() }
-                    _ = try await eventually(timeout: .seconds(Double(Self.ttl) * 2 + 10)) { done(seen.withLock { $0 }) }
+                    _ = try await eventually(timeout: .seconds(Double(Self.ttl) * 2 + 10)) {
+                        done(seen.withLock { $0 })
+                    }
                     return (seen.withLock { $0 }, Date().timeIntervalSince(start))
                 }
             }
@@ -147,7 +149,8 @@ struct KeyLifeEngineTests {
         let price = try #require(seen.ends["price:*"], "\(seen)")
         let profile = try #require(seen.ends["user:*:profile"], "\(seen)")
         let sessions = try #require(seen.ends["session:*"], "\(seen)")
-        #expect([price.source, profile.source, sessions.source] == Array(repeating: .keyspaceEvents, count: 3), "\(seen)")
+        #expect(
+            [price.source, profile.source, sessions.source] == Array(repeating: .keyspaceEvents, count: 3), "\(seen)")
         #expect(seen.verdicts["price:*"] == .ttlOnly && seen.bound == Double(Self.ttl), "\(seen)")
         #expect(price.eventEnds.deleted == 0 && price.eventEnds.expired >= 5, "\(seen)")
         #expect(seen.verdicts["user:*:profile"] == .invalidatedOnWrite, "\(seen)")

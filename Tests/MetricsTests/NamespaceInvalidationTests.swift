@@ -45,7 +45,8 @@ struct NamespaceInvalidationTests {
                 + Array(repeating: end("session:*", .expired), count: 4),
             tracked: [:], evicting: { namespace, _, _ in namespace == "session:*" })
         #expect(record.namespaces["session:*"]?.evicted == 6)
-        #expect(record.kind(of: "session:*") == .unknown, "evictions tell nothing of the writer: four expiries are too few")
+        #expect(
+            record.kind(of: "session:*") == .unknown, "evictions tell nothing of the writer: four expiries are too few")
         #expect(record.figures[.namespaceEvictedShare]?["session:*"] == 0.6)
         record.add([end("session:*", .expired)], tracked: [:], evicting: { _, _, _ in true })
         #expect(record.kind(of: "session:*") == .ttlOnly, "evictions are not invalidation by the writer")

@@ -117,7 +117,9 @@ struct KeyEventTests {
             let hello = probe.hello
             await probe.close()
             #expect(
-                wanted == KeyEventKind.publishable(server: hello.server, version: hello.version).filter(\.isEnabledOnRequest))
+                wanted
+                    == KeyEventKind.publishable(server: hello.server, version: hello.version).filter(
+                        \.isEnabledOnRequest))
             #expect(wanted.isSuperset(of: [.evicted, .expired, .deleted, .keymiss]) && !wanted.contains(.created))
             let optional = wanted.contains(.overwritten) ? "o" : ""
             #expect(flags.enablingCommand(wanted) == "CONFIG SET notify-keyspace-events gKEex\(optional)m")
