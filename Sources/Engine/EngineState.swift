@@ -128,9 +128,10 @@ public struct EngineState: Sendable {
                 // How keys end, counted for every key where expirations, evictions and deletions
                 // are published (the TTL a namespace's keys carry comes from key sampling).
                 if kinds.isSuperset(of: [.expired, .evicted, .deleted]) {
+                    let model = feeds[node]?.sampling.model
                     var ttls: [String: Double] = [:]
-                    for stats in feeds[node]?.sampling.model.namespacesByKeys ?? [] {
-                        if let maximum = stats.maximumTTL { ttls[stats.name] = Double(maximum) / 1000 }
+                    for name in tally.counts.keys {
+                        if let maximum = model?.maximumTTL(of: name) { ttls[name] = Double(maximum) / 1000 }
                     }
                     invalidations[node, default: NamespaceInvalidation()].addEvents(
                         tally.counts, kinds: kinds, ttlSeconds: ttls)

@@ -272,6 +272,9 @@ public struct KeyspaceModel: Sendable {
         return stats
     }
 
+    /// The largest TTL (milliseconds, when observed) among a namespace's sampled keys, if any has one.
+    public func maximumTTL(of namespace: String) -> Int64? { sample(namespace)?.maximumTTL }
+
     /// Keys per TTL bucket over all namespaces (remaining TTL when observed).
     public var ttlBuckets: [TTLBucket: Int] {
         var result: [TTLBucket: Int] = [:]

@@ -64,8 +64,18 @@ public enum KeyEventKind: String, Sendable, Hashable, CaseIterable, Comparable {
     /// out of `CONFIG GET` beside `A`, so a setting read back and put back could lose it.
     public var isEnabledOnRequest: Bool { self != .created }
 
-    /// The column of the kind in per-kind tables (declaration order).
-    public var index: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+    /// The column of the kind in per-kind tables (declaration order); read for every event, so
+    /// a switch rather than a search of `allCases`.
+    public var index: Int {
+        switch self {
+        case .evicted: 0
+        case .expired: 1
+        case .deleted: 2
+        case .overwritten: 3
+        case .created: 4
+        case .keymiss: 5
+        }
+    }
 
     /// Orders as declared.
     public static func < (lhs: KeyEventKind, rhs: KeyEventKind) -> Bool { lhs.index < rhs.index }
