@@ -60,9 +60,17 @@ public enum KeyEventKind: String, Sendable, Hashable, CaseIterable, Comparable {
     }
 
     /// Whether cachewatch asks for it when it turns events on (`--enable-events`) or says how
-    /// to: every kind but new keys — they tell nothing of how keys end, and Redis 7.0 leaves `n`
-    /// out of `CONFIG GET` beside `A`, so a setting read back and put back could lose it.
-    public var isEnabledOnRequest: Bool { self != .created }
+    /// to, on a node whose setting is now `flags`: every kind but new keys, and overwrites only
+    /// where the setting has no `A`. Beside `A`, `CONFIG GET` leaves out `n` (Redis 7.0) and `o`
+    /// (Redis 8.2: `AKEmo` reads back `AKEm` yet publishes overwrites) — a setting read back and
+    /// put back on exit could lose them, and one turned on could not be seen to be on.
+    public func isEnabledOnRequest(beside flags: KeyspaceEventFlags) -> Bool {
+        switch self {
+        case .created: false
+        case .overwritten: !flags.text.contains("A")
+        case .evicted, .expired, .deleted, .keymiss: true
+        }
+    }
 
     /// The column of the kind in per-kind tables (declaration order); read for every event, so
     /// a switch rather than a search of `allCases`.

@@ -19,7 +19,7 @@ public final class KeyEventSubscriber: Sendable {
         case subscribed(kinds: Set<KeyEventKind>, since: Date)
         /// The server publishes none of the kinds asked for (`notify-keyspace-events` as given);
         /// `wanted` are those it could publish that cachewatch would turn on (see
-        /// ``KeyEventKind/isEnabledOnRequest``). The setting is read again every
+        /// ``KeyEventKind/isEnabledOnRequest(beside:)``). The setting is read again every
         /// ``KeyEventSubscriber/recheckInterval``.
         case off(KeyspaceEventFlags, wanted: Set<KeyEventKind>)
         /// Not receiving (never connected, lost, closed by the server): the interval is a gap.
@@ -121,7 +121,7 @@ public final class KeyEventSubscriber: Sendable {
                 ownTraffic?.add(commands: 1)
                 let reply = try await connection.send(RESPCommand("CONFIG", "GET", "notify-keyspace-events"))
                 var flags = KeyspaceEventFlags(KeyspaceEventsEnabler.configValue(reply) ?? "")
-                let requested = kinds.filter(\.isEnabledOnRequest)
+                let requested = kinds.filter { $0.isEnabledOnRequest(beside: flags) }
                 if let enabler, !flags.missing(requested).isEmpty {
                     flags = await enable(requested, flags, with: enabler, on: connection, report: report)
                 }

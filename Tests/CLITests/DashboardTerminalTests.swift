@@ -141,7 +141,7 @@ struct DashboardTerminalTests {
                 let wanted = Set(
                     "E"
                         + KeyEventKind.publishable(server: admin.hello.server, version: admin.hello.version)
-                        .filter(\.isEnabledOnRequest).map(\.flag))
+                        .filter { $0.isEnabledOnRequest(beside: KeyspaceEventFlags("")) }.map(\.flag))
                 let enabled = try await eventually(timeout: .seconds(20)) { try await flags().map(Set.init) == wanted }
                 #expect(enabled)
                 let pid = try #require(try await tmux.programPID())

@@ -96,8 +96,9 @@ struct EnableEventsTests {
             #expect(untouched.code == 0, "\(untouched.stderr)")
             #expect(!untouched.stderr.contains("--enable-events"), "\(untouched.stderr)")
             #expect(!untouched.stderr.contains("put back"), "\(untouched.stderr)")
-            let counted =
-                ["evicted", "expired", "deleted"] + (newer.contains("o") ? ["overwritten"] : []) + ["keymiss"]
+            // Beside A, Redis 8.2 leaves o out of CONFIG GET (it publishes overwrites all the
+            // same): cachewatch cannot see it is on, so it neither counts nor asks for it.
+            let counted = ["evicted", "expired", "deleted", "keymiss"]
             #expect(
                 untouched.stderr.contains("counting \(counted.joined(separator: ", "))"), "\(untouched.stderr)")
         }

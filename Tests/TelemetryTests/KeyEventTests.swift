@@ -118,8 +118,9 @@ struct KeyEventTests {
             await probe.close()
             #expect(
                 wanted
-                    == KeyEventKind.publishable(server: hello.server, version: hello.version).filter(
-                        \.isEnabledOnRequest))
+                    == KeyEventKind.publishable(server: hello.server, version: hello.version).filter {
+                        $0.isEnabledOnRequest(beside: flags)
+                    })
             #expect(wanted.isSuperset(of: [.evicted, .expired, .deleted, .keymiss]) && !wanted.contains(.created))
             let optional = wanted.contains(.overwritten) ? "o" : ""
             #expect(flags.enablingCommand(wanted) == "CONFIG SET notify-keyspace-events gKEex\(optional)m")
@@ -136,6 +137,18 @@ struct KeyEventTests {
         #expect(KeyspaceEventFlags("").adding(all).text == "Eexgonm")
         #expect(KeyspaceEventFlags("Ex").adding([.expired]).text == "Ex")
         #expect(KeyspaceEventFlags("Exg").published(all) == [.expired, .deleted])
+    }
+
+    @Test("asked for on request: never new keys, overwrites only where the setting has no A (8.2 hides o beside A)")
+    func requested() {
+        let all = KeyEventKind.allCases
+        #expect(all.filter { $0.isEnabledOnRequest(beside: KeyspaceEventFlags("")) } == [
+            .evicted, .expired, .deleted, .overwritten, .keymiss,
+        ])
+        #expect(all.filter { $0.isEnabledOnRequest(beside: KeyspaceEventFlags("AKE")) } == [
+            .evicted, .expired, .deleted, .keymiss,
+        ])
+        #expect(KeyspaceEventFlags("gxeoKE").published([.overwritten]) == [.overwritten])
     }
 
     @Test("which kinds a server can publish: new keys from Redis 7.0 and in Valkey, overwrites from Redis 8.2")
