@@ -87,6 +87,18 @@ public enum DefaultRules {
             severity: warning
             summary: "{{namespace}} on {{node}} is invalidated by TTL only: values may be up to {{value}} s stale"
 
+          # Profile (cachewatch profile, the dashboard's P): a namespace with real traffic (a read
+          # a second or more while MONITOR was on) that misses more often than it hits — its keys
+          # take memory and save the database little. Holds until the next profile.
+          - name: LowNamespaceHitRatio
+            metric: namespace_hit_ratio
+            below: 0.5
+            requires:
+              - metric: namespace_reads_per_sec
+                above: 1
+            severity: warning
+            summary: "{{namespace}} on {{node}} hits only {{value}} of its reads: its cache saves little"
+
           # Key lives: any namespace invalidated by TTL only, with a TTL of an hour or more.
           - name: TTLOnlyInvalidation
             metric: namespace_staleness_bound_seconds

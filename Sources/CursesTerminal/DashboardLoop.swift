@@ -4,6 +4,7 @@ import Engine
 import Export
 import Foundation
 import Metrics
+import Synchronization
 import Telemetry
 
 /// The interactive dashboard: the one owner of the terminal, a consumer of the engine. Its loop,
@@ -36,6 +37,9 @@ public struct DashboardLoop {
         self.samplesKeys = samplesKeys
     }
 
+    /// How the `P` key profiles a node: one window of 10 s.
+    public static let profileSchedule = ProfileSchedule.window(10)
+
     /// Ticks of history kept per node: an hour for up to 16 nodes, then 16 node-hours shared
     /// out (50 nodes: 19 minutes each, never under 5), so memory stays bounded as fleets grow.
     public static func historyTicks(nodes: Int) -> Int {
@@ -56,6 +60,10 @@ public struct DashboardLoop {
         var keyspacesTakenAt = Date.distantPast
         var dirty = true
         var shownSecond = Int(Date().timeIntervalSince1970)
+        // A profile started with P runs in a task of its own; its outcome is picked up here.
+        let profileOutcome = ProfileOutcome()
+        var profileTask: Task<Void, Never>?
+        defer { profileTask?.cancel() }
         func refresh(keyspaces force: Bool = false) {
             state.store = live.store
             if live.store[state.node] == nil, let first = live.store.nodeNames.first { state.node = first }
@@ -64,6 +72,7 @@ public struct DashboardLoop {
             state.keyEvents = live.keyEventStates[state.node]
             state.namespaceTrends = live.eventTrends[state.node]?.series ?? [:]
             state.invalidation = live.invalidations[state.node]
+            state.profile = live.profiles[state.node]
             let now = Date()
             if force || now.timeIntervalSince(keyspacesTakenAt) >= KeyspaceSampling.figuresInterval {
                 shownKeyspaces = live.samplings
@@ -83,6 +92,24 @@ public struct DashboardLoop {
                         node: state.node, store: state.store, keyspaces: shownKeyspaces, events: live.recentEvents,
                         active: live.activeAlerts, windowSeconds: state.windowSeconds, now: state.now)
                 }
+                if state.wantsProfile {
+                    state.wantsProfile = false
+                    if let endpoint = engine.fleet.endpoint(of: state.node) {
+                        let profiler = NamespaceProfiler(
+                            endpoint: endpoint, configuration: engine.fleet.connectionConfiguration,
+                            schedule: Self.profileSchedule)
+                        let node = state.node
+                        state.runningProfile = (node, Date(), Self.profileSchedule.seconds)
+                        state.message = "profiling \(node) with MONITOR for \(Self.profileSchedule)"
+                        profileTask = Task.detached {
+                            let result: Result<ProfileReport, any Error>
+                            do { result = .success(try await profiler.run(node: node)) } catch {
+                                result = .failure(error)
+                            }
+                            profileOutcome.result.withLock { $0 = result }
+                        }
+                    }
+                }
                 if wasPaused && !state.isPaused { refresh(keyspaces: true) }
                 if state.node != shownNode && samplesKeys {
                     // Another node on display: its own keyspace (the frozen one while paused).
@@ -94,6 +121,22 @@ public struct DashboardLoop {
                 dirty = true
             case .idle:
                 break
+            }
+            if let finished = profileOutcome.result.withLock({ outcome in
+                defer { outcome = nil }; return outcome
+            }) {
+                switch finished {
+                case .success(let report):
+                    live.apply(profile: report)
+                    state.message =
+                        "profile of \(report.node): \(report.namespaces.count) namespaces, misses from \(report.missSource.rawValue)"
+                case .failure(let error):
+                    state.message = "profile failed: \(error)"
+                }
+                state.runningProfile = nil
+                profileTask = nil
+                refresh()
+                dirty = true
             }
             let outcome = live.apply(engine.events.drain(), now: Date())
             if let notice = outcome.notices.last { state.message = notice }
@@ -116,4 +159,9 @@ public struct DashboardLoop {
             }
         }
     }
+}
+
+/// Where a profile's task leaves its outcome for the dashboard's loop.
+private final class ProfileOutcome: Sendable {
+    let result = Mutex<Result<ProfileReport, any Error>?>(nil)
 }

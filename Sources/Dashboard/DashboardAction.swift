@@ -26,4 +26,6 @@ public enum DashboardAction: Sendable, Hashable {
     case cycleNode(Int)
     /// Show or hide cachewatch's own entries in the slow log.
     case toggleOwnSlowlog
+    /// Profile the shown node's traffic per namespace (`MONITOR`, time-boxed).
+    case startProfile
 }

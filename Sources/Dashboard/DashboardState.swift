@@ -39,6 +39,12 @@ public struct DashboardState: Sendable {
     public var message: String?
     /// Set by the `e` key: the owner writes a snapshot and clears it.
     public var wantsSnapshot = false
+    /// Set by the `P` key: the owner starts a profile of the shown node and clears it.
+    public var wantsProfile = false
+    /// The profile running now, if any: which node, since when, for how long.
+    public var runningProfile: (node: String, since: Date, seconds: Double)?
+    /// The shown node's newest profile (`nil`: never profiled).
+    public var profile: ProfileReport?
     /// What continuous key sampling has found (`nil` until the first batch).
     public var keyspace: KeyspaceSampling?
     /// The cluster's topology, when watching one.
@@ -121,6 +127,12 @@ public struct DashboardState: Sendable {
         case .dismiss:
             if showsHelp { showsHelp = false } else { filter = "" }
         case .exportSnapshot: wantsSnapshot = true
+        case .startProfile:
+            if runningProfile == nil {
+                wantsProfile = true
+                view = .keyspace
+                selection = 0
+            }
         case .openSelected:
             let rows = NodesView.rows(self)
             if view == .nodes, !rows.isEmpty {

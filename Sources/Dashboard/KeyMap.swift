@@ -72,6 +72,10 @@ public enum KeyMap {
             keys: [.character("e")], label: "e", help: "export a CSV snapshot of what is shown", hint: "export",
             action: .exportSnapshot),
         Binding(
+            keys: [.character("P")], label: "P",
+            help: "profile the node 10 s with MONITOR: hit ratio per namespace (costs the server while on)",
+            hint: nil, action: .startProfile),
+        Binding(
             keys: [.down, .character("j"), .wheelDown], label: "↓/j", help: "select the next row", hint: nil,
             action: .moveSelection(1)),
         Binding(

@@ -13,13 +13,25 @@ enum KeyspaceView {
         // Once key lives are tracked, how each namespace's keys end gets a panel of its own.
         let ends = state.invalidation.map { !$0.namespaces.isEmpty } ?? false
         let bottom = bands[1].columns(ends ? [4, 11, 7] : [1, 2])
+        // A profile (P) shares the left column with the biggest keys.
+        let profiled = state.profile != nil || state.runningProfile?.node == state.node
         guard let sampling = state.keyspace else {
+            if profiled {
+                TrafficPanel.draw(state, rect: area, screen: &screen, theme: theme)
+                return
+            }
             let inner = Panel(title: "Keyspace").draw(into: &screen, rect: area, glyphs: theme.glyphs)
             screen.put("key sampling has not reported yet", x: inner.x, y: inner.y, style: .muted)
             return
         }
         let model = sampling.model
-        bigKeys(state, model, top[0], &screen, theme)
+        if profiled {
+            let left = top[0].rows([nil, top[0].height / 2])
+            bigKeys(state, model, left[0], &screen, theme)
+            TrafficPanel.draw(state, rect: left[1], screen: &screen, theme: theme)
+        } else {
+            bigKeys(state, model, top[0], &screen, theme)
+        }
         namespaces(state, model, sampling, top[1], &screen, theme)
         ttlDistribution(model, bottom[0], &screen, theme)
         if ends, let invalidation = state.invalidation {

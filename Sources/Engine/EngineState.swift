@@ -29,6 +29,8 @@ public struct EngineState: Sendable {
     public private(set) var eventTrends: [String: NamespaceEventTrend] = [:]
     /// Per node, how its namespaces are invalidated (key lives).
     public private(set) var invalidations: [String: NamespaceInvalidation] = [:]
+    /// The newest profile of each node (see ``apply(profile:)``).
+    public private(set) var profiles: [String: ProfileReport] = [:]
     /// Per node and namespace, the end of the newest interval in which keyspace events showed
     /// it evicting (tells an eviction from a deletion among keys removed early).
     private var lastEvictions: [String: [String: Date]] = [:]
@@ -174,6 +176,15 @@ public struct EngineState: Sendable {
             if recentEvents.count > recentEventLimit { recentEvents.removeFirst(recentEvents.count - recentEventLimit) }
         }
         return outcome
+    }
+
+    /// Takes in a finished profile (``NamespaceProfiler``): its per-namespace reads, writes,
+    /// deletes and hit ratios become the node's labelled metrics (rules read them at the next
+    /// evaluation) and stay until the next profile of the node.
+    public mutating func apply(profile report: ProfileReport) {
+        guard store[report.node] != nil else { return }
+        for (metric, values) in report.metricInstances { store.setInstances(node: report.node, metric, values) }
+        profiles[report.node] = report
     }
 
     /// Whether a namespace of `node` evicted keys between two times: from its keyspace events

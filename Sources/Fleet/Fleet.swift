@@ -34,6 +34,7 @@ public final class Fleet: Sendable {
     private struct Watched: Sendable {
         var order: [String] = []
         var topology: ClusterTopology?
+        var endpoints: [String: Endpoint] = [:]
     }
 
     /// The targets given (in a cluster: the seeds).
@@ -53,6 +54,12 @@ public final class Fleet: Sendable {
 
     /// The cluster's topology, when the targets are a cluster.
     public var topology: ClusterTopology? { watched.withLock { $0.topology } }
+
+    /// The endpoint of a node watched now, for a connection of one's own (a profile).
+    public func endpoint(of node: String) -> Endpoint? { watched.withLock { $0.endpoints[node] } }
+
+    /// The connection settings every node is watched with.
+    public var connectionConfiguration: ConnectionConfiguration { configuration.connection }
 
     /// Discovers the cluster (unless off): the nodes to watch.
     ///
@@ -122,7 +129,10 @@ public final class Fleet: Sendable {
                 let watch = NodeWatch(
                     target: target, configuration: configuration, connection: connection, deliver: deliverAndNote)
                 nodes[target.name] = watch
-                watched.withLock { $0.order.append(target.name) }
+                watched.withLock {
+                    $0.order.append(target.name)
+                    $0.endpoints[target.name] = target.endpoint
+                }
                 group.addTask { await watch.run() }
             }
             for (index, target) in plan.targets.enumerated() {
@@ -150,7 +160,10 @@ public final class Fleet: Sendable {
                             add(target)
                         case .removed:
                             nodes.removeValue(forKey: target.name)?.stop()
-                            watched.withLock { $0.order.removeAll { $0 == target.name } }
+                            watched.withLock {
+                                $0.order.removeAll { $0 == target.name }
+                                $0.endpoints[target.name] = nil
+                            }
                             deliver(.nodeRemoved(target.name))
                         default: break
                         }

@@ -152,6 +152,16 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
     /// exactly at each subscription (see `KeyEventLoss`), absent while not subscribed or when
     /// databases other than the watched one hold keys.
     case eventsDroppedPerSec = "events_dropped_per_sec"
+    /// Profile (`cachewatch profile`, the dashboard's `P`), per namespace: keys looked up per
+    /// second by read commands, over the time `MONITOR` was on.
+    case namespaceReadsPerSec = "namespace_reads_per_sec"
+    /// Profile, per namespace: keys written per second.
+    case namespaceWritesPerSec = "namespace_writes_per_sec"
+    /// Profile, per namespace: keys named by `DEL`, `UNLINK`, `GETDEL` per second.
+    case namespaceDeletesPerSec = "namespace_deletes_per_sec"
+    /// Profile, per namespace: reads that found their key (from keymiss events, or inferred from
+    /// the cache-aside pattern); absent without reads.
+    case namespaceHitRatio = "namespace_hit_ratio"
     /// On a primary, per replica (label `replica`, `ip:port`): bytes of the replication stream
     /// the replica has not acknowledged.
     case replicaLagBytes = "replica_lag_bytes"
@@ -191,6 +201,8 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
             return .ratio
         case .expiryWaveKeys, .bigKeys: return .count
         case .ttlJitterMin: return .ratio
+        case .namespaceReadsPerSec, .namespaceWritesPerSec, .namespaceDeletesPerSec: return .perSecond
+        case .namespaceHitRatio: return .ratio
         case .cpuPercent: return .percent
         case .pingMs, .pingP50Ms, .pingP99Ms, .pingMaxMs: return .milliseconds
         }
@@ -205,7 +217,8 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
             .namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec, .namespaceStampedeMissesPerSec,
             .namespaceExpiredShare, .namespaceInvalidatedShare, .namespaceEvictedShare, .namespaceStalenessBoundSeconds,
             .namespaceDeletedPerSec, .namespaceOverwrittenPerSec, .namespaceNewPerSec, .namespaceEndAgeShareP50,
-            .namespaceEndAgeShareP90:
+            .namespaceEndAgeShareP90, .namespaceReadsPerSec, .namespaceWritesPerSec, .namespaceDeletesPerSec,
+            .namespaceHitRatio:
             return .namespace
         case .replicaLagBytes, .replicaAckSeconds, .replicaOnline: return .replica
         default: return nil

@@ -8,10 +8,13 @@ public struct CommandPolicy: Sendable, Hashable {
     private let allowed: [String: Set<String>?]?
     /// Whether the one write of ``monitoringWithEventSetting`` is allowed too.
     private let allowsEventSetting: Bool
+    /// Whether `MONITOR` is allowed too (``profiling``).
+    private let allowsMonitor: Bool
 
-    private init(allowed: [String: Set<String>?]?, allowsEventSetting: Bool = false) {
+    private init(allowed: [String: Set<String>?]?, allowsEventSetting: Bool = false, allowsMonitor: Bool = false) {
         self.allowed = allowed
         self.allowsEventSetting = allowsEventSetting
+        self.allowsMonitor = allowsMonitor
     }
 
     /// Read-only metadata commands: never a value, never `KEYS`, never a write.
@@ -62,6 +65,11 @@ public struct CommandPolicy: Sendable, Hashable {
         return value.count <= flagLetters.count && value.allSatisfy(flagLetters.contains)
     }
 
+    /// ``readOnlyMonitoring`` and `MONITOR`: only for the connection of a profile the user
+    /// started (`cachewatch profile`, the dashboard's profile key) — `MONITOR` costs the server
+    /// a copy of every command, so it is never sent otherwise.
+    public static let profiling = CommandPolicy(allowed: [:], allowsMonitor: true)
+
     /// Anything: for tests and for the demo workload generator, which are the only writers.
     public static let unrestricted = CommandPolicy(allowed: nil)
 
@@ -70,6 +78,10 @@ public struct CommandPolicy: Sendable, Hashable {
         guard let allowed else { return true }
         if allowsEventSetting {
             return Self.isEventSetting(command) || Self.readOnlyMonitoring.permits(command)
+        }
+        if allowsMonitor {
+            return (command.name == "MONITOR" && command.arguments.count == 1)
+                || Self.readOnlyMonitoring.permits(command)
         }
         if command.name == "SUBSCRIBE" { return Self.isKeyEventSubscription(command) }
         guard let entry = allowed[command.name] else { return false }

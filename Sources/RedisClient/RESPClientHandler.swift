@@ -18,6 +18,9 @@ struct PipelineRequest: Sendable {
     /// How many replies complete the request, when not one per command (`SUBSCRIBE` confirms
     /// each channel).
     var expectedReplies: Int?
+    /// For `MONITOR`: where each line the server streams after its `+OK` goes (the simple
+    /// string's bytes, without `+` and CRLF), on the event loop.
+    var streamSink: (@Sendable (ByteBuffer) -> Void)?
 
     var count: Int {
         if let expectedReplies { return expectedReplies }
@@ -55,6 +58,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
         let rawPromise: EventLoopPromise<RawReplies>?
         let timeoutTask: Scheduled<Void>?
         var repliesArePushes = false
+        var streamSink: (@Sendable (ByteBuffer) -> Void)?
 
         func fail(_ error: any Error) {
             timeoutTask?.cancel()
@@ -86,6 +90,8 @@ final class RESPClientHandler: ChannelDuplexHandler {
     /// Where RESP3 pushes that answer no command go (a subscription's messages), decoded; without
     /// it they are skipped undecoded.
     private let onPush: (@Sendable (RESPValue) -> Void)?
+    /// Set once `MONITOR` was accepted: every simple string that answers no command goes here.
+    private var streamSink: (@Sendable (ByteBuffer) -> Void)?
 
     init(
         endpoint: String, decoder: RESPStreamDecoder, tlsFailure: TLSFailureNote? = nil,
@@ -127,6 +133,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
                 timeoutTask: timeoutTask)
             entry.replies.reserveCapacity(commands.count)
             entry.repliesArePushes = request.repliesArePushes
+            entry.streamSink = request.streamSink
             pending.append(entry)
             var bytes: [UInt8] = []
             bytes.reserveCapacity(commands.reduce(0) { $0 + $1.encodedLength })
@@ -189,6 +196,14 @@ final class RESPClientHandler: ChannelDuplexHandler {
             }
             return true
         }
+        if pending.isEmpty, let streamSink,
+            incoming.getInteger(at: incoming.readerIndex, as: UInt8.self) == UInt8(ascii: "+"), length >= 3,
+            let line = incoming.getSlice(at: incoming.readerIndex + 1, length: length - 3)
+        {
+            incoming.moveReaderIndex(forwardBy: length)
+            streamSink(line)
+            return true
+        }
         guard !pending.isEmpty else {
             fail(
                 context: context,
@@ -229,6 +244,7 @@ final class RESPClientHandler: ChannelDuplexHandler {
         if pending[front].replies.count == pending[front].expected {
             let done = pending.removeFirst()
             done.timeoutTask?.cancel()
+            if let sink = done.streamSink, case .simpleString = value { streamSink = sink }
             done.promise?.succeed(done.replies)
         }
     }

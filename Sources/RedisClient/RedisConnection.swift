@@ -153,6 +153,31 @@ public final class RedisConnection: Sendable {
         return try await promise.futureResult.get()
     }
 
+    /// Sends `MONITOR` and, once the server accepts it, hands every command line it streams to
+    /// `onLine` (the line's bytes without `+` and CRLF, on the connection's event loop: it must
+    /// return quickly and keep nothing it does not need). The connection then carries nothing
+    /// else; close it to stop.
+    ///
+    /// - Throws: ``RedisConnectionError/notAllowed(_:endpoint:)`` unless the policy permits
+    ///   `MONITOR` (``CommandPolicy/profiling`` only), ``RedisServerError`` when the server
+    ///   refuses it (ACL, renamed), and what ``pipeline(_:timeout:)`` throws.
+    public func monitor(timeout: Duration? = nil, onLine: @escaping @Sendable (ByteBuffer) -> Void) async throws {
+        let command = RESPCommand("MONITOR")
+        guard configuration.policy.permits(command) else {
+            throw RedisConnectionError.notAllowed(command.description, endpoint: endpoint.description)
+        }
+        let promise = channel.eventLoop.makePromise(of: [PipelineReply].self)
+        var request = PipelineRequest(
+            payload: .commands([command], promise),
+            timeout: .nanoseconds(Int64((timeout ?? configuration.commandTimeout).secondsDouble * 1e9)))
+        request.streamSink = onLine
+        channel.writeAndFlush(request).cascadeFailure(to: promise)
+        guard let reply = try await promise.futureResult.get().first else {
+            throw RedisProtocolError(reason: "no reply to MONITOR", endpoint: endpoint.description)
+        }
+        _ = try reply.result.get()
+    }
+
     /// Sends one command and returns its reply.
     ///
     /// - Throws: ``RedisServerError`` for an error reply, and whatever ``pipeline(_:timeout:)`` throws.

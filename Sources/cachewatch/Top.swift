@@ -11,7 +11,7 @@ struct Top: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Open the dashboard: hit ratio, traffic, memory, evictions, latency, slow log.",
         discussion:
-            "Keys: q quit, ? help, 1-6 views, p pause, +/- graph window, / filter, s sort, e export a CSV snapshot.",
+            "Keys: q quit, ? help, 1-7 views, p pause, +/- graph window, / filter, s sort, e export a CSV snapshot, P profile 10 s with MONITOR (costs the server while on).",
         helpNames: [.long]
     )
 

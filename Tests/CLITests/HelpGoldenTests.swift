@@ -14,6 +14,7 @@ struct HelpGoldenTests {
             (["--help"], "help.txt"),
             (["watch", "--help"], "watch-help.txt"),
             (["scan", "--help"], "scan-help.txt"),
+            (["profile", "--help"], "profile-help.txt"),
             (["rules", "--help"], "rules-help.txt"),
             (["check", "--help"], "check-help.txt"),
             (["top", "--help"], "top-help.txt"),

@@ -52,6 +52,41 @@ struct EngineStateTests {
         #expect(state.recentEvents.count == 1)
     }
 
+    @Test(
+        "a profile's figures become the node's namespace metrics; LowNamespaceHitRatio names the namespace with real traffic"
+    )
+    func profile() throws {
+        let rule = try #require(DefaultRules.rules.first { $0.name == "LowNamespaceHitRatio" })
+        var state = EngineState(rules: [rule])
+        let start = 1_800_000_000.0
+        _ = state.apply([Self.poll("a", start, hits: 0, misses: 0)], now: Date(timeIntervalSince1970: start))
+        var traffic = TrafficProfile()
+        func line(_ time: Double, _ words: String) -> MonitorLine {
+            MonitorLine(Array("\(time) [0 c:1] \(words)".utf8))!
+        }
+        // search: 20 reads, 16 refilled (0.2); user: 20 reads, none refilled; rare: 1 read, refilled.
+        for index in 0..<20 {
+            traffic.add(line(Double(index), "\"GET\" \"search:\(index)\""))
+            if index >= 4 { traffic.add(line(Double(index), "\"SET\" \"search:\(index)\" \"v\"")) }
+            traffic.add(line(Double(index), "\"GET\" \"user:\(index)\""))
+        }
+        traffic.add(line(30, "\"GET\" \"rare:1\""))
+        traffic.add(line(30, "\"SET\" \"rare:1\" \"v\""))
+        traffic.addMonitoredTime(10)
+        state.apply(
+            profile: ProfileReport(
+                node: "a", startedAt: Date(timeIntervalSince1970: start), schedule: .window(10), profile: traffic,
+                missSource: .cacheAsideInference))
+        #expect(abs((state.store["a"]?.value(.namespaceHitRatio, instance: "search:*") ?? 0) - 0.2) < 1e-9)
+        #expect(state.store["a"]?.value(.namespaceHitRatio, instance: "user:*") == 1)
+        #expect(state.store["a"]?.value(.namespaceReadsPerSec, instance: "search:*") == 2)
+        #expect(state.profiles["a"]?.missSource == .cacheAsideInference)
+        let outcome = state.apply(
+            [Self.poll("a", start + 1, hits: 1, misses: 0)], now: Date(timeIntervalSince1970: start + 1))
+        // rare:* hits 0 but reads 0.1/s: too little traffic to call.
+        #expect(outcome.alertEvents.map(\.alert.identity) == ["LowNamespaceHitRatio{namespace=search:*,node=a}"])
+    }
+
     @Test("a node that leaves the cluster leaves the store, and its firing alert resolves")
     func nodeRemoved() {
         var state = EngineState(rules: [Self.lowHitRatio])

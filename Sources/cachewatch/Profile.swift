@@ -1,0 +1,121 @@
+import ArgumentParser
+import Engine
+import Export
+import Foundation
+import Metrics
+import RedisClient
+import Telemetry
+
+/// `cachewatch profile`: per-namespace reads, writes, deletes, hit ratio, top commands and top
+/// keys from a time-boxed `MONITOR`.
+struct Profile: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract:
+            "Profile traffic per namespace for a while: reads, writes, deletes, hit ratio, top commands and keys.",
+        discussion: """
+            Uses MONITOR, on a connection of its own and only for the time asked: the server copies \
+            every command to it, which costs it throughput while it is on (measured: \(ProfileCost.window) \
+            with MONITOR on the whole time; \(ProfileCost.bursts) with --burst 0.25 --every 15). Each line is \
+            cut to its command and keys as it arrives: values are never kept, printed or exported, and \
+            AUTH/HELLO are not even counted. Misses come from keymiss events when the server publishes \
+            them (notify-keyspace-events with E and m: exact), else from the cache-aside pattern (a \
+            read, then a write of the same key by the same client within --refill-window seconds); the \
+            output says which. A burst ends early if the stream falls 1 s behind the server (whose \
+            buffer for a monitor has no limit). Ctrl-C ends the profile early and prints what it found.
+            """,
+        helpNames: [.long]
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "Server URL (redis://…, unix:///…); the same as -u.")
+    var serverURL: String?
+
+    @Option(name: .long, help: "How long the profile lasts, in seconds.")
+    var seconds: Double = 10
+
+    @Option(name: .long, help: "Duty-cycle MONITOR: seconds of each burst (with --every); default: one window.")
+    var burst: Double?
+
+    @Option(name: .long, help: "Seconds from one burst's start to the next (with --burst).")
+    var every: Double = 15
+
+    @Option(
+        name: .customLong("refill-window"),
+        help: "Seconds within which a write after a read of the same key by the same client marks a miss (inference).")
+    var refillWindow: Double = 3
+
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: ProfileFormat = .text
+
+    @Option(name: .long, help: "Also write one CSV row per namespace to this file (replaced).")
+    var csv: String?
+
+    @Option(name: .long, help: "Namespaces shown in the text output (all are in JSON and CSV).")
+    var top = 30
+
+    @OptionGroup var export: ExportFlags
+
+    func validate() throws {
+        guard seconds > 0, seconds <= 86_400 else { throw ValidationError("--seconds must be from 0 to 86400") }
+        if let burst {
+            guard burst >= 0.05 else { throw ValidationError("--burst must be at least 0.05 seconds") }
+            guard every >= burst else { throw ValidationError("--every must be at least --burst") }
+        }
+        guard refillWindow > 0, refillWindow <= 60 else {
+            throw ValidationError("--refill-window must be from 0 to 60 seconds")
+        }
+        guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+    }
+
+    func run() async throws {
+        let endpoint = try connection.endpoint(positionalURL: serverURL)
+        // An output that cannot be written stops the profile before it costs the server anything.
+        let csvFile = try csv.map { path -> FileHandle in
+            guard FileManager.default.createFile(atPath: path, contents: nil),
+                let handle = FileHandle(forWritingAtPath: path)
+            else { throw CLIFailure("cannot write the CSV file '\(path)'") }
+            return handle
+        }
+        let schedule = burst.map { ProfileSchedule.bursts($0, every: every, for: seconds) } ?? .window(seconds)
+        let profiler = NamespaceProfiler(
+            endpoint: endpoint, configuration: connection.configuration, schedule: schedule, refillWindow: refillWindow)
+        SignalTrap.install(exitImmediately: false)
+        if isatty(STDERR_FILENO) == 1 {
+            ConsoleOutput.error("profiling \(endpoint) for \(schedule) with MONITOR (Ctrl-C ends it early)…")
+        }
+        let report: ProfileReport
+        do {
+            report = try await profiler.run(node: endpoint.description, shouldStop: { SignalTrap.received != nil })
+        } catch let error as RedisConnectionError {
+            throw CLIFailure(error)
+        } catch let failure as NamespaceProfiler.Failure {
+            throw CLIFailure(failure.description)
+        }
+        if let csvFile {
+            do {
+                try csvFile.write(contentsOf: Data(try report.csv(options: export.options).utf8))
+                try csvFile.close()
+            } catch {
+                throw CLIFailure("cannot write the CSV file '\(csv ?? "")': \(error.localizedDescription)")
+            }
+        }
+        switch format {
+        case .text: try ConsoleOutput.line(report.text(redactingKeys: export.redactKeys, limit: top))
+        case .json: try ConsoleOutput.line(report.json(redactingKeys: export.redactKeys))
+        }
+        SignalTrap.exitIfSignalled()
+    }
+}
+
+/// The output formats of `cachewatch profile`.
+enum ProfileFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// The measured cost of a profile on the server (BENCHMARKS.md, "Profile cost"), as the help
+/// and the dashboard state it.
+enum ProfileCost {
+    static let window = "1.4-2.2x the server's CPU per command and 36-58 % of its peak throughput"
+    static let bursts = "nothing measurable"
+}
