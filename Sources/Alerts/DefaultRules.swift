@@ -99,6 +99,32 @@ public enum DefaultRules {
             severity: warning
             summary: "{{namespace}} on {{node}} hits only {{value}} of its reads: its cache saves little"
 
+          # INFO keysizes (Redis 8+): a new, higher power-of-two bucket of string sizes appeared
+          # in the last 2 minutes and it is 512 KB or more — a big value was just written
+          # (without a scan: the server keeps the histogram).
+          - name: BigStringWritten
+            metric: largest_string_bucket_bytes
+            over: 2m
+            reduce: change
+            above: 0
+            requires:
+              - metric: largest_string_bucket_bytes
+                above: 524287
+            severity: info
+            summary: "a bigger string than any before was written on {{node}}: the largest size bucket rose by {{value}} bytes (INFO keysizes)"
+
+          # The same for collections: 8,192 elements or more.
+          - name: BigCollectionWritten
+            metric: largest_collection_bucket_items
+            over: 2m
+            reduce: change
+            above: 0
+            requires:
+              - metric: largest_collection_bucket_items
+                above: 8191
+            severity: info
+            summary: "a bigger collection than any before was written on {{node}}: the largest size bucket rose by {{value}} elements (INFO keysizes)"
+
           # Key lives: any namespace invalidated by TTL only, with a TTL of an hour or more.
           - name: TTLOnlyInvalidation
             metric: namespace_staleness_bound_seconds

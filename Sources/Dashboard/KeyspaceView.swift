@@ -40,6 +40,44 @@ enum KeyspaceView {
         ExpiryWavePanel.draw(model, now: state.now, rect: bottom[bottom.count - 1], screen: &screen, theme: theme)
     }
 
+    /// `all keys: string <2M · hash <32K · list <8` — each type's largest size bucket (its upper
+    /// bound) over every database, from `INFO keysizes`.
+    static func keySizesLine(_ sizes: KeySizeDistribution) -> String? {
+        let names: [KeySizeDistribution.Kind: String] = [
+            .strings: "string", .lists: "list", .sets: "set", .zsets: "zset", .hashes: "hash",
+        ]
+        let parts = KeySizeDistribution.Kind.allCases.compactMap { kind -> String? in
+            guard let largest = sizes.largestBucket(of: [kind]) else { return nil }
+            let top = Double(max(1, largest * 2))
+            let text = kind.measuresBytes ? ValueFormatting.bytes(top) : ValueFormatting.count(top)
+            return "\(names[kind] ?? kind.rawValue) <\(text)"
+        }
+        return parts.isEmpty ? nil : "all keys (INFO keysizes): " + parts.joined(separator: " · ")
+    }
+
+    /// `in traffic (COMMANDLOG): report:daily 2.00M reply · catalog:all 1.20M request` — the
+    /// newest three keys of large requests and replies, biggest size each.
+    static func commandLogLine(_ entries: [CommandLogEntry]) -> String? {
+        var seen: [[UInt8]: (bytes: Int64, kind: CommandLogEntry.Kind)] = [:]
+        var order: [[UInt8]] = []
+        for entry in entries.reversed() {
+            guard let key = entry.key else { continue }
+            if let known = seen[key] {
+                if entry.bytes > known.bytes { seen[key] = (entry.bytes, entry.kind) }
+            } else {
+                seen[key] = (entry.bytes, entry.kind)
+                order.append(key)
+            }
+        }
+        guard !order.isEmpty else { return nil }
+        let parts = order.prefix(3).compactMap { key -> String? in
+            guard let found = seen[key] else { return nil }
+            let kind = found.kind == .largeReply ? "reply" : "request"
+            return "\(KeyName.escaped(key)) \(ValueFormatting.bytes(Double(found.bytes))) \(kind)"
+        }
+        return "in traffic (COMMANDLOG): " + parts.joined(separator: " · ")
+    }
+
     private static func bigKeys(
         _ state: DashboardState, _ model: KeyspaceModel, _ rect: Rect, _ screen: inout Screen, _ theme: Theme
     ) {
@@ -53,6 +91,17 @@ enum KeyspaceView {
             noteStyle: CellStyle(.warn)
         )
         .draw(into: &screen, rect: rect, glyphs: theme.glyphs)
+        var body = inner
+        // Redis 8+ keeps a histogram of every key's size: the largest of each type, without a scan.
+        if let sizes = state.metrics?.lastInfo?.keySizes, let line = keySizesLine(sizes), body.height > 3 {
+            screen.put(DisplayWidth.truncate(line, to: body.width), x: body.x, y: body.y, style: .muted)
+            body = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1)
+        }
+        // Valkey 8.1+ logs large requests and replies: big values seen in traffic.
+        if let log = state.metrics?.commandLog, let line = commandLogLine(Array(log)), body.height > 3 {
+            screen.put(DisplayWidth.truncate(line, to: body.width), x: body.x, y: body.y, style: CellStyle(.warn))
+            body = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1)
+        }
         Table(
             columns: [
                 Table.Column("memory", width: 7, alignRight: true), Table.Column("type", width: 6),
@@ -67,7 +116,7 @@ enum KeyspaceView {
             },
             rowStyles: keys.map { CellStyle(model.isBig($0) ? .warn : .normal) },
             emptyText: state.filter.isEmpty ? "no key sizes yet (MEMORY USAGE)" : "no key matches '\(state.filter)'"
-        ).draw(into: &screen, rect: inner, glyphs: theme.glyphs)
+        ).draw(into: &screen, rect: body, glyphs: theme.glyphs)
     }
 
     /// A row of the namespaces table: a sampled namespace, or one seen only in keyspace events

@@ -56,6 +56,12 @@ public enum DerivedMetrics {
                 set(.noTTLShare, Double(info.totalKeys - info.totalKeysWithExpiry) / Double(info.totalKeys))
             }
         }
+        if let sizes = info.keySizes {  // Redis 8+: present but empty means no such key
+            set(.largestStringBucketBytes, Double(sizes.largestBucket(of: [.strings]) ?? 0))
+            set(
+                .largestCollectionBucketItems,
+                Double(sizes.largestBucket(of: [.lists, .sets, .zsets, .hashes]) ?? 0))
+        }
         for (index, entry) in info.keyspace {
             values[.database(index, .keys)] = Double(entry.keys)
             values[.database(index, .keysWithExpiry)] = Double(entry.expires)

@@ -102,6 +102,11 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
     case ttlJitterMin = "ttl_jitter_min"
     /// Key sampling: keys over the big-key thresholds among the biggest sampled.
     case bigKeys = "big_keys"
+    /// `INFO keysizes` (Redis 8+): the lower bound of the largest power-of-two bucket of string
+    /// sizes with a key, over all databases (1048576: some string is 1–2 MiB); 0 without strings.
+    case largestStringBucketBytes = "largest_string_bucket_bytes"
+    /// `INFO keysizes` (Redis 8+): the same for the elements of lists, sets, sorted sets, hashes.
+    case largestCollectionBucketItems = "largest_collection_bucket_items"
     /// Key sampling, per namespace (label `namespace`): estimated keys in the whole database.
     case namespaceKeys = "namespace_keys"
     /// Key sampling, per namespace: share of its sampled keys without a TTL.
@@ -200,6 +205,8 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
             .namespaceEndAgeShareP90:
             return .ratio
         case .expiryWaveKeys, .bigKeys: return .count
+        case .largestStringBucketBytes: return .bytes
+        case .largestCollectionBucketItems: return .count
         case .ttlJitterMin: return .ratio
         case .namespaceReadsPerSec, .namespaceWritesPerSec, .namespaceDeletesPerSec: return .perSecond
         case .namespaceHitRatio: return .ratio

@@ -36,6 +36,9 @@ public struct NodeMetrics: Sendable {
     public private(set) var lastReading: Reading?
     /// The failure of the last poll, if it failed.
     public private(set) var lastFailure: PollFailure?
+    /// The newest large requests and replies from `COMMANDLOG` (Valkey 8.1+), oldest first: big
+    /// values seen in traffic.
+    public private(set) var commandLog = RingBuffer<CommandLogEntry>(capacity: 64)
     /// Slow-log entries the server logged but that rotated out before a poll saw them.
     public private(set) var slowlogMissed = 0
     /// Polls that failed.
@@ -168,6 +171,7 @@ public struct NodeMetrics: Sendable {
                 values[metric: .pingP99Ms] = window.p99
                 values[metric: .pingMaxMs] = window.max
             }
+            for entry in reading.commandLog { commandLog.append(entry) }
             if let delta = reading.slowlog {
                 for entry in delta.entries { slowlog.append(entry) }
                 slowlogMissed += delta.missed

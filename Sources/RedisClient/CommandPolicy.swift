@@ -23,6 +23,7 @@ public struct CommandPolicy: Sendable, Hashable {
         "SCAN": nil, "TYPE": nil, "PTTL": nil,
         "STRLEN": nil, "LLEN": nil, "HLEN": nil, "SCARD": nil, "ZCARD": nil, "XLEN": nil,
         "SLOWLOG": ["GET", "LEN"],
+        "COMMANDLOG": ["GET", "LEN"],
         "MEMORY": ["USAGE"],
         "OBJECT": ["FREQ", "ENCODING", "IDLETIME"],
         "CLIENT": ["SETNAME", "NO-TOUCH", "ID"],

@@ -22,6 +22,11 @@ public actor Poller {
     private var countedHandshakeCommands = 0
     /// Set by an INFO that says `cluster_enabled:1`: later polls add `CLUSTER INFO`.
     private var isCluster = false
+    /// Set by an INFO of Valkey 8.1+: polls that read `INFO everything` also read the large
+    /// requests and replies of `COMMANDLOG` (the first of them at once).
+    private var hasCommandLog = false
+    private var commandLogRead = false
+    private var commandLogTracker = CommandLogTracker()
     /// Polls so far: every ``commandStatsEvery``-th one reads `INFO everything`, the others the
     /// default sections only.
     private var polls = 0
@@ -91,6 +96,13 @@ public actor Poller {
         let clusterIndex = commands.count
         let asksCluster = isCluster && refused[.cluster] == nil
         if asksCluster { commands.append(RESPCommand("CLUSTER", "INFO")) }
+        let commandLogIndex = commands.count
+        let asksCommandLog = hasCommandLog && refused[.commandLog] == nil && (readsEverything || !commandLogRead)
+        if asksCommandLog {
+            for kind in CommandLogEntry.Kind.allCases {
+                commands.append(RESPCommand("COMMANDLOG", "GET", String(Self.commandLogCount), kind.rawValue))
+            }
+        }
 
         let replies = try await connection.pipeline(commands)
         // Read when INFO has run: the sampler's replies counted so far ran before it (roughly).
@@ -135,6 +147,20 @@ public actor Poller {
             }
         }
 
+        var commandLog: [CommandLogEntry] = []
+        if asksCommandLog {
+            commandLogRead = true
+            for (offset, kind) in CommandLogEntry.Kind.allCases.enumerated() {
+                switch replies[commandLogIndex + offset].result {
+                case .success(let value):
+                    let entries = (value.elements ?? []).compactMap { CommandLogEntry(reply: $0, kind: kind) }
+                    commandLog += commandLogTracker.newEntries(in: entries, of: kind)
+                case .failure(let error): refused[.commandLog] = Self.refusal("COMMANDLOG", error)
+                }
+            }
+        }
+        if let info { hasCommandLog = Self.hasCommandLog(info) }
+
         var cluster: ClusterInfo?
         if asksCluster { cluster = readCluster(replies[clusterIndex].result) }
         if let info, info.isClusterEnabled != isCluster {
@@ -146,9 +172,22 @@ public actor Poller {
             }
         }
 
-        return Reading(
+        var reading = Reading(
             info: info, slowlog: slowlog, pingRTT: pingRTT, unavailable: refused, commandsSent: sent,
             isNewConnection: isNewConnection, ownTraffic: own, cluster: cluster)
+        reading.commandLog = commandLog.sorted { $0.time < $1.time }
+        return reading
+    }
+
+    /// Entries asked of each `COMMANDLOG` (Valkey keeps 128 by default; the tracker reports
+    /// each once).
+    static let commandLogCount = 32
+
+    /// Whether the server has `COMMANDLOG` (Valkey 8.1+).
+    static func hasCommandLog(_ info: InfoSnapshot) -> Bool {
+        guard info.server.serverName.lowercased() == "valkey" else { return false }
+        let numbers = (info.server.version ?? "").split(separator: ".").compactMap { Int($0) }
+        return (numbers.first ?? 0, numbers.count > 1 ? numbers[1] : 0) >= (8, 1)
     }
 
     /// `CLUSTER INFO` parsed, or `nil` with the refusal noted.

@@ -47,6 +47,8 @@ public enum PollPart: String, Sendable, Hashable, CaseIterable {
     case ping
     /// `CLUSTER INFO` (cluster mode only).
     case cluster
+    /// `COMMANDLOG GET … large-request|large-reply` (Valkey 8.1+ only).
+    case commandLog
 }
 
 /// A successful poll's data.
@@ -68,6 +70,9 @@ public struct Reading: Sendable {
     /// cachewatch's load from its other connections (the key sampler) up to this poll, so that
     /// rates and the hit ratio can leave it out; `nil` when nothing else runs.
     public var ownTraffic: OwnTraffic.Counts?
+    /// Large requests and replies logged since the last read of `COMMANDLOG` (Valkey 8.1+),
+    /// oldest first; empty elsewhere.
+    public var commandLog: [CommandLogEntry] = []
 
     /// Creates a reading.
     public init(

@@ -23,7 +23,9 @@ struct PollerTests {
             #expect(reading.isNewConnection)
             let second = await poller.poll().reading
             #expect(second?.isNewConnection == false)
-            #expect(second?.commandsSent == 3)
+            // Valkey 8.1+: the first poll that knows it reads COMMANDLOG's two large logs.
+            let commandLog = reading.info?.server.serverName == "valkey" ? 2 : 0
+            #expect(second?.commandsSent == 3 + commandLog)
         }
     }
 
@@ -88,7 +90,7 @@ struct PollerTests {
             #expect(reading.unavailable[.slowlog]?.hasPrefix("SLOWLOG denied by ACL: NOPERM") == true)
             // Not sent again: the ACL log records one denial only.
             let second = try #require(await poller.poll().reading)
-            #expect(second.commandsSent == 2)
+            #expect(second.commandsSent == 2 + (reading.info?.server.serverName == "valkey" ? 2 : 0))
             let log = try await admin.send(RESPCommand("ACL", "LOG")).elements ?? []
             #expect(log.count == 1)
             await admin.close()
@@ -196,6 +198,35 @@ struct SlowlogRestartTests {
             seen += sets(await poller.poll().reading?.slowlog)
             #expect(restarted)
             #expect(seen == (0..<30).map { "before:\($0)" } + (0..<5).map { "after:\($0)" })
+        }
+    }
+
+    @Test("Valkey 8.1: large requests and replies from COMMANDLOG, each once, the key kept and the value not")
+    func commandLog() async throws {
+        try await withRedisServer(
+            ["--commandlog-request-larger-than", "10000", "--commandlog-reply-larger-than", "10000"],
+            binary: try MatrixServers.valkey81()
+        ) { server in
+            let admin = try await server.client()
+            defer { admin.closeSoon() }
+            let value = "SECRETVALUE" + String(repeating: "v", count: 50_000)
+            _ = try await admin.send(RESPCommand("SET", "report:daily", value))
+            _ = try await admin.send(RESPCommand("GET", "report:daily"))
+            let poller = Poller(connection: ManagedConnection(endpoint: server.endpoint), commandStatsEvery: 3)
+            var entries: [CommandLogEntry] = []
+            for _ in 0..<4 { entries += (await poller.poll().reading?.commandLog) ?? [] }
+            #expect(entries.count == 2, "\(entries)")
+            let request = entries.first { $0.kind == .largeRequest }
+            let reply = entries.first { $0.kind == .largeReply }
+            #expect(request?.command == "SET" && request?.key == Array("report:daily".utf8))
+            #expect((request?.bytes ?? 0) > 50_000)
+            #expect(reply?.command == "GET" && (reply?.bytes ?? 0) > 50_000)
+            #expect(!"\(entries)".contains("SECRETVALUE"))
+            // Newer entries only, at the next read.
+            _ = try await admin.send(RESPCommand("GET", "report:daily"))
+            var later: [CommandLogEntry] = []
+            for _ in 0..<3 { later += (await poller.poll().reading?.commandLog) ?? [] }
+            #expect(later.map(\.kind) == [.largeReply])
         }
     }
 }
