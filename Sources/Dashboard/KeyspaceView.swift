@@ -29,6 +29,11 @@ enum KeyspaceView {
             let left = top[0].rows([nil, top[0].height / 2])
             bigKeys(state, model, left[0], &screen, theme)
             TrafficPanel.draw(state, rect: left[1], screen: &screen, theme: theme)
+        } else if !model.hottest.isEmpty && top[0].height >= 12 {
+            // Under an LFU policy the sampler reads OBJECT FREQ: the hottest keys share the column.
+            let left = top[0].rows([nil, top[0].height / 2])
+            bigKeys(state, model, left[0], &screen, theme)
+            HotKeysPanel.draw(state, model, rect: left[1], screen: &screen, theme: theme)
         } else {
             bigKeys(state, model, top[0], &screen, theme)
         }

@@ -20,6 +20,8 @@ public struct ScanReport: Sendable {
     public var commandsSent: Int
     /// Parts the server refused, with reasons.
     public var unavailable: [String]
+    /// The newest `HOTKEYS` session's result (Redis 8.6+), where the server has one.
+    public var serverHotkeys: HotkeysReport?
 
     /// Creates a report.
     public init(
@@ -87,6 +89,34 @@ public struct ScanReport: Sendable {
             }
         }
 
+        if !model.hottest.isEmpty {
+            lines.append("")
+            lines.append("Hottest keys (OBJECT FREQ: the LFU policy's logarithmic access counter)")
+            lines.append(row(["freq", "type", "namespace", "key"], widths: [5, 7]))
+            for key in model.hottest {
+                lines.append(
+                    row(
+                        [key.frequency.map(String.init) ?? "-", key.type, model.namespace(of: key), key.displayName],
+                        widths: [5, 7, 0]))
+            }
+        }
+
+        if let hotkeys = serverHotkeys {
+            lines.append("")
+            let seconds = ValueFormatting.duration(seconds: Double(hotkeys.durationMilliseconds ?? 0) / 1000)
+            lines.append(
+                "Hot keys by the server (HOTKEYS, \(hotkeys.isActive ? "tracking for" : "session of") \(seconds))")
+            for (title, entries, unit) in [
+                ("CPU µs", hotkeys.byCPUMicroseconds, false), ("net bytes", hotkeys.byNetworkBytes, true),
+            ] where !entries.isEmpty {
+                lines.append("  by \(title):")
+                for entry in entries.prefix(10) {
+                    let value = unit ? ValueFormatting.bytes(Double(entry.value)) : String(entry.value)
+                    lines.append(row([value, KeyName.escaped(entry.key)], widths: [10]))
+                }
+            }
+        }
+
         lines.append("")
         lines.append("Namespaces (estimated from the sample)")
         lines.append(row(["keys~", "memory~", "no TTL", "mean TTL", "jitter", "namespace"], widths: [8, 9, 7, 9, 7]))
@@ -135,6 +165,7 @@ public struct ScanReport: Sendable {
             fields.append("\"length\":\(key.length.map { String($0) } ?? "null")")
             fields.append("\"ttl_ms\":\(key.ttlMilliseconds.map { String($0) } ?? "null")")
             fields.append("\"big\":\(model.isBig(key))")
+            if let frequency = key.frequency { fields.append("\"lfu_frequency\":\(frequency)") }
             return "{" + fields.joined(separator: ",") + "}"
         }
         let namespaces = model.namespacesByKeys.map { stats in
@@ -158,11 +189,26 @@ public struct ScanReport: Sendable {
             + "\"commands\":\(commandsSent),\"unavailable\":[\(unavailable.map(JSONText.string).joined(separator: ","))],"
             + "\"biggest_by_memory\":[\(model.biggestByMemory.map(key).joined(separator: ","))],"
             + "\"biggest_by_length\":[\(model.biggestByLength.map(key).joined(separator: ","))],"
+            + "\"hottest\":[\(model.hottest.map(key).joined(separator: ","))],"
+            + "\"server_hotkeys\":\(serverHotkeys.map(Self.json) ?? "null"),"
             + "\"biggest_by_type\":{\(model.biggestByType.sorted { $0.key < $1.key }.map { "\(JSONText.string($0.key)):\(key($0.value))" }.joined(separator: ","))},"
             + "\"top_by_type\":{\(model.topByType.sorted { $0.key < $1.key }.map { "\(JSONText.string($0.key)):[\($0.value.map(key).joined(separator: ","))]" }.joined(separator: ","))},"
             + "\"namespaces\":[\(namespaces.joined(separator: ","))],"
             + "\"ttl_distribution\":{\(buckets.joined(separator: ","))},"
             + "\"expiry_peaks\":[\(peaks.joined(separator: ","))]}"
+    }
+
+    /// A `HOTKEYS` result as a JSON object.
+    private static func json(_ hotkeys: HotkeysReport) -> String {
+        func ranking(_ entries: [HotkeysReport.Entry]) -> String {
+            "["
+                + entries.map { "{\"key\":\(JSONText.string(KeyName.escaped($0.key))),\"value\":\($0.value)}" }
+                .joined(separator: ",") + "]"
+        }
+        return "{\"active\":\(hotkeys.isActive),"
+            + "\"duration_ms\":\(hotkeys.durationMilliseconds.map { String($0) } ?? "null"),"
+            + "\"sample_ratio\":\(hotkeys.sampleRatio.map { String($0) } ?? "null"),"
+            + "\"by_cpu_time_us\":\(ranking(hotkeys.byCPUMicroseconds)),\"by_net_bytes\":\(ranking(hotkeys.byNetworkBytes))}"
     }
 
     private func row(_ cells: [String], widths: [Int]) -> String {

@@ -11,12 +11,13 @@ struct BigKeyList: Sendable {
 
     /// What a list ranks by.
     enum Measure: Sendable {
-        case memory, length
+        case memory, length, frequency
 
         func of(_ key: KeyMetadata) -> Int64 {
             switch self {
             case .memory: return key.memoryBytes ?? -1
             case .length: return key.length ?? -1
+            case .frequency: return key.frequency ?? -1
             }
         }
     }
@@ -43,7 +44,8 @@ struct BigKeyList: Sendable {
         let position = entries.firstIndex { measure.of($0.key) < value } ?? entries.count
         entries.insert(entry, at: position)
         hashes.insert(entry.hash)
-        if entries.count > topK, let dropped = entries.popLast(), !entries.contains(where: { $0.hash == dropped.hash }) {
+        if entries.count > topK, let dropped = entries.popLast(), !entries.contains(where: { $0.hash == dropped.hash })
+        {
             hashes.remove(dropped.hash)
         }
     }

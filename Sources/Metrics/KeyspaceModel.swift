@@ -76,6 +76,7 @@ public struct KeyspaceModel: Sendable {
     private static let otherFingerprint: UInt64 = 0
     private var byMemory = BigKeyList()
     private var byLength = BigKeyList()
+    private var byFrequency = BigKeyList()
     private var byType: [String: BigKeyList] = [:]
     private static let other = "(other)"
     /// Sampled keys that must share an expiry second before it counts as a wave.
@@ -92,6 +93,9 @@ public struct KeyspaceModel: Sendable {
     public var biggestByMemory: [KeyMetadata] { byMemory.keys }
     /// The longest keys by element count (when lengths are read), longest first.
     public var biggestByLength: [KeyMetadata] { byLength.keys }
+    /// The hottest sampled keys by `OBJECT FREQ` (under an LFU policy: the server's logarithmic
+    /// access counter, decayed by `lfu-decay-time`), hottest first; empty when not read.
+    public var hottest: [KeyMetadata] { byFrequency.keys }
     /// The top-K keys by memory of each type, biggest first.
     public var topByType: [String: [KeyMetadata]] { byType.mapValues(\.keys) }
     /// The biggest key by memory of each type (what `redis-cli --memkeys` reports).
@@ -138,6 +142,7 @@ public struct KeyspaceModel: Sendable {
         byType[key.type, default: BigKeyList()].insert(big, keeping: configuration.topK, by: .memory)
         byMemory.insert(big, keeping: configuration.topK, by: .memory)
         if key.length != nil { byLength.insert(big, keeping: configuration.topK, by: .length) }
+        if key.frequency != nil { byFrequency.insert(big, keeping: configuration.topK, by: .frequency) }
     }
 
     @inline(__always)
@@ -196,6 +201,7 @@ public struct KeyspaceModel: Sendable {
         }
         byMemory.removeAll { $0.pass < pass }
         byLength.removeAll { $0.pass < pass }
+        byFrequency.removeAll { $0.pass < pass }
         for type in Array(byType.keys) {
             byType[type]?.removeAll { $0.pass < pass }
             if byType[type]?.keys.isEmpty ?? false { byType[type] = nil }
@@ -214,6 +220,7 @@ public struct KeyspaceModel: Sendable {
         }
         byMemory.removeAll(where: expired)
         byLength.removeAll(where: expired)
+        byFrequency.removeAll(where: expired)
         for type in Array(byType.keys) { byType[type]?.removeAll(where: expired) }
         var jitter: [UInt64: Double] = [:]
         var running: [Int64] = []

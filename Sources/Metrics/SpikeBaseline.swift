@@ -4,7 +4,9 @@ import Foundation
 /// ratio — as exponentially weighted moving averages, and each tick's deviation from them.
 ///
 /// A tick is compared with the baseline *before* it is folded in, so a spike does not hide
-/// itself. Nothing is reported until `warmUp` seconds of ticks have built a baseline.
+/// itself. Nothing is reported until `warmUp` seconds of ticks have built a baseline; during
+/// the warm-up the baseline is the median of the ticks so far, so that a spike in the first
+/// ticks (a stampede as watching starts) does not seed it high and hide the next one.
 ///
 /// The smoothing is by time, not by tick: each tick weighs α = 1 − e^(−Δt/τ) with τ = 30 s
 /// (at 1 s polls the classic 2/(60+1)), so the baseline spans the same minute whatever the
@@ -21,6 +23,8 @@ struct SpikeBaseline: Sendable {
     private var expiries: Double?
     private var hitRatio: Double?
     private var ticks = 0
+    /// The warm-up's ticks (misses, expiries, hit ratio), for their medians.
+    private var warmUpValues: [[Double]] = [[], [], []]
     private var firstTime: Double?
     private var lastTime: Double?
 
@@ -44,12 +48,19 @@ struct SpikeBaseline: Sendable {
         }
         let elapsed = max(0, time - (lastTime ?? time))
         let alpha = 1 - exp(-max(elapsed, 0.05) / timeConstant)
-        func fold(_ average: Double?, _ value: Double) -> Double {
-            average.map { $0 + alpha * (value - $0) } ?? value
+        func fold(_ average: Double?, _ value: Double, _ index: Int) -> Double {
+            guard warmedUp else {
+                warmUpValues[index].append(value)
+                if warmUpValues[index].count > 1000 { warmUpValues[index].removeFirst() }
+                let sorted = warmUpValues[index].sorted()
+                return sorted[sorted.count / 2]
+            }
+            return average.map { $0 + alpha * (value - $0) } ?? value
         }
-        if let missRate { misses = fold(misses, missRate) }
-        if let expiryRate { expiries = fold(expiries, expiryRate) }
-        if let ratio { hitRatio = fold(hitRatio, ratio) }
+        if let missRate { misses = fold(misses, missRate, 0) }
+        if let expiryRate { expiries = fold(expiries, expiryRate, 1) }
+        if let ratio { hitRatio = fold(hitRatio, ratio, 2) }
+        if warmedUp && warmUpValues.contains(where: { !$0.isEmpty }) { warmUpValues = [[], [], []] }
         if missRate != nil || ratio != nil {
             ticks += 1
             if firstTime == nil { firstTime = time }

@@ -24,6 +24,8 @@ public struct CommandPolicy: Sendable, Hashable {
         "STRLEN": nil, "LLEN": nil, "HLEN": nil, "SCARD": nil, "ZCARD": nil, "XLEN": nil,
         "SLOWLOG": ["GET", "LEN"],
         "COMMANDLOG": ["GET", "LEN"],
+        "COMMAND": ["INFO"],
+        "HOTKEYS": ["GET"],
         "MEMORY": ["USAGE"],
         "OBJECT": ["FREQ", "ENCODING", "IDLETIME"],
         "CLIENT": ["SETNAME", "NO-TOUCH", "ID"],

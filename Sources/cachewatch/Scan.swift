@@ -107,10 +107,15 @@ struct Scan: AsyncParsableCommand {
             throw CLIFailure("scan stopped: \(failure)")
         }
         progress.finish()
-        let report = ScanReport(
+        var report = ScanReport(
             model: outcome.model, node: outcome.name, finishedAt: Date(), elapsedSeconds: outcome.elapsed.secondsDouble,
             complete: outcome.complete, interrupted: SignalTrap.received != nil, commandsSent: outcome.commandsSent,
             unavailable: outcome.unavailable)
+        // Redis 8.6+: the hot keys of a HOTKEYS session someone started (read, never started).
+        if let reader = try? await RedisConnection.connect(to: endpoint, configuration: connection.configuration) {
+            report.serverHotkeys = await HotkeysReport.read(on: reader)
+            await reader.close()
+        }
         if csv {
             FileHandle.standardOutput.write(Data(try report.csv().utf8))
         } else {
