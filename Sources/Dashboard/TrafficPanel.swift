@@ -13,7 +13,7 @@ enum TrafficPanel {
         } else if let profile = state.profile {
             let ended = profile.startedAt.addingTimeInterval(profile.schedule.seconds)
             let age = ValueFormatting.duration(seconds: max(0, state.now.timeIntervalSince(ended)))
-            note = "\(age) ago · misses: \(profile.missSource == .keymissEvents ? "keymiss events" : "inferred")"
+            note = "\(age) ago · misses \(profile.missSource == .keymissEvents ? "exact" : "inferred")"
         }
         let inner = Panel(title: "Traffic by namespace", note: note).draw(
             into: &screen, rect: rect, glyphs: theme.glyphs)

@@ -53,6 +53,13 @@ public struct TrafficProfile: Sendable {
     public private(set) var forgottenReads = 0
     /// Keymiss events counted.
     public private(set) var keymissEvents = 0
+    /// Commands of monitoring tools left out: a client that sends `SCAN`, `TYPE`, `MEMORY` or
+    /// `OBJECT` is a tool reading metadata (cachewatch's own sampler, `redis-cli --bigkeys`), not
+    /// the application, and its length commands (`STRLEN`, `HLEN`…) are not the cache's reads.
+    public private(set) var toolCommands = 0
+    private var toolClients: Set<[UInt8]> = []
+    /// The commands that make a client a tool.
+    private static let toolCommandNames: Set<String> = ["SCAN", "TYPE", "MEMORY", "OBJECT"]
     /// How far behind the server the newest line arrived, in seconds: its arrival minus its
     /// server time, less the smallest such difference seen (clocks need not agree).
     public private(set) var lagSeconds = 0.0
@@ -81,7 +88,16 @@ public struct TrafficProfile: Sendable {
     /// Counts one command line.
     public mutating func add(_ line: MonitorLine) {
         commands += 1
+        if Self.toolCommandNames.contains(line.command) {
+            if toolClients.count < 1024 { toolClients.insert(line.client) }
+            toolCommands += 1
+            return
+        }
         guard let entry = TrafficCommand.named(line.command) else { return }
+        if toolClients.contains(line.client) {
+            toolCommands += 1
+            return
+        }
         expire(before: line.time - refillWindow)
         var counted = Set<Int>()
         for key in line.keys {

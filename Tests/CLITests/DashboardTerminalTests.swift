@@ -3,6 +3,7 @@ import RESP
 import Telemetry
 import TestSupport
 import Testing
+import Workload
 
 /// The real binary in a real terminal (tmux) against a real redis-server, used as a person would.
 @Suite("Dashboard in a terminal")
@@ -196,6 +197,49 @@ struct DashboardAlertsTerminalTests {
             let refused = try await CachewatchBinary.run(["top", "-p", String(server.port), "--rules", path])
             #expect(refused.code == 1)
             #expect(refused.stderr.hasPrefix("cachewatch: \(path):3:13: unknown metric 'nope'"))
+        }
+    }
+
+    @Test("P profiles the shown node: the Traffic by namespace panel shows each namespace's hit ratio")
+    func profileKey() async throws {
+        try await withRedisServer(["--notify-keyspace-events", "Em"]) { server in
+            let workload = HitRatioWorkload(
+                endpoint: server.endpoint,
+                namespaces: [
+                    .init(prefix: "user", hitRatio: 0.98, readsPerSecond: 200),
+                    .init(prefix: "search", hitRatio: 0.2, readsPerSecond: 200),
+                ])
+            try await workload.prepare()
+            let traffic = Task { await workload.run() }
+            defer { traffic.cancel() }
+            try await withTmux(
+                width: 120, height: 40,
+                command: [CachewatchBinary.path, "top", "-p", String(server.port), "-i", "0.5"],
+                environment: ["LANG": "C.UTF-8", "TZ": "UTC"]
+            ) { tmux in
+                _ = try await tmux.waitForScreen(containing: "Slow log")
+                try await tmux.send("P")
+                // P opens the keyspace view with the panel, which says the profile is running.
+                var screen = try await tmux.waitForScreen(containing: "Traffic by namespace")
+                screen = try await tmux.waitForScreen(containing: "(MONITOR)")
+                screen = try await tmux.waitForScreen(containing: "misses from keymiss events", timeout: .seconds(30))
+                #expect(screen.contains("misses exact"), "EXACT")
+                let rows = screen.split(separator: "\n").map(String.init)
+                func hitPercent(_ namespace: String) -> Int? {
+                    // The left column's panel (its first cell is the namespace); hit% is its last column.
+                    let panel = rows.compactMap { $0.split(separator: "│").first }
+                    guard let row = panel.first(where: { $0.hasPrefix(namespace + " ") }) else { return nil }
+                    return row.split(separator: " ").last.flatMap { Int($0) }
+                }
+                let search = try #require(hitPercent("search:*"), "SEARCH")
+                let user = try #require(hitPercent("user:*"), "USER")
+                #expect(abs(search - 20) <= 6 && user >= 93, "search \(search)%, user \(user)%")
+                // The rule reads it: search:* misses more than it hits, with real traffic.
+                try await tmux.send("6")
+                screen = try await tmux.waitForScreen(containing: "LowNamespaceHitRatio", timeout: .seconds(10))
+                #expect(screen.contains("search:*"), "ALERT SEARCH")
+                #expect(!screen.contains("user:* on"), "ALERT USER")
+            }
         }
     }
 }

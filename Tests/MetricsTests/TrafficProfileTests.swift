@@ -48,6 +48,18 @@ struct TrafficProfileTests {
         #expect(report.metricInstances[.namespaceHitRatio]?["price:*"] == 1 - 1.0 / 12)
     }
 
+    @Test("a client that reads metadata (SCAN, TYPE, MEMORY, OBJECT) is a tool: its length reads are left out")
+    func tools() {
+        var profile = TrafficProfile()
+        profile.add(line(1, "app:1", "GET", "search:1"))
+        profile.add(line(1, "cw:9", "TYPE", "search:1"))
+        profile.add(line(1, "cw:9", "STRLEN", "search:1"))
+        profile.add(line(1, "cw:9", "GET", "search:2"))
+        let search = profile.namespaces(missesFrom: .cacheAsideInference).first { $0.namespace == "search:*" }
+        #expect(search?.reads == 1)
+        #expect(profile.toolCommands == 3 && profile.commands == 4)
+    }
+
     @Test("bounded: namespaces past the cap are one, reads awaiting a refill are capped oldest first")
     func bounded() {
         var profile = TrafficProfile(namespaceCap: 2, pendingCap: 3)
