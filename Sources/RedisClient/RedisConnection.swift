@@ -142,13 +142,23 @@ public final class RedisConnection: Sendable {
         guard configuration.policy.permits(command), protocolVersion == 3, !channels.isEmpty else {
             throw RedisConnectionError.notAllowed(command.description, endpoint: endpoint.description)
         }
+        return try await send(command, timeout: timeout) { request in
+            request.repliesArePushes = true
+            // One command, one confirmation per channel.
+            request.expectedReplies = channels.count
+        }
+    }
+
+    /// Writes one command as a request shaped by `configure` (a subscription's confirmations, a
+    /// monitor's stream) and waits for its replies.
+    private func send(
+        _ command: RESPCommand, timeout: Duration?, configure: (inout PipelineRequest) -> Void
+    ) async throws -> [PipelineReply] {
         let promise = channel.eventLoop.makePromise(of: [PipelineReply].self)
         var request = PipelineRequest(
             payload: .commands([command], promise),
             timeout: .nanoseconds(Int64((timeout ?? configuration.commandTimeout).secondsDouble * 1e9)))
-        request.repliesArePushes = true
-        // One command, one confirmation per channel.
-        request.expectedReplies = channels.count
+        configure(&request)
         channel.writeAndFlush(request).cascadeFailure(to: promise)
         return try await promise.futureResult.get()
     }
@@ -166,13 +176,7 @@ public final class RedisConnection: Sendable {
         guard configuration.policy.permits(command) else {
             throw RedisConnectionError.notAllowed(command.description, endpoint: endpoint.description)
         }
-        let promise = channel.eventLoop.makePromise(of: [PipelineReply].self)
-        var request = PipelineRequest(
-            payload: .commands([command], promise),
-            timeout: .nanoseconds(Int64((timeout ?? configuration.commandTimeout).secondsDouble * 1e9)))
-        request.streamSink = onLine
-        channel.writeAndFlush(request).cascadeFailure(to: promise)
-        guard let reply = try await promise.futureResult.get().first else {
+        guard let reply = try await send(command, timeout: timeout, configure: { $0.streamSink = onLine }).first else {
             throw RedisProtocolError(reason: "no reply to MONITOR", endpoint: endpoint.description)
         }
         _ = try reply.result.get()

@@ -44,14 +44,19 @@ public enum KeyEventKind: String, Sendable, Hashable, CaseIterable, Comparable {
     /// 7.0+ (every Valkey has it), `overwritten` Redis 8.2+; an unknown server is assumed to
     /// have the older kinds only.
     public func isPublishable(server: String?, version: String?) -> Bool {
-        let numbers = (version ?? "").split(separator: ".").compactMap { Int($0) }
-        let release = (numbers.first ?? 0, numbers.count > 1 ? numbers[1] : 0)
+        let release = Self.release(of: version)
         let isValkey = server?.lowercased() == "valkey"
         switch self {
         case .evicted, .expired, .deleted, .keymiss: return true
         case .created: return isValkey || release >= (7, 0)
         case .overwritten: return !isValkey && release >= (8, 2)
         }
+    }
+
+    /// A version's major and minor numbers (`8.2.3` → (8, 2)); (0, 0) when unknown.
+    static func release(of version: String?) -> (Int, Int) {
+        let numbers = (version ?? "").split(separator: ".").compactMap { Int($0) }
+        return (numbers.first ?? 0, numbers.count > 1 ? numbers[1] : 0)
     }
 
     /// The kinds a server (`HELLO`'s `server` and `version`) can publish.

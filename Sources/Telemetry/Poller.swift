@@ -186,8 +186,7 @@ public actor Poller {
     /// Whether the server has `COMMANDLOG` (Valkey 8.1+).
     static func hasCommandLog(_ info: InfoSnapshot) -> Bool {
         guard info.server.serverName.lowercased() == "valkey" else { return false }
-        let numbers = (info.server.version ?? "").split(separator: ".").compactMap { Int($0) }
-        return (numbers.first ?? 0, numbers.count > 1 ? numbers[1] : 0) >= (8, 1)
+        return KeyEventKind.release(of: info.server.version) >= (8, 1)
     }
 
     /// `CLUSTER INFO` parsed, or `nil` with the refusal noted.

@@ -48,6 +48,19 @@ struct ProfileCommandTests {
         }
     }
 
+    /// Every namespace of the mix is in the profile, its hit ratio within `tolerance` of the truth.
+    private static func expectHitRatios(
+        _ json: [String: Any], _ truth: HitRatioWorkload.Truth, within tolerance: Double
+    ) throws {
+        let ratios = hitRatios(json)
+        for namespace in mix {
+            let pattern = namespace.prefix + ":*"
+            let measured = try #require(ratios[pattern], "\(pattern) missing: \(json)")
+            let expected = try #require(truth.hitRatio(pattern))
+            #expect(abs(measured - expected) <= tolerance, "\(pattern): profile \(measured), truth \(expected)")
+        }
+    }
+
     private static func hitRatios(_ json: [String: Any]) -> [String: Double] {
         let rows = json["namespaces"] as? [[String: Any]] ?? []
         var ratios: [String: Double] = [:]
@@ -62,13 +75,7 @@ struct ProfileCommandTests {
         try await withRedisServer(["--notify-keyspace-events", "Em"]) { server in
             let (json, csv, output, truth) = try await Self.profile(server, ["--seconds", "5"])
             #expect(json["miss_source"] as? String == "keymiss events")
-            let ratios = Self.hitRatios(json)
-            for namespace in Self.mix {
-                let pattern = namespace.prefix + ":*"
-                let measured = try #require(ratios[pattern], "\(pattern) missing: \(json)")
-                let expected = try #require(truth.hitRatio(pattern))
-                #expect(abs(measured - expected) <= 0.05, "\(pattern): profile \(measured), truth \(expected)")
-            }
+            try Self.expectHitRatios(json, truth, within: 0.05)
             #expect((json["monitored_seconds"] as? Double ?? 0) > 4)
             // The secret value was written during the profile: its key is counted, its value is nowhere.
             let vault = (json["namespaces"] as? [[String: Any]] ?? []).first {
@@ -92,13 +99,7 @@ struct ProfileCommandTests {
             // Four bursts of about a second: rates are per second of MONITOR, not of the profile.
             let monitored = json["monitored_seconds"] as? Double ?? 0
             #expect(monitored > 3.5 && monitored < 5, "\(monitored)")
-            let ratios = Self.hitRatios(json)
-            for namespace in Self.mix {
-                let pattern = namespace.prefix + ":*"
-                let measured = try #require(ratios[pattern], "\(pattern) missing: \(json)")
-                let expected = try #require(truth.hitRatio(pattern))
-                #expect(abs(measured - expected) <= 0.1, "\(pattern): profile \(measured), truth \(expected)")
-            }
+            try Self.expectHitRatios(json, truth, within: 0.1)
             let search = (json["namespaces"] as? [[String: Any]] ?? []).first {
                 $0["namespace"] as? String == "search:*"
             }
