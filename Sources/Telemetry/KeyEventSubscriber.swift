@@ -231,13 +231,19 @@ public final class KeyEventSubscriber: Sendable {
     private func serverCount(
         of kinds: Set<KeyEventKind>, on connection: RedisConnection
     ) async throws -> (count: Int64?, received: Int) {
+        // The count of events received is taken at `INFO stats`'s own reply, and `INFO keyspace`
+        // asked after: any command can make the server evict first (it evicts before running a
+        // command while over `maxmemory`), so events published between the two would be counted
+        // received yet missing from the server's count read before them.
         let atReply = Atomic<Int>(0)
-        let replies = try await connection.pipeline(
-            [RESPCommand("INFO", "stats"), RESPCommand("INFO", "keyspace")], timeout: Self.replyPatience,
+        let statsReplies = try await connection.pipeline(
+            [RESPCommand("INFO", "stats")], timeout: Self.replyPatience,
             atReply: { [self] in atReply.store(evictionsAndExpirations.load(ordering: .relaxed), ordering: .relaxed) })
         let received = atReply.load(ordering: .relaxed)
-        guard replies.count == 2, let stats = try? replies[0].result.get().stringValue,
-            let keyspace = try? replies[1].result.get().stringValue
+        let keyspaceReplies = try await connection.pipeline(
+            [RESPCommand("INFO", "keyspace")], timeout: Self.replyPatience)
+        guard let stats = try? statsReplies.first?.result.get().stringValue,
+            let keyspace = try? keyspaceReplies.first?.result.get().stringValue
         else { return (nil, received) }
         let info = InfoSnapshot(parsing: stats + "\r\n" + keyspace)
         guard !info.keyspace.contains(where: { $0.key != endpoint.database && $0.value.keys > 0 }) else {
