@@ -95,7 +95,8 @@ public struct AlertRule: Sendable, Hashable {
     public var namespaces: [String]
     /// A one-line summary; `{{value}}`, `{{threshold}}` and every label (`{{node}}`,
     /// `{{namespace}}`) are filled in, and `{{top:<labelled metric>}}` with the node's three
-    /// largest instances of that metric (`search:* 820/s, price:* 95/s`).
+    /// largest instances of that metric (`search:* 820/s, price:* 95/s`); on a rule on a slot
+    /// metric, `{{slot_namespaces}}` with the namespaces that live in the slot.
     public var summary: String
 
     /// Creates a rule.

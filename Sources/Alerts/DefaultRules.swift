@@ -99,6 +99,21 @@ public enum DefaultRules {
             severity: warning
             summary: "{{namespace}} on {{node}} hits only {{value}} of its reads: its cache saves little"
 
+          # Cluster slot stats (Redis 8.2+, Valkey 8.0+, with cluster-slot-stats-enabled yes): one
+          # hash slot takes a quarter or more of a node's command time, and 1 % of a core or more
+          # (command execution only, the server's I/O left out: ~200,000 small GETs/s, ~2,000
+          # HGETALLs of a hundred fields) — a hot key or a hot hash tag. Resharding cannot split
+          # a slot: the fix is in the keys.
+          - name: HotSlot
+            metric: slot_cpu_share
+            above: 0.25
+            requires:
+              - metric: slot_cpu_percent
+                above: 1
+            for: 15s
+            severity: warning
+            summary: "slot {{slot}} takes a share of {{value}} of the command time on {{node}}; its keys: {{slot_namespaces}}"
+
           # INFO keysizes (Redis 8+): a new, higher power-of-two bucket of string sizes appeared
           # in the last 2 minutes and it is 512 KB or more — a big value was just written
           # (without a scan: the server keeps the histogram).

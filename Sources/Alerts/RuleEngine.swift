@@ -184,10 +184,24 @@ public struct RuleEngine: Sendable {
         )
         .replacingOccurrences(of: "{{threshold}}", with: ValueFormatting.plain(rule.condition.threshold))
         for (label, labelValue) in labels { text = text.replacingOccurrences(of: "{{\(label)}}", with: labelValue) }
+        if text.contains("{{slot_namespaces}}") {
+            text = text.replacingOccurrences(of: "{{slot_namespaces}}", with: slotNamespaces(labels["slot"], on: node))
+        }
         for metric in Metric.allCases where metric.label != nil && text.contains("{{top:\(metric.rawValue)}}") {
             text = text.replacingOccurrences(of: "{{top:\(metric.rawValue)}}", with: top(metric, on: node))
         }
         return text
+    }
+
+    /// `{{slot_namespaces}}`: the namespaces of the alert's slot with how many of the keys
+    /// looked up each holds (`price:* 58, user:* 3`).
+    static func slotNamespaces(_ slot: String?, on node: NodeMetrics) -> String {
+        guard let slot = slot.flatMap(Int.init), let namespaces = node.namespaces(inSlot: slot) else {
+            return "not looked up yet"
+        }
+        guard !namespaces.isEmpty else { return "none" }
+        return namespaces.prefix(topInstances).map { "\($0.namespace) \($0.keys)" }.joined(separator: ", ")
+            + (namespaces.count > topInstances ? ", …" : "")
     }
 
     /// `{{top:<labelled metric>}}`: its largest instances on the node with their values

@@ -3,8 +3,9 @@ import Metrics
 import Telemetry
 
 /// View 7: every node watched — role, status, traffic, memory, replication, slots and how a
-/// primary compares with the others — under a line that adds up the primaries. Enter opens a
-/// node in the other views.
+/// primary compares with the others — under a line that adds up the primaries; on a cluster
+/// with slot stats, the hot slots below (``HotSlotsPanel``). Enter opens a node in the other
+/// views.
 enum NodesView {
     struct Row {
         let name: String
@@ -120,6 +121,16 @@ enum NodesView {
 
     static func draw(_ state: DashboardState, in area: Rect, into screen: inout Screen, theme: Theme) {
         let rows = rows(state)
+        // On a cluster with slot stats, the hot slots below the nodes (at least 7 lines).
+        var area = area
+        if HotSlotsPanel.isShown(state) && area.height >= 16 {
+            let nodesHeight = min(rows.count + 4, area.height - 7)
+            HotSlotsPanel.draw(
+                state,
+                rect: Rect(x: area.x, y: area.y + nodesHeight, width: area.width, height: area.height - nodesHeight),
+                screen: &screen, theme: theme)
+            area = Rect(x: area.x, y: area.y, width: area.width, height: nodesHeight)
+        }
         let count = state.store.nodeNames.count
         var note = count == 1 ? "1 node" : "\(count) nodes"
         if let topology = state.topology {

@@ -33,6 +33,9 @@ public struct WatchLoop {
     /// Whether each metric line is followed by the node's per-namespace figures
     /// (``NamespaceLineFormatter``; JSON and logfmt).
     public var namespaces = false
+    /// Whether each metric line of a cluster node with slot stats is followed by its hottest
+    /// slots (``SlotLineFormatter``; JSON and logfmt).
+    public var slots = false
     /// Stop after this many metric lines per node (`nil`: never).
     public var count: Int?
     /// Table rows between repeated headers.
@@ -88,6 +91,9 @@ public struct WatchLoop {
                         for line in NamespaceLineFormatter.lines(for: node, format: format) {
                             try output.standard(line)
                         }
+                    }
+                    if slots {
+                        for line in SlotLineFormatter.lines(for: node, format: format) { try output.standard(line) }
                     }
                     // Table mode prints nothing for a failed tick; it does not count as a line.
                     if !lines.isEmpty { printed += 1 }

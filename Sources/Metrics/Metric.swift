@@ -167,6 +167,17 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
     /// Profile, per namespace: reads that found their key (from keymiss events, or inferred from
     /// the cache-aside pattern); absent without reads.
     case namespaceHitRatio = "namespace_hit_ratio"
+    /// Cluster slot stats (Redis 8.2+, Valkey 8.0+, `cluster-slot-stats-enabled yes`), per hot
+    /// slot (label `slot`): command execution time spent on the slot's keys, in percent of one
+    /// core, between the slot's last two readings.
+    case slotCPUPercent = "slot_cpu_percent"
+    /// Cluster slot stats, per hot slot: the slot's share of the execution time all the node's
+    /// slots took (1: every command of the node went to this slot).
+    case slotCPUShare = "slot_cpu_share"
+    /// Cluster slot stats, per hot slot: request and reply bytes per second.
+    case slotNetworkBytesPerSec = "slot_net_bytes_per_sec"
+    /// Cluster slot stats, per hot slot: keys in the slot (Redis 8.2+, Valkey 8.0+, always kept).
+    case slotKeys = "slot_keys"
     /// On a primary, per replica (label `replica`, `ip:port`): bytes of the replication stream
     /// the replica has not acknowledged.
     case replicaLagBytes = "replica_lag_bytes"
@@ -210,6 +221,10 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
         case .ttlJitterMin: return .ratio
         case .namespaceReadsPerSec, .namespaceWritesPerSec, .namespaceDeletesPerSec: return .perSecond
         case .namespaceHitRatio: return .ratio
+        case .slotCPUPercent: return .percent
+        case .slotCPUShare: return .ratio
+        case .slotNetworkBytesPerSec: return .bytesPerSecond
+        case .slotKeys: return .count
         case .cpuPercent: return .percent
         case .pingMs, .pingP50Ms, .pingP99Ms, .pingMaxMs: return .milliseconds
         }
@@ -228,6 +243,7 @@ public enum Metric: String, CaseIterable, Sendable, Hashable {
             .namespaceHitRatio:
             return .namespace
         case .replicaLagBytes, .replicaAckSeconds, .replicaOnline: return .replica
+        case .slotCPUPercent, .slotCPUShare, .slotNetworkBytesPerSec, .slotKeys: return .slot
         default: return nil
         }
     }

@@ -4,4 +4,6 @@ public enum MetricLabel: String, Sendable, Hashable, CaseIterable {
     case namespace
     /// A replica of a primary (`10.0.0.6:6379`).
     case replica
+    /// A cluster hash slot (`12182`).
+    case slot
 }

@@ -39,6 +39,12 @@ public struct NodeMetrics: Sendable {
     /// The newest large requests and replies from `COMMANDLOG` (Valkey 8.1+), oldest first: big
     /// values seen in traffic.
     public private(set) var commandLog = RingBuffer<CommandLogEntry>(capacity: 64)
+    /// The hottest hash slots at the last poll that read `CLUSTER SLOT-STATS` (Redis 8.2+,
+    /// Valkey 8.0+ in cluster mode); `nil` elsewhere.
+    public private(set) var hotSlots: SlotActivity.Ranking?
+    /// The namespaces living in hot slots, with how many of the keys looked up
+    /// (`CLUSTER GETKEYSINSLOT`) each holds, by slot; key names are never kept.
+    public private(set) var slotNamespaces: [Int: [String: Int]] = [:]
     /// Slow-log entries the server logged but that rotated out before a poll saw them.
     public private(set) var slowlogMissed = 0
     /// Polls that failed.
@@ -126,6 +132,44 @@ public struct NodeMetrics: Sendable {
         external[metric] = value
     }
 
+    /// The namespaces of a hot slot, most keys first (`search:* 40, user:* 12`); `nil` when not
+    /// looked up.
+    public func namespaces(inSlot slot: Int) -> [(namespace: String, keys: Int)]? {
+        slotNamespaces[slot].map { counts in
+            counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { (namespace: $0.key, keys: $0.value) }
+        }
+    }
+
+    /// The hot slots' figures and, for slots just looked up, their namespaces (the names are
+    /// reduced to namespaces here and dropped); namespaces of slots no longer hot are let go.
+    private mutating func setHotSlots(_ ranking: SlotActivity.Ranking, keys: [Int: [[UInt8]]]) {
+        hotSlots = ranking
+        for (slot, names) in keys {
+            var counts: [String: Int] = [:]
+            for name in names { counts[NamespacePattern.of(name), default: 0] += 1 }
+            slotNamespaces[slot] = counts
+        }
+        let hot = Set(ranking.slots.map(\.slot))
+        slotNamespaces = slotNamespaces.filter { hot.contains($0.key) }
+        var cpu: [String: Double] = [:]
+        var share: [String: Double] = [:]
+        var network: [String: Double] = [:]
+        var keyCounts: [String: Double] = [:]
+        for slot in ranking.slots {
+            let label = String(slot.slot)
+            cpu[label] = slot.cpuMicrosecondsPerSecond.map { $0 / 10_000 }
+            share[label] = slot.cpuShare
+            network[label] = slot.networkBytesPerSecond
+            keyCounts[label] = Double(slot.keys)
+        }
+        if ranking.keepsTraffic {
+            instances[.slotCPUPercent] = cpu
+            instances[.slotCPUShare] = share
+            instances[.slotNetworkBytesPerSec] = network
+        }
+        instances[.slotKeys] = keyCounts
+    }
+
     /// The per-replica figures of a primary (none on a replica).
     private mutating func setReplicaInstances(_ info: InfoSnapshot) {
         var lagBytes: [String: Double] = [:]
@@ -172,6 +216,7 @@ public struct NodeMetrics: Sendable {
                 values[metric: .pingMaxMs] = window.max
             }
             for entry in reading.commandLog { commandLog.append(entry) }
+            if let ranking = reading.hotSlots { setHotSlots(ranking, keys: reading.slotKeys) }
             if let delta = reading.slowlog {
                 for entry in delta.entries { slowlog.append(entry) }
                 slowlogMissed += delta.missed

@@ -29,7 +29,7 @@ public struct CommandPolicy: Sendable, Hashable {
         "MEMORY": ["USAGE"],
         "OBJECT": ["FREQ", "ENCODING", "IDLETIME"],
         "CLIENT": ["SETNAME", "NO-TOUCH", "ID"],
-        "CLUSTER": ["SHARDS", "NODES", "INFO", "MYID"],
+        "CLUSTER": ["SHARDS", "NODES", "INFO", "MYID", "SLOT-STATS", "GETKEYSINSLOT"],
         "LATENCY": ["LATEST"],
         "CONFIG": ["GET"],
     ])

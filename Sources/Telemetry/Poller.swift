@@ -27,6 +27,14 @@ public actor Poller {
     private var hasCommandLog = false
     private var commandLogRead = false
     private var commandLogTracker = CommandLogTracker()
+    /// Set by an INFO of Redis 8.2+ or Valkey 8.0+: cluster polls add a page of
+    /// `CLUSTER SLOT-STATS`.
+    private var hasSlotStats = false
+    private var slotActivity = SlotActivity()
+    /// Hot slots whose keys' names the next poll asks for (`CLUSTER GETKEYSINSLOT`), and when
+    /// each slot was last asked.
+    private var slotsToName: [Int] = []
+    private var slotsNamedAt: [Int: Date] = [:]
     /// Polls so far: every ``commandStatsEvery``-th one reads `INFO everything`, the others the
     /// default sections only.
     private var polls = 0
@@ -59,7 +67,7 @@ public actor Poller {
     /// - Parameter time: the wall-clock time stamped on the sample (injected by tests).
     public func poll(at time: Date = Date()) async -> Sample {
         do {
-            let reading = try await read()
+            let reading = try await read(at: time)
             return Sample(node: node, time: time, outcome: .reading(reading))
         } catch {
             return Sample(node: node, time: time, outcome: .failure(Self.failure(from: error)))
@@ -82,7 +90,7 @@ public actor Poller {
         }
     }
 
-    private func read() async throws -> Reading {
+    private func read(at time: Date) async throws -> Reading {
         var commands = [RESPCommand("PING")]
         let infoIndex = commands.count
         // The costly sections (commandstats: a line per command ever called; latencystats) at a
@@ -102,6 +110,21 @@ public actor Poller {
             for kind in CommandLogEntry.Kind.allCases {
                 commands.append(RESPCommand("COMMANDLOG", "GET", String(Self.commandLogCount), kind.rawValue))
             }
+        }
+
+        let slotStatsIndex = commands.count
+        let slotRange = slotActivity.nextRange
+        let asksSlotStats = isCluster && hasSlotStats && refused[.slotStats] == nil
+        if asksSlotStats {
+            commands.append(
+                RESPCommand(
+                    "CLUSTER", "SLOT-STATS", "SLOTSRANGE", String(slotRange.lowerBound), String(slotRange.upperBound)))
+        }
+        let slotNamesIndex = commands.count
+        let namedSlots = asksSlotStats ? slotsToName : []
+        slotsToName = []
+        for slot in namedSlots {
+            commands.append(RESPCommand("CLUSTER", "GETKEYSINSLOT", String(slot), String(Self.keysPerHotSlot)))
         }
 
         let replies = try await connection.pipeline(commands)
@@ -159,7 +182,29 @@ public actor Poller {
                 }
             }
         }
-        if let info { hasCommandLog = Self.hasCommandLog(info) }
+        if let info {
+            hasCommandLog = Self.hasCommandLog(info)
+            hasSlotStats = Self.hasSlotStats(info)
+        }
+
+        var hotSlots: SlotActivity.Ranking?
+        var slotKeys: [Int: [[UInt8]]] = [:]
+        if asksSlotStats {
+            switch replies[slotStatsIndex].result {
+            case .success(let value):
+                let entries = (value.elements ?? []).compactMap(SlotStatsEntry.init(reply:))
+                slotActivity.record(entries, for: slotRange, at: time)
+                let ranking = slotActivity.ranking()
+                hotSlots = ranking
+                slotsToName = namesWanted(for: ranking, at: time)
+            case .failure(let error): refused[.slotStats] = Self.refusal("CLUSTER SLOT-STATS", error)
+            }
+            for (offset, slot) in namedSlots.enumerated() {
+                if case .success(let value) = replies[slotNamesIndex + offset].result {
+                    slotKeys[slot] = (value.elements ?? []).compactMap(\.bytes)
+                }
+            }
+        }
 
         var cluster: ClusterInfo?
         if asksCluster { cluster = readCluster(replies[clusterIndex].result) }
@@ -176,7 +221,40 @@ public actor Poller {
             info: info, slowlog: slowlog, pingRTT: pingRTT, unavailable: refused, commandsSent: sent,
             isNewConnection: isNewConnection, ownTraffic: own, cluster: cluster)
         reading.commandLog = commandLog.sorted { $0.time < $1.time }
+        reading.hotSlots = hotSlots
+        reading.slotKeys = slotKeys
         return reading
+    }
+
+    /// Keys whose names `CLUSTER GETKEYSINSLOT` asks for per hot slot: every key of a slot of
+    /// a million-key cluster (about 61 per slot), at a cost of a few microseconds.
+    static let keysPerHotSlot = 128
+
+    /// How many of the hottest slots have their namespaces looked up.
+    static let namedSlotCount = 5
+
+    /// How long a slot's namespaces are held before they are looked up again.
+    static let slotNamesLifetime: TimeInterval = 300
+
+    /// The hottest slots (by CPU where kept, else by keys) whose keys were not looked up in the
+    /// last ``slotNamesLifetime``.
+    private func namesWanted(for ranking: SlotActivity.Ranking, at time: Date) -> [Int] {
+        let hottest = ranking.slots.filter { ranking.keepsTraffic ? ($0.cpuMicrosecondsPerSecond ?? 0) > 0 : true }
+            .prefix(Self.namedSlotCount).map(\.slot)
+        let wanted = hottest.filter { slot in
+            slotsNamedAt[slot].map { time.timeIntervalSince($0) > Self.slotNamesLifetime } ?? true
+        }
+        for slot in wanted { slotsNamedAt[slot] = time }
+        if slotsNamedAt.count > 4 * Self.namedSlotCount {
+            slotsNamedAt = slotsNamedAt.filter { time.timeIntervalSince($0.value) <= Self.slotNamesLifetime }
+        }
+        return wanted
+    }
+
+    /// Whether the server has `CLUSTER SLOT-STATS` (Redis 8.2+, Valkey 8.0+).
+    static func hasSlotStats(_ info: InfoSnapshot) -> Bool {
+        let release = KeyEventKind.release(of: info.server.version)
+        return info.server.serverName.lowercased() == "valkey" ? release >= (8, 0) : release >= (8, 2)
     }
 
     /// Entries asked of each `COMMANDLOG` (Valkey keeps 128 by default; the tracker reports

@@ -49,6 +49,8 @@ public enum PollPart: String, Sendable, Hashable, CaseIterable {
     case cluster
     /// `COMMANDLOG GET … large-request|large-reply` (Valkey 8.1+ only).
     case commandLog
+    /// `CLUSTER SLOT-STATS` (Redis 8.2+, Valkey 8.0+, cluster mode only).
+    case slotStats
 }
 
 /// A successful poll's data.
@@ -73,6 +75,12 @@ public struct Reading: Sendable {
     /// Large requests and replies logged since the last read of `COMMANDLOG` (Valkey 8.1+),
     /// oldest first; empty elsewhere.
     public var commandLog: [CommandLogEntry] = []
+    /// The node's hottest hash slots after this poll's page of `CLUSTER SLOT-STATS` (Redis 8.2+,
+    /// Valkey 8.0+ in cluster mode); `nil` elsewhere.
+    public var hotSlots: SlotActivity.Ranking?
+    /// Names of keys in hot slots looked up by this poll (`CLUSTER GETKEYSINSLOT`), by slot: to
+    /// be reduced to namespaces at once, never kept.
+    public var slotKeys: [Int: [[UInt8]]] = [:]
 
     /// Creates a reading.
     public init(

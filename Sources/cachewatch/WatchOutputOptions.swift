@@ -25,9 +25,19 @@ struct WatchOutputOptions: ParsableArguments {
     )
     var namespaces = false
 
+    @Flag(
+        name: .long,
+        help:
+            "After each metric line of a cluster node whose server has CLUSTER SLOT-STATS (Redis 8.2+, Valkey 8.0+), print its hottest hash slots by CPU, network and keys, with the namespaces that live in them: one {\"event\":\"slots\",…} JSON line, or one logfmt line per slot. CPU and network need cluster-slot-stats-enabled yes on the server."
+    )
+    var slots = false
+
     func validate() throws {
         if namespaces && format == .table {
             throw ValidationError("--namespaces needs --format json or logfmt")
+        }
+        if slots && format == .table {
+            throw ValidationError("--slots needs --format json or logfmt")
         }
         guard interval >= 0.05, interval.isFinite else {
             throw ValidationError("--interval must be at least 0.05 seconds")
@@ -50,6 +60,7 @@ extension WatchOutputOptions {
         loop.interval = interval
         loop.count = count
         loop.namespaces = namespaces
+        loop.slots = slots
         loop.headerEvery = headerEvery ?? max(1, TerminalSize.rows(default: 24) - 2)
         loop.rules = rules
         loop.alertsOnly = alertsOnly

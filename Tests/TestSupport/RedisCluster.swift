@@ -13,9 +13,15 @@ public final class RedisCluster: Sendable {
 
     /// Starts the servers and creates the cluster.
     ///
-    /// - Parameter nodeTimeout: `cluster-node-timeout` in milliseconds: how long before a
-    ///   silent node is declared failed and its replica promoted.
-    public init(primaries: Int = 3, replicas: Int = 1, nodeTimeout: Int = 2000) async throws {
+    /// - Parameters:
+    ///   - nodeTimeout: `cluster-node-timeout` in milliseconds: how long before a silent node is
+    ///     declared failed and its replica promoted.
+    ///   - arguments: more server arguments for every node.
+    ///   - binary: the server executable (see ``MatrixServers``); `$REDIS_SERVER`'s by default.
+    public init(
+        primaries: Int = 3, replicas: Int = 1, nodeTimeout: Int = 2000, arguments: [String] = [],
+        binary: String? = nil
+    ) async throws {
         replicaCount = primaries * replicas
         var nodes: [RedisServer] = []
         for _ in 0..<(primaries * (1 + replicas)) {
@@ -24,7 +30,7 @@ public final class RedisCluster: Sendable {
                     [
                         "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout",
                         String(nodeTimeout), "--appendonly", "no", "--repl-diskless-sync-delay", "0",
-                    ], port: try FreePort.forClusterNode()))
+                    ] + arguments, port: try FreePort.forClusterNode(), binary: binary))
         }
         self.nodes = nodes
         let create = try ChildProcess(

@@ -13,10 +13,11 @@ public func withRedisServer<Result>(
 /// Runs `body` with a Redis Cluster of `primaries` primaries and `replicas` replicas each; every
 /// node is stopped however `body` ends.
 public func withRedisCluster<Result>(
-    primaries: Int = 3, replicas: Int = 1, isolation: isolated (any Actor)? = #isolation,
-    _ body: (RedisCluster) async throws -> Result
+    primaries: Int = 3, replicas: Int = 1, arguments: [String] = [], binary: String? = nil,
+    isolation: isolated (any Actor)? = #isolation, _ body: (RedisCluster) async throws -> Result
 ) async throws -> Result {
-    let cluster = try await RedisCluster(primaries: primaries, replicas: replicas)
+    let cluster = try await RedisCluster(
+        primaries: primaries, replicas: replicas, arguments: arguments, binary: binary)
     return try await using(cluster, body, finally: { await $0.stop() })
 }
 
