@@ -3,8 +3,9 @@ import RESP
 import RedisClient
 
 /// Polls one node: every call to ``poll(at:)`` is one pipelined round trip of `PING`,
-/// `INFO everything` and `SLOWLOG GET` (and `CLUSTER INFO` on a node in cluster mode), turned
-/// into a ``Sample``.
+/// `INFO everything` and `SLOWLOG GET` (and `CLUSTER INFO` on a node in cluster mode, with a
+/// page of `CLUSTER SLOT-STATS` where the server has it — see ``SlotActivity``), turned into a
+/// ``Sample``.
 ///
 /// A part the server refuses (ACL `NOPERM`, a renamed or unknown command) is marked
 /// unavailable with its reason and no longer sent; the other parts go on. An `INFO` variant the
