@@ -96,6 +96,26 @@ let package = Package(
                 "Fleet", "Engine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Fuzz harnesses over every parser of untrusted input (Fuzz/): built with -DFUZZING and
+        // -sanitize=fuzzer by `scripts/fuzz`, libFuzzer drives them; built plainly, each replays
+        // the files it is given (a corpus, a crash) through the same checks.
+        .target(
+            name: "FuzzSupport", dependencies: ["RESP", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Fuzz/Support"),
+        .executableTarget(
+            name: "FuzzRESP", dependencies: ["FuzzSupport", "RESP", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Fuzz/RESP"),
+        .executableTarget(
+            name: "FuzzHostileRESP",
+            dependencies: ["FuzzSupport", "RESP", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Fuzz/HostileRESP"),
+        .executableTarget(name: "FuzzInfo", dependencies: ["FuzzSupport", "Telemetry", "Metrics"], path: "Fuzz/Info"),
+        .executableTarget(name: "FuzzURL", dependencies: ["FuzzSupport", "RedisClient"], path: "Fuzz/URL"),
+        .executableTarget(name: "FuzzRules", dependencies: ["FuzzSupport", "Alerts"], path: "Fuzz/Rules"),
+        .executableTarget(
+            name: "FuzzReplies",
+            dependencies: ["FuzzSupport", "RESP", "Telemetry", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Fuzz/Replies"),
         // Micro-benchmarks of the hot paths (`scripts/bench`); not part of the product.
         .executableTarget(
             name: "CachewatchBenchmarks",

@@ -1,10 +1,14 @@
 import Foundation
 
 /// `watch --csv FILE`: rows appended to a file whose header is written once. A file that
-/// already holds other columns is never mixed into: opening it is an error.
+/// already holds other columns is never mixed into: opening it is an error. The file stays
+/// whole rows: a write that fails (a full disk) is cut back off, and a torn last row left by a
+/// run that was killed or hit a full disk is cut off before anything is appended.
 public final class CSVAppender {
     /// The file.
     public let path: String
+    /// Bytes of a torn last row cut off when the file was opened (0: none).
+    public let repairedBytes: Int
     private let handle: FileHandle
 
     /// Opens `path` for appending rows of `header`'s columns, writing the header if the file
@@ -46,27 +50,60 @@ public final class CSVAppender {
         } else if !exists && !manager.createFile(atPath: path, contents: nil) {
             throw SnapshotError("cannot create '\(path)': \(String(cString: strerror(errno)))")
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else {
+        guard let handle = FileHandle(forUpdatingAtPath: path) ?? FileHandle(forWritingAtPath: path) else {
             throw SnapshotError("cannot write '\(path)': \(String(cString: strerror(errno)))")
         }
         self.handle = handle
+        var repaired = 0
         do {
-            if isRegular { try handle.seekToEnd() }
+            if isRegular {
+                let end = try handle.seekToEnd()
+                if hasContent { repaired = try Self.cutTornRow(handle, end: end) }
+            }
             if !hasContent { try handle.write(contentsOf: Data(expected.utf8)) }
         } catch {
             throw SnapshotError("cannot write '\(path)': \(SnapshotError.reason(of: error))")
         }
+        repairedBytes = repaired
+    }
+
+    /// Cuts the bytes after the last line end (a row written in part), leaving the handle at
+    /// the new end; returns how many were cut.
+    private static func cutTornRow(_ handle: FileHandle, end: UInt64) throws -> Int {
+        guard end > 0 else { return 0 }
+        let window = min(end, 1 << 20)
+        try handle.seek(toOffset: end - window)
+        let tail = try handle.read(upToCount: Int(window)) ?? Data()
+        guard tail.last != 0x0A else {
+            try handle.seek(toOffset: end)
+            return 0
+        }
+        // A last row longer than the window (never written by cachewatch) is left as it is.
+        guard let lastLineEnd = tail.lastIndex(of: 0x0A) else {
+            try handle.seek(toOffset: end)
+            return 0
+        }
+        let keep = end - window + UInt64(lastLineEnd - tail.startIndex + 1)
+        try handle.truncate(atOffset: keep)
+        try handle.seek(toOffset: keep)
+        return Int(end - keep)
     }
 
     deinit {
         try? handle.close()
     }
 
-    /// Appends CSV text (whole rows with their line ends).
+    /// Appends CSV text (whole rows with their line ends); when the write fails, what it wrote
+    /// in part is cut off again (on a regular file), so the file ends with a whole row.
     public func append(_ text: String) throws(SnapshotError) {
+        let before = try? handle.offset()
         do {
             try handle.write(contentsOf: Data(text.utf8))
         } catch {
+            if let before {
+                try? handle.truncate(atOffset: before)
+                try? handle.seek(toOffset: before)
+            }
             throw SnapshotError("cannot append to '\(path)': \(SnapshotError.reason(of: error))")
         }
     }

@@ -1,6 +1,7 @@
 import Alerts
 import Foundation
 import Metrics
+import Telemetry
 
 /// `cachewatch check`'s verdict, as a monitoring plugin prints it: a status, one summary line
 /// and perfdata, computed from a store and rules alone (no server involved).
@@ -47,7 +48,7 @@ public struct CheckReport: Sendable, Equatable {
     /// The one line printed: `CACHEWATCH STATUS - summary | perfdata`.
     public var line: String {
         let head = "CACHEWATCH \(status.label) - \(summary)"
-        return status == .unknown ? head : head + " | " + perfdata.joined(separator: " ")
+        return perfdata.isEmpty ? head : head + " | " + perfdata.joined(separator: " ")
     }
 
     /// A report that could not look at the server (it cannot be reached, a bad password).
@@ -80,9 +81,16 @@ public struct CheckReport: Sendable, Equatable {
         _ = engine.eval(now: Date(timeIntervalSince1970: newest), store: store)
         let firing = engine.firing
         let down = nodes.filter { !$0.isUp }
+        // A node that answers but whose INFO is refused or renamed away gives no figure: the
+        // check cannot tell whether it is healthy.
+        let blind = answering.filter { $0.lastReading?.info == nil }
         let worst = down.isEmpty ? firing.map(\.severity).max() : .critical
-        let status: Status = worst == .critical ? .critical : worst == .warning ? .warning : .ok
+        var status: Status = worst == .critical ? .critical : worst == .warning ? .warning : .ok
+        if !blind.isEmpty && status != .critical { status = .unknown }
         var problems = down.map { "\($0.node) unreachable: \($0.lastFailure?.message ?? "no answer")" }
+        problems += blind.map { node in
+            "\(node.node) gives no figures: \(node.lastReading?.unavailable[.info] ?? "INFO returned nothing")"
+        }
         problems += firing.map { "\($0.name): \($0.summary.isEmpty ? ValueFormatting.plain($0.value) : $0.summary)" }
         let total = FleetAggregate(store: store)
         let summary: String

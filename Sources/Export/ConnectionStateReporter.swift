@@ -36,7 +36,9 @@ public struct ConnectionStateReporter: Sendable {
         case (.down(let since, _, let previousRunID), .reading(let reading)):
             let runID = reading.info?.server.runID
             let restarted = previousRunID != nil && runID != nil && runID != previousRunID
-            let downFor = Int(sample.time.timeIntervalSince(since).rounded())
+            // Up to when the answer came: a poll that waited out a stalled server started
+            // seconds before the server answered.
+            let downFor = Int(sample.finished.timeIntervalSince(since).rounded())
             messages.append(
                 "\(stamp) back after \(downFor)s" + (restarted ? " (the server restarted: counters reset)" : ""))
             state = .up(runID: runID)

@@ -92,8 +92,13 @@ public final class Fleet: Sendable {
             if configuration.clusterMode == .required {
                 throw FleetError("cannot read the cluster topology from \(seed.name): \(error)")
             }
-            // Automatic mode: an unreachable seed is reported by its first poll instead.
-            return plan(Plan(targets: seeds, topology: nil, seedConnection: nil, discoverySource: nil))
+            // Automatic mode: the seed is watched as a lone node, and this attempt counts as
+            // its first sample — a start does not wait for a second connect timeout (a TLS
+            // handshake to a plain port, an address that drops packets) to say so.
+            let planned = plan(Plan(targets: seeds, topology: nil, seedConnection: nil, discoverySource: nil))
+            firsts.withLock { $0 }?.record(
+                Sample(node: seed.name, time: Date(), outcome: .failure(Poller.failure(from: error))))
+            return planned
         }
     }
 

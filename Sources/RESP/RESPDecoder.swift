@@ -64,6 +64,8 @@ private struct Cursor {
         case UInt8(ascii: "$"), UInt8(ascii: "!"), UInt8(ascii: "="):
             return try blob(marker)
         case UInt8(ascii: "*"), UInt8(ascii: "~"), UInt8(ascii: ">"), UInt8(ascii: "%"), UInt8(ascii: "|"):
+            // A push is out-of-band data: a whole frame of its own, never an element.
+            if marker == UInt8(ascii: ">") && depth > 0 { throw .misplacedPush }
             return try aggregate(marker, depth: depth)
         default:
             throw .invalidTypeByte(marker)
@@ -145,9 +147,10 @@ private struct Cursor {
         if count == -1 && marker == UInt8(ascii: "*") { return -1 }
         guard count >= 0 else { throw .invalidLength(String(count)) }
         let isPaired = marker == UInt8(ascii: "%") || marker == UInt8(ascii: "|")
+        // A map's or attribute's pairs count twice: keys and values are elements of the limit.
         let (elementCount, overflow) = isPaired ? count.multipliedReportingOverflow(by: 2) : (count, false)
         guard !overflow, elementCount <= limits.maxAggregateCount else {
-            throw .aggregateTooLarge(count, limit: limits.maxAggregateCount)
+            throw .aggregateTooLarge(overflow ? Int.max : elementCount, limit: limits.maxAggregateCount)
         }
         guard depth + 1 <= limits.maxDepth else { throw .depthExceeded(limit: limits.maxDepth) }
         return elementCount
@@ -166,6 +169,10 @@ private struct Cursor {
         default:
             guard payload.readableBytes >= 4,
                 payload.getInteger(at: payload.readerIndex + 3, as: UInt8.self) == UInt8(ascii: ":"),
+                payload.readableBytesView.prefix(3).allSatisfy({ byte in
+                    (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                        || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                }),
                 let format = payload.getString(at: payload.readerIndex, length: 3),
                 let text = payload.getSlice(at: payload.readerIndex + 4, length: payload.readableBytes - 4)
             else { throw .invalidVerbatim }
@@ -190,8 +197,10 @@ private struct Cursor {
         case UInt8(ascii: ">"): return .push(elements)
         case UInt8(ascii: "%"): return .map(Self.pairs(elements))
         default:
-            // An attribute describes the value that follows it, at the same level.
-            guard let described = try value(depth: depth) else { return nil }
+            // An attribute describes the value that follows it. That value counts one level
+            // deeper, as the frame scanner counts it: a chain of attributes is as deep as it is
+            // long, so no walk of the decoded value recurses past the nesting cap.
+            guard let described = try value(depth: depth + 1) else { return nil }
             return .attributed(attributes: Self.pairs(elements), value: described)
         }
     }
@@ -200,14 +209,19 @@ private struct Cursor {
         stride(from: 0, to: elements.count, by: 2).map { RESPPair(key: elements[$0], value: elements[$0 + 1]) }
     }
 
+    /// A length: digits only, or `-1` (a null where the caller allows one). No sign, no `-0`,
+    /// no leading `+`, at most 18 digits.
     private static func length(_ bytes: ByteBufferView) throws(RESPDecodingError) -> Int {
-        do {
-            let value = try integer(bytes)
-            guard let length = Int(exactly: value) else { throw RESPDecodingError.invalidLength(String(value)) }
-            return length
-        } catch {
-            throw .invalidLength(RESPDecodingError.excerpt(bytes))
+        if bytes.count == 2 && bytes.first == UInt8(ascii: "-") && bytes.last == UInt8(ascii: "1") { return -1 }
+        guard !bytes.isEmpty, bytes.count <= 18 else { throw .invalidLength(RESPDecodingError.excerpt(bytes)) }
+        var value = 0
+        for byte in bytes {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
+                throw .invalidLength(RESPDecodingError.excerpt(bytes))
+            }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
         }
+        return value
     }
 
     /// Parses an optionally signed decimal Int64 with no spaces, rejecting overflow.
@@ -236,24 +250,48 @@ private struct Cursor {
         }
     }
 
+    /// A RESP3 double: `[+|-]<digits>[.<digits>][(e|E)[+|-]<digits>]`, or exactly `inf`,
+    /// `-inf`, `nan` (what servers send). Swift's `Double(String)` alone would also take `.5`,
+    /// hex floats, `INF` and `infinity`.
     private static func double(_ content: ByteBuffer) throws(RESPDecodingError) -> Double {
         let text = String(buffer: content)
-        switch text.lowercased() {
-        case "inf", "+inf": return .infinity
+        switch text {
+        case "inf": return .infinity
         case "-inf": return -.infinity
-        case "nan", "-nan": return .nan
+        case "nan", "-nan": return .nan  // "-nan": what printf gives some NaNs
         default: break
         }
-        // Swift's Double(String) also takes hex floats and "infinity"; RESP allows only decimal.
-        let allowed = text.utf8.allSatisfy { byte in
-            (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: ".")
-                || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") || byte == UInt8(ascii: "-")
-                || byte == UInt8(ascii: "+")
-        }
-        guard allowed, let value = Double(text), value.isFinite else {
+        guard isDecimal(Array(content.readableBytesView)), let value = Double(text), value.isFinite else {
             throw .invalidDouble(RESPDecodingError.excerpt(content.readableBytesView))
         }
         return value
+    }
+
+    /// Whether `bytes` is `[+|-]digits[.digits][(e|E)[+|-]digits]`.
+    private static func isDecimal(_ bytes: [UInt8]) -> Bool {
+        var index = 0
+        func isDigit(_ at: Int) -> Bool { at < bytes.count && bytes[at] >= 48 && bytes[at] <= 57 }
+        func digits() -> Bool {
+            let start = index
+            while isDigit(index) { index += 1 }
+            return index > start
+        }
+        if index < bytes.count && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) {
+            index += 1
+        }
+        guard digits() else { return false }
+        if index < bytes.count && bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard digits() else { return false }
+        }
+        if index < bytes.count && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")) {
+            index += 1
+            if index < bytes.count && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) {
+                index += 1
+            }
+            guard digits() else { return false }
+        }
+        return index == bytes.count
     }
 
     private static func bigNumber(_ content: ByteBuffer) throws(RESPDecodingError) -> String {

@@ -14,6 +14,7 @@ public struct RESPDecodingError: Error, Sendable, Hashable, CustomStringConverti
         case invalidDouble(String)
         case invalidNull
         case invalidVerbatim
+        case misplacedPush
     }
 
     private let code: Code
@@ -34,6 +35,7 @@ public struct RESPDecodingError: Error, Sendable, Hashable, CustomStringConverti
     static func invalidDouble(_ text: String) -> Self { Self(.invalidDouble(text)) }
     static let invalidNull = Self(.invalidNull)
     static let invalidVerbatim = Self(.invalidVerbatim)
+    static let misplacedPush = Self(.misplacedPush)
 
     /// Whether the frame was rejected by a configured limit rather than by the grammar.
     public var isLimitExceeded: Bool {
@@ -60,6 +62,7 @@ public struct RESPDecodingError: Error, Sendable, Hashable, CustomStringConverti
         case .invalidDouble(let text): return "invalid RESP double \"\(text)\""
         case .invalidNull: return "invalid RESP null (expected _ with nothing before CRLF)"
         case .invalidVerbatim: return "invalid RESP verbatim string (expected a 3-letter format and ':')"
+        case .misplacedPush: return "RESP push inside another value (pushes are frames of their own)"
         }
     }
 

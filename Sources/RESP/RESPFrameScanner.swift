@@ -70,7 +70,9 @@ public struct RESPFrameScanner: Sendable {
                 if length < 0 {
                     offset = next
                 } else {
-                    guard length <= limits.maxBulkLength else { throw .bulkTooLarge(length, limit: limits.maxBulkLength) }
+                    guard length <= limits.maxBulkLength else {
+                        throw .bulkTooLarge(length, limit: limits.maxBulkLength)
+                    }
                     let end = next + length + 2
                     guard end <= count else { return nil }  // the header is read again then: a few bytes
                     guard bytes[end - 2] == Self.cr, bytes[end - 1] == Self.lf else { throw .missingCRLF }
@@ -81,9 +83,10 @@ public struct RESPFrameScanner: Sendable {
                 offset = next
                 if declared >= 0 {
                     let isPaired = marker == UInt8(ascii: "%") || marker == UInt8(ascii: "|")
-                    let (elements, overflow) = isPaired ? declared.multipliedReportingOverflow(by: 2) : (declared, false)
+                    let (elements, overflow) =
+                        isPaired ? declared.multipliedReportingOverflow(by: 2) : (declared, false)
                     guard !overflow, elements <= limits.maxAggregateCount else {
-                        throw .aggregateTooLarge(declared, limit: limits.maxAggregateCount)
+                        throw .aggregateTooLarge(overflow ? Int.max : elements, limit: limits.maxAggregateCount)
                     }
                     guard open.count + 1 <= limits.maxDepth else { throw .depthExceeded(limit: limits.maxDepth) }
                     // An attribute is followed by the value it describes: one more element.

@@ -15,14 +15,10 @@ extension Endpoint {
             throw EndpointError("invalid URL '\(shown)': unknown scheme '\(scheme)' (use redis, rediss or unix)")
         }
 
-        var query: Substring = ""
-        if let mark = rest.firstIndex(of: "?") {
-            query = rest[rest.index(after: mark)...]
-            rest = String(rest[..<mark])
-        }
         var username: String?
         var password: Secret?
-        // The last '@' ends the credentials: passwords may contain '@' when not percent-encoded.
+        // The last '@' ends the credentials: a password may hold '@', '?', '#' or '/' when not
+        // percent-encoded, so they are cut off before anything else is read.
         if let at = rest.lastIndex(of: "@") {
             let credentials = rest[..<at]
             rest = String(rest[rest.index(after: at)...])
@@ -30,6 +26,11 @@ extension Endpoint {
             let user = try Self.percentDecoded(parts[0], in: shown)
             if !user.isEmpty { username = user }
             if parts.count == 2 { password = Secret(try Self.percentDecoded(parts[1], in: shown)) }
+        }
+        var query: Substring = ""
+        if let mark = rest.firstIndex(of: "?") {
+            query = rest[rest.index(after: mark)...]
+            rest = String(rest[..<mark])
         }
 
         var database = 0
@@ -60,15 +61,23 @@ extension Endpoint {
             usesTLS: scheme == "rediss" || scheme == "valkeys")
     }
 
-    /// The URL with any password replaced by `***`, safe to print.
+    /// The URL with any password replaced by `***`, safe to print — also when the URL is
+    /// malformed (no `://`, a `?` or `#` in the password).
     public static func masked(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
-        let afterScheme = url[schemeEnd.upperBound...]
-        let authorityEnd = afterScheme.firstIndex(where: { $0 == "?" }) ?? afterScheme.endIndex
-        guard let at = afterScheme[..<authorityEnd].lastIndex(of: "@"),
-            let colon = afterScheme[..<at].firstIndex(of: ":")
-        else { return url }
-        return String(url[..<afterScheme.index(after: colon)]) + "***" + String(url[at...])
+        guard let range = passwordRange(in: url) else { return url }
+        return String(url[..<range.lowerBound]) + "***" + String(url[range.upperBound...])
+    }
+
+    /// Where the password is in a URL-like text: after the first `:` of what follows the scheme
+    /// (`redis://`, or the start when there is none), up to the last `@`. Read the same way the
+    /// parser reads credentials, and wider than it where the text is malformed, so that masking
+    /// never shows a password the parser would have taken.
+    public static func passwordRange(in text: String) -> Range<String.Index>? {
+        let start = text.range(of: "://")?.upperBound ?? text.startIndex
+        guard let at = text[start...].lastIndex(of: "@"), let colon = text[start..<at].firstIndex(of: ":") else {
+            return nil
+        }
+        return text.index(after: colon)..<at
     }
 
     private static func hostAndPort(_ text: Substring, in shown: String) throws(EndpointError) -> (String, Int) {

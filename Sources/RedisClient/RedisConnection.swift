@@ -62,8 +62,14 @@ public final class RedisConnection: Sendable {
             to: endpoint, configuration: configuration, group: group, tlsFailure: tlsFailure, onPush: onPush)
         do {
             let remaining = max(ContinuousClock.now.duration(to: deadline), .milliseconds(10))
-            let (hello, sent) = try await handshake(
-                on: channel, endpoint: endpoint, configuration: configuration, timeout: remaining)
+            // A cancelled task does not wait out the handshake's timeout (a TLS handshake with
+            // a plain port never completes): closing the channel ends the wait at once.
+            let (hello, sent) = try await withTaskCancellationHandler {
+                try await handshake(on: channel, endpoint: endpoint, configuration: configuration, timeout: remaining)
+            } onCancel: {
+                channel.close(promise: nil)
+            }
+            try Task.checkCancellation()
             return RedisConnection(
                 endpoint: endpoint, configuration: configuration, hello: hello, handshakeCommands: sent,
                 channel: channel)

@@ -65,13 +65,16 @@ public actor Poller {
 
     /// Polls once.
     ///
-    /// - Parameter time: the wall-clock time stamped on the sample (injected by tests).
+    /// - Parameter time: the wall-clock time stamped on the sample (injected by tests); the
+    ///   sample's ``Sample/finished`` is that time plus how long the poll took.
     public func poll(at time: Date = Date()) async -> Sample {
+        let started = ContinuousClock.now
+        func finished() -> Date { time.addingTimeInterval((ContinuousClock.now - started).secondsDouble) }
         do {
             let reading = try await read(at: time)
-            return Sample(node: node, time: time, outcome: .reading(reading))
+            return Sample(node: node, time: time, outcome: .reading(reading), finished: finished())
         } catch {
-            return Sample(node: node, time: time, outcome: .failure(Self.failure(from: error)))
+            return Sample(node: node, time: time, outcome: .failure(Self.failure(from: error)), finished: finished())
         }
     }
 
@@ -292,7 +295,8 @@ public actor Poller {
         return "\(command) failed: \(error)"
     }
 
-    static func failure(from error: any Error) -> PollFailure {
+    /// The failure a poll reports for `error` (a connection, protocol or server error).
+    public static func failure(from error: any Error) -> PollFailure {
         switch error {
         case let connection as RedisConnectionError:
             if connection.isAuthentication {

@@ -8,6 +8,9 @@ public struct Sample: Sendable {
     public var time: Date
     /// The reading or the failure.
     public var outcome: Outcome
+    /// When the poll ended (its last reply, or its failure): later than ``time`` by the round
+    /// trip — by a whole timeout when the server stalled.
+    public var finished: Date
 
     /// A reading or a failure.
     public enum Outcome: Sendable {
@@ -17,11 +20,12 @@ public struct Sample: Sendable {
         case failure(PollFailure)
     }
 
-    /// Creates a sample.
-    public init(node: String, time: Date, outcome: Outcome) {
+    /// Creates a sample; `finished` is `time` unless given.
+    public init(node: String, time: Date, outcome: Outcome, finished: Date? = nil) {
         self.node = node
         self.time = time
         self.outcome = outcome
+        self.finished = finished ?? time
     }
 
     /// The reading, if the poll succeeded.

@@ -20,9 +20,8 @@ struct AlertOptions: ParsableArguments {
                 FileManager.default.fileExists(atPath: $0) ? $0 : nil
             }
         guard let path else { return DefaultRules.rules }
-        guard let text = TextInput.read(path) else {
-            throw CLIFailure("cannot read rules file '\(path)'")
-        }
+        let text: String
+        do { text = try TextInput.read(path) } catch { throw CLIFailure("cannot read rules file: \(error)") }
         do {
             return try RuleFile.parse(text, source: TextInput.name(path))
         } catch {

@@ -1,3 +1,6 @@
+import Foundation
+import RedisClient
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -29,16 +32,46 @@ enum ArgumentScrubber {
         }
     }
 
-    /// The byte range of the password in a `scheme://user:password@host` argument.
+    /// The byte range of the password in a `scheme://user:password@host` argument (see
+    /// `Endpoint.passwordRange(in:)`: malformed URLs too).
     static func passwordRange(in argument: String) -> Range<Int>? {
-        let bytes = Array(argument.utf8)
-        guard let schemeEnd = argument.range(of: "://") else { return nil }
-        let start = argument.utf8.distance(from: argument.utf8.startIndex, to: schemeEnd.upperBound)
-        let authorityEnd = bytes[start...].firstIndex(of: UInt8(ascii: "?")) ?? bytes.count
-        guard let at = bytes[start..<authorityEnd].lastIndex(of: UInt8(ascii: "@")),
-            let colon = bytes[start..<at].firstIndex(of: UInt8(ascii: ":"))
-        else { return nil }
-        return (colon + 1)..<at
+        guard argument.contains("@"), let range = Endpoint.passwordRange(in: argument) else { return nil }
+        let utf8 = argument.utf8
+        return utf8.distance(
+            from: utf8.startIndex, to: range.lowerBound)..<utf8.distance(
+                from: utf8.startIndex, to: range.upperBound)
+    }
+
+    /// The passwords among `arguments` (as the command line gave them, before scrubbing): the
+    /// value of `-a`/`--pass`, the rest of `-aSECRET`/`--pass=SECRET`, a URL's password.
+    static func secrets(in arguments: [String]) -> [String] {
+        var secrets: [String] = []
+        var nextIsSecret = false
+        for argument in arguments.dropFirst() {
+            if nextIsSecret {
+                secrets.append(argument)
+                nextIsSecret = false
+            } else if argument == "-a" || argument == "--pass" {
+                nextIsSecret = true
+            } else if argument.hasPrefix("--pass=") {
+                secrets.append(String(argument.dropFirst(7)))
+            } else if argument.hasPrefix("-a"), !argument.hasPrefix("--"), argument.count > 2 {
+                secrets.append(String(argument.dropFirst(2)))
+            } else if argument.contains("@"), let range = Endpoint.passwordRange(in: argument) {
+                secrets.append(String(argument[range]))
+            }
+        }
+        return secrets.filter { !$0.isEmpty }
+    }
+
+    /// `message` with every password of `arguments` replaced by `***` (longest first, so that
+    /// one password inside another is masked whole).
+    static func redacted(_ message: String, arguments: [String] = CommandLine.arguments) -> String {
+        var text = message
+        for secret in secrets(in: arguments).sorted(by: { $0.count > $1.count }) {
+            text = text.replacingOccurrences(of: secret, with: "***")
+        }
+        return text
     }
 
     private static func overwrite(_ pointer: UnsafeMutablePointer<CChar>, from start: Int, to end: Int? = nil) {

@@ -39,11 +39,14 @@ struct Cachewatch: AsyncParsableCommand {
             print(fullMessage(for: error))
             Foundation.exit(0)
         }
+        // A password given on the command line is masked whatever the message quotes (an
+        // argument the parser did not understand, a malformed URL).
         if let failure = error as? CLIFailure {
-            ConsoleOutput.error("cachewatch: \(failure.message)")
+            ConsoleOutput.error("cachewatch: \(ArgumentScrubber.redacted(failure.message))")
             Foundation.exit(failure.exitCode)
         }
-        let message = Self.message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+        let message = ArgumentScrubber.redacted(
+            Self.message(for: error).split(whereSeparator: \.isNewline).joined(separator: " "))
         // A bare exit code (check's 1/2/3) has already said everything on stdout.
         if !message.isEmpty { ConsoleOutput.error("cachewatch: \(message) (see 'cachewatch --help')") }
         Foundation.exit(code.rawValue)

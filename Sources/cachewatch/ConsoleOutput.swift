@@ -23,5 +23,8 @@ enum ConsoleOutput {
     /// Makes a write to a closed pipe fail with `EPIPE` instead of killing the process.
     static func ignoreBrokenPipe() {
         signal(SIGPIPE, SIG_IGN)
+        // A file-size limit (ulimit -f) makes a write fail with EFBIG, reported in one line,
+        // rather than kill the process in the middle of a row.
+        signal(SIGXFSZ, SIG_IGN)
     }
 }

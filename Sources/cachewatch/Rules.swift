@@ -36,9 +36,8 @@ struct Rules: AsyncParsableCommand {
             }
             try ConsoleOutput.line("db<N>_keys, db<N>_keys_with_expiry       count")
         } else if let path = check {
-            guard let text = TextInput.read(path) else {
-                throw CLIFailure("cannot read rules file '\(path)'")
-            }
+            let text: String
+            do { text = try TextInput.read(path) } catch { throw CLIFailure("cannot read rules file: \(error)") }
             let rules: [AlertRule]
             do {
                 rules = try RuleFile.parse(text, source: TextInput.name(path))

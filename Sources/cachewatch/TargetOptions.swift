@@ -43,8 +43,11 @@ struct TargetOptions: ParsableArguments {
         }
         for url in urls { targets.append(NodeTarget(endpoint: try connection.endpoint(positionalURL: url))) }
         if let targetsFile {
-            guard let text = TextInput.read(targetsFile) else {
-                throw ValidationError("cannot read targets file '\(targetsFile)'")
+            let text: String
+            do {
+                text = try TextInput.read(targetsFile)
+            } catch {
+                throw ValidationError("cannot read targets file: \(error)")
             }
             let entries: [TargetsFile.Entry]
             do {

@@ -70,6 +70,11 @@ struct Watch: AsyncParsableCommand {
             } catch {
                 throw CLIFailure(error.description)
             }
+            if let repaired = appender?.repairedBytes, repaired > 0 {
+                ConsoleOutput.error(
+                    "warning: '\(csv)' ended with a row written in part (\(repaired) bytes, a run cut short or a full disk); it was cut off"
+                )
+            }
         }
         var sink: AlertmanagerSink?
         if let alertmanager {

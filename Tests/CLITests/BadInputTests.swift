@@ -29,6 +29,21 @@ struct BadInputTests {
         )
     }
 
+    @Test(
+        "a password is masked in every parse error: a ? or # in it, a URL without ://, -a written as one word",
+        arguments: [
+            ["watch", "redis://u:pa?hunter2#x@127.0.0.1:70000"], ["watch", "redis:/u:hunter2@127.0.0.1:1"],
+            ["watch", "-ahunter2", "-p", "1", "--bogus"], ["watch", "--pass=hunter2", "--bogus"],
+            ["watch", "-a", "hunter2", "--interval", "hunter2"], ["check", "-ahunter2x"],
+        ])
+    func passwordInParseError(arguments: [String]) async throws {
+        let result = try await CachewatchBinary.run(arguments)
+        #expect(result.code == 64, "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+        #expect(result.stderr.hasPrefix("cachewatch: "))
+        #expect(!result.stderr.contains("hunter2") && !result.stdout.contains("hunter2"), "\(result.stderr)")
+    }
+
     @Test("a bad value")
     func badInterval() async throws {
         expectOneLine(
@@ -107,6 +122,39 @@ struct RulesCommandTests {
         try defaults.stdout.write(toFile: path, atomically: true, encoding: .utf8)
         let good = try await CachewatchBinary.run(["rules", "--check", path])
         #expect(good.code == 0 && good.stdout.hasSuffix("rules, all valid\n"), "\(good.stderr)")
+    }
+
+    /// A YAML "billion laughs": nine levels of nine aliases, 387 million strings if expanded.
+    static let yamlBomb =
+        "a: &a [x, x, x, x, x, x, x, x, x]\n"
+        + (1..<9).map { level in
+            let name = String(UnicodeScalar(UInt8(97 + level)))
+            let previous = String(UnicodeScalar(UInt8(96 + level)))
+            return "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ", ") + "]\n"
+        }.joined() + "rules: *i\n"
+
+    @Test(
+        "a rules file that is not one — endless, a directory, missing, binary, a YAML bomb — is one line, at once",
+        arguments: ["rules --check", "watch -p 1 --rules"])
+    func notARulesFile(command: String) async throws {
+        let directory = FileManager.default.temporaryDirectory.path
+        let missing = directory + "/cachewatch-no-such-rules-\(UUID().uuidString).yaml"
+        let binary = try TemporaryFile.containing("")
+        try Data([0xFF, 0xFE, 0x00, 0x80]).write(to: URL(fileURLWithPath: binary))
+        let bomb = try TemporaryFile.containing(Self.yamlBomb)
+        let cases: [(path: String, says: String)] = [
+            ("/dev/zero", "/dev/zero is larger than 1024 KiB"), (directory, "\(directory) is a directory"),
+            (missing, "\(missing) does not exist"), (binary, "\(binary) is not UTF-8 text"), (bomb, bomb),
+        ]
+        for (path, says) in cases {
+            let started = ContinuousClock.now
+            let result = try await CachewatchBinary.run(
+                command.split(separator: " ").map(String.init) + [path], timeout: .seconds(20))
+            #expect(ContinuousClock.now - started < .seconds(10), "\(path) took too long")
+            #expect(result.code == 1, "\(path): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(path): \(result.stderr)")
+            #expect(result.stderr.hasPrefix("cachewatch: ") && result.stderr.contains(says), "\(result.stderr)")
+        }
     }
 
     @Test("--check - reads the rules from standard input")

@@ -47,4 +47,30 @@ struct TLSCommandTests {
             #expect(halfPair.stderr.contains("--cert and --key go together"))
         }
     }
+
+    @Test("TLS to a plain port, plain text to a TLS port: one line each, within one connect timeout")
+    func mismatches() async throws {
+        let certificates = try await TestCertificates()
+        let tlsPort = try FreePort.next()
+        try await withRedisServer(
+            certificates.serverArguments(tlsPort: tlsPort), binary: TestCertificates.tlsServer
+        ) { server in
+            for (url, says) in [
+                ("rediss://127.0.0.1:\(server.port)", "is this a TLS port?"),
+                ("redis://127.0.0.1:\(tlsPort)", "use rediss:// or --tls"),
+            ] {
+                let started = ContinuousClock.now
+                let result = try await CachewatchBinary.run([
+                    "watch", url, "--connect-timeout", "2", "-c", "1", "--cacert", certificates.caCertificate,
+                ])
+                let took = ContinuousClock.now - started
+                #expect(result.code == 1, "\(url): \(result.stderr)")
+                #expect(
+                    result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(says), "\(result.stderr)")
+                if took >= .milliseconds(3500) {
+                    Issue.record("\(url) took \(took) for a 2 s connect timeout")
+                }
+            }
+        }
+    }
 }

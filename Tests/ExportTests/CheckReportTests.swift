@@ -97,4 +97,29 @@ struct CheckReportTests {
         #expect(CheckReport(store: MetricStore(), rules: []).line == "CACHEWATCH UNKNOWN - no data")
         #expect(CheckReport.unknown("wrong password").line == "CACHEWATCH UNKNOWN - wrong password")
     }
+
+    @Test("a node that answers without INFO (renamed away, denied) is UNKNOWN, never OK; a critical stays critical")
+    func withoutInfo() {
+        var store = MetricStore()
+        for second in [0.0, 1.0] {
+            let reading = Reading(
+                info: nil, slowlog: nil, pingRTT: .milliseconds(1),
+                unavailable: [.info: "INFO unknown to the server (renamed or disabled): ERR unknown command 'INFO'"])
+            store.ingest(
+                Sample(
+                    node: "blind", time: Date(timeIntervalSince1970: Self.start + second), outcome: .reading(reading)))
+        }
+        let alone = CheckReport(store: store, rules: Self.rules)
+        #expect(alone.status == .unknown && alone.status.exitCode == 3)
+        #expect(
+            alone.summary
+                == "blind gives no figures: INFO unknown to the server (renamed or disabled): ERR unknown command 'INFO'"
+        )
+        var withDown = store
+        withDown.ingest(
+            Sample(
+                node: "gone", time: Date(timeIntervalSince1970: Self.start + 1),
+                outcome: .failure(PollFailure(kind: .connection, message: "connection refused"))))
+        #expect(CheckReport(store: withDown, rules: Self.rules).status == .critical)
+    }
 }

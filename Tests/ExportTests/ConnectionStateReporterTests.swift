@@ -43,6 +43,16 @@ struct ConnectionStateReporterTests {
         #expect(lines[2].hasSuffix("n1 back after 7s (the server restarted: counters reset)"))
     }
 
+    @Test("a stalled server: the outage runs to when the answer came, not to when the waiting poll started")
+    func stall() {
+        var reporter = ConnectionStateReporter()
+        _ = reporter.messages(for: up(0))
+        _ = reporter.messages(for: down(0.5, .timeout, "no reply from n1 within 3s"))
+        var answer = up(8)
+        answer.finished = Date(timeIntervalSince1970: 10.5)
+        #expect(reporter.messages(for: answer).first?.hasSuffix("n1 back after 10s") == true)
+    }
+
     @Test("unreachable at start, and a disabled part, are each said once")
     func startAndParts() {
         var reporter = ConnectionStateReporter()

@@ -107,6 +107,15 @@ struct RESPDecoderTests {
         #expect(values == [frame.value], "\(frame.name)")
     }
 
+    @Test("every type encodes back to a frame that decodes to the same value", arguments: frames.indices)
+    func roundTrips(index: Int) throws {
+        let frame = frames[index]
+        var encoded = frame.value.encoded
+        let again = try RESPDecoder().decode(from: &encoded)
+        #expect(again == frame.value, "\(frame.name)")
+        #expect(encoded.readableBytes == 0)
+    }
+
     @Test("every type decodes byte by byte, consuming nothing until complete", arguments: frames.indices)
     func decodesByteByByte(index: Int) throws {
         let frame = frames[index]
@@ -170,6 +179,19 @@ struct RESPDecoderTests {
             ("verbatim without format", "=3\r\nabc\r\n"),
             ("null bulk error", "!-1\r\n"),
             ("garbage inside an array", "*2\r\n:1\r\n@@@\r\n"),
+            ("bulk length with a plus", "$+3\r\nabc\r\n"),
+            ("array count -0", "*-0\r\n"),
+            ("array count with a plus", "*+1\r\n:1\r\n"),
+            ("map count -1", "%-1\r\n"),
+            ("double without integral part", ",.5\r\n"),
+            ("double with nothing after the point", ",1.\r\n"),
+            ("double with an empty exponent", ",1e\r\n"),
+            ("double INF in capitals", ",INF\r\n"),
+            ("double infinity", ",infinity\r\n"),
+            ("double +inf", ",+inf\r\n"),
+            ("verbatim format not letters", "=7\r\n12a:xyz\r\n"),
+            ("push inside an array", "*1\r\n>1\r\n:1\r\n"),
+            ("push inside a map", "%1\r\n+k\r\n>1\r\n:1\r\n"),
         ])
     func rejectsMalformed(name: String, frame: String) throws {
         #expect(throws: RESPDecodingError.self, "\(name)") {
@@ -198,6 +220,10 @@ struct RESPDecoderTests {
                 _ = try RESPDecoder(limits: limits).decodeAll(from: &buffer)
             }
             #expect(error?.isLimitExceeded == true, "\(frame.prefix(12)): \(String(describing: error))")
+            if frame == "%3\r\n" {
+                // Pairs are told as elements, as the limit counts them.
+                #expect(error?.description == "RESP aggregate of 6 elements exceeds the limit of 4")
+            }
         }
         // At the limits exactly, frames decode.
         var ok = ByteBuffer(string: "$10\r\n0123456789\r\n*1\r\n*1\r\n*1\r\n:1\r\n%2\r\n:1\r\n:2\r\n:3\r\n:4\r\n")
@@ -239,7 +265,9 @@ struct LinearDecodingTests {
         var whole = ByteBuffer()
         let count = 300_000
         whole.writeString("*\(count)\r\n")
-        for index in 0..<count { whole.writeString(index % 2 == 0 ? ":\(index)\r\n" : "$6\r\nk\(index % 10_000 + 10_000)\r\n") }
+        for index in 0..<count {
+            whole.writeString(index % 2 == 0 ? ":\(index)\r\n" : "$6\r\nk\(index % 10_000 + 10_000)\r\n")
+        }
         let total = whole.readableBytes
         var decoder = RESPStreamDecoder()
         var incoming = ByteBuffer()
@@ -273,7 +301,8 @@ struct LinearDecodingTests {
             var values: [RESPValue] = []
             var offset = 0
             while offset < whole.readableBytes {
-                let length = min(split == 64 ? Int.random(in: 1...9, using: &generator) : split, whole.readableBytes - offset)
+                let length = min(
+                    split == 64 ? Int.random(in: 1...9, using: &generator) : split, whole.readableBytes - offset)
                 incoming.writeImmutableBuffer(whole.getSlice(at: offset, length: length) ?? ByteBuffer())
                 offset += length
                 while let value = try decoder.next(from: &incoming) { values.append(value) }
@@ -290,5 +319,18 @@ struct LinearDecodingTests {
         buffer.writeString(":2\r\n")
         var decoder = RESPStreamDecoder()
         #expect(throws: RESPDecodingError.self) { _ = try decoder.next(from: &buffer) }
+        // The one-shot decoder, without the frame scanner in front, counts them the same way:
+        // 4,000 chained attributes (48 KB) are a depth error, not a stack overflow.
+        var long = ByteBuffer()
+        for _ in 0..<4000 { long.writeString("|1\r\n+a\r\n:1\r\n") }
+        long.writeString(":2\r\n")
+        let error = #expect(throws: RESPDecodingError.self) { _ = try RESPDecoder().decode(from: &long) }
+        #expect(error?.description == "RESP nesting deeper than 32 levels")
+        // Within the cap they decode, as deep as they are long.
+        var short = ByteBuffer()
+        for _ in 0..<31 { short.writeString("|1\r\n+a\r\n:1\r\n") }
+        short.writeString(":2\r\n")
+        var scanner = RESPStreamDecoder()
+        #expect((try? scanner.next(from: &short)) != nil)
     }
 }

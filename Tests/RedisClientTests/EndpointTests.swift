@@ -53,6 +53,21 @@ struct EndpointTests {
         #expect(Endpoint.masked("redis://:s3cret@host") == "redis://:***@host")
         #expect(Endpoint.masked("redis://host:6379") == "redis://host:6379")
         #expect(Endpoint.masked("redis://alice@host") == "redis://alice@host")
+        // Malformed or with URL delimiters in the password: still masked.
+        #expect(Endpoint.masked("redis://u:pa?ss#x@host:1") == "redis://u:***@host:1")
+        #expect(Endpoint.masked("redis:/u:hunter2@host") == "redis:***@host")
+        #expect(Endpoint.masked("u:hunter2@host") == "u:***@host")
+        #expect(Endpoint.masked("redis://u:a@b@host/0?db=1") == "redis://u:***@host/0?db=1")
+    }
+
+    @Test("a password with ?, #, / or @ unencoded is read whole")
+    func delimitersInPassword() throws {
+        let endpoint = try Endpoint(url: "redis://u:pa?s/s#x@y@cache:6380/2")
+        #expect(endpoint.password?.revealed == "pa?s/s#x@y")
+        #expect(endpoint.username == "u" && endpoint.database == 2)
+        #expect(endpoint.address == .tcp(host: "cache", port: 6380))
+        let query = try Endpoint(url: "unix://:pw?1@/run/redis.sock?db=3")
+        #expect(query.password?.revealed == "pw?1" && query.database == 3)
     }
 
     @Test("secrets never print")
