@@ -92,12 +92,15 @@ public final class Fleet: Sendable {
             if configuration.clusterMode == .required {
                 throw FleetError("cannot read the cluster topology from \(seed.name): \(error)")
             }
-            // Automatic mode: the seed is watched as a lone node, and this attempt counts as
-            // its first sample — a start does not wait for a second connect timeout (a TLS
+            // Automatic mode: the seed is watched as a lone node. A connection that failed counts
+            // as its first sample — a start does not wait for a second connect timeout (a TLS
             // handshake to a plain port, an address that drops packets) to say so.
+            // A refusal (an ACL without CLUSTER) only means the seed is watched alone.
             let planned = plan(Plan(targets: seeds, topology: nil, seedConnection: nil, discoverySource: nil))
-            firsts.withLock { $0 }?.record(
-                Sample(node: seed.name, time: Date(), outcome: .failure(Poller.failure(from: error))))
+            if error is RedisConnectionError {
+                firsts.withLock { $0 }?.record(
+                    Sample(node: seed.name, time: Date(), outcome: .failure(Poller.failure(from: error))))
+            }
             return planned
         }
     }

@@ -232,6 +232,7 @@ public actor KeySampler {
             let started = clock.now
             do {
                 let batch = try await nextBatch()
+                unavailable[.scan] = nil
                 await deliver(batch.keys, batch.finishedPass, unavailable)
                 // Pace by the batch size asked for, not the keys found: a small or empty keyspace
                 // must not turn into a tight SCAN loop.
@@ -240,11 +241,21 @@ public actor KeySampler {
                 try await clock.sleep(until: started + budget)
             } catch is CancellationError {
                 return
+            } catch let refusal as RedisServerError where refusal.isPermissionDenied || refusal.isUnknownCommand {
+                // Refused (an ACL without SCAN, a renamed command): said once as the sampler's
+                // state, so a view shows why it has no keys, and asked again now and then.
+                let what = refusal.isPermissionDenied ? "denied by ACL" : "unknown to the server (renamed or disabled)"
+                unavailable[.scan] = "key sampling off: SCAN/TYPE/PTTL \(what): \(refusal)"
+                await deliver([], false, unavailable)
+                try? await clock.sleep(until: clock.now + Self.refusalRecheck)
             } catch {
                 try? await clock.sleep(until: clock.now + .seconds(1))
             }
         }
     }
+
+    /// How long a refused sampler waits before it asks again (the ACL may have changed).
+    public static let refusalRecheck: Duration = .seconds(30)
 
     private func prepareConnection() async throws {
         let count = await connection.connectCount

@@ -1,6 +1,8 @@
 /// A part of what the key sampler reads, which may be unavailable on a server: the closed set
 /// of keys of ``KeySampler/unavailable``.
 public enum SamplerPart: String, Sendable, Hashable, CaseIterable, Comparable {
+    /// `SCAN` (or `TYPE`/`PTTL`): refused, so there is no key sampling at all.
+    case scan
     /// Element counts (`HLEN`, `LLEN`, …): off by the sampler's choice where `CLIENT NO-TOUCH`
     /// is missing, since they would refresh LRU/LFU data — a choice, not a refusal.
     case lengths
