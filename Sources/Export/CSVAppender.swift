@@ -50,7 +50,11 @@ public final class CSVAppender {
         } else if !exists && !manager.createFile(atPath: path, contents: nil) {
             throw SnapshotError("cannot create '\(path)': \(String(cString: strerror(errno)))")
         }
-        guard let handle = FileHandle(forUpdatingAtPath: path) ?? FileHandle(forWritingAtPath: path) else {
+        // A regular file is opened for reading too (a torn last row is read to be cut off); a
+        // pipe is opened for writing only — as its reader too, it would never see the real
+        // reader go away.
+        let opened = isRegular ? FileHandle(forUpdatingAtPath: path) : FileHandle(forWritingAtPath: path)
+        guard let handle = opened else {
             throw SnapshotError("cannot write '\(path)': \(String(cString: strerror(errno)))")
         }
         self.handle = handle
