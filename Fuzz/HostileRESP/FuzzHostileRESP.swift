@@ -14,7 +14,7 @@ enum HostileReply {
             return index < input.count ? Int(input[index]) : 0
         }
         func write(_ text: String) { out += Array(text.utf8) }
-        while index < input.count && out.count < 1 << 20 {
+        while index < input.count && out.count < 1 << 18 {
             let shape = next() % 12
             let size = next()
             switch shape {
@@ -65,10 +65,12 @@ enum HostileReply {
 }
 
 #if FUZZING
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    HostileReply.run(Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
+@_cdecl("FuzzHostileRESP_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    FuzzDriver.run(argc, argv) { data, size in
+        HostileReply.run(FuzzDriver.bytes(data, size))
+        return 0
+    }
 }
 #else
 @main

@@ -27,10 +27,12 @@ enum InfoHarness {
 }
 
 #if FUZZING
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    InfoHarness.run(Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
+@_cdecl("FuzzInfo_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    FuzzDriver.run(argc, argv) { data, size in
+        InfoHarness.run(FuzzDriver.bytes(data, size))
+        return 0
+    }
 }
 #else
 @main

@@ -2,10 +2,12 @@ import FuzzSupport
 
 /// Any bytes as a server's reply stream, through ``RESPChecks``.
 #if FUZZING
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    RESPChecks.run(Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
+@_cdecl("FuzzRESP_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    FuzzDriver.run(argc, argv) { data, size in
+        RESPChecks.run(FuzzDriver.bytes(data, size))
+        return 0
+    }
 }
 #else
 @main

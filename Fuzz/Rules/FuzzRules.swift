@@ -16,10 +16,12 @@ enum RulesHarness {
 }
 
 #if FUZZING
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    RulesHarness.run(Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
+@_cdecl("FuzzRules_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    FuzzDriver.run(argc, argv) { data, size in
+        RulesHarness.run(FuzzDriver.bytes(data, size))
+        return 0
+    }
 }
 #else
 @main

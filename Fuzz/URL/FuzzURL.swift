@@ -32,10 +32,12 @@ enum URLHarness {
 }
 
 #if FUZZING
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    URLHarness.run(Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
+@_cdecl("FuzzURL_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    FuzzDriver.run(argc, argv) { data, size in
+        URLHarness.run(FuzzDriver.bytes(data, size))
+        return 0
+    }
 }
 #else
 @main

@@ -5,6 +5,10 @@ public struct EndpointError: Error, Sendable, Hashable, CustomStringConvertible 
     public let description: String
 
     init(_ description: String) {
-        self.description = description
+        // What the user typed is quoted: a line end or control character in it stays on the line.
+        self.description = String(
+            description.unicodeScalars.flatMap { scalar -> [Unicode.Scalar] in
+                scalar.properties.generalCategory == .control ? Array(scalar.escaped(asASCII: true).unicodeScalars) : [scalar]
+            }.map(Character.init))
     }
 }

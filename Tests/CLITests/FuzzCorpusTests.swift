@@ -21,9 +21,13 @@ struct FuzzCorpusTests {
         let corpus = Self.root.appendingPathComponent("Fuzz/Corpus/\(harness)").path
         let files = try FileManager.default.contentsOfDirectory(atPath: corpus)
         #expect(files.count >= 3, "seeds of \(harness)")
-        let process = try ChildProcess(executable: binary, arguments: [corpus])
+        // What the fuzzer once found stays fixed: Fuzz/Regressions/<harness> replays too.
+        let regressions = Self.root.appendingPathComponent("Fuzz/Regressions/\(harness)").path
+        let found = (try? FileManager.default.contentsOfDirectory(atPath: regressions)) ?? []
+        let process = try ChildProcess(
+            executable: binary, arguments: [corpus] + (found.isEmpty ? [] : [regressions]))
         let code = try await process.waitForExit(timeout: .seconds(120))
         #expect(code == 0, "\(process.standardError.suffix(500))")
-        #expect(process.standardOutput.contains("\(files.count) inputs replayed, every check held"))
+        #expect(process.standardOutput.contains("\(files.count + found.count) inputs replayed, every check held"))
     }
 }

@@ -60,6 +60,13 @@ struct EndpointTests {
         #expect(Endpoint.masked("redis://u:a@b@host/0?db=1") == "redis://u:***@host/0?db=1")
     }
 
+    @Test("a line end typed into a URL stays on the error's one line (found by FuzzURL)")
+    func controlCharacters() {
+        let error = #expect(throws: EndpointError.self) { try Endpoint(url: "redis://host\n:x\u{7}") }
+        #expect(error?.description.contains("\n") == false)
+        #expect(error?.description.contains("\\n") == true, "\(String(describing: error))")
+    }
+
     @Test("a password with ?, #, / or @ unencoded is read whole")
     func delimitersInPassword() throws {
         let endpoint = try Endpoint(url: "redis://u:pa?s/s#x@y@cache:6380/2")
