@@ -8,7 +8,8 @@ public struct EndpointError: Error, Sendable, Hashable, CustomStringConvertible 
         // What the user typed is quoted: a line end or control character in it stays on the line.
         self.description = String(
             description.unicodeScalars.flatMap { scalar -> [Unicode.Scalar] in
-                scalar.properties.generalCategory == .control ? Array(scalar.escaped(asASCII: true).unicodeScalars) : [scalar]
+                scalar.properties.generalCategory == .control
+                    ? Array(scalar.escaped(asASCII: true).unicodeScalars) : [scalar]
             }.map(Character.init))
     }
 }
