@@ -26,6 +26,9 @@ struct ConnectionOptions: ParsableArguments {
         help: "Server URL: redis://[user:pass@]host:port[/db] or unix:///path/to/socket.")
     var url: String?
 
+    @Flag(name: .customLong("no-auth-warning"), help: "Do not warn about a password given on the command line.")
+    var noAuthWarning = false
+
     @Flag(name: .customLong("tls"), help: "Use TLS (the same as a rediss:// URL).")
     var tls = false
 
@@ -117,5 +120,16 @@ struct ConnectionOptions: ParsableArguments {
             tls: TLSSettings(
                 caCertificatePath: caCertificate, certificatePath: certificate, privateKeyPath: privateKey,
                 serverName: serverName, verifiesCertificate: !insecure))
+    }
+}
+
+extension ConnectionOptions {
+    /// Warns on the error output, unless `--no-auth-warning`, when a password was given as an
+    /// argument (`-a`, or inside a URL among `urls` or the `-u` one): other users see arguments.
+    func warnAboutPasswordInArguments(urls: [String] = []) {
+        let inURL = (urls + [url].compactMap { $0 }).contains { Endpoint.masked($0) != $0 }
+        guard !noAuthWarning, password != nil || inURL else { return }
+        ConsoleOutput.error(
+            "warning: a password on the command line may be visible to other users; prefer REDISCLI_AUTH")
     }
 }

@@ -70,6 +70,7 @@ struct Profile: AsyncParsableCommand {
 
     func run() async throws {
         let endpoint = try connection.endpoint(positionalURL: serverURL)
+        connection.warnAboutPasswordInArguments(urls: serverURL.map { [$0] } ?? [])
         // An output that cannot be written stops the profile before it costs the server anything.
         let csvFile = try csv.map { path -> FileHandle in
             guard FileManager.default.createFile(atPath: path, contents: nil),

@@ -84,6 +84,7 @@ struct Scan: AsyncParsableCommand {
 
     func run() async throws {
         let endpoint = try connection.endpoint(positionalURL: serverURL)
+        connection.warnAboutPasswordInArguments(urls: serverURL.map { [$0] } ?? [])
         var options = KeyspaceScan.Options()
         options.full = full
         options.sample = sample

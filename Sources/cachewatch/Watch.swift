@@ -49,18 +49,9 @@ struct Watch: AsyncParsableCommand {
     @Flag(name: .long, help: "Keep retrying when the server cannot be reached at start-up instead of exiting.")
     var wait = false
 
-    @Flag(name: .customLong("no-auth-warning"), help: "Do not warn about a password given on the command line.")
-    var noAuthWarning = false
-
     func run() async throws {
         let targets = try targets.targets(connection: connection)
-        let passwordInArguments =
-            connection.password != nil || self.targets.showsPassword
-            || connection.url.map(Endpoint.masked) != connection.url
-        if passwordInArguments && !noAuthWarning {
-            ConsoleOutput.error(
-                "warning: a password on the command line may be visible to other users; prefer REDISCLI_AUTH")
-        }
+        connection.warnAboutPasswordInArguments(urls: self.targets.urls)
         let rules = try alerting.load()
         // Opened before connecting: a path that cannot be written is an error at once.
         var appender: CSVAppender?

@@ -59,6 +59,23 @@ struct LimitedUserTests {
         }
     }
 
+    @Test("a password given as an argument is warned about by every command but the dashboard and check, once")
+    func passwordWarning() async throws {
+        try await Self.limitedServer { server in
+            for command in [["watch", "-c", "1"], ["scan", "--sample", "10"], ["profile", "--seconds", "1"]] {
+                let warned = try await CachewatchBinary.run(
+                    command + ["-p", String(server.port), "--user", "probe", "-a", "pw"], timeout: .seconds(60))
+                #expect(
+                    warned.stderr.split(separator: "\n").filter { $0.hasPrefix("warning: a password") }.count == 1,
+                    "\(command[0]): \(warned.stderr)")
+                let quiet = try await CachewatchBinary.run(
+                    command + ["-p", String(server.port), "--user", "probe", "-a", "pw", "--no-auth-warning"],
+                    timeout: .seconds(60))
+                #expect(!quiet.stderr.contains("warning: a password"), "\(command[0]): \(quiet.stderr)")
+            }
+        }
+    }
+
     @Test("scan: one line naming the refusal, exit 1")
     func scan() async throws {
         try await Self.limitedServer { server in

@@ -118,7 +118,7 @@ struct ProfileCommandTests {
             _ = try await admin.send(RESPCommand("ACL", "SETUSER", "watcher", "on", ">pw", "+@all", "-monitor", "~*"))
             await admin.close()
             let result = try await CachewatchBinary.run(
-                ["profile", "-u", "redis://watcher:pw@127.0.0.1:\(server.port)", "--seconds", "1"])
+                ["profile", "-u", "redis://watcher:pw@127.0.0.1:\(server.port)", "--seconds", "1", "--no-auth-warning"])
             #expect(result.code == 1)
             let lines = result.stderr.split(separator: "\n")
             #expect(lines.count == 1, "\(result.stderr)")
