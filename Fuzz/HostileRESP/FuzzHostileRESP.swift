@@ -67,10 +67,7 @@ enum HostileReply {
 #if FUZZING
 @_cdecl("FuzzHostileRESP_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    FuzzDriver.run(argc, argv) { data, size in
-        HostileReply.run(FuzzDriver.bytes(data, size))
-        return 0
-    }
+    FuzzDriver.run(argc, argv, HostileReply.run)
 }
 #else
 @main

@@ -29,10 +29,7 @@ enum InfoHarness {
 #if FUZZING
 @_cdecl("FuzzInfo_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    FuzzDriver.run(argc, argv) { data, size in
-        InfoHarness.run(FuzzDriver.bytes(data, size))
-        return 0
-    }
+    FuzzDriver.run(argc, argv, InfoHarness.run)
 }
 #else
 @main

@@ -4,10 +4,7 @@ import FuzzSupport
 #if FUZZING
 @_cdecl("FuzzRESP_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    FuzzDriver.run(argc, argv) { data, size in
-        RESPChecks.run(FuzzDriver.bytes(data, size))
-        return 0
-    }
+    FuzzDriver.run(argc, argv, RESPChecks.run)
 }
 #else
 @main

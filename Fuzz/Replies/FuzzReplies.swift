@@ -35,10 +35,7 @@ enum RepliesHarness {
 #if FUZZING
 @_cdecl("FuzzReplies_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    FuzzDriver.run(argc, argv) { data, size in
-        RepliesHarness.run(FuzzDriver.bytes(data, size))
-        return 0
-    }
+    FuzzDriver.run(argc, argv, RepliesHarness.run)
 }
 #else
 @main

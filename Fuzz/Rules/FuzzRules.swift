@@ -18,10 +18,7 @@ enum RulesHarness {
 #if FUZZING
 @_cdecl("FuzzRules_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    FuzzDriver.run(argc, argv) { data, size in
-        RulesHarness.run(FuzzDriver.bytes(data, size))
-        return 0
-    }
+    FuzzDriver.run(argc, argv, RulesHarness.run)
 }
 #else
 @main

@@ -5,23 +5,30 @@
 /// of their own).
 public enum FuzzDriver {
     /// One input: its bytes (`nil` when empty) and length; returns 0.
-    public typealias Callback = @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+    typealias Callback = @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
 
-    /// Runs libFuzzer on `callback` with the process's arguments; returns its exit code.
+    /// Runs libFuzzer with the process's arguments, each input given to `harness`; returns its
+    /// exit code.
     public static func run(
-        _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, _ callback: Callback
+        _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+        _ harness: @escaping ([UInt8]) -> Void
     ) -> CInt {
+        current = harness
         var count = argc
         var vector = argv
-        return llvmFuzzerRunDriver(&count, &vector, callback)
-    }
-
-    /// The bytes of one input.
-    public static func bytes(_ data: UnsafePointer<UInt8>?, _ size: Int) -> [UInt8] {
-        guard let data, size > 0 else { return [] }
-        return Array(UnsafeBufferPointer(start: data, count: size))
+        return llvmFuzzerRunDriver(&count, &vector) { data, size in
+            guard let data, size > 0 else {
+                current([])
+                return 0
+            }
+            current(Array(UnsafeBufferPointer(start: data, count: size)))
+            return 0
+        }
     }
 }
+
+/// The harness libFuzzer's C callback hands each input to (set once, before the driver runs).
+nonisolated(unsafe) private var current: ([UInt8]) -> Void = { _ in }
 
 @_silgen_name("LLVMFuzzerRunDriver")
 private func llvmFuzzerRunDriver(

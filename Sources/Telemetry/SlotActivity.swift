@@ -123,9 +123,20 @@ public struct SlotActivity: Sendable {
                 networkBytesInPerSecond: reading.inRate, networkBytesOutPerSecond: reading.outRate,
                 cpuShare: reading.cpuRate.flatMap { rate in total.flatMap { $0 > 0 ? rate / $0 : nil } })
         }
+        // The first few of up to 16,384 slots, each poll: kept in place, not sorted whole.
         func top(by value: (Reading) -> Double?) -> [Reading] {
-            slots.values.compactMap { reading in value(reading).flatMap { $0 > 0 ? (reading, $0) : nil } }
-                .sorted { ($0.1, $1.0.entry.slot) > ($1.1, $0.0.entry.slot) }.prefix(Self.rankedCount).map(\.0)
+            var kept: [(reading: Reading, value: Double)] = []
+            for reading in slots.values {
+                guard let measure = value(reading), measure > 0 else { continue }
+                let ahead = { (other: (reading: Reading, value: Double)) in
+                    (other.value, reading.entry.slot) > (measure, other.reading.entry.slot)
+                }
+                let place = kept.firstIndex { !ahead($0) } ?? kept.count
+                guard place < Self.rankedCount else { continue }
+                kept.insert((reading, measure), at: place)
+                if kept.count > Self.rankedCount { kept.removeLast() }
+            }
+            return kept.map(\.reading)
         }
         var chosen: [Slot] = []
         var seen = Set<Int>()

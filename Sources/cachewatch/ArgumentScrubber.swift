@@ -13,55 +13,52 @@ import Darwin
 enum ArgumentScrubber {
     static func scrubSecrets() {
         let argc = Int(CommandLine.argc)
-        var hideNext = false
-        for index in 1..<max(1, argc) {
-            guard let pointer = CommandLine.unsafeArgv[index] else { continue }
-            let argument = String(cString: pointer)
-            if hideNext {
-                overwrite(pointer, from: 0)
-                hideNext = false
-            } else if argument == "-a" || argument == "--pass" {
-                hideNext = true
-            } else if argument.hasPrefix("--pass=") {
-                overwrite(pointer, from: 7)
-            } else if argument.hasPrefix("-a"), argument.count > 2 {
-                overwrite(pointer, from: 2)
-            } else if let range = passwordRange(in: argument) {
-                overwrite(pointer, from: range.lowerBound, to: range.upperBound)
-            }
+        let pointers = (0..<max(1, argc)).map { CommandLine.unsafeArgv[$0] }
+        let arguments = pointers.map { $0.map { String(cString: $0) } ?? "" }
+        for secret in secretRanges(in: arguments) {
+            guard let pointer = pointers[secret.argument] else { continue }
+            for index in secret.bytes { pointer[index] = CChar(UInt8(ascii: "*")) }
         }
     }
 
-    /// The byte range of the password in a `scheme://user:password@host` argument (see
-    /// `Endpoint.passwordRange(in:)`: malformed URLs too).
-    static func passwordRange(in argument: String) -> Range<Int>? {
-        guard argument.contains("@"), let range = Endpoint.passwordRange(in: argument) else { return nil }
-        let utf8 = argument.utf8
-        return utf8.distance(
-            from: utf8.startIndex, to: range.lowerBound)..<utf8.distance(
-                from: utf8.startIndex, to: range.upperBound)
-    }
-
-    /// The passwords among `arguments` (as the command line gave them, before scrubbing): the
-    /// value of `-a`/`--pass`, the rest of `-aSECRET`/`--pass=SECRET`, a URL's password.
-    static func secrets(in arguments: [String]) -> [String] {
-        var secrets: [String] = []
+    /// Where the passwords are among `arguments` (the program name first, as the command line
+    /// gave them): by argument, the UTF-8 byte range of the value of `-a`/`--pass`, of the rest
+    /// of `-aSECRET`/`--pass=SECRET`, of a URL's password (see `Endpoint.passwordRange(in:)`:
+    /// malformed URLs too).
+    static func secretRanges(in arguments: [String]) -> [(argument: Int, bytes: Range<Int>)] {
+        var ranges: [(argument: Int, bytes: Range<Int>)] = []
         var nextIsSecret = false
-        for argument in arguments.dropFirst() {
+        for (index, argument) in arguments.enumerated().dropFirst() {
+            let length = argument.utf8.count
             if nextIsSecret {
-                secrets.append(argument)
+                ranges.append((index, 0..<length))
                 nextIsSecret = false
             } else if argument == "-a" || argument == "--pass" {
                 nextIsSecret = true
             } else if argument.hasPrefix("--pass=") {
-                secrets.append(String(argument.dropFirst(7)))
-            } else if argument.hasPrefix("-a"), !argument.hasPrefix("--"), argument.count > 2 {
-                secrets.append(String(argument.dropFirst(2)))
+                ranges.append((index, 7..<length))
+            } else if argument.hasPrefix("-a"), length > 2 {
+                ranges.append((index, 2..<length))
             } else if argument.contains("@"), let range = Endpoint.passwordRange(in: argument) {
-                secrets.append(String(argument[range]))
+                let utf8 = argument.utf8
+                ranges.append(
+                    (
+                        index,
+                        utf8.distance(
+                            from: utf8.startIndex, to: range.lowerBound)..<utf8.distance(
+                                from: utf8.startIndex, to: range.upperBound)
+                    ))
             }
         }
-        return secrets.filter { !$0.isEmpty }
+        return ranges.filter { !$0.bytes.isEmpty }
+    }
+
+    /// The passwords among `arguments` (see ``secretRanges(in:)``).
+    static func secrets(in arguments: [String]) -> [String] {
+        secretRanges(in: arguments).map { secret in
+            let bytes = Array(arguments[secret.argument].utf8)
+            return String(decoding: bytes[secret.bytes], as: UTF8.self)
+        }
     }
 
     /// `message` with every password of `arguments` replaced by `***` (longest first, so that
@@ -72,14 +69,5 @@ enum ArgumentScrubber {
             text = text.replacingOccurrences(of: secret, with: "***")
         }
         return text
-    }
-
-    private static func overwrite(_ pointer: UnsafeMutablePointer<CChar>, from start: Int, to end: Int? = nil) {
-        let length = end ?? strlen(pointer)
-        var index = start
-        while index < length {
-            pointer[index] = CChar(UInt8(ascii: "*"))
-            index += 1
-        }
     }
 }
