@@ -93,7 +93,7 @@ public actor ManagedConnection {
         connection = nil
         if let nextAttempt, now < nextAttempt, let lastError {
             throw RedisConnectionError.unavailable(
-                retryIn: now.duration(to: nextAttempt), lastError: "\(lastError)", endpoint: endpoint.description)
+                retryIn: now.duration(to: nextAttempt), lastError: lastError, endpoint: endpoint.description)
         }
         do {
             let opened = try await RedisConnection.connect(to: endpoint, configuration: configuration, group: group)

@@ -12,7 +12,7 @@ public struct RedisConnectionError: Error, Sendable, Hashable, CustomStringConve
         case handshakeFailed(String)
         case tlsFailed(String)
         case notAllowed(String)
-        case unavailable(retryIn: Duration, lastError: String)
+        case unavailable(retryIn: Duration, lastError: String, timedOut: Bool)
     }
 
     private let code: Code
@@ -51,14 +51,17 @@ public struct RedisConnectionError: Error, Sendable, Hashable, CustomStringConve
     static func notAllowed(_ command: String, endpoint: String) -> Self {
         Self(.notAllowed(command), endpoint: endpoint)
     }
-    static func unavailable(retryIn: Duration, lastError: String, endpoint: String) -> Self {
-        Self(.unavailable(retryIn: retryIn, lastError: lastError), endpoint: endpoint)
+    /// `lastError` timed out: a wait for the next attempt after a timeout is still a timeout.
+    static func unavailable(retryIn: Duration, lastError: any Error, endpoint: String) -> Self {
+        let timedOut = (lastError as? RedisConnectionError)?.isTimeout ?? false
+        return Self(.unavailable(retryIn: retryIn, lastError: "\(lastError)", timedOut: timedOut), endpoint: endpoint)
     }
 
-    /// Whether a timeout (connect or command) caused it.
+    /// Whether a timeout (connect or command) caused it, or the wait after one: a stalled
+    /// server reads as one timeout from the first poll that waited to the answer.
     public var isTimeout: Bool {
         switch code {
-        case .connectTimeout, .commandTimeout: return true
+        case .connectTimeout, .commandTimeout, .unavailable(_, _, timedOut: true): return true
         default: return false
         }
     }
@@ -115,7 +118,7 @@ public struct RedisConnectionError: Error, Sendable, Hashable, CustomStringConve
         case .tlsFailed(let reason): return "TLS with \(endpoint) failed: \(reason)"
         case .notAllowed(let command):
             return "\(command) is not a read-only monitoring command; cachewatch does not send it to \(endpoint)"
-        case .unavailable(let retryIn, let lastError):
+        case .unavailable(let retryIn, let lastError, _):
             return "\(lastError) (next attempt in \(retryIn.shortText))"
         }
     }
