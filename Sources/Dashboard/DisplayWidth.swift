@@ -36,4 +36,35 @@ public enum DisplayWidth {
         }
         return result + "…"
     }
+
+    /// `text` broken at spaces into lines of at most `columns` columns, at most `maxLines` of
+    /// them (the last cut with `…` when the text does not fit); a word longer than a line is cut.
+    public static func wrap(_ text: String, to columns: Int, maxLines: Int) -> [String] {
+        guard columns > 0, maxLines > 0 else { return [] }
+        var lines: [String] = []
+        var current = ""
+        var words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)[...]
+        while let word = words.first {
+            let candidate = current.isEmpty ? word : current + " " + word
+            if of(candidate) <= columns {
+                current = candidate
+                words = words.dropFirst()
+                continue
+            }
+            if current.isEmpty {
+                // A word wider than the line: cut it.
+                current = truncate(word, to: columns)
+                words = words.dropFirst()
+            }
+            if lines.count == maxLines - 1 {
+                let rest = ([current] + words).joined(separator: " ")
+                lines.append(truncate(rest, to: columns))
+                return lines
+            }
+            lines.append(current)
+            current = ""
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
 }

@@ -183,9 +183,13 @@ enum KeyspaceView {
                     .muted
                 ))
         }
+        // Why sampling is off matters more than a row of the table: two lines each if needed.
         for (text, role) in warnings {
-            screen.put(DisplayWidth.truncate(text, to: body.width), x: body.x, y: body.y, style: CellStyle(role))
-            body = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1)
+            let lines = DisplayWidth.wrap(text, to: body.width, maxLines: body.height > 8 ? 2 : 1)
+            for line in lines {
+                screen.put(line, x: body.x, y: body.y, style: CellStyle(role))
+                body = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1)
+            }
         }
         // Narrow panels keep the columns that matter most; with keyspace events, their rates
         // (and a trend of evictions + misses) come before memory and TTL.
