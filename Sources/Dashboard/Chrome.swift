@@ -97,13 +97,14 @@ enum Chrome {
             screen.put("  Enter keeps it, Esc clears it", x: 1 + width, y: y, style: .muted)
             return
         }
-        if let message = state.message {
-            screen.put(DisplayWidth.truncate(message, to: screen.width - 2), x: 1, y: y, style: CellStyle(.accent))
-            return
-        }
+        // Why the node is down comes before any other note: the header only says that it is.
         if let failure = state.metrics?.lastFailure {
             screen.put(
                 DisplayWidth.truncate(failure.message, to: screen.width - 2), x: 1, y: y, style: CellStyle(.crit))
+            return
+        }
+        if let message = state.message {
+            screen.put(DisplayWidth.truncate(message, to: screen.width - 2), x: 1, y: y, style: CellStyle(.accent))
             return
         }
         var x = 1

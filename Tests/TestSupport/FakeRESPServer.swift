@@ -24,15 +24,17 @@ public final class FakeRESPServer: Sendable {
     /// Its own event loop, so other tests' load on the shared one cannot delay a fault.
     public let group: MultiThreadedEventLoopGroup
 
-    /// Starts listening.
-    public init(behavior: Behavior) async throws {
+    /// Starts listening. With `trickle`, every reply is sent one byte at a time, `trickle`
+    /// apart (a slow link, or a server dribbling its answer to hold a client).
+    public init(behavior: Behavior, trickle: Duration? = nil) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.group = group
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(MisbehavingHandler(behavior: behavior))
+                    try channel.pipeline.syncOperations.addHandler(
+                        MisbehavingHandler(behavior: behavior, trickle: trickle))
                 }
             }
         channel = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
@@ -51,11 +53,34 @@ private final class MisbehavingHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     private let behavior: FakeRESPServer.Behavior
+    private let trickle: Duration?
     private var answered = false
     private var received = ByteBuffer()
+    /// When the last trickled byte is due: replies stay in order.
+    private var trickleEnd: NIODeadline = .now()
 
-    init(behavior: FakeRESPServer.Behavior) {
+    init(behavior: FakeRESPServer.Behavior, trickle: Duration?) {
         self.behavior = behavior
+        self.trickle = trickle
+    }
+
+    private func send(_ bytes: [UInt8], context: ChannelHandlerContext) {
+        guard let trickle else {
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
+            return
+        }
+        let step = TimeAmount.nanoseconds(
+            Int64(trickle.components.seconds) * 1_000_000_000
+                + trickle.components.attoseconds / 1_000_000_000)
+        var due = max(trickleEnd, .now())
+        let channel = context.channel
+        for byte in bytes {
+            due = due + step
+            channel.eventLoop.scheduleTask(deadline: due) {
+                channel.writeAndFlush(channel.allocator.buffer(bytes: [byte]), promise: nil)
+            }
+        }
+        trickleEnd = due
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -68,7 +93,7 @@ private final class MisbehavingHandler: ChannelInboundHandler {
                     context.close(promise: nil)
                     return
                 }
-                context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: reply)), promise: nil)
+                send(reply, context: context)
             }
             return
         }
@@ -76,7 +101,7 @@ private final class MisbehavingHandler: ChannelInboundHandler {
         answered = true
         switch behavior {
         case .reply(let bytes):
-            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
+            send(bytes, context: context)
         case .replyThenClose(let bytes):
             let buffer = context.channel.allocator.buffer(bytes: bytes)
             context.writeAndFlush(wrapOutboundOut(buffer)).assumeIsolated().whenComplete { _ in
