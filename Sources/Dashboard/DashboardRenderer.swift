@@ -29,11 +29,17 @@ public enum DashboardRenderer {
     }
 
     private static func drawTooSmall(into screen: inout Screen) {
-        let lines = [
+        let full = [
             "cachewatch needs at least \(minimumSize.width)×\(minimumSize.height)",
             "this terminal is \(screen.width)×\(screen.height)",
             "enlarge it, or press q to quit",
         ]
+        // Narrower than that (a split pane, a phone): the figures first, in the room there is.
+        let short = [
+            "needs \(minimumSize.width)×\(minimumSize.height)", "this is \(screen.width)×\(screen.height)", "q quits",
+        ]
+        let fits = full.allSatisfy { DisplayWidth.of($0) <= screen.width } && screen.height >= full.count
+        let lines = fits ? full : short.flatMap { DisplayWidth.wrap($0, to: screen.width, maxLines: 2) }
         let top = max(0, (screen.height - lines.count) / 2)
         for (index, line) in lines.enumerated() {
             let shown = DisplayWidth.truncate(line, to: screen.width)

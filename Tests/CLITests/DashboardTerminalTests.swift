@@ -100,9 +100,9 @@ struct DashboardTerminalTests {
         }
     }
 
-    @Test("SIGTERM and SIGINT restore the terminal and stop the demo's server")
+    @Test("SIGTERM, SIGINT and SIGHUP restore the terminal and stop the demo's server")
     func signals() async throws {
-        for (signal, status) in [(SIGTERM, Int32(143)), (SIGINT, Int32(130))] {
+        for (signal, status) in [(SIGTERM, Int32(143)), (SIGINT, Int32(130)), (SIGHUP, Int32(129))] {
             try await withTmux(
                 width: 100, height: 30, command: [CachewatchBinary.path, "demo", "-i", "0.2"],
                 environment: Self.environment

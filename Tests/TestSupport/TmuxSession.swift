@@ -37,6 +37,11 @@ public final class TmuxSession: @unchecked Sendable {
         try await tmux(["send-keys", "-t", target] + keys)
     }
 
+    /// Resizes the terminal, as a person dragging the window's corner would.
+    public func resize(width: Int, height: Int) async throws {
+        try await tmux(["resize-window", "-t", target, "-x", String(width), "-y", String(height)])
+    }
+
     /// A tmux format variable of the pane, e.g. `pane_dead`, `pane_pid`, `alternate_on`.
     public func variable(_ name: String) async throws -> String {
         try await tmux(["display-message", "-p", "-t", target, "#{\(name)}"]).trimmingCharacters(
