@@ -72,4 +72,38 @@ struct CSVFaultTests {
             #expect(table.tables.values.first?.rows.count == 4)
         }
     }
+
+    @Test("SIGINT, SIGTERM and SIGHUP mid-run: exit 128 + signal, whole rows only, the next run appends cleanly")
+    func signals() async throws {
+        try await withRedisServer { server in
+            for signal in [SIGINT, SIGTERM, SIGHUP] {
+                let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "cw-signal-\(UUID().uuidString).csv"
+                ).path
+                defer { try? FileManager.default.removeItem(atPath: path) }
+                let watch = try CachewatchBinary.start([
+                    "watch", "-p", String(server.port), "-i", "0.05", "--no-events", "--format", "json", "--csv", path,
+                ])
+                // Rows are being written when the signal comes.
+                #expect(
+                    try await eventually {
+                        // Rows end with CRLF (RFC 4180): count the line feeds.
+                        ((try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()).count { $0 == 0x0A } > 20
+                    })
+                watch.signal(signal)
+                let code = try await watch.waitForExit(timeout: .seconds(10))
+                #expect(code == 128 + signal, "signal \(signal): \(watch.standardError)")
+                let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                #expect(data.last == 0x0A, "signal \(signal): the file ends with a whole row")
+                let rows = try await CSVReadBack.read([path]).tables.values.first?.rows.count ?? 0
+                #expect(rows >= 20, "the header and at least 20 rows were there")
+                let next = try await CachewatchBinary.run([
+                    "watch", "-p", String(server.port), "-i", "0.1", "-c", "2", "--no-sampling", "--no-events",
+                    "--format", "json", "--csv", path,
+                ])
+                #expect(next.code == 0 && !next.stderr.contains("cut off"), "signal \(signal): \(next.stderr)")
+                #expect(try await CSVReadBack.read([path]).tables.values.first?.rows.count == rows + 2)
+            }
+        }
+    }
 }
