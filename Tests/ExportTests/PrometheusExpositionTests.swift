@@ -1,0 +1,120 @@
+import Alerts
+import Export
+import Foundation
+import Metrics
+import Telemetry
+import Testing
+import Workload
+
+@Suite("Prometheus exposition")
+struct PrometheusExpositionTests {
+    /// Two polls of a node (so rates exist), `namespaces` distinct namespaces, one firing alert.
+    static func exposition(
+        namespaces: Int = 3, limit: Int = PrometheusExposition.defaultNamespaceLimit
+    )
+        -> PrometheusExposition
+    {
+        var store = MetricStore()
+        for (second, hits, misses) in [(0, 1000, 100), (1, 1900, 200)] {
+            let info = InfoSnapshot(sections: [
+                "server": ["redis_version": "7.0.15", "run_id": "r1", "uptime_in_seconds": "100"],
+                "stats": [
+                    "keyspace_hits": String(hits), "keyspace_misses": String(misses),
+                    "total_commands_processed": "5000",
+                    "evicted_keys": "7", "expired_keys": "9", "total_net_input_bytes": "1000",
+                    "total_net_output_bytes": "2000", "total_connections_received": "3", "rejected_connections": "0",
+                ],
+                "cpu": ["used_cpu_sys": "1.5", "used_cpu_user": "2.25"],
+                "memory": ["used_memory": "1048576", "maxmemory": "0", "maxmemory_policy": "allkeys-lru"],
+                "keyspace": ["db0": "keys=120,expires=20,avg_ttl=0", "db3": "keys=5,expires=0,avg_ttl=0"],
+            ])
+            let reading = Reading(info: info, slowlog: SlowlogDelta(entries: []), pingRTT: .microseconds(250))
+            store.ingest(
+                Sample(
+                    node: "10.0.0.1:6379", time: Date(timeIntervalSince1970: 1_800_000_000 + Double(second)),
+                    outcome: .reading(reading)))
+        }
+        let names = (0..<namespaces).map { "tenant\($0):*" } + ["odd\"name\\with\nbreak:*"]
+        store.setInstances(
+            node: "10.0.0.1:6379", .namespaceKeys,
+            Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, Double(1000 - $0 % 1000)) }))
+        store.setInstances(node: "10.0.0.1:6379", .namespaceEvictedPerSec, ["tenant0:*": 4.5, "tenant1:*": 0])
+        store.ingest(
+            Sample(
+                node: "10.0.0.2:6379", time: Date(timeIntervalSince1970: 1_800_000_001),
+                outcome: .failure(PollFailure(kind: .connection, message: "refused"))))
+        let rules = try! RuleFile.parse(
+            "rules:\n  - name: EvictionStorm\n    metric: namespace_evicted_per_sec\n    above: 1\n    severity: critical\n",
+            source: "test")
+        var engine = RuleEngine(rules: rules)
+        _ = engine.eval(now: Date(timeIntervalSince1970: 1_800_000_001), store: store)
+        let alerts = engine.firing + engine.pending
+        return PrometheusExposition(
+            nodes: store.nodeNames.compactMap { store[$0] }, alerts: alerts, namespaceLimit: limit)
+    }
+
+    @Test("gauges with node and namespace labels, counters with _total, db figures, alerts like ALERTS")
+    func text() {
+        let text = Self.exposition().render(.prometheusText)
+        #expect(text.contains("# TYPE cachewatch_hit_ratio gauge\n"))
+        #expect(text.contains("cachewatch_hit_ratio{node=\"10.0.0.1:6379\"} 0.9\n"), "\(text.prefix(2000))")
+        #expect(text.contains("cachewatch_up{node=\"10.0.0.1:6379\"} 1\n"))
+        #expect(text.contains("cachewatch_up{node=\"10.0.0.2:6379\"} 0\n"))
+        #expect(text.contains("# TYPE cachewatch_server_keyspace_hits_total counter\n"))
+        #expect(
+            text.contains("cachewatch_ping_p99_seconds{node=\"10.0.0.1:6379\"} 0.00025\n"), "milliseconds in seconds")
+        #expect(text.contains("cachewatch_hits_per_second{node=\"10.0.0.1:6379\"} 900\n"))
+        #expect(text.contains("cachewatch_server_keyspace_hits_total{node=\"10.0.0.1:6379\"} 1900\n"))
+        #expect(text.contains("cachewatch_server_cpu_user_seconds_total{node=\"10.0.0.1:6379\"} 2.25\n"))
+        #expect(
+            !text.contains("cachewatch_server_keyspace_hits_total{node=\"10.0.0.2:6379\"}"),
+            "a node down has no counters")
+        #expect(text.contains("cachewatch_db_keys{node=\"10.0.0.1:6379\",db=\"3\"} 5\n"))
+        #expect(
+            text.contains(
+                "cachewatch_namespace_evicted_per_second{node=\"10.0.0.1:6379\",namespace=\"tenant0:*\"} 4.5\n"))
+        #expect(text.contains("namespace=\"odd\\\"name\\\\with\\nbreak:*\""), "label values escaped")
+        #expect(
+            text.contains(
+                "cachewatch_alerts{alertname=\"EvictionStorm\",severity=\"critical\",state=\"firing\",namespace=\"tenant0:*\",node=\"10.0.0.1:6379\"} 1\n"
+            ))
+        #expect(!text.contains("# EOF"))
+        let open = Self.exposition().render(.openMetrics)
+        #expect(open.hasSuffix("# EOF\n"))
+        #expect(open.contains("# TYPE cachewatch_server_keyspace_hits counter\n"))
+        #expect(open.contains("cachewatch_server_keyspace_hits_total{node=\"10.0.0.1:6379\"} 1900\n"))
+    }
+
+    @Test("10,000 namespaces: the cap's biggest kept, the rest counted")
+    func cardinality() {
+        let text = Self.exposition(namespaces: 10_000, limit: 200).render(.prometheusText)
+        let series = text.split(separator: "\n").filter { $0.hasPrefix("cachewatch_namespace_keys{") }
+        #expect(series.count == 200)
+        #expect(text.contains("cachewatch_namespaces_dropped{node=\"10.0.0.1:6379\"} 9801\n"))
+        #expect(text.contains("namespace=\"tenant0:*\"} 1000\n"), "the biggest is kept")
+    }
+
+    @Test("the Accept header picks the format")
+    func negotiation() {
+        #expect(ExpositionFormat(accept: nil) == .prometheusText)
+        #expect(ExpositionFormat(accept: "text/plain;version=0.0.4;q=0.5,*/*;q=0.1") == .prometheusText)
+        #expect(
+            ExpositionFormat(
+                accept:
+                    "application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2"
+            ) == .openMetrics)
+        #expect(ExpositionFormat(accept: "application/openmetrics-text;q=0") == .prometheusText)
+    }
+
+    /// (promtool reads the classic format only; Prometheus's own scrapes check OpenMetrics.)
+    @Test("promtool check metrics passes: names, units, help, types")
+    func promtool() async throws {
+        let format = ExpositionFormat.prometheusText
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cw-expo-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Self.exposition(namespaces: 50).render(format).write(toFile: path, atomically: true, encoding: .utf8)
+        let check = try ChildProcess(executable: "/bin/sh", arguments: ["-c", "promtool check metrics < '\(path)'"])
+        let code = try await check.waitForExit(timeout: .seconds(30))
+        #expect(code == 0, "\(check.standardOutput) \(check.standardError)")
+    }
+}
