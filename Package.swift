@@ -68,6 +68,14 @@ let package = Package(
             name: "Export",
             dependencies: ["Engine", "Metrics", "Telemetry", "Alerts", .product(name: "CSV", package: "CSV.swift")]
         ),
+        // The Prometheus endpoint of `watch --listen`: /metrics and health over NIOHTTP1.
+        .target(
+            name: "MetricsEndpoint",
+            dependencies: [
+                "Export", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         // Views as pure functions of state: virtual screen, widgets, key map. No terminal I/O.
         .target(
             name: "Dashboard",
@@ -93,7 +101,8 @@ let package = Package(
             name: "cachewatch",
             dependencies: [
                 "RedisClient", "Telemetry", "Metrics", "Export", "Workload", "Dashboard", "CursesTerminal", "Alerts",
-                "Fleet", "Engine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Fleet", "Engine", "MetricsEndpoint",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Fuzz harnesses over every parser of untrusted input (Fuzz/): built with -DFUZZING and
@@ -138,7 +147,12 @@ let package = Package(
         .testTarget(
             name: "FleetTests", dependencies: ["Fleet", "Metrics", "Telemetry", "RESP", "RedisClient", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),
-        .testTarget(name: "ExportTests", dependencies: ["Export", "Metrics", "Alerts", "Telemetry"]),
+        .testTarget(
+            name: "ExportTests",
+            dependencies: [
+                "Export", "Metrics", "Alerts", "Telemetry", "Workload", "MetricsEndpoint", "TestSupport",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "Metrics", "Telemetry", "TestSupport"]),
         .testTarget(
             name: "DashboardTests", dependencies: ["Dashboard", "Metrics", "Telemetry", "Alerts"], exclude: ["Golden"]),

@@ -51,6 +51,11 @@ public struct WatchLoop {
     public var csv: CSVAppender?
     /// Where lines go.
     public var output: Output
+    /// Receives the Prometheus exposition of the newest state (`watch --listen`), at most once
+    /// per interval: built only when someone serves it.
+    public var exposition: (@Sendable (PrometheusExposition) -> Void)?
+    /// The namespaces exposed per node in ``exposition`` (the biggest first).
+    public var namespaceLimit = PrometheusExposition.defaultNamespaceLimit
 
     /// Creates a loop printing to `output`.
     public init(engine: MonitoringEngine, output: Output) {
@@ -74,6 +79,7 @@ public struct WatchLoop {
             nodeWidth: many ? min(24, engine.nodes.map(\.count).max() ?? 0) : nil)
         var reporters: [String: ConnectionStateReporter] = [:]
         var printed = 0
+        var exposedAt: Date?
         for await batch in engine.events {
             let outcome = state.apply(batch, now: Date())
             for notice in outcome.notices { output.errors(notice) }
@@ -117,6 +123,13 @@ public struct WatchLoop {
                 {
                     output.errors(message)
                 }
+            }
+            if let exposition, exposedAt.map({ Date().timeIntervalSince($0) >= min(interval, 1) * 0.9 }) ?? true {
+                exposedAt = Date()
+                exposition(
+                    PrometheusExposition(
+                        nodes: state.store.nodeNames.compactMap { state.store[$0] },
+                        alerts: state.ruleEngine.firing + state.ruleEngine.pending, namespaceLimit: namespaceLimit))
             }
             if let count, printed >= count * max(1, engine.nodes.count) { return }
         }

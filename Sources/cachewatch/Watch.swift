@@ -2,6 +2,7 @@ import ArgumentParser
 import Export
 import Fleet
 import Foundation
+import MetricsEndpoint
 import RedisClient
 import Telemetry
 
@@ -46,6 +47,20 @@ struct Watch: AsyncParsableCommand {
     )
     var csv: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Serve Prometheus metrics at http://ADDR:PORT/metrics (and /-/healthy, /-/ready): every metric as cachewatch_<name> with node and namespace/replica/slot labels, the server's counters, the rules' alerts as cachewatch_alerts. ':9180' listens on every address.",
+            valueName: "ADDR:PORT"))
+    var listen: ListenAddress?
+
+    @Option(
+        name: .customLong("namespace-limit"),
+        help:
+            "With --listen: namespaces exposed per node, the biggest first (the rest are counted in cachewatch_namespaces_dropped)."
+    )
+    var namespaceLimit = PrometheusExposition.defaultNamespaceLimit
+
     @Flag(name: .long, help: "Keep retrying when the server cannot be reached at start-up instead of exiting.")
     var wait = false
 
@@ -75,6 +90,19 @@ struct Watch: AsyncParsableCommand {
             sink = AlertmanagerSink(
                 baseURL: url, generatorURL: "cachewatch://\(targets.map(\.name).joined(separator: ","))")
         }
+        // Bound before connecting: an address in use is an error at once.
+        let latest = LatestExposition()
+        var server: MetricsServer?
+        if let listen {
+            do {
+                server = try await MetricsServer(host: listen.host, port: listen.port, latest: latest)
+            } catch {
+                throw CLIFailure("cannot listen on \(listen.host):\(listen.port): \(error)")
+            }
+            if listen.port == 0, let port = server?.port { ConsoleOutput.error("serving metrics on port \(port)") }
+        }
+        var publish: (@Sendable (PrometheusExposition) -> Void)?
+        if server != nil { publish = { @Sendable exposition in latest.publish(exposition) } }
         // A first poll of each node tells a typo (wrong port, wrong password) from a server that
         // goes away later.
         // A signal exits at once, after putting back what --enable-events changed.
@@ -86,11 +114,15 @@ struct Watch: AsyncParsableCommand {
                 events: events, keyLife: keyLife),
             wait: wait
         ) { engine in
-            try await output.loop(on: engine, rules: rules, alertsOnly: alertsOnly, alertmanager: sink, csv: appender)
+            try await output.loop(
+                on: engine, rules: rules, alertsOnly: alertsOnly, alertmanager: sink, csv: appender,
+                exposition: publish, namespaceLimit: namespaceLimit)
         }
+        await server?.close()
     }
 
     func validate() throws {
+        if namespaceLimit < 0 { throw ValidationError("--namespace-limit must be 0 or more") }
         if let alertmanager, Self.alertmanagerURL(alertmanager) == nil {
             throw ValidationError("--alertmanager needs an http(s):// URL, e.g. http://127.0.0.1:9093")
         }

@@ -52,7 +52,8 @@ extension WatchOutputOptions {
     /// file that cannot be appended to stops it with one line.
     func loop(
         on engine: MonitoringEngine, rules: [AlertRule], alertsOnly: Bool, alertmanager: AlertmanagerSink? = nil,
-        csv: CSVAppender? = nil
+        csv: CSVAppender? = nil, exposition: (@Sendable (PrometheusExposition) -> Void)? = nil,
+        namespaceLimit: Int? = nil
     ) async throws {
         var loop = WatchLoop(
             engine: engine, output: WatchLoop.Output(standard: ConsoleOutput.line, errors: ConsoleOutput.error))
@@ -66,6 +67,8 @@ extension WatchOutputOptions {
         loop.alertsOnly = alertsOnly
         loop.alertmanager = alertmanager
         loop.csv = csv
+        loop.exposition = exposition
+        if let namespaceLimit { loop.namespaceLimit = namespaceLimit }
         do {
             try await loop.run()
         } catch let error as SnapshotError {

@@ -10,6 +10,7 @@ cachewatch_missing_packages() {  # "tests" adds what only the test suite needs
     if [ "${1:-}" = tests ]; then
         command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
         command -v promtool >/dev/null 2>&1 || missing+=(prometheus)  # promtool, and the scrape tests
+        command -v prometheus-redis-exporter >/dev/null 2>&1 || missing+=(prometheus-redis-exporter)  # names
         command -v python3 >/dev/null 2>&1 || missing+=(python3)  # reads exported CSV back, strictly
         command -v openssl >/dev/null 2>&1 || missing+=(openssl)  # makes the TLS tests' certificates
     fi

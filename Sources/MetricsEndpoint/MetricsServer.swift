@@ -1,0 +1,37 @@
+import Export
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The HTTP listener of `watch --listen ADDR:PORT`, serving ``LatestExposition`` to Prometheus.
+public final class MetricsServer: Sendable {
+    private let channel: any Channel
+    /// The address it listens on (the port is the bound one when 0 was asked for).
+    public let port: Int
+
+    /// Starts listening on `host`:`port` (0: a free port).
+    ///
+    /// - Throws: when the address cannot be bound (in use, not local, no permission).
+    public init(
+        host: String, port: Int, latest: LatestExposition,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws {
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 64)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(MetricsRequestHandler(latest: latest))
+                }
+            }
+            .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
+        channel = try await bootstrap.bind(host: host, port: port).get()
+        self.port = channel.localAddress?.port ?? port
+    }
+
+    /// Stops listening.
+    public func close() async {
+        try? await channel.close()
+    }
+}

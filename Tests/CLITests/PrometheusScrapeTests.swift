@@ -1,0 +1,144 @@
+import Foundation
+import RESP
+import TestSupport
+import Testing
+import Workload
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `watch --listen` scraped by a real Prometheus (Debian's), queried through its HTTP API.
+@Suite("watch --listen scraped by Prometheus")
+struct PrometheusScrapeTests {
+    @Test("the interval hit ratio and a per-namespace series reach PromQL; the target is healthy (OpenMetrics)")
+    func scrape() async throws {
+        try await withRedisServer { server in
+            let admin = try await server.client()
+            defer { admin.closeSoon() }
+            _ = try await admin.pipeline((0..<300).map { RESPCommand("SET", "user:\($0):profile", "v") })
+            let port = try FreePort.next()
+            let watch = try CachewatchBinary.start([
+                "watch", "-p", String(server.port), "-i", "0.5", "--format", "json", "--no-events",
+                "--listen", "127.0.0.1:\(port)",
+            ])
+            let prometheus = try await PrometheusProcess(targets: ["127.0.0.1:\(port)"])
+            // Traffic: 3 hits for each miss, all along.
+            let traffic = Task {
+                while !Task.isCancelled {
+                    _ = try? await admin.pipeline(
+                        (0..<30).map { RESPCommand("GET", $0 % 4 == 3 ? "user:missing:\($0)" : "user:\($0):profile") })
+                    try? await Task.sleep(for: .milliseconds(50))
+                }
+            }
+            defer { traffic.cancel() }
+            var ratio: [(labels: [String: String], value: Double)] = []
+            let found = try await eventually(timeout: .seconds(40)) {
+                ratio = try await prometheus.query("cachewatch_hit_ratio")
+                return !ratio.isEmpty
+            }
+            #expect(found, "no hit ratio in Prometheus: \(prometheus.log.suffix(1500)) \(watch.standardError)")
+            #expect(ratio.first?.labels["node"] == "127.0.0.1:\(server.port)")
+            #expect(ratio.first.map { abs($0.value - 0.75) < 0.1 } == true, "hit ratio \(ratio)")
+            var namespace: [(labels: [String: String], value: Double)] = []
+            let namespaced = try await eventually(timeout: .seconds(40)) {
+                namespace = try await prometheus.query("cachewatch_namespace_keys{namespace=\"user:*:profile\"}")
+                return !namespace.isEmpty
+            }
+            let seen = try await prometheus.query("cachewatch_namespace_keys").map(\.labels)
+            #expect(namespaced, "no namespace series: \(seen)")
+            #expect(namespace.first.map { $0.value > 100 } == true, "\(namespace)")
+            // Counters work with rate().
+            var rate: [(labels: [String: String], value: Double)] = []
+            let rising = try await eventually(timeout: .seconds(30)) {
+                rate = try await prometheus.query("rate(cachewatch_server_keyspace_hits_total[10s])")
+                return rate.first.map { $0.value > 0 } == true
+            }
+            #expect(rising, "\(rate)")
+            let targets = try await prometheus.targets()
+            #expect(targets.count == 1 && targets[0].health == "up" && targets[0].lastError.isEmpty, "\(targets)")
+            await prometheus.stop()
+            await watch.terminate()
+        }
+    }
+
+    @Test("an address in use or malformed is one line before connecting; /-/ready waits for the first poll")
+    func badAddress() async throws {
+        let port = try FreePort.next()
+        let holder = try ChildProcess(
+            executable: "/usr/bin/python3",
+            arguments: [
+                "-c",
+                "import socket,time; s=socket.socket(); s.bind(('127.0.0.1', \(port))); s.listen(); print('ok', flush=True); time.sleep(60)",
+            ])
+        defer { Task { await holder.terminate() } }
+        #expect(try await eventually { holder.standardOutput.contains("ok") })
+        let inUse = try await CachewatchBinary.run(["watch", "-p", "1", "-c", "1", "--listen", "127.0.0.1:\(port)"])
+        #expect(inUse.code == 1, "\(inUse.stderr)")
+        #expect(
+            inUse.stderr.hasPrefix("cachewatch: cannot listen on 127.0.0.1:\(port): ")
+                && inUse.stderr.split(separator: "\n").count == 1, "\(inUse.stderr)")
+        for bad in ["9180", "localhost:99999", "::1:9180", "a b:1"] {
+            let result = try await CachewatchBinary.run(["watch", "-p", "1", "--listen", bad])
+            #expect(result.code == 64 && result.stderr.contains("--listen"), "\(bad): \(result.stderr)")
+        }
+    }
+
+    /// The README's table of names shared with redis_exporter, as (ours, theirs).
+    static func namingTable() throws -> [(String, String)] {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        guard let start = text.range(of: "<!-- naming-table -->"), let end = text.range(of: "<!-- /naming-table -->")
+        else { return [] }
+        return text[start.upperBound..<end.lowerBound].split(separator: "\n").compactMap { line in
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count == 2, cells[0].hasPrefix("`cachewatch_"), cells[1].hasPrefix("`redis_") else {
+                return nil
+            }
+            return (cells[0].trimmingCharacters(in: ["`"]), cells[1].trimmingCharacters(in: ["`"]))
+        }
+    }
+
+    @Test("the README's naming table: each pair exists, ours in watch --listen, theirs in a running redis_exporter")
+    func namesAgainstRedisExporter() async throws {
+        let table = try Self.namingTable()
+        #expect(table.count >= 15, "\(table)")
+        try await withRedisServer(["--maxmemory", "64mb"]) { server in
+            let admin = try await server.client()
+            _ = try await admin.pipeline([RESPCommand("SET", "a", "1"), RESPCommand("SET", "b", "2", "EX", "600")])
+            await admin.close()
+            let ours = try FreePort.next()
+            let theirs = try FreePort.next()
+            let watch = try CachewatchBinary.start([
+                "watch", "-p", String(server.port), "-i", "0.5", "--format", "json", "--listen", "127.0.0.1:\(ours)",
+            ])
+            let exporter = try ChildProcess(
+                executable: "/usr/bin/prometheus-redis-exporter",
+                arguments: [
+                    "-redis.addr", "redis://127.0.0.1:\(server.port)", "-web.listen-address", "127.0.0.1:\(theirs)",
+                ])
+            func names(_ port: Int) async -> Set<String> {
+                guard let url = URL(string: "http://127.0.0.1:\(port)/metrics"),
+                    let (data, _) = try? await URLSession.shared.data(from: url)
+                else { return [] }
+                let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").filter { !$0.hasPrefix("#") }
+                return Set(lines.map { String($0.prefix { $0 != "{" && $0 != " " }) })
+            }
+            var mine = Set<String>()
+            var other = Set<String>()
+            let both = try await eventually(timeout: .seconds(20)) {
+                mine = await names(ours)
+                other = await names(theirs)
+                return mine.contains("cachewatch_server_keyspace_hits_total") && other.contains("redis_up")
+            }
+            #expect(both, "ours: \(mine.count) names, theirs: \(other.count): \(exporter.standardError.suffix(500))")
+            for (cachewatch, redisExporter) in table {
+                #expect(mine.contains(cachewatch), "\(cachewatch) is not in watch --listen")
+                #expect(other.contains(redisExporter), "\(redisExporter) is not in redis_exporter")
+            }
+            await exporter.terminate()
+            await watch.terminate()
+        }
+    }
+}
