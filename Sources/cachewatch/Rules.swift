@@ -1,5 +1,6 @@
 import Alerts
 import ArgumentParser
+import Export
 import Foundation
 import Metrics
 
@@ -19,14 +20,39 @@ struct Rules: AsyncParsableCommand {
     @Flag(name: .long, help: "List the metric names rules can use, with units.")
     var metrics = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Write the rule set (the built-in rules, or --rules FILE) as a Prometheus rules file over the metrics of 'watch --listen': same thresholds, for, keep_firing_for, labels and summaries.",
+            valueName: "prometheus"))
+    var export: RuleExportFormat?
+
+    @Option(name: .long, help: "With --export: the rules file to export instead of the built-in rules.")
+    var rules: String?
+
     func validate() throws {
-        let chosen = [printDefaults, check != nil, metrics].filter { $0 }.count
-        guard chosen == 1 else { throw ValidationError("choose one of --print-defaults, --check FILE and --metrics") }
+        let chosen = [printDefaults, check != nil, metrics, export != nil].filter { $0 }.count
+        guard chosen == 1 else {
+            throw ValidationError("choose one of --print-defaults, --check FILE, --metrics and --export prometheus")
+        }
+        if rules != nil && export == nil { throw ValidationError("--rules goes with --export") }
     }
 
     func run() async throws {
         if printDefaults {
             try ConsoleOutput.line(DefaultRules.yaml)
+        } else if export != nil {
+            var set = DefaultRules.rules
+            if let path = rules {
+                let text: String
+                do { text = try TextInput.read(path) } catch { throw CLIFailure("cannot read rules file: \(error)") }
+                do {
+                    set = try RuleFile.parse(text, source: TextInput.name(path))
+                } catch {
+                    throw CLIFailure(error.description)
+                }
+            }
+            try ConsoleOutput.line(PrometheusRuleExport.yaml(set).trimmingCharacters(in: .newlines))
         } else if metrics {
             for metric in Metric.allCases {
                 let label = metric.label.map { "  (one per \($0))" } ?? ""
@@ -47,4 +73,10 @@ struct Rules: AsyncParsableCommand {
             try ConsoleOutput.line("\(TextInput.name(path)): \(rules.count) rules, all valid")
         }
     }
+}
+
+/// The formats `rules --export` writes.
+enum RuleExportFormat: String, ExpressibleByArgument, CaseIterable {
+    /// A Prometheus rules file.
+    case prometheus
 }
