@@ -130,54 +130,66 @@ public struct PrometheusExposition: Sendable {
         return (Set(ranked.prefix(max(0, limit))), all.count - max(0, limit))
     }
 
-    /// The exposition in `format`.
-    public func render(_ format: ExpositionFormat) -> String {
-        var text = ""
-        text.reserveCapacity(families.count * 256)
+    /// The exposition in `format`, as text.
+    public func render(_ format: ExpositionFormat) -> String { String(decoding: bytes(format), as: UTF8.self) }
+
+    /// The exposition in `format`, as the bytes of a response body (no intermediate strings:
+    /// 50 nodes are some 7,000 lines).
+    public func bytes(_ format: ExpositionFormat) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(families.reduce(0) { $0 + 160 + $1.samples.count * 64 })
         for family in families {
             let sampleName = family.kind == .counter ? family.name + "_total" : family.name
             // The classic format names a counter's family as its samples; OpenMetrics without _total.
             let header = format == .openMetrics ? family.name : sampleName
-            text += "# HELP \(header) \(Self.escapeHelp(family.help, format))\n"
-            text += "# TYPE \(header) \(family.kind.rawValue)\n"
+            out += "# HELP ".utf8
+            out += header.utf8
+            out.append(0x20)
+            out += Self.escapeHelp(family.help, format).utf8
+            out += "\n# TYPE ".utf8
+            out += header.utf8
+            out.append(0x20)
+            out += family.kind.rawValue.utf8
+            out.append(0x0A)
+            let name = Array(sampleName.utf8)
             for sample in family.samples {
-                text += sampleName
+                out += name
                 if !sample.labels.isEmpty {
-                    text += "{"
-                    var first = true
-                    for (name, value) in sample.labels {
-                        if !first { text += "," }
-                        first = false
-                        text += name + "=\"" + Self.escapeLabel(value) + "\""
+                    out.append(UInt8(ascii: "{"))
+                    for (index, (label, value)) in sample.labels.enumerated() {
+                        if index > 0 { out.append(UInt8(ascii: ",")) }
+                        out += label.utf8
+                        out += "=\"".utf8
+                        Self.appendEscapedLabel(value, to: &out)
+                        out.append(UInt8(ascii: "\""))
                     }
-                    text += "}"
+                    out.append(UInt8(ascii: "}"))
                 }
-                text += " " + Self.number(sample.value) + "\n"
+                out.append(0x20)
+                out += Self.number(sample.value).utf8
+                out.append(0x0A)
             }
         }
-        if format == .openMetrics { text += "# EOF\n" }
-        return text
+        if format == .openMetrics { out += "# EOF\n".utf8 }
+        return out
+    }
+
+    /// Appends a label value with `\`, `"` and line feeds escaped.
+    static func appendEscapedLabel(_ value: String, to out: inout [UInt8]) {
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            default: out.append(byte)
+            }
+        }
     }
 
     /// A sample value: integers without a fraction, others as Swift prints a `Double`.
     static func number(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return String(value)
-    }
-
-    /// A label value with `\`, `"` and line feeds escaped.
-    static func escapeLabel(_ value: String) -> String {
-        guard value.contains(where: { $0 == "\\" || $0 == "\"" || $0 == "\n" }) else { return value }
-        var escaped = ""
-        for character in value {
-            switch character {
-            case "\\": escaped += "\\\\"
-            case "\"": escaped += "\\\""
-            case "\n": escaped += "\\n"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
     }
 
     /// Help text with `\` and line feeds escaped (and `"` in OpenMetrics).

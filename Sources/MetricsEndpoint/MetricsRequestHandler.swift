@@ -36,16 +36,16 @@ final class MetricsRequestHandler: ChannelInboundHandler {
         }
         switch path {
         case "/metrics":
-            guard let exposition = latest.current else {
+            let format = ExpositionFormat(accept: head.headers.first(name: "Accept"))
+            guard let body = latest.body(format) else {
                 send(.serviceUnavailable, "no poll has completed yet\n", head: head, context: context)
                 return
             }
-            let format = ExpositionFormat(accept: head.headers.first(name: "Accept"))
-            send(.ok, exposition.render(format), head: head, context: context, contentType: format.contentType)
+            send(.ok, body, head: head, context: context, contentType: format.contentType)
         case "/-/healthy":
             send(.ok, "OK\n", head: head, context: context)
         case "/-/ready":
-            if latest.current == nil {
+            if !latest.isReady {
                 send(.serviceUnavailable, "not ready: no poll has completed yet\n", head: head, context: context)
             } else {
                 send(.ok, "OK\n", head: head, context: context)
@@ -63,8 +63,14 @@ final class MetricsRequestHandler: ChannelInboundHandler {
         _ status: HTTPResponseStatus, _ body: String, head: HTTPRequestHead, context: ChannelHandlerContext,
         contentType: String = "text/plain; charset=utf-8", extra: [(String, String)] = []
     ) {
-        var buffer = context.channel.allocator.buffer(capacity: body.utf8.count)
-        buffer.writeString(body)
+        send(status, Array(body.utf8), head: head, context: context, contentType: contentType, extra: extra)
+    }
+
+    private func send(
+        _ status: HTTPResponseStatus, _ body: [UInt8], head: HTTPRequestHead, context: ChannelHandlerContext,
+        contentType: String, extra: [(String, String)] = []
+    ) {
+        let buffer = context.channel.allocator.buffer(bytes: body)
         var headers = HTTPHeaders([("Content-Type", contentType), ("Content-Length", String(buffer.readableBytes))])
         for (name, value) in extra { headers.add(name: name, value: value) }
         let keepAlive = head.isKeepAlive
