@@ -74,6 +74,7 @@ let package = Package(
             dependencies: [
                 "Export", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Yams", package: "Yams"),
             ]
         ),
         // Views as pure functions of state: virtual screen, widgets, key map. No terminal I/O.

@@ -2,6 +2,7 @@ import Export
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// The HTTP listener of `watch --listen ADDR:PORT`, serving ``LatestExposition`` to Prometheus.
 public final class MetricsServer: Sendable {
@@ -9,18 +10,21 @@ public final class MetricsServer: Sendable {
     /// The address it listens on (the port is the bound one when 0 was asked for).
     public let port: Int
 
-    /// Starts listening on `host`:`port` (0: a free port).
+    /// Starts listening on `host`:`port` (0: a free port), over TLS as `webConfig` says.
     ///
-    /// - Throws: when the address cannot be bound (in use, not local, no permission).
+    /// - Throws: ``WebConfig/Failure`` when its certificate or key cannot be read; an error when
+    ///   the address cannot be bound (in use, not local, no permission).
     public init(
-        host: String, port: Int, latest: LatestExposition,
+        host: String, port: Int, latest: LatestExposition, webConfig: WebConfig? = nil,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws {
+        let tls = try webConfig?.makeContext()
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(MetricsRequestHandler(latest: latest))
                 }

@@ -55,6 +55,13 @@ struct Watch: AsyncParsableCommand {
     var listen: ListenAddress?
 
     @Option(
+        name: .customLong("web-config"),
+        help: ArgumentHelp(
+            "With --listen: serve over TLS, as the Prometheus exporters' web config file describes it (tls_server_config: cert_file, key_file; client_auth_type: RequireAndVerifyClientCert with client_ca_file).",
+            valueName: "FILE"))
+    var webConfig: String?
+
+    @Option(
         name: .customLong("namespace-limit"),
         help:
             "With --listen: namespaces exposed per node, the biggest first (the rest are counted in cachewatch_namespaces_dropped)."
@@ -94,8 +101,18 @@ struct Watch: AsyncParsableCommand {
         let latest = LatestExposition()
         var server: MetricsServer?
         if let listen {
+            var tls: WebConfig?
+            if let webConfig {
+                let text: String
+                do { text = try TextInput.read(webConfig) } catch {
+                    throw CLIFailure("cannot read web config: \(error)")
+                }
+                do { tls = try WebConfig(text: text, path: webConfig) } catch { throw CLIFailure(error.description) }
+            }
             do {
-                server = try await MetricsServer(host: listen.host, port: listen.port, latest: latest)
+                server = try await MetricsServer(host: listen.host, port: listen.port, latest: latest, webConfig: tls)
+            } catch let failure as WebConfig.Failure {
+                throw CLIFailure(failure.description)
             } catch {
                 throw CLIFailure("cannot listen on \(listen.host):\(listen.port): \(error)")
             }
@@ -122,6 +139,7 @@ struct Watch: AsyncParsableCommand {
     }
 
     func validate() throws {
+        if webConfig != nil && listen == nil { throw ValidationError("--web-config goes with --listen") }
         if namespaceLimit < 0 { throw ValidationError("--namespace-limit must be 0 or more") }
         if let alertmanager, Self.alertmanagerURL(alertmanager) == nil {
             throw ValidationError("--alertmanager needs an http(s):// URL, e.g. http://127.0.0.1:9093")

@@ -141,4 +141,62 @@ struct PrometheusScrapeTests {
             await watch.terminate()
         }
     }
+
+    @Test(
+        "--web-config: TLS with the exporters' file format, client certificates required when asked; basic auth refused with why"
+    )
+    func tls() async throws {
+        let certificates = try await TestCertificates()
+        try await withRedisServer { server in
+            let port = try FreePort.next()
+            let config = try TemporaryFile.containing(
+                """
+                tls_server_config:
+                  cert_file: \(certificates.serverCertificate)
+                  key_file: \(certificates.serverKey)
+                  client_auth_type: RequireAndVerifyClientCert
+                  client_ca_file: \(certificates.caCertificate)
+
+                """)
+            defer { try? FileManager.default.removeItem(atPath: config) }
+            let watch = try CachewatchBinary.start([
+                "watch", "-p", String(server.port), "-i", "0.3", "--format", "json", "--no-sampling",
+                "--listen", "127.0.0.1:\(port)", "--web-config", config,
+            ])
+            defer { Task { await watch.terminate() } }
+            let url = "https://\(TestCertificates.serverName):\(port)/metrics"
+            let resolve = [
+                "--resolve", "\(TestCertificates.serverName):\(port):127.0.0.1", "--cacert", certificates.caCertificate,
+            ]
+            func curl(_ arguments: [String]) async throws -> (code: Int32, output: String) {
+                let process = try ChildProcess(
+                    executable: "/usr/bin/curl", arguments: ["-s", "-S", "--max-time", "5"] + arguments)
+                let code = try await process.waitForExit(timeout: .seconds(20))
+                return (code, process.standardOutput + process.standardError)
+            }
+            var scraped: (code: Int32, output: String) = (1, "")
+            let served = try await eventually(timeout: .seconds(20)) {
+                scraped = try await curl(
+                    resolve + ["--cert", certificates.clientCertificate, "--key", certificates.clientKey, url])
+                return scraped.code == 0 && scraped.output.contains("cachewatch_up{")
+            }
+            #expect(served, "\(scraped.output.prefix(400)) \(watch.standardError)")
+            let anonymous = try await curl(resolve + [url])
+            #expect(
+                anonymous.code != 0 && !anonymous.output.contains("cachewatch_up"),
+                "no client certificate: \(anonymous.output.prefix(300))")
+            let plain = try await curl(["http://127.0.0.1:\(port)/metrics"])
+            #expect(
+                plain.code != 0 && !plain.output.contains("cachewatch_up"), "plain HTTP: \(plain.output.prefix(300))")
+        }
+        let basic = try TemporaryFile.containing("basic_auth_users:\n  alice: $2y$10$abc\n")
+        defer { try? FileManager.default.removeItem(atPath: basic) }
+        let refused = try await CachewatchBinary.run([
+            "watch", "-p", "1", "--listen", "127.0.0.1:0", "--web-config", basic,
+        ])
+        #expect(refused.code == 1 && refused.stderr.contains("basic_auth_users is not supported"), "\(refused.stderr)")
+        #expect(refused.stderr.split(separator: "\n").count == 1)
+        let missing = try await CachewatchBinary.run(["watch", "-p", "1", "--web-config", basic])
+        #expect(missing.code == 64 && missing.stderr.contains("--web-config goes with --listen"), "\(missing.stderr)")
+    }
 }

@@ -13,6 +13,7 @@ cachewatch_missing_packages() {  # "tests" adds what only the test suite needs
         command -v prometheus-redis-exporter >/dev/null 2>&1 || missing+=(prometheus-redis-exporter)  # names
         command -v python3 >/dev/null 2>&1 || missing+=(python3)  # reads exported CSV back, strictly
         command -v openssl >/dev/null 2>&1 || missing+=(openssl)  # makes the TLS tests' certificates
+        command -v curl >/dev/null 2>&1 || missing+=(curl)  # scrapes the --listen endpoint over TLS
     fi
     echo "${missing[@]}"
 }
