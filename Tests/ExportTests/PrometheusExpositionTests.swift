@@ -117,4 +117,21 @@ struct PrometheusExpositionTests {
         let code = try await check.waitForExit(timeout: .seconds(30))
         #expect(code == 0, "\(check.standardOutput) \(check.standardError)")
     }
+
+    @Test("the Grafana dashboard in dashboards/ queries only names the exposition has")
+    func grafanaNames() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("dashboards/grafana-cachewatch.json")
+        let text = try String(contentsOf: path, encoding: .utf8)
+        _ = try JSONSerialization.jsonObject(with: Data(text.utf8))
+        var known = Set(Metric.allCases.map(PrometheusName.of))
+        known.formUnion(ServerCounter.allCases.map { $0.familyName + "_total" })
+        known.formUnion([
+            "cachewatch_alerts", "cachewatch_namespaces_dropped", "cachewatch_db_keys",
+            "cachewatch_db_keys_with_expiry",
+        ])
+        let used = Set(text.matches(of: /cachewatch_[a-z0-9_]+/).map { String($0.output) })
+        #expect(used.count >= 10, "\(used)")
+        #expect(used.subtracting(known).isEmpty, "unknown names: \(used.subtracting(known))")
+    }
 }
