@@ -1,3 +1,4 @@
+import Export
 // Micro-benchmarks of the hot paths: RESP decoding, INFO parsing, store ingestion.
 // Run with `scripts/bench` (release build); figures go to BENCHMARKS.md.
 import Foundation
@@ -113,3 +114,35 @@ let after = residentBytes()
 print(
     "MetricStore one hour at 1 s (3,600 ticks, \(store["n"]?.seriesKeys.count ?? 0) series): \(String(format: "%.1f", Double(after - before) / 1_048_576)) MiB resident"
 )
+
+// The Prometheus exposition of 50 nodes (INFO everything each, 15 namespaces with six labelled
+// metrics): built once per tick, rendered once per scrape.
+var fleet = MetricStore(capacity: 120)
+let namespaceNames = (0..<15).map { "ns\($0):*" }
+for index in 0..<50 {
+    for second in 0..<3 {
+        fleet.ingest(
+            Sample(
+                node: "10.0.0.\(index):6379", time: Date(timeIntervalSince1970: Double(second)),
+                outcome: .reading(
+                    Reading(
+                        info: info, slowlog: SlowlogDelta(entries: []), pingRTT: .microseconds(300), commandsSent: 3))))
+    }
+    for metric in [
+        Metric.namespaceKeys, .namespaceNoTTLShare, .namespaceTTLJitter, .namespaceExpiryWaveKeys,
+        .namespaceEvictedPerSec, .namespaceMissesPerSec,
+    ] {
+        fleet.setInstances(
+            node: "10.0.0.\(index):6379", metric,
+            Dictionary(uniqueKeysWithValues: namespaceNames.enumerated().map { ($1, Double($0) * 17.5) }))
+    }
+}
+let fleetNodes = fleet.nodeNames.compactMap { fleet[$0] }
+let exposition = PrometheusExposition(nodes: fleetNodes, alerts: [])
+print("Prometheus exposition of 50 nodes: \(exposition.bytes(.openMetrics).count) bytes")
+measure("Prometheus exposition build (50 nodes)", iterations: 50) {
+    _ = PrometheusExposition(nodes: fleetNodes, alerts: [])
+}
+measure("Prometheus exposition render (50 nodes)", iterations: 50) {
+    _ = exposition.bytes(.openMetrics)
+}

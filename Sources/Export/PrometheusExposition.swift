@@ -12,17 +12,34 @@ import Metrics
 /// the rest are counted in `cachewatch_namespaces_dropped`, so that a keyspace of 10,000
 /// prefixes cannot blow up a Prometheus server's series count.
 public struct PrometheusExposition: Sendable {
+    /// A sample's labels: the node's, the node's and one more (the common cases, kept without
+    /// an array each), or any list (alerts).
+    enum Labels: Sendable {
+        case node(String)
+        case nodeAnd(String, name: String, value: String)
+        case list([(String, String)])
+    }
+
     /// A metric family: its name (without `_total` for counters), help, type and samples.
     struct Family: Sendable {
         enum Kind: String, Sendable { case gauge, counter }
         let name: String
         let help: String
         let kind: Kind
-        var samples: [(labels: [(String, String)], value: Double)] = []
+        var samples: [(labels: Labels, value: Double)] = []
+
+        mutating func add(_ labels: Labels, _ value: Double) {
+            if value.isFinite { samples.append((labels, value)) }
+        }
     }
 
     /// The default cap on namespaces exposed per node.
     public static let defaultNamespaceLimit = 200
+
+    /// The vocabulary in order, with exposed names and help (computed once).
+    private static let vocabulary: [(metric: Metric, name: String)] = Metric.allCases.map {
+        ($0, PrometheusName.of($0))
+    }
 
     private var families: [Family] = []
 
@@ -31,70 +48,56 @@ public struct PrometheusExposition: Sendable {
 
     /// Builds the exposition of `nodes` (in the order given) and the rules' active `alerts`.
     public init(nodes: [NodeMetrics], alerts: [Alert], namespaceLimit: Int = Self.defaultNamespaceLimit) {
-        var byName: [String: Family] = [:]
-        var order: [String] = []
-        func add(_ name: String, _ help: String, _ kind: Family.Kind, _ labels: [(String, String)], _ value: Double) {
-            guard value.isFinite else { return }
-            if byName[name] == nil {
-                byName[name] = Family(name: name, help: help, kind: kind)
-                order.append(name)
-            }
-            byName[name]!.samples.append((labels, value))
-        }
-        // Families in vocabulary order, whatever order nodes report them in.
-        for metric in Metric.allCases {
-            let name = PrometheusName.of(metric)
-            order.append(name)
-            byName[name] = Family(name: name, help: metric.help, kind: .gauge)
-        }
+        // Families in vocabulary order, then the extra ones; each filled by index, not by name.
+        var metrics = Self.vocabulary.map { Family(name: $0.name, help: $0.metric.help, kind: .gauge) }
+        var dropped = Family(
+            name: "cachewatch_namespaces_dropped",
+            help: "Namespaces of the node left out of this exposition by the namespace cap.", kind: .gauge)
+        var databaseKeys = Family(
+            name: "cachewatch_db_keys", help: "Keys in the database (INFO keyspace).", kind: .gauge)
+        var databaseExpiring = Family(
+            name: "cachewatch_db_keys_with_expiry", help: "Keys with a TTL in the database (INFO keyspace).",
+            kind: .gauge)
+        var counters = ServerCounter.allCases.map { Family(name: $0.familyName, help: $0.help, kind: .counter) }
         for node in nodes {
-            let nodeLabel = [("node", node.node)]
-            let latest = node.latestValues
-            for metric in Metric.perNode {
-                if metric == .up {
-                    add("cachewatch_up", metric.help, .gauge, nodeLabel, node.isUp ? 1 : 0)
-                } else if let value = latest[.metric(metric)] {
-                    add(
-                        PrometheusName.of(metric), metric.help, .gauge, nodeLabel,
-                        PrometheusName.value(value, of: metric))
-                }
-            }
-            // Labelled metrics; namespaces capped by size.
+            let name = node.node
+            let isUp = node.isUp
             let kept = Self.keptNamespaces(node, limit: namespaceLimit)
-            for metric in Metric.allCases {
-                guard let label = metric.label, let instances = node.instances(metric) else { continue }
+            for (index, entry) in Self.vocabulary.enumerated() {
+                let metric = entry.metric
+                guard let label = metric.label else {
+                    if metric == .up {
+                        metrics[index].add(.node(name), isUp ? 1 : 0)
+                    } else if let value = node.latest(.metric(metric)) {
+                        metrics[index].add(.node(name), PrometheusName.value(value, of: metric))
+                    }
+                    continue
+                }
+                guard let instances = node.instances(metric) else { continue }
                 for instance in instances.keys.sorted() {
-                    if label == .namespace, !kept.names.contains(instance) { continue }
+                    if label == .namespace, let names = kept.names, !names.contains(instance) { continue }
                     guard let value = instances[instance] else { continue }
-                    add(
-                        PrometheusName.of(metric), metric.help, .gauge, nodeLabel + [(label.rawValue, instance)],
-                        PrometheusName.value(value, of: metric))
+                    metrics[index].add(
+                        .nodeAnd(name, name: label.rawValue, value: instance), PrometheusName.value(value, of: metric))
                 }
             }
-            add(
-                "cachewatch_namespaces_dropped",
-                "Namespaces of the node left out of this exposition by the namespace cap.", .gauge, nodeLabel,
-                Double(kept.dropped))
-            // Per-database key counts.
-            for key in latest.keys.sorted() {
-                guard case .database(let index, let figure) = key, let value = latest[key] else { continue }
-                let help =
-                    figure == .keys
-                    ? "Keys in the database (INFO keyspace)." : "Keys with a TTL in the database (INFO keyspace)."
-                add("cachewatch_db_\(figure.rawValue)", help, .gauge, nodeLabel + [("db", String(index))], value)
-            }
-            // The server's counters, from the newest INFO.
-            if node.isUp, let info = node.lastInfo {
-                for counter in ServerCounter.allCases {
-                    guard let value = counter.value(in: info) else { continue }
-                    add(counter.familyName, counter.help, .counter, nodeLabel, value)
+            dropped.add(.node(name), Double(kept.dropped))
+            if let info = node.lastInfo, isUp {
+                for database in info.keyspace.keys.sorted() {
+                    guard let entry = info.keyspace[database] else { continue }
+                    databaseKeys.add(.nodeAnd(name, name: "db", value: String(database)), Double(entry.keys))
+                    databaseExpiring.add(.nodeAnd(name, name: "db", value: String(database)), Double(entry.expires))
+                }
+                // The server's counters, from the newest INFO.
+                for (index, counter) in ServerCounter.allCases.enumerated() {
+                    if let value = counter.value(in: info) { counters[index].add(.node(name), value) }
                 }
             }
         }
-        let alertHelp =
-            "Alerts of cachewatch's rules, pending or firing (1), labelled like Prometheus's ALERTS."
-        byName["cachewatch_alerts"] = Family(name: "cachewatch_alerts", help: alertHelp, kind: .gauge)
-        order.append("cachewatch_alerts")
+        var alertFamily = Family(
+            name: "cachewatch_alerts",
+            help: "Alerts of cachewatch's rules, pending or firing (1), labelled like Prometheus's ALERTS.",
+            kind: .gauge)
         for alert in alerts.sorted(by: { $0.identity < $1.identity }) {
             var labels = [
                 ("alertname", alert.name), ("severity", alert.severity.rawValue), ("state", alert.state.rawValue),
@@ -102,25 +105,21 @@ public struct PrometheusExposition: Sendable {
             for key in alert.labels.keys.sorted() where !["alertname", "severity", "state"].contains(key) {
                 labels.append((key, alert.labels[key] ?? ""))
             }
-            add("cachewatch_alerts", alertHelp, .gauge, labels, 1)
+            alertFamily.add(.list(labels), 1)
         }
-        var seen = Set<String>()
-        families = order.compactMap { name in
-            guard seen.insert(name).inserted, let family = byName[name],
-                !family.samples.isEmpty || name == "cachewatch_alerts"
-            else { return nil }
-            return family
-        }
+        families =
+            (metrics + [dropped, databaseKeys, databaseExpiring] + counters).filter { !$0.samples.isEmpty }
+            + [alertFamily]
     }
 
-    /// The namespaces kept for `node` (the `limit` with the most estimated keys, then by name)
-    /// and how many were left out.
-    private static func keptNamespaces(_ node: NodeMetrics, limit: Int) -> (names: Set<String>, dropped: Int) {
+    /// The namespaces kept for `node` (`nil`: all of them; else the `limit` with the most
+    /// estimated keys, then by name) and how many were left out.
+    private static func keptNamespaces(_ node: NodeMetrics, limit: Int) -> (names: Set<String>?, dropped: Int) {
         var all = Set<String>()
-        for metric in Metric.allCases where metric.label == .namespace {
-            if let instances = node.instances(metric) { all.formUnion(instances.keys) }
+        for entry in vocabulary where entry.metric.label == .namespace {
+            if let instances = node.instances(entry.metric) { all.formUnion(instances.keys) }
         }
-        guard all.count > limit else { return (all, 0) }
+        guard all.count > limit else { return (nil, 0) }
         let keys = node.instances(.namespaceKeys) ?? [:]
         let ranked = all.sorted { lhs, rhs in
             let left = keys[lhs] ?? -1
@@ -154,19 +153,22 @@ public struct PrometheusExposition: Sendable {
             let name = Array(sampleName.utf8)
             for sample in family.samples {
                 out += name
-                if !sample.labels.isEmpty {
-                    out.append(UInt8(ascii: "{"))
-                    for (index, (label, value)) in sample.labels.enumerated() {
+                out.append(UInt8(ascii: "{"))
+                switch sample.labels {
+                case .node(let node):
+                    Self.appendLabel("node", node, to: &out)
+                case .nodeAnd(let node, let name, let value):
+                    Self.appendLabel("node", node, to: &out)
+                    out.append(UInt8(ascii: ","))
+                    Self.appendLabel(name, value, to: &out)
+                case .list(let labels):
+                    for (index, (name, value)) in labels.enumerated() {
                         if index > 0 { out.append(UInt8(ascii: ",")) }
-                        out += label.utf8
-                        out += "=\"".utf8
-                        Self.appendEscapedLabel(value, to: &out)
-                        out.append(UInt8(ascii: "\""))
+                        Self.appendLabel(name, value, to: &out)
                     }
-                    out.append(UInt8(ascii: "}"))
                 }
-                out.append(0x20)
-                out += Self.number(sample.value).utf8
+                out += "} ".utf8
+                Self.appendNumber(sample.value, to: &out)
                 out.append(0x0A)
             }
         }
@@ -174,8 +176,10 @@ public struct PrometheusExposition: Sendable {
         return out
     }
 
-    /// Appends a label value with `\`, `"` and line feeds escaped.
-    static func appendEscapedLabel(_ value: String, to out: inout [UInt8]) {
+    /// Appends `name="value"`, the value with `\`, `"` and line feeds escaped.
+    static func appendLabel(_ name: String, _ value: String, to out: inout [UInt8]) {
+        out += name.utf8
+        out += "=\"".utf8
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
@@ -183,6 +187,35 @@ public struct PrometheusExposition: Sendable {
             case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
             default: out.append(byte)
             }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends a sample value: integers digit by digit, others as ``number(_:)`` prints them.
+    static func appendNumber(_ value: Double, to out: inout [UInt8]) {
+        guard value == value.rounded(), abs(value) < 1e15 else {
+            out += number(value).utf8
+            return
+        }
+        var integer = Int64(value)
+        if integer < 0 {
+            out.append(UInt8(ascii: "-"))
+            integer = -integer
+        }
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(integer % 10)
+                integer /= 10
+                count += 1
+            } while integer > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
         }
     }
 
