@@ -180,6 +180,12 @@ public struct PrometheusExposition: Sendable {
     static func appendLabel(_ name: String, _ value: String, to out: inout [UInt8]) {
         out += name.utf8
         out += "=\"".utf8
+        // Almost every value needs no escape: one copy, not a byte at a time.
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == 0x0A }) else {
+            out += value.utf8
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
