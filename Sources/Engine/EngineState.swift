@@ -96,6 +96,16 @@ public struct EngineState: Sendable {
                 outcome.keysChanged = true
             case .topology(let found, let changes):
                 topology = found
+                // A cluster samples its primaries: a primary demoted by a failover lets its key
+                // model go, and its per-namespace figures with it — kept, they would describe
+                // its keys as they were at the failover for as long as it stays a replica (and
+                // every failover would add a model: the soak's memory grew by one each time).
+                let primaries = Set(found.primaries.map(\.name))
+                let replicas = Set(found.nodes.map(\.name)).subtracting(primaries)
+                for name in feeds.keys.filter(replicas.contains) {
+                    feeds[name] = nil
+                    store.record(KeyspaceSampling(), node: name, now: now)
+                }
                 outcome.topologyChanged = true
                 outcome.notices += changes.map(\.description)
             case .nodeRemoved(let name):

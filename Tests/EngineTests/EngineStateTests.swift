@@ -144,4 +144,33 @@ struct EngineStateTests {
         #expect(state.recentEvents.map(\.kind) == [.resolved, .firing, .resolved])
         #expect(state.recentEvents.last?.time == Date(timeIntervalSince1970: start + 8))
     }
+
+    @Test(
+        "a primary demoted by a failover lets its key model and per-namespace figures go; the new primary keeps its own"
+    )
+    func demotedPrimaryDropsItsModel() {
+        var state = EngineState(rules: [])
+        let start = 1_800_000_000.0
+        let keys = (0..<50).map { KeyMetadata(name: Array("user:\($0)".utf8), type: "string") }
+        _ = state.apply(
+            [
+                Self.poll("127.0.0.1:7000", start, hits: 0, misses: 0),
+                Self.poll("127.0.0.1:7001", start, hits: 0, misses: 0),
+                .keys(node: "127.0.0.1:7000", keys: keys, finishedPass: true, unavailable: [:]),
+                .keys(node: "127.0.0.1:7001", keys: keys, finishedPass: true, unavailable: [:]),
+            ], now: Date(timeIntervalSince1970: start))
+        #expect(state.store["127.0.0.1:7000"]?.instances(.namespaceKeys)?["user:*"] != nil)
+        #expect(state.sampling(of: "127.0.0.1:7000") != nil)
+        // 7001 takes over: 7000 is now its replica.
+        let topology = ClusterTopology(nodes: [
+            ClusterNode(id: "b", host: "127.0.0.1", port: 7001, role: .primary, slots: [0...16383]),
+            ClusterNode(id: "a", host: "127.0.0.1", port: 7000, role: .replica, primaryID: "b"),
+        ])
+        _ = state.apply([.topology(topology, changes: [])], now: Date(timeIntervalSince1970: start + 1))
+        #expect(state.sampling(of: "127.0.0.1:7000") == nil, "the demoted node's model is let go")
+        #expect(
+            state.store["127.0.0.1:7000"]?.instances(.namespaceKeys)?.isEmpty ?? true, "no frozen namespace figures")
+        #expect(state.sampling(of: "127.0.0.1:7001") != nil)
+        #expect(state.store["127.0.0.1:7001"]?.instances(.namespaceKeys)?["user:*"] != nil)
+    }
 }
