@@ -72,6 +72,10 @@ public final class Fleet: Sendable {
         let connection = ManagedConnection(endpoint: seed.endpoint, configuration: configuration.connection)
         do {
             switch try await ClusterDiscovery.topology(from: connection) {
+            case .cluster(let found) where found.nodes.isEmpty:
+                // No node to watch (a hostile or broken answer): the seed alone, rather than a
+                // watcher waiting for ever with nothing to poll.
+                return plan(Plan(targets: seeds, topology: nil, seedConnection: connection, discoverySource: nil))
             case .cluster(let found):
                 let named = found.named(like: seed.endpoint)
                 let targets = named.nodes.map { NodeTarget(name: $0.name, endpoint: $0.endpoint(like: seed.endpoint)) }

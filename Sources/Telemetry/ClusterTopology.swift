@@ -37,7 +37,7 @@ public struct ClusterTopology: Sendable, Hashable {
 
     /// Parses a `CLUSTER SHARDS` reply (RESP2 flat maps or RESP3 maps).
     ///
-    /// - Throws: ``TopologyError`` when the reply is not a list of shards, or names no node.
+    /// - Throws: ``TopologyError`` when the reply is not a list of shards.
     public init(shards reply: RESPValue) throws(TopologyError) {
         guard let shards = reply.withoutAttributes.elements else {
             throw TopologyError("CLUSTER SHARDS did not return a list")
@@ -76,8 +76,6 @@ public struct ClusterTopology: Sendable, Hashable {
                 nodes.append(member)
             }
         }
-        // A real node always lists itself; nothing to watch would leave a watcher waiting for ever.
-        guard !nodes.isEmpty else { throw TopologyError("CLUSTER SHARDS returned no node") }
         self.init(nodes: nodes)
     }
 

@@ -81,16 +81,6 @@ struct ClusterTopologyParsingTests {
         }
     }
 
-    @Test("a reply naming no node is an error, not an empty cluster to watch (a hostile or broken server)")
-    func noNodes() {
-        #expect(throws: TopologyError.self) { try ClusterTopology(shards: .array([])) }
-        #expect(throws: TopologyError.self) {
-            try ClusterTopology(
-                shards: .array([.map([RESPPair(key: .bulkString(.init(string: "slots")), value: .array([]))])]))
-        }
-        #expect(throws: TopologyError.self) { try ClusterTopology(nodesText: "") }
-    }
-
     @Test("changes between topologies: failover, failure, recovery, nodes added and removed")
     func changes() throws {
         let before = try ClusterTopology(nodesText: Self.nodesText)
