@@ -207,15 +207,10 @@ public struct KeyspaceScan: Sendable {
                 }
             } catch is CancellationError {
                 return
-            } catch let refusal as RedisServerError where refusal.isPermissionDenied || refusal.isUnknownCommand {
-                // Said as the sampler says it: which commands, and whether an ACL or a rename.
-                let what = refusal.isPermissionDenied ? "denied by ACL" : "unknown to the server (renamed or disabled)"
-                if !Task.isCancelled {
-                    delivery.yield(.failed(node: index, message: "SCAN/TYPE/PTTL \(what): \(refusal)"))
-                }
-                return
             } catch {
-                if !Task.isCancelled { delivery.yield(.failed(node: index, message: "\(error)")) }
+                // A refusal is said as the sampler says it: which commands, an ACL or a rename.
+                let refusal = (error as? RedisServerError)?.refusal(of: "SCAN/TYPE/PTTL")
+                if !Task.isCancelled { delivery.yield(.failed(node: index, message: refusal ?? "\(error)")) }
                 return
             }
         }

@@ -43,9 +43,6 @@ public struct PrometheusExposition: Sendable {
 
     private var families: [Family] = []
 
-    /// The families, for tests.
-    var familyNames: [String] { families.map(\.name) }
-
     /// Builds the exposition of `nodes` (in the order given) and the rules' active `alerts`.
     public init(nodes: [NodeMetrics], alerts: [Alert], namespaceLimit: Int = Self.defaultNamespaceLimit) {
         // Families in vocabulary order, then the extra ones; each filled by index, not by name.
@@ -83,8 +80,7 @@ public struct PrometheusExposition: Sendable {
             }
             dropped.add(.node(name), Double(kept.dropped))
             if let info = node.lastInfo, isUp {
-                for database in info.keyspace.keys.sorted() {
-                    guard let entry = info.keyspace[database] else { continue }
+                for (database, entry) in info.keyspace.sorted(by: { $0.key < $1.key }) {
                     databaseKeys.add(.nodeAnd(name, name: "db", value: String(database)), Double(entry.keys))
                     databaseExpiring.add(.nodeAnd(name, name: "db", value: String(database)), Double(entry.expires))
                 }
@@ -168,7 +164,7 @@ public struct PrometheusExposition: Sendable {
                     }
                 }
                 out += "} ".utf8
-                Self.appendNumber(sample.value, to: &out)
+                out += Self.number(sample.value).utf8
                 out.append(0x0A)
             }
         }
@@ -197,35 +193,8 @@ public struct PrometheusExposition: Sendable {
         out.append(UInt8(ascii: "\""))
     }
 
-    /// Appends a sample value: integers digit by digit, others as ``number(_:)`` prints them.
-    static func appendNumber(_ value: Double, to out: inout [UInt8]) {
-        guard value == value.rounded(), abs(value) < 1e15 else {
-            out += number(value).utf8
-            return
-        }
-        var integer = Int64(value)
-        if integer < 0 {
-            out.append(UInt8(ascii: "-"))
-            integer = -integer
-        }
-        var digits:
-            (
-                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                UInt8
-            ) =
-                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[count] = UInt8(ascii: "0") + UInt8(integer % 10)
-                integer /= 10
-                count += 1
-            } while integer > 0
-            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
-        }
-    }
-
-    /// A sample value: integers without a fraction, others as Swift prints a `Double`.
+    /// A sample value: integers without a fraction (a small string: no allocation), others as
+    /// Swift prints a `Double`.
     static func number(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return String(value)

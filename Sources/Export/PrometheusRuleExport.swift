@@ -107,7 +107,7 @@ public enum PrometheusRuleExport {
         for metric in Metric.allCases where metric.label != nil {
             text = text.replacingOccurrences(of: "{{top:\(metric.rawValue)}}", with: "(see cachewatch)")
         }
-        for label in ["node", "namespace", "replica", "slot"] + rule.labels.keys.sorted() {
+        for label in ["node"] + MetricLabel.allCases.map(\.rawValue) + rule.labels.keys.sorted() {
             text = text.replacingOccurrences(of: "{{\(label)}}", with: "{{ $labels.\(label) }}")
         }
         return text

@@ -22,6 +22,15 @@ public struct RedisServerError: Error, Sendable, Hashable, CustomStringConvertib
         return code == "ERR" && (text.contains("unknown command") || text.contains("unknown subcommand"))
     }
 
+    /// `command` refused, said once for every part that reports it — `SLOWLOG denied by ACL: …`,
+    /// `SCAN unknown to the server (renamed or disabled): …` — or `nil` when this is not a
+    /// refusal (an ACL denial or an unknown command).
+    public func refusal(of command: String) -> String? {
+        if isPermissionDenied { return "\(command) denied by ACL: \(self)" }
+        if isUnknownCommand { return "\(command) unknown to the server (renamed or disabled): \(self)" }
+        return nil
+    }
+
     /// Whether the server refused the credentials or asks for them.
     public var isAuthenticationFailure: Bool {
         code == "WRONGPASS" || code == "NOAUTH" || message.contains("invalid password")

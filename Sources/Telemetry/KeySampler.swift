@@ -241,15 +241,16 @@ public actor KeySampler {
                 try await clock.sleep(until: started + budget)
             } catch is CancellationError {
                 return
-            } catch let refusal as RedisServerError where refusal.isPermissionDenied || refusal.isUnknownCommand {
+            } catch {
+                guard let refusal = (error as? RedisServerError)?.refusal(of: "SCAN/TYPE/PTTL") else {
+                    try? await clock.sleep(until: clock.now + .seconds(1))
+                    continue
+                }
                 // Refused (an ACL without SCAN, a renamed command): said once as the sampler's
                 // state, so a view shows why it has no keys, and asked again now and then.
-                let what = refusal.isPermissionDenied ? "denied by ACL" : "unknown to the server (renamed or disabled)"
-                unavailable[.scan] = "key sampling off: SCAN/TYPE/PTTL \(what): \(refusal)"
+                unavailable[.scan] = "key sampling off: \(refusal)"
                 await deliver([], false, unavailable)
                 try? await clock.sleep(until: clock.now + Self.refusalRecheck)
-            } catch {
-                try? await clock.sleep(until: clock.now + .seconds(1))
             }
         }
     }

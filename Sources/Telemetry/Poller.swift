@@ -290,9 +290,7 @@ public actor Poller {
     }
 
     private static func refusal(_ command: String, _ error: RedisServerError) -> String {
-        if error.isPermissionDenied { return "\(command) denied by ACL: \(error)" }
-        if error.isUnknownCommand { return "\(command) unknown to the server (renamed or disabled): \(error)" }
-        return "\(command) failed: \(error)"
+        error.refusal(of: command) ?? "\(command) failed: \(error)"
     }
 
     /// The failure a poll reports for `error` (a connection, protocol or server error).

@@ -20,6 +20,11 @@ struct AlertOptions: ParsableArguments {
                 FileManager.default.fileExists(atPath: $0) ? $0 : nil
             }
         guard let path else { return DefaultRules.rules }
+        return try Self.load(path: path)
+    }
+
+    /// The rules of the file at `path` (`-`: standard input); one line when it cannot be read or parsed.
+    static func load(path: String) throws -> [AlertRule] {
         let text: String
         do { text = try TextInput.read(path) } catch { throw CLIFailure("cannot read rules file: \(error)") }
         do {

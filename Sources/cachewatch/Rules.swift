@@ -42,16 +42,7 @@ struct Rules: AsyncParsableCommand {
         if printDefaults {
             try ConsoleOutput.line(DefaultRules.yaml)
         } else if export != nil {
-            var set = DefaultRules.rules
-            if let path = rules {
-                let text: String
-                do { text = try TextInput.read(path) } catch { throw CLIFailure("cannot read rules file: \(error)") }
-                do {
-                    set = try RuleFile.parse(text, source: TextInput.name(path))
-                } catch {
-                    throw CLIFailure(error.description)
-                }
-            }
+            let set = try rules.map(AlertOptions.load(path:)) ?? DefaultRules.rules
             try ConsoleOutput.line(PrometheusRuleExport.yaml(set).trimmingCharacters(in: .newlines))
         } else if metrics {
             for metric in Metric.allCases {
@@ -62,14 +53,7 @@ struct Rules: AsyncParsableCommand {
             }
             try ConsoleOutput.line("db<N>_keys, db<N>_keys_with_expiry       count")
         } else if let path = check {
-            let text: String
-            do { text = try TextInput.read(path) } catch { throw CLIFailure("cannot read rules file: \(error)") }
-            let rules: [AlertRule]
-            do {
-                rules = try RuleFile.parse(text, source: TextInput.name(path))
-            } catch {
-                throw CLIFailure(error.description)
-            }
+            let rules = try AlertOptions.load(path: path)
             try ConsoleOutput.line("\(TextInput.name(path)): \(rules.count) rules, all valid")
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import Testing
 
 /// The built `cachewatch` executable, run as a user would.
 enum CachewatchBinary {
@@ -34,4 +35,12 @@ func jsonObjects(_ text: String) -> [[String: Any]] {
     text.split(separator: "\n").compactMap { line in
         (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
     }
+}
+
+/// Expects `out` to hold one snapshot directory with its metrics and manifest.
+func expectOneSnapshot(in out: String) throws {
+    let written = try FileManager.default.contentsOfDirectory(atPath: out)
+    #expect(written.count == 1, "one snapshot directory: \(written)")
+    let files = try FileManager.default.contentsOfDirectory(atPath: out + "/" + (written.first ?? ""))
+    #expect(files.contains("metrics.csv") && files.contains("manifest.json"), "\(files)")
 }

@@ -97,10 +97,7 @@ struct LimitedUserTests {
             let result = try await Self.run(["snapshot", "--out", out, "--window", "1"], server)
             Self.expectClean(result, "snapshot")
             #expect(result.code == 0, "\(result.stderr)")
-            let written = try FileManager.default.contentsOfDirectory(atPath: out)
-            #expect(written.count == 1, "one snapshot directory: \(written)")
-            let files = try FileManager.default.contentsOfDirectory(atPath: out + "/" + (written.first ?? ""))
-            #expect(files.contains("metrics.csv") && files.contains("manifest.json"), "\(files)")
+            try expectOneSnapshot(in: out)
         }
     }
 

@@ -30,10 +30,7 @@ public final class AlertmanagerProcess: @unchecked Sendable {
             ], outputDirectory: directory)
         guard let base = URL(string: "http://127.0.0.1:\(port)") else { throw TestFailure("bad alertmanager URL") }
         url = base
-        let ready = try await eventually(timeout: .seconds(20)) { [url] in
-            let probe = URLRequest(url: url.appendingPathComponent("-/ready"))
-            return ((try? await URLSession.shared.data(for: probe))?.1 as? HTTPURLResponse)?.statusCode == 200
-        }
+        let ready = try await waitUntilReady(url.appendingPathComponent("-/ready"), timeout: .seconds(20))
         guard ready else { throw TestFailure("alertmanager did not become ready: \(process.standardError)") }
     }
 

@@ -69,9 +69,7 @@ private final class MisbehavingHandler: ChannelInboundHandler {
             context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
             return
         }
-        let step = TimeAmount.nanoseconds(
-            Int64(trickle.components.seconds) * 1_000_000_000
-                + trickle.components.attoseconds / 1_000_000_000)
+        let step = TimeAmount(trickle)
         var due = max(trickleEnd, .now())
         let channel = context.channel
         for byte in bytes {

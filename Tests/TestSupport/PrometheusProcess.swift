@@ -43,10 +43,7 @@ public final class PrometheusProcess: @unchecked Sendable {
             ], outputDirectory: directory)
         guard let base = URL(string: "http://127.0.0.1:\(port)") else { throw TestFailure("bad prometheus URL") }
         url = base
-        let ready = try await eventually(timeout: .seconds(30)) { [url] in
-            let probe = URLRequest(url: url.appendingPathComponent("-/ready"))
-            return ((try? await URLSession.shared.data(for: probe))?.1 as? HTTPURLResponse)?.statusCode == 200
-        }
+        let ready = try await waitUntilReady(url.appendingPathComponent("-/ready"), timeout: .seconds(30))
         guard ready else { throw TestFailure("prometheus did not become ready: \(process.standardError.suffix(2000))") }
     }
 
