@@ -128,13 +128,18 @@ for index in 0..<50 {
                     Reading(
                         info: info, slowlog: SlowlogDelta(entries: []), pingRTT: .microseconds(300), commandsSent: 3))))
     }
-    for metric in [
+    // Values as sampling makes them: estimates and shares with all their digits (0.2857142857142857).
+    for (position, metric) in [
         Metric.namespaceKeys, .namespaceNoTTLShare, .namespaceTTLJitter, .namespaceExpiryWaveKeys,
         .namespaceEvictedPerSec, .namespaceMissesPerSec,
-    ] {
+    ].enumerated() {
         fleet.setInstances(
             node: "10.0.0.\(index):6379", metric,
-            Dictionary(uniqueKeysWithValues: namespaceNames.enumerated().map { ($1, Double($0) * 17.5) }))
+            Dictionary(
+                uniqueKeysWithValues: namespaceNames.enumerated().map {
+                    ($1, (Double($0) + 1) / 7 * Double(position + 1))
+                }
+            ))
     }
 }
 let fleetNodes = fleet.nodeNames.compactMap { fleet[$0] }

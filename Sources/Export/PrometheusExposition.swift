@@ -131,45 +131,47 @@ public struct PrometheusExposition: Sendable {
     /// The exposition in `format`, as the bytes of a response body (no intermediate strings:
     /// 50 nodes are some 7,000 lines).
     public func bytes(_ format: ExpositionFormat) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(families.reduce(0) { $0 + 160 + $1.samples.count * 64 })
+        // Reserved generously: a body this size is mapped, not copied, and pages never written
+        // are never touched, whereas growing it would copy what is written so far.
+        var out = ExpositionBytes()
+        out.bytes.reserveCapacity(families.reduce(0) { $0 + 256 + $1.samples.count * 128 })
         for family in families {
             let sampleName = family.kind == .counter ? family.name + "_total" : family.name
             // The classic format names a counter's family as its samples; OpenMetrics without _total.
             let header = format == .openMetrics ? family.name : sampleName
-            out += "# HELP ".utf8
-            out += header.utf8
-            out.append(0x20)
-            out += Self.escapeHelp(family.help, format).utf8
-            out += "\n# TYPE ".utf8
-            out += header.utf8
-            out.append(0x20)
-            out += family.kind.rawValue.utf8
-            out.append(0x0A)
+            out.bytes += "# HELP ".utf8
+            out.bytes += header.utf8
+            out.bytes.append(0x20)
+            out.bytes += Self.escapeHelp(family.help, format).utf8
+            out.bytes += "\n# TYPE ".utf8
+            out.bytes += header.utf8
+            out.bytes.append(0x20)
+            out.bytes += family.kind.rawValue.utf8
+            out.bytes.append(0x0A)
             let name = Array(sampleName.utf8)
             for sample in family.samples {
-                out += name
-                out.append(UInt8(ascii: "{"))
+                out.bytes += name
+                out.bytes.append(UInt8(ascii: "{"))
                 switch sample.labels {
                 case .node(let node):
-                    Self.appendLabel("node", node, to: &out)
+                    Self.appendLabel("node", node, to: &out.bytes)
                 case .nodeAnd(let node, let name, let value):
-                    Self.appendLabel("node", node, to: &out)
-                    out.append(UInt8(ascii: ","))
-                    Self.appendLabel(name, value, to: &out)
+                    Self.appendLabel("node", node, to: &out.bytes)
+                    out.bytes.append(UInt8(ascii: ","))
+                    Self.appendLabel(name, value, to: &out.bytes)
                 case .list(let labels):
                     for (index, (name, value)) in labels.enumerated() {
-                        if index > 0 { out.append(UInt8(ascii: ",")) }
-                        Self.appendLabel(name, value, to: &out)
+                        if index > 0 { out.bytes.append(UInt8(ascii: ",")) }
+                        Self.appendLabel(name, value, to: &out.bytes)
                     }
                 }
-                out += "} ".utf8
-                out += Self.number(sample.value).utf8
-                out.append(0x0A)
+                out.bytes += "} ".utf8
+                Self.appendNumber(sample.value, to: &out)
+                out.bytes.append(0x0A)
             }
         }
-        if format == .openMetrics { out += "# EOF\n".utf8 }
-        return out
+        if format == .openMetrics { out.bytes += "# EOF\n".utf8 }
+        return out.bytes
     }
 
     /// Appends `name="value"`, the value with `\`, `"` and line feeds escaped.
@@ -194,14 +196,29 @@ public struct PrometheusExposition: Sendable {
     }
 
     /// A sample value: integers without a fraction (a small string: no allocation), others as
-    /// Swift prints a `Double`.
+    /// Swift prints a `Double` (the shortest text that reads back the same value), written from
+    /// the formatter's own buffer rather than through a `String`.
     static func number(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return String(value)
+        var out = ExpositionBytes()
+        appendNumber(value, to: &out)
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+
+    /// Appends `value` as `number(_:)` writes it.
+    static func appendNumber(_ value: Double, to out: inout ExpositionBytes) {
+        if value == value.rounded(), abs(value) < 1e15 {
+            out.bytes += String(Int64(value)).utf8
+        } else {
+            value.write(to: &out)
+        }
     }
 
     /// Help text with `\` and line feeds escaped (and `"` in OpenMetrics).
     static func escapeHelp(_ text: String, _ format: ExpositionFormat) -> String {
+        // Most help has nothing to escape: no Foundation search per family and scrape.
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == 0x0A || $0 == UInt8(ascii: "\"") }) else {
+            return text
+        }
         let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
         return format == .openMetrics ? escaped.replacingOccurrences(of: "\"", with: "\\\"") : escaped
     }

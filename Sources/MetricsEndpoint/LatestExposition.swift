@@ -1,4 +1,5 @@
 import Export
+import NIOCore
 import Synchronization
 
 /// The newest exposition, handed from the watch loop (once per tick) to the endpoint's scrapes;
@@ -6,7 +7,7 @@ import Synchronization
 public final class LatestExposition: Sendable {
     private struct State {
         var exposition: PrometheusExposition?
-        var rendered: [ExpositionFormat: [UInt8]] = [:]
+        var rendered: [ExpositionFormat: ByteBuffer] = [:]
         var generation = 0
     }
 
@@ -23,13 +24,14 @@ public final class LatestExposition: Sendable {
     /// Whether a tick has been published.
     public var isReady: Bool { state.withLock { $0.exposition != nil } }
 
-    /// The newest exposition's body in `format`, `nil` before the first tick.
-    public func body(_ format: ExpositionFormat) -> [UInt8]? {
+    /// The newest exposition's body in `format`, `nil` before the first tick (a buffer shared
+    /// by the scrapes of one tick, not copied for each).
+    public func body(_ format: ExpositionFormat) -> ByteBuffer? {
         let (exposition, cached, generation) = state.withLock { ($0.exposition, $0.rendered[format], $0.generation) }
         if let cached { return cached }
         guard let exposition else { return nil }
         // Rendered outside the lock: a tick's publish never waits for a scrape.
-        let body = exposition.bytes(format)
+        let body = ByteBuffer(bytes: exposition.bytes(format))
         state.withLock { state in
             // Kept only if no newer tick replaced the exposition meanwhile.
             if state.generation == generation { state.rendered[format] = body }

@@ -63,14 +63,15 @@ final class MetricsRequestHandler: ChannelInboundHandler {
         _ status: HTTPResponseStatus, _ body: String, head: HTTPRequestHead, context: ChannelHandlerContext,
         contentType: String = "text/plain; charset=utf-8", extra: [(String, String)] = []
     ) {
-        send(status, Array(body.utf8), head: head, context: context, contentType: contentType, extra: extra)
+        send(
+            status, context.channel.allocator.buffer(string: body), head: head, context: context,
+            contentType: contentType, extra: extra)
     }
 
     private func send(
-        _ status: HTTPResponseStatus, _ body: [UInt8], head: HTTPRequestHead, context: ChannelHandlerContext,
+        _ status: HTTPResponseStatus, _ buffer: ByteBuffer, head: HTTPRequestHead, context: ChannelHandlerContext,
         contentType: String, extra: [(String, String)] = []
     ) {
-        let buffer = context.channel.allocator.buffer(bytes: body)
         var headers = HTTPHeaders([("Content-Type", contentType), ("Content-Length", String(buffer.readableBytes))])
         for (name, value) in extra { headers.add(name: name, value: value) }
         let keepAlive = head.isKeepAlive

@@ -23,5 +23,8 @@ struct ListenAddress: ExpressibleByArgument, Sendable, Hashable {
         self.port = port
     }
 
-    static var defaultValueDescription: String { "ADDR:PORT" }
+    /// How a default address is shown in help: `:9180` for every address, as it is written.
+    var defaultValueDescription: String {
+        host == "0.0.0.0" ? ":\(port)" : host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
 }

@@ -37,8 +37,7 @@ struct Watch: AsyncParsableCommand {
     @Flag(name: .customLong("alerts-only"), help: "Print alert events only, no metric lines.")
     var alertsOnly = false
 
-    @Option(name: .long, help: "Also push alerts to this Alertmanager (v2 API), e.g. http://127.0.0.1:9093.")
-    var alertmanager: String?
+    @OptionGroup var alertmanager: AlertmanagerOptions
 
     @Option(
         name: .long,
@@ -54,19 +53,7 @@ struct Watch: AsyncParsableCommand {
             valueName: "ADDR:PORT"))
     var listen: ListenAddress?
 
-    @Option(
-        name: .customLong("web-config"),
-        help: ArgumentHelp(
-            "With --listen: serve over TLS, as the Prometheus exporters' web config file describes it (tls_server_config: cert_file, key_file; client_auth_type: RequireAndVerifyClientCert with client_ca_file).",
-            valueName: "FILE"))
-    var webConfig: String?
-
-    @Option(
-        name: .customLong("namespace-limit"),
-        help:
-            "With --listen: namespaces exposed per node, the biggest first (the rest are counted in cachewatch_namespaces_dropped)."
-    )
-    var namespaceLimit = PrometheusExposition.defaultNamespaceLimit
+    @OptionGroup var endpoint: MetricsEndpointOptions
 
     @Flag(name: .long, help: "Keep retrying when the server cannot be reached at start-up instead of exiting.")
     var wait = false
@@ -89,35 +76,11 @@ struct Watch: AsyncParsableCommand {
                 )
             }
         }
-        var sink: AlertmanagerSink?
-        if let alertmanager {
-            guard let url = Self.alertmanagerURL(alertmanager) else {
-                throw ValidationError("--alertmanager needs an http(s):// URL")
-            }
-            sink = AlertmanagerSink(
-                baseURL: url, generatorURL: "cachewatch://\(targets.map(\.name).joined(separator: ","))")
-        }
+        let sink = try alertmanager.sink(targets: targets)
         // Bound before connecting: an address in use is an error at once.
         let latest = LatestExposition()
         var server: MetricsServer?
-        if let listen {
-            var tls: WebConfig?
-            if let webConfig {
-                let text: String
-                do { text = try TextInput.read(webConfig) } catch {
-                    throw CLIFailure("cannot read web config: \(error)")
-                }
-                do { tls = try WebConfig(text: text, path: webConfig) } catch { throw CLIFailure(error.description) }
-            }
-            do {
-                server = try await MetricsServer(host: listen.host, port: listen.port, latest: latest, webConfig: tls)
-            } catch let failure as WebConfig.Failure {
-                throw CLIFailure(failure.description)
-            } catch {
-                throw CLIFailure("cannot listen on \(listen.host):\(listen.port): \(error)")
-            }
-            if listen.port == 0, let port = server?.port { ConsoleOutput.error("serving metrics on port \(port)") }
-        }
+        if let listen { server = try await endpoint.serve(on: listen, latest: latest) }
         var publish: (@Sendable (PrometheusExposition) -> Void)?
         if server != nil { publish = { @Sendable exposition in latest.publish(exposition) } }
         // A first poll of each node tells a typo (wrong port, wrong password) from a server that
@@ -133,23 +96,12 @@ struct Watch: AsyncParsableCommand {
         ) { engine in
             try await output.loop(
                 on: engine, rules: rules, alertsOnly: alertsOnly, alertmanager: sink, csv: appender,
-                exposition: publish, namespaceLimit: namespaceLimit)
+                exposition: publish, namespaceLimit: endpoint.namespaceLimit)
         }
         await server?.close()
     }
 
     func validate() throws {
-        if webConfig != nil && listen == nil { throw ValidationError("--web-config goes with --listen") }
-        if namespaceLimit < 0 { throw ValidationError("--namespace-limit must be 0 or more") }
-        if let alertmanager, Self.alertmanagerURL(alertmanager) == nil {
-            throw ValidationError("--alertmanager needs an http(s):// URL, e.g. http://127.0.0.1:9093")
-        }
-    }
-
-    private static func alertmanagerURL(_ text: String) -> URL? {
-        guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-            return nil
-        }
-        return url
+        if endpoint.webConfig != nil && listen == nil { throw ValidationError("--web-config goes with --listen") }
     }
 }

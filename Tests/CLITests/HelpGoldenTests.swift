@@ -13,6 +13,7 @@ struct HelpGoldenTests {
         arguments: [
             (["--help"], "help.txt"),
             (["watch", "--help"], "watch-help.txt"),
+            (["exporter", "--help"], "exporter-help.txt"),
             (["scan", "--help"], "scan-help.txt"),
             (["profile", "--help"], "profile-help.txt"),
             (["rules", "--help"], "rules-help.txt"),

@@ -84,6 +84,58 @@ struct PrometheusScrapeTests {
         }
     }
 
+    @Test("exporter: a node down from the start is served as up 0, not an exit; stdout has alert events only")
+    func exporterService() async throws {
+        try await withRedisServer { server in
+            let port = try FreePort.next()
+            let down = try FreePort.next()
+            let rules = try TemporaryFile.containing(
+                "rules:\n  - name: NodeUnreachable\n    metric: up\n    below: 1\n    severity: critical\n")
+            defer { try? FileManager.default.removeItem(atPath: rules) }
+            let exporter = try CachewatchBinary.start([
+                "exporter", "--listen", "127.0.0.1:\(port)", "-i", "0.3", "--no-events", "--rules", rules,
+                "redis://127.0.0.1:\(server.port)", "redis://127.0.0.1:\(down)",
+            ])
+            var body = ""
+            let served = try await eventually(timeout: .seconds(20)) {
+                guard let url = URL(string: "http://127.0.0.1:\(port)/metrics"),
+                    let (data, _) = try? await URLSession.shared.data(from: url)
+                else { return false }
+                body = String(decoding: data, as: UTF8.self)
+                return body.contains("cachewatch_up{node=\"127.0.0.1:\(down)\"} 0")
+                    && body.contains("cachewatch_up{node=\"127.0.0.1:\(server.port)\"} 1")
+            }
+            #expect(served, "\(body.prefix(600)) \(exporter.standardError)")
+            let alerted = try await eventually(timeout: .seconds(20)) {
+                exporter.standardOutput.contains("alertname=NodeUnreachable")
+            }
+            #expect(alerted, "\(exporter.standardOutput.suffix(600)) \(exporter.standardError)")
+            // Several polls later: nothing on stdout but alert events, the process still running.
+            let before = try await Self.commandsProcessed(port: port)
+            let polled = try await eventually(timeout: .seconds(20)) {
+                (try? await Self.commandsProcessed(port: port)).map { $0 >= before + 6 } ?? false
+            }
+            #expect(polled, "the server's command count stayed at \(before)")
+            let lines = exporter.standardOutput.split(separator: "\n")
+            #expect(!lines.isEmpty && lines.allSatisfy { $0.contains(" event=alert ") }, "\(lines.prefix(5))")
+            #expect(exporter.exitCodeIfExited() == nil, "\(exporter.standardError)")
+            exporter.signal(SIGTERM)
+            let code = try await exporter.waitForExit(timeout: .seconds(10))
+            #expect(code == 0 || code == 128 + SIGTERM, "exit \(code): \(exporter.standardError)")
+        }
+    }
+
+    /// The first node's `cachewatch_server_commands_processed_total` as the endpoint at `port`
+    /// serves it now: it rises by three commands or more with each poll (INFO, SLOWLOG, PING).
+    private static func commandsProcessed(port: Int) async throws -> Double {
+        let url = try #require(URL(string: "http://127.0.0.1:\(port)/metrics"))
+        let (data, _) = try await URLSession.shared.data(from: url)
+        let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first {
+            $0.hasPrefix("cachewatch_server_commands_processed_total{")
+        }
+        return line.flatMap { $0.split(separator: " ").last }.flatMap { Double(String($0)) } ?? 0
+    }
+
     /// The README's table of names shared with redis_exporter, as (ours, theirs).
     static func namingTable() throws -> [(String, String)] {
         let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -85,6 +85,42 @@ struct PrometheusExpositionTests {
         #expect(open.contains("cachewatch_server_keyspace_hits_total{node=\"10.0.0.1:6379\"} 1900\n"))
     }
 
+    @Test("every value reads back as the same Double: fractions, tiny, huge, negative, integers")
+    func valuesRoundTrip() throws {
+        var random = SplitMix64(seed: 42)
+        var values: [String: Double] = [:]
+        for index in 0..<500 {
+            let bits = random.next()
+            let value: Double =
+                switch index % 5 {
+                case 0: Double(bits % 1_000_000) / Double(bits % 997 + 1)  // a ratio such as a hit ratio
+                case 1: Double(bitPattern: bits & 0x7FEF_FFFF_FFFF_FFFF)  // any finite positive double
+                case 2: -Double(bits % 10_000) / 3
+                case 3: Double(bits % 1_000_000)  // an integer
+                default: Double(bits % 1000) * 1e-9  // tiny
+                }
+            values["ns\(index):*"] = value
+        }
+        var store = MetricStore()
+        store.ingest(
+            Sample(
+                node: "n:1", time: Date(timeIntervalSince1970: 1_800_000_000),
+                outcome: .failure(PollFailure(kind: .connection, message: "refused"))))
+        store.setInstances(node: "n:1", .namespaceKeys, values)
+        let text = PrometheusExposition(nodes: [try #require(store["n:1"])], alerts: [], namespaceLimit: 1000)
+            .render(.prometheusText)
+        var seen = 0
+        for line in text.split(separator: "\n") where line.hasPrefix("cachewatch_namespace_keys{") {
+            let parts = line.split(separator: " ")
+            let name = try #require(parts[0].split(separator: "namespace=\"").last?.dropLast(2))
+            let expected = try #require(values[String(name)])
+            #expect(Double(String(parts[1])) == expected, "\(line) for \(expected)")
+            if expected != expected.rounded() { #expect(String(parts[1]) == String(expected)) }
+            seen += 1
+        }
+        #expect(seen == values.count)
+    }
+
     @Test("10,000 namespaces: the cap's biggest kept, the rest counted")
     func cardinality() {
         let text = Self.exposition(namespaces: 10_000, limit: 200).render(.prometheusText)

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Export
+import MetricsEndpoint
+
+/// `cachewatch exporter`: `watch --listen` as a service — the Prometheus endpoint without metric
+/// lines, every node retried from the start (an unreachable one is `cachewatch_up 0`, not an
+/// exit), alert events alone on the standard output.
+struct Exporter: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve Prometheus metrics as a service: watch --listen without metric lines.",
+        discussion: """
+            What `watch --listen` serves (every metric as cachewatch_<name>, the server's counters, \
+            the rules' alerts as cachewatch_alerts; /-/healthy and /-/ready), run as a daemon: no \
+            metric lines, only alert events on stdout (logfmt by default) and state changes on \
+            stderr. A node that cannot be reached, at start-up or later, is served as \
+            cachewatch_up 0 and retried; the process exits only on a bad flag, an address in use \
+            or a signal.
+            """,
+        helpNames: [.long]
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @OptionGroup var targets: TargetOptions
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Serve at http://ADDR:PORT/metrics (':9180' listens on every address, '127.0.0.1:9180' on loopback only).",
+            valueName: "ADDR:PORT"))
+    var listen = ListenAddress(argument: ":9180")!
+
+    @OptionGroup var endpoint: MetricsEndpointOptions
+
+    @Option(name: [.customShort("i"), .long], help: "Seconds between polls.")
+    var interval: Double = 1
+
+    @Option(name: .long, help: "Format of the alert events on stdout: logfmt, json or table.")
+    var format: LineFormat = .logfmt
+
+    @OptionGroup var alerting: AlertOptions
+
+    @OptionGroup var alertmanager: AlertmanagerOptions
+
+    @OptionGroup var sampling: SamplingOptions
+
+    @OptionGroup var events: EventOptions
+
+    @OptionGroup var keyLife: KeyLifeOptions
+
+    func validate() throws {
+        guard interval >= 0.05, interval.isFinite else {
+            throw ValidationError("--interval must be at least 0.05 seconds")
+        }
+    }
+
+    func run() async throws {
+        let targets = try targets.targets(connection: connection)
+        connection.warnAboutPasswordInArguments(urls: self.targets.urls)
+        let rules = try alerting.load()
+        let sink = try alertmanager.sink(targets: targets)
+        let latest = LatestExposition()
+        let server = try await endpoint.serve(on: listen, latest: latest)
+        SignalTrap.install(exitImmediately: true)
+        try await EngineSession.run(
+            targets: targets,
+            configuration: EngineSession.configuration(
+                connection: connection, targets: self.targets, sampling: sampling, interval: interval,
+                events: events, keyLife: keyLife),
+            wait: true
+        ) { engine in
+            var loop = WatchLoop(
+                engine: engine, output: WatchLoop.Output(standard: ConsoleOutput.line, errors: ConsoleOutput.error))
+            loop.format = format
+            loop.interval = interval
+            loop.rules = rules
+            loop.alertsOnly = true
+            loop.alertmanager = sink
+            loop.exposition = { @Sendable exposition in latest.publish(exposition) }
+            loop.namespaceLimit = endpoint.namespaceLimit
+            try await loop.run()
+        }
+        await server.close()
+    }
+}
