@@ -59,7 +59,8 @@ public struct PrometheusExposition: Sendable {
         for node in nodes {
             let name = node.node
             let isUp = node.isUp
-            let kept = Self.keptNamespaces(node, limit: namespaceLimit)
+            // Each label's instance names, sorted once per node rather than once per metric.
+            let instanceNames = Self.instanceNames(node, namespaceLimit: namespaceLimit)
             for (index, entry) in Self.vocabulary.enumerated() {
                 let metric = entry.metric
                 guard let label = metric.label else {
@@ -70,15 +71,14 @@ public struct PrometheusExposition: Sendable {
                     }
                     continue
                 }
-                guard let instances = node.instances(metric) else { continue }
-                for instance in instances.keys.sorted() {
-                    if label == .namespace, let names = kept.names, !names.contains(instance) { continue }
+                guard let instances = node.instances(metric), !instances.isEmpty else { continue }
+                for instance in instanceNames.sorted[label] ?? [] {
                     guard let value = instances[instance] else { continue }
                     metrics[index].add(
                         .nodeAnd(name, name: label.rawValue, value: instance), PrometheusName.value(value, of: metric))
                 }
             }
-            dropped.add(.node(name), Double(kept.dropped))
+            dropped.add(.node(name), Double(instanceNames.droppedNamespaces))
             if let info = node.lastInfo, isUp {
                 for (database, entry) in info.keyspace.sorted(by: { $0.key < $1.key }) {
                     databaseKeys.add(.nodeAnd(name, name: "db", value: String(database)), Double(entry.keys))
@@ -108,21 +108,30 @@ public struct PrometheusExposition: Sendable {
             + [alertFamily]
     }
 
-    /// The namespaces kept for `node` (`nil`: all of them; else the `limit` with the most
-    /// estimated keys, then by name) and how many were left out.
-    private static func keptNamespaces(_ node: NodeMetrics, limit: Int) -> (names: Set<String>?, dropped: Int) {
-        var all = Set<String>()
-        for entry in vocabulary where entry.metric.label == .namespace {
-            if let instances = node.instances(entry.metric) { all.formUnion(instances.keys) }
+    /// The instance names of each label on `node`, sorted, namespaces capped at
+    /// `namespaceLimit` (the most estimated keys, then by name), and how many namespaces were
+    /// left out.
+    private static func instanceNames(
+        _ node: NodeMetrics, namespaceLimit limit: Int
+    ) -> (
+        sorted: [MetricLabel: [String]], droppedNamespaces: Int
+    ) {
+        var all: [MetricLabel: Set<String>] = [:]
+        for entry in vocabulary {
+            guard let label = entry.metric.label, let instances = node.instances(entry.metric) else { continue }
+            all[label, default: []].formUnion(instances.keys)
         }
-        guard all.count > limit else { return (nil, 0) }
+        var sorted = all.mapValues { $0.sorted() }
+        guard let namespaces = sorted[.namespace], namespaces.count > limit else { return (sorted, 0) }
         let keys = node.instances(.namespaceKeys) ?? [:]
-        let ranked = all.sorted { lhs, rhs in
-            let left = keys[lhs] ?? -1
-            let right = keys[rhs] ?? -1
-            return left != right ? left > right : lhs < rhs
-        }
-        return (Set(ranked.prefix(max(0, limit))), all.count - max(0, limit))
+        let kept = Set(
+            namespaces.sorted { lhs, rhs in
+                let left = keys[lhs] ?? -1
+                let right = keys[rhs] ?? -1
+                return left != right ? left > right : lhs < rhs
+            }.prefix(max(0, limit)))
+        sorted[.namespace] = namespaces.filter(kept.contains)
+        return (sorted, namespaces.count - kept.count)
     }
 
     /// The exposition in `format`, as text.
