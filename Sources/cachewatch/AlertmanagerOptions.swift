@@ -15,9 +15,9 @@ struct AlertmanagerOptions: ParsableArguments {
     }
 
     /// The sink for the alerts of a run watching `targets`, `nil` without `--alertmanager`.
-    func sink(targets: [NodeTarget]) throws -> AlertmanagerSink? {
-        guard let alertmanager else { return nil }
-        guard let url = Self.url(alertmanager) else { throw ValidationError("--alertmanager needs an http(s):// URL") }
+    func sink(targets: [NodeTarget]) -> AlertmanagerSink? {
+        // validate() has refused a URL that is not http(s).
+        guard let alertmanager, let url = Self.url(alertmanager) else { return nil }
         return AlertmanagerSink(
             baseURL: url, generatorURL: "cachewatch://\(targets.map(\.name).joined(separator: ","))")
     }

@@ -14,9 +14,7 @@ struct DisplayOptions: ParsableArguments {
     var noColor = false
 
     func validate() throws {
-        guard interval >= 0.05, interval.isFinite else {
-            throw ValidationError("--interval must be at least 0.05 seconds")
-        }
+        try PollInterval.validate(interval)
     }
 
     /// Whether to use colours: not with `--no-color`, not when `NO_COLOR` is set and non-empty.

@@ -49,16 +49,14 @@ struct Exporter: AsyncParsableCommand {
     @OptionGroup var keyLife: KeyLifeOptions
 
     func validate() throws {
-        guard interval >= 0.05, interval.isFinite else {
-            throw ValidationError("--interval must be at least 0.05 seconds")
-        }
+        try PollInterval.validate(interval)
     }
 
     func run() async throws {
         let targets = try targets.targets(connection: connection)
         connection.warnAboutPasswordInArguments(urls: self.targets.urls)
         let rules = try alerting.load()
-        let sink = try alertmanager.sink(targets: targets)
+        let sink = alertmanager.sink(targets: targets)
         let latest = LatestExposition()
         let server = try await endpoint.serve(on: listen, latest: latest)
         SignalTrap.install(exitImmediately: true)
@@ -69,16 +67,11 @@ struct Exporter: AsyncParsableCommand {
                 events: events, keyLife: keyLife),
             wait: true
         ) { engine in
-            var loop = WatchLoop(
-                engine: engine, output: WatchLoop.Output(standard: ConsoleOutput.line, errors: ConsoleOutput.error))
-            loop.format = format
-            loop.interval = interval
-            loop.rules = rules
-            loop.alertsOnly = true
-            loop.alertmanager = sink
-            loop.exposition = { @Sendable exposition in latest.publish(exposition) }
-            loop.namespaceLimit = endpoint.namespaceLimit
-            try await loop.run()
+            try await WatchLoop.console(
+                on: engine, format: format, interval: interval, rules: rules, alertsOnly: true, alertmanager: sink,
+                exposition: { @Sendable exposition in latest.publish(exposition) },
+                namespaceLimit: endpoint.namespaceLimit
+            ).run()
         }
         await server.close()
     }

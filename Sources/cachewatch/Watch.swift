@@ -76,7 +76,7 @@ struct Watch: AsyncParsableCommand {
                 )
             }
         }
-        let sink = try alertmanager.sink(targets: targets)
+        let sink = alertmanager.sink(targets: targets)
         // Bound before connecting: an address in use is an error at once.
         let latest = LatestExposition()
         var server: MetricsServer?

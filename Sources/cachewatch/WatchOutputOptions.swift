@@ -39,9 +39,7 @@ struct WatchOutputOptions: ParsableArguments {
         if slots && format == .table {
             throw ValidationError("--slots needs --format json or logfmt")
         }
-        guard interval >= 0.05, interval.isFinite else {
-            throw ValidationError("--interval must be at least 0.05 seconds")
-        }
+        try PollInterval.validate(interval)
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
         if let headerEvery, headerEvery < 0 { throw ValidationError("--header-every must be 0 or more") }
     }
@@ -55,20 +53,14 @@ extension WatchOutputOptions {
         csv: CSVAppender? = nil, exposition: (@Sendable (PrometheusExposition) -> Void)? = nil,
         namespaceLimit: Int? = nil
     ) async throws {
-        var loop = WatchLoop(
-            engine: engine, output: WatchLoop.Output(standard: ConsoleOutput.line, errors: ConsoleOutput.error))
-        loop.format = format
-        loop.interval = interval
+        var loop = WatchLoop.console(
+            on: engine, format: format, interval: interval, rules: rules, alertsOnly: alertsOnly,
+            alertmanager: alertmanager, exposition: exposition, namespaceLimit: namespaceLimit)
         loop.count = count
         loop.namespaces = namespaces
         loop.slots = slots
         loop.headerEvery = headerEvery ?? max(1, TerminalSize.rows(default: 24) - 2)
-        loop.rules = rules
-        loop.alertsOnly = alertsOnly
-        loop.alertmanager = alertmanager
         loop.csv = csv
-        loop.exposition = exposition
-        if let namespaceLimit { loop.namespaceLimit = namespaceLimit }
         do {
             try await loop.run()
         } catch let error as SnapshotError {
