@@ -25,11 +25,21 @@ public struct RESPDecoder: Sendable {
     }
 
     /// Decodes the value whose frame, `length` bytes at the reader index, a ``RESPFrameScanner``
-    /// found complete, and consumes it.
+    /// found complete, and consumes it. The frame is read in place, over its raw bytes; payloads
+    /// become slices sharing the buffer's storage.
     func decodeFrame(of length: Int, from buffer: inout ByteBuffer) throws(RESPDecodingError) -> RESPValue {
-        guard let frame = buffer.getSlice(at: buffer.readerIndex, length: length) else { throw .missingCRLF }
-        var cursor = Cursor(buffer: frame, limits: limits)
-        guard let value = try cursor.value(depth: 0), cursor.buffer.readableBytes == 0 else { throw .missingCRLF }
+        guard length > 0, length <= buffer.readableBytes else { throw .missingCRLF }
+        let source = buffer
+        let limits = limits
+        let value = try source.withUnsafeReadableBytes { bytes in
+            Result { () throws(RESPDecodingError) -> RESPValue in
+                var cursor = Cursor(
+                    bytes: UnsafeRawBufferPointer(rebasing: bytes[..<length]), source: source, limits: limits)
+                let value = try cursor.value(depth: 0)
+                guard cursor.index == length else { throw .missingCRLF }
+                return value
+            }
+        }.get()
         buffer.moveReaderIndex(forwardBy: length)
         return value
     }
@@ -42,21 +52,29 @@ public struct RESPDecoder: Sendable {
     }
 }
 
-/// A read position over a copy of the input; the copy shares storage, so nothing is copied.
+/// A read position over the raw bytes of one complete frame. Every value is read in one pass
+/// without a `ByteBuffer` call per byte; a frame that ends early is malformed (`missingCRLF`).
 private struct Cursor {
-    var buffer: ByteBuffer
+    /// The frame's bytes, valid while the buffer's storage is borrowed.
+    let bytes: UnsafeRawBufferPointer
+    /// The buffer the frame starts in (at its reader index), for payload slices.
+    let source: ByteBuffer
     let limits: RESPDecoderLimits
+    /// The offset of the next byte to read in `bytes`.
+    private(set) var index = 0
 
     private static let cr = UInt8(ascii: "\r")
     private static let lf = UInt8(ascii: "\n")
 
-    init(buffer: ByteBuffer, limits: RESPDecoderLimits) {
-        self.buffer = buffer
+    init(bytes: UnsafeRawBufferPointer, source: ByteBuffer, limits: RESPDecoderLimits) {
+        self.bytes = bytes
+        self.source = source
         self.limits = limits
     }
 
-    mutating func value(depth: Int) throws(RESPDecodingError) -> RESPValue? {
-        guard let marker = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else { return nil }
+    mutating func value(depth: Int) throws(RESPDecodingError) -> RESPValue {
+        guard index < bytes.count else { throw .missingCRLF }
+        let marker = bytes[index]
         switch marker {
         case UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: "_"),
             UInt8(ascii: "#"), UInt8(ascii: ","), UInt8(ascii: "("):
@@ -72,78 +90,63 @@ private struct Cursor {
         }
     }
 
-    /// Reads the line after the type byte, without its CRLF; `nil` when the CRLF hasn't arrived.
-    private mutating func line() throws(RESPDecodingError) -> ByteBuffer? {
-        // One pass over raw bytes for the first CR or LF: it must be a CR followed by an LF.
-        let scan = buffer.withUnsafeReadableBytes { bytes -> (length: Int, complete: Bool, valid: Bool) in
-            let limit = min(bytes.count, limits.maxLineLength + 3)
-            var index = 1
-            while index < limit {
-                let byte = bytes[index]
-                if byte == Self.cr || byte == Self.lf {
-                    if byte == Self.lf { return (index - 1, true, false) }
-                    guard index + 1 < bytes.count else { return (index - 1, false, true) }
-                    return (index - 1, true, bytes[index + 1] == Self.lf)
-                }
-                index += 1
-            }
-            return (index - 1, false, true)
-        }
-        guard scan.complete else {
-            if scan.length > limits.maxLineLength { throw .lineTooLong(limit: limits.maxLineLength) }
-            return nil
-        }
-        guard scan.valid else { throw .missingCRLF }
-        if scan.length > limits.maxLineLength { throw .lineTooLong(limit: limits.maxLineLength) }
-        let content = buffer.getSlice(at: buffer.readerIndex + 1, length: scan.length) ?? ByteBuffer()
-        buffer.moveReaderIndex(forwardBy: scan.length + 3)
-        return content
+    /// The bytes in `range` of the frame.
+    private func slice(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: bytes[range])
     }
 
-    private mutating func scalar(_ marker: UInt8) throws(RESPDecodingError) -> RESPValue? {
-        guard let content = try line() else { return nil }
+    /// The bytes in `range` as text (invalid UTF-8 replaced, as `String(buffer:)` does).
+    private func text(_ range: Range<Int>) -> String {
+        String(decoding: slice(range), as: UTF8.self)
+    }
+
+    /// The bytes in `range` as a buffer sharing the frame's storage.
+    private func payload(_ range: Range<Int>) throws(RESPDecodingError) -> ByteBuffer {
+        guard let payload = source.getSlice(at: source.readerIndex + range.lowerBound, length: range.count) else {
+            throw .missingCRLF
+        }
+        return payload
+    }
+
+    /// Reads the line after the type byte, up to its CRLF, and moves past it; returns the
+    /// line's range without the type byte and the CRLF.
+    private mutating func line() throws(RESPDecodingError) -> Range<Int> {
+        let start = index + 1
+        // One more byte than a line may hold is enough to tell it is too long.
+        let limit = min(bytes.count, start + limits.maxLineLength + 2)
+        var end = start
+        while end < limit, bytes[end] != Self.cr, bytes[end] != Self.lf { end += 1 }
+        if end - start > limits.maxLineLength { throw .lineTooLong(limit: limits.maxLineLength) }
+        guard end + 1 < bytes.count, bytes[end] == Self.cr, bytes[end + 1] == Self.lf else { throw .missingCRLF }
+        index = end + 2
+        return start..<end
+    }
+
+    private mutating func scalar(_ marker: UInt8) throws(RESPDecodingError) -> RESPValue {
+        let content = try line()
         switch marker {
-        case UInt8(ascii: "+"): return .simpleString(String(buffer: content))
-        case UInt8(ascii: "-"): return .simpleError(String(buffer: content))
-        case UInt8(ascii: ":"): return .integer(try Self.integer(content.readableBytesView))
+        case UInt8(ascii: "+"): return .simpleString(text(content))
+        case UInt8(ascii: "-"): return .simpleError(text(content))
+        case UInt8(ascii: ":"): return .integer(try Self.integer(slice(content)))
         case UInt8(ascii: "_"):
-            guard content.readableBytes == 0 else { throw .invalidNull }
+            guard content.isEmpty else { throw .invalidNull }
             return .null
         case UInt8(ascii: "#"):
-            switch content.readableBytesView.first {
-            case UInt8(ascii: "t") where content.readableBytes == 1: return .boolean(true)
-            case UInt8(ascii: "f") where content.readableBytes == 1: return .boolean(false)
+            guard content.count == 1 else { throw .invalidBoolean }
+            switch bytes[content.lowerBound] {
+            case UInt8(ascii: "t"): return .boolean(true)
+            case UInt8(ascii: "f"): return .boolean(false)
             default: throw .invalidBoolean
             }
-        case UInt8(ascii: ","): return .double(try Self.double(content))
-        default: return .bigNumber(try Self.bigNumber(content))
+        case UInt8(ascii: ","): return .double(try Self.double(slice(content)))
+        default: return .bigNumber(try Self.bigNumber(slice(content)))
         }
     }
 
-    /// Reads a blob header: `nil` while the header or its payload is incomplete (nothing
-    /// consumed), -1 for a RESP2 null, else the payload length (payload not consumed).
-    private mutating func blobLength(_ marker: UInt8) throws(RESPDecodingError) -> Int? {
-        let frameStart = buffer.readerIndex
-        guard let header = try line() else { return nil }
-        let length = try Self.length(header.readableBytesView)
-        if length == -1 {
-            guard marker == UInt8(ascii: "$") else { throw .invalidLength("-1") }
-            return -1
-        }
-        guard length >= 0 else { throw .invalidLength(String(length)) }
-        guard length <= limits.maxBulkLength else { throw .bulkTooLarge(length, limit: limits.maxBulkLength) }
-        guard buffer.readableBytes >= length + 2 else {
-            buffer.moveReaderIndex(to: frameStart)
-            return nil
-        }
-        return length
-    }
-
-    /// Reads an aggregate header: `nil` while incomplete, -1 for a RESP2 null array, else the
-    /// number of elements that follow (twice the pairs of a map or attribute).
-    private mutating func aggregateCount(_ marker: UInt8, depth: Int) throws(RESPDecodingError) -> Int? {
-        guard let header = try line() else { return nil }
-        let count = try Self.length(header.readableBytesView)
+    /// Reads an aggregate header: -1 for a RESP2 null array, else the number of elements that
+    /// follow (twice the pairs of a map or attribute).
+    private mutating func aggregateCount(_ marker: UInt8, depth: Int) throws(RESPDecodingError) -> Int {
+        let count = try Self.length(slice(try line()))
         if count == -1 && marker == UInt8(ascii: "*") { return -1 }
         guard count >= 0 else { throw .invalidLength(String(count)) }
         let isPaired = marker == UInt8(ascii: "%") || marker == UInt8(ascii: "|")
@@ -156,41 +159,41 @@ private struct Cursor {
         return elementCount
     }
 
-    private mutating func blob(_ marker: UInt8) throws(RESPDecodingError) -> RESPValue? {
-        guard let length = try blobLength(marker) else { return nil }
-        if length == -1 { return .null }
-        guard let payload = buffer.readSlice(length: length),
-            buffer.readInteger(as: UInt8.self) == Self.cr,
-            buffer.readInteger(as: UInt8.self) == Self.lf
-        else { throw .missingCRLF }
+    private mutating func blob(_ marker: UInt8) throws(RESPDecodingError) -> RESPValue {
+        let length = try Self.length(slice(try line()))
+        if length == -1 {
+            guard marker == UInt8(ascii: "$") else { throw .invalidLength("-1") }
+            return .null
+        }
+        guard length >= 0 else { throw .invalidLength(String(length)) }
+        guard length <= limits.maxBulkLength else { throw .bulkTooLarge(length, limit: limits.maxBulkLength) }
+        let end = index + length
+        guard end + 1 < bytes.count, bytes[end] == Self.cr, bytes[end + 1] == Self.lf else { throw .missingCRLF }
+        let content = index..<end
+        index = end + 2
         switch marker {
-        case UInt8(ascii: "$"): return .bulkString(payload)
-        case UInt8(ascii: "!"): return .bulkError(payload)
+        case UInt8(ascii: "$"): return .bulkString(try payload(content))
+        case UInt8(ascii: "!"): return .bulkError(try payload(content))
         default:
-            guard payload.readableBytes >= 4,
-                payload.getInteger(at: payload.readerIndex + 3, as: UInt8.self) == UInt8(ascii: ":"),
-                payload.readableBytesView.prefix(3).allSatisfy({ byte in
+            let start = content.lowerBound
+            guard content.count >= 4, bytes[start + 3] == UInt8(ascii: ":"),
+                slice(start..<start + 3).allSatisfy({ byte in
                     (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
                         || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-                }),
-                let format = payload.getString(at: payload.readerIndex, length: 3),
-                let text = payload.getSlice(at: payload.readerIndex + 4, length: payload.readableBytes - 4)
+                })
             else { throw .invalidVerbatim }
-            return .verbatimString(format: format, text: text)
+            return .verbatimString(format: text(start..<start + 3), text: try payload(start + 4..<end))
         }
     }
 
-    private mutating func aggregate(_ marker: UInt8, depth: Int) throws(RESPDecodingError) -> RESPValue? {
-        guard let elementCount = try aggregateCount(marker, depth: depth) else { return nil }
+    private mutating func aggregate(_ marker: UInt8, depth: Int) throws(RESPDecodingError) -> RESPValue {
+        let elementCount = try aggregateCount(marker, depth: depth)
         if elementCount == -1 { return .null }
 
         // Each element needs at least three bytes, so never reserve more than could have arrived.
         var elements: [RESPValue] = []
-        elements.reserveCapacity(min(elementCount, buffer.readableBytes / 3))
-        for _ in 0..<elementCount {
-            guard let element = try value(depth: depth + 1) else { return nil }
-            elements.append(element)
-        }
+        elements.reserveCapacity(min(elementCount, (bytes.count - index) / 3))
+        for _ in 0..<elementCount { elements.append(try value(depth: depth + 1)) }
         switch marker {
         case UInt8(ascii: "*"): return .array(elements)
         case UInt8(ascii: "~"): return .set(elements)
@@ -200,7 +203,7 @@ private struct Cursor {
             // An attribute describes the value that follows it. That value counts one level
             // deeper, as the frame scanner counts it: a chain of attributes is as deep as it is
             // long, so no walk of the decoded value recurses past the nesting cap.
-            guard let described = try value(depth: depth + 1) else { return nil }
+            let described = try value(depth: depth + 1)
             return .attributed(attributes: Self.pairs(elements), value: described)
         }
     }
@@ -211,7 +214,7 @@ private struct Cursor {
 
     /// A length: digits only, or `-1` (a null where the caller allows one). No sign, no `-0`,
     /// no leading `+`, at most 18 digits.
-    private static func length(_ bytes: ByteBufferView) throws(RESPDecodingError) -> Int {
+    private static func length(_ bytes: UnsafeRawBufferPointer) throws(RESPDecodingError) -> Int {
         if bytes.count == 2 && bytes.first == UInt8(ascii: "-") && bytes.last == UInt8(ascii: "1") { return -1 }
         guard !bytes.isEmpty, bytes.count <= 18 else { throw .invalidLength(RESPDecodingError.excerpt(bytes)) }
         var value = 0
@@ -225,7 +228,7 @@ private struct Cursor {
     }
 
     /// Parses an optionally signed decimal Int64 with no spaces, rejecting overflow.
-    private static func integer(_ bytes: ByteBufferView) throws(RESPDecodingError) -> Int64 {
+    private static func integer(_ bytes: UnsafeRawBufferPointer) throws(RESPDecodingError) -> Int64 {
         var iterator = bytes.makeIterator()
         guard var byte = iterator.next() else { throw .invalidNumber("") }
         var negative = false
@@ -253,22 +256,22 @@ private struct Cursor {
     /// A RESP3 double: `[+|-]<digits>[.<digits>][(e|E)[+|-]<digits>]`, or exactly `inf`,
     /// `-inf`, `nan` (what servers send). Swift's `Double(String)` alone would also take `.5`,
     /// hex floats, `INF` and `infinity`.
-    private static func double(_ content: ByteBuffer) throws(RESPDecodingError) -> Double {
-        let text = String(buffer: content)
+    private static func double(_ content: UnsafeRawBufferPointer) throws(RESPDecodingError) -> Double {
+        let text = String(decoding: content, as: UTF8.self)
         switch text {
         case "inf": return .infinity
         case "-inf": return -.infinity
         case "nan", "-nan": return .nan  // "-nan": what printf gives some NaNs
         default: break
         }
-        guard isDecimal(Array(content.readableBytesView)), let value = Double(text), value.isFinite else {
-            throw .invalidDouble(RESPDecodingError.excerpt(content.readableBytesView))
+        guard isDecimal(content), let value = Double(text), value.isFinite else {
+            throw .invalidDouble(RESPDecodingError.excerpt(content))
         }
         return value
     }
 
     /// Whether `bytes` is `[+|-]digits[.digits][(e|E)[+|-]digits]`.
-    private static func isDecimal(_ bytes: [UInt8]) -> Bool {
+    private static func isDecimal(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var index = 0
         func isDigit(_ at: Int) -> Bool { at < bytes.count && bytes[at] >= 48 && bytes[at] <= 57 }
         func digits() -> Bool {
@@ -294,13 +297,12 @@ private struct Cursor {
         return index == bytes.count
     }
 
-    private static func bigNumber(_ content: ByteBuffer) throws(RESPDecodingError) -> String {
-        let bytes = content.readableBytesView
+    private static func bigNumber(_ bytes: UnsafeRawBufferPointer) throws(RESPDecodingError) -> String {
         let digits =
             bytes.first == UInt8(ascii: "-") || bytes.first == UInt8(ascii: "+") ? bytes.dropFirst() : bytes[...]
         guard !digits.isEmpty, digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
             throw .invalidNumber(RESPDecodingError.excerpt(bytes))
         }
-        return String(buffer: content)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
