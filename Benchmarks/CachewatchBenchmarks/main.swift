@@ -1,14 +1,28 @@
 import Export
 // Micro-benchmarks of the hot paths: RESP decoding, INFO parsing, store ingestion.
 // Run with `scripts/bench` (release build); figures go to BENCHMARKS.md.
+//   CachewatchBenchmarks [WORD] [--rounds N]   only the benchmarks whose name holds WORD
+//   (e.g. `valgrind --tool=callgrind CachewatchBenchmarks exposition --rounds 1`)
 import Foundation
 import Metrics
 import NIOCore
 import RESP
 import Telemetry
 
+let arguments = Array(CommandLine.arguments.dropFirst())
+/// `--rounds N`: how many rounds each benchmark runs (7 by default).
+let roundsOption = arguments.firstIndex(of: "--rounds").flatMap {
+    arguments.indices.contains($0 + 1) ? Int(arguments[$0 + 1]) : nil
+}
+/// The first other argument: run only the benchmarks whose name contains it.
+let nameFilter = arguments.enumerated().first { index, argument in
+    !argument.hasPrefix("--") && (index == 0 || arguments[index - 1] != "--rounds")
+}?.element
+
 /// Runs `body` `iterations` times per round for `rounds` rounds; prints the median per call.
 func measure(_ name: String, iterations: Int, rounds: Int = 7, bytesPerCall: Int? = nil, _ body: () -> Void) {
+    if let nameFilter, !name.localizedCaseInsensitiveContains(nameFilter) { return }
+    let rounds = roundsOption ?? rounds
     let clock = ContinuousClock()
     var perCall: [Double] = []
     for _ in 0..<rounds {
@@ -59,7 +73,7 @@ for id in 0..<128 {
     slowlogFrame.writeString("$15\r\n127.0.0.1:54321\r\n$0\r\n\r\n")
 }
 
-print("cachewatch micro-benchmarks (release build, median of 7 rounds)")
+print("cachewatch micro-benchmarks (release build, median of \(roundsOption ?? 7) rounds)")
 let decoder = RESPDecoder()
 measure(
     "RESP decode INFO everything (\(infoFrame.readableBytes / 1024) KiB bulk)", iterations: 20_000,
@@ -99,21 +113,23 @@ measure("MetricStore ingest one tick (one node)", iterations: 20_000) {
         ))
 }
 
-let before = residentBytes()
-var store = MetricStore()
-for second in 0..<3600 {
-    store.ingest(
-        Sample(
-            node: "n", time: Date(timeIntervalSince1970: Double(second)),
-            outcome: .reading(
-                Reading(
-                    info: info, slowlog: SlowlogDelta(entries: entries), pingRTT: .microseconds(300 + second % 50),
-                    commandsSent: 3))))
+if nameFilter.map({ "MetricStore one hour".localizedCaseInsensitiveContains($0) }) ?? true {
+    let before = residentBytes()
+    var store = MetricStore()
+    for second in 0..<3600 {
+        store.ingest(
+            Sample(
+                node: "n", time: Date(timeIntervalSince1970: Double(second)),
+                outcome: .reading(
+                    Reading(
+                        info: info, slowlog: SlowlogDelta(entries: entries), pingRTT: .microseconds(300 + second % 50),
+                        commandsSent: 3))))
+    }
+    let after = residentBytes()
+    print(
+        "MetricStore one hour at 1 s (3,600 ticks, \(store["n"]?.seriesKeys.count ?? 0) series): \(String(format: "%.1f", Double(after - before) / 1_048_576)) MiB resident"
+    )
 }
-let after = residentBytes()
-print(
-    "MetricStore one hour at 1 s (3,600 ticks, \(store["n"]?.seriesKeys.count ?? 0) series): \(String(format: "%.1f", Double(after - before) / 1_048_576)) MiB resident"
-)
 
 // The Prometheus exposition of 50 nodes (INFO everything each, 15 namespaces with six labelled
 // metrics): built once per tick, rendered once per scrape.

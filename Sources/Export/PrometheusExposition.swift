@@ -12,12 +12,11 @@ import Metrics
 /// the rest are counted in `cachewatch_namespaces_dropped`, so that a keyspace of 10,000
 /// prefixes cannot blow up a Prometheus server's series count.
 public struct PrometheusExposition: Sendable {
-    /// A sample's labels: the node's, the node's and one more (the common cases, kept without
-    /// an array each), or any list (alerts).
-    enum Labels: Sendable {
-        case node(String)
-        case nodeAnd(String, name: String, value: String)
-        case list([(String, String)])
+    /// One sample: where its label set is in ``labelText`` (written once per tick, escaped,
+    /// shared by every metric of a node or instance) and its value.
+    struct Sample: Sendable {
+        let labels: Range<Int>
+        let value: Double
     }
 
     /// A metric family: its name (without `_total` for counters), help, type and samples.
@@ -26,10 +25,10 @@ public struct PrometheusExposition: Sendable {
         let name: String
         let help: String
         let kind: Kind
-        var samples: [(labels: Labels, value: Double)] = []
+        var samples: [Sample] = []
 
-        mutating func add(_ labels: Labels, _ value: Double) {
-            if value.isFinite { samples.append((labels, value)) }
+        mutating func add(_ labels: Range<Int>, _ value: Double) {
+            if value.isFinite { samples.append(Sample(labels: labels, value: value)) }
         }
     }
 
@@ -41,7 +40,19 @@ public struct PrometheusExposition: Sendable {
         ($0, PrometheusName.of($0))
     }
 
+    /// The metrics without a label, with their family's index.
+    private static let unlabelled = vocabulary.enumerated().compactMap { index, entry in
+        entry.metric.label == nil ? (index, entry.metric) : nil
+    }
+
+    /// Each metric's family index (its place in the vocabulary).
+    private static let familyIndex = Dictionary(
+        uniqueKeysWithValues: vocabulary.enumerated().map { ($0.element.metric, $0.offset) })
+
     private var families: [Family] = []
+    /// Every label set of the exposition, back to back: `node="10.0.0.1:6379"`,
+    /// `node="10.0.0.1:6379",namespace="session:*"`, an alert's labels.
+    private var labelText: [UInt8] = []
 
     /// Builds the exposition of `nodes` (in the order given) and the rules' active `alerts`.
     public init(nodes: [NodeMetrics], alerts: [Alert], namespaceLimit: Int = Self.defaultNamespaceLimit) {
@@ -56,37 +67,28 @@ public struct PrometheusExposition: Sendable {
             name: "cachewatch_db_keys_with_expiry", help: "Keys with a TTL in the database (INFO keyspace).",
             kind: .gauge)
         var counters = ServerCounter.allCases.map { Family(name: $0.familyName, help: $0.help, kind: .counter) }
+        labelText.reserveCapacity(nodes.count * 2048)
         for node in nodes {
             let name = node.node
-            let isUp = node.isUp
-            // Each label's instance names, sorted once per node rather than once per metric.
-            let instanceNames = Self.instanceNames(node, namespaceLimit: namespaceLimit)
-            for (index, entry) in Self.vocabulary.enumerated() {
-                let metric = entry.metric
-                guard let label = metric.label else {
-                    if metric == .up {
-                        metrics[index].add(.node(name), isUp ? 1 : 0)
-                    } else if let value = node.latest(.metric(metric)) {
-                        metrics[index].add(.node(name), PrometheusName.value(value, of: metric))
-                    }
-                    continue
-                }
-                guard let instances = node.instances(metric), !instances.isEmpty else { continue }
-                for instance in instanceNames.sorted[label] ?? [] {
-                    guard let value = instances[instance] else { continue }
-                    metrics[index].add(
-                        .nodeAnd(name, name: label.rawValue, value: instance), PrometheusName.value(value, of: metric))
+            let nodeLabels = labelSet([("node", name)])
+            for (index, metric) in Self.unlabelled {
+                if metric == .up {
+                    metrics[index].add(nodeLabels, node.isUp ? 1 : 0)
+                } else if let value = node.latest(.metric(metric)) {
+                    metrics[index].add(nodeLabels, PrometheusName.value(value, of: metric))
                 }
             }
-            dropped.add(.node(name), Double(instanceNames.droppedNamespaces))
-            if let info = node.lastInfo, isUp {
+            let droppedNamespaces = addLabelled(node, into: &metrics, namespaceLimit: namespaceLimit)
+            dropped.add(nodeLabels, Double(droppedNamespaces))
+            if let info = node.lastInfo, node.isUp {
                 for (database, entry) in info.keyspace.sorted(by: { $0.key < $1.key }) {
-                    databaseKeys.add(.nodeAnd(name, name: "db", value: String(database)), Double(entry.keys))
-                    databaseExpiring.add(.nodeAnd(name, name: "db", value: String(database)), Double(entry.expires))
+                    let labels = labelSet([("node", name), ("db", String(database))])
+                    databaseKeys.add(labels, Double(entry.keys))
+                    databaseExpiring.add(labels, Double(entry.expires))
                 }
                 // The server's counters, from the newest INFO.
                 for (index, counter) in ServerCounter.allCases.enumerated() {
-                    if let value = counter.value(in: info) { counters[index].add(.node(name), value) }
+                    if let value = counter.value(in: info) { counters[index].add(nodeLabels, value) }
                 }
             }
         }
@@ -101,37 +103,81 @@ public struct PrometheusExposition: Sendable {
             for key in alert.labels.keys.sorted() where !["alertname", "severity", "state"].contains(key) {
                 labels.append((key, alert.labels[key] ?? ""))
             }
-            alertFamily.add(.list(labels), 1)
+            alertFamily.add(labelSet(labels), 1)
         }
         families =
             (metrics + [dropped, databaseKeys, databaseExpiring] + counters).filter { !$0.samples.isEmpty }
             + [alertFamily]
     }
 
-    /// The instance names of each label on `node`, sorted, namespaces capped at
-    /// `namespaceLimit` (the most estimated keys, then by name), and how many namespaces were
-    /// left out.
-    private static func instanceNames(
-        _ node: NodeMetrics, namespaceLimit limit: Int
-    ) -> (
-        sorted: [MetricLabel: [String]], droppedNamespaces: Int
-    ) {
-        var all: [MetricLabel: Set<String>] = [:]
-        for entry in vocabulary {
-            guard let label = entry.metric.label, let instances = node.instances(entry.metric) else { continue }
-            all[label, default: []].formUnion(instances.keys)
+    /// Writes `labels` (escaped, comma-separated) to ``labelText`` and returns where they are.
+    private mutating func labelSet(_ labels: [(String, String)]) -> Range<Int> {
+        let start = labelText.count
+        for (index, (name, value)) in labels.enumerated() {
+            if index > 0 { labelText.append(UInt8(ascii: ",")) }
+            Self.appendLabel(name, value, to: &labelText)
         }
-        var sorted = all.mapValues { $0.sorted() }
-        guard let namespaces = sorted[.namespace], namespaces.count > limit else { return (sorted, 0) }
-        let keys = node.instances(.namespaceKeys) ?? [:]
-        let kept = Set(
-            namespaces.sorted { lhs, rhs in
-                let left = keys[lhs] ?? -1
-                let right = keys[rhs] ?? -1
-                return left != right ? left > right : lhs < rhs
-            }.prefix(max(0, limit)))
-        sorted[.namespace] = namespaces.filter(kept.contains)
-        return (sorted, namespaces.count - kept.count)
+        return start..<labelText.count
+    }
+
+    /// Adds the labelled metrics of `node` to their families. For each label: the instances of
+    /// all its metrics in one sorted list (namespaces capped at `namespaceLimit`, the most
+    /// estimated keys first, then by name), each instance's label set written once, and each
+    /// metric's values placed by the instance's position in that list. Returns how many
+    /// namespaces were left out.
+    private mutating func addLabelled(
+        _ node: NodeMetrics, into families: inout [Family], namespaceLimit limit: Int
+    ) -> Int {
+        let labelled = node.labelledInstances
+        var droppedNamespaces = 0
+        for label in MetricLabel.allCases {
+            var members: [(family: Int, metric: Metric, values: [String: Double])] = []
+            // Every instance of the label, then its place in name order.
+            var position: [String: Int] = [:]
+            for (metric, values) in labelled where metric.label == label && !values.isEmpty {
+                guard let family = Self.familyIndex[metric] else { continue }
+                members.append((family, metric, values))
+                for name in values.keys { position[name, default: 0] = 0 }
+            }
+            guard !members.isEmpty else { continue }
+            let names = position.keys.sorted()
+            for (index, name) in names.enumerated() { position[name] = index }
+            var kept = [Bool](repeating: true, count: names.count)
+            if label == .namespace, names.count > limit {
+                let keys = node.instances(.namespaceKeys) ?? [:]
+                let ranked = names.indices.sorted { lhs, rhs in
+                    let left = keys[names[lhs]] ?? -1
+                    let right = keys[names[rhs]] ?? -1
+                    return left != right ? left > right : lhs < rhs
+                }
+                for index in ranked.dropFirst(max(0, limit)) { kept[index] = false }
+                droppedNamespaces = names.count - max(0, limit)
+            }
+            let labels = names.indices.map { kept[$0] ? labelSet(node: node.node, label, names[$0]) : 0..<0 }
+            var values = [Double?](repeating: nil, count: names.count)
+            for member in members {
+                for (name, value) in member.values {
+                    if let index = position[name] { values[index] = value }
+                }
+                for index in names.indices {
+                    guard let value = values[index] else { continue }
+                    values[index] = nil
+                    if kept[index] {
+                        families[member.family].add(labels[index], PrometheusName.value(value, of: member.metric))
+                    }
+                }
+            }
+        }
+        return droppedNamespaces
+    }
+
+    /// Writes `node="…",<label>="<instance>"` to ``labelText`` and returns where it is.
+    private mutating func labelSet(node: String, _ label: MetricLabel, _ instance: String) -> Range<Int> {
+        let start = labelText.count
+        Self.appendLabel("node", node, to: &labelText)
+        labelText.append(UInt8(ascii: ","))
+        Self.appendLabel(label.rawValue, instance, to: &labelText)
+        return start..<labelText.count
     }
 
     /// The exposition in `format`, as text.
@@ -157,24 +203,11 @@ public struct PrometheusExposition: Sendable {
             out.bytes.append(0x20)
             out.bytes += family.kind.rawValue.utf8
             out.bytes.append(0x0A)
-            let name = Array(sampleName.utf8)
+            let name = Array(sampleName.utf8) + [UInt8(ascii: "{")]
             for sample in family.samples {
                 out.bytes += name
-                out.bytes.append(UInt8(ascii: "{"))
-                switch sample.labels {
-                case .node(let node):
-                    Self.appendLabel("node", node, to: &out.bytes)
-                case .nodeAnd(let node, let name, let value):
-                    Self.appendLabel("node", node, to: &out.bytes)
-                    out.bytes.append(UInt8(ascii: ","))
-                    Self.appendLabel(name, value, to: &out.bytes)
-                case .list(let labels):
-                    for (index, (name, value)) in labels.enumerated() {
-                        if index > 0 { out.bytes.append(UInt8(ascii: ",")) }
-                        Self.appendLabel(name, value, to: &out.bytes)
-                    }
-                }
-                out.bytes += "} ".utf8
+                out.bytes += labelText[sample.labels]
+                out.bytes += Self.labelsEnd
                 Self.appendNumber(sample.value, to: &out)
                 out.bytes.append(0x0A)
             }
@@ -183,22 +216,30 @@ public struct PrometheusExposition: Sendable {
         return out.bytes
     }
 
+    /// What closes a sample's labels.
+    private static let labelsEnd: [UInt8] = Array("} ".utf8)
+
     /// Appends `name="value"`, the value with `\`, `"` and line feeds escaped.
     static func appendLabel(_ name: String, _ value: String, to out: inout [UInt8]) {
-        out += name.utf8
-        out += "=\"".utf8
-        // Almost every value needs no escape: one copy, not a byte at a time.
-        guard value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == 0x0A }) else {
-            out += value.utf8
-            out.append(UInt8(ascii: "\""))
-            return
-        }
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            default: out.append(byte)
+        var name = name
+        var value = value
+        // Both copied from their contiguous UTF-8 at once, not a byte at a time.
+        name.withUTF8 { out.append(contentsOf: $0) }
+        out.append(UInt8(ascii: "="))
+        out.append(UInt8(ascii: "\""))
+        value.withUTF8 { bytes in
+            // Almost every value needs no escape.
+            guard bytes.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == 0x0A }) else {
+                out.append(contentsOf: bytes)
+                return
+            }
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+                case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+                case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+                default: out.append(byte)
+                }
             }
         }
         out.append(UInt8(ascii: "\""))
@@ -216,7 +257,8 @@ public struct PrometheusExposition: Sendable {
     /// Appends `value` as `number(_:)` writes it.
     static func appendNumber(_ value: Double, to out: inout ExpositionBytes) {
         if value == value.rounded(), abs(value) < 1e15 {
-            out.bytes += String(Int64(value)).utf8
+            var text = String(Int64(value))
+            text.withUTF8 { out.bytes.append(contentsOf: $0) }
         } else {
             value.write(to: &out)
         }

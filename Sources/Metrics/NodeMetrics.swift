@@ -113,6 +113,9 @@ public struct NodeMetrics: Sendable {
     /// never set on this node (no key sampling).
     public func instances(_ metric: Metric) -> [String: Double]? { instances[metric] }
 
+    /// Every labelled metric set on this node, with its newest values by label value.
+    public var labelledInstances: [Metric: [String: Double]] { instances }
+
     /// One instance's newest value of a labelled metric: `nil` when the metric is not reported
     /// on this node; 0 for a keyspace-event figure counted here but not for this instance (no
     /// event in the interval), absent for any other.

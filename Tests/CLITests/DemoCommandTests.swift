@@ -8,10 +8,11 @@ struct DemoCommandTests {
     @Test("runs traffic on its own server and shows hits and misses")
     func showsTraffic() async throws {
         let process = try CachewatchBinary.start(["demo", "--headless", "--format", "json", "-i", "0.3"])
+        // The metric lines: alert events ("event":"alert") come between them as rules fire.
         func objects() -> [[String: Any]] {
             process.standardOutput.split(separator: "\n").compactMap {
                 try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-            }
+            }.filter { $0["event"] == nil }
         }
         func number(_ object: [String: Any], _ key: String) -> Double {
             (object[key] as? NSNumber)?.doubleValue ?? 0

@@ -74,6 +74,15 @@ struct PrometheusExpositionTests {
             text.contains(
                 "cachewatch_namespace_evicted_per_second{node=\"10.0.0.1:6379\",namespace=\"tenant0:*\"} 4.5\n"))
         #expect(text.contains("namespace=\"odd\\\"name\\\\with\\nbreak:*\""), "label values escaped")
+        // Within a family: each node's instances in name order, each with its value.
+        let keyLines = text.split(separator: "\n").filter { $0.hasPrefix("cachewatch_namespace_keys{") }
+        #expect(
+            keyLines.map { $0.split(separator: "namespace=").last.map(String.init) }
+                == [
+                    "\"odd\\\"name\\\\with\\nbreak:*\"} 997", "\"tenant0:*\"} 1000", "\"tenant1:*\"} 999",
+                    "\"tenant2:*\"} 998",
+                ],
+            "\(keyLines)")
         #expect(
             text.contains(
                 "cachewatch_alerts{alertname=\"EvictionStorm\",severity=\"critical\",state=\"firing\",namespace=\"tenant0:*\",node=\"10.0.0.1:6379\"} 1\n"
