@@ -49,6 +49,9 @@ public struct PrometheusExposition: Sendable {
     private static let familyIndex = Dictionary(
         uniqueKeysWithValues: vocabulary.enumerated().map { ($0.element.metric, $0.offset) })
 
+    /// The CPU time this exposition took to build (set by whoever built it and measured it).
+    public var buildCPUTime: Duration = .zero
+
     private var families: [Family] = []
     /// Every label set of the exposition, back to back: `node="10.0.0.1:6379"`,
     /// `node="10.0.0.1:6379",namespace="session:*"`, an alert's labels.
@@ -185,11 +188,14 @@ public struct PrometheusExposition: Sendable {
 
     /// The exposition in `format`, as the bytes of a response body (no intermediate strings:
     /// 50 nodes are some 7,000 lines).
-    public func bytes(_ format: ExpositionFormat) -> [UInt8] {
+    public func bytes(_ format: ExpositionFormat, cost: ExpositionCost? = nil) -> [UInt8] {
         // Reserved generously: a body this size is mapped, not copied, and pages never written
         // are never touched, whereas growing it would copy what is written so far.
         var out = ExpositionBytes()
         out.bytes.reserveCapacity(families.reduce(0) { $0 + 256 + $1.samples.count * 128 })
+        var labelText = labelText
+        var families = families
+        if let cost { families.append(contentsOf: Self.costFamilies(cost, labelText: &labelText)) }
         for family in families {
             let sampleName = family.kind == .counter ? family.name + "_total" : family.name
             // The classic format names a counter's family as its samples; OpenMetrics without _total.
@@ -205,15 +211,39 @@ public struct PrometheusExposition: Sendable {
             out.bytes.append(0x0A)
             let name = Array(sampleName.utf8) + [UInt8(ascii: "{")]
             for sample in family.samples {
-                out.bytes += name
-                out.bytes += labelText[sample.labels]
-                out.bytes += Self.labelsEnd
+                if sample.labels.isEmpty {
+                    out.bytes += name.dropLast()
+                    out.bytes.append(0x20)
+                } else {
+                    out.bytes += name
+                    out.bytes += labelText[sample.labels]
+                    out.bytes += Self.labelsEnd
+                }
                 Self.appendNumber(sample.value, to: &out)
                 out.bytes.append(0x0A)
             }
         }
         if format == .openMetrics { out.bytes += "# EOF\n".utf8 }
         return out.bytes
+    }
+
+    /// The endpoint's own cost as two counter families, their label sets added to `labelText`.
+    private static func costFamilies(_ cost: ExpositionCost, labelText: inout [UInt8]) -> [Family] {
+        var cpu = Family(
+            name: "cachewatch_exposition_cpu_seconds",
+            help:
+                "CPU time cachewatch spent on /metrics: building the exposition each tick, rendering it, writing responses.",
+            kind: .counter)
+        for (phase, time) in [("build", cost.build), ("render", cost.render), ("write", cost.write)] {
+            let start = labelText.count
+            appendLabel("phase", phase, to: &labelText)
+            let (seconds, attoseconds) = time.components
+            cpu.add(start..<labelText.count, Double(seconds) + Double(attoseconds / 1_000_000_000) / 1e9)
+        }
+        var scrapes = Family(
+            name: "cachewatch_scrapes", help: "Scrapes of /metrics answered with the exposition.", kind: .counter)
+        scrapes.add(labelText.count..<labelText.count, Double(cost.scrapes))
+        return [cpu, scrapes]
     }
 
     /// What closes a sample's labels.

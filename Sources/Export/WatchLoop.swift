@@ -126,10 +126,13 @@ public struct WatchLoop {
             }
             if let exposition, exposedAt.map({ Date().timeIntervalSince($0) >= min(interval, 1) * 0.9 }) ?? true {
                 exposedAt = Date()
-                exposition(
+                var (built, buildTime) = ThreadCPUClock.measure {
                     PrometheusExposition(
                         nodes: state.store.nodeNames.compactMap { state.store[$0] },
-                        alerts: state.ruleEngine.firing + state.ruleEngine.pending, namespaceLimit: namespaceLimit))
+                        alerts: state.ruleEngine.firing + state.ruleEngine.pending, namespaceLimit: namespaceLimit)
+                }
+                built.buildCPUTime = buildTime
+                exposition(built)
             }
             if let count, printed >= count * max(1, engine.nodes.count) { return }
         }

@@ -41,7 +41,9 @@ final class MetricsRequestHandler: ChannelInboundHandler {
                 send(.serviceUnavailable, "no poll has completed yet\n", head: head, context: context)
                 return
             }
+            let start = ThreadCPUClock.now()
             send(.ok, body, head: head, context: context, contentType: format.contentType)
+            latest.recordWrite(ThreadCPUClock.now() - start)
         case "/-/healthy":
             send(.ok, "OK\n", head: head, context: context)
         case "/-/ready":

@@ -116,6 +116,18 @@ struct PrometheusScrapeTests {
                 (try? await Self.commandsProcessed(port: port)).map { $0 >= before + 6 } ?? false
             }
             #expect(polled, "the server's command count stayed at \(before)")
+            // The endpoint reports its own cost: every phase has taken CPU, scrapes are counted.
+            let cost = try await Self.served(port: port)
+            for phase in ["build", "render", "write"] {
+                let seconds = Self.value(in: cost, "cachewatch_exposition_cpu_seconds_total{phase=\"\(phase)\"}")
+                #expect((seconds ?? 0) > 0, "\(phase): \(seconds ?? -1)")
+            }
+            let scrapes = try #require(Self.value(in: cost, "cachewatch_scrapes_total"))
+            #expect(scrapes >= 6, "the test scraped more than six times before this")
+            let counted = try await eventually(timeout: .seconds(10)) {
+                (Self.value(in: try await Self.served(port: port), "cachewatch_scrapes_total") ?? 0) > scrapes
+            }
+            #expect(counted)
             let lines = exporter.standardOutput.split(separator: "\n")
             #expect(!lines.isEmpty && lines.allSatisfy { $0.contains(" event=alert ") }, "\(lines.prefix(5))")
             #expect(exporter.exitCodeIfExited() == nil, "\(exporter.standardError)")
@@ -134,6 +146,18 @@ struct PrometheusScrapeTests {
             $0.hasPrefix("cachewatch_server_commands_processed_total{")
         }
         return line.flatMap { $0.split(separator: " ").last }.flatMap { Double(String($0)) } ?? 0
+    }
+
+    /// The body the endpoint at `port` serves now.
+    private static func served(port: Int) async throws -> String {
+        let url = try #require(URL(string: "http://127.0.0.1:\(port)/metrics"))
+        return String(decoding: try await URLSession.shared.data(from: url).0, as: UTF8.self)
+    }
+
+    /// The value of the sample written exactly as `series` (name and labels) in `body`.
+    private static func value(in body: String, _ series: String) -> Double? {
+        body.split(separator: "\n").first { $0.hasPrefix(series + " ") }
+            .flatMap { $0.split(separator: " ").last }.flatMap { Double(String($0)) }
     }
 
     /// The README's table of names shared with redis_exporter, as (ours, theirs).
