@@ -59,12 +59,18 @@ final class NodeWatch: Sendable {
         // evaluated on the sample see the namespaces' events of the same interval.
         let counter = configuration.keyEvents ? KeyEventCounter() : nil
         let name = target.name
+        // The sampler and the event subscriber start once the first poll is in: their first
+        // commands then fall in the first interval, whose count of our own traffic they are in.
+        // (Counted before they are sent but run after the first INFO, they would be in the first
+        // reading of that count and in no interval's: a spike in the first rate.)
+        let firstPoll = OneShotSignal()
         await withDiscardingTaskGroup { group in
             group.addTask {
                 await Self.closingOnCancel(pollingConnection) {
                     await poller.run(every: interval) { sample in
                         if let tally = counter?.take(now: sample.time) { deliver(.keyEvents(node: name, tally: tally)) }
                         deliver(.sample(sample))
+                        firstPoll.raise()
                     }
                 }
             }
@@ -76,8 +82,10 @@ final class NodeWatch: Sendable {
                     if let keysPerSecond { samplerConfiguration.keysPerSecond = keysPerSecond }
                     let stop = OneShotSignal()
                     samplerStop = stop
+                    // Its handshakes count as our own traffic before they are sent.
                     let connection = ManagedConnection(
-                        endpoint: target.endpoint, configuration: configuration.connection)
+                        endpoint: target.endpoint, configuration: configuration.connection,
+                        onHandshake: { commands in ownTraffic.add(commands: commands) })
                     let sampler = KeySampler(
                         connection: connection, configuration: samplerConfiguration, ownTraffic: ownTraffic)
                     let name = target.name
@@ -91,6 +99,7 @@ final class NodeWatch: Sendable {
                         tracker = lives
                         group.addTask {
                             await Self.closingOnCancel(connection, until: stop) {
+                                await firstPoll.wait()
                                 await lives.run(
                                     report: { deliver(.keyLives(node: name, $0)) },
                                     refused: { deliver(.notice("\(name): \($0)")) })
@@ -99,6 +108,7 @@ final class NodeWatch: Sendable {
                     }
                     group.addTask { [tracker] in
                         await Self.closingOnCancel(connection, until: stop) {
+                            await firstPoll.wait()
                             await sampler.run { keys, finished, unavailable in
                                 tracker?.offer(keys, namespace: NamespacePattern.of)
                                 deliver(.keys(node: name, keys: keys, finishedPass: finished, unavailable: unavailable))
@@ -109,6 +119,7 @@ final class NodeWatch: Sendable {
                         let target = target
                         let (connectionConfiguration, enabler) = (configuration.connection, configuration.eventsEnabler)
                         group.addTask {
+                            await firstPoll.wait()
                             await Self.countKeyEvents(
                                 of: target, into: counter, configuration: connectionConfiguration, enabler: enabler,
                                 until: stop, ownTraffic: ownTraffic, deliver: deliver)

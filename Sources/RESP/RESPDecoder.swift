@@ -113,7 +113,8 @@ private struct Cursor {
     private mutating func line() throws(RESPDecodingError) -> Range<Int> {
         let start = index + 1
         // One more byte than a line may hold is enough to tell it is too long.
-        let limit = min(bytes.count, start + limits.maxLineLength + 2)
+        let room = bytes.count - start
+        let limit = start + (limits.maxLineLength < room ? limits.maxLineLength + 1 : room)
         var end = start
         while end < limit, bytes[end] != Self.cr, bytes[end] != Self.lf { end += 1 }
         if end - start > limits.maxLineLength { throw .lineTooLong(limit: limits.maxLineLength) }

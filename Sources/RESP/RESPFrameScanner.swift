@@ -48,7 +48,8 @@ public struct RESPFrameScanner: Sendable {
             let marker = bytes[offset]
             // The header line: the first CR must be followed by LF, and no LF may come alone.
             let lineStart = offset + 1
-            let searchEnd = min(count, lineStart + limits.maxLineLength + 1)
+            // Never past the bytes, without overflow whatever the cap.
+            let searchEnd = limits.maxLineLength < count - lineStart ? lineStart + limits.maxLineLength + 1 : count
             var index = lineStart
             while index < searchEnd && bytes[index] != Self.cr && bytes[index] != Self.lf { index += 1 }
             bytesExamined += index - offset + 1

@@ -11,6 +11,7 @@ public actor ManagedConnection {
     private let configuration: ConnectionConfiguration
     private let backoff: ReconnectBackoff
     private let group: any EventLoopGroup
+    private let onHandshake: (@Sendable (Int) -> Void)?
     private var connection: RedisConnection?
     private var consecutiveFailures = 0
     private var nextAttempt: ContinuousClock.Instant?
@@ -21,17 +22,21 @@ public actor ManagedConnection {
     /// Commands sent by the handshakes of all connections so far.
     public private(set) var handshakeCommands = 0
 
-    /// Creates a managed connection; nothing is opened until the first call.
+    /// Creates a managed connection; nothing is opened until the first call. `onHandshake` is
+    /// told of each connection's handshake commands before they are written (see
+    /// ``RedisConnection/connect(to:configuration:group:onPush:onHandshake:)``).
     public init(
         endpoint: Endpoint,
         configuration: ConnectionConfiguration = ConnectionConfiguration(),
         backoff: ReconnectBackoff = ReconnectBackoff(),
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        onHandshake: (@Sendable (Int) -> Void)? = nil
     ) {
         self.endpoint = endpoint
         self.configuration = configuration
         self.backoff = backoff
         self.group = group
+        self.onHandshake = onHandshake
     }
 
     /// The `HELLO` facts of the current connection, if connected.
@@ -96,7 +101,8 @@ public actor ManagedConnection {
                 retryIn: now.duration(to: nextAttempt), lastError: lastError, endpoint: endpoint.description)
         }
         do {
-            let opened = try await RedisConnection.connect(to: endpoint, configuration: configuration, group: group)
+            let opened = try await RedisConnection.connect(
+                to: endpoint, configuration: configuration, group: group, onHandshake: onHandshake)
             connection = opened
             connectCount += 1
             handshakeCommands += opened.handshakeCommands

@@ -47,13 +47,19 @@ public final class RedisConnection: Sendable {
     ///   ``RedisServerError`` (e.g. `SELECT` of a database that does not exist),
     ///   ``RedisProtocolError`` (the peer does not speak RESP).
     ///
-    /// - Parameter onPush: where RESP3 pushes that answer no command go (a subscription's
-    ///   messages), called on the connection's event loop: it must return quickly.
+    /// - Parameters:
+    ///   - onPush: where RESP3 pushes that answer no command go (a subscription's messages),
+    ///     called on the connection's event loop: it must return quickly.
+    ///   - onHandshake: told how many handshake commands are about to be written, before each
+    ///     write — so that a count of one's own traffic has them before the server runs them
+    ///     (counting them once the handshake is done leaves a moment where the server has run
+    ///     them and the count does not know).
     public static func connect(
         to endpoint: Endpoint,
         configuration: ConnectionConfiguration = ConnectionConfiguration(),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        onPush: (@Sendable (RESPValue) -> Void)? = nil
+        onPush: (@Sendable (RESPValue) -> Void)? = nil,
+        onHandshake: (@Sendable (Int) -> Void)? = nil
     ) async throws -> RedisConnection {
         let name = endpoint.description
         let deadline = ContinuousClock.now + configuration.connectTimeout
@@ -65,7 +71,9 @@ public final class RedisConnection: Sendable {
             // A cancelled task does not wait out the handshake's timeout (a TLS handshake with
             // a plain port never completes): closing the channel ends the wait at once.
             let (hello, sent) = try await withTaskCancellationHandler {
-                try await handshake(on: channel, endpoint: endpoint, configuration: configuration, timeout: remaining)
+                try await handshake(
+                    on: channel, endpoint: endpoint, configuration: configuration, timeout: remaining,
+                    onHandshake: onHandshake)
             } onCancel: {
                 channel.close(promise: nil)
             }
@@ -300,7 +308,8 @@ public final class RedisConnection: Sendable {
     }
 
     private static func handshake(
-        on channel: any Channel, endpoint: Endpoint, configuration: ConnectionConfiguration, timeout: Duration
+        on channel: any Channel, endpoint: Endpoint, configuration: ConnectionConfiguration, timeout: Duration,
+        onHandshake: (@Sendable (Int) -> Void)?
     ) async throws -> (ServerHello, commands: Int) {
         let name = endpoint.description
         var hello = ServerHello(protocolVersion: 2)
@@ -313,6 +322,7 @@ public final class RedisConnection: Sendable {
                 arguments += ["AUTH", endpoint.username ?? "default", password.revealed]
             }
             if let clientName = configuration.clientName { arguments += ["SETNAME", clientName] }
+            onHandshake?(1)
             let reply = try await roundTrip(channel, commands: [RESPCommand(arguments)], timeout: timeout)
             switch reply.first?.result {
             case .success(let value):
@@ -339,6 +349,7 @@ public final class RedisConnection: Sendable {
         if endpoint.database != 0 { commands.append(RESPCommand("SELECT", String(endpoint.database))) }
         // A PING proves the session is usable (and asks for a password the server wants).
         commands.append(RESPCommand("PING"))
+        onHandshake?(commands.count)
         let replies = try await roundTrip(channel, commands: commands, timeout: timeout)
         let sent = commands.count + (configuration.prefersRESP3 ? 1 : 0)
         for (command, reply) in zip(commands, replies) {

@@ -104,7 +104,8 @@ public final class KeyEventSubscriber: Sendable {
             do {
                 connection = try await RedisConnection.connect(
                     to: endpoint, configuration: enabler?.connectionConfiguration ?? configuration,
-                    onPush: { [self] push in deliver(push) })
+                    onPush: { [self] push in deliver(push) },
+                    onHandshake: { [ownTraffic] commands in ownTraffic?.add(commands: commands) })
                 current.withLock { $0 = connection }
                 if Task.isCancelled { connection.closeSoon() }
             } catch {
@@ -113,7 +114,6 @@ public final class KeyEventSubscriber: Sendable {
                 do { try await clock.sleep(for: backoff.delay(afterFailures: failures)) } catch { return }
                 continue
             }
-            ownTraffic?.add(commands: connection.handshakeCommands)
             let subscribed: Set<KeyEventKind>
             let kinds = kinds.intersection(
                 KeyEventKind.publishable(server: connection.hello.server, version: connection.hello.version))

@@ -261,13 +261,14 @@ public actor KeySampler {
     private func prepareConnection() async throws {
         let count = await connection.connectCount
         guard count != lastConnectCount || lastConnectCount == 0 else { return }
-        // The handshake's commands count on the server too: counted as soon as it is done, and
-        // the NO-TOUCH before it is sent, so that a poll in between sees no traffic of ours
-        // that it cannot account for.
+        // The handshake's commands count on the server too: the connection's owner counts them
+        // as our own traffic before they are written (ManagedConnection's onHandshake), and the
+        // NO-TOUCH is counted before it is sent, so that a poll in between sees no traffic of
+        // ours that it cannot account for.
         try await connection.connect()
         let handshake = await connection.handshakeCommands
         commandsSent += 1 + handshake - countedHandshakeCommands
-        ownTraffic?.add(commands: 1 + handshake - countedHandshakeCommands)
+        ownTraffic?.add(commands: 1)
         countedHandshakeCommands = handshake
         // A new connection: ask for NO-TOUCH (7.2+) so that reading keys leaves LRU/LFU alone.
         let reply = try await connection.pipeline([RESPCommand("CLIENT", "NO-TOUCH", "ON")])

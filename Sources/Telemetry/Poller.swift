@@ -21,6 +21,9 @@ public actor Poller {
     private var refused: [PollPart: String] = [:]
     private var lastConnectCount = 0
     private var countedHandshakeCommands = 0
+    /// Commands of the last poll sent after its `INFO`: the server ran them after it, so they
+    /// belong to the next interval's count.
+    private var commandsAfterLastInfo = 0
     /// Set by an INFO that says `cluster_enabled:1`: later polls add `CLUSTER INFO`.
     private var isCluster = false
     /// Set by an INFO of Valkey 8.1+: polls that read `INFO everything` also read the large
@@ -102,7 +105,8 @@ public actor Poller {
         let readsEverything = polls % commandStatsEvery == 0
         polls += 1
         let infoVariant = readsEverything ? infoVariants.first ?? nil : nil
-        if refused[.info] == nil { commands.append(infoVariant.map { RESPCommand("INFO", $0) } ?? RESPCommand("INFO")) }
+        let sendsInfo = refused[.info] == nil
+        if sendsInfo { commands.append(infoVariant.map { RESPCommand("INFO", $0) } ?? RESPCommand("INFO")) }
         let slowlogIndex = commands.count
         if refused[.slowlog] == nil { commands.append(RESPCommand("SLOWLOG", "GET", String(slowlogCount))) }
         let clusterIndex = commands.count
@@ -139,7 +143,12 @@ public actor Poller {
         lastConnectCount = connectCount
         // A handshake since the last poll (HELLO, PING…) is our traffic too.
         let handshake = await connection.handshakeCommands
-        var sent = commands.count + handshake - countedHandshakeCommands
+        // The server counts a command in the interval it ran in: this poll's up to its INFO ran
+        // in this one, with the last poll's after its INFO; this poll's after INFO (SLOWLOG,
+        // COMMANDLOG, slot stats — not every poll sends the same) go to the next.
+        let afterInfo = sendsInfo ? commands.count - infoIndex - 1 : 0
+        var sent = commands.count - afterInfo + commandsAfterLastInfo + handshake - countedHandshakeCommands
+        commandsAfterLastInfo = afterInfo
         countedHandshakeCommands = handshake
 
         var pingRTT: Duration?
@@ -217,7 +226,7 @@ public actor Poller {
             // The first poll of a cluster node learns it here: ask at once rather than a tick late.
             if isCluster, refused[.cluster] == nil {
                 cluster = readCluster(try await connection.pipeline([RESPCommand("CLUSTER", "INFO")])[0].result)
-                sent += 1
+                commandsAfterLastInfo += 1
             }
         }
 

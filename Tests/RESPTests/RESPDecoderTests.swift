@@ -228,6 +228,14 @@ struct RESPDecoderTests {
         // At the limits exactly, frames decode.
         var ok = ByteBuffer(string: "$10\r\n0123456789\r\n*1\r\n*1\r\n*1\r\n:1\r\n%2\r\n:1\r\n:2\r\n:3\r\n:4\r\n")
         #expect(try RESPDecoder(limits: limits).decodeAll(from: &ok).count == 3)
+        // Caps as large as an Int holds do not overflow the search for a line's end.
+        let unbounded = RESPDecoderLimits(
+            maxDepth: 8, maxBulkLength: .max, maxAggregateCount: .max, maxLineLength: .max)
+        var frames = ByteBuffer(string: "+OK\r\n$3\r\nabc\r\n*1\r\n:7\r\n+still")
+        #expect(
+            try RESPDecoder(limits: unbounded).decodeAll(from: &frames)
+                == [.simpleString("OK"), .bulkString(ByteBuffer(string: "abc")), .array([.integer(7)])])
+        #expect(frames.readableBytes == 6, "the incomplete line is left for more bytes")
     }
 
     @Test("an incomplete line without CRLF waits for more bytes below the line cap")
