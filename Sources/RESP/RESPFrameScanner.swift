@@ -15,6 +15,9 @@ public struct RESPFrameScanner: Sendable {
     private var offset = 0
     /// Elements still expected by each open aggregate, innermost last.
     private var open: [Int] = []
+    /// Where the search for the end of the header line at `offset` stopped for want of bytes
+    /// (0 when it has not): a line trickled in byte by byte is searched once, not once per byte.
+    private var lineSearched = 0
     /// Bytes examined so far, over all calls: a machine-independent measure of the work done,
     /// for tests and benchmarks (linear in the bytes received, however they are segmented).
     public private(set) var bytesExamined = 0
@@ -39,6 +42,7 @@ public struct RESPFrameScanner: Sendable {
     /// Forgets a partly scanned value (after the caller dropped its bytes).
     public mutating func reset() {
         offset = 0
+        lineSearched = 0
         open.removeAll(keepingCapacity: true)
     }
 
@@ -50,16 +54,22 @@ public struct RESPFrameScanner: Sendable {
             let lineStart = offset + 1
             // Never past the bytes, without overflow whatever the cap.
             let searchEnd = limits.maxLineLength < count - lineStart ? lineStart + limits.maxLineLength + 1 : count
-            var index = lineStart
+            let resumeAt = lineSearched > lineStart ? lineSearched : lineStart
+            var index = resumeAt
             while index < searchEnd && bytes[index] != Self.cr && bytes[index] != Self.lf { index += 1 }
-            bytesExamined += index - offset + 1
+            bytesExamined += index - resumeAt + (resumeAt == lineStart ? 2 : 1)
             guard index < searchEnd else {
                 if index - lineStart > limits.maxLineLength { throw .lineTooLong(limit: limits.maxLineLength) }
+                lineSearched = index
                 return nil
             }
             guard bytes[index] == Self.cr else { throw .missingCRLF }
-            guard index + 1 < count else { return nil }
+            guard index + 1 < count else {
+                lineSearched = index
+                return nil
+            }
             guard bytes[index + 1] == Self.lf else { throw .missingCRLF }
+            lineSearched = 0
             let line = UnsafeRawBufferPointer(rebasing: bytes[lineStart..<index])
             let next = index + 2
             switch marker {

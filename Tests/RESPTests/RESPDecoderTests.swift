@@ -296,6 +296,23 @@ struct LinearDecodingTests {
         #expect(examined <= 2 * total, "examined \(examined) bytes of \(total)")
     }
 
+    /// A server trickling a long line one byte per segment (found by FuzzHostileRESP: 32 s of
+    /// CPU under AddressSanitizer for one reply, the line searched again from its start with
+    /// each byte): the search resumes where it stopped.
+    @Test("a 60 KB line arriving a byte at a time is searched once")
+    func trickledLongLine() throws {
+        let line = "+" + String(repeating: "x", count: 60_000) + "\r\n"
+        var decoder = RESPStreamDecoder()
+        var incoming = ByteBuffer()
+        var decoded: RESPValue?
+        for byte in line.utf8 {
+            incoming.writeInteger(byte)
+            if let value = try decoder.next(from: &incoming) { decoded = value }
+        }
+        #expect(decoded?.stringValue?.count == 60_000)
+        #expect(decoder.bytesExamined <= 2 * line.utf8.count, "examined \(decoder.bytesExamined)")
+    }
+
     @Test("whole, byte by byte and in random splits: the same values, a pending value resumes")
     func chunkingsAgree() throws {
         var whole = ByteBuffer()
