@@ -163,8 +163,9 @@ struct DashboardTerminalTests {
                 width: 60, height: 20, command: [CachewatchBinary.path, "-p", String(server.port)],
                 environment: Self.environment
             ) { tmux in
-                let screen = try await tmux.waitForScreen(containing: "needs at least 80×24")
-                #expect(screen.contains("this terminal is 60×20"))
+                // The last line drawn: a capture between the two lines would miss it.
+                let screen = try await tmux.waitForScreen(containing: "this terminal is 60×20")
+                #expect(screen.contains("needs at least 80×24"))
                 try await tmux.send("q")
                 #expect(try await eventually { try await tmux.exitStatus() == 0 })
             }
