@@ -193,38 +193,47 @@ public struct PrometheusExposition: Sendable {
         // are never touched, whereas growing it would copy what is written so far.
         var out = ExpositionBytes()
         out.bytes.reserveCapacity(families.reduce(0) { $0 + 256 + $1.samples.count * 128 })
-        var labelText = labelText
-        var families = families
-        if let cost { families.append(contentsOf: Self.costFamilies(cost, labelText: &labelText)) }
-        for family in families {
-            let sampleName = family.kind == .counter ? family.name + "_total" : family.name
-            // The classic format names a counter's family as its samples; OpenMetrics without _total.
-            let header = format == .openMetrics ? family.name : sampleName
-            out.bytes += "# HELP ".utf8
-            out.bytes += header.utf8
-            out.bytes.append(0x20)
-            out.bytes += Self.escapeHelp(family.help, format).utf8
-            out.bytes += "\n# TYPE ".utf8
-            out.bytes += header.utf8
-            out.bytes.append(0x20)
-            out.bytes += family.kind.rawValue.utf8
-            out.bytes.append(0x0A)
-            let name = Array(sampleName.utf8) + [UInt8(ascii: "{")]
-            for sample in family.samples {
-                if sample.labels.isEmpty {
-                    out.bytes += name.dropLast()
-                    out.bytes.append(0x20)
-                } else {
-                    out.bytes += name
-                    out.bytes += labelText[sample.labels]
-                    out.bytes += Self.labelsEnd
-                }
-                Self.appendNumber(sample.value, to: &out)
-                out.bytes.append(0x0A)
+        for family in families { Self.append(family, labels: labelText, format, to: &out) }
+        if let cost {
+            // The endpoint's own figures, with label sets of their own: the tick's are not copied.
+            var costLabels: [UInt8] = []
+            for family in Self.costFamilies(cost, labelText: &costLabels) {
+                Self.append(family, labels: costLabels, format, to: &out)
             }
         }
         if format == .openMetrics { out.bytes += "# EOF\n".utf8 }
         return out.bytes
+    }
+
+    /// Appends `family` — its help, type and samples, whose label sets are in `labels`.
+    private static func append(
+        _ family: Family, labels labelText: [UInt8], _ format: ExpositionFormat, to out: inout ExpositionBytes
+    ) {
+        let sampleName = family.kind == .counter ? family.name + "_total" : family.name
+        // The classic format names a counter's family as its samples; OpenMetrics without _total.
+        let header = format == .openMetrics ? family.name : sampleName
+        out.bytes += "# HELP ".utf8
+        out.bytes += header.utf8
+        out.bytes.append(0x20)
+        out.bytes += escapeHelp(family.help, format).utf8
+        out.bytes += "\n# TYPE ".utf8
+        out.bytes += header.utf8
+        out.bytes.append(0x20)
+        out.bytes += family.kind.rawValue.utf8
+        out.bytes.append(0x0A)
+        let name = Array(sampleName.utf8) + [UInt8(ascii: "{")]
+        for sample in family.samples {
+            if sample.labels.isEmpty {
+                out.bytes += name.dropLast()
+                out.bytes.append(0x20)
+            } else {
+                out.bytes += name
+                out.bytes += labelText[sample.labels]
+                out.bytes += labelsEnd
+            }
+            appendNumber(sample.value, to: &out)
+            out.bytes.append(0x0A)
+        }
     }
 
     /// The endpoint's own cost as two counter families, their label sets added to `labelText`.
