@@ -129,7 +129,9 @@ let package = Package(
         // Micro-benchmarks of the hot paths (`scripts/bench`); not part of the product.
         .executableTarget(
             name: "CachewatchBenchmarks",
-            dependencies: ["RESP", "Telemetry", "Metrics", "Export", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "RESP", "Telemetry", "Metrics", "Alerts", "Export", .product(name: "NIOCore", package: "swift-nio"),
+            ],
             path: "Benchmarks/CachewatchBenchmarks"
         ),
         // Real redis-server processes, a fault-injecting fake server, a process runner.

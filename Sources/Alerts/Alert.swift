@@ -11,9 +11,9 @@ public struct Alert: Sendable, Hashable {
     }
 
     /// The rule's name.
-    public var name: String
+    public var name: String { didSet { identity = Self.identity(name: name, labels: labels) } }
     /// Identity labels: the rule's labels plus `node`.
-    public var labels: [String: String]
+    public var labels: [String: String] { didSet { identity = Self.identity(name: name, labels: labels) } }
     /// The state.
     public var state: State
     /// How urgent.
@@ -28,12 +28,39 @@ public struct Alert: Sendable, Hashable {
     public var firedAt: Date?
     /// When the condition last held.
     public var lastTrue: Date
+    /// The identity: name and sorted labels (annotations such as the summary are not part of
+    /// it). Kept with the alert, since alerts are sorted and looked up by it every tick.
+    public private(set) var identity: String
 
-    /// The identity: name and sorted labels (annotations such as the summary are not part of it).
-    public var identity: String { Self.identity(name: name, labels: labels) }
+    /// Creates an alert of rule `name` with identity `labels`.
+    public init(
+        name: String, labels: [String: String], state: State, severity: Severity, value: Double, summary: String,
+        activeSince: Date, firedAt: Date? = nil, lastTrue: Date
+    ) {
+        self.name = name
+        self.labels = labels
+        self.state = state
+        self.severity = severity
+        self.value = value
+        self.summary = summary
+        self.activeSince = activeSince
+        self.firedAt = firedAt
+        self.lastTrue = lastTrue
+        identity = Self.identity(name: name, labels: labels)
+    }
 
+    /// `name{key=value,…}` with the labels in key order.
     static func identity(name: String, labels: [String: String]) -> String {
-        name + "{" + labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",") + "}"
+        var text = name
+        text.append("{")
+        for (index, label) in labels.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { text.append(",") }
+            text.append(label.key)
+            text.append("=")
+            text.append(label.value)
+        }
+        text.append("}")
+        return text
     }
 }
 

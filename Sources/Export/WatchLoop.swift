@@ -128,7 +128,7 @@ public struct WatchLoop {
                 exposedAt = Date()
                 var (built, buildTime) = ThreadCPUClock.measure {
                     PrometheusExposition(
-                        nodes: state.store.nodeNames.compactMap { state.store[$0] },
+                        nodes: state.store.nodes,
                         alerts: state.ruleEngine.firing + state.ruleEngine.pending, namespaceLimit: namespaceLimit)
                 }
                 built.buildCPUTime = buildTime

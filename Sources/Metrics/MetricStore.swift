@@ -9,7 +9,12 @@ public struct MetricStore: Sendable {
     public let latencyWindow: Int
     /// Slow-log entries kept per node.
     public let slowlogCapacity: Int
-    private var nodesByName: [String: NodeMetrics] = [:]
+    /// Every node's series, in the order the nodes first reported (``nodeNames``' order).
+    /// An array rather than a dictionary by name: reading a node in place (`nodes[i].latest(…)`)
+    /// does not copy it, whereas a dictionary hands out a copy, retaining each of its buffers.
+    public private(set) var nodes: [NodeMetrics] = []
+    /// Each node's index in ``nodes``.
+    private var indexByName: [String: Int] = [:]
     /// Node names in the order they first reported.
     public private(set) var nodeNames: [String] = []
 
@@ -22,22 +27,29 @@ public struct MetricStore: Sendable {
 
     /// Adds one sample to its node's series.
     public mutating func ingest(_ sample: Sample) {
-        if nodesByName[sample.node] == nil {
-            nodesByName[sample.node] = NodeMetrics(
-                node: sample.node, capacity: capacity, latencyWindow: latencyWindow, slowlogCapacity: slowlogCapacity)
+        let index: Int
+        if let known = indexByName[sample.node] {
+            index = known
+        } else {
+            index = nodes.count
+            nodes.append(
+                NodeMetrics(
+                    node: sample.node, capacity: capacity, latencyWindow: latencyWindow,
+                    slowlogCapacity: slowlogCapacity))
+            indexByName[sample.node] = index
             nodeNames.append(sample.node)
         }
-        nodesByName[sample.node]?.ingest(sample)
-        if nodesByName[sample.node]?.lastInfo?.isClusterEnabled == true { updateClusterShares() }
+        nodes[index].ingest(sample)
+        if nodes[index].lastInfo?.isClusterEnabled == true { updateClusterShares() }
     }
 
     /// The primaries of a Redis Cluster among the nodes (up, in cluster mode, `role:master`),
     /// in the order they first reported.
     public var clusterPrimaries: [String] {
-        nodeNames.filter { name in
-            guard let node = nodesByName[name], node.isUp, let info = node.lastInfo else { return false }
+        nodes.indices.filter { index in
+            guard nodes[index].isUp, let info = nodes[index].lastInfo else { return false }
             return info.isClusterEnabled && info.isPrimary
-        }
+        }.map { nodeNames[$0] }
     }
 
     /// Each cluster primary's keys, memory and ops/s over the mean of the other primaries',
@@ -49,32 +61,33 @@ public struct MetricStore: Sendable {
             (.keysVsOtherPrimaries, .keys, 1), (.memoryVsOtherPrimaries, .usedMemoryBytes, 1),
             (.opsVsOtherPrimaries, .opsPerSec, 1),
         ]
-        for name in nodeNames where !primaries.contains(name) || primaries.count < 2 {
-            for (share, _, _) in shared { nodesByName[name]?.setExternal(share, nil) }
+        for (index, name) in nodeNames.enumerated() where !primaries.contains(name) || primaries.count < 2 {
+            for (share, _, _) in shared { nodes[index].setExternal(share, nil) }
         }
         guard primaries.count >= 2 else { return }
         for (share, source, floor) in shared {
-            let values = primaries.map { nodesByName[$0]?.latest(source) }
+            let values = primaries.map { self[$0]?.latest(source) }
             let total = values.reduce(0) { $0 + ($1 ?? 0) }
             for (name, value) in zip(primaries, values) {
+                guard let index = indexByName[name] else { continue }
                 guard let value, values.allSatisfy({ $0 != nil }) else {
-                    nodesByName[name]?.setExternal(share, nil)
+                    nodes[index].setExternal(share, nil)
                     continue
                 }
                 let othersMean = (total - value) / Double(primaries.count - 1)
-                nodesByName[name]?.setExternal(share, value / max(othersMean, floor))
+                nodes[index].setExternal(share, value / max(othersMean, floor))
             }
         }
     }
 
     /// Sets a figure from outside the poll for `node` (recorded with its next ticks).
     public mutating func setExternal(node: String, _ metric: Metric, _ value: Double?) {
-        nodesByName[node]?.setExternal(metric, value)
+        if let index = indexByName[node] { nodes[index].setExternal(metric, value) }
     }
 
     /// Replaces the newest values of a labelled metric (one per namespace) for `node`.
     public mutating func setInstances(node: String, _ metric: Metric, _ values: [String: Double]) {
-        nodesByName[node]?.setInstances(metric, values)
+        if let index = indexByName[node] { nodes[index].setInstances(metric, values) }
     }
 
     /// Records what key sampling found on `node`: the node-level figures with its next ticks,
@@ -87,11 +100,13 @@ public struct MetricStore: Sendable {
 
     /// Forgets a node (it left the cluster): its series, and its place in the order.
     public mutating func remove(node: String) {
-        nodesByName[node] = nil
-        nodeNames.removeAll { $0 == node }
+        guard let index = indexByName.removeValue(forKey: node) else { return }
+        nodes.remove(at: index)
+        nodeNames.remove(at: index)
+        for (later, name) in nodeNames.enumerated().dropFirst(index) { indexByName[name] = later }
         updateClusterShares()
     }
 
     /// The series of one node.
-    public subscript(node: String) -> NodeMetrics? { nodesByName[node] }
+    public subscript(node: String) -> NodeMetrics? { indexByName[node].map { nodes[$0] } }
 }

@@ -9,6 +9,10 @@ public struct NodeMetrics: Sendable {
     /// Tick times (seconds since 1970), oldest first; one per sample, failed polls included.
     public private(set) var times: RingBuffer<Double>
     private var series: [SeriesKey: RingBuffer<Double>] = [:]
+    /// The newest tick's value of each metric by ``Metric/ordinal`` (NaN = absent): what
+    /// `latest(_:)` reads, one contiguous table instead of a lookup and a ring
+    /// buffer per series (the exposition reads all of them every tick).
+    private var newest = [Double](repeating: .nan, count: Metric.allCases.count)
     private var baseline: CounterBaseline?
     private var latency: LatencyWindow
     private var baselines = SpikeBaseline()
@@ -81,6 +85,7 @@ public struct NodeMetrics: Sendable {
 
     /// The value of `key` at the newest tick, `nil` if absent there.
     public func latest(_ key: SeriesKey) -> Double? {
+        if case .metric(let metric) = key { return latest(metric) }
         guard let ring = series[key], let last = ring.last, !last.isNaN else { return nil }
         return last
     }
@@ -102,7 +107,10 @@ public struct NodeMetrics: Sendable {
     }
 
     /// The value of `metric` at the newest tick, `nil` if absent there.
-    public func latest(_ metric: Metric) -> Double? { latest(.metric(metric)) }
+    public func latest(_ metric: Metric) -> Double? {
+        let value = newest[metric.ordinal]
+        return value.isNaN ? nil : value
+    }
 
     /// All values of the newest tick by series (absent series left out).
     public var latestValues: [SeriesKey: Double] {
@@ -259,8 +267,15 @@ public struct NodeMetrics: Sendable {
             for _ in 0..<previousCount { ring.append(.nan) }
             series[name] = ring
         }
-        for name in series.keys {
-            series[name]?.append(values[name] ?? .nan)
+        // In place, by index: iterating the keys while writing through the dictionary's
+        // subscript would look each key up again.
+        var index = series.startIndex
+        while index != series.endIndex {
+            let key = series.keys[index]
+            let value = values[key] ?? .nan
+            series.values[index].append(value)
+            if case .metric(let metric) = key { newest[metric.ordinal] = value }
+            series.formIndex(after: &index)
         }
     }
 }

@@ -125,4 +125,18 @@ struct RuleEngineTests {
         let events = engine.eval(now: time, store: store)
         #expect(Set(events.map(\.alert.identity)) == ["Blocked{node=a}", "Blocked{node=b}"])
     }
+
+    @Test("an alert's identity follows its name and labels, labels in key order")
+    func identityFollowsLabels() {
+        let time = Date(timeIntervalSince1970: Self.t0)
+        var alert = Alert(
+            name: "BigKey", labels: ["node": "a:6379", "namespace": "big:*"], state: .firing, severity: .info,
+            value: 1, summary: "", activeSince: time, lastTrue: time)
+        #expect(alert.identity == "BigKey{namespace=big:*,node=a:6379}")
+        alert.labels["namespace"] = "blob:*"
+        #expect(alert.identity == "BigKey{namespace=blob:*,node=a:6379}")
+        alert.name = "HugeKey"
+        alert.labels = [:]
+        #expect(alert.identity == "HugeKey{}")
+    }
 }

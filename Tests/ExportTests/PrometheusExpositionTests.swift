@@ -130,6 +130,41 @@ struct PrometheusExpositionTests {
         #expect(seen == values.count)
     }
 
+    @Test("metrics with different namespaces: each sample once, in name order, with its own value")
+    func differingInstances() throws {
+        var store = MetricStore()
+        store.ingest(
+            Sample(
+                node: "n:1", time: Date(timeIntervalSince1970: 1_800_000_000),
+                outcome: .failure(PollFailure(kind: .connection, message: "refused"))))
+        // Overlapping, disjoint and nested sets: whichever metric the build starts from, the
+        // others have names it lacks.
+        let sets: [Metric: [String: Double]] = [
+            .namespaceKeys: ["b:*": 20, "d:*": 40, "a:*": 10],
+            .namespaceEvictedPerSec: ["e:*": 5.5, "a:*": 1.5],
+            .namespaceMissesPerSec: ["c:*": 3, "b:*": 2, "f:*": 6, "d:*": 4],
+            .namespaceBigKeys: ["z:*": 26],
+        ]
+        for (metric, values) in sets { store.setInstances(node: "n:1", metric, values) }
+        for limit in [1000, 3] {
+            let text = PrometheusExposition(nodes: [try #require(store["n:1"])], alerts: [], namespaceLimit: limit)
+                .render(.prometheusText)
+            // With a cap of 3 the namespaces with the most keys stay (d, b, a); the others go.
+            let kept: Set<String> = limit == 3 ? ["a:*", "b:*", "d:*"] : Set(sets.values.flatMap(\.keys))
+            for (metric, values) in sets {
+                let family = PrometheusName.of(metric)
+                let lines = text.split(separator: "\n").filter { $0.hasPrefix(family + "{") }
+                let expected = values.keys.filter(kept.contains).sorted().map {
+                    let value = values[$0]!
+                    return "\(family){node=\"n:1\",namespace=\"\($0)\"} "
+                        + (value == value.rounded() ? String(Int(value)) : String(value))
+                }
+                #expect(lines.map(String.init) == expected, "\(metric), limit \(limit)")
+            }
+            #expect(text.contains("cachewatch_namespaces_dropped{node=\"n:1\"} \(limit == 3 ? 4 : 0)\n"))
+        }
+    }
+
     @Test("10,000 namespaces: the cap's biggest kept, the rest counted")
     func cardinality() {
         let text = Self.exposition(namespaces: 10_000, limit: 200).render(.prometheusText)
