@@ -179,18 +179,19 @@ public struct RuleEngine: Sendable {
     ) -> String {
         // Counts read whole: an estimate of 2,967.1 keys is "2967" in a sentence.
         let isCount = rule.condition.metric.metric?.unit == .count
-        var text = template.replacingOccurrences(
-            of: "{{value}}", with: ValueFormatting.plain(isCount ? value.rounded() : value)
-        )
-        .replacingOccurrences(of: "{{threshold}}", with: ValueFormatting.plain(rule.condition.threshold))
-        for (label, labelValue) in labels { text = text.replacingOccurrences(of: "{{\(label)}}", with: labelValue) }
-        if text.contains("{{slot_namespaces}}") {
-            text = text.replacingOccurrences(of: "{{slot_namespaces}}", with: slotNamespaces(labels["slot"], on: node))
+        return SummaryTemplate.render(template) { name in
+            switch name {
+            case "value": return ValueFormatting.plain(isCount ? value.rounded() : value)
+            case "threshold": return ValueFormatting.plain(rule.condition.threshold)
+            default: break
+            }
+            if let label = labels[String(name)] { return label }
+            if name == "slot_namespaces" { return slotNamespaces(labels["slot"], on: node) }
+            if name.hasPrefix("top:"), let metric = Metric(rawValue: String(name.dropFirst(4))), metric.label != nil {
+                return top(metric, on: node)
+            }
+            return nil
         }
-        for metric in Metric.allCases where metric.label != nil && text.contains("{{top:\(metric.rawValue)}}") {
-            text = text.replacingOccurrences(of: "{{top:\(metric.rawValue)}}", with: top(metric, on: node))
-        }
-        return text
     }
 
     /// `{{slot_namespaces}}`: the namespaces of the alert's slot with how many of the keys

@@ -206,12 +206,7 @@ public struct EngineState: Sendable {
             return { namespace, from, _ in (last[namespace] ?? .distantPast) >= from }
         }
         let metrics = store[node]
-        return { _, from, to in
-            guard let metrics else { return false }
-            return metrics.points(.metric(.evictedPerSec), since: from.timeIntervalSince1970).contains {
-                $0.value > 0 && $0.time <= to.timeIntervalSince1970 + 10
-            }
-        }
+        return { _, from, to in metrics?.evicted(between: from, and: to) ?? false }
     }
 
     /// The line told once for a subscription state: events off (and how to turn them on, and

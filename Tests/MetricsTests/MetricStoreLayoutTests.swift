@@ -69,3 +69,36 @@ struct MetricStoreLayoutTests {
         #expect(store.nodeNames == ["a", "c", "d", "b"] && store["b"]?.count == 1)
     }
 }
+
+@Suite("Evictions between two times")
+struct EvictionWindowTests {
+    @Test("a poll with evictions after the key was last seen says evicted; one long after, or none, does not")
+    func window() throws {
+        var store = MetricStore(capacity: 20)
+        // Evictions in the interval ending at t=2 only.
+        for (second, evicted) in [(0, 0), (1, 0), (2, 50), (3, 50), (4, 50)] {
+            store.ingest(InfoFixture.sample(Double(second), InfoFixture.reading(evicted: Int64(evicted))))
+        }
+        let node = try #require(store["n1"])
+        func at(_ second: Double) -> Date { Date(timeIntervalSince1970: second) }
+        #expect(node.evicted(between: at(1.5), and: at(1.8)))
+        #expect(!node.evicted(between: at(2.5), and: at(3.5)), "no eviction after 2.5 s")
+        // Evictions more than 10 s after the key was found gone tell nothing of it.
+        #expect(!node.evicted(between: at(-20), and: at(-9)))
+    }
+
+    @Test("before the poll covering the key's end is in, the newest rate decides")
+    func pollNotInYet() throws {
+        var store = MetricStore(capacity: 20)
+        store.ingest(InfoFixture.sample(0, InfoFixture.reading(evicted: 0)))
+        store.ingest(InfoFixture.sample(1, InfoFixture.reading(evicted: 20)))
+        var node = try #require(store["n1"])
+        // Last seen at 1.2, gone at 1.4, processed before the poll at 1.5: the node is evicting.
+        #expect(node.evicted(between: Date(timeIntervalSince1970: 1.2), and: Date(timeIntervalSince1970: 1.4)))
+        store.ingest(InfoFixture.sample(2, InfoFixture.reading(evicted: 20)))
+        node = try #require(store["n1"])
+        // Not evicting any more: the same gap is now covered by a poll without evictions.
+        #expect(!node.evicted(between: Date(timeIntervalSince1970: 1.2), and: Date(timeIntervalSince1970: 1.4)))
+        #expect(!node.evicted(between: Date(timeIntervalSince1970: 2.2), and: Date(timeIntervalSince1970: 2.4)))
+    }
+}
