@@ -71,14 +71,10 @@ public struct PrometheusExposition: Sendable {
             kind: .gauge)
         var counters = ServerCounter.allCases.map { Family(name: $0.familyName, help: $0.help, kind: .counter) }
         labelText.reserveCapacity(nodes.count * 2048)
-        // Each node is read in place (`nodes[index]`, borrowed): a copy would retain every
-        // buffer it holds.
-        nodes.withUnsafeBufferPointer { nodes in
-            for index in nodes.indices {
-                addNode(
-                    nodes[index], into: &metrics, &counters, &databaseKeys, &databaseExpiring, dropped: &dropped,
-                    namespaceLimit: namespaceLimit)
-            }
+        for node in nodes {
+            addNode(
+                node, into: &metrics, &counters, &databaseKeys, &databaseExpiring, dropped: &dropped,
+                namespaceLimit: namespaceLimit)
         }
         var alertFamily = Family(
             name: "cachewatch_alerts",
@@ -166,7 +162,11 @@ public struct PrometheusExposition: Sendable {
             for member in members.dropFirst() {
                 for name in member.values.keys where Self.place(of: name, in: names) == nil { others.append(name) }
             }
-            if !others.isEmpty { names = Self.union(names, others.sorted()) }
+            if !others.isEmpty {
+                var merged: [String] = []
+                for name in (names + others).sorted() where merged.last != name { merged.append(name) }
+                names = merged
+            }
             // One column of values at a time, by the instance's place in `names`.
             var column = [Double?](repeating: nil, count: names.count)
             func fill(_ values: [String: Double]) {
@@ -206,25 +206,6 @@ public struct PrometheusExposition: Sendable {
             if names[middle] < name { low = middle + 1 } else { high = middle }
         }
         return low < names.count && names[low] == name ? low : nil
-    }
-
-    /// The names of two sorted lists without repeats, in order (`right` may repeat a name).
-    private static func union(_ left: [String], _ right: [String]) -> [String] {
-        var merged: [String] = []
-        merged.reserveCapacity(left.count + right.count)
-        var (leftIndex, rightIndex) = (0, 0)
-        while leftIndex < left.count || rightIndex < right.count {
-            let name: String
-            if rightIndex == right.count || (leftIndex < left.count && left[leftIndex] <= right[rightIndex]) {
-                name = left[leftIndex]
-                leftIndex += 1
-            } else {
-                name = right[rightIndex]
-                rightIndex += 1
-            }
-            if merged.last != name { merged.append(name) }
-        }
-        return merged
     }
 
     /// Writes `node="…",<label>="<instance>"` to ``labelText`` (the node's part as escaped

@@ -8,7 +8,7 @@ extension Metric {
 
     /// Hashes the case, not its name: a raw-valued enum otherwise hashes its raw value, a
     /// string, and every series lookup (`[SeriesKey: …]`, `[Metric: …]`) paid for it.
-    @inlinable public func hash(into hasher: inout Hasher) { hasher.combine(UInt8(truncatingIfNeeded: ordinal)) }
+    @inlinable public func hash(into hasher: inout Hasher) { hasher.combine(ordinal) }
 
     /// Whether two metrics are the same case (compared as cases, not as names).
     @inlinable public static func == (lhs: Metric, rhs: Metric) -> Bool { lhs.ordinal == rhs.ordinal }

@@ -9,9 +9,8 @@ public struct MetricStore: Sendable {
     public let latencyWindow: Int
     /// Slow-log entries kept per node.
     public let slowlogCapacity: Int
-    /// Every node's series, in the order the nodes first reported (``nodeNames``' order).
-    /// An array rather than a dictionary by name: reading a node in place (`nodes[i].latest(…)`)
-    /// does not copy it, whereas a dictionary hands out a copy, retaining each of its buffers.
+    /// Every node's series, in the order the nodes first reported (``nodeNames``' order): what
+    /// the exposition reads every tick, handed over as it is rather than gathered by name.
     public private(set) var nodes: [NodeMetrics] = []
     /// Each node's index in ``nodes``.
     private var indexByName: [String: Int] = [:]
@@ -66,7 +65,7 @@ public struct MetricStore: Sendable {
         }
         guard primaries.count >= 2 else { return }
         for (share, source, floor) in shared {
-            let values = primaries.map { self[$0]?.latest(source) }
+            let values = primaries.map { name in indexByName[name].flatMap { nodes[$0].latest(source) } }
             let total = values.reduce(0) { $0 + ($1 ?? 0) }
             for (name, value) in zip(primaries, values) {
                 guard let index = indexByName[name] else { continue }
