@@ -187,7 +187,7 @@ public struct RuleEngine: Sendable {
             }
             if let label = labels[String(name)] { return label }
             if name == "slot_namespaces" { return slotNamespaces(labels["slot"], on: node) }
-            if name.hasPrefix("top:"), let metric = Metric(rawValue: String(name.dropFirst(4))), metric.label != nil {
+            if name.hasPrefix("top:"), let metric = Metric(name: String(name.dropFirst(4))), metric.label != nil {
                 return top(metric, on: node)
             }
             return nil

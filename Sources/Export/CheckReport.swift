@@ -112,7 +112,7 @@ public struct CheckReport: Sendable, Equatable {
                 .hitRatio, .opsPerSec, .evictedPerSec, .expiredPerSec, .memoryUsedRatio, .clientsConnected, .pingMs,
             ]
             perfdata = metrics.compactMap { metric in
-                node.latest(metric).map { "\(metric.rawValue)=\(JSONText.number($0))" }
+                node.latest(metric).map { "\(metric.name)=\(JSONText.number($0))" }
             }
         } else {
             let pairs: [(String, Double?)] = [

@@ -27,7 +27,7 @@ public enum NamespaceLineFormatter {
                 var fields = ["\"namespace\":\(JSONText.string(name))"]
                 for metric in metrics {
                     let value = node.value(metric, instance: name)
-                    fields.append("\(JSONText.string(metric.rawValue)):\(value.map(JSONText.number) ?? "null")")
+                    fields.append("\(JSONText.string(metric.name)):\(value.map(JSONText.number) ?? "null")")
                 }
                 return "{" + fields.joined(separator: ",") + "}"
             }
@@ -45,7 +45,7 @@ public enum NamespaceLineFormatter {
                 ]
                 for metric in metrics {
                     fields.append(
-                        "\(metric.rawValue)=\(node.value(metric, instance: name).map(JSONText.number) ?? "-")")
+                        "\(metric.name)=\(node.value(metric, instance: name).map(JSONText.number) ?? "-")")
                 }
                 return fields.joined(separator: " ")
             }

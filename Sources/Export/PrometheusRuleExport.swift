@@ -105,7 +105,7 @@ public enum PrometheusRuleExport {
             .replacingOccurrences(of: "{{threshold}}", with: number(rule.condition.threshold))
             .replacingOccurrences(of: "{{slot_namespaces}}", with: "(see cachewatch's hot slots view)")
         for metric in Metric.allCases where metric.label != nil {
-            text = text.replacingOccurrences(of: "{{top:\(metric.rawValue)}}", with: "(see cachewatch)")
+            text = text.replacingOccurrences(of: "{{top:\(metric.name)}}", with: "(see cachewatch)")
         }
         for label in ["node"] + MetricLabel.allCases.map(\.rawValue) + rule.labels.keys.sorted() {
             text = text.replacingOccurrences(of: "{{\(label)}}", with: "{{ $labels.\(label) }}")

@@ -29,7 +29,7 @@ public enum SlotLineFormatter {
                 var fields = ["\"slot\":\(slot.slot)"]
                 for metric in metrics {
                     fields.append(
-                        "\(JSONText.string(metric.rawValue)):\(value(metric, slot.slot).map(JSONText.number) ?? "null")"
+                        "\(JSONText.string(metric.name)):\(value(metric, slot.slot).map(JSONText.number) ?? "null")"
                     )
                 }
                 let namespaces = node.namespaces(inSlot: slot.slot).map { list in
@@ -54,7 +54,7 @@ public enum SlotLineFormatter {
                     "event=slot", "time=\(stamp)", "node=\(LogfmtText.value(node.node))", "slot=\(slot.slot)",
                 ]
                 for metric in metrics {
-                    fields.append("\(metric.rawValue)=\(value(metric, slot.slot).map(JSONText.number) ?? "-")")
+                    fields.append("\(metric.name)=\(value(metric, slot.slot).map(JSONText.number) ?? "-")")
                 }
                 let namespaces = node.namespaces(inSlot: slot.slot).map { list in
                     list.map { "\($0.namespace)=\($0.keys)" }.joined(separator: ",")

@@ -50,7 +50,7 @@ public struct WatchLineFormatter: Sendable {
     /// The vocabulary in JSON field order: every per-node ``Metric`` (absent ones as `null`), then
     /// per-database series present at this tick, sorted.
     static func orderedFields(_ values: [SeriesKey: Double]) -> [(String, Double?)] {
-        let fixed = Metric.perNode.map { ($0.rawValue, values[metric: $0]) }
+        let fixed = Metric.perNode.map { ($0.name, values[metric: $0]) }
         let extra = values.keys.filter { $0.metric == nil }.sorted().map { ($0.name, values[$0]) }
         return fixed + extra
     }

@@ -16,7 +16,7 @@ public enum SeriesKey: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// The key named `name` (a metric name, or `db<N>_keys`, `db<N>_keys_with_expiry`), if any.
     public init?(name: String) {
-        if let metric = Metric(rawValue: name) {
+        if let metric = Metric(name: name) {
             self = .metric(metric)
             return
         }
@@ -32,7 +32,7 @@ public enum SeriesKey: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The name in metric lines, CSV headers and rules files.
     public var name: String {
         switch self {
-        case .metric(let metric): metric.rawValue
+        case .metric(let metric): metric.name
         case .database(let index, let figure): "db\(index)_\(figure.rawValue)"
         }
     }

@@ -45,13 +45,20 @@ struct Rules: AsyncParsableCommand {
             let set = try rules.map(AlertOptions.load(path:)) ?? DefaultRules.rules
             try ConsoleOutput.line(PrometheusRuleExport.yaml(set).trimmingCharacters(in: .newlines))
         } else if metrics {
-            for metric in Metric.allCases {
-                let label = metric.label.map { "  (one per \($0))" } ?? ""
-                try ConsoleOutput.line(
-                    "\(metric.rawValue.padding(toLength: 30, withPad: " ", startingAt: 0)) \(metric.unit.rawValue)\(label)"
-                )
+            // Every column from the metric's declaration.
+            func column(_ text: String, _ width: Int) -> String {
+                text.padding(toLength: max(width, text.count + 1), withPad: " ", startingAt: 0)
             }
-            try ConsoleOutput.line("db<N>_keys, db<N>_keys_with_expiry       count")
+            try ConsoleOutput.line(
+                column("METRIC", 34) + column("UNIT", 8) + column("ONE PER", 10) + column("SOURCE", 16) + "MEANING")
+            for metric in Metric.allCases {
+                try ConsoleOutput.line(
+                    column(metric.name, 34) + column(metric.unit.rawValue, 8) + column(metric.label?.rawValue ?? "node", 10)
+                        + column(metric.source.rawValue, 16) + metric.help)
+            }
+            try ConsoleOutput.line(
+                column("db<N>_keys, db<N>_keys_with_expiry", 34) + column("count", 8) + column("node", 10)
+                    + column(MetricSource.poll.rawValue, 16) + "Keys (with a TTL) in database N, from INFO keyspace.")
         } else if let path = check {
             let rules = try AlertOptions.load(path: path)
             try ConsoleOutput.line("\(TextInput.name(path)): \(rules.count) rules, all valid")

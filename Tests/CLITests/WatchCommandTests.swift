@@ -85,7 +85,7 @@ struct WatchCommandTests {
             let expired = entries.filter { $0["namespace"] as? String == "cart:*" }
                 .compactMap { $0["namespace_expired_per_sec"] as? Double }
             #expect(expired.contains { $0 > 0 }, "\(expired)")
-            for key in NamespaceLineFormatter.metrics.map(\.rawValue) {
+            for key in NamespaceLineFormatter.metrics.map(\.name) {
                 #expect(entries.allSatisfy { $0.keys.contains(key) }, "\(key) missing")
             }
             await admin.close()

@@ -98,7 +98,7 @@ struct AlertScenarioTests {
                 var trace = ""
                 for metric in [Metric.missesPerSec, .missSpikeRatio, .expirySpikeRatio, .hitRatioDrop] {
                     trace +=
-                        "\n\(metric.rawValue) from 3 s before the wave: \(watcher.trace(metric, from: from).prefix(400))"
+                        "\n\(metric.name) from 3 s before the wave: \(watcher.trace(metric, from: from).prefix(400))"
                 }
                 return (fired, watcher.events, trace, wave, couponsExpire)
             }

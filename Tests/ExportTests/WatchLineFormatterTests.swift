@@ -43,7 +43,7 @@ struct WatchLineFormatterTests {
         let node = try #require(store["127.0.0.1:6379"])
         let line = try #require(formatter.lines(for: node).first)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-        for metric in Metric.perNode { #expect(object.keys.contains(metric.rawValue), "\(metric.rawValue) missing") }
+        for metric in Metric.perNode { #expect(object.keys.contains(metric.name), "\(metric.name) missing") }
         #expect(object["time"] as? String == "2027-01-15T08:00:01.000Z")
         #expect(object["ts_ms"] as? Int == 1_800_000_001_000)
         #expect(object["node"] as? String == "127.0.0.1:6379")

@@ -11,9 +11,9 @@ struct MetricStoreLayoutTests {
     func ordinals() {
         for (index, metric) in Metric.allCases.enumerated() { #expect(metric.ordinal == index, "\(metric)") }
         #expect(Set(Metric.allCases).count == Metric.allCases.count)
-        let byMetric = Dictionary(uniqueKeysWithValues: Metric.allCases.map { ($0, $0.rawValue) })
-        #expect(Metric.allCases.allSatisfy { byMetric[$0] == $0.rawValue })
-        #expect(Metric.hitRatio == Metric(rawValue: "hit_ratio"))
+        let byMetric = Dictionary(uniqueKeysWithValues: Metric.allCases.map { ($0, $0.name) })
+        #expect(Metric.allCases.allSatisfy { byMetric[$0] == $0.name })
+        #expect(Metric.hitRatio == Metric(name: "hit_ratio"))
         #expect(Metric.hitRatio != Metric.hitRatioLifetime)
         #expect(SeriesKey.metric(.hitRatio) != SeriesKey.metric(.hitsPerSec))
     }
