@@ -132,8 +132,9 @@ public struct EngineState: Sendable {
             case .keyEvents(let node, let tally):
                 guard case .subscribed(let kinds, _)? = keyEventStates[node], store[node] != nil else { continue }
                 for (kind, metric) in Self.keyEventMetrics {
-                    // An interval the subscription did not hold throughout is a gap, not a zero.
-                    let rates = kinds.contains(kind) && tally.isComplete ? tally.ratesPerSecond(kind) : [:]
+                    // An interval the subscription did not hold throughout is a gap, not a zero,
+                    // and a kind the server does not publish is not reported at all.
+                    let rates = kinds.contains(kind) && tally.isComplete ? tally.ratesPerSecond(kind) : nil
                     store.setInstances(node: node, metric, rates)
                 }
                 eventTrends[node, default: NamespaceEventTrend()].add(tally)

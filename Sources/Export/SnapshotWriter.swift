@@ -161,25 +161,22 @@ public struct SnapshotWriter {
     }
 
     private func namespaces(_ snapshot: Snapshot) -> CSVTable {
-        var table = table([
-            "node", "namespace", "sampled_keys", "estimated_keys", "estimated_memory_bytes", "share_without_ttl",
-            "mean_ttl_seconds", "min_ttl_ms", "max_ttl_ms", "ttl_jitter", "expiry_wave_keys", "evicted_per_sec",
-            "expired_per_sec", "misses_per_sec", "deleted_per_sec", "overwritten_per_sec", "new_per_sec",
-            "expired_share", "invalidated_share", "evicted_share", "staleness_bound_seconds", "end_age_share_p50",
-            "end_age_share_p90",
-        ])
+        // Keyspace events' rates where they are counted (empty cells: events off), then how keys
+        // end (empty until enough ends were seen); each column named after its metric.
+        let columns: [Metric] = [
+            .namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec, .namespaceDeletedPerSec,
+            .namespaceOverwrittenPerSec, .namespaceNewPerSec, .namespaceExpiredShare, .namespaceInvalidatedShare,
+            .namespaceEvictedShare, .namespaceStalenessBoundSeconds, .namespaceEndAgeShareP50, .namespaceEndAgeShareP90,
+        ]
+        var table = table(
+            [
+                "node", "namespace", "sampled_keys", "estimated_keys", "estimated_memory_bytes", "share_without_ttl",
+                "mean_ttl_seconds", "min_ttl_ms", "max_ttl_ms", "ttl_jitter", "expiry_wave_keys",
+            ] + columns.map { String($0.name.dropFirst("namespace_".count)) })
         let now = snapshot.takenAt
         for (node, model) in models(snapshot) {
-            // Keyspace events' rates where they are counted (empty cells: events off); a
-            // namespace seen only in events (its keys gone, say) gets a row of its own.
+            // A namespace seen only in events (its keys gone, say) gets a row of its own.
             let metrics = snapshot.store[node]
-            let columns: [Metric] = [
-                .namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec, .namespaceDeletedPerSec,
-                .namespaceOverwrittenPerSec, .namespaceNewPerSec,
-                // How keys end: empty until enough ends were seen.
-                .namespaceExpiredShare, .namespaceInvalidatedShare, .namespaceEvictedShare,
-                .namespaceStalenessBoundSeconds, .namespaceEndAgeShareP50, .namespaceEndAgeShareP90,
-            ]
             func figureCells(_ name: String) -> [CSVTable.Cell] {
                 columns.map { .number(metrics?.value($0, instance: name)) }
             }
@@ -195,8 +192,10 @@ public struct SnapshotWriter {
                         .number(model.expiryWave(of: stats.name, now: now)),
                     ] + figureCells(stats.name))
             }
-            let eventOnly = Set(columns.prefix(6).flatMap { metrics?.instances($0)?.keys ?? [:].keys })
-                .subtracting(named).sorted()
+            let eventOnly = Set(
+                columns.filter(\.comesFromKeyspaceEvents).flatMap { metrics?.instances($0)?.keys ?? [:].keys }
+            )
+            .subtracting(named).sorted()
             for name in eventOnly {
                 table.append(
                     [.text(node), namespaceCell(name), .integer(0)] + Array(repeating: .number(nil), count: 8)

@@ -72,217 +72,298 @@ public enum Metric: Int, CaseIterable, Sendable, Hashable {
         switch self {
         case .up: .init("up", .flag, from: .poll, "1 when the poll succeeded, 0 when it failed.")
         case .opsPerSec:
-            .init("ops_per_sec", .perSecond, from: .poll,
+            .init(
+                "ops_per_sec", .perSecond, from: .poll,
                 "Commands per second, cachewatch's own polling commands left out.")
         case .hitRatio:
-            .init("hit_ratio", .ratio, from: .poll,
+            .init(
+                "hit_ratio", .ratio, from: .poll,
                 "Δhits / (Δhits + Δmisses) over the interval; absent when there were no lookups.")
         case .hitRatioLifetime:
-            .init("hit_ratio_lifetime", .ratio, from: .poll,
+            .init(
+                "hit_ratio_lifetime", .ratio, from: .poll,
                 "hits / (hits + misses) since the server started or its stats were reset.")
         case .hitsPerSec: .init("hits_per_sec", .perSecond, from: .poll, "Successful key lookups per second.")
         case .missesPerSec: .init("misses_per_sec", .perSecond, from: .poll, "Failed key lookups per second.")
         case .evictedPerSec:
-            .init("evicted_per_sec", .perSecond, from: .poll,
+            .init(
+                "evicted_per_sec", .perSecond, from: .poll,
                 "Keys evicted per second to stay under maxmemory.")
         case .expiredPerSec: .init("expired_per_sec", .perSecond, from: .poll, "Keys expired per second.")
         case .netInBytesPerSec:
-            .init("net_in_bytes_per_sec", .bytesPerSecond, from: .poll,
+            .init(
+                "net_in_bytes_per_sec", .bytesPerSecond, from: .poll,
                 "Bytes received per second.")
         case .netOutBytesPerSec: .init("net_out_bytes_per_sec", .bytesPerSecond, from: .poll, "Bytes sent per second.")
         case .usedMemoryBytes: .init("used_memory_bytes", .bytes, from: .poll, "Bytes allocated (used_memory).")
         case .rssBytes: .init("rss_bytes", .bytes, from: .poll, "Resident set size (used_memory_rss).")
         case .maxmemoryBytes: .init("maxmemory_bytes", .bytes, from: .poll, "The maxmemory limit; 0 means none.")
         case .memoryUsedRatio:
-            .init("memory_used_ratio", .ratio, from: .poll,
+            .init(
+                "memory_used_ratio", .ratio, from: .poll,
                 "used_memory / maxmemory; absent when there is no limit.")
         case .fragmentationRatio:
-            .init("fragmentation_ratio", .ratio, from: .poll,
+            .init(
+                "fragmentation_ratio", .ratio, from: .poll,
                 "rss / used_memory as the server reports it.")
         case .clientsConnected: .init("clients_connected", .count, from: .poll, "Connected clients.")
         case .clientsBlocked: .init("clients_blocked", .count, from: .poll, "Clients in a blocking command.")
         case .rejectedConnectionsPerSec:
-            .init("rejected_connections_per_sec", .perSecond, from: .poll,
+            .init(
+                "rejected_connections_per_sec", .perSecond, from: .poll,
                 "Connections refused per second (maxclients reached).")
         case .connectionsPerSec: .init("connections_per_sec", .perSecond, from: .poll, "New connections per second.")
         case .errorRepliesPerSec:
-            .init("error_replies_per_sec", .perSecond, from: .poll,
+            .init(
+                "error_replies_per_sec", .perSecond, from: .poll,
                 "Error replies per second (Redis 6.2+).")
         case .cpuPercent:
-            .init("cpu_percent", .percent, from: .poll,
+            .init(
+                "cpu_percent", .percent, from: .poll,
                 "Server CPU use (user + system) in percent of one core.")
         case .keys: .init("keys", .count, from: .poll, "Keys across all databases.")
         case .keysWithExpiry: .init("keys_with_expiry", .count, from: .poll, "Keys with a TTL across all databases.")
         case .pingMs: .init("ping_ms", .milliseconds, from: .poll, "This poll's PING round trip in milliseconds.")
         case .pingP50Ms:
-            .init("ping_p50_ms", .milliseconds, from: .poll,
+            .init(
+                "ping_p50_ms", .milliseconds, from: .poll,
                 "Median PING round trip over the latency window, in milliseconds.")
         case .pingP99Ms:
-            .init("ping_p99_ms", .milliseconds, from: .poll,
+            .init(
+                "ping_p99_ms", .milliseconds, from: .poll,
                 "99th percentile PING round trip over the latency window, in milliseconds.")
         case .pingMaxMs:
-            .init("ping_max_ms", .milliseconds, from: .poll,
+            .init(
+                "ping_max_ms", .milliseconds, from: .poll,
                 "Slowest PING round trip over the latency window, in milliseconds.")
         case .slowlogNew: .init("slowlog_new", .count, from: .poll, "Slow-log entries new in this poll.")
         case .missSpikeRatio:
-            .init("miss_spike_ratio", .ratio, from: .poll,
+            .init(
+                "miss_spike_ratio", .ratio, from: .poll,
                 "misses/s ÷ its recent baseline (EWMA over ~1 minute, at least 5/s): a stampede's signature.")
         case .expirySpikeRatio:
-            .init("expiry_spike_ratio", .ratio, from: .poll,
+            .init(
+                "expiry_spike_ratio", .ratio, from: .poll,
                 "(expired + evicted)/s ÷ its recent baseline (EWMA over ~1 minute, at least 5/s).")
         case .hitRatioDrop:
-            .init("hit_ratio_drop", .ratio, from: .poll,
+            .init(
+                "hit_ratio_drop", .ratio, from: .poll,
                 "How far the interval hit ratio fell below its recent baseline (ratio points; negative: above).")
         case .evictionsDisabled:
-            .init("evictions_disabled", .flag, from: .poll,
+            .init(
+                "evictions_disabled", .flag, from: .poll,
                 "1 when the eviction policy is noeviction (writes fail at the limit), else 0.")
         case .allkeysPolicy:
-            .init("allkeys_policy", .flag, from: .poll,
+            .init(
+                "allkeys_policy", .flag, from: .poll,
                 "1 under an allkeys-* policy (any key may be evicted, TTL or not), else 0.")
         case .volatilePolicy:
-            .init("volatile_policy", .flag, from: .poll,
+            .init(
+                "volatile_policy", .flag, from: .poll,
                 "1 under a volatile-* policy (only keys with a TTL may be evicted), else 0.")
         case .noTTLShare:
-            .init("no_ttl_share", .ratio, from: .poll,
+            .init(
+                "no_ttl_share", .ratio, from: .poll,
                 "Share of keys without a TTL, over all databases (exact, from INFO keyspace); absent with no keys.")
         case .replicaLinkUp:
-            .init("replica_link_up", .flag, from: .poll,
+            .init(
+                "replica_link_up", .flag, from: .poll,
                 "On a replica: 1 while the link to the primary is up, 0 when down; absent on a primary.")
         case .replicaLastIOSeconds:
-            .init("replica_last_io_seconds", .seconds, from: .poll,
+            .init(
+                "replica_last_io_seconds", .seconds, from: .poll,
                 "On a replica: seconds since the last interaction with the primary.")
         case .rolePrimary: .init("role_primary", .flag, from: .poll, "1 on a primary (role:master), 0 on a replica.")
         case .secondsSincePromotion:
-            .init("seconds_since_promotion", .seconds, from: .poll,
-                "Seconds since this node became a primary (a failover or a manual REPLICAOF NO ONE), for ten minutes after; absent otherwise.")
+            .init(
+                "seconds_since_promotion", .seconds, from: .poll,
+                "Seconds since this node became a primary (a failover or a manual REPLICAOF NO ONE), for ten minutes after; absent otherwise."
+            )
         case .replicasOnline:
-            .init("replicas_online", .count, from: .poll,
+            .init(
+                "replicas_online", .count, from: .poll,
                 "On a primary: replicas attached and online.")
         case .replicaLagBytesMax:
-            .init("replica_lag_bytes_max", .bytes, from: .poll,
+            .init(
+                "replica_lag_bytes_max", .bytes, from: .poll,
                 "On a primary: the biggest replication backlog of its replicas, in bytes not yet acknowledged.")
         case .clusterStateOK:
-            .init("cluster_state_ok", .flag, from: .poll,
+            .init(
+                "cluster_state_ok", .flag, from: .poll,
                 "In cluster mode: 1 while cluster_state:ok as this node sees it, else 0.")
         case .clusterSlotsUncovered:
-            .init("cluster_slots_uncovered", .count, from: .poll,
+            .init(
+                "cluster_slots_uncovered", .count, from: .poll,
                 "In cluster mode: hash slots no reachable node serves (unassigned or on a failed node).")
         case .clusterKnownNodes:
-            .init("cluster_known_nodes", .count, from: .poll,
+            .init(
+                "cluster_known_nodes", .count, from: .poll,
                 "In cluster mode: nodes this node knows.")
         case .keysVsOtherPrimaries:
-            .init("keys_vs_other_primaries", .ratio, from: .poll,
+            .init(
+                "keys_vs_other_primaries", .ratio, from: .poll,
                 "On a cluster primary: its keys over the mean of the other primaries' (1 = even).")
         case .memoryVsOtherPrimaries:
-            .init("memory_vs_other_primaries", .ratio, from: .poll,
+            .init(
+                "memory_vs_other_primaries", .ratio, from: .poll,
                 "On a cluster primary: its used memory over the mean of the other primaries'.")
         case .opsVsOtherPrimaries:
-            .init("ops_vs_other_primaries", .ratio, from: .poll,
+            .init(
+                "ops_vs_other_primaries", .ratio, from: .poll,
                 "On a cluster primary: its ops/s over the mean of the other primaries' (at least 1/s).")
         case .expiryWaveKeys:
-            .init("expiry_wave_keys", .count, from: .keySampling,
+            .init(
+                "expiry_wave_keys", .count, from: .keySampling,
                 "Key sampling: the most keys (estimated) expiring in one second within the forecast horizon.")
         case .ttlJitterMin:
-            .init("ttl_jitter_min", .ratio, from: .keySampling,
+            .init(
+                "ttl_jitter_min", .ratio, from: .keySampling,
                 "Key sampling: the lowest TTL jitter among namespaces with 20+ sampled keys with a TTL.")
         case .bigKeys:
-            .init("big_keys", .count, from: .keySampling,
+            .init(
+                "big_keys", .count, from: .keySampling,
                 "Key sampling: keys over the big-key thresholds among the biggest sampled.")
         case .largestStringBucketBytes:
-            .init("largest_string_bucket_bytes", .bytes, from: .poll,
-                "INFO keysizes (Redis 8+): the lower bound of the largest power-of-two bucket of string sizes with a key, over all databases (1048576: some string is 1–2 MiB); 0 without strings.")
+            .init(
+                "largest_string_bucket_bytes", .bytes, from: .poll,
+                "INFO keysizes (Redis 8+): the lower bound of the largest power-of-two bucket of string sizes with a key, over all databases (1048576: some string is 1–2 MiB); 0 without strings."
+            )
         case .largestCollectionBucketItems:
-            .init("largest_collection_bucket_items", .count, from: .poll,
+            .init(
+                "largest_collection_bucket_items", .count, from: .poll,
                 "INFO keysizes (Redis 8+): the same for the elements of lists, sets, sorted sets, hashes.")
         case .namespaceKeys:
-            .init("namespace_keys", .count, per: .namespace, from: .keySampling,
+            .init(
+                "namespace_keys", .count, per: .namespace, from: .keySampling,
                 "Key sampling, per namespace (label namespace): estimated keys in the whole database.")
         case .namespaceNoTTLShare:
-            .init("namespace_no_ttl_share", .ratio, per: .namespace, from: .keySampling,
+            .init(
+                "namespace_no_ttl_share", .ratio, per: .namespace, from: .keySampling,
                 "Key sampling, per namespace: share of its sampled keys without a TTL.")
         case .namespaceTTLJitter:
-            .init("namespace_ttl_jitter", .ratio, per: .namespace, from: .keySampling,
-                "Key sampling, per namespace: its TTL jitter (see NamespaceStats/ttlJitter); absent below 20 sampled keys with a TTL.")
+            .init(
+                "namespace_ttl_jitter", .ratio, per: .namespace, from: .keySampling,
+                "Key sampling, per namespace: its TTL jitter (see NamespaceStats/ttlJitter); absent below 20 sampled keys with a TTL."
+            )
         case .namespaceExpiryWaveKeys:
-            .init("namespace_expiry_wave_keys", .count, per: .namespace, from: .keySampling,
-                "Key sampling, per namespace: the most of its keys (estimated) expiring in one second within the forecast horizon.")
+            .init(
+                "namespace_expiry_wave_keys", .count, per: .namespace, from: .keySampling,
+                "Key sampling, per namespace: the most of its keys (estimated) expiring in one second within the forecast horizon."
+            )
         case .namespaceBigKeys:
-            .init("namespace_big_keys", .count, per: .namespace, from: .keySampling,
+            .init(
+                "namespace_big_keys", .count, per: .namespace, from: .keySampling,
                 "Key sampling, per namespace: its keys over the big-key thresholds among the biggest sampled.")
         case .namespaceEvictedPerSec:
-            .init("namespace_evicted_per_sec", .perSecond, per: .namespace, from: .keyspaceEvents,
+            .init(
+                "namespace_evicted_per_sec", .perSecond, per: .namespace, from: .keyspaceEvents,
                 "Keyspace events, per namespace (label namespace): keys evicted per second.")
         case .namespaceExpiredPerSec:
-            .init("namespace_expired_per_sec", .perSecond, per: .namespace, from: .keyspaceEvents,
+            .init(
+                "namespace_expired_per_sec", .perSecond, per: .namespace, from: .keyspaceEvents,
                 "Keyspace events, per namespace: keys expired per second.")
         case .namespaceMissesPerSec:
-            .init("namespace_misses_per_sec", .perSecond, per: .namespace, from: .keyspaceEvents,
+            .init(
+                "namespace_misses_per_sec", .perSecond, per: .namespace, from: .keyspaceEvents,
                 "Keyspace events, per namespace: reads of missing keys per second.")
         case .namespaceDeletedPerSec:
-            .init("namespace_deleted_per_sec", .perSecond, per: .namespace, from: .keyspaceEvents,
+            .init(
+                "namespace_deleted_per_sec", .perSecond, per: .namespace, from: .keyspaceEvents,
                 "Keyspace events, per namespace: keys deleted per second (DEL, UNLINK…; flag g).")
         case .namespaceOverwrittenPerSec:
-            .init("namespace_overwritten_per_sec", .perSecond, per: .namespace, from: .keyspaceEvents,
+            .init(
+                "namespace_overwritten_per_sec", .perSecond, per: .namespace, from: .keyspaceEvents,
                 "Keyspace events, per namespace: keys overwritten per second (flag o, Redis 8.2+).")
         case .namespaceNewPerSec:
-            .init("namespace_new_per_sec", .perSecond, per: .namespace, from: .keyspaceEvents,
+            .init(
+                "namespace_new_per_sec", .perSecond, per: .namespace, from: .keyspaceEvents,
                 "Keyspace events, per namespace: keys added per second (flag n, Redis 7.0+, Valkey).")
         case .namespaceExpiredShare:
-            .init("namespace_expired_share", .ratio, per: .namespace, from: .keyLife,
-                "Key lives, per namespace: share of its keys' ends that were expiries (their TTL ran out), once 5 ends were seen (see NamespaceInvalidation).")
+            .init(
+                "namespace_expired_share", .ratio, per: .namespace, from: .keyLife,
+                "Key lives, per namespace: share of its keys' ends that were expiries (their TTL ran out), once 5 ends were seen (see NamespaceInvalidation)."
+            )
         case .namespaceInvalidatedShare:
-            .init("namespace_invalidated_share", .ratio, per: .namespace, from: .keyLife,
-                "Key lives, per namespace: share of its keys' ends that were deletions or overwrites before expiry (invalidation on write).")
+            .init(
+                "namespace_invalidated_share", .ratio, per: .namespace, from: .keyLife,
+                "Key lives, per namespace: share of its keys' ends that were deletions or overwrites before expiry (invalidation on write)."
+            )
         case .namespaceEvictedShare:
-            .init("namespace_evicted_share", .ratio, per: .namespace, from: .keyLife,
+            .init(
+                "namespace_evicted_share", .ratio, per: .namespace, from: .keyLife,
                 "Key lives, per namespace: share of its keys' ends that were evictions.")
         case .namespaceEndAgeShareP50:
-            .init("namespace_end_age_share_p50", .ratio, per: .namespace, from: .keyLife,
-                "Key lives, per namespace: the median age of its tracked keys at their end, as a share of their TTL (1: they live their TTL out; 0.2: most are replaced a fifth of the way in).")
+            .init(
+                "namespace_end_age_share_p50", .ratio, per: .namespace, from: .keyLife,
+                "Key lives, per namespace: the median age of its tracked keys at their end, as a share of their TTL (1: they live their TTL out; 0.2: most are replaced a fifth of the way in)."
+            )
         case .namespaceEndAgeShareP90:
-            .init("namespace_end_age_share_p90", .ratio, per: .namespace, from: .keyLife,
+            .init(
+                "namespace_end_age_share_p90", .ratio, per: .namespace, from: .keyLife,
                 "Key lives, per namespace: the 90th percentile of that age share.")
         case .namespaceStalenessBoundSeconds:
-            .init("namespace_staleness_bound_seconds", .seconds, per: .namespace, from: .keyLife,
-                "Key lives, per namespace: how stale a value may be — its TTL, where the namespace is invalidated by TTL only; absent otherwise (invalidated on write, or not known yet).")
+            .init(
+                "namespace_staleness_bound_seconds", .seconds, per: .namespace, from: .keyLife,
+                "Key lives, per namespace: how stale a value may be — its TTL, where the namespace is invalidated by TTL only; absent otherwise (invalidated on write, or not known yet)."
+            )
         case .namespaceStampedeMissesPerSec:
-            .init("namespace_stampede_misses_per_sec", .perSecond, per: .namespace, from: .keyspaceEvents,
-                "Keyspace events, per namespace: misses per second of a namespace stampeding now — its misses 4× their rate over the last 10 s while its keys expired in that time (see NamespaceStampede); only stampeding namespaces have a value.")
+            .init(
+                "namespace_stampede_misses_per_sec", .perSecond, per: .namespace, from: .keyspaceEvents,
+                "Keyspace events, per namespace: misses per second of a namespace stampeding now — its misses 4× their rate over the last 10 s while its keys expired in that time (see NamespaceStampede); only stampeding namespaces have a value."
+            )
         case .eventsDroppedPerSec:
-            .init("events_dropped_per_sec", .perSecond, from: .keyspaceEvents,
-                "Keyspace events: evictions and expirations the server published but cachewatch never received — lost while the subscription was down, or discarded when the server cut a subscriber that fell behind (client-output-buffer-limit pubsub) — per second; found exactly at each subscription (see KeyEventLoss), absent while not subscribed or when databases other than the watched one hold keys.")
+            .init(
+                "events_dropped_per_sec", .perSecond, from: .keyspaceEvents,
+                "Keyspace events: evictions and expirations the server published but cachewatch never received — lost while the subscription was down, or discarded when the server cut a subscriber that fell behind (client-output-buffer-limit pubsub) — per second; found exactly at each subscription (see KeyEventLoss), absent while not subscribed or when databases other than the watched one hold keys."
+            )
         case .namespaceReadsPerSec:
-            .init("namespace_reads_per_sec", .perSecond, per: .namespace, from: .profile,
-                "Profile (cachewatch profile, the dashboard's P), per namespace: keys looked up per second by read commands, over the time MONITOR was on.")
+            .init(
+                "namespace_reads_per_sec", .perSecond, per: .namespace, from: .profile,
+                "Profile (cachewatch profile, the dashboard's P), per namespace: keys looked up per second by read commands, over the time MONITOR was on."
+            )
         case .namespaceWritesPerSec:
-            .init("namespace_writes_per_sec", .perSecond, per: .namespace, from: .profile,
+            .init(
+                "namespace_writes_per_sec", .perSecond, per: .namespace, from: .profile,
                 "Profile, per namespace: keys written per second.")
         case .namespaceDeletesPerSec:
-            .init("namespace_deletes_per_sec", .perSecond, per: .namespace, from: .profile,
+            .init(
+                "namespace_deletes_per_sec", .perSecond, per: .namespace, from: .profile,
                 "Profile, per namespace: keys named by DEL, UNLINK, GETDEL per second.")
         case .namespaceHitRatio:
-            .init("namespace_hit_ratio", .ratio, per: .namespace, from: .profile,
-                "Profile, per namespace: reads that found their key (from keymiss events, or inferred from the cache-aside pattern); absent without reads.")
+            .init(
+                "namespace_hit_ratio", .ratio, per: .namespace, from: .profile,
+                "Profile, per namespace: reads that found their key (from keymiss events, or inferred from the cache-aside pattern); absent without reads."
+            )
         case .slotCPUPercent:
-            .init("slot_cpu_percent", .percent, per: .slot, from: .slotStats,
-                "Cluster slot stats (Redis 8.2+, Valkey 8.0+, cluster-slot-stats-enabled yes), per hot slot (label slot): command execution time spent on the slot's keys, in percent of one core, between the slot's last two readings.")
+            .init(
+                "slot_cpu_percent", .percent, per: .slot, from: .slotStats,
+                "Cluster slot stats (Redis 8.2+, Valkey 8.0+, cluster-slot-stats-enabled yes), per hot slot (label slot): command execution time spent on the slot's keys, in percent of one core, between the slot's last two readings."
+            )
         case .slotCPUShare:
-            .init("slot_cpu_share", .ratio, per: .slot, from: .slotStats,
-                "Cluster slot stats, per hot slot: the slot's share of the execution time all the node's slots took (1: every command of the node went to this slot).")
+            .init(
+                "slot_cpu_share", .ratio, per: .slot, from: .slotStats,
+                "Cluster slot stats, per hot slot: the slot's share of the execution time all the node's slots took (1: every command of the node went to this slot)."
+            )
         case .slotNetworkBytesPerSec:
-            .init("slot_net_bytes_per_sec", .bytesPerSecond, per: .slot, from: .slotStats,
+            .init(
+                "slot_net_bytes_per_sec", .bytesPerSecond, per: .slot, from: .slotStats,
                 "Cluster slot stats, per hot slot: request and reply bytes per second.")
         case .slotKeys:
-            .init("slot_keys", .count, per: .slot, from: .slotStats,
+            .init(
+                "slot_keys", .count, per: .slot, from: .slotStats,
                 "Cluster slot stats, per hot slot: keys in the slot (Redis 8.2+, Valkey 8.0+, always kept).")
         case .replicaLagBytes:
-            .init("replica_lag_bytes", .bytes, per: .replica, from: .poll,
-                "On a primary, per replica (label replica, ip:port): bytes of the replication stream the replica has not acknowledged.")
+            .init(
+                "replica_lag_bytes", .bytes, per: .replica, from: .poll,
+                "On a primary, per replica (label replica, ip:port): bytes of the replication stream the replica has not acknowledged."
+            )
         case .replicaAckSeconds:
-            .init("replica_ack_seconds", .seconds, per: .replica, from: .poll,
+            .init(
+                "replica_ack_seconds", .seconds, per: .replica, from: .poll,
                 "On a primary, per replica: seconds since the replica's last acknowledgement.")
         case .replicaOnline:
-            .init("replica_online", .flag, per: .replica, from: .poll,
+            .init(
+                "replica_online", .flag, per: .replica, from: .poll,
                 "On a primary, per replica: 1 while its state is online, else 0 (syncing, waiting).")
         }
     }

@@ -84,8 +84,9 @@ public struct MetricStore: Sendable {
         if let index = indexByName[node] { nodes[index].setExternal(metric, value) }
     }
 
-    /// Replaces the newest values of a labelled metric (one per namespace) for `node`.
-    public mutating func setInstances(node: String, _ metric: Metric, _ values: [String: Double]) {
+    /// Replaces the newest values of a labelled metric (one per namespace) for `node`; `nil`
+    /// makes it not reported there (a gap).
+    public mutating func setInstances(node: String, _ metric: Metric, _ values: [String: Double]?) {
         if let index = indexByName[node] { nodes[index].setInstances(metric, values) }
     }
 

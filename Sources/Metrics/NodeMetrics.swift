@@ -132,8 +132,8 @@ public struct NodeMetrics: Sendable {
         return values[instance] ?? (metric.comesFromKeyspaceEvents ? 0 : nil)
     }
 
-    /// Replaces the values of a labelled metric.
-    mutating func setInstances(_ metric: Metric, _ values: [String: Double]) {
+    /// Replaces the values of a labelled metric; `nil` makes it not reported (a gap).
+    mutating func setInstances(_ metric: Metric, _ values: [String: Double]?) {
         instances[metric] = values
     }
 

@@ -16,8 +16,9 @@ struct Check: AsyncParsableCommand {
         abstract: "Check the server once against the rules, like a Nagios plugin (exit 0/1/2/3).",
         discussion: """
             Polls for --window seconds so that rates exist, then evaluates every rule's condition at \
-            the last poll, ignoring 'for' (the calling monitoring system owns the hold-down); keys \
-            sampled meanwhile feed the keyspace rules. Exit \
+            the last poll, ignoring 'for' (the calling monitoring system owns the hold-down). It \
+            reads what watch reads: keys sampled meanwhile, keyspace events where the server \
+            publishes them and key lives feed the keyspace rules. Exit \
             codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (unreachable or no data).
             """,
         helpNames: [.long]
@@ -29,7 +30,7 @@ struct Check: AsyncParsableCommand {
 
     @OptionGroup var alerting: AlertOptions
 
-    @OptionGroup var sampling: SamplingOptions
+    @OptionGroup var sources: SourceOptions
 
     @Option(name: .long, help: "Seconds to poll before evaluating (at least two polls).")
     var window: Double = 3
@@ -42,25 +43,18 @@ struct Check: AsyncParsableCommand {
         let targets = try targets.targets(connection: connection)
         let rules = try alerting.load()
         let polls = 3
-        let spacing = window / Double(polls - 1)
         let store: MetricStore
         do {
             store = try await EngineSession.run(
                 targets: targets,
                 configuration: EngineSession.configuration(
-                    connection: connection, targets: self.targets, sampling: sampling, interval: spacing, oneShot: true)
+                    connection: connection, targets: self.targets, sources: sources,
+                    interval: window / Double(polls - 1), window: true)
             ) { engine in
                 var state = engine.makeState()
-                var pollsSeen: [String: Int] = [:]
-                let deadline =
-                    ContinuousClock.now + .milliseconds(Int64((window + connection.commandTimeout + 1) * 1000))
                 // Every node polled three times (or the window and a timeout passed): rates exist.
-                while let batch = await engine.events.next(before: deadline), ContinuousClock.now < deadline {
-                    for sample in state.apply(batch, now: Date()).samples { pollsSeen[sample.node, default: 0] += 1 }
-                    if !pollsSeen.isEmpty && pollsSeen.values.allSatisfy({ $0 >= polls }) { break }
-                }
-                // Keys sampled meanwhile.
-                _ = state.apply(engine.events.drain(), now: Date())
+                let window = EngineWindow(seconds: window, enoughPolls: polls, grace: connection.commandTimeout + 1)
+                await window.run(on: engine, state: &state)
                 return state.store
             }
         } catch let failure as CLIFailure {

@@ -7,20 +7,21 @@ import Telemetry
 /// How the commands start the engine: its settings from the command-line options, and a start
 /// that tells a typo (wrong port, wrong password) from a server that goes away later.
 enum EngineSession {
-    /// The fleet settings the command-line options describe, polling every `interval` seconds.
+    /// The fleet settings the command-line options describe, polling every `interval` seconds —
+    /// the same sources for every command. `window` (for `check` and `snapshot`, which watch for
+    /// a short window and report) samples keys at the faster one-shot default.
     static func configuration(
-        connection: ConnectionOptions, targets: TargetOptions, sampling: SamplingOptions, interval: Double,
-        oneShot: Bool = false, events: EventOptions? = nil,
-        keyLife: KeyLifeOptions? = nil
+        connection: ConnectionOptions, targets: TargetOptions, sources: SourceOptions, interval: Double,
+        window: Bool = false
     ) -> FleetConfiguration {
-        let keyEvents = sampling.configuration != nil && !oneShot && events.map { !$0.noEvents } ?? false
+        let sampling = window ? sources.sampling.oneShotConfiguration : sources.sampling.configuration
+        let keyEvents = sampling != nil && !sources.events.noEvents
         return FleetConfiguration(
             connection: connection.configuration, interval: .milliseconds(Int64(interval * 1000)),
-            sampling: oneShot ? sampling.oneShotConfiguration : sampling.configuration,
-            fixedSampleRate: sampling.fixedRate || oneShot, clusterMode: targets.clusterMode,
-            keyEvents: keyEvents,
-            eventsEnabler: keyEvents ? events?.enabler(connection: connection.configuration) : nil,
-            keyLifeChecksPerSecond: oneShot || sampling.configuration == nil ? 0 : keyLife?.checksPerSecond ?? 0)
+            sampling: sampling, fixedSampleRate: sources.sampling.fixedRate || window,
+            clusterMode: targets.clusterMode, keyEvents: keyEvents,
+            eventsEnabler: keyEvents ? sources.events.enabler(connection: connection.configuration) : nil,
+            keyLifeChecksPerSecond: sampling == nil ? 0 : sources.keyLife.checksPerSecond)
     }
 
     /// Runs `body` on the engine watching `targets`; everything is stopped and closed when it

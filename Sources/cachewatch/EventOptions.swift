@@ -2,7 +2,7 @@ import ArgumentParser
 import RedisClient
 import Telemetry
 
-/// Keyspace events for the long-running commands (`top`, `watch`).
+/// Keyspace events, for every command that runs the engine.
 struct EventOptions: ParsableArguments {
     @Flag(
         name: .customLong("no-events"),

@@ -42,11 +42,7 @@ struct Exporter: AsyncParsableCommand {
 
     @OptionGroup var alertmanager: AlertmanagerOptions
 
-    @OptionGroup var sampling: SamplingOptions
-
-    @OptionGroup var events: EventOptions
-
-    @OptionGroup var keyLife: KeyLifeOptions
+    @OptionGroup var sources: SourceOptions
 
     func validate() throws {
         try PollInterval.validate(interval)
@@ -63,8 +59,7 @@ struct Exporter: AsyncParsableCommand {
         try await EngineSession.run(
             targets: targets,
             configuration: EngineSession.configuration(
-                connection: connection, targets: self.targets, sampling: sampling, interval: interval,
-                events: events, keyLife: keyLife),
+                connection: connection, targets: self.targets, sources: sources, interval: interval),
             wait: true
         ) { engine in
             try await WatchLoop.console(

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// How keys end (stale-data risk) for the long-running commands (`top`, `watch`): sampled keys
+/// How keys end (stale-data risk), for every command that runs the engine: sampled keys
 /// with a TTL tracked with `PTTL` on a budget.
 struct KeyLifeOptions: ParsableArguments {
     /// The default budget: 20 `PTTL`s a second per node.

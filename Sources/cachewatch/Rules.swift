@@ -53,7 +53,8 @@ struct Rules: AsyncParsableCommand {
                 column("METRIC", 34) + column("UNIT", 8) + column("ONE PER", 10) + column("SOURCE", 16) + "MEANING")
             for metric in Metric.allCases {
                 try ConsoleOutput.line(
-                    column(metric.name, 34) + column(metric.unit.rawValue, 8) + column(metric.label?.rawValue ?? "node", 10)
+                    column(metric.name, 34) + column(metric.unit.rawValue, 8)
+                        + column(metric.label?.rawValue ?? "node", 10)
                         + column(metric.source.rawValue, 16) + metric.help)
             }
             try ConsoleOutput.line(

@@ -16,7 +16,8 @@ struct SnapshotCommand: AsyncParsableCommand {
         commandName: "snapshot",
         abstract: "Watch the server for a few seconds, then write a directory of CSV files for a post-mortem.",
         discussion: """
-            Polls every --interval seconds for --window seconds while sampling keys, evaluates the \
+            Polls every --interval seconds for --window seconds, reading what watch reads (keys \
+            sampled, keyspace events where the server publishes them, key lives), evaluates the \
             rules, then writes cachewatch-snapshot-<UTC time>/ under --out: metrics.csv, bigkeys.csv, \
             namespaces.csv, ttl_histogram.csv, expiry_forecast.csv, slowlog.csv, commands.csv, \
             alerts.csv and manifest.json. The directory appears only when complete. Key names are \
@@ -38,7 +39,7 @@ struct SnapshotCommand: AsyncParsableCommand {
     @Option(name: [.customShort("i"), .long], help: "Seconds between polls.")
     var interval: Double = 1
 
-    @OptionGroup var sampling: SamplingOptions
+    @OptionGroup var sources: SourceOptions
 
     @OptionGroup var alerting: AlertOptions
 
@@ -63,14 +64,12 @@ struct SnapshotCommand: AsyncParsableCommand {
         let snapshot = try await EngineSession.run(
             targets: targets,
             configuration: EngineSession.configuration(
-                connection: connection, targets: self.targets, sampling: sampling, interval: interval, oneShot: true)
+                connection: connection, targets: self.targets, sources: sources, interval: interval, window: true)
         ) { engine in
             var state = engine.makeState(rules: rules)
-            let end = ContinuousClock.now + .milliseconds(Int64(window * 1000))
-            while let batch = await engine.events.next(before: end) {
-                for notice in state.apply(batch, now: Date()).notices { ConsoleOutput.error(notice) }
-                if ContinuousClock.now >= end { break }
-            }
+            await EngineWindow(seconds: window).run(
+                on: engine, state: &state,
+                step: { outcome in for notice in outcome.notices { ConsoleOutput.error(notice) } })
             return Snapshot(
                 toolVersion: CachewatchVersion.current, endpoint: targets.map(\.name).joined(separator: ","),
                 node: engine.nodes.first ?? "", store: state.store, keyspaces: state.samplings,

@@ -24,11 +24,7 @@ struct Top: AsyncParsableCommand {
     @Flag(name: .long, help: "Open even when the server cannot be reached yet, and keep retrying.")
     var wait = false
 
-    @OptionGroup var sampling: SamplingOptions
-
-    @OptionGroup var events: EventOptions
-
-    @OptionGroup var keyLife: KeyLifeOptions
+    @OptionGroup var sources: SourceOptions
 
     @OptionGroup var alerting: AlertOptions
 
@@ -52,12 +48,13 @@ struct Top: AsyncParsableCommand {
         try await EngineSession.run(
             targets: targets,
             configuration: EngineSession.configuration(
-                connection: connection, targets: self.targets, sampling: sampling, interval: display.interval,
-                events: events, keyLife: keyLife),
+                connection: connection, targets: self.targets, sources: sources, interval: display.interval),
             wait: wait
         ) { engine in
             SignalTrap.install(exitImmediately: false)
-            let (interval, colors, samplesKeys) = (display.interval, display.usesColor, sampling.configuration != nil)
+            let (interval, colors, samplesKeys) = (
+                display.interval, display.usesColor, sources.sampling.configuration != nil
+            )
             await MainActor.run {
                 var dashboard = DashboardLoop(
                     interval: interval, colors: colors, rules: rules, snapshots: snapshots, samplesKeys: samplesKeys)

@@ -28,11 +28,7 @@ struct Watch: AsyncParsableCommand {
 
     @OptionGroup var alerting: AlertOptions
 
-    @OptionGroup var sampling: SamplingOptions
-
-    @OptionGroup var events: EventOptions
-
-    @OptionGroup var keyLife: KeyLifeOptions
+    @OptionGroup var sources: SourceOptions
 
     @Flag(name: .customLong("alerts-only"), help: "Print alert events only, no metric lines.")
     var alertsOnly = false
@@ -90,8 +86,7 @@ struct Watch: AsyncParsableCommand {
         try await EngineSession.run(
             targets: targets,
             configuration: EngineSession.configuration(
-                connection: connection, targets: self.targets, sampling: sampling, interval: output.interval,
-                events: events, keyLife: keyLife),
+                connection: connection, targets: self.targets, sources: sources, interval: output.interval),
             wait: wait
         ) { engine in
             try await output.loop(

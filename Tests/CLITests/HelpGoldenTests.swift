@@ -18,6 +18,7 @@ struct HelpGoldenTests {
             (["profile", "--help"], "profile-help.txt"),
             (["rules", "--help"], "rules-help.txt"),
             (["check", "--help"], "check-help.txt"),
+            (["snapshot", "--help"], "snapshot-help.txt"),
             (["top", "--help"], "top-help.txt"),
             (["demo", "--help"], "demo-help.txt"),
             (["workload", "--help"], "workload-help.txt"),

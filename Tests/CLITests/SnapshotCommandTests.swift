@@ -107,7 +107,7 @@ struct SnapshotCommandTests {
             #expect(metrics.rows.last?["hit_ratio"].map { $0.isEmpty || Double($0) != nil } ?? false)
             let namespaces = try #require(tables["namespaces.csv"]).rows
             #expect(namespaces.contains { $0["namespace"] == "user:*:profile" && $0["sampled_keys"] == "100" })
-            // snapshot does not subscribe to keyspace events: their columns are there, empty.
+            // The server publishes no keyspace events: their columns are there, empty.
             #expect(
                 namespaces.allSatisfy { row in
                     ["evicted_per_sec", "expired_per_sec", "misses_per_sec"].allSatisfy { row[$0] == "" }
