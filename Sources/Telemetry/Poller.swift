@@ -17,23 +17,14 @@ public actor Poller {
     private let connection: ManagedConnection
     private let slowlogCount: Int
     private var slowlogTracker = SlowlogTracker()
-    private var infoVariants: [String?] = ["everything", "all", nil]
-    private var refused: [PollPart: String] = [:]
+    /// What the server has and has refused: the poll plan follows it.
+    private var capabilities = PollCapabilities()
     private var lastConnectCount = 0
     private var countedHandshakeCommands = 0
     /// Commands of the last poll sent after its `INFO`: the server ran them after it, so they
     /// belong to the next interval's count.
     private var commandsAfterLastInfo = 0
-    /// Set by an INFO that says `cluster_enabled:1`: later polls add `CLUSTER INFO`.
-    private var isCluster = false
-    /// Set by an INFO of Valkey 8.1+: polls that read `INFO everything` also read the large
-    /// requests and replies of `COMMANDLOG` (the first of them at once).
-    private var hasCommandLog = false
-    private var commandLogRead = false
     private var commandLogTracker = CommandLogTracker()
-    /// Set by an INFO of Redis 8.2+ or Valkey 8.0+: cluster polls add a page of
-    /// `CLUSTER SLOT-STATS`.
-    private var hasSlotStats = false
     private var slotActivity = SlotActivity()
     /// Hot slots whose keys' names the next poll asks for (`CLUSTER GETKEYSINSLOT`), and when
     /// each slot was last asked.
@@ -98,44 +89,15 @@ public actor Poller {
     }
 
     private func read(at time: Date) async throws -> Reading {
-        var commands = [RESPCommand("PING")]
-        let infoIndex = commands.count
         // The costly sections (commandstats: a line per command ever called; latencystats) at a
         // slower pace: `INFO` alone has everything the per-tick figures need.
-        let readsEverything = polls % commandStatsEvery == 0
+        let everything = polls % commandStatsEvery == 0
         polls += 1
-        let infoVariant = readsEverything ? infoVariants.first ?? nil : nil
-        let sendsInfo = refused[.info] == nil
-        if sendsInfo { commands.append(infoVariant.map { RESPCommand("INFO", $0) } ?? RESPCommand("INFO")) }
-        let slowlogIndex = commands.count
-        if refused[.slowlog] == nil { commands.append(RESPCommand("SLOWLOG", "GET", String(slowlogCount))) }
-        let clusterIndex = commands.count
-        let asksCluster = isCluster && refused[.cluster] == nil
-        if asksCluster { commands.append(RESPCommand("CLUSTER", "INFO")) }
-        let commandLogIndex = commands.count
-        let asksCommandLog = hasCommandLog && refused[.commandLog] == nil && (readsEverything || !commandLogRead)
-        if asksCommandLog {
-            for kind in CommandLogEntry.Kind.allCases {
-                commands.append(RESPCommand("COMMANDLOG", "GET", String(Self.commandLogCount), kind.rawValue))
-            }
-        }
-
-        let slotStatsIndex = commands.count
-        let slotRange = slotActivity.nextRange
-        let asksSlotStats = isCluster && hasSlotStats && refused[.slotStats] == nil
-        if asksSlotStats {
-            commands.append(
-                RESPCommand(
-                    "CLUSTER", "SLOT-STATS", "SLOTSRANGE", String(slotRange.lowerBound), String(slotRange.upperBound)))
-        }
-        let slotNamesIndex = commands.count
-        let namedSlots = asksSlotStats ? slotsToName : []
+        let plan = PollPlan(
+            capabilities: capabilities, everything: everything, slowlogCount: slowlogCount,
+            slotRange: slotActivity.nextRange, hotSlots: slotsToName)
         slotsToName = []
-        for slot in namedSlots {
-            commands.append(RESPCommand("CLUSTER", "GETKEYSINSLOT", String(slot), String(Self.keysPerHotSlot)))
-        }
-
-        let replies = try await connection.pipeline(commands)
+        let replies = plan.replies(try await connection.pipeline(plan.commands))
         // Read when INFO has run: the sampler's replies counted so far ran before it (roughly).
         let own = ownTraffic?.current
         let connectCount = await connection.connectCount
@@ -146,92 +108,38 @@ public actor Poller {
         // The server counts a command in the interval it ran in: this poll's up to its INFO ran
         // in this one, with the last poll's after its INFO; this poll's after INFO (SLOWLOG,
         // COMMANDLOG, slot stats — not every poll sends the same) go to the next.
-        let afterInfo = sendsInfo ? commands.count - infoIndex - 1 : 0
-        var sent = commands.count - afterInfo + commandsAfterLastInfo + handshake - countedHandshakeCommands
-        commandsAfterLastInfo = afterInfo
+        var sent =
+            plan.requests.count - plan.countAfterInfo + commandsAfterLastInfo + handshake
+            - countedHandshakeCommands
+        commandsAfterLastInfo = plan.countAfterInfo
         countedHandshakeCommands = handshake
 
         var pingRTT: Duration?
-        switch replies[0].result {
-        case .success: pingRTT = replies[0].latency
-        case .failure(let error): refused[.ping] = "PING refused: \(error)"
-        }
-
-        var info: InfoSnapshot?
-        if refused[.info] == nil {
-            var reply = replies[infoIndex].result
-            // Step down through INFO variants the server does not know, in this same poll.
-            while readsEverything, Self.isUnknownVariant(reply), infoVariants.count > 1 {
-                infoVariants.removeFirst()
-                let command = infoVariants[0].map { RESPCommand("INFO", $0) } ?? RESPCommand("INFO")
-                reply = try await connection.pipeline([command])[0].result
-                sent += 1
-            }
-            switch reply {
-            case .success(let value): info = value.stringValue.map(InfoSnapshot.init(parsing:))
-            case .failure(let error): refused[.info] = Self.refusal("INFO", error)
+        if let reply = replies[.ping] {
+            switch reply.result {
+            case .success: pingRTT = reply.latency
+            case .failure(let error): capabilities.refused[.ping] = "PING refused: \(error)"
             }
         }
-
-        var slowlog: SlowlogDelta?
-        if refused[.slowlog] == nil {
-            switch replies[slowlogIndex].result {
-            case .success(let value):
-                let entries = (value.elements ?? []).compactMap(SlowlogEntry.init(reply:))
-                slowlog = slowlogTracker.newEntries(in: entries, runID: info?.server.runID)
-            case .failure(let error): refused[.slowlog] = Self.refusal("SLOWLOG", error)
-            }
-        }
-
-        var commandLog: [CommandLogEntry] = []
-        if asksCommandLog {
-            commandLogRead = true
-            for (offset, kind) in CommandLogEntry.Kind.allCases.enumerated() {
-                switch replies[commandLogIndex + offset].result {
-                case .success(let value):
-                    let entries = (value.elements ?? []).compactMap { CommandLogEntry(reply: $0, kind: kind) }
-                    commandLog += commandLogTracker.newEntries(in: entries, of: kind)
-                case .failure(let error): refused[.commandLog] = Self.refusal("COMMANDLOG", error)
-                }
-            }
-        }
-        if let info {
-            hasCommandLog = Self.hasCommandLog(info)
-            hasSlotStats = Self.hasSlotStats(info)
-        }
-
-        var hotSlots: SlotActivity.Ranking?
-        var slotKeys: [Int: [[UInt8]]] = [:]
-        if asksSlotStats {
-            switch replies[slotStatsIndex].result {
-            case .success(let value):
-                let entries = (value.elements ?? []).compactMap(SlotStatsEntry.init(reply:))
-                slotActivity.record(entries, for: slotRange, at: time)
-                let ranking = slotActivity.ranking()
-                hotSlots = ranking
-                slotsToName = namesWanted(for: ranking, at: time)
-            case .failure(let error): refused[.slotStats] = Self.refusal("CLUSTER SLOT-STATS", error)
-            }
-            for (offset, slot) in namedSlots.enumerated() {
-                if case .success(let value) = replies[slotNamesIndex + offset].result {
-                    slotKeys[slot] = (value.elements ?? []).compactMap(\.bytes)
-                }
-            }
-        }
+        let info = try await readInfo(plan, replies, everything: everything, sent: &sent)
+        let slowlog = readSlowlog(plan, replies, runID: info?.server.runID)
+        let commandLog = readCommandLog(plan, replies)
+        if let info { capabilities.learn(from: info) }
+        let (hotSlots, slotKeys) = readSlotStats(plan, replies, at: time)
 
         var cluster: ClusterInfo?
-        if asksCluster { cluster = readCluster(replies[clusterIndex].result) }
-        if let info, info.isClusterEnabled != isCluster {
-            isCluster = info.isClusterEnabled
+        if plan.contains(.clusterInfo), let reply = replies[.clusterInfo] { cluster = readCluster(reply.result) }
+        if let info, info.isClusterEnabled != capabilities.isCluster {
+            capabilities.isCluster = info.isClusterEnabled
             // The first poll of a cluster node learns it here: ask at once rather than a tick late.
-            if isCluster, refused[.cluster] == nil {
-                cluster = readCluster(try await connection.pipeline([RESPCommand("CLUSTER", "INFO")])[0].result)
+            if capabilities.isCluster, capabilities.asks(.cluster) {
+                cluster = readCluster(try await connection.pipeline([PollRequest.clusterInfo.command])[0].result)
                 commandsAfterLastInfo += 1
             }
         }
 
         var reading = Reading(
-            info: info, slowlog: slowlog, pingRTT: pingRTT, unavailable: refused, commandsSent: sent,
+            info: info, slowlog: slowlog, pingRTT: pingRTT, unavailable: capabilities.refused, commandsSent: sent,
             isNewConnection: isNewConnection, ownTraffic: own, cluster: cluster)
         reading.commandLog = commandLog.sorted { $0.time < $1.time }
         reading.hotSlots = hotSlots
@@ -239,9 +147,91 @@ public actor Poller {
         return reading
     }
 
-    /// Keys whose names `CLUSTER GETKEYSINSLOT` asks for per hot slot: every key of a slot of
-    /// a million-key cluster (about 61 per slot), at a cost of a few microseconds.
-    static let keysPerHotSlot = 128
+    /// The `INFO` reply parsed; an old server that does not know the section argument steps
+    /// down to the next one in this same poll (each step counted in `sent`).
+    private func readInfo(
+        _ plan: PollPlan, _ replies: PollReplies, everything: Bool, sent: inout Int
+    ) async throws
+        -> InfoSnapshot?
+    {
+        guard let request = plan.requests.first(where: { $0.part == .info }), var reply = replies[request]?.result
+        else { return nil }
+        while everything, Self.isUnknownVariant(reply), capabilities.infoSections.count > 1 {
+            capabilities.infoSections.removeFirst()
+            let command = PollRequest.info(section: capabilities.infoSection).command
+            reply = try await connection.pipeline([command])[0].result
+            sent += 1
+        }
+        switch reply {
+        case .success(let value): return value.stringValue.map(InfoSnapshot.init(parsing:))
+        case .failure(let error):
+            capabilities.refused[.info] = Self.refusal("INFO", error)
+            return nil
+        }
+    }
+
+    /// The slow-log entries new since the last poll.
+    private func readSlowlog(_ plan: PollPlan, _ replies: PollReplies, runID: String?) -> SlowlogDelta? {
+        guard let request = plan.requests.first(where: { $0.part == .slowlog }), let reply = replies[request] else {
+            return nil
+        }
+        switch reply.result {
+        case .success(let value):
+            let entries = (value.elements ?? []).compactMap(SlowlogEntry.init(reply:))
+            return slowlogTracker.newEntries(in: entries, runID: runID)
+        case .failure(let error):
+            capabilities.refused[.slowlog] = Self.refusal("SLOWLOG", error)
+            return nil
+        }
+    }
+
+    /// The command-log entries new since the last read, of both logs.
+    private func readCommandLog(_ plan: PollPlan, _ replies: PollReplies) -> [CommandLogEntry] {
+        var found: [CommandLogEntry] = []
+        for request in plan.requests {
+            guard case .commandLog(let kind, _) = request, let reply = replies[request] else { continue }
+            capabilities.commandLogRead = true
+            switch reply.result {
+            case .success(let value):
+                let entries = (value.elements ?? []).compactMap { CommandLogEntry(reply: $0, kind: kind) }
+                found += commandLogTracker.newEntries(in: entries, of: kind)
+            case .failure(let error): capabilities.refused[.commandLog] = Self.refusal("COMMANDLOG", error)
+            }
+        }
+        return found
+    }
+
+    /// The page of slot statistics taken in (the ranking of hot slots), and the key names of the
+    /// hot slots looked up.
+    private func readSlotStats(
+        _ plan: PollPlan, _ replies: PollReplies, at time: Date
+    )
+        -> (SlotActivity.Ranking?, [Int: [[UInt8]]])
+    {
+        var ranking: SlotActivity.Ranking?
+        var slotKeys: [Int: [[UInt8]]] = [:]
+        for request in plan.requests {
+            guard let reply = replies[request] else { continue }
+            switch request {
+            case .slotStats(let range):
+                switch reply.result {
+                case .success(let value):
+                    let entries = (value.elements ?? []).compactMap(SlotStatsEntry.init(reply:))
+                    slotActivity.record(entries, for: range, at: time)
+                    let ranked = slotActivity.ranking()
+                    ranking = ranked
+                    slotsToName = namesWanted(for: ranked, at: time)
+                case .failure(let error): capabilities.refused[.slotStats] = Self.refusal("CLUSTER SLOT-STATS", error)
+                }
+            case .slotKeys(let slot, _):
+                if case .success(let value) = reply.result {
+                    slotKeys[slot] = (value.elements ?? []).compactMap(\.bytes)
+                }
+            default: continue
+            }
+        }
+        return (ranking, slotKeys)
+    }
 
     /// How many of the hottest slots have their namespaces looked up.
     static let namedSlotCount = 5
@@ -264,28 +254,12 @@ public actor Poller {
         return wanted
     }
 
-    /// Whether the server has `CLUSTER SLOT-STATS` (Redis 8.2+, Valkey 8.0+).
-    static func hasSlotStats(_ info: InfoSnapshot) -> Bool {
-        let release = KeyEventKind.release(of: info.server.version)
-        return info.server.serverName.lowercased() == "valkey" ? release >= (8, 0) : release >= (8, 2)
-    }
-
-    /// Entries asked of each `COMMANDLOG` (Valkey keeps 128 by default; the tracker reports
-    /// each once).
-    static let commandLogCount = 32
-
-    /// Whether the server has `COMMANDLOG` (Valkey 8.1+).
-    static func hasCommandLog(_ info: InfoSnapshot) -> Bool {
-        guard info.server.serverName.lowercased() == "valkey" else { return false }
-        return KeyEventKind.release(of: info.server.version) >= (8, 1)
-    }
-
     /// `CLUSTER INFO` parsed, or `nil` with the refusal noted.
     private func readCluster(_ reply: Result<RESPValue, RedisServerError>) -> ClusterInfo? {
         switch reply {
         case .success(let value): return value.stringValue.map(ClusterInfo.init(parsing:))
         case .failure(let error):
-            refused[.cluster] = Self.refusal("CLUSTER INFO", error)
+            capabilities.refused[.cluster] = Self.refusal("CLUSTER INFO", error)
             return nil
         }
     }
