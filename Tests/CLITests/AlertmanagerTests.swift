@@ -3,7 +3,7 @@ import RESP
 import TestSupport
 import Testing
 
-@Suite("Alertmanager")
+@Suite("Alertmanager", .sameOnEveryServer)
 struct AlertmanagerTests {
     @Test("a real Alertmanager receives a firing alert and later its resolution")
     func firingThenResolved() async throws {

@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// Bad input: one clear line on stderr, nothing on stdout, a non-zero exit code.
-@Suite("Bad input")
+@Suite("Bad input", .sameOnEveryServer)
 struct BadInputTests {
     private func expectOneLine(_ result: (code: Int32, stdout: String, stderr: String), code: Int32, _ text: String) {
         #expect(result.code == code, "exit code; stderr: \(result.stderr)")
@@ -92,7 +92,7 @@ struct BadInputTests {
     }
 }
 
-@Suite("The dashboard outside a terminal")
+@Suite("The dashboard outside a terminal", .sameOnEveryServer)
 struct DashboardNeedsTerminalTests {
     @Test("top and demo refuse a pipe with one line")
     func refusesPipes() async throws {
@@ -107,7 +107,7 @@ struct DashboardNeedsTerminalTests {
     }
 }
 
-@Suite("cachewatch rules")
+@Suite("cachewatch rules", .sameOnEveryServer)
 struct RulesCommandTests {
     @Test("a malformed rules file is one line with file, line and column; the defaults check clean")
     func check() async throws {

@@ -4,7 +4,7 @@ import Testing
 
 /// `watch --csv` when the file cannot take more (a file-size limit stands for a full disk) and
 /// when a previous run left a row written in part: the file always ends with whole rows.
-@Suite("watch --csv on a full disk and after a torn row")
+@Suite("watch --csv on a full disk and after a torn row", .sameOnEveryServer)
 struct CSVFaultTests {
     @Test("the file-size limit is hit mid-row: one line, exit 1, the part-row cut off; the next run appends whole rows")
     func fullDisk() async throws {

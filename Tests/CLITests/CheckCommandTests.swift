@@ -3,7 +3,7 @@ import RESP
 import TestSupport
 import Testing
 
-@Suite("cachewatch check")
+@Suite("cachewatch check", .sameOnEveryServer)
 struct CheckCommandTests {
     private func rules(_ severity: String) throws -> String {
         let path = try TemporaryFile.containing(

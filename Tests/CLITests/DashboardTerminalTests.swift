@@ -6,7 +6,7 @@ import Testing
 import Workload
 
 /// The real binary in a real terminal (tmux) against a real redis-server, used as a person would.
-@Suite("Dashboard in a terminal")
+@Suite("Dashboard in a terminal", .sameOnEveryServer)
 struct DashboardTerminalTests {
     private static let environment = ["LANG": "C.UTF-8", "TZ": "UTC"]
 
@@ -173,7 +173,7 @@ struct DashboardTerminalTests {
     }
 }
 
-@Suite("Dashboard alerts in a terminal")
+@Suite("Dashboard alerts in a terminal", .sameOnEveryServer)
 struct DashboardAlertsTerminalTests {
     @Test("a firing rule shows in the header and in the alerts view; a bad rules file stops it first")
     func alerts() async throws {

@@ -3,7 +3,7 @@ import RedisClient
 import TestSupport
 import Testing
 
-@Suite("cachewatch demo")
+@Suite("cachewatch demo", .sameOnEveryServer)
 struct DemoCommandTests {
     @Test("runs traffic on its own server and shows hits and misses")
     func showsTraffic() async throws {

@@ -5,7 +5,7 @@ import Testing
 /// The fuzz harnesses, built plainly, replay their seed corpora (replies recorded from real
 /// servers, `scripts/fuzz-seeds`) with every check: what the fuzzer starts from holds, and a
 /// harness that stopped building or checking would show here before a fuzz run.
-@Suite("fuzz harnesses on their seed corpora")
+@Suite("fuzz harnesses on their seed corpora", .sameOnEveryServer)
 struct FuzzCorpusTests {
     private static var root: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

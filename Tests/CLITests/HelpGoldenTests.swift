@@ -1,9 +1,10 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Help screens compared with checked-in golden files. A missing golden is written and the
 /// test fails, so nothing is accepted unseen: read the new file, then commit it.
-@Suite("Help screens")
+@Suite("Help screens", .sameOnEveryServer)
 struct HelpGoldenTests {
     private static let goldenDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Golden")

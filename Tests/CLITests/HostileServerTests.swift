@@ -6,7 +6,7 @@ import Testing
 /// `INFO` with something hostile: garbage, huge lengths, values nested without end, chains of
 /// RESP3 attributes, or an answer dribbled out a byte at a time. Each is one clear line and an
 /// exit code — never a crash, a hang, unbounded memory, or a terminal left in the alternate screen.
-@Suite("hostile replies through the binaries")
+@Suite("hostile replies through the binaries", .sameOnEveryServer)
 struct HostileServerTests {
     /// A hostile `INFO` answer and what the one line must say about it.
     struct Case: Sendable, CustomTestStringConvertible {

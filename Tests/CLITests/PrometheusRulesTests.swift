@@ -5,7 +5,7 @@ import Testing
 import Workload
 
 /// `cachewatch rules --export prometheus`, checked by promtool and evaluated by a real Prometheus.
-@Suite("rules exported to Prometheus")
+@Suite("rules exported to Prometheus", .sameOnEveryServer)
 struct PrometheusRulesTests {
     @Test("the built-in rules export to a file promtool accepts, every rule with its for, labels and summary")
     func builtIn() async throws {

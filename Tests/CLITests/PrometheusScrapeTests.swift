@@ -9,7 +9,7 @@ import FoundationNetworking
 #endif
 
 /// `watch --listen` scraped by a real Prometheus (Debian's), queried through its HTTP API.
-@Suite("watch --listen scraped by Prometheus")
+@Suite("watch --listen scraped by Prometheus", .sameOnEveryServer)
 struct PrometheusScrapeTests {
     @Test("the interval hit ratio and a per-namespace series reach PromQL; the target is healthy (OpenMetrics)")
     func scrape() async throws {

@@ -1,8 +1,9 @@
 import Metrics
+import TestSupport
 import Testing
 
 /// `cachewatch rules --metrics`: the vocabulary as its declarations say, one line per metric.
-@Suite("rules --metrics")
+@Suite("rules --metrics", .sameOnEveryServer)
 struct RulesMetricsTests {
     @Test("every metric is listed once with its unit, label, source and help")
     func vocabulary() async throws {

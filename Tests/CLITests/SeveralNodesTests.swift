@@ -3,7 +3,7 @@ import RESP
 import TestSupport
 import Testing
 
-@Suite("Several nodes from the command line")
+@Suite("Several nodes from the command line", .sameOnEveryServer)
 struct SeveralNodesTests {
     @Test("a node that stalls does not delay the others: each keeps its own schedule")
     func stalledNodeDoesNotDelay() async throws {

@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// `cachewatch snapshot`, `watch --csv` and the dashboard's `e`, read back by Python's csv module.
-@Suite("CSV exports")
+@Suite("CSV exports", .sameOnEveryServer)
 struct SnapshotCommandTests {
     private static let password = "s3cret-Pa55"
 
@@ -208,7 +208,7 @@ struct SnapshotCommandTests {
     }
 }
 
-@Suite("CSV snapshot from the dashboard")
+@Suite("CSV snapshot from the dashboard", .sameOnEveryServer)
 struct DashboardSnapshotTests {
     @Test("e in the demo writes a snapshot whose metrics are what the paused dashboard shows")
     func demoSnapshot() async throws {

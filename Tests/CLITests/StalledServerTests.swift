@@ -4,7 +4,7 @@ import Testing
 
 /// A server frozen with SIGSTOP — it keeps its connections and its port open but answers
 /// nothing, as a server swapping or stuck in a long fork does — then resumed with SIGCONT.
-@Suite("a stalled server (SIGSTOP) that resumes")
+@Suite("a stalled server (SIGSTOP) that resumes", .sameOnEveryServer)
 struct StalledServerTests {
     private static let stall: Duration = .seconds(6)
 

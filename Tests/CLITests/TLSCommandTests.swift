@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@Suite("TLS from the command line")
+@Suite("TLS from the command line", .sameOnEveryServer)
 struct TLSCommandTests {
     @Test("watch over rediss:// with --cacert and --sni; a wrong CA is one line (watch exits 1, check 3)")
     func watchOverTLS() async throws {

@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// The dashboard in terminals too small to draw it, and in one resized again and again.
-@Suite("terminal sizes")
+@Suite("terminal sizes", .sameOnEveryServer)
 struct TerminalSizeTests {
     private static let environment = ["LANG": "C.UTF-8", "TZ": "UTC"]
 

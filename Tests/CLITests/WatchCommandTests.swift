@@ -7,7 +7,7 @@ import Testing
 
 @Suite("cachewatch watch against a real server")
 struct WatchCommandTests {
-    @Test("JSON lines: one object per tick with the documented names")
+    @Test("JSON lines: one object per tick with the documented names", .sameOnEveryServer)
     func jsonLines() async throws {
         try await withRedisServer { server in
             let result = try await CachewatchBinary.run([
@@ -94,7 +94,7 @@ struct WatchCommandTests {
         #expect(table.code == 64 && table.stderr.contains("--namespaces needs --format json or logfmt"))
     }
 
-    @Test("table: a header, a rule and one row per tick")
+    @Test("table: a header, a rule and one row per tick", .sameOnEveryServer)
     func table() async throws {
         try await withRedisServer { server in
             let result = try await CachewatchBinary.run(["watch", "-p", String(server.port), "-c", "2", "-i", "0.2"])
@@ -107,7 +107,7 @@ struct WatchCommandTests {
         }
     }
 
-    @Test("-a is blanked in the process's visible arguments")
+    @Test("-a is blanked in the process's visible arguments", .sameOnEveryServer)
     func passwordHiddenFromPS() async throws {
         try await withRedisServer(["--requirepass", "pw-visible-nowhere"]) { server in
             let process = try CachewatchBinary.start(
@@ -123,7 +123,7 @@ struct WatchCommandTests {
         }
     }
 
-    @Test("losing the server prints one line, coming back prints one line, ticks keep coming")
+    @Test("losing the server prints one line, coming back prints one line, ticks keep coming", .sameOnEveryServer)
     func connectionLossAndReturn() async throws {
         try await withRedisServer { server in
             let process = try CachewatchBinary.start([
@@ -155,7 +155,7 @@ struct WatchCommandTests {
     }
 }
 
-@Suite("cachewatch watch with rules")
+@Suite("cachewatch watch with rules", .sameOnEveryServer)
 struct WatchAlertTests {
     @Test("alert events come out as JSON lines with Prometheus-style fields")
     func alertEvents() async throws {

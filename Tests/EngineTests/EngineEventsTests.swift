@@ -1,10 +1,11 @@
 import Engine
 import Fleet
 import Foundation
+import TestSupport
 import Testing
 
 /// The engine's one stream: batches, a deadline, cancellation, nothing lost.
-@Suite("The engine's event stream")
+@Suite("The engine's event stream", .sameOnEveryServer)
 struct EngineEventsTests {
     @Test("events pushed before a wait come out as one batch, in order; drain takes what is left")
     func batches() async {

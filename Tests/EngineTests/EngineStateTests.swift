@@ -9,7 +9,7 @@ import Testing
 
 /// The engine's one step, without a server: events in, store, key figures, alert events and
 /// notices out, with the clock injected.
-@Suite("The engine's step")
+@Suite("The engine's step", .sameOnEveryServer)
 struct EngineStateTests {
     /// A node with `hits` and `misses` so far (counters), polled at `time`.
     private static func poll(_ node: String, _ time: Double, hits: Int64, misses: Int64) -> FleetEvent {

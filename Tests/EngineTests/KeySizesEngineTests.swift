@@ -11,7 +11,7 @@ import TestSupport
 import Testing
 
 /// `INFO keysizes` on Redis 8.2 (always that server, whatever `$REDIS_SERVER` says).
-@Suite("INFO keysizes on Redis 8.2")
+@Suite("INFO keysizes on Redis 8.2", .sameOnEveryServer)
 struct KeySizesEngineTests {
     @Test("the histogram is parsed from every poll; BigStringWritten fires when a 1 MB string appears")
     func bigStringWritten() async throws {

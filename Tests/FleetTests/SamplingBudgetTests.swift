@@ -1,8 +1,9 @@
 import Fleet
 import Telemetry
+import TestSupport
 import Testing
 
-@Suite("Key sampling over many nodes")
+@Suite("Key sampling over many nodes", .sameOnEveryServer)
 struct SamplingBudgetTests {
     @Test("100 keys/s per node up to ten nodes, then 1,000/s shared out, never under 10; a fixed rate stays")
     func budget() {

@@ -1,7 +1,8 @@
 import RedisClient
+import TestSupport
 import Testing
 
-@Suite("Endpoint URLs")
+@Suite("Endpoint URLs", .sameOnEveryServer)
 struct EndpointTests {
     @Test(
         "valid URLs",
@@ -88,7 +89,7 @@ struct EndpointTests {
     }
 }
 
-@Suite("Reconnect backoff")
+@Suite("Reconnect backoff", .sameOnEveryServer)
 struct ReconnectBackoffTests {
     @Test("doubles from the initial delay and stops at the cap")
     func growsAndCaps() {

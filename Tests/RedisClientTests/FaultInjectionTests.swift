@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// Faults only a fake server can produce. Each must give one typed, one-line error, no crash.
-@Suite("Misbehaving servers")
+@Suite("Misbehaving servers", .sameOnEveryServer)
 struct FaultInjectionTests {
     private func endpoint(_ server: FakeRESPServer) -> Endpoint {
         Endpoint(address: .tcp(host: "127.0.0.1", port: server.port))

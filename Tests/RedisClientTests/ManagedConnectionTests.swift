@@ -3,7 +3,7 @@ import RedisClient
 import TestSupport
 import Testing
 
-@Suite("Reconnection")
+@Suite("Reconnection", .sameOnEveryServer)
 struct ManagedConnectionTests {
     @Test("a lost connection is reopened, with backoff between failed attempts")
     func reconnects() async throws {

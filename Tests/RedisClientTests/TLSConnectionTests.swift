@@ -3,7 +3,7 @@ import RedisClient
 import TestSupport
 import Testing
 
-@Suite("TLS to a real redis-server --tls-port, certificates made by openssl")
+@Suite("TLS to a real redis-server --tls-port, certificates made by openssl", .sameOnEveryServer)
 struct TLSConnectionTests {
     private func tlsEndpoint(port: Int) -> Endpoint {
         Endpoint(address: .tcp(host: "127.0.0.1", port: port), usesTLS: true)

@@ -1,8 +1,9 @@
 import RESP
 import Telemetry
+import TestSupport
 import Testing
 
-@Suite("Cluster topology replies")
+@Suite("Cluster topology replies", .sameOnEveryServer)
 struct ClusterTopologyParsingTests {
     static let nodesText = """
         a1 127.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-5460

@@ -1,11 +1,12 @@
 import NIOCore
 import RESP
 import Telemetry
+import TestSupport
 import Testing
 
 /// `HOTKEYS GET` (Redis 8.6+) from replies recorded in the documented format: no such server
 /// runs here.
-@Suite("HOTKEYS GET replies")
+@Suite("HOTKEYS GET replies", .sameOnEveryServer)
 struct HotkeysReportTests {
     private func bulk(_ text: String) -> RESPValue { .bulkString(ByteBuffer(string: text)) }
 

@@ -1,7 +1,8 @@
 import Telemetry
+import TestSupport
 import Testing
 
-@Suite("Events lost: the server's count against the events received, at each subscription")
+@Suite("Events lost: the server's count against the events received, at each subscription", .sameOnEveryServer)
 struct KeyEventLossTests {
     @Test("events the server counted while the subscription was down are lost, once")
     func lossAcrossAGap() {

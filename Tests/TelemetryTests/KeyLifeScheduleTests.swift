@@ -1,8 +1,9 @@
 import Foundation
 import Telemetry
+import TestSupport
 import Testing
 
-@Suite("How tracked keys end: PTTL before and after their expiry")
+@Suite("How tracked keys end: PTTL before and after their expiry", .sameOnEveryServer)
 struct KeyLifeScheduleTests {
     private let start = Date(timeIntervalSince1970: 1_800_000_000)
 

@@ -1,7 +1,8 @@
 import Telemetry
+import TestSupport
 import Testing
 
-@Suite("INFO keysizes")
+@Suite("INFO keysizes", .sameOnEveryServer)
 struct KeySizeDistributionTests {
     @Test("buckets with K/M suffixes, per database and type; unknown fields and bad pairs skipped")
     func parse() {

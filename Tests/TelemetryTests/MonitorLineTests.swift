@@ -1,7 +1,8 @@
 import Telemetry
+import TestSupport
 import Testing
 
-@Suite("MONITOR lines")
+@Suite("MONITOR lines", .sameOnEveryServer)
 struct MonitorLineTests {
     private func line(_ text: String) -> MonitorLine? { MonitorLine(Array(text.utf8)) }
 

@@ -2,11 +2,12 @@ import NIOCore
 import RESP
 import RedisClient
 import Telemetry
+import TestSupport
 import Testing
 
 /// The poll plan: which requests a poll sends for what the server has, and its replies found by
 /// request. Pure values: no server.
-@Suite("Poll plan")
+@Suite("Poll plan", .sameOnEveryServer)
 struct PollPlanTests {
     private static func names(_ plan: PollPlan) -> [String] {
         plan.commands.map { command in

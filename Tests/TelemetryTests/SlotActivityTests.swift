@@ -2,10 +2,11 @@ import Foundation
 import NIOCore
 import RESP
 import Telemetry
+import TestSupport
 import Testing
 
 /// `CLUSTER SLOT-STATS` replies, the pages that ask for them, and the rates made of them.
-@Suite("slot stats: replies, pages, rates")
+@Suite("slot stats: replies, pages, rates", .sameOnEveryServer)
 struct SlotActivityTests {
     private func bulk(_ text: String) -> RESPValue { .bulkString(ByteBuffer(string: text)) }
 

@@ -1,8 +1,9 @@
 import Foundation
 import Telemetry
+import TestSupport
 import Testing
 
-@Suite("Slow-log de-duplication")
+@Suite("Slow-log de-duplication", .sameOnEveryServer)
 struct SlowlogTrackerTests {
     private func entries(_ ids: [Int64]) -> [SlowlogEntry] {
         // Newest first, as SLOWLOG GET returns them.

@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 import Workload
 
-@Suite("Workload")
+@Suite("Workload", .sameOnEveryServer)
 struct WorkloadTests {
     @Test("Zipf ranks: the first is the most popular, shares follow 1/k")
     func zipf() {
