@@ -140,7 +140,8 @@ struct ScanCommandTests {
             let watch = try ChildProcess(
                 executable: "/usr/bin/taskset",
                 arguments: [
-                    "-c", "1", CachewatchBinary.path, "watch", "-p", String(server.port), "--format", "json", "-c", "20",
+                    "-c", "1", CachewatchBinary.path, "watch", "-p", String(server.port), "--format", "json", "-c",
+                    "20",
                 ],
                 environment: ["PATH": "/usr/bin:/bin"])
             let watched = try await watch.waitForExit(timeout: .seconds(60))

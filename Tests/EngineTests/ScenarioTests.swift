@@ -1,0 +1,116 @@
+import Alerts
+import Engine
+import Fleet
+import Foundation
+import Metrics
+import Telemetry
+import TestSupport
+import Testing
+
+/// The built-in rules on a simulated cache, through the engine's own step, in virtual time: a
+/// healthy cache for minutes fires nothing, a stampede and an eviction storm fire their alerts
+/// when they should — deterministic, in milliseconds, for several seeds. The same scenarios on
+/// real servers, fewer and shorter, are EndToEndTests' AlertScenarioTests.
+@Suite("Scenarios in virtual time", .sameOnEveryServer)
+struct ScenarioTests {
+    /// An alert event and the second of the scenario it came at.
+    private struct Timed: CustomStringConvertible {
+        var second: Int
+        var event: AlertEvent
+        var description: String { "\(second) s: \(event.kind) \(event.alert.identity) — \(event.alert.summary)" }
+    }
+
+    /// Runs `seconds` one-second ticks of `cache` (polled, 50 keys sampled each) through a
+    /// state with the built-in rules; `change` may alter the cache before each tick.
+    private static func run(
+        _ cache: inout VirtualCache, seconds: Int, state: inout EngineState,
+        change: (Int, inout VirtualCache) -> Void = { _, _ in }
+    ) -> [Timed] {
+        var timed: [Timed] = []
+        for second in 0..<seconds {
+            change(second, &cache)
+            let batch = [cache.tick(), cache.sampledKeys(50)]
+            let now = Date(timeIntervalSince1970: cache.time)
+            timed += state.apply(batch, now: now).alertEvents.map { Timed(second: second, event: $0) }
+        }
+        return timed
+    }
+
+    @Test("a healthy cache under load for five minutes fires nothing, nothing pending — five seeds", arguments: 1...5)
+    func healthy(seed: UInt64) throws {
+        var cache = VirtualCache(seed: seed)
+        var state = EngineState(rules: DefaultRules.rules)
+        let events = Self.run(&cache, seconds: 300, state: &state)
+        #expect(events.isEmpty, "\(events)")
+        #expect(state.activeAlerts.isEmpty, "\(state.activeAlerts.map(\.identity))")
+        // The figures the rules judged are there and healthy: nothing was quiet for want of data.
+        let node = try #require(state.store[cache.node])
+        #expect((0.9...1).contains(node.latest(.hitRatio) ?? 0), "\(String(describing: node.latest(.hitRatio)))")
+        #expect((900...1250).contains(node.latest(.opsPerSec) ?? 0))
+        #expect(node.latest(.evictedPerSec) == 0 && node.latest(.memoryUsedRatio) ?? 1 < 0.5)
+        let namespaces = Set(node.instances(.namespaceKeys)?.keys.map { $0 } ?? [])
+        #expect(namespaces == ["user:*", "session:*", "page:*"], "\(namespaces)")
+        #expect(node.instances(.namespaceTTLJitter)?.values.allSatisfy { $0 > 0.1 } == true)
+    }
+
+    @Test("a stampede fires StampedeNow within two polls of its wave, whatever the seed", arguments: 1...5)
+    func stampede(seed: UInt64) {
+        var cache = VirtualCache(seed: seed)
+        var state = EngineState(rules: DefaultRules.rules)
+        let wave = 180
+        let events = Self.run(&cache, seconds: wave + 30, state: &state) { second, cache in
+            switch second - wave {
+            case 0:  // a family without jitter expires in one second…
+                cache.expiredPerSecond = 3000
+            case 1...6:  // …every reader misses it and goes to the database…
+                cache.expiredPerSecond = 20
+                cache.hitRatio = 0.45
+                cache.writesPerSecond = 600
+            default:  // …and the refills restore the cache.
+                cache.hitRatio = 0.95
+                cache.writesPerSecond = 60
+            }
+        }
+        let stampedes = events.filter { $0.event.alert.name == "StampedeNow" && $0.event.kind == .firing }
+        #expect(stampedes.first.map { (wave...wave + 2).contains($0.second) } == true, "\(events)")
+        #expect(!events.contains { $0.second < wave }, "nothing before the wave: \(events)")
+    }
+
+    @Test("a mass expiry of keys nobody reads is no stampede: the hit ratio holds", arguments: 1...3)
+    func expiryWithoutMisses(seed: UInt64) {
+        var cache = VirtualCache(seed: seed)
+        var state = EngineState(rules: DefaultRules.rules)
+        let events = Self.run(&cache, seconds: 240, state: &state) { second, cache in
+            cache.expiredPerSecond = second == 180 ? 3000 : 20
+        }
+        #expect(!events.contains { $0.event.alert.name == "StampedeNow" }, "\(events)")
+    }
+
+    @Test(
+        "an eviction storm: EvictionStorm and EvictionsActive fire after their hold-downs, not before", arguments: 1...3
+    )
+    func evictionStorm(seed: UInt64) {
+        var cache = VirtualCache(seed: seed)
+        cache.policy = "allkeys-lru"
+        var state = EngineState(rules: DefaultRules.rules)
+        let start = 120
+        let events = Self.run(&cache, seconds: start + 120, state: &state) { second, cache in
+            guard second >= start else { return }
+            cache.usedMemory = cache.maxmemory - (1 << 20)
+            cache.evictedPerSecond = 2000
+            cache.writesPerSecond = 2100
+        }
+        func firing(_ name: String) -> Int? {
+            events.first { $0.event.alert.name == name && $0.event.kind == .firing }?.second
+        }
+        // Under allkeys-* the sessions may be evicted from the start: that is said, and nothing else.
+        #expect(firing("CriticalKeysEvictable").map { $0 < start } == true, "\(events)")
+        let early = events.filter { $0.second < start && $0.event.alert.name != "CriticalKeysEvictable" }
+        #expect(early.isEmpty, "nothing else before the storm: \(early)")
+        // EvictionStorm: over 1,000/s on average over 30 s, for 30 s; EvictionsActive: any over
+        // a minute, for a minute.
+        #expect(firing("EvictionStorm").map { (start + 30...start + 62).contains($0) } == true, "\(events)")
+        #expect(firing("EvictionsActive").map { (start + 59...start + 62).contains($0) } == true, "\(events)")
+        #expect(firing("StampedeNow") == nil, "steady evictions are no stampede: \(events)")
+    }
+}
