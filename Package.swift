@@ -77,10 +77,11 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Yams", package: "Yams"),
             ]
         ),
-        // Views as pure functions of state: virtual screen, widgets, key map. No terminal I/O.
+        // Views as pure functions of the engine's state: virtual screen, widgets, key map. No
+        // terminal I/O.
         .target(
             name: "Dashboard",
-            dependencies: ["Metrics", "Telemetry", "Alerts"]
+            dependencies: ["Engine", "Metrics", "Telemetry", "Alerts"]
         ),
         // ncursesw through a module map and a shim of static inline functions.
         .systemLibrary(
@@ -158,7 +159,8 @@ let package = Package(
             ]),
         .testTarget(name: "AlertsTests", dependencies: ["Alerts", "Metrics", "Telemetry", "TestSupport"]),
         .testTarget(
-            name: "DashboardTests", dependencies: ["Dashboard", "Metrics", "Telemetry", "Alerts"], exclude: ["Golden"]),
+            name: "DashboardTests", dependencies: ["Dashboard", "Engine", "Metrics", "Telemetry", "Alerts"],
+            exclude: ["Golden"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "TestSupport"]),
         .testTarget(
             name: "EndToEndTests",

@@ -20,21 +20,17 @@ public struct DashboardLoop {
     public var rules: [AlertRule] = DefaultRules.rules
     /// Where the `e` key writes snapshots.
     public let snapshots: SnapshotTarget
-    /// Whether keys are sampled (the keyspace view says so when not).
-    public let samplesKeys: Bool
     /// Checked between keys: whether to leave (a signal arrived).
     public var shouldStop: () -> Bool = { false }
 
     /// Creates a dashboard.
     public init(
-        interval: Double, colors: Bool, rules: [AlertRule] = DefaultRules.rules, snapshots: SnapshotTarget,
-        samplesKeys: Bool
+        interval: Double, colors: Bool, rules: [AlertRule] = DefaultRules.rules, snapshots: SnapshotTarget
     ) {
         self.interval = interval
         self.colors = colors
         self.rules = rules
         self.snapshots = snapshots
-        self.samplesKeys = samplesKeys
     }
 
     /// How the `P` key profiles a node: one window of 10 s.
@@ -51,46 +47,39 @@ public struct DashboardLoop {
     public func run(on engine: MonitoringEngine) {
         let terminal = CursesTerminal(colors: colors)
         defer { terminal.restore() }
-        var live = engine.makeState(historyTicks: Self.historyTicks(nodes: engine.nodes.count), rules: rules)
-        let firstNode = engine.nodes.first ?? ""
-        var state = DashboardState(store: live.store, node: firstNode, interval: interval, now: Date())
-        var shownKeyspaces: [String: KeyspaceSampling] = [:]
-        // The key samples shown are taken at most once a second: each copy kept for display
-        // makes the next batch copy the sample it shares storage with.
-        var keyspacesTakenAt = Date.distantPast
+        let first = engine.makeState(historyTicks: Self.historyTicks(nodes: engine.nodes.count), rules: rules)
+        var state = DashboardState(engine: first, node: engine.nodes.first ?? "", interval: interval, now: Date())
+        // While paused the screen shows the state as it was, and the engine's events go on into
+        // the live one, kept here; resuming shows it. Otherwise the shown state is the live one,
+        // stepped in place (no copy of its series is ever kept).
+        var liveWhilePaused: EngineState?
+        func step(_ body: (inout EngineState) -> EngineOutcome) -> EngineOutcome {
+            guard state.isPaused else { return body(&state.engine) }
+            var live = liveWhilePaused ?? state.engine
+            liveWhilePaused = nil
+            defer { liveWhilePaused = live }
+            return body(&live)
+        }
         var dirty = true
         var shownSecond = Int(Date().timeIntervalSince1970)
         // A profile started with P runs in a task of its own; its outcome is picked up here.
         let profileOutcome = ProfileOutcome()
         var profileTask: Task<Void, Never>?
         defer { profileTask?.cancel() }
-        func refresh(keyspaces force: Bool = false) {
-            state.store = live.store
-            if live.store[state.node] == nil, let first = live.store.nodeNames.first { state.node = first }
-            state.alerts = rules.isEmpty ? nil : AlertsSnapshot(engine: live.ruleEngine, events: live.recentEvents)
-            state.topology = live.topology
-            state.keyEvents = live.keyEventStates[state.node]
-            state.namespaceTrends = live.eventTrends[state.node]?.series ?? [:]
-            state.invalidation = live.invalidations[state.node]
-            state.profile = live.profiles[state.node]
-            let now = Date()
-            if force || now.timeIntervalSince(keyspacesTakenAt) >= KeyspaceSampling.figuresInterval {
-                shownKeyspaces = live.samplings
-                keyspacesTakenAt = now
-            }
-            state.keyspace = samplesKeys ? shownKeyspaces[state.node] : nil
-        }
         while !shouldStop() {
             switch terminal.readEvent() {
             case .key(let key):
-                let wasPaused = state.isPaused
-                let shownNode = state.node
                 guard state.handle(key) else { return }
+                if !state.isPaused, let live = liveWhilePaused {
+                    state.engine = live
+                    liveWhilePaused = nil
+                }
                 if state.wantsSnapshot {
                     state.wantsSnapshot = false
                     state.message = snapshots.write(
-                        node: state.node, store: state.store, keyspaces: shownKeyspaces, events: live.recentEvents,
-                        active: live.activeAlerts, windowSeconds: state.windowSeconds, now: state.now)
+                        node: state.node, store: state.store, keyspaces: state.engine.samplings,
+                        events: state.engine.recentEvents, active: state.engine.activeAlerts,
+                        windowSeconds: state.windowSeconds, now: state.now)
                 }
                 if state.wantsProfile {
                     state.wantsProfile = false
@@ -110,11 +99,6 @@ public struct DashboardLoop {
                         }
                     }
                 }
-                if wasPaused && !state.isPaused { refresh(keyspaces: true) }
-                if state.node != shownNode && samplesKeys {
-                    // Another node on display: its own keyspace (the frozen one while paused).
-                    state.keyspace = shownKeyspaces[state.node]
-                }
                 dirty = true
             case .resize:
                 terminal.invalidate()
@@ -127,7 +111,10 @@ public struct DashboardLoop {
             }) {
                 switch finished {
                 case .success(let report):
-                    live.apply(profile: report)
+                    _ = step { live in
+                        live.apply(profile: report)
+                        return EngineOutcome()
+                    }
                     state.message =
                         "profile of \(report.node): \(report.namespaces.count) namespaces, misses from \(report.missSource.rawValue)"
                 case .failure(let error):
@@ -135,13 +122,14 @@ public struct DashboardLoop {
                 }
                 state.runningProfile = nil
                 profileTask = nil
-                refresh()
                 dirty = true
             }
-            let outcome = live.apply(engine.events.drain(), now: Date())
+            let batch = engine.events.drain()
+            let outcome = step { $0.apply(batch, now: Date()) }
             if let notice = outcome.notices.last { state.message = notice }
             if outcome.changedAnything && !state.isPaused {
-                refresh()
+                // A node that left is no longer shown.
+                if state.store[state.node] == nil, let first = state.store.nodeNames.first { state.node = first }
                 dirty = true
             }
             let now = Date()

@@ -1,16 +1,19 @@
 import Alerts
+import Engine
 import Foundation
 import Metrics
 import Telemetry
 
-/// Everything a view needs: the metrics to show and the state of the interface. Views are
-/// pure functions of it; keys change it through ``handle(_:)``.
+/// Everything a view needs: the engine's state as shown, and the state of the interface.
+/// Views are pure functions of it; keys change it through ``handle(_:)``. The engine's state is
+/// the one the engine steps — not a copy kept in step — and a pause is that state frozen while
+/// the live one goes on elsewhere (see `DashboardLoop`).
 public struct DashboardState: Sendable {
     /// The graph windows `+` and `-` step through, in seconds.
     public static let windows: [Int] = [60, 300, 900, 3600]
 
-    /// The metrics on display (a frozen copy while paused).
-    public var store: MetricStore
+    /// What the engine knows, as shown (frozen while paused).
+    public var engine: EngineState
     /// The node shown.
     public var node: String
     /// The seconds between polls (shown in the header).
@@ -43,28 +46,36 @@ public struct DashboardState: Sendable {
     public var wantsProfile = false
     /// The profile running now, if any: which node, since when, for how long.
     public var runningProfile: (node: String, since: Date, seconds: Double)?
-    /// The shown node's newest profile (`nil`: never profiled).
-    public var profile: ProfileReport?
-    /// What continuous key sampling has found (`nil` until the first batch).
-    public var keyspace: KeyspaceSampling?
-    /// The cluster's topology, when watching one.
-    public var topology: ClusterTopology?
-    /// The rule engine's view: firing and pending alerts, rule health, recent events (`nil`: no rules).
-    public var alerts: AlertsSnapshot?
-    /// Where the shown node's keyspace-event subscription stands (`nil`: events not asked for).
-    public var keyEvents: KeyEventSubscriber.State?
-    /// How the shown node's namespaces are invalidated (key lives), once any is tracked.
-    public var invalidation: NamespaceInvalidation?
-    /// The shown node's recent evictions + misses per second by namespace, oldest first.
-    public var namespaceTrends: [String: [Double]] = [:]
 
-    /// Creates a state.
-    public init(store: MetricStore, node: String, interval: Double, now: Date) {
-        self.store = store
+    /// Creates a state showing `engine`'s `node`.
+    public init(engine: EngineState, node: String, interval: Double, now: Date) {
+        self.engine = engine
         self.node = node
         self.interval = interval
         self.now = now
     }
+
+    /// The series of every node.
+    public var store: MetricStore { engine.store }
+    /// The shown node's own state in the engine.
+    private var nodeState: NodeState? { engine.nodes[node] }
+    /// The shown node's newest profile (`nil`: never profiled).
+    public var profile: ProfileReport? { nodeState?.profile }
+    /// What continuous key sampling has found on the shown node (`nil`: not sampled, or no
+    /// batch yet).
+    public var keyspace: KeyspaceSampling? { nodeState?.sampling }
+    /// The cluster's topology, when watching one.
+    public var topology: ClusterTopology? { engine.topology }
+    /// The rule engine's view: firing and pending alerts, rule health, recent events (`nil`: no rules).
+    public var alerts: AlertsSnapshot? {
+        engine.ruleEngine.rules.isEmpty ? nil : AlertsSnapshot(engine: engine.ruleEngine, events: engine.recentEvents)
+    }
+    /// Where the shown node's keyspace-event subscription stands (`nil`: events not asked for).
+    public var keyEvents: KeyEventSubscriber.State? { nodeState?.keyEvents }
+    /// How the shown node's namespaces are invalidated (key lives), once any is tracked.
+    public var invalidation: NamespaceInvalidation? { nodeState?.invalidation }
+    /// The shown node's recent evictions + misses per second by namespace, oldest first.
+    public var namespaceTrends: [String: [Double]] { nodeState?.eventTrend.series ?? [:] }
 
     /// The graph window in seconds.
     public var windowSeconds: Int { Self.windows[windowIndex] }

@@ -10,32 +10,19 @@ import Telemetry
 /// task or server is involved.
 public struct EngineState: Sendable {
     /// The series of every node.
-    public private(set) var store: MetricStore
+    public internal(set) var store: MetricStore
     /// The rule engine (firing and pending alerts, rule health).
-    public private(set) var ruleEngine: RuleEngine
+    public internal(set) var ruleEngine: RuleEngine
     /// The newest alert events, oldest first (at most ``recentEventLimit``).
-    public private(set) var recentEvents: [AlertEvent] = []
+    public internal(set) var recentEvents: [AlertEvent] = []
     /// The cluster's topology, when watching one.
-    public private(set) var topology: ClusterTopology?
+    public internal(set) var topology: ClusterTopology?
     /// The database each node's keys are sampled in (0 for nodes not listed: cluster nodes).
     public let databases: [String: Int]
     /// How many alert events ``recentEvents`` keeps.
     public let recentEventLimit: Int
-    /// What key sampling found, per node.
-    private var feeds: [String: KeyspaceFeed] = [:]
-    /// Where each node's keyspace-event subscription stands.
-    public private(set) var keyEventStates: [String: KeyEventSubscriber.State] = [:]
-    /// Per node, the recent evictions + misses of each namespace (the dashboard's trend).
-    public private(set) var eventTrends: [String: NamespaceEventTrend] = [:]
-    /// Per node, how its namespaces are invalidated (key lives).
-    public private(set) var invalidations: [String: NamespaceInvalidation] = [:]
-    /// The newest profile of each node (see ``apply(profile:)``).
-    public private(set) var profiles: [String: ProfileReport] = [:]
-    /// Per node and namespace, the end of the newest interval in which keyspace events showed
-    /// it evicting (tells an eviction from a deletion among keys removed early).
-    private var lastEvictions: [String: [String: Date]] = [:]
-    /// Per node, the recent per-namespace events that tell which namespaces stampede.
-    private var stampedes: [String: NamespaceStampede] = [:]
+    /// Everything else known of each node, one value per node (see ``NodeState``).
+    public internal(set) var nodes: [String: NodeState] = [:]
     /// The state changes already told (one notice each).
     private var toldKeyEventStates: Set<String> = []
 
@@ -63,10 +50,15 @@ public struct EngineState: Sendable {
     }
 
     /// The key sampling of `node`, if it is sampled.
-    public func sampling(of node: String) -> KeyspaceSampling? { feeds[node]?.sampling }
+    public func sampling(of node: String) -> KeyspaceSampling? { nodes[node]?.sampling }
 
     /// The key sampling of every sampled node.
-    public var samplings: [String: KeyspaceSampling] { feeds.mapValues(\.sampling) }
+    public var samplings: [String: KeyspaceSampling] { nodes.compactMapValues(\.sampling) }
+
+    /// The state of `node`, created on first use with its sampled database.
+    private mutating func modify<Result>(_ node: String, _ body: (inout NodeState) -> Result) -> Result {
+        body(&nodes[node, default: NodeState(node: node, database: databases[node] ?? 0)])
+    }
 
     /// Alerts firing or pending now.
     public var activeAlerts: [Alert] { ruleEngine.firing + ruleEngine.pending }
@@ -84,15 +76,12 @@ public struct EngineState: Sendable {
                 store.ingest(sample)
                 outcome.samples.append(sample)
             case .keys(let node, let keys, let finished, let unavailable):
-                // Taken out of the table while it changes: a copy left there would make the
-                // change copy the whole key sample (copy-on-write) on every batch.
-                var feed = feeds.removeValue(forKey: node) ?? KeyspaceFeed(node: node, database: databases[node] ?? 0)
                 let batch = KeyspaceFeed.Batch(keys: keys, finishedPass: finished, unavailable: unavailable)
                 let stamp = store[node]?.times.last.map(Date.init(timeIntervalSince1970:)) ?? now
-                for reason in feed.add([batch], to: &store, now: stamp) {
-                    outcome.notices.append("key sampling on \(node): \(reason)")
-                }
-                feeds[node] = feed
+                let database = databases[node] ?? 0
+                let refusals = nodes[node, default: NodeState(node: node, database: database)].add(
+                    batch, to: &store, now: stamp)
+                for reason in refusals { outcome.notices.append("key sampling on \(node): \(reason)") }
                 outcome.keysChanged = true
             case .topology(let found, let changes):
                 topology = found
@@ -102,8 +91,8 @@ public struct EngineState: Sendable {
                 // every failover would add a model: the soak's memory grew by one each time).
                 let primaries = Set(found.primaries.map(\.name))
                 let replicas = Set(found.nodes.map(\.name)).subtracting(primaries)
-                for name in feeds.keys.filter(replicas.contains) {
-                    feeds[name] = nil
+                for name in nodes.keys.filter(replicas.contains) where nodes[name]?.feed != nil {
+                    nodes[name]?.feed = nil
                     store.record(KeyspaceSampling(), node: name, now: now)
                 }
                 outcome.topologyChanged = true
@@ -111,52 +100,53 @@ public struct EngineState: Sendable {
             case .nodeRemoved(let name):
                 // A node that left the cluster leaves the store: no stale rows, no stale alerts.
                 store.remove(node: name)
-                feeds[name] = nil
-                keyEventStates[name] = nil
-                stampedes[name] = nil
-                eventTrends[name] = nil
-                invalidations[name] = nil
-                lastEvictions[name] = nil
+                nodes[name] = nil
                 outcome.topologyChanged = true
             case .notice(let text):
                 outcome.notices.append(text)
             case .keyLives(let node, let report):
                 guard store[node] != nil else { continue }
                 let evicting = evictionCheck(node)
-                invalidations[node, default: NamespaceInvalidation()].add(
-                    report.ends, tracked: report.tracked, evicting: evicting)
-                for (metric, values) in invalidations[node]?.figures ?? [:] {
-                    store.setInstances(node: node, metric, values)
+                let figures = modify(node) { state in
+                    var invalidation = state.invalidation ?? NamespaceInvalidation()
+                    invalidation.add(report.ends, tracked: report.tracked, evicting: evicting)
+                    state.invalidation = invalidation
+                    return invalidation.figures
                 }
+                for (metric, values) in figures { store.setInstances(node: node, metric, values) }
                 outcome.keysChanged = true
             case .keyEvents(let node, let tally):
-                guard case .subscribed(let kinds, _)? = keyEventStates[node], store[node] != nil else { continue }
+                guard case .subscribed(let kinds, _)? = nodes[node]?.keyEvents, store[node] != nil else { continue }
                 for (kind, metric) in Self.keyEventMetrics {
                     // An interval the subscription did not hold throughout is a gap, not a zero,
                     // and a kind the server does not publish is not reported at all.
                     let rates = kinds.contains(kind) && tally.isComplete ? tally.ratesPerSecond(kind) : nil
                     store.setInstances(node: node, metric, rates)
                 }
-                eventTrends[node, default: NamespaceEventTrend()].add(tally)
+                modify(node) { $0.eventTrend.add(tally) }
                 // How keys end, counted for every key where expirations, evictions and deletions
                 // are published (the TTL a namespace's keys carry comes from key sampling).
                 if kinds.isSuperset(of: [.expired, .evicted, .deleted]) {
-                    let model = feeds[node]?.sampling.model
+                    let model = nodes[node]?.sampling?.model
                     var ttls: [String: Double] = [:]
                     for name in tally.counts.keys {
                         if let maximum = model?.maximumTTL(of: name) { ttls[name] = Double(maximum) / 1000 }
                     }
-                    invalidations[node, default: NamespaceInvalidation()].addEvents(
-                        tally.counts, kinds: kinds, ttlSeconds: ttls)
-                    for (metric, values) in invalidations[node]?.figures ?? [:] {
-                        store.setInstances(node: node, metric, values)
+                    let figures = modify(node) { state in
+                        var invalidation = state.invalidation ?? NamespaceInvalidation()
+                        invalidation.addEvents(tally.counts, kinds: kinds, ttlSeconds: ttls)
+                        state.invalidation = invalidation
+                        return invalidation.figures
+                    }
+                    for (metric, values) in figures { store.setInstances(node: node, metric, values) }
+                }
+                modify(node) { state in
+                    for (namespace, kinds) in tally.counts where (kinds[.evicted] ?? 0) > 0 {
+                        state.lastEvictions[namespace] = tally.until
                     }
                 }
-                for (namespace, kinds) in tally.counts where (kinds[.evicted] ?? 0) > 0 {
-                    lastEvictions[node, default: [:]][namespace] = tally.until
-                }
                 if kinds.isSuperset(of: [.expired, .keymiss]) {
-                    let stampeding = stampedes[node, default: NamespaceStampede()].add(tally)
+                    let stampeding = modify(node) { $0.stampede.add(tally) }
                     store.setInstances(node: node, .namespaceStampedeMissesPerSec, stampeding)
                 }
                 // Events lost while the subscription was down belong to the poll interval that
@@ -169,7 +159,7 @@ public struct EngineState: Sendable {
             case .keyEventState(_, .settingChanged(let line)):
                 outcome.notices.append(line)
             case .keyEventState(let node, let state):
-                keyEventStates[node] = state
+                modify(node) { $0.keyEvents = state }
                 if case .subscribed = state {
                 } else {
                     // Not receiving: what was lost is found at the next subscription.
@@ -195,15 +185,15 @@ public struct EngineState: Sendable {
     public mutating func apply(profile report: ProfileReport) {
         guard store[report.node] != nil else { return }
         for (metric, values) in report.metricInstances { store.setInstances(node: report.node, metric, values) }
-        profiles[report.node] = report
+        modify(report.node) { $0.profile = report }
     }
 
     /// Whether a namespace of `node` evicted keys between two times: from its keyspace events
     /// where they are counted, else from the node's eviction rate (any eviction on the node
     /// then counts: a key removed early is called evicted rather than deleted when unsure).
     private func evictionCheck(_ node: String) -> (String, Date, Date) -> Bool {
-        if case .subscribed(let kinds, _)? = keyEventStates[node], kinds.contains(.evicted) {
-            let last = lastEvictions[node] ?? [:]
+        if case .subscribed(let kinds, _)? = nodes[node]?.keyEvents, kinds.contains(.evicted) {
+            let last = nodes[node]?.lastEvictions ?? [:]
             return { namespace, from, _ in (last[namespace] ?? .distantPast) >= from }
         }
         let metrics = store[node]

@@ -18,7 +18,7 @@ struct KeyspaceFeed {
     /// The database sampled (its exact key count scales the estimates).
     let database: Int
     /// What the samples say so far.
-    private(set) var sampling = KeyspaceSampling()
+    var sampling = KeyspaceSampling()
     private var reported: Set<String> = []
     /// When the model's figures last went into the store: they walk every record, so at most
     /// once a second (and when a pass ends), not once per batch.

@@ -10,7 +10,7 @@ public struct NamespaceEventTrend: Sendable {
     public static let points = 30
 
     /// Per namespace, its points, oldest first (each series has the same length).
-    public private(set) var series: [String: [Double]] = [:]
+    public internal(set) var series: [String: [Double]] = [:]
 
     /// Creates an empty trend.
     public init() {}

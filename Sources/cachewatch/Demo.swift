@@ -92,8 +92,7 @@ struct Demo: AsyncParsableCommand {
                 } else {
                     let interval = output.interval
                     await MainActor.run {
-                        var dashboard = DashboardLoop(
-                            interval: interval, colors: colors, snapshots: snapshots, samplesKeys: true)
+                        var dashboard = DashboardLoop(interval: interval, colors: colors, snapshots: snapshots)
                         dashboard.shouldStop = { SignalTrap.received != nil }
                         dashboard.run(on: engine)
                     }

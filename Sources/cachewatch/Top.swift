@@ -52,12 +52,9 @@ struct Top: AsyncParsableCommand {
             wait: wait
         ) { engine in
             SignalTrap.install(exitImmediately: false)
-            let (interval, colors, samplesKeys) = (
-                display.interval, display.usesColor, sources.sampling.configuration != nil
-            )
+            let (interval, colors) = (display.interval, display.usesColor)
             await MainActor.run {
-                var dashboard = DashboardLoop(
-                    interval: interval, colors: colors, rules: rules, snapshots: snapshots, samplesKeys: samplesKeys)
+                var dashboard = DashboardLoop(interval: interval, colors: colors, rules: rules, snapshots: snapshots)
                 dashboard.shouldStop = { SignalTrap.received != nil }
                 dashboard.run(on: engine)
             }

@@ -1,5 +1,6 @@
 import Alerts
 import Dashboard
+@testable import Engine
 import Foundation
 import Metrics
 import Telemetry
@@ -147,8 +148,9 @@ enum DashboardFixture {
         var state = DashboardState(
             store: store, node: node, interval: 1, now: Date(timeIntervalSince1970: start + Double(seconds)))
         state.view = view
-        state.keyspace = keyspace
-        state.alerts = AlertsSnapshot(engine: engine, events: events)
+        state.shownNode.sample(keyspace)
+        state.engine.ruleEngine = engine
+        state.engine.recentEvents = events
         return state
     }
 }

@@ -1,6 +1,7 @@
 import Dashboard
+@testable import Engine
 import Foundation
-import Metrics
+@testable import Metrics
 import Telemetry
 import Testing
 
@@ -50,15 +51,15 @@ struct GoldenScreenTests {
     func keyspaceEvents() throws {
         var state = DashboardFixture.state()
         let node = DashboardFixture.node
-        state.keyEvents = .subscribed(kinds: Set(KeyEventKind.allCases), since: Date(timeIntervalSince1970: 0))
-        state.store.setInstances(node: node, .namespaceEvictedPerSec, ["session:*": 61, "product:*": 18.5])
-        state.store.setInstances(
+        state.shownNode.keyEvents = .subscribed(kinds: Set(KeyEventKind.allCases), since: Date(timeIntervalSince1970: 0))
+        state.engine.store.setInstances(node: node, .namespaceEvictedPerSec, ["session:*": 61, "product:*": 18.5])
+        state.engine.store.setInstances(
             node: node, .namespaceExpiredPerSec, ["price:*": 24, "product:*": 3, "user:*:profile": 0.5])
-        state.store.setInstances(node: node, .namespaceMissesPerSec, ["price:*": 150, "product:*": 40])
-        state.namespaceTrends = [
+        state.engine.store.setInstances(node: node, .namespaceMissesPerSec, ["price:*": 150, "product:*": 40])
+        state.shownNode.eventTrend = NamespaceEventTrend(series: [
             "session:*": [0, 0, 10, 30, 50, 61, 58, 61], "product:*": [60, 60, 58, 59, 61, 60, 58, 58.5],
             "price:*": [150, 150, 149, 150, 151, 150, 150, 150],
-        ]
+        ])
         for (width, height) in [(80, 24), (120, 40)] {
             state.view = .overview
             try Self.check(
@@ -68,7 +69,7 @@ struct GoldenScreenTests {
                 DashboardRenderer.render(state, width: width, height: height), "events-keyspace-\(width)x\(height)")
         }
         var off = DashboardFixture.state()
-        off.keyEvents = .off(KeyspaceEventFlags("Kg"), wanted: [.evicted, .expired, .keymiss])
+        off.shownNode.keyEvents = .off(KeyspaceEventFlags("Kg"), wanted: [.evicted, .expired, .keymiss])
         try Self.check(DashboardRenderer.render(off, width: 120, height: 40), "events-off-overview-120x40")
         off.view = .keyspace
         try Self.check(DashboardRenderer.render(off, width: 120, height: 40), "events-off-keyspace-120x40")
@@ -93,7 +94,7 @@ struct GoldenScreenTests {
         invalidation.addEvents(
             ["session:*": [.evicted: 1_200, .expired: 40]], kinds: [.evicted, .expired, .deleted],
             ttlSeconds: ["session:*": 1800])
-        state.invalidation = invalidation
+        state.shownNode.invalidation = invalidation
         try Self.check(DashboardRenderer.render(state, width: 120, height: 40), "key-lives-keyspace-120x40")
     }
 }

@@ -80,19 +80,28 @@ struct EngineStateTests {
         #expect(abs((state.store["a"]?.value(.namespaceHitRatio, instance: "search:*") ?? 0) - 0.2) < 1e-9)
         #expect(state.store["a"]?.value(.namespaceHitRatio, instance: "user:*") == 1)
         #expect(state.store["a"]?.value(.namespaceReadsPerSec, instance: "search:*") == 2)
-        #expect(state.profiles["a"]?.missSource == .cacheAsideInference)
+        #expect(state.nodes["a"]?.profile?.missSource == .cacheAsideInference)
         let outcome = state.apply(
             [Self.poll("a", start + 1, hits: 1, misses: 0)], now: Date(timeIntervalSince1970: start + 1))
         // rare:* hits 0 but reads 0.1/s: too little traffic to call.
         #expect(outcome.alertEvents.map(\.alert.identity) == ["LowNamespaceHitRatio{namespace=search:*,node=a}"])
     }
 
-    @Test("a node that leaves the cluster leaves the store, and its firing alert resolves")
+    @Test(
+        "a node that leaves the cluster leaves the store and its state whole (samples, profile), and its firing alert resolves"
+    )
     func nodeRemoved() {
         var state = EngineState(rules: [Self.lowHitRatio])
         let start = 1_800_000_000.0
         _ = state.apply(
             [Self.poll("a", start, hits: 0, misses: 0), Self.poll("b", start, hits: 0, misses: 0)], now: Date())
+        let key = KeyMetadata(name: Array("k:1".utf8), type: "string", ttlMilliseconds: 60_000, memoryBytes: 100)
+        _ = state.apply([.keys(node: "a", keys: [key], finishedPass: true, unavailable: [:])], now: Date())
+        state.apply(
+            profile: ProfileReport(
+                node: "a", startedAt: Date(timeIntervalSince1970: start), schedule: .window(10),
+                profile: TrafficProfile(), missSource: .cacheAsideInference))
+        #expect(state.nodes["a"]?.sampling != nil && state.nodes["a"]?.profile != nil)
         let fired = state.apply(
             [Self.poll("a", start + 1, hits: 0, misses: 100), Self.poll("b", start + 1, hits: 100, misses: 0)],
             now: Date())
@@ -102,6 +111,7 @@ struct EngineStateTests {
             now: Date(timeIntervalSince1970: start + 2))
         #expect(removed.topologyChanged)
         #expect(state.store["a"] == nil && state.store.nodeNames == ["b"])
+        #expect(state.nodes["a"] == nil && state.sampling(of: "a") == nil, "nothing of the node is left")
         #expect(removed.alertEvents.map(\.kind) == [.resolved])
         #expect(state.ruleEngine.firing.isEmpty)
     }

@@ -1,0 +1,48 @@
+import Foundation
+import Metrics
+import Telemetry
+
+/// Everything the engine knows of one node besides its series (which the ``MetricStore`` keeps,
+/// for the rules and the exposition): its key sampling, its keyspace-event subscription, how
+/// its namespaces' keys end, its newest profile. One value per node: a node that leaves drops it
+/// whole.
+public struct NodeState: Sendable {
+    /// The node, as printed.
+    public let node: String
+    /// The database its keys are sampled in.
+    public let database: Int
+    /// Key sampling, once keys arrived (`nil`: not sampled, or let go when demoted).
+    var feed: KeyspaceFeed?
+    /// Where its keyspace-event subscription stands (`nil`: events not asked for).
+    public internal(set) var keyEvents: KeyEventSubscriber.State?
+    /// The recent evictions + misses of each namespace (the dashboard's trend).
+    public internal(set) var eventTrend = NamespaceEventTrend()
+    /// How its namespaces are invalidated (key lives), once any end was seen.
+    public internal(set) var invalidation: NamespaceInvalidation?
+    /// Its newest profile (`nil`: never profiled).
+    public internal(set) var profile: ProfileReport?
+    /// Per namespace, the end of the newest interval in which keyspace events showed it
+    /// evicting (tells an eviction from a deletion among keys removed early).
+    var lastEvictions: [String: Date] = [:]
+    /// The recent per-namespace events that tell which namespaces stampede.
+    var stampede = NamespaceStampede()
+
+    /// A node nothing is known of yet.
+    init(node: String, database: Int) {
+        self.node = node
+        self.database = database
+    }
+
+    /// What key sampling found, if the node is sampled.
+    public var sampling: KeyspaceSampling? { feed?.sampling }
+
+    /// Adds a batch of sampled keys; returns the sampler's refusals not told before.
+    mutating func add(_ batch: KeyspaceFeed.Batch, to store: inout MetricStore, now: Date) -> [String] {
+        // Taken out while it changes: a copy left here would make the change copy the whole key
+        // sample (copy-on-write) on every batch.
+        var current = feed ?? KeyspaceFeed(node: node, database: database)
+        feed = nil
+        defer { feed = current }
+        return current.add([batch], to: &store, now: now)
+    }
+}
