@@ -48,7 +48,8 @@ public struct DashboardLoop {
         let terminal = CursesTerminal(colors: colors)
         defer { terminal.restore() }
         let first = engine.makeState(historyTicks: Self.historyTicks(nodes: engine.nodes.count), rules: rules)
-        var state = DashboardState(engine: first, node: engine.nodes.first ?? "", interval: interval, now: Date())
+        let clock = engine.clock
+        var state = DashboardState(engine: first, node: engine.nodes.first ?? "", interval: interval, now: clock.now)
         // While paused the screen shows the state as it was, and the engine's events go on into
         // the live one, kept here; resuming shows it. Otherwise the shown state is the live one,
         // stepped in place (no copy of its series is ever kept).
@@ -61,7 +62,7 @@ public struct DashboardLoop {
             return body(&live)
         }
         var dirty = true
-        var shownSecond = Int(Date().timeIntervalSince1970)
+        var shownSecond = Int(clock.now.timeIntervalSince1970)
         // A profile started with P runs in a task of its own; its outcome is picked up here.
         let profileOutcome = ProfileOutcome()
         var profileTask: Task<Void, Never>?
@@ -88,7 +89,7 @@ public struct DashboardLoop {
                             endpoint: endpoint, configuration: engine.fleet.connectionConfiguration,
                             schedule: Self.profileSchedule)
                         let node = state.node
-                        state.runningProfile = (node, Date(), Self.profileSchedule.seconds)
+                        state.runningProfile = (node, clock.now, Self.profileSchedule.seconds)
                         state.message = "profiling \(node) with MONITOR for \(Self.profileSchedule)"
                         profileTask = Task.detached {
                             let result: Result<ProfileReport, any Error>
@@ -125,14 +126,14 @@ public struct DashboardLoop {
                 dirty = true
             }
             let batch = engine.events.drain()
-            let outcome = step { $0.apply(batch, now: Date()) }
+            let outcome = step { $0.apply(batch, now: clock.now) }
             if let notice = outcome.notices.last { state.message = notice }
             if outcome.changedAnything && !state.isPaused {
                 // A node that left is no longer shown.
                 if state.store[state.node] == nil, let first = state.store.nodeNames.first { state.node = first }
                 dirty = true
             }
-            let now = Date()
+            let now = clock.now
             // Ages and uptime tick once a second even without new samples (not while paused).
             if Int(now.timeIntervalSince1970) != shownSecond && !state.isPaused {
                 shownSecond = Int(now.timeIntervalSince1970)

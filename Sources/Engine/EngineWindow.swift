@@ -25,23 +25,23 @@ public struct EngineWindow: Sendable {
     /// sampled meanwhile, events counted), so that the state holds everything the window saw.
     ///
     /// - Parameters:
-    ///   - now: the wall clock that stamps each step.
-    ///   - step: called with each step's outcome (notices to show, alert events).
+    /// Each step is stamped by the engine's clock.
+    ///
+    /// - Parameter step: called with each step's outcome (notices to show, alert events).
     public func run(
-        on engine: MonitoringEngine, state: inout EngineState, now: () -> Date = Date.init,
-        step: (EngineOutcome) -> Void = { _ in }
+        on engine: MonitoringEngine, state: inout EngineState, step: (EngineOutcome) -> Void = { _ in }
     ) async {
         let allowed = seconds + (enoughPolls == nil ? 0 : grace)
         let deadline = ContinuousClock.now + .milliseconds(Int64(allowed * 1000))
         var polls: [String: Int] = [:]
         while let batch = await engine.events.next(before: deadline) {
-            let outcome = state.apply(batch, now: now())
+            let outcome = state.apply(batch, now: engine.clock.now)
             step(outcome)
             for sample in outcome.samples { polls[sample.node, default: 0] += 1 }
             if ContinuousClock.now >= deadline { break }
             if let enoughPolls, !polls.isEmpty, polls.values.allSatisfy({ $0 >= enoughPolls }) { break }
         }
         if Task.isCancelled { return }
-        step(state.apply(engine.events.drain(), now: now()))
+        step(state.apply(engine.events.drain(), now: engine.clock.now))
     }
 }

@@ -73,9 +73,14 @@ public struct KeyspaceScan: Sendable {
     public let connection: ConnectionConfiguration
     /// What to scan and how hard.
     public let options: Options
+    /// The wall clock that dates the keys' TTLs and the report.
+    public let clock: any WallClock
 
     /// Creates a scan of `endpoint`; nothing is sent until ``run(progress:shouldStop:)``.
-    public init(endpoint: Endpoint, connection: ConnectionConfiguration, options: Options) {
+    public init(
+        endpoint: Endpoint, connection: ConnectionConfiguration, options: Options, clock: any WallClock = .system
+    ) {
+        self.clock = clock
         self.endpoint = endpoint
         self.connection = connection
         self.options = options
@@ -96,8 +101,8 @@ public struct KeyspaceScan: Sendable {
         let size = nodes.reduce(0) { $0 + $1.keys }
         model.updateTotal(keys: size)
         let goal = options.full ? Int(size) : min(options.sample, Int(size))
-        let clock = ContinuousClock()
-        let start = clock.now
+        let pacing = ContinuousClock()
+        let start = pacing.now
         var finished = Set<Int>()
         var failure: String?
         let (deliveries, delivery) = AsyncStream<Delivery>.makeStream()
@@ -111,10 +116,10 @@ public struct KeyspaceScan: Sendable {
                 case .failed(let node, let message):
                     failure = nodes.count > 1 ? "\(nodes[node].name): \(message)" : message
                 case .batch(let node, let keys, let finishedPass):
-                    let now = Date()
+                    let now = clock.now
                     for key in keys { model.record(key, now: now) }
                     if finishedPass { finished.insert(node) }
-                    progress(model.keysRecorded, goal, start.duration(to: clock.now))
+                    progress(model.keysRecorded, goal, start.duration(to: pacing.now))
                 }
                 if failure != nil || finished.count == nodes.count || shouldStop() { break }
                 if !options.full && model.keysRecorded >= options.sample { break }
@@ -130,11 +135,11 @@ public struct KeyspaceScan: Sendable {
             await node.sampler.close()
         }
         if let failure { throw Failure(description: failure) }
-        model.refresh(now: Date())
+        model.refresh(now: clock.now)
         let name =
             nodes.count > 1 ? "\(endpoint.description) (cluster, \(nodes.count) primaries)" : endpoint.description
         return Outcome(
-            model: model, name: name, complete: finished.count == nodes.count, elapsed: start.duration(to: clock.now),
+            model: model, name: name, complete: finished.count == nodes.count, elapsed: start.duration(to: pacing.now),
             commandsSent: commandsSent, unavailable: unavailable.sorted())
     }
 

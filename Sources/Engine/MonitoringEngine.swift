@@ -17,6 +17,8 @@ public struct MonitoringEngine: Sendable {
     public let nodes: [String]
     /// The database each target is sampled in (cluster nodes: 0).
     public let databases: [String: Int]
+    /// The wall clock that stamps the sources' readings; consumers stamp their steps with it.
+    public let clock: any WallClock
 
     /// A state to apply this engine's events to, with the databases of its targets.
     ///
@@ -45,7 +47,7 @@ public struct MonitoringEngine: Sendable {
             group.addTask { await fleet.run(plan) { events.push($0) } }
             let engine = MonitoringEngine(
                 fleet: fleet, events: events, firstSamples: await fleet.firstSamples(), nodes: plan.targets.map(\.name),
-                databases: databases)
+                databases: databases, clock: configuration.clock)
             do {
                 let result = try await body(engine)
                 group.cancelAll()

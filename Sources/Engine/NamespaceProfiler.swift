@@ -54,13 +54,15 @@ public struct NamespaceProfiler: Sendable {
     ///
     /// - Parameters:
     ///   - clock: paces the bursts.
+    ///   - wallClock: stamps the profile's start and each line's arrival.
     ///   - progress: called with the seconds elapsed after each burst.
     ///   - shouldStop: checked between bursts and during them: `true` ends the profile early
     ///     with what it has.
     /// - Throws: ``Failure`` when `MONITOR` is refused (ACL, renamed) or the node cannot be
     ///   reached for the first burst.
     public func run<C: Clock<Duration>>(
-        node: String, clock: C = ContinuousClock(), progress: @Sendable (Double) -> Void = { _ in },
+        node: String, clock: C = ContinuousClock(), wallClock: any WallClock = .system,
+        progress: @Sendable (Double) -> Void = { _ in },
         shouldStop: @Sendable () -> Bool = { false }
     ) async throws -> ProfileReport {
         let sink = ProfileSink(TrafficProfile(refillWindow: refillWindow))
@@ -70,7 +72,7 @@ public struct NamespaceProfiler: Sendable {
                 guard kind == .keymiss, sink.monitoring.load(ordering: .relaxed) else { return }
                 sink.profile.withLock { $0.addKeyMiss(key) }
             })
-        let startedAt = Date()
+        let startedAt = wallClock.now
         let start = clock.now
         return try await withThrowingTaskGroup(of: Void.self, returning: ProfileReport.self) { group in
             group.addTask { await subscriber.run { state in sink.states.withLock { $0.append(state) } } }
@@ -87,7 +89,7 @@ public struct NamespaceProfiler: Sendable {
                 if due > clock.now { try? await clock.sleep(until: due, tolerance: nil) }
                 if shouldStop() || Task.isCancelled { break }
                 do {
-                    try await burst(into: sink, clock: clock, shouldStop: shouldStop)
+                    try await burst(into: sink, clock: clock, wallClock: wallClock, shouldStop: shouldStop)
                     bursts += 1
                 } catch let failure as Failure {
                     throw failure
@@ -112,13 +114,13 @@ public struct NamespaceProfiler: Sendable {
     /// One burst: connects, turns `MONITOR` on, counts lines for ``ProfileSchedule/burstSeconds``
     /// and closes the connection (the only way to leave `MONITOR` on every version).
     private func burst<C: Clock<Duration>>(
-        into sink: ProfileSink, clock: C, shouldStop: () -> Bool
+        into sink: ProfileSink, clock: C, wallClock: any WallClock, shouldStop: () -> Bool
     ) async throws {
         let connection = try await RedisConnection.connect(to: endpoint, configuration: configuration)
         do {
             try await connection.monitor { line in
                 let parsed = MonitorLine(line.readableBytesView)
-                let arrival = Date().timeIntervalSince1970
+                let arrival = wallClock.now.timeIntervalSince1970
                 sink.profile.withLock { profile in
                     if let parsed { profile.add(parsed, arrivedAt: arrival) } else { profile.addUnparsed() }
                 }

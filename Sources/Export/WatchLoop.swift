@@ -81,7 +81,7 @@ public struct WatchLoop {
         var printed = 0
         var exposedAt: Date?
         for await batch in engine.events {
-            let outcome = state.apply(batch, now: Date())
+            let outcome = state.apply(batch, now: engine.clock.now)
             for notice in outcome.notices { output.errors(notice) }
             for sample in outcome.samples {
                 for message in reporters[sample.node, default: ConnectionStateReporter()].messages(for: sample) {
@@ -124,8 +124,10 @@ public struct WatchLoop {
                     output.errors(message)
                 }
             }
-            if let exposition, exposedAt.map({ Date().timeIntervalSince($0) >= min(interval, 1) * 0.9 }) ?? true {
-                exposedAt = Date()
+            if let exposition,
+                exposedAt.map({ engine.clock.now.timeIntervalSince($0) >= min(interval, 1) * 0.9 }) ?? true
+            {
+                exposedAt = engine.clock.now
                 var (built, buildTime) = ThreadCPUClock.measure {
                     PrometheusExposition(
                         nodes: state.store.nodes,

@@ -103,7 +103,9 @@ public final class Fleet: Sendable {
             let planned = plan(Plan(targets: seeds, topology: nil, seedConnection: nil, discoverySource: nil))
             if error is RedisConnectionError {
                 firsts.withLock { $0 }?.record(
-                    Sample(node: seed.name, time: Date(), outcome: .failure(Poller.failure(from: error))))
+                    Sample(
+                        node: seed.name, time: configuration.clock.now,
+                        outcome: .failure(Poller.failure(from: error))))
             }
             return planned
         }

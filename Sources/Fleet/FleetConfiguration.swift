@@ -38,6 +38,8 @@ public struct FleetConfiguration: Sendable {
     public var clusterMode: ClusterMode
     /// The time between topology checks in a cluster.
     public var topologyInterval: Duration
+    /// The wall clock that stamps samples, key batches, key lives and subscriptions.
+    public var clock: any WallClock
 
     /// The keys per second of each of `nodes` sampled nodes.
     public func keysPerSecond(sampledNodes nodes: Int) -> Int? {
@@ -52,8 +54,9 @@ public struct FleetConfiguration: Sendable {
         connection: ConnectionConfiguration = ConnectionConfiguration(), interval: Duration = .seconds(1),
         sampling: KeySamplerConfiguration? = nil, fixedSampleRate: Bool = false, samplingBudget: Int = 1000,
         clusterMode: ClusterMode = .automatic, topologyInterval: Duration = .seconds(5), keyEvents: Bool = false,
-        eventsEnabler: KeyspaceEventsEnabler? = nil, keyLifeChecksPerSecond: Int = 0
+        eventsEnabler: KeyspaceEventsEnabler? = nil, keyLifeChecksPerSecond: Int = 0, clock: any WallClock = .system
     ) {
+        self.clock = clock
         self.keyLifeChecksPerSecond = keyLifeChecksPerSecond
         self.keyEvents = keyEvents
         self.eventsEnabler = eventsEnabler

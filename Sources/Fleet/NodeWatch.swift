@@ -51,13 +51,14 @@ final class NodeWatch: Sendable {
     /// ``stop()`` or cancellation; then closes both connections and returns.
     func run() async {
         let ownTraffic = OwnTraffic()
-        let poller = Poller(connection: pollingConnection, ownTraffic: ownTraffic, node: target.name)
+        let poller = Poller(
+            connection: pollingConnection, ownTraffic: ownTraffic, node: target.name, clock: configuration.clock)
         let interval = configuration.interval
         let deliver = deliver
         let pollingConnection = pollingConnection
         // Keyspace events are tallied at each poll, delivered just before its sample: the rules
         // evaluated on the sample see the namespaces' events of the same interval.
-        let counter = configuration.keyEvents ? KeyEventCounter() : nil
+        let counter = configuration.keyEvents ? KeyEventCounter(now: configuration.clock.now) : nil
         let name = target.name
         // The sampler and the event subscriber start once the first poll is in: their first
         // commands then fall in the first interval, whose count of our own traffic they are in.
@@ -87,7 +88,8 @@ final class NodeWatch: Sendable {
                         endpoint: target.endpoint, configuration: configuration.connection,
                         onHandshake: { commands in ownTraffic.add(commands: commands) })
                     let sampler = KeySampler(
-                        connection: connection, configuration: samplerConfiguration, ownTraffic: ownTraffic)
+                        connection: connection, configuration: samplerConfiguration, ownTraffic: ownTraffic,
+                        clock: configuration.clock)
                     let name = target.name
                     // How keys end (stale-data risk): sampled keys with a TTL are tracked with
                     // PTTL, pipelined on the sampler's connection (no client more on the server).
@@ -95,7 +97,7 @@ final class NodeWatch: Sendable {
                     if configuration.keyLifeChecksPerSecond > 0 {
                         let lives = KeyLifeTracker(
                             connection: connection, checksPerSecond: configuration.keyLifeChecksPerSecond,
-                            ownTraffic: ownTraffic)
+                            ownTraffic: ownTraffic, clock: configuration.clock)
                         tracker = lives
                         group.addTask {
                             await Self.closingOnCancel(connection, until: stop) {
@@ -117,12 +119,14 @@ final class NodeWatch: Sendable {
                     }
                     if let counter {
                         let target = target
-                        let (connectionConfiguration, enabler) = (configuration.connection, configuration.eventsEnabler)
+                        let (connectionConfiguration, enabler, clock) = (
+                            configuration.connection, configuration.eventsEnabler, configuration.clock
+                        )
                         group.addTask {
                             await firstPoll.wait()
                             await Self.countKeyEvents(
                                 of: target, into: counter, configuration: connectionConfiguration, enabler: enabler,
-                                until: stop, ownTraffic: ownTraffic, deliver: deliver)
+                                until: stop, ownTraffic: ownTraffic, clock: clock, deliver: deliver)
                         }
                     }
                 case .stopSampling:
@@ -138,13 +142,13 @@ final class NodeWatch: Sendable {
     /// publishes them; the poller takes a tally at each poll) until `stop` or cancellation.
     private static func countKeyEvents(
         of target: NodeTarget, into counter: KeyEventCounter, configuration: ConnectionConfiguration,
-        enabler: KeyspaceEventsEnabler?, until stop: OneShotSignal, ownTraffic: OwnTraffic,
+        enabler: KeyspaceEventsEnabler?, until stop: OneShotSignal, ownTraffic: OwnTraffic, clock: any WallClock,
         deliver: @escaping @Sendable (FleetEvent) -> Void
     ) async {
         let subscriber = KeyEventSubscriber(
             endpoint: target.endpoint, configuration: configuration, kinds: Set(KeyEventKind.allCases),
             ownTraffic: ownTraffic, enabler: enabler, record: { counter.record($0, key: $1) },
-            lossFound: { counter.recordLoss($0) })
+            lossFound: { counter.recordLoss($0) }, wallClock: clock)
         let name = target.name
         await withDiscardingTaskGroup { group in
             group.addTask {

@@ -76,7 +76,7 @@ public final class KeyEventCounter: Sendable {
     private let state: Mutex<State>
 
     /// Creates a counter; it counts from the first ``restart(now:)`` (a subscription).
-    public init(namespaceCap: Int = 1000, now: Date = Date()) {
+    public init(namespaceCap: Int = 1000, now: Date) {
         self.namespaceCap = max(1, namespaceCap)
         state = Mutex(State(since: now))
     }

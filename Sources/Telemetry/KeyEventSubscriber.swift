@@ -40,6 +40,7 @@ public final class KeyEventSubscriber: Sendable {
     private let configuration: ConnectionConfiguration
     private let backoff: ReconnectBackoff
     private let ownTraffic: OwnTraffic?
+    private let wallClock: any WallClock
     private let enabler: KeyspaceEventsEnabler?
     private let record: @Sendable (KeyEventKind, [UInt8]) -> Void
     private let lossFound: @Sendable (Int?) -> Void
@@ -57,12 +58,14 @@ public final class KeyEventSubscriber: Sendable {
     ///     loop: it must return quickly.
     ///   - lossFound: called at each subscription with the evictions and expirations lost since
     ///     the previous one (see ``KeyEventLoss``), `nil` when that cannot be known.
+    ///   - wallClock: stamps when each subscription starts counting.
     public init(
         endpoint: Endpoint, configuration: ConnectionConfiguration, kinds: Set<KeyEventKind>,
         backoff: ReconnectBackoff = ReconnectBackoff(), ownTraffic: OwnTraffic? = nil,
         enabler: KeyspaceEventsEnabler? = nil, record: @escaping @Sendable (KeyEventKind, [UInt8]) -> Void,
-        lossFound: @escaping @Sendable (Int?) -> Void = { _ in }
+        lossFound: @escaping @Sendable (Int?) -> Void = { _ in }, wallClock: any WallClock = .system
     ) {
+        self.wallClock = wallClock
         self.lossFound = lossFound
         self.ownTraffic = ownTraffic
         self.enabler = enabler
@@ -159,7 +162,7 @@ public final class KeyEventSubscriber: Sendable {
                 continue
             }
             failures = 0
-            report(.subscribed(kinds: subscribed, since: Date()))
+            report(.subscribed(kinds: subscribed, since: wallClock.now))
             // Held until the server drops it (noticed at once: the server may cut a subscriber
             // that falls behind, and every event until the next subscription is lost) or the task
             // is cancelled. A PING every 5 s notices a silent drop; every 30 s the setting is read

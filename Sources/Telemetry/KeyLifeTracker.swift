@@ -31,13 +31,15 @@ public final class KeyLifeTracker: Sendable {
     public let checksPerSecond: Int
     private let connection: ManagedConnection
     private let ownTraffic: OwnTraffic?
+    private let clock: any WallClock
     private let state: Mutex<State>
 
-    /// Creates a tracker; nothing is sent until ``run(report:)``.
+    /// Creates a tracker; nothing is sent until ``run(report:)``. `clock` stamps the checks.
     public init(
         connection: ManagedConnection, checksPerSecond: Int = 20, perNamespace: Int = 20, capacity: Int = 2_000,
-        ownTraffic: OwnTraffic? = nil
+        ownTraffic: OwnTraffic? = nil, clock: any WallClock = .system
     ) {
+        self.clock = clock
         self.connection = connection
         self.checksPerSecond = max(1, checksPerSecond)
         self.ownTraffic = ownTraffic
@@ -48,7 +50,8 @@ public final class KeyLifeTracker: Sendable {
     }
 
     /// Offers sampled keys for tracking (`namespace` names each key's namespace).
-    public func offer(_ keys: [KeyMetadata], now: Date = Date(), namespace: ([UInt8]) -> String) {
+    public func offer(_ keys: [KeyMetadata], now: Date? = nil, namespace: ([UInt8]) -> String) {
+        let now = now ?? clock.now
         state.withLock { state in
             for key in keys {
                 guard let ttl = key.ttlMilliseconds, ttl > 0 else { continue }
@@ -63,13 +66,14 @@ public final class KeyLifeTracker: Sendable {
     /// cancelled; hands each round's ends (and the keys tracked) to `report`. A refused `PTTL`
     /// (ACL) ends the tracking with one report of the reason through `refused`.
     public func run(report: @Sendable (Report) -> Void, refused: @Sendable (String) -> Void = { _ in }) async {
-        let clock = ContinuousClock()
+        let pacing = ContinuousClock()
         let round: Duration = .milliseconds(250)
         let perRound = max(1, checksPerSecond / 4)
         while !Task.isCancelled {
-            let due = state.withLock { $0.schedule.due(now: Date(), limit: perRound) }
+            let now = self.clock.now
+            let due = state.withLock { $0.schedule.due(now: now, limit: perRound) }
             if due.isEmpty {
-                do { try await clock.sleep(for: round) } catch { return }
+                do { try await pacing.sleep(for: round) } catch { return }
                 continue
             }
             ownTraffic?.add(commands: due.count)
@@ -81,10 +85,10 @@ public final class KeyLifeTracker: Sendable {
                 return
             } catch {
                 // The connection recovers with backoff; the keys stay due.
-                do { try await clock.sleep(for: .seconds(1)) } catch { return }
+                do { try await pacing.sleep(for: .seconds(1)) } catch { return }
                 continue
             }
-            let now = Date()
+            let checkedAt = self.clock.now
             var hits = 0
             var misses = 0
             var ends: [KeyLifeSchedule.End] = []
@@ -99,7 +103,7 @@ public final class KeyLifeTracker: Sendable {
                         }
                         if pttl == -2 { misses += 1 } else { hits += 1 }
                         if let end = state.schedule.record(
-                            key.name, pttl: pttl, now: now, fullTTLMilliseconds: state.fullTTL[key.namespace])
+                            key.name, pttl: pttl, now: checkedAt, fullTTLMilliseconds: state.fullTTL[key.namespace])
                         {
                             ends.append(end)
                         }
@@ -116,7 +120,7 @@ public final class KeyLifeTracker: Sendable {
                 refused(refusal)
                 return
             }
-            do { try await clock.sleep(for: round) } catch { return }
+            do { try await pacing.sleep(for: round) } catch { return }
         }
     }
 }

@@ -45,17 +45,21 @@ public actor KeySampler {
     /// Whether the SCAN of this pass has come back to cursor 0 (metadata may still be on its way).
     private var passScanned = false
     private let ownTraffic: OwnTraffic?
+    private let clock: any WallClock
     private var countedHandshakeCommands = 0
 
     /// Creates a sampler over a connection (its endpoint's database is the one scanned).
     ///
-    /// - Parameter ownTraffic: where to count the commands and key lookups sent, so that a
-    ///   poller of the same server can leave them out of its rates and hit ratio.
+    /// - Parameters:
+    ///   - ownTraffic: where to count the commands and key lookups sent, so that a poller of the
+    ///     same server can leave them out of its rates and hit ratio.
+    ///   - clock: stamps each batch's sending (keys' TTLs are read relative to it).
     public init(
         connection: ManagedConnection, configuration: KeySamplerConfiguration = KeySamplerConfiguration(),
-        ownTraffic: OwnTraffic? = nil
+        ownTraffic: OwnTraffic? = nil, clock: any WallClock = .system
     ) {
         self.connection = connection
+        self.clock = clock
         self.ownTraffic = ownTraffic
         self.configuration = configuration
         objectMode = configuration.object == .never ? .none : .frequency
@@ -216,7 +220,7 @@ public actor KeySampler {
         ownTraffic?.add(commands: batch.count)  // as it is sent; the lookups' hits and misses when read
         let connection = connection
         let task = Task { try await connection.pipeline(batch, timeout: .seconds(30)) }
-        return Request(names: names, layout: layout, sentAt: Date(), task: task)
+        return Request(names: names, layout: layout, sentAt: clock.now, task: task)
     }
 
     /// Closes the sampler's connection (a later batch would open it again).

@@ -35,6 +35,7 @@ public actor Poller {
     private var polls = 0
     private let commandStatsEvery: Int
     private let ownTraffic: OwnTraffic?
+    private let clock: any WallClock
 
     /// Creates a poller over a managed (self-reconnecting) connection.
     ///
@@ -46,10 +47,12 @@ public actor Poller {
     ///   - node: the name samples carry; the endpoint's `host:port` by default.
     ///   - commandStatsEvery: every how many polls `INFO everything` (with `commandstats` and
     ///     `latencystats`) is read; the others read `INFO`'s default sections, about half the cost.
+    ///   - clock: stamps each sample.
     public init(
         connection: ManagedConnection, slowlogCount: Int = 128, ownTraffic: OwnTraffic? = nil, node: String? = nil,
-        commandStatsEvery: Int = 10
+        commandStatsEvery: Int = 10, clock: any WallClock = .system
     ) {
+        self.clock = clock
         self.commandStatsEvery = max(1, commandStatsEvery)
         self.connection = connection
         self.ownTraffic = ownTraffic
@@ -59,9 +62,10 @@ public actor Poller {
 
     /// Polls once.
     ///
-    /// - Parameter time: the wall-clock time stamped on the sample (injected by tests); the
-    ///   sample's ``Sample/finished`` is that time plus how long the poll took.
-    public func poll(at time: Date = Date()) async -> Sample {
+    /// - Parameter time: the wall-clock time stamped on the sample (the poller's clock's now by
+    ///   default); the sample's ``Sample/finished`` is that time plus how long the poll took.
+    public func poll(at time: Date? = nil) async -> Sample {
+        let time = time ?? clock.now
         let started = ContinuousClock.now
         func finished() -> Date { time.addingTimeInterval((ContinuousClock.now - started).secondsDouble) }
         do {
@@ -76,15 +80,15 @@ public actor Poller {
     /// cancelled, handing each sample to `deliver`. A poll that overruns skips the ticks it
     /// missed instead of bunching them up.
     public func run(every interval: Duration, deliver: @Sendable (Sample) async -> Void) async {
-        let clock = ContinuousClock()
-        var next = clock.now
+        let pacing = ContinuousClock()
+        var next = pacing.now
         while !Task.isCancelled {
-            let sample = await poll(at: Date())
+            let sample = await poll(at: clock.now)
             await deliver(sample)
             next += interval
-            let now = clock.now
+            let now = pacing.now
             while next <= now { next += interval }
-            do { try await clock.sleep(until: next) } catch { return }
+            do { try await pacing.sleep(until: next) } catch { return }
         }
     }
 

@@ -96,10 +96,10 @@ struct Scan: AsyncParsableCommand {
         options.followsCluster = !noCluster
         let progress = ScanProgress(enabled: isatty(STDERR_FILENO) == 1)
         SignalTrap.install(exitImmediately: false)
+        let scan = KeyspaceScan(endpoint: endpoint, connection: connection.configuration, options: options)
         let outcome: KeyspaceScan.Outcome
         do {
-            outcome = try await KeyspaceScan(endpoint: endpoint, connection: connection.configuration, options: options)
-                .run(progress: progress.update, shouldStop: { SignalTrap.received != nil })
+            outcome = try await scan.run(progress: progress.update, shouldStop: { SignalTrap.received != nil })
         } catch let error as RedisConnectionError {
             progress.finish()
             throw CLIFailure(error)
@@ -109,7 +109,8 @@ struct Scan: AsyncParsableCommand {
         }
         progress.finish()
         var report = ScanReport(
-            model: outcome.model, node: outcome.name, finishedAt: Date(), elapsedSeconds: outcome.elapsed.secondsDouble,
+            model: outcome.model, node: outcome.name, finishedAt: scan.clock.now,
+            elapsedSeconds: outcome.elapsed.secondsDouble,
             complete: outcome.complete, interrupted: SignalTrap.received != nil, commandsSent: outcome.commandsSent,
             unavailable: outcome.unavailable)
         // Redis 8.6+: the hot keys of a HOTKEYS session someone started (read, never started).

@@ -60,12 +60,12 @@ struct SnapshotCommand: AsyncParsableCommand {
         } catch {
             throw CLIFailure("snapshot: \(error.description)")
         }
-        let start = Date()
         let snapshot = try await EngineSession.run(
             targets: targets,
             configuration: EngineSession.configuration(
                 connection: connection, targets: self.targets, sources: sources, interval: interval, window: true)
         ) { engine in
+            let start = engine.clock.now
             var state = engine.makeState(rules: rules)
             await EngineWindow(seconds: window).run(
                 on: engine, state: &state,
@@ -74,7 +74,8 @@ struct SnapshotCommand: AsyncParsableCommand {
                 toolVersion: CachewatchVersion.current, endpoint: targets.map(\.name).joined(separator: ","),
                 node: engine.nodes.first ?? "", store: state.store, keyspaces: state.samplings,
                 events: state.recentEvents, active: state.activeAlerts,
-                windowStart: (engine.firstSamples.map(\.time).min() ?? start).timeIntervalSince1970, takenAt: Date())
+                windowStart: (engine.firstSamples.map(\.time).min() ?? start).timeIntervalSince1970,
+                takenAt: engine.clock.now)
         }
         let path: String
         do {

@@ -46,7 +46,7 @@ struct KeyEventTests {
             "--maxmemory", "4mb", "--maxmemory-policy", "allkeys-lru", "--notify-keyspace-events", "Exem",
         ]) { server in
             let admin = try await server.client()
-            let counter = KeyEventCounter()
+            let counter = KeyEventCounter(now: Date())
             var total = KeyEventCounter.Tally(counts: [:], since: Date(), until: Date(), isComplete: true)
             let states = try await Self.subscribed(to: server, counter: counter) {
                 let evictedBefore = try await Self.evictedKeys(admin)
@@ -167,7 +167,7 @@ struct KeyEventTests {
 
     @Test("the counter folds namespaces past its cap into (other) and keeps no table growth")
     func cap() {
-        let counter = KeyEventCounter(namespaceCap: 3)
+        let counter = KeyEventCounter(namespaceCap: 3, now: Date())
         counter.restart(now: Date(timeIntervalSince1970: 0))
         let families = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
         for index in 0..<1000 { counter.record(.expired, key: Array("\(families[index % 10]):\(index)".utf8)) }
