@@ -3,9 +3,10 @@ import Engine
 import Fleet
 import Foundation
 import Metrics
-import Telemetry
 import TestSupport
 import Testing
+
+@testable import Telemetry
 
 /// The built-in rules on a simulated cache, through the engine's own step, in virtual time: a
 /// healthy cache for minutes fires nothing, a stampede and an eviction storm fire their alerts
@@ -112,5 +113,93 @@ struct ScenarioTests {
         #expect(firing("EvictionStorm").map { (start + 30...start + 62).contains($0) } == true, "\(events)")
         #expect(firing("EvictionsActive").map { (start + 59...start + 62).contains($0) } == true, "\(events)")
         #expect(firing("StampedeNow") == nil, "steady evictions are no stampede: \(events)")
+    }
+
+    @Test("a failover: the old primary is Down after 30 s, the promoted replica fires Failover at once; nothing before")
+    func failover() {
+        var primary = VirtualCache(seed: 7)
+        primary.node = "a:6379"
+        primary.replicas = ["10.0.0.2:6379"]
+        var replica = VirtualCache(seed: 8)
+        replica.node = "b:6379"
+        replica.role = "slave"
+        replica.readsPerSecond = 200
+        var state = EngineState(rules: DefaultRules.rules)
+        let death = 120
+        var timed: [Timed] = []
+        for second in 0..<death + 60 {
+            switch second - death {
+            case 0: primary.answers = false
+            case 0..<5: replica.primaryLinkUp = false  // the replica notices, then is promoted
+            case 5:
+                replica.role = "master"
+                replica.primaryLinkUp = true
+            default: break
+            }
+            let batch = [primary.tick(), replica.tick(), primary.sampledKeys(20), replica.sampledKeys(20)]
+            let now = Date(timeIntervalSince1970: primary.time)
+            timed += state.apply(batch, now: now).alertEvents.map { Timed(second: second, event: $0) }
+        }
+        func firing(_ name: String, on node: String) -> Int? {
+            timed.first {
+                $0.event.alert.name == name && $0.event.kind == .firing && $0.event.alert.labels["node"] == node
+            }?.second
+        }
+        #expect(!timed.contains { $0.second < death }, "nothing before the failover: \(timed)")
+        #expect(firing("Failover", on: "b:6379").map { (death + 5...death + 7).contains($0) } == true, "\(timed)")
+        #expect(firing("Down", on: "a:6379").map { (death + 29...death + 31).contains($0) } == true, "\(timed)")
+        #expect(firing("ReplicaDown", on: "b:6379") == nil, "a link down 5 s is under its 30 s: \(timed)")
+    }
+
+    /// An end of a tracked key of `namespace`, seen at `time`, `ageShare` of the way into a life of `ttl`.
+    private static func end(
+        _ namespace: String, _ ending: KeyLifeSchedule.Ending, at time: Double, ttl: Double, ageShare: Double
+    ) -> KeyLifeSchedule.End {
+        KeyLifeSchedule.End(
+            namespace: namespace, ending: ending, seenAt: Date(timeIntervalSince1970: time),
+            since: Date(timeIntervalSince1970: time - 1), ageShare: ageShare, ttlSeconds: ttl)
+    }
+
+    @Test(
+        "staleness verdicts: TTL-only prices get their TTL as the bound and StaleRisk; profiles deleted on write do not; an eviction is no invalidation"
+    )
+    func stalenessVerdicts() throws {
+        var cache = VirtualCache(seed: 3)
+        var state = EngineState(rules: DefaultRules.rules)
+        var timed: [Timed] = []
+        let evictionsFrom = 200
+        for second in 0..<300 {
+            if second == evictionsFrom { cache.evictedPerSecond = 50 }
+            var batch = [cache.tick(), cache.sampledKeys(50)]
+            // Every 10 s, what key-life tracking found: a price lived its 600 s out; a profile
+            // was deleted a third into its hour; once the node evicts, a price removed early.
+            if second % 10 == 9 {
+                var ends = [
+                    Self.end("price:*", .expired, at: cache.time, ttl: 600, ageShare: 1),
+                    Self.end("user:*:profile", .removedEarly, at: cache.time, ttl: 3600, ageShare: 0.3),
+                ]
+                if second > evictionsFrom {
+                    ends.append(Self.end("price:*", .removedEarly, at: cache.time, ttl: 600, ageShare: 0.5))
+                }
+                let report = KeyLifeTracker.Report(ends: ends, tracked: ["price:*": 20, "user:*:profile": 20])
+                batch.append(.keyLives(node: cache.node, report))
+            }
+            timed += state.apply(batch, now: Date(timeIntervalSince1970: cache.time)).alertEvents.map {
+                Timed(second: second, event: $0)
+            }
+        }
+        let node = try #require(state.store[cache.node])
+        let invalidation = try #require(state.nodes[cache.node]?.invalidation)
+        #expect(invalidation.kind(of: "price:*") == .ttlOnly)
+        #expect(invalidation.kind(of: "user:*:profile") == .invalidatedOnWrite)
+        #expect(node.value(.namespaceStalenessBoundSeconds, instance: "price:*") == 600)
+        #expect(node.value(.namespaceStalenessBoundSeconds, instance: "user:*:profile") == nil)
+        // Prices removed early while the node evicts are evictions, not a writer's deletions.
+        #expect(node.value(.namespaceInvalidatedShare, instance: "price:*") == 0)
+        #expect((node.value(.namespaceEvictedShare, instance: "price:*") ?? 0) > 0)
+        let stale = timed.filter { $0.event.alert.name == "StaleRisk" && $0.event.kind == .firing }
+        #expect(stale.map { $0.event.alert.labels["namespace"] } == ["price:*"], "\(timed)")
+        // The fifth end decides: a verdict within 50 s of the first report.
+        #expect(stale.first.map { $0.second <= 50 } == true, "\(timed)")
     }
 }

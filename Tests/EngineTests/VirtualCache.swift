@@ -36,6 +36,14 @@ struct VirtualCache {
     var policy = "volatile-lru"
     /// Connected clients.
     var clients = 12
+    /// `master` or `slave`.
+    var role = "master"
+    /// On a replica: whether its link to the primary is up.
+    var primaryLinkUp = true
+    /// On a primary: its replicas (`ip:port`), online.
+    var replicas: [String] = []
+    /// Whether the node answers polls (a dead one's polls fail).
+    var answers = true
     /// Relative noise on every rate (0.1: ±10 %).
     var noise = 0.1
     /// The key families a sampler finds.
@@ -69,6 +77,10 @@ struct VirtualCache {
     mutating func tick() -> FleetEvent {
         time += 1
         uptime += 1
+        guard answers else {
+            let failure = PollFailure(kind: .connection, message: "connection refused")
+            return .sample(Sample(node: node, time: Date(timeIntervalSince1970: time), outcome: .failure(failure)))
+        }
         let reads = noisy(readsPerSecond)
         let ratio = min(1, max(0, hitRatio + Double.random(in: -noise...noise, using: &random) * 0.1))
         hits += Int64(reads * ratio)
@@ -83,6 +95,15 @@ struct VirtualCache {
         cpu += noisy(0.05)
         let keys = families.reduce(0) { $0 + $1.keys }
         let expires = families.filter { $0.ttlSeconds != nil }.reduce(0) { $0 + $1.keys }
+        var replication = ["role": role, "connected_slaves": String(replicas.count), "master_repl_offset": "1000"]
+        if role == "slave" {
+            replication["master_link_status"] = primaryLinkUp ? "up" : "down"
+            replication["master_last_io_seconds_ago"] = primaryLinkUp ? "1" : "-1"
+        }
+        for (index, replica) in replicas.enumerated() {
+            let (ip, port) = (replica.split(separator: ":").first ?? "", replica.split(separator: ":").last ?? "")
+            replication["slave\(index)"] = "ip=\(ip),port=\(port),state=online,offset=1000,lag=0"
+        }
         let sections: [String: [String: String]] = [
             "server": [
                 "redis_version": "7.0.15", "run_id": "virtual-run", "uptime_in_seconds": String(uptime),
@@ -100,7 +121,7 @@ struct VirtualCache {
                 "total_connections_received": String(connections), "rejected_connections": "0",
                 "total_error_replies": "0",
             ],
-            "replication": ["role": "master", "connected_slaves": "0", "master_repl_offset": "0"],
+            "replication": replication,
             "cpu": ["used_cpu_sys": String(cpu / 3), "used_cpu_user": String(cpu * 2 / 3)],
             "keyspace": ["db0": "keys=\(keys),expires=\(expires),avg_ttl=600000"],
         ]
