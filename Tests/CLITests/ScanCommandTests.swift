@@ -90,7 +90,10 @@ struct ScanCommandTests {
     /// measurement to mean anything the slow log must hold every entry (none rotated out) and
     /// stalls must stay rare: under one in 1,000 commands sent. The same on a million keys, with
     /// the peers beside it, is `scripts/bench-scan` (BENCHMARKS.md), not a test.
-    @Test("a full scan of 100,000 keys and twenty polls of watch leave no cachewatch entry in a 1 ms slow log")
+    @Test(
+        "a full scan of 100,000 keys and twenty polls of watch leave no cachewatch entry in a 1 ms slow log",
+        .sameOnEveryServer  // a footprint measurement: once, on Debian's server (as scripts/bench-scan)
+    )
     func noSlowCommands() async throws {
         try await withRedisServer(["--slowlog-log-slower-than", "1000", "--slowlog-max-len", "1024"]) { server in
             let admin = try await server.client()

@@ -79,7 +79,10 @@ struct WindowSourcesTests {
         }
     }
 
-    @Test("snapshot with key lives tracked: a TTL-only namespace gets its TTL as its staleness bound in the window")
+    @Test(
+        "snapshot with key lives tracked: a TTL-only namespace gets its TTL as its staleness bound in the window",
+        .sameOnEveryServer  // PTTL reads alike on every server; the events test above is the matrix's
+    )
     func stalenessBound() async throws {
         try await withRedisServer { server in
             // price:* written with one 8 s TTL and never deleted or rewritten; no keyspace events.

@@ -32,7 +32,7 @@ struct EngineLifecycleTests {
     }
 
     @Test(
-        "a node removed from a 3-primary cluster and added back 20 times leaves no descriptor open; the end closes all")
+        "a node removed from a 3-primary cluster and added back 10 times leaves no descriptor open; the end closes all")
     func nodeChurn() async throws {
         try await withRedisCluster(primaries: 3, replicas: 0) { cluster in
             try await withRedisServer(
@@ -62,7 +62,7 @@ struct EngineLifecycleTests {
                             }
                         }
                         #expect(try await watched(after: 0), "the extra node was never watched")
-                        for cycle in 1...20 {
+                        for cycle in 1...10 {
                             // Removed: it forgets the cluster (a new id), and the cluster forgets it.
                             let oldID = try await extraAdmin.send(RESPCommand("CLUSTER", "MYID")).stringValue ?? ""
                             // Every node knows it first (gossip), or one would learn it after the others forgot it.
