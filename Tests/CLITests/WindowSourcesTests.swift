@@ -34,7 +34,10 @@ struct WindowSourcesTests {
     }
 
     @Test(
-        "snapshot --window 15 under eviction pressure with Exe published: namespaces.csv has evictions per namespace; check judges on them"
+        "snapshot --window 15 under eviction pressure with Exe published: namespaces.csv has evictions per namespace; check judges on them",
+        // How snapshot and check are wired to the events: the events themselves are the
+        // server matrix's (KeyEventEngineTests, watch --namespaces).
+        .sameOnEveryServer
     )
     func evictionsPerNamespace() async throws {
         try await withRedisServer(["--maxmemory", "4mb", "--maxmemory-policy", "allkeys-lru"]) { server in
