@@ -16,15 +16,6 @@ struct SnapshotCommandTests {
 
     private static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 
-    private static func directory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "cw-snap-\(UUID().uuidString.prefix(8))"
-        )
-        .path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     /// A password-protected server holding the hostile keys (64 KB each, so they are the biggest)
     /// and a hundred ordinary ones with TTLs.
     private static func withSeededServer<Result>(_ body: (RedisServer) async throws -> Result) async throws -> Result {
@@ -60,7 +51,7 @@ struct SnapshotCommandTests {
             let blob = String(repeating: "b", count: 1_048_576)
             _ = try await admin.pipeline((0..<3).map { RESPCommand("SET", "blob:\($0)", blob) })
             await admin.close()
-            let out = try Self.directory() + "/nested/snapshots"
+            let out = try TemporaryFile.directory(prefix: "cw-snap") + "/nested/snapshots"
             let result = try await CachewatchBinary.run(
                 ["snapshot", "-p", String(server.port), "--out", out, "--window", "3", "-i", "0.5"])
             #expect(result.code == 0, "\(result.stderr)")
@@ -77,7 +68,7 @@ struct SnapshotCommandTests {
     @Test("a snapshot reads back strictly; hostile key names round-trip; formulas are neutralised; no password")
     func hostileNames() async throws {
         try await Self.withSeededServer { server in
-            let out = try Self.directory()
+            let out = try TemporaryFile.directory(prefix: "cw-snap")
             let path = try await snapshot(server, into: out)
             #expect(path.hasPrefix(out + "/cachewatch-snapshot-"))
             let leftovers = try FileManager.default.contentsOfDirectory(atPath: out)
@@ -133,7 +124,7 @@ struct SnapshotCommandTests {
     @Test("--redact-keys: no key name in any file, the same token in every snapshot; --no-formula-guard")
     func redaction() async throws {
         try await Self.withSeededServer { server in
-            let out = try Self.directory()
+            let out = try TemporaryFile.directory(prefix: "cw-snap")
             let first = try await snapshot(server, into: out, ["--redact-keys"])
             let second = try await snapshot(server, into: out, ["--redact-keys"])
             #expect(first != second)
@@ -184,7 +175,7 @@ struct SnapshotCommandTests {
     @Test("watch --csv appends one row per tick under one header; a file with other columns is refused untouched")
     func watchCSV() async throws {
         try await Self.withSeededServer { server in
-            let path = try Self.directory() + "/metrics.csv"
+            let path = try TemporaryFile.directory(prefix: "cw-snap") + "/metrics.csv"
             for _ in 0..<2 {
                 let result = try await CachewatchBinary.run(
                     ["watch", "-p", String(server.port), "-c", "3", "-i", "0.2", "--csv", path, "--format", "json"],

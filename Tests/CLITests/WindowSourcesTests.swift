@@ -7,15 +7,6 @@ import Testing
 /// server publishes them, and key lives — not only polls and sampled keys.
 @Suite("snapshot and check see what watch sees", .serialized)
 struct WindowSourcesTests {
-    private static func directory() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "cw-win-\(UUID().uuidString.prefix(8))"
-        )
-        .path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     /// Sessions of 2 KB written at ~400 KB/s and never read again, on a server limited to 4 MB
     /// under `allkeys-lru`: it evicts throughout; `price:*` keys are written beside them.
     private static func evictionPressure(_ server: RedisServer) async throws {
@@ -46,7 +37,7 @@ struct WindowSourcesTests {
             await admin.close()
             let workload = Task { try await Self.evictionPressure(server) }
             defer { workload.cancel() }
-            let out = try Self.directory()
+            let out = try TemporaryFile.directory(prefix: "cw-win")
             let result = try await CachewatchBinary.run(
                 ["snapshot", "-p", String(server.port), "--out", out, "--window", "15"], timeout: .seconds(60))
             #expect(result.code == 0, "\(result.stderr)")
@@ -109,7 +100,7 @@ struct WindowSourcesTests {
                     (try await admin.send(RESPCommand("DBSIZE"))).intValue ?? 0 >= 100
                 })
             await admin.close()
-            let out = try Self.directory()
+            let out = try TemporaryFile.directory(prefix: "cw-win")
             let result = try await CachewatchBinary.run(
                 ["snapshot", "-p", String(server.port), "--out", out, "--window", "15", "-i", "0.5"],
                 timeout: .seconds(60))

@@ -10,4 +10,13 @@ public enum TemporaryFile {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
+
+    /// Creates a new, empty directory named `prefix` and a random part; returns its path.
+    public static func directory(prefix: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "\(prefix)-\(UUID().uuidString.prefix(8))"
+        ).path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
 }
