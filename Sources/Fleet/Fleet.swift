@@ -166,21 +166,21 @@ public final class Fleet: Sendable {
                     guard let current = topology, let seed = seeds.first, found != current else { continue }
                     let changes = TopologyChange.between(current, found)
                     watched.withLock { $0.topology = found }
-                    for change in changes {
-                        let target = NodeTarget(
-                            name: change.node.name, endpoint: change.node.endpoint(like: seed.endpoint))
-                        switch change {
-                        case .added:
-                            add(target)
-                        case .removed:
-                            nodes.removeValue(forKey: target.name)?.stop()
-                            watched.withLock {
-                                $0.order.removeAll { $0 == target.name }
-                                $0.endpoints[target.name] = nil
-                            }
-                            deliver(.nodeRemoved(target.name))
-                        default: break
+                    // What is watched follows the topology by name, not by the changes (matched
+                    // by id): a node that came back under a new id (`CLUSTER RESET HARD`) between
+                    // two reads would be added and removed at once, and one read while the
+                    // cluster had lost its address would leave it watched after it left.
+                    let wanted = Set(found.nodes.map(\.name))
+                    for name in watched.withLock({ $0.order }) where !wanted.contains(name) {
+                        nodes.removeValue(forKey: name)?.stop()
+                        watched.withLock {
+                            $0.order.removeAll { $0 == name }
+                            $0.endpoints[name] = nil
                         }
+                        deliver(.nodeRemoved(name))
+                    }
+                    for node in found.nodes where nodes[node.name] == nil {
+                        add(NodeTarget(name: node.name, endpoint: node.endpoint(like: seed.endpoint)))
                     }
                     updateSampling(nodes)
                     deliver(.topology(found, changes: changes))

@@ -59,11 +59,15 @@ public struct ClusterTopology: Sendable, Hashable {
                 let host = [node["ip"], node["endpoint"]].compactMap { $0?.stringValue }.first {
                     !$0.isEmpty && $0 != "?"
                 }
+                // A node the cluster lost the address of (`noaddr`: it answered under another
+                // id, as after `CLUSTER RESET HARD`) has no ip and endpoint `?`: nothing to
+                // poll, and skipped as `CLUSTER NODES` parsing skips it.
+                guard let host else { continue }
                 let role: ClusterNode.Role = node["role"]?.stringValue == "master" ? .primary : .replica
                 let health = node["health"]?.stringValue ?? "online"
                 members.append(
                     ClusterNode(
-                        id: id, host: host ?? "?", port: Int(node["port"]?.intValue ?? 0),
+                        id: id, host: host, port: Int(node["port"]?.intValue ?? 0),
                         tlsPort: node["tls-port"]?.intValue.map(Int.init), role: role,
                         slots: role == .primary ? slots : [], isFailed: health == "failed"))
             }

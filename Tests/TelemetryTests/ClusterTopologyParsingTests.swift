@@ -29,12 +29,14 @@ struct ClusterTopologyParsingTests {
         #expect(topology.uncoveredSlots == 16384 - 5461 - 5462)
     }
 
-    @Test("CLUSTER SHARDS, as RESP3 maps and as RESP2 flat arrays")
+    @Test("CLUSTER SHARDS, as RESP3 maps and as RESP2 flat arrays; a node without an address left out")
     func shards() throws {
-        func node(_ id: String, _ port: Int, _ role: String, _ health: String) -> [(String, RESPValue)] {
+        func node(_ id: String, _ port: Int, _ role: String, _ health: String, ip: String = "127.0.0.1")
+            -> [(String, RESPValue)]
+        {
             [
                 ("id", .bulkString(.init(string: id))), ("port", .integer(Int64(port))),
-                ("ip", .bulkString(.init(string: "127.0.0.1"))), ("endpoint", .bulkString(.init(string: "127.0.0.1"))),
+                ("ip", .bulkString(.init(string: ip))), ("endpoint", .bulkString(.init(string: ip.isEmpty ? "?" : ip))),
                 ("role", .bulkString(.init(string: role))), ("replication-offset", .integer(10)),
                 ("health", .bulkString(.init(string: health))),
             ]
@@ -42,6 +44,9 @@ struct ClusterTopologyParsingTests {
         let shards: [([Int64], [[(String, RESPValue)]])] = [
             ([0, 5460, 6000, 6001], [node("a1", 7000, "master", "online"), node("d4", 7003, "replica", "online")]),
             ([5461, 5999, 6002, 16383], [node("b2", 7001, "master", "failed"), node("e5", 7004, "master", "online")]),
+            // What the cluster says of a node that answered under another id (`noaddr`): the
+            // address is gone, and a name `?:7005` would be watched as a node of its own.
+            ([], [node("f6", 7005, "master", "online", ip: "")]),
         ]
         func resp3() -> RESPValue {
             .array(
@@ -71,6 +76,7 @@ struct ClusterTopologyParsingTests {
         for reply in [resp3(), resp2()] {
             let topology = try ClusterTopology(shards: reply)
             #expect(topology.nodes.count == 4)
+            #expect(topology.node(id: "f6") == nil)
             #expect(topology.node(id: "a1")?.slots == [0...5460, 6000...6001])
             #expect(topology.node(id: "a1")?.slotCount == 5463)
             #expect(topology.node(id: "d4")?.role == .replica)
