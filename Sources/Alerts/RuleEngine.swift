@@ -34,7 +34,7 @@ public struct RuleEngine: Sendable {
     ///
     /// - Parameter nodes: evaluate only these nodes (those with new samples); the alerts of
     ///   the others stay as they are. `nil`: every node.
-    public mutating func eval(now: Date, store: MetricStore, nodes: Set<String>? = nil) -> [AlertEvent] {
+    public mutating func eval(now: Date, store: some SeriesReading, nodes: Set<String>? = nil) -> [AlertEvent] {
         var events: [AlertEvent] = []
         for rule in rules {
             for node in store.nodeNames where nodes?.contains(node) ?? true {

@@ -56,9 +56,9 @@ public struct DashboardState: Sendable {
     }
 
     /// The series of every node.
-    public var store: MetricStore { engine.store }
+    public var store: NodeTable<NodeState> { engine.store }
     /// The shown node's own state in the engine.
-    private var nodeState: NodeState? { engine.nodes[node] }
+    private var nodeState: NodeState? { engine.node(node) }
     /// The shown node's newest profile (`nil`: never profiled).
     public var profile: ProfileReport? { nodeState?.profile }
     /// What continuous key sampling has found on the shown node (`nil`: not sampled, or no

@@ -100,7 +100,7 @@ enum NodesView {
 
     /// The watched primary that lists `replica` among its replicas (by the replica's port and
     /// the primary's view of its address).
-    private static func primaryName(of replica: NodeMetrics, in store: MetricStore) -> String? {
+    private static func primaryName(of replica: NodeMetrics, in store: some SeriesReading) -> String? {
         guard let info = replica.lastInfo, let ownPort = info.server.tcpPort, let port = info.replication.masterPort
         else { return nil }
         return store.nodeNames.first { name in
@@ -112,7 +112,7 @@ enum NodesView {
     }
 
     /// A replica's lag in bytes, as its primary reports it (`replica_lag_bytes{replica=ip:port}`).
-    private static func primaryLag(of replica: NodeMetrics, in store: MetricStore) -> Double? {
+    private static func primaryLag(of replica: NodeMetrics, in store: some SeriesReading) -> Double? {
         guard let ownPort = replica.lastInfo?.server.tcpPort, let name = primaryName(of: replica, in: store),
             let lags = store[name]?.instances(.replicaLagBytes)
         else { return nil }

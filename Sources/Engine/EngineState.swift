@@ -9,8 +9,9 @@ import Telemetry
 /// dashboard, `watch`, `check`, `snapshot` and the tests. A pure value: the clock is injected, no
 /// task or server is involved.
 public struct EngineState: Sendable {
-    /// The series of every node.
-    public internal(set) var store: MetricStore
+    /// Everything known of each node, one ``NodeState`` per node keyed by its name: the series
+    /// the rules and the exposition read, and the rest (see ``NodeState``).
+    public internal(set) var store: NodeTable<NodeState>
     /// The rule engine (firing and pending alerts, rule health).
     public internal(set) var ruleEngine: RuleEngine
     /// The newest alert events, oldest first (at most ``recentEventLimit``).
@@ -21,8 +22,6 @@ public struct EngineState: Sendable {
     public let databases: [String: Int]
     /// How many alert events ``recentEvents`` keeps.
     public let recentEventLimit: Int
-    /// Everything else known of each node, one value per node (see ``NodeState``).
-    public internal(set) var nodes: [String: NodeState] = [:]
     /// The state changes already told (one notice each).
     private var toldKeyEventStates: Set<String> = []
 
@@ -43,21 +42,28 @@ public struct EngineState: Sendable {
         historyTicks: Int = 3600, rules: [AlertRule] = [], databases: [String: Int] = [:],
         recentEventLimit: Int = 200
     ) {
-        store = MetricStore(capacity: historyTicks)
+        store = NodeTable(capacity: historyTicks)
         ruleEngine = RuleEngine(rules: rules)
         self.databases = databases
         self.recentEventLimit = recentEventLimit
     }
 
+    /// All the engine knows of `node` (before its first poll too, once anything was).
+    public func node(_ name: String) -> NodeState? { store.record(of: name) }
+
     /// The key sampling of `node`, if it is sampled.
-    public func sampling(of node: String) -> KeyspaceSampling? { nodes[node]?.sampling }
+    public func sampling(of node: String) -> KeyspaceSampling? { store.record(of: node)?.sampling }
 
     /// The key sampling of every sampled node.
-    public var samplings: [String: KeyspaceSampling] { nodes.compactMapValues(\.sampling) }
+    public var samplings: [String: KeyspaceSampling] {
+        var samplings: [String: KeyspaceSampling] = [:]
+        for record in store.records { samplings[record.node] = record.sampling }
+        return samplings
+    }
 
-    /// The state of `node`, created on first use with its sampled database.
+    /// Changes the state of `node` in place, made on first use.
     private mutating func modify<Result>(_ node: String, _ body: (inout NodeState) -> Result) -> Result {
-        body(&nodes[node, default: NodeState(node: node, database: databases[node] ?? 0)])
+        store.update(node, body)
     }
 
     /// Alerts firing or pending now.
@@ -79,8 +85,7 @@ public struct EngineState: Sendable {
                 let batch = KeyspaceFeed.Batch(keys: keys, finishedPass: finished, unavailable: unavailable)
                 let stamp = store[node]?.times.last.map(Date.init(timeIntervalSince1970:)) ?? now
                 let database = databases[node] ?? 0
-                let refusals = nodes[node, default: NodeState(node: node, database: database)].add(
-                    batch, to: &store, now: stamp)
+                let refusals = modify(node) { $0.add(batch, database: database, now: stamp) }
                 for reason in refusals { outcome.notices.append("key sampling on \(node): \(reason)") }
                 outcome.keysChanged = true
             case .topology(let found, let changes):
@@ -91,16 +96,17 @@ public struct EngineState: Sendable {
                 // every failover would add a model: the soak's memory grew by one each time).
                 let primaries = Set(found.primaries.map(\.name))
                 let replicas = Set(found.nodes.map(\.name)).subtracting(primaries)
-                for name in nodes.keys.filter(replicas.contains) where nodes[name]?.feed != nil {
-                    nodes[name]?.feed = nil
-                    store.record(KeyspaceSampling(), node: name, now: now)
+                for name in replicas where store.record(of: name)?.feed != nil {
+                    modify(name) { state in
+                        state.feed = nil
+                        state.metrics.record(KeyspaceSampling(), now: now)
+                    }
                 }
                 outcome.topologyChanged = true
                 outcome.notices += changes.map(\.description)
             case .nodeRemoved(let name):
-                // A node that left the cluster leaves the store: no stale rows, no stale alerts.
+                // A node that left the cluster is dropped whole: no stale rows, no stale alerts.
                 store.remove(node: name)
-                nodes[name] = nil
                 outcome.topologyChanged = true
             case .notice(let text):
                 outcome.notices.append(text)
@@ -116,7 +122,9 @@ public struct EngineState: Sendable {
                 for (metric, values) in figures { store.setInstances(node: node, metric, values) }
                 outcome.keysChanged = true
             case .keyEvents(let node, let tally):
-                guard case .subscribed(let kinds, _)? = nodes[node]?.keyEvents, store[node] != nil else { continue }
+                guard case .subscribed(let kinds, _)? = store.record(of: node)?.keyEvents, store[node] != nil else {
+                    continue
+                }
                 for (kind, metric) in Self.keyEventMetrics {
                     // An interval the subscription did not hold throughout is a gap, not a zero,
                     // and a kind the server does not publish is not reported at all.
@@ -127,7 +135,7 @@ public struct EngineState: Sendable {
                 // How keys end, counted for every key where expirations, evictions and deletions
                 // are published (the TTL a namespace's keys carry comes from key sampling).
                 if kinds.isSuperset(of: [.expired, .evicted, .deleted]) {
-                    let model = nodes[node]?.sampling?.model
+                    let model = store.record(of: node)?.sampling?.model
                     var ttls: [String: Double] = [:]
                     for name in tally.counts.keys {
                         if let maximum = model?.maximumTTL(of: name) { ttls[name] = Double(maximum) / 1000 }
@@ -192,8 +200,8 @@ public struct EngineState: Sendable {
     /// where they are counted, else from the node's eviction rate (any eviction on the node
     /// then counts: a key removed early is called evicted rather than deleted when unsure).
     private func evictionCheck(_ node: String) -> (String, Date, Date) -> Bool {
-        if case .subscribed(let kinds, _)? = nodes[node]?.keyEvents, kinds.contains(.evicted) {
-            let last = nodes[node]?.lastEvictions ?? [:]
+        if case .subscribed(let kinds, _)? = store.record(of: node)?.keyEvents, kinds.contains(.evicted) {
+            let last = store.record(of: node)?.lastEvictions ?? [:]
             return { namespace, from, _ in (last[namespace] ?? .distantPast) >= from }
         }
         let metrics = store[node]

@@ -4,7 +4,7 @@ import Telemetry
 
 /// Key sampling as the rules see it, shared by the dashboard and the headless loops: batches
 /// from the sampler go into the model (scaled to the exact key count of the sampled database),
-/// and its figures go into the store before the rules are evaluated.
+/// and its figures go into the node's series before the rules are evaluated.
 struct KeyspaceFeed {
     /// One batch of sampled keys.
     struct Batch: Sendable {
@@ -30,15 +30,15 @@ struct KeyspaceFeed {
         self.database = database
     }
 
-    /// Adds the batches that arrived and records the figures in `store`; returns the sampler
-    /// parts the server refused (ACL, a renamed command) not reported before, to print once.
-    mutating func add(_ batches: [Batch], to store: inout MetricStore, now: Date) -> [String] {
+    /// Adds the batches that arrived and records the figures in the node's series; returns the
+    /// sampler parts the server refused (ACL, a renamed command) not reported before, to print once.
+    mutating func add(_ batches: [Batch], to metrics: inout NodeMetrics, now: Date) -> [String] {
         guard !batches.isEmpty else { return [] }
         var fresh: [String] = []
         var finished = false
         for batch in batches {
             finished = finished || batch.finishedPass
-            let total = store[node]?.lastInfo?.keyspace[database]?.keys ?? 0
+            let total = metrics.lastInfo?.keyspace[database]?.keys ?? 0
             sampling.add(batch.keys, finishedPass: batch.finishedPass, totalKeys: total, now: now)
             sampling.unavailable = batch.unavailable.sorted { $0.key < $1.key }.map(\.value)
             // Refusals only: lengths are the sampler's choice on servers without NO-TOUCH, not an error.
@@ -49,7 +49,7 @@ struct KeyspaceFeed {
         }
         let due = recordedAt.map { now.timeIntervalSince($0) >= KeyspaceSampling.figuresInterval || $0 > now } ?? true
         if finished || due {
-            store.record(sampling, node: node, now: now)
+            metrics.record(sampling, now: now)
             recordedAt = now
         }
         return fresh

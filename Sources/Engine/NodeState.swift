@@ -2,15 +2,13 @@ import Foundation
 import Metrics
 import Telemetry
 
-/// Everything the engine knows of one node besides its series (which the ``MetricStore`` keeps,
-/// for the rules and the exposition): its key sampling, its keyspace-event subscription, how
-/// its namespaces' keys end, its newest profile. One value per node: a node that leaves drops it
+/// Everything the engine knows of one node, in one value: its series (read by the rules and the
+/// exposition through the engine's ``NodeTable``), its key sampling, its keyspace-event
+/// subscription, how its namespaces' keys end, its newest profile. A node that leaves drops it
 /// whole.
-public struct NodeState: Sendable {
-    /// The node, as printed.
-    public let node: String
-    /// The database its keys are sampled in.
-    public let database: Int
+public struct NodeState: NodeRecord {
+    /// Its series.
+    public var metrics: NodeMetrics
     /// Key sampling, once keys arrived (`nil`: not sampled, or let go when demoted).
     var feed: KeyspaceFeed?
     /// Where its keyspace-event subscription stands (`nil`: events not asked for).
@@ -27,22 +25,24 @@ public struct NodeState: Sendable {
     /// The recent per-namespace events that tell which namespaces stampede.
     var stampede = NamespaceStampede()
 
-    /// A node nothing is known of yet.
-    init(node: String, database: Int) {
-        self.node = node
-        self.database = database
+    /// A node nothing is known of yet but its (empty) series.
+    public init(metrics: NodeMetrics) {
+        self.metrics = metrics
     }
+
+    /// The node, as printed.
+    public var node: String { metrics.node }
 
     /// What key sampling found, if the node is sampled.
     public var sampling: KeyspaceSampling? { feed?.sampling }
 
-    /// Adds a batch of sampled keys; returns the sampler's refusals not told before.
-    mutating func add(_ batch: KeyspaceFeed.Batch, to store: inout MetricStore, now: Date) -> [String] {
+    /// Adds a batch of keys sampled in `database`; returns the sampler's refusals not told before.
+    mutating func add(_ batch: KeyspaceFeed.Batch, database: Int, now: Date) -> [String] {
         // Taken out while it changes: a copy left here would make the change copy the whole key
         // sample (copy-on-write) on every batch.
         var current = feed ?? KeyspaceFeed(node: node, database: database)
         feed = nil
         defer { feed = current }
-        return current.add([batch], to: &store, now: now)
+        return current.add([batch], to: &metrics, now: now)
     }
 }

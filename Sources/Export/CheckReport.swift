@@ -63,7 +63,7 @@ public struct CheckReport: Sendable, Equatable {
     }
 
     /// The verdict on `store` under `rules` (their `for` is ignored), at the newest poll.
-    public init(store: MetricStore, rules: [AlertRule]) {
+    public init(store: some SeriesReading, rules: [AlertRule]) {
         let nodes = store.nodeNames.compactMap { store[$0] }
         let answering = nodes.filter(\.isUp)
         guard let newest = nodes.compactMap(\.times.last).max(), !answering.isEmpty else {

@@ -13,7 +13,7 @@ public enum MetricsCSV {
 
     /// The series of a snapshot's columns: the fixed ones plus the per-database series any
     /// node has, sorted.
-    static func columns(for store: MetricStore) -> [SeriesKey] {
+    static func columns(for store: some SeriesReading) -> [SeriesKey] {
         var extra = Set<SeriesKey>()
         for node in store.nodeNames {
             for key in store[node]?.seriesKeys ?? [] where key.metric == nil { extra.insert(key) }
@@ -22,7 +22,7 @@ public enum MetricsCSV {
     }
 
     /// The header of a snapshot.
-    public static func header(for store: MetricStore) -> [String] {
+    public static func header(for store: some SeriesReading) -> [String] {
         ["time", "ts_ms", "node"] + columns(for: store).map(\.name)
     }
 
@@ -39,7 +39,7 @@ public enum MetricsCSV {
     }
 
     /// Every tick of every node at or after `start` (seconds since 1970), oldest first per node.
-    public static func table(_ store: MetricStore, since start: Double, neutralizesFormulas: Bool) -> CSVTable {
+    public static func table(_ store: some SeriesReading, since start: Double, neutralizesFormulas: Bool) -> CSVTable {
         let columns = columns(for: store)
         var table = CSVTable(
             header: ["time", "ts_ms", "node"] + columns.map(\.name), neutralizesFormulas: neutralizesFormulas)

@@ -12,7 +12,7 @@ public struct Snapshot: Sendable {
     /// The node on display (the manifest's server version and key totals are its).
     public var node: String
     /// The metric store.
-    public var store: MetricStore
+    public var store: any SeriesReading
     /// Key sampling per node, where it ran.
     public var keyspaces: [String: KeyspaceSampling]
     /// Alert events in order, and the alerts active at the end.
@@ -26,7 +26,8 @@ public struct Snapshot: Sendable {
 
     /// Creates a snapshot.
     public init(
-        toolVersion: String, endpoint: String, node: String, store: MetricStore, keyspaces: [String: KeyspaceSampling],
+        toolVersion: String, endpoint: String, node: String, store: any SeriesReading,
+        keyspaces: [String: KeyspaceSampling],
         events: [AlertEvent], active: [Alert], windowStart: Double, takenAt: Date
     ) {
         self.toolVersion = toolVersion

@@ -236,7 +236,7 @@ public struct SnapshotWriter {
         return table
     }
 
-    private func slowlog(_ store: MetricStore) -> CSVTable {
+    private func slowlog(_ store: some SeriesReading) -> CSVTable {
         var table = table([
             "node", "id", "time", "ts_ms", "duration_us", "command", "arguments", "client_address", "client_name",
         ])
@@ -257,7 +257,7 @@ public struct SnapshotWriter {
         return table
     }
 
-    private func commands(_ store: MetricStore) -> CSVTable {
+    private func commands(_ store: some SeriesReading) -> CSVTable {
         var table = table([
             "node", "command", "calls", "usec", "usec_per_call", "rejected_calls", "failed_calls", "calls_per_sec",
         ])

@@ -23,7 +23,7 @@ public struct FleetAggregate: Sendable {
 
     /// Aggregates the newest values of the store's primaries (every node answering when no
     /// role is known).
-    public init(store: MetricStore) {
+    public init(store: some SeriesReading) {
         let up = store.nodeNames.compactMap { store[$0] }.filter(\.isUp)
         let counted = up.filter { $0.lastInfo?.replication.role != .replica }
         nodes = counted.map(\.node)

@@ -143,6 +143,14 @@ public struct NodeMetrics: Sendable {
         external[metric] = value
     }
 
+    /// Records what key sampling found on the node: the node-level figures with its next ticks,
+    /// the per-namespace ones as they are now.
+    public mutating func record(_ sampling: KeyspaceSampling, now: Date) {
+        let figures = sampling.figures(now: now)
+        for (metric, value) in figures.perNode { setExternal(metric, value) }
+        for (metric, values) in figures.perNamespace { setInstances(metric, values) }
+    }
+
     /// The namespaces of a hot slot, most keys first (`search:* 40, user:* 12`); `nil` when not
     /// looked up.
     public func namespaces(inSlot slot: Int) -> [(namespace: String, keys: Int)]? {

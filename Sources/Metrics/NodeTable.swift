@@ -1,54 +1,77 @@
 import Foundation
 import Telemetry
 
-/// The time-series store: one ``NodeMetrics`` per node, fed with samples in time order.
-public struct MetricStore: Sendable {
+/// The series of every node fed with samples in time order — ``MetricStore``, the plain table —
+/// each node's entry (a ``NodeRecord``) keyed once by its name, with whatever its owner keeps of
+/// the node beside the series: removing a node drops its one entry.
+public struct NodeTable<Record: NodeRecord>: SeriesReading {
     /// Ticks kept per series (3,600 = one hour at 1 s).
     public let capacity: Int
     /// Polls over which PING percentiles are computed.
     public let latencyWindow: Int
     /// Slow-log entries kept per node.
     public let slowlogCapacity: Int
-    /// Every node's series, in the order the nodes first reported (``nodeNames``' order): what
-    /// the exposition reads every tick, handed over as it is rather than gathered by name.
-    public private(set) var nodes: [NodeMetrics] = []
-    /// Each node's index in ``nodes``.
+    /// Every node's entry, in the order the nodes became known (by a sample, or by what their
+    /// owner noted of them before their first poll).
+    public private(set) var records: [Record] = []
+    /// Each node's index in ``records``.
     private var indexByName: [String: Int] = [:]
-    /// Node names in the order they first reported.
+    /// Node names in the order they first reported (a sample, even a failed poll).
     public private(set) var nodeNames: [String] = []
 
-    /// Creates an empty store.
+    /// Creates an empty table.
     public init(capacity: Int = 3600, latencyWindow: Int = 60, slowlogCapacity: Int = 256) {
         self.capacity = max(2, capacity)
         self.latencyWindow = max(1, latencyWindow)
         self.slowlogCapacity = max(1, slowlogCapacity)
     }
 
+    /// The nodes of `other`, their series and their order, in entries of this table's kind
+    /// (what `other` kept beside the series is left behind).
+    init<Other>(_ other: NodeTable<Other>) {
+        capacity = other.capacity
+        latencyWindow = other.latencyWindow
+        slowlogCapacity = other.slowlogCapacity
+        records = other.records.map { Record(metrics: $0.metrics) }
+        indexByName = Dictionary(uniqueKeysWithValues: records.enumerated().map { ($1.metrics.node, $0) })
+        nodeNames = other.nodeNames
+    }
+
+    /// The index of `node`'s entry, made (with empty series) when the node is new.
+    private mutating func index(of node: String) -> Int {
+        if let known = indexByName[node] { return known }
+        records.append(
+            Record(
+                metrics: NodeMetrics(
+                    node: node, capacity: capacity, latencyWindow: latencyWindow, slowlogCapacity: slowlogCapacity)))
+        indexByName[node] = records.count - 1
+        return records.count - 1
+    }
+
     /// Adds one sample to its node's series.
     public mutating func ingest(_ sample: Sample) {
-        let index: Int
-        if let known = indexByName[sample.node] {
-            index = known
-        } else {
-            index = nodes.count
-            nodes.append(
-                NodeMetrics(
-                    node: sample.node, capacity: capacity, latencyWindow: latencyWindow,
-                    slowlogCapacity: slowlogCapacity))
-            indexByName[sample.node] = index
-            nodeNames.append(sample.node)
-        }
-        nodes[index].ingest(sample)
-        if nodes[index].lastInfo?.isClusterEnabled == true { updateClusterShares() }
+        let index = index(of: sample.node)
+        if records[index].metrics.count == 0 { nodeNames.append(sample.node) }
+        records[index].metrics.ingest(sample)
+        if records[index].metrics.lastInfo?.isClusterEnabled == true { updateClusterShares() }
+    }
+
+    /// The entry of `node`, reported or not.
+    public func record(of node: String) -> Record? { indexByName[node].map { records[$0] } }
+
+    /// Changes the entry of `node` in place, making it first if the node is not known yet (it is
+    /// listed in ``nodeNames`` once it reports).
+    public mutating func update<Result>(_ node: String, _ body: (inout Record) -> Result) -> Result {
+        body(&records[index(of: node)])
     }
 
     /// The primaries of a Redis Cluster among the nodes (up, in cluster mode, `role:master`),
     /// in the order they first reported.
     public var clusterPrimaries: [String] {
-        nodes.indices.filter { index in
-            guard nodes[index].isUp, let info = nodes[index].lastInfo else { return false }
+        nodeNames.filter { name in
+            guard let metrics = self[name], metrics.isUp, let info = metrics.lastInfo else { return false }
             return info.isClusterEnabled && info.isPrimary
-        }.map { nodeNames[$0] }
+        }
     }
 
     /// Each cluster primary's keys, memory and ops/s over the mean of the other primaries',
@@ -60,53 +83,60 @@ public struct MetricStore: Sendable {
             (.keysVsOtherPrimaries, .keys, 1), (.memoryVsOtherPrimaries, .usedMemoryBytes, 1),
             (.opsVsOtherPrimaries, .opsPerSec, 1),
         ]
-        for (index, name) in nodeNames.enumerated() where !primaries.contains(name) || primaries.count < 2 {
-            for (share, _, _) in shared { nodes[index].setExternal(share, nil) }
+        for name in nodeNames where !primaries.contains(name) || primaries.count < 2 {
+            for (share, _, _) in shared { setExternal(node: name, share, nil) }
         }
         guard primaries.count >= 2 else { return }
         for (share, source, floor) in shared {
-            let values = primaries.map { name in indexByName[name].flatMap { nodes[$0].latest(source) } }
+            let values = primaries.map { self[$0]?.latest(source) }
             let total = values.reduce(0) { $0 + ($1 ?? 0) }
             for (name, value) in zip(primaries, values) {
-                guard let index = indexByName[name] else { continue }
                 guard let value, values.allSatisfy({ $0 != nil }) else {
-                    nodes[index].setExternal(share, nil)
+                    setExternal(node: name, share, nil)
                     continue
                 }
                 let othersMean = (total - value) / Double(primaries.count - 1)
-                nodes[index].setExternal(share, value / max(othersMean, floor))
+                setExternal(node: name, share, value / max(othersMean, floor))
             }
         }
     }
 
-    /// Sets a figure from outside the poll for `node` (recorded with its next ticks).
+    /// Sets a figure from outside the poll for `node` (recorded with its next ticks); ignored
+    /// for a node that has not reported.
     public mutating func setExternal(node: String, _ metric: Metric, _ value: Double?) {
-        if let index = indexByName[node] { nodes[index].setExternal(metric, value) }
+        guard let index = indexByName[node], records[index].metrics.count > 0 else { return }
+        records[index].metrics.setExternal(metric, value)
     }
 
     /// Replaces the newest values of a labelled metric (one per namespace) for `node`; `nil`
-    /// makes it not reported there (a gap).
+    /// makes it not reported there (a gap). Ignored for a node that has not reported.
     public mutating func setInstances(node: String, _ metric: Metric, _ values: [String: Double]?) {
-        if let index = indexByName[node] { nodes[index].setInstances(metric, values) }
+        guard let index = indexByName[node], records[index].metrics.count > 0 else { return }
+        records[index].metrics.setInstances(metric, values)
     }
 
     /// Records what key sampling found on `node`: the node-level figures with its next ticks,
     /// the per-namespace ones as they are now.
     public mutating func record(_ sampling: KeyspaceSampling, node: String, now: Date) {
-        let figures = sampling.figures(now: now)
-        for (metric, value) in figures.perNode { setExternal(node: node, metric, value) }
-        for (metric, values) in figures.perNamespace { setInstances(node: node, metric, values) }
+        guard let index = indexByName[node], records[index].metrics.count > 0 else { return }
+        records[index].metrics.record(sampling, now: now)
     }
 
-    /// Forgets a node (it left the cluster): its series, and its place in the order.
+    /// Forgets a node (it left the cluster): its entry, and its place in the order.
     public mutating func remove(node: String) {
         guard let index = indexByName.removeValue(forKey: node) else { return }
-        nodes.remove(at: index)
-        nodeNames.remove(at: index)
-        for (later, name) in nodeNames.enumerated().dropFirst(index) { indexByName[name] = later }
+        records.remove(at: index)
+        for later in records.indices.dropFirst(index) { indexByName[records[later].metrics.node] = later }
+        nodeNames.removeAll { $0 == node }
         updateClusterShares()
     }
 
-    /// The series of one node.
-    public subscript(node: String) -> NodeMetrics? { indexByName[node].map { nodes[$0] } }
+    /// The series of one node that reported.
+    public subscript(node: String) -> NodeMetrics? {
+        guard let index = indexByName[node], records[index].metrics.count > 0 else { return nil }
+        return records[index].metrics
+    }
 }
+
+/// The time-series store: one ``NodeMetrics`` per node, fed with samples in time order.
+public typealias MetricStore = NodeTable<NodeMetrics>

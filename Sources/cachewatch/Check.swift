@@ -43,7 +43,7 @@ struct Check: AsyncParsableCommand {
         let targets = try targets.targets(connection: connection)
         let rules = try alerting.load()
         let polls = 3
-        let store: MetricStore
+        let store: NodeTable<NodeState>
         do {
             store = try await EngineSession.run(
                 targets: targets,

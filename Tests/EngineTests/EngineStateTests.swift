@@ -80,7 +80,7 @@ struct EngineStateTests {
         #expect(abs((state.store["a"]?.value(.namespaceHitRatio, instance: "search:*") ?? 0) - 0.2) < 1e-9)
         #expect(state.store["a"]?.value(.namespaceHitRatio, instance: "user:*") == 1)
         #expect(state.store["a"]?.value(.namespaceReadsPerSec, instance: "search:*") == 2)
-        #expect(state.nodes["a"]?.profile?.missSource == .cacheAsideInference)
+        #expect(state.node("a")?.profile?.missSource == .cacheAsideInference)
         let outcome = state.apply(
             [Self.poll("a", start + 1, hits: 1, misses: 0)], now: Date(timeIntervalSince1970: start + 1))
         // rare:* hits 0 but reads 0.1/s: too little traffic to call.
@@ -88,7 +88,7 @@ struct EngineStateTests {
     }
 
     @Test(
-        "a node that leaves the cluster leaves the store and its state whole (samples, profile), and its firing alert resolves"
+        "a node that leaves the cluster drops its one entry whole (series, samples, profile), and its firing alert resolves"
     )
     func nodeRemoved() {
         var state = EngineState(rules: [Self.lowHitRatio])
@@ -101,7 +101,7 @@ struct EngineStateTests {
             profile: ProfileReport(
                 node: "a", startedAt: Date(timeIntervalSince1970: start), schedule: .window(10),
                 profile: TrafficProfile(), missSource: .cacheAsideInference))
-        #expect(state.nodes["a"]?.sampling != nil && state.nodes["a"]?.profile != nil)
+        #expect(state.node("a")?.sampling != nil && state.node("a")?.profile != nil)
         let fired = state.apply(
             [Self.poll("a", start + 1, hits: 0, misses: 100), Self.poll("b", start + 1, hits: 100, misses: 0)],
             now: Date())
@@ -111,9 +111,25 @@ struct EngineStateTests {
             now: Date(timeIntervalSince1970: start + 2))
         #expect(removed.topologyChanged)
         #expect(state.store["a"] == nil && state.store.nodeNames == ["b"])
-        #expect(state.nodes["a"] == nil && state.sampling(of: "a") == nil, "nothing of the node is left")
+        #expect(state.node("a") == nil && state.sampling(of: "a") == nil, "nothing of the node is left")
+        #expect(state.store.records.map(\.node) == ["b"], "one entry per node, the leaver's gone")
         #expect(removed.alertEvents.map(\.kind) == [.resolved])
         #expect(state.ruleEngine.firing.isEmpty)
+    }
+
+    @Test("what is known of a node before its first poll is kept in its entry; it is listed once it reports")
+    func stateBeforeFirstPoll() {
+        var state = EngineState()
+        let start = 1_800_000_000.0
+        let subscribed = KeyEventSubscriber.State.subscribed(
+            kinds: [.evicted], since: Date(timeIntervalSince1970: start))
+        _ = state.apply([.keyEventState(node: "a", subscribed)], now: Date(timeIntervalSince1970: start))
+        #expect(state.node("a")?.keyEvents == subscribed)
+        #expect(state.store.nodeNames.isEmpty && state.store["a"] == nil, "no series before a poll")
+        _ = state.apply([Self.poll("a", start + 1, hits: 1, misses: 0)], now: Date(timeIntervalSince1970: start + 1))
+        #expect(state.store.nodeNames == ["a"] && state.store["a"]?.count == 1)
+        #expect(state.node("a")?.keyEvents == subscribed, "the subscription's state is the same entry's")
+        #expect(state.store.records.count == 1)
     }
 
     @Test("key batches feed the node's model, stamped with its last poll (the injected clock before any)")

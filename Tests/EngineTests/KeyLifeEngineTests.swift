@@ -94,7 +94,7 @@ struct KeyLifeEngineTests {
                         var state = engine.makeState(rules: rules)
                         for await batch in engine.events {
                             let outcome = state.apply(batch, now: Date())
-                            let invalidation = state.nodes[node]?.invalidation
+                            let invalidation = state.node(node)?.invalidation
                             let firing = outcome.alertEvents.filter { $0.kind == .firing }.map(\.alert.identity)
                             seen.withLock {
                                 for name in ["price:*", "user:*:profile", "session:*"] {

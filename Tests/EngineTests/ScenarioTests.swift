@@ -189,7 +189,7 @@ struct ScenarioTests {
             }
         }
         let node = try #require(state.store[cache.node])
-        let invalidation = try #require(state.nodes[cache.node]?.invalidation)
+        let invalidation = try #require(state.node(cache.node)?.invalidation)
         #expect(invalidation.kind(of: "price:*") == .ttlOnly)
         #expect(invalidation.kind(of: "user:*:profile") == .invalidatedOnWrite)
         #expect(node.value(.namespaceStalenessBoundSeconds, instance: "price:*") == 600)
