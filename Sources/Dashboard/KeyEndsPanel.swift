@@ -2,10 +2,12 @@ import Foundation
 import Metrics
 
 /// The keyspace view's "How keys end" panel: per namespace, whether values are replaced only when
-/// their TTL runs out (TTL-only, with how stale they may be) or invalidated on write, the shares
-/// of expiries, invalidations and evictions among the ends seen, the age at the end as a share of
-/// the TTL (median/90th percentile), and how many ends, from which source (the confidence:
-/// `ev` counted by keyspace events for every key, else tracked keys).
+/// their TTL runs out (TTL-only, with how stale they may be) or invalidated on write, with its
+/// evidence — the share of the writer's ends (expiries, deletions, overwrites) that invalidated,
+/// the shares of expiries, evictions and uncertain ends (early while the node evicted) among all
+/// ends, the age at the end as a share of the TTL (median/90th percentile), how many of the
+/// writer's ends the verdict rests on and from which source (`ev`: keyspace events, every key;
+/// else tracked keys), and how sure it is.
 enum KeyEndsPanel {
     static func draw(
         _ state: DashboardState, _ invalidation: NamespaceInvalidation, rect: Rect, screen: inout Screen, theme: Theme
@@ -20,27 +22,33 @@ enum KeyEndsPanel {
             (state.alerts?.firing ?? []).filter { $0.labels["node"] == state.node }.compactMap {
                 $0.labels["namespace"]
             })
-        func share(_ count: Int, _ total: Int) -> String {
-            total > 0 ? "\(Int((Double(count) / Double(total) * 100).rounded()))%" : "-"
+        func share(_ count: Double, _ total: Double) -> String {
+            total > 0 ? "\(Int((count / total * 100).rounded()))%" : "-"
         }
-        // The namespace keeps at least 12 columns: the age goes first where the panel is narrow.
+        // The namespace keeps at least 12 columns: the age, then the confidence, go first where
+        // the panel is narrow.
         var columns = [
             Table.Column("namespace"), Table.Column("verdict", width: 9),
-            Table.Column("exp", width: 4, alignRight: true), Table.Column("inv", width: 4, alignRight: true),
-            Table.Column("evi", width: 4, alignRight: true), Table.Column("age", width: 8, alignRight: true),
-            Table.Column("ends", width: 8, alignRight: true),
+            Table.Column("inv", width: 4, alignRight: true), Table.Column("exp", width: 4, alignRight: true),
+            Table.Column("evi", width: 4, alignRight: true), Table.Column("unc", width: 4, alignRight: true),
+            Table.Column("age", width: 8, alignRight: true), Table.Column("ends", width: 7, alignRight: true),
+            Table.Column("sure", width: 4),
         ]
-        let showsAge = inner.width - columns.reduce(0) { $0 + ($1.width ?? 0) + 1 } >= 12
-        if !showsAge { columns.remove(at: 5) }
+        func room() -> Int { inner.width - columns.reduce(0) { $0 + ($1.width ?? 0) + 1 } }
+        let showsAge = room() >= 12
+        if !showsAge { columns.remove(at: 6) }
+        let showsConfidence = room() >= 12
+        if !showsConfidence { columns.removeLast() }
         Table(
             columns: columns,
             rows: rows.map { name, ends in
-                let verdict: String
-                switch invalidation.kind(of: name) {
+                let verdict = invalidation.verdict(of: name)
+                let label: String
+                switch verdict?.kind ?? .unknown {
                 case .ttlOnly:
-                    verdict = "TTL≤" + ValueFormatting.duration(seconds: invalidation.stalenessBound(of: name) ?? 0)
-                case .invalidatedOnWrite: verdict = "on write"
-                case .unknown: verdict = "…"
+                    label = "TTL≤" + ValueFormatting.duration(seconds: invalidation.stalenessBound(of: name) ?? 0)
+                case .invalidatedOnWrite: label = "on write"
+                case .unknown: label = "…"
                 }
                 // Age at the end as a share of the TTL: p50/p90 ("100%": they live it out).
                 var age = "-"
@@ -48,12 +56,20 @@ enum KeyEndsPanel {
                     let (low, top) = (Int((median * 100).rounded()), Int((high * 100).rounded()))
                     age = low == top ? "\(top)%" : "\(low)/\(top)%"
                 }
-                let count = ValueFormatting.count(Double(ends.total))
+                let counts = ends.counts
+                let writer = ValueFormatting.count(counts.writerEnds.rounded())
                 var cells = [
-                    name, verdict, share(ends.expired, ends.total), share(ends.deleted + ends.overwritten, ends.total),
-                    share(ends.evicted, ends.total), age, ends.source == .keyspaceEvents ? "\(count) ev" : count,
+                    name, label, counts.writerEnds > 0 ? share(counts.invalidatedShare, 1) : "-",
+                    share(counts.expired, counts.total), share(counts.evicted, counts.total),
+                    share(counts.uncertain, counts.total), age,
+                    ends.source == .keyspaceEvents ? "\(writer) ev" : writer,
+                    verdict.map {
+                        $0.kind == .unknown ? "-" : $0.confidence == .medium ? "med" : $0.confidence.rawValue
+                    }
+                        ?? "-",
                 ]
-                if !showsAge { cells.remove(at: 5) }
+                if !showsAge { cells.remove(at: 6) }
+                if !showsConfidence { cells.removeLast() }
                 return cells
             },
             rowStyles: rows.map { name, _ in

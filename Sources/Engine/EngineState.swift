@@ -85,7 +85,11 @@ public struct EngineState: Sendable {
                 let batch = KeyspaceFeed.Batch(keys: keys, finishedPass: finished, unavailable: unavailable)
                 let stamp = store[node]?.times.last.map(Date.init(timeIntervalSince1970:)) ?? now
                 let database = databases[node] ?? 0
-                let refusals = modify(node) { $0.add(batch, database: database, now: stamp) }
+                let policy = store[node]?.lastInfo?.memory.maxmemoryPolicy
+                let refusals = modify(node) { state in
+                    state.propensity.add(keys, policy: policy, namespace: NamespacePattern.of)
+                    return state.add(batch, database: database, now: stamp)
+                }
                 for reason in refusals { outcome.notices.append("key sampling on \(node): \(reason)") }
                 outcome.keysChanged = true
             case .topology(let found, let changes):
@@ -112,10 +116,13 @@ public struct EngineState: Sendable {
                 outcome.notices.append(text)
             case .keyLives(let node, let report):
                 guard store[node] != nil else { continue }
-                let evicting = evictionCheck(node)
+                let propensity = modify(node) { $0.propensity.multipliers() }
+                let evictions = evictionEvidence(node, propensity: propensity)
                 let figures = modify(node) { state in
                     var invalidation = state.invalidation ?? NamespaceInvalidation()
-                    invalidation.add(report.ends, tracked: report.tracked, evicting: evicting)
+                    invalidation.add(
+                        report.ends, tracked: report.tracked, watchedSeconds: report.watchedSeconds,
+                        evictions: evictions, now: now)
                     state.invalidation = invalidation
                     return invalidation.figures
                 }
@@ -142,7 +149,7 @@ public struct EngineState: Sendable {
                     }
                     let figures = modify(node) { state in
                         var invalidation = state.invalidation ?? NamespaceInvalidation()
-                        invalidation.addEvents(tally.counts, kinds: kinds, ttlSeconds: ttls)
+                        invalidation.addEvents(tally.counts, kinds: kinds, ttlSeconds: ttls, now: tally.until)
                         state.invalidation = invalidation
                         return invalidation.figures
                     }
@@ -196,16 +203,31 @@ public struct EngineState: Sendable {
         modify(report.node) { $0.profile = report }
     }
 
-    /// Whether a namespace of `node` evicted keys between two times: from its keyspace events
-    /// where they are counted, else from the node's eviction rate (any eviction on the node
-    /// then counts: a key removed early is called evicted rather than deleted when unsure).
-    private func evictionCheck(_ node: String) -> (String, Date, Date) -> Bool {
+    /// What is known of evictions on `node` around tracked keys' ends: its keyspace events where
+    /// they count evictions per namespace, else its eviction counter — whether it evicted in a
+    /// span (a key removed early is not called deleted when unsure) and, from its rate over the
+    /// last 10 s and the keys its policy may evict, the chance a second that one given key
+    /// goes, `propensity` saying how much likelier each namespace's keys are.
+    private func evictionEvidence(
+        _ node: String, propensity: [String: Double]
+    ) -> NamespaceInvalidation.EvictionEvidence {
         if case .subscribed(let kinds, _)? = store.record(of: node)?.keyEvents, kinds.contains(.evicted) {
-            let last = store.record(of: node)?.lastEvictions ?? [:]
-            return { namespace, from, _ in (last[namespace] ?? .distantPast) >= from }
+            return .namespaceEvents(lastEvicted: store.record(of: node)?.lastEvictions ?? [:])
         }
-        let metrics = store[node]
-        return { _, from, to in metrics?.evicted(between: from, and: to) ?? false }
+        guard let metrics = store[node] else {
+            return .nodeCounters(evictedBetween: { _, _ in false }, chancePerSecond: 0)
+        }
+        var chance = 0.0
+        if let newest = metrics.times.last, let info = metrics.lastInfo {
+            let rates = metrics.points(.metric(.evictedPerSec), since: newest - 10).map(\.value)
+            let policy = info.memory.maxmemoryPolicy
+            let evictable = policy?.coversVolatileKeys == true ? info.totalKeysWithExpiry : info.totalKeys
+            if !rates.isEmpty, evictable > 0 {
+                chance = rates.reduce(0, +) / Double(rates.count) / Double(evictable)
+            }
+        }
+        return .nodeCounters(
+            evictedBetween: { metrics.evicted(between: $0, and: $1) }, chancePerSecond: chance, propensity: propensity)
     }
 
     /// The line told once for a subscription state: events off (and how to turn them on, and

@@ -24,6 +24,8 @@ public struct NodeState: NodeRecord {
     var lastEvictions: [String: Date] = [:]
     /// The recent per-namespace events that tell which namespaces stampede.
     var stampede = NamespaceStampede()
+    /// How likely each namespace's keys are to be evicted, from sampled idle times or frequencies.
+    var propensity = EvictionPropensity()
 
     /// A node nothing is known of yet but its (empty) series.
     public init(metrics: NodeMetrics) {

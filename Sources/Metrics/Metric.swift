@@ -23,6 +23,7 @@ public enum Metric: Int, CaseIterable, Sendable, Hashable {
     case namespaceStalenessBoundSeconds, namespaceStampedeMissesPerSec, eventsDroppedPerSec, namespaceReadsPerSec
     case namespaceWritesPerSec, namespaceDeletesPerSec, namespaceHitRatio, slotCPUPercent, slotCPUShare
     case slotNetworkBytesPerSec, slotKeys, replicaLagBytes, replicaAckSeconds, replicaOnline
+    case namespaceUncertainEndShare
 
     /// The metric's place in the vocabulary, its index in `allCases` (cases are numbered in
     /// declaration order): tables indexed by metric use it.
@@ -286,12 +287,18 @@ public enum Metric: Int, CaseIterable, Sendable, Hashable {
         case .namespaceInvalidatedShare:
             .init(
                 "namespace_invalidated_share", .ratio, per: .namespace, from: .keyLife,
-                "Key lives, per namespace: share of its keys' ends that were deletions or overwrites before expiry (invalidation on write)."
+                "Key lives, per namespace: share of the writer's ends (expiries, deletions, overwrites; not evictions, uncertain ends or refill races) that were deletions or overwrites before expiry — invalidation on write."
             )
         case .namespaceEvictedShare:
             .init(
                 "namespace_evicted_share", .ratio, per: .namespace, from: .keyLife,
-                "Key lives, per namespace: share of its keys' ends that were evictions.")
+                "Key lives, per namespace: share of its keys' ends that were evictions (known by keyspace events; with only the node's eviction counter, see namespace_uncertain_end_share)."
+            )
+        case .namespaceUncertainEndShare:
+            .init(
+                "namespace_uncertain_end_share", .ratio, per: .namespace, from: .keyLife,
+                "Key lives, per namespace: share of its keys' ends that the evidence cannot place — removed or rewritten early while the node evicted, as often as its eviction rate explains — counted neither as evictions nor as the writer's (see NamespaceInvalidation)."
+            )
         case .namespaceEndAgeShareP50:
             .init(
                 "namespace_end_age_share_p50", .ratio, per: .namespace, from: .keyLife,

@@ -5,7 +5,9 @@ import Foundation
 /// early deletion or rewrite is seen soon, and its age closely), a check shortly before its TTL
 /// runs out and one shortly after. A key gone before its TTL ran out was removed early (deleted,
 /// or evicted); one whose TTL jumped up, or lost it, was written again (overwritten before
-/// expiry); one still there with its TTL as expected, then gone after its expiry, expired.
+/// expiry); one still there with its TTL as expected, then gone after its expiry, expired. A
+/// rewrite with the same TTL within ``refillWindow`` of the previous write is a refill race —
+/// two cache-aside readers missed the key and both wrote it back — not an invalidation.
 ///
 /// The checks fit a budget: keys are taken on only while the checks their lives need stay within
 /// 80 % of it, and the checks around expiry (which cannot wait) go before probes (which can). A
@@ -23,6 +25,10 @@ public struct KeyLifeSchedule: Sendable {
         case removedEarly
         /// Written again before its TTL ran out: a TTL that jumped up, or a key without TTL now.
         case overwritten
+        /// Written again with the same TTL within ``KeyLifeSchedule/refillWindow`` of its previous
+        /// write: readers that missed it together each wrote it back (a refill race), no writer
+        /// replacing data.
+        case refilled
     }
 
     /// One end of a tracked key's life.
@@ -98,6 +104,9 @@ public struct KeyLifeSchedule: Sendable {
 
     private var tracked: [[UInt8]: Tracked] = [:]
     private var countByNamespace: [String: Int] = [:]
+    /// Per namespace, the seconds between each check and the one before (the time its tracked
+    /// keys were watched), since ``takeWatchedSeconds()``.
+    private var watched: [String: Double] = [:]
     /// Checks per second the tracked lives need.
     private var demand = 0.0
 
@@ -138,6 +147,11 @@ public struct KeyLifeSchedule: Sendable {
     /// A check before expiry run closer than this to the expiry cannot tell a deletion from the
     /// expiry (the reply's own delay): it tells nothing.
     static let lateMargin: TimeInterval = 0.25
+
+    /// A rewrite with the same TTL this soon after the previous write is a refill race, not an
+    /// invalidation: readers that missed a key together each load it and write it back, the
+    /// last up to a few seconds after the first when the database is slow.
+    public static let refillWindow: TimeInterval = 5
 
     /// Starts tracking `key` (a sampled key with a TTL) in `namespace`, if the namespace, the
     /// schedule and the budget have room and it is not tracked already; returns whether it is
@@ -182,6 +196,14 @@ public struct KeyLifeSchedule: Sendable {
                 .prefix(limit))
     }
 
+    /// Per namespace, how long its tracked keys were watched (the time from each check to the
+    /// one before, summed) since the last call: the exposure in which an eviction could have
+    /// removed one of them. Resets it.
+    public mutating func takeWatchedSeconds() -> [String: Double] {
+        defer { watched = [:] }
+        return watched
+    }
+
     /// The next time a key is due, if any is tracked.
     public var nextDue: Date? { tracked.values.map(\.due).min() }
 
@@ -192,6 +214,7 @@ public struct KeyLifeSchedule: Sendable {
         _ name: [UInt8], pttl: Int64, now: Date, fullTTLMilliseconds: Int64? = nil
     ) -> End? {
         guard var key = tracked[name] else { return nil }
+        watched[key.namespace, default: 0] += max(0, now.timeIntervalSince(key.lastChecked))
         let full = max(fullTTLMilliseconds ?? key.ttlMilliseconds, key.ttlMilliseconds)
         // When it was written, as far as can be told: its full TTL before it would run out.
         let writtenAt = key.expiresAt.addingTimeInterval(-Double(full) / 1000)
@@ -215,8 +238,13 @@ public struct KeyLifeSchedule: Sendable {
                 return end(.removedEarly, ageShare: age())
             }
             if pttl == -1 || Double(pttl) > remaining + tolerance {
-                // Written again: a new life (with its new TTL), or none without a TTL.
-                let found = end(.overwritten, ageShare: age())
+                // Written again: a new life (with its new TTL), or none without a TTL. With the
+                // namespace's TTL (no more than it), it was written `full - pttl` ago: soon
+                // after the previous write, a refill race.
+                let sameTTL = pttl > 0 && Double(pttl) <= Double(full) + tolerance
+                let rewrittenAt = now.addingTimeInterval(-Double(full - min(pttl, full)) / 1000)
+                let refill = sameTTL && rewrittenAt.timeIntervalSince(writtenAt) <= Self.refillWindow
+                let found = end(refill ? .refilled : .overwritten, ageShare: age())
                 if pttl >= Self.minimumTTLMilliseconds {
                     track(Self.life(of: name, namespace: key.namespace, ttl: pttl, seen: now))
                 } else {

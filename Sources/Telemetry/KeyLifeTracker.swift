@@ -18,6 +18,16 @@ public final class KeyLifeTracker: Sendable {
         public var ends: [KeyLifeSchedule.End]
         /// Keys tracked per namespace now.
         public var tracked: [String: Int]
+        /// Per namespace, how long its tracked keys were watched since the last report (the
+        /// spans the checks covered): the exposure to evictions.
+        public var watchedSeconds: [String: Double]
+
+        /// Creates a report.
+        public init(ends: [KeyLifeSchedule.End], tracked: [String: Int], watchedSeconds: [String: Double] = [:]) {
+            self.ends = ends
+            self.tracked = tracked
+            self.watchedSeconds = watchedSeconds
+        }
     }
 
     private struct State {
@@ -93,7 +103,7 @@ public final class KeyLifeTracker: Sendable {
             var misses = 0
             var ends: [KeyLifeSchedule.End] = []
             var refusal: String?
-            let tracked = state.withLock { state -> [String: Int] in
+            let (tracked, watched) = state.withLock { state -> ([String: Int], [String: Double]) in
                 for (key, reply) in zip(due, replies) {
                     switch reply.result {
                     case .success(let value):
@@ -112,10 +122,10 @@ public final class KeyLifeTracker: Sendable {
                         state.schedule.stopTracking(key.name)
                     }
                 }
-                return state.schedule.trackedPerNamespace
+                return (state.schedule.trackedPerNamespace, state.schedule.takeWatchedSeconds())
             }
             ownTraffic?.add(commands: 0, hits: hits, misses: misses)
-            report(Report(ends: ends, tracked: tracked))
+            report(Report(ends: ends, tracked: tracked, watchedSeconds: watched))
             if let refusal {
                 refused(refusal)
                 return

@@ -39,10 +39,12 @@ public struct KeySamplerConfiguration: Sendable {
     public var object: ObjectPolicy
 
     /// Creates a configuration. The defaults suit continuous sampling of a production server:
-    /// 100 keys a second in batches of 50, about 150 cheap commands a second.
+    /// 100 keys a second in batches of 50, about 250 cheap commands a second — `OBJECT FREQ`
+    /// under an LFU policy, `OBJECT IDLETIME` under any other (which namespaces an LRU policy
+    /// evicts first, for the staleness verdicts: see `EvictionPropensity`).
     public init(
         scanCount: Int = 50, keysPerSecond: Int? = 100, commandsPerPipeline: Int = 600, memorySamples: Int = 5,
-        lengths: LengthPolicy = .auto, object: ObjectPolicy = .auto, pipelineDepth: Int = 1
+        lengths: LengthPolicy = .auto, object: ObjectPolicy = .always, pipelineDepth: Int = 1
     ) {
         self.scanCount = min(1000, max(1, scanCount))
         self.keysPerSecond = keysPerSecond.map { max(1, $0) }
@@ -55,5 +57,5 @@ public struct KeySamplerConfiguration: Sendable {
 
     /// For one-shot scans: big SCAN batches, no rate limit.
     public static let fullScan = KeySamplerConfiguration(
-        scanCount: 1000, keysPerSecond: nil, commandsPerPipeline: 4000, pipelineDepth: 2)
+        scanCount: 1000, keysPerSecond: nil, commandsPerPipeline: 4000, object: .auto, pipelineDepth: 2)
 }

@@ -1,9 +1,10 @@
 import Dashboard
-@testable import Engine
 import Foundation
-@testable import Metrics
 import Telemetry
 import Testing
+
+@testable import Engine
+@testable import Metrics
 
 /// Screens rendered from fixed states, compared with checked-in text snapshots. A missing
 /// snapshot is written and the test fails, so nothing is accepted unseen.
@@ -51,7 +52,8 @@ struct GoldenScreenTests {
     func keyspaceEvents() throws {
         var state = DashboardFixture.state()
         let node = DashboardFixture.node
-        state.shownNode.keyEvents = .subscribed(kinds: Set(KeyEventKind.allCases), since: Date(timeIntervalSince1970: 0))
+        state.shownNode.keyEvents = .subscribed(
+            kinds: Set(KeyEventKind.allCases), since: Date(timeIntervalSince1970: 0))
         state.engine.store.setInstances(node: node, .namespaceEvictedPerSec, ["session:*": 61, "product:*": 18.5])
         state.engine.store.setInstances(
             node: node, .namespaceExpiredPerSec, ["price:*": 24, "product:*": 3, "user:*:profile": 0.5])
@@ -89,11 +91,13 @@ struct GoldenScreenTests {
                 + Array(repeating: end("user:*:profile", .removedEarly, ttl: 3600), count: 6)
                 + Array(repeating: end("user:*:profile", .expired, ttl: 3600), count: 4)
                 + [end("product:*", .expired, ttl: 900)],
-            tracked: ["price:*": 20, "user:*:profile": 20, "product:*": 20], evicting: { _, _, _ in false })
+            tracked: ["price:*": 20, "user:*:profile": 20, "product:*": 20],
+            evictions: .nodeCounters(evictedBetween: { _, _ in false }, chancePerSecond: 0),
+            now: Date(timeIntervalSince1970: 100))
         // Counted by keyspace events: every session's end, most of them evictions.
         invalidation.addEvents(
             ["session:*": [.evicted: 1_200, .expired: 40]], kinds: [.evicted, .expired, .deleted],
-            ttlSeconds: ["session:*": 1800])
+            ttlSeconds: ["session:*": 1800], now: Date(timeIntervalSince1970: 100))
         state.shownNode.invalidation = invalidation
         try Self.check(DashboardRenderer.render(state, width: 120, height: 40), "key-lives-keyspace-120x40")
     }

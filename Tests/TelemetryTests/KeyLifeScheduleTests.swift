@@ -93,6 +93,38 @@ struct KeyLifeScheduleTests {
         }
     }
 
+    @Test("rewritten with the same TTL within 5 s of the previous write: a refill race, not an overwrite")
+    func refilled() throws {
+        var schedule = KeyLifeSchedule()
+        // Written at 0 with a 60 s TTL; a second reader's refill lands at 3 s (its load was slow).
+        schedule.offer(key("price:1", ttl: 60_000), namespace: "price:*", now: at(0))
+        let raceFound = schedule.record(Array("price:1".utf8), pttl: 59_000, now: at(4), fullTTLMilliseconds: 60_000)
+        let race = try #require(raceFound)
+        #expect(race.ending == .refilled)
+        #expect(schedule.count == 1, "the refilled life is tracked on")
+        // The same rewrite 10 s after the write: a writer replaced the value.
+        schedule.offer(key("price:2", ttl: 60_000), namespace: "price:*", now: at(0))
+        let lateFound = schedule.record(Array("price:2".utf8), pttl: 59_000, now: at(11), fullTTLMilliseconds: 60_000)
+        #expect(try #require(lateFound).ending == .overwritten)
+        // Soon, but with a longer TTL than the namespace's: not a refill of the same value.
+        schedule.offer(key("price:3", ttl: 60_000), namespace: "price:*", now: at(0))
+        let longerFound = schedule.record(
+            Array("price:3".utf8), pttl: 300_000, now: at(2), fullTTLMilliseconds: 60_000)
+        #expect(try #require(longerFound).ending == .overwritten)
+    }
+
+    @Test("the time each namespace's keys were watched: the spans between checks, taken once")
+    func watchedSeconds() {
+        var schedule = KeyLifeSchedule()
+        schedule.offer(key("price:1", ttl: 60_000), namespace: "price:*", now: at(0))
+        schedule.offer(key("user:1", ttl: 60_000), namespace: "user:*", now: at(0))
+        _ = schedule.record(Array("price:1".utf8), pttl: 58_000, now: at(2))
+        _ = schedule.record(Array("price:1".utf8), pttl: 56_000, now: at(4))
+        _ = schedule.record(Array("user:1".utf8), pttl: -2, now: at(3))
+        #expect(schedule.takeWatchedSeconds() == ["price:*": 4, "user:*": 3])
+        #expect(schedule.takeWatchedSeconds().isEmpty)
+    }
+
     @Test("checks around expiry go before probes; keys are taken on only within 80 % of the budget")
     func budget() {
         // 7 checks per 60 s life: 0.117/s each; a budget of 1/s takes 6 keys (0.7/s ≤ 0.8).
