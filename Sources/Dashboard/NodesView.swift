@@ -87,7 +87,11 @@ enum NodesView {
         }
         var balance = "-"
         if let ops = node.latest(.opsVsOtherPrimaries), let memory = node.latest(.memoryVsOtherPrimaries) {
-            balance = "\(ValueFormatting.fixed(ops, decimals: 1))× \(ValueFormatting.fixed(memory, decimals: 1))×"
+            // Past 99× the figure says only "far more": the column stays readable.
+            func times(_ ratio: Double) -> String {
+                ratio >= 99.95 ? ">99×" : "\(ValueFormatting.fixed(ratio, decimals: 1))×"
+            }
+            balance = "\(times(ops)) \(times(memory))"
         }
         return Row(
             name: node.node, role: role, status: status, statusRole: statusRole, opsPerSec: node.latest(.opsPerSec),

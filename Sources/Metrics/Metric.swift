@@ -203,15 +203,16 @@ public enum Metric: Int, CaseIterable, Sendable, Hashable {
         case .keysVsOtherPrimaries:
             .init(
                 "keys_vs_other_primaries", .ratio, from: .poll,
-                "On a cluster primary: its keys over the mean of the other primaries' (1 = even).")
+                "On a cluster primary: its keys over the mean of the other primaries' (1 = even; the mean taken as at least 1,000 keys)."
+            )
         case .memoryVsOtherPrimaries:
             .init(
                 "memory_vs_other_primaries", .ratio, from: .poll,
-                "On a cluster primary: its used memory over the mean of the other primaries'.")
+                "On a cluster primary: its used memory over the mean of the other primaries' (at least 64 MiB).")
         case .opsVsOtherPrimaries:
             .init(
                 "ops_vs_other_primaries", .ratio, from: .poll,
-                "On a cluster primary: its ops/s over the mean of the other primaries' (at least 1/s).")
+                "On a cluster primary: its ops/s over the mean of the other primaries' (at least 100/s).")
         case .expiryWaveKeys:
             .init(
                 "expiry_wave_keys", .count, from: .keySampling,

@@ -77,11 +77,14 @@ public struct NodeTable<Record: NodeRecord>: SeriesReading {
     /// Each cluster primary's keys, memory and ops/s over the mean of the other primaries',
     /// recorded with its next tick: what a hot or overweight shard looks like. Cleared on nodes
     /// that are no longer primaries, and everywhere while fewer than two primaries report.
+    ///
+    /// The mean is taken as at least a floor — 1,000 keys, 64 MiB, 100 ops/s — below which an
+    /// idle shard is not a yardstick: 300 ops/s beside peers at 0.1 is 3×, not 3,000×.
     private mutating func updateClusterShares() {
         let primaries = clusterPrimaries
         let shared: [(Metric, Metric, Double)] = [
-            (.keysVsOtherPrimaries, .keys, 1), (.memoryVsOtherPrimaries, .usedMemoryBytes, 1),
-            (.opsVsOtherPrimaries, .opsPerSec, 1),
+            (.keysVsOtherPrimaries, .keys, 1_000), (.memoryVsOtherPrimaries, .usedMemoryBytes, 64 * 1_048_576),
+            (.opsVsOtherPrimaries, .opsPerSec, 100),
         ]
         for name in nodeNames where !primaries.contains(name) || primaries.count < 2 {
             for (share, _, _) in shared { setExternal(node: name, share, nil) }

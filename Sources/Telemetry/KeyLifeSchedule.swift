@@ -103,7 +103,7 @@ public struct KeyLifeSchedule: Sendable {
     public static let checksPerLife = 7.0
 
     private var tracked: [[UInt8]: Tracked] = [:]
-    private var countByNamespace: [String: Int] = [:]
+    private var namesByNamespace: [String: Set<[UInt8]>] = [:]
     /// Per namespace, the seconds between each check and the one before (the time its tracked
     /// keys were watched), since ``takeWatchedSeconds()``.
     private var watched: [String: Double] = [:]
@@ -121,7 +121,7 @@ public struct KeyLifeSchedule: Sendable {
     public var count: Int { tracked.count }
 
     /// The keys tracked now, per namespace.
-    public var trackedPerNamespace: [String: Int] { countByNamespace }
+    public var trackedPerNamespace: [String: Int] { namesByNamespace.mapValues(\.count) }
 
     /// The checks per second the tracked keys' lives need.
     public var checksNeededPerSecond: Double { demand }
@@ -156,15 +156,29 @@ public struct KeyLifeSchedule: Sendable {
     /// Starts tracking `key` (a sampled key with a TTL) in `namespace`, if the namespace, the
     /// schedule and the budget have room and it is not tracked already; returns whether it is
     /// tracked now.
+    ///
+    /// A namespace whose slots are all taken gives up the key with the most life left for a key
+    /// whose whole TTL is under half of that: verdicts come from ends, and a slot held by a
+    /// week-long TTL yields none for a week, so the slots drift to the namespace's shortest TTLs
+    /// (the staleness bound stays the longest TTL seen).
     @discardableResult
     public mutating func offer(_ key: KeyMetadata, namespace: String, now: Date) -> Bool {
-        guard let ttl = key.ttlMilliseconds, ttl >= Self.minimumTTLMilliseconds, tracked[key.name] == nil,
-            tracked.count < capacity, countByNamespace[namespace, default: 0] < perNamespace,
-            checksPerSecond.map({ demand + Self.need(ttl) <= $0 * 0.8 }) ?? true
+        guard let ttl = key.ttlMilliseconds, ttl >= Self.minimumTTLMilliseconds, tracked[key.name] == nil
         else { return false }
+        var replaced: Tracked?
+        if let names = namesByNamespace[namespace], names.count >= perNamespace {
+            let longest = names.compactMap { tracked[$0] }.max { $0.expiresAt < $1.expiresAt }
+            guard let longest, Double(ttl) / 1000 < longest.expiresAt.timeIntervalSince(now) / 2 else { return false }
+            replaced = longest
+        }
+        let freed = replaced.map { Self.need($0.ttlMilliseconds) } ?? 0
+        guard replaced != nil || tracked.count < capacity,
+            checksPerSecond.map({ demand - freed + Self.need(ttl) <= $0 * 0.8 }) ?? true
+        else { return false }
+        if let replaced { stopTracking(replaced.name) }
         let seen = key.observedAt ?? now
         track(Self.life(of: key.name, namespace: namespace, ttl: ttl, seen: seen))
-        countByNamespace[namespace, default: 0] += 1
+        namesByNamespace[namespace, default: []].insert(key.name)
         return true
     }
 
@@ -272,8 +286,8 @@ public struct KeyLifeSchedule: Sendable {
     public mutating func stopTracking(_ name: [UInt8]) {
         guard let key = tracked.removeValue(forKey: name) else { return }
         demand = max(0, demand - Self.need(key.ttlMilliseconds))
-        countByNamespace[key.namespace, default: 1] -= 1
-        if countByNamespace[key.namespace] == 0 { countByNamespace[key.namespace] = nil }
+        namesByNamespace[key.namespace]?.remove(name)
+        if namesByNamespace[key.namespace]?.isEmpty == true { namesByNamespace[key.namespace] = nil }
     }
 }
 

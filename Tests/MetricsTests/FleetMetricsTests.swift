@@ -9,10 +9,10 @@ struct FleetMetricsTests {
     @Test("each primary against the mean of the others: keys, memory, ops; replicas left out")
     func clusterShares() {
         var store = MetricStore()
-        // a: 3,000 ops/s, 300 keys, 300 MB; b and c: 1,000 ops/s, 100 keys, 100 MB; r: a replica.
+        // a: 3,000 ops/s, 3,000 keys, 3 GB; b and c: 1,000 ops/s, 1,000 keys, 1 GB; r: a replica.
         let load: [(String, String, Int64, Int64)] = [
-            ("a", "master", 3000, 300), ("b", "master", 1000, 100), ("c", "master", 1000, 100),
-            ("r", "slave", 5000, 300),
+            ("a", "master", 3000, 3000), ("b", "master", 1000, 1000), ("c", "master", 1000, 1000),
+            ("r", "slave", 5000, 3000),
         ]
         for tick in 0..<3 {
             for (node, role, rate, keys) in load {
@@ -32,6 +32,27 @@ struct FleetMetricsTests {
         #expect(store["r"]?.latest(.opsVsOtherPrimaries) == nil)
         #expect(store["a"]?.latest(.rolePrimary) == 1)
         #expect(store["r"]?.latest(.rolePrimary) == 0)
+    }
+
+    @Test("beside idle primaries the mean is taken as at least 100 ops/s, 1,000 keys, 64 MiB: 3×, not 3,000×")
+    func idlePeers() {
+        var store = MetricStore()
+        // a: 300 ops/s, 3,000 keys, 192 MiB; b and c: 0.1 ops/s, 10 keys, 1 MiB.
+        for tick in 0..<3 {
+            for (node, rate, keys, used) in [("a", 300.0, 3000, 192), ("b", 0.1, 10, 1), ("c", 0.1, 10, 1)] {
+                let total = Int64(rate * Double(tick * 10))
+                store.ingest(
+                    NodeReading.sample(
+                        node, Double(tick * 10),
+                        NodeReading.make(
+                            role: "master", commands: total, hits: total, misses: 0, used: Int64(used) * 1_048_576,
+                            keys: Int64(keys))))
+            }
+        }
+        #expect(store["a"]?.latest(.opsVsOtherPrimaries) == 3)
+        #expect(store["a"]?.latest(.keysVsOtherPrimaries) == 3)
+        #expect(store["a"]?.latest(.memoryVsOtherPrimaries) == 3)
+        #expect(store["b"]?.latest(.opsVsOtherPrimaries).map { $0 < 0.01 } == true)
     }
 
     @Test("aggregates: sums of the primaries' rates, the hit ratio of the sums, the highest memory ratio")

@@ -150,6 +150,56 @@ struct KeyLifeScheduleTests {
         #expect(first?.name == Array("a:2".utf8) && first?.phase == .beforeExpiry)
     }
 
+    @Test("a full namespace gives up its key with the most life left for one whose TTL is under half of that")
+    func recycling() {
+        var schedule = KeyLifeSchedule(perNamespace: 3)
+        for index in 0..<3 { schedule.offer(key("week:\(index)", ttl: 604_800_000), namespace: "a:*", now: at(0)) }
+        let fourDays = schedule.offer(key("four:1", ttl: 4 * 86_400_000), namespace: "a:*", now: at(0))
+        #expect(!fourDays, "four days is not under half of a week")
+        let minute = schedule.offer(key("minute:1", ttl: 60_000), namespace: "a:*", now: at(0))
+        #expect(minute && schedule.count == 3 && schedule.trackedPerNamespace == ["a:*": 3])
+        // The minute-long key is never given up for another like it.
+        for index in 0..<2 { schedule.offer(key("minute:\(index + 2)", ttl: 60_000), namespace: "a:*", now: at(0)) }
+        let another = schedule.offer(key("minute:9", ttl: 60_000), namespace: "a:*", now: at(0))
+        #expect(!another)
+        #expect(
+            schedule.due(now: at(1_000), limit: 10).allSatisfy {
+                String(decoding: $0.name, as: UTF8.self).hasPrefix("minute:")
+            })
+    }
+
+    @Test("a namespace of week-long keys with one in ten living a minute reaches five ends within two minutes")
+    func mixedTTLs() {
+        // The sampler offers 10 keys a second: 9 with a week's TTL, 1 with a minute's; every
+        // key lives its TTL out. Slots held by week-long keys would yield no end for a week.
+        var schedule = KeyLifeSchedule(checksPerSecond: 20)
+        var expiresAt: [String: Double] = [:]
+        var ends = 0
+        var fifthEnd: Double?
+        for tenth in 0..<1_300 {
+            let second = Double(tenth) / 10
+            if tenth % 10 == 0 {
+                for index in 0..<10 {
+                    let name = "item:\(tenth)-\(index)"
+                    let ttl: Int64 = index == 0 ? 60_000 : 604_800_000
+                    expiresAt[name] = second + Double(ttl) / 1000
+                    schedule.offer(key(name, ttl: ttl, at: second), namespace: "item:*", now: at(second))
+                }
+            }
+            for due in schedule.due(now: at(second), limit: 5) {
+                let name = String(decoding: due.name, as: UTF8.self)
+                let left = (expiresAt[name] ?? 0) - second
+                let pttl: Int64 = left > 0 ? Int64(left * 1000) : -2
+                if let end = schedule.record(due.name, pttl: pttl, now: at(second), fullTTLMilliseconds: 604_800_000) {
+                    #expect(end.ending == .expired, "\(end)")
+                    ends += 1
+                    if ends == 5 { fifthEnd = second }
+                }
+            }
+        }
+        #expect(fifthEnd.map { $0 <= 120 } == true, "the fifth end at \(String(describing: fifthEnd)) s")
+    }
+
     @Test("bounded per namespace and in all; keys without a TTL or with a very short one are not tracked")
     func bounds() {
         var schedule = KeyLifeSchedule(perNamespace: 2, capacity: 3)
