@@ -147,7 +147,12 @@ final class NodeWatch: Sendable {
     ) async {
         let subscriber = KeyEventSubscriber(
             endpoint: target.endpoint, configuration: configuration, kinds: Set(KeyEventKind.allCases),
-            ownTraffic: ownTraffic, enabler: enabler, record: { counter.record($0, key: $1) },
+            ownTraffic: ownTraffic, enabler: enabler,
+            record: { kind, key in
+                // A miss our own lookup made (the sampler's, a key-life check's) is not the namespace's.
+                if kind == .keymiss && ownTraffic.claimMiss(key) { return }
+                counter.record(kind, key: key)
+            },
             lossFound: { counter.recordLoss($0) }, wallClock: clock)
         let name = target.name
         await withDiscardingTaskGroup { group in

@@ -95,7 +95,7 @@ public enum DerivedMetrics {
         if let now = current.own, let before = previous.own {
             own = OwnTraffic.Counts(
                 commands: max(0, now.commands - before.commands), hits: max(0, now.hits - before.hits),
-                misses: max(0, now.misses - before.misses))
+                misses: max(0, now.misses - before.misses), errors: max(0, now.errors - before.errors))
         }
         // Counted as sent, the sampler's commands may reach the server after this poll's INFO:
         // what this interval over-subtracts is carried to the next (at most what was sent in
@@ -122,7 +122,12 @@ public enum DerivedMetrics {
         set(.netOutBytesPerSec, rate(.netOut))
         set(.rejectedConnectionsPerSec, rate(.rejected))
         set(.connectionsPerSec, rate(.connections))
-        set(.errorRepliesPerSec, rate(.errorReplies))
+        // Error replies to our own commands (a refused OBJECT, MEMORY USAGE or PTTL) are not
+        // the application's.
+        let errors = delta(.errorReplies).map {
+            withoutOwn($0, own.errors, previous.inFlight.errors, &inFlight.errors)
+        }
+        set(.errorRepliesPerSec, errors.map { $0 / elapsed })
         if let now = current.cpuSeconds, let before = previous.cpuSeconds, now >= before {
             set(.cpuPercent, (now - before) / elapsed * 100)
         }

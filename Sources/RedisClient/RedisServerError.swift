@@ -16,6 +16,11 @@ public struct RedisServerError: Error, Sendable, Hashable, CustomStringConvertib
     /// Whether the server refused for lack of permission (ACL) rather than for a bad command.
     public var isPermissionDenied: Bool { code == "NOPERM" }
 
+    /// Whether the server refused to run the command — denied by ACL, or not known to it (old
+    /// version, renamed or disabled): unlike a command that ran and failed, it is not counted
+    /// in `total_commands_processed` (both are in `total_error_replies`).
+    public var isRefusal: Bool { isPermissionDenied || isUnknownCommand }
+
     /// Whether the server does not know the command (old version, renamed or disabled command).
     public var isUnknownCommand: Bool {
         let text = message.lowercased()

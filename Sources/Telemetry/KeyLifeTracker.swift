@@ -10,7 +10,8 @@ import Synchronization
 ///
 /// `PTTL` is O(1), read-only and does not touch the key's LRU/LFU data; at the default budget of
 /// 20 checks a second it costs the server a few microseconds a second. The lookups are counted
-/// as cachewatch's own traffic, so hit ratios leave them out.
+/// as cachewatch's own traffic, so hit ratios leave them out, and the keymiss events of those
+/// that find their key gone are claimed as ours (``OwnTraffic/claimMiss(_:)``).
 public final class KeyLifeTracker: Sendable {
     /// What a round of checks found.
     public struct Report: Sendable {
@@ -87,13 +88,18 @@ public final class KeyLifeTracker: Sendable {
                 continue
             }
             ownTraffic?.add(commands: due.count)
+            // A PTTL of a key gone publishes a keymiss, which may arrive before the reply does.
+            ownTraffic?.expectMisses(Dictionary(due.map { ($0.name, 1) }, uniquingKeysWith: +))
             let replies: [PipelineReply]
             do {
                 replies = try await connection.pipeline(due.map { RESPCommand(bytes: [Array("PTTL".utf8), $0.name]) })
             } catch let error as RedisConnectionError where error.isNotAllowed {
+                ownTraffic?.add(commands: -due.count)  // never sent
+                ownTraffic?.cancelMisses(Dictionary(due.map { ($0.name, 1) }, uniquingKeysWith: +))
                 refused("key-life tracking off: \(error)")
                 return
             } catch {
+                ownTraffic?.cancelMisses(Dictionary(due.map { ($0.name, 1) }, uniquingKeysWith: +))
                 // The connection recovers with backoff; the keys stay due.
                 do { try await pacing.sleep(for: .seconds(1)) } catch { return }
                 continue
@@ -101,6 +107,8 @@ public final class KeyLifeTracker: Sendable {
             let checkedAt = self.clock.now
             var hits = 0
             var misses = 0
+            var found: [[UInt8]: Int] = [:]
+            var refusedCount = 0
             var ends: [KeyLifeSchedule.End] = []
             var refusal: String?
             let (tracked, watched) = state.withLock { state -> ([String: Int], [String: Double]) in
@@ -109,9 +117,15 @@ public final class KeyLifeTracker: Sendable {
                     case .success(let value):
                         guard case .integer(let pttl) = value.withoutAttributes else {
                             state.schedule.stopTracking(key.name)
+                            found[key.name, default: 0] += 1
                             continue
                         }
-                        if pttl == -2 { misses += 1 } else { hits += 1 }
+                        if pttl == -2 {
+                            misses += 1
+                        } else {
+                            hits += 1
+                            found[key.name, default: 0] += 1
+                        }
                         if let end = state.schedule.record(
                             key.name, pttl: pttl, now: checkedAt, fullTTLMilliseconds: state.fullTTL[key.namespace])
                         {
@@ -119,12 +133,16 @@ public final class KeyLifeTracker: Sendable {
                         }
                     case .failure(let error):
                         refusal = "key-life tracking off: PTTL refused (\(error))"
+                        refusedCount += 1
+                        found[key.name, default: 0] += 1  // refused: no lookup, no event
                         state.schedule.stopTracking(key.name)
                     }
                 }
                 return (state.schedule.trackedPerNamespace, state.schedule.takeWatchedSeconds())
             }
             ownTraffic?.add(commands: 0, hits: hits, misses: misses)
+            ownTraffic?.cancelMisses(found)
+            ownTraffic?.refused(refusedCount)
             report(Report(ends: ends, tracked: tracked, watchedSeconds: watched))
             if let refusal {
                 refused(refusal)

@@ -114,7 +114,14 @@ public actor KeySampler {
         var keys: [KeyMetadata] = []
         if !metadataInFlight.isEmpty {
             let request = metadataInFlight.removeFirst()
-            let replies = try await request.task.value
+            let replies: RawReplies
+            do {
+                replies = try await request.task.value
+            } catch {
+                // No replies to read: the misses expected as sent are not known to be ours.
+                ownTraffic?.cancelMisses(Dictionary(request.names.map { ($0, 2) }, uniquingKeysWith: +))
+                throw error
+            }
             var reader = RawReplyReader(replies, endpoint: connection.endpoint.description)
             // Date the TTLs by the middle of the round trip: the server read them in between.
             let observedAt = request.sentAt.addingTimeInterval(replies.latency.secondsDouble / 2)
@@ -148,6 +155,7 @@ public actor KeySampler {
         commandsSent += 1
         ownTraffic?.add(commands: 1)
         let reply = try await connection.pipeline([RESPCommand("INFO", "commandstats")])
+        if case .failure(let error)? = reply.first?.result { ownTraffic?.add(errorReply: error) }
         guard let text = reply.first?.value.stringValue,
             let stat = InfoSnapshot(parsing: text).commandStats["scan"]
         else {
@@ -218,6 +226,8 @@ public actor KeySampler {
         }
         commandsSent += batch.count
         ownTraffic?.add(commands: batch.count)  // as it is sent; the lookups' hits and misses when read
+        // TYPE and PTTL each publish a keymiss if the key is gone: expected before they are sent.
+        ownTraffic?.expectMisses(Dictionary(names.map { ($0, 2) }, uniquingKeysWith: +))
         let connection = connection
         let task = Task { try await connection.pipeline(batch, timeout: .seconds(30)) }
         return Request(names: names, layout: layout, sentAt: clock.now, task: task)
@@ -277,6 +287,7 @@ public actor KeySampler {
         // A new connection: ask for NO-TOUCH (7.2+) so that reading keys leaves LRU/LFU alone.
         let reply = try await connection.pipeline([RESPCommand("CLIENT", "NO-TOUCH", "ON")])
         noTouch = reply.first?.value.errorMessage == nil
+        if case .failure(let error)? = reply.first?.result { ownTraffic?.add(errorReply: error) }
         lastConnectCount = await connection.connectCount
         if !noTouch && configuration.lengths == .auto {
             unavailable[.lengths] =
@@ -294,7 +305,12 @@ public actor KeySampler {
         var objectFailed: RedisServerError?
         var hits = 0
         var misses = 0
-        defer { ownTraffic?.add(commands: 0, hits: hits, misses: misses) }
+        // The expected keymiss events (two per key, noted as sent) of lookups that found their key.
+        var found: [[UInt8]: Int] = [:]
+        defer {
+            ownTraffic?.add(commands: 0, hits: hits, misses: misses)
+            ownTraffic?.cancelMisses(found)
+        }
         for name in names {
             // TYPE, PTTL and OBJECT are lookups the server counts (MEMORY USAGE is not).
             let type = try reader.typeName()
@@ -304,26 +320,36 @@ public actor KeySampler {
             // A refused OBJECT never ran; one refused for the policy (FREQ without LFU) looked first.
             var lookups = 2
             if let objectReply, !Self.isRefusal(objectReply) { lookups = 3 }
-            guard let type else {  // vanished
+            guard let type else {  // vanished: TYPE's and PTTL's keymiss events are ours
                 misses += lookups
                 continue
             }
-            hits += lookups
             var key = KeyMetadata(name: name, type: type)
             key.observedAt = observedAt
             if case .integer(let ttl) = ttlReply {
-                if ttl == -2 { continue }  // expired in between
+                if ttl == -2 {  // expired in between: TYPE found it, the lookups after did not
+                    hits += 1
+                    misses += lookups - 1
+                    found[name, default: 0] += 1  // TYPE's lookup found it
+                    continue
+                }
                 key.ttlMilliseconds = ttl >= 0 ? ttl : nil
             }
+            hits += lookups
+            found[name, default: 0] += 2
             switch memoryReply {
             case .integer(let bytes): key.memoryBytes = bytes
-            case .error(let error): refuseMemory(error)
+            case .error(let error):
+                ownTraffic?.add(errorReply: error)
+                refuseMemory(error)
             default: break
             }
             switch objectReply {
             case .integer(let value):
                 if layout.object == .frequency { key.frequency = value } else { key.idleSeconds = value }
-            case .error(let error): objectFailed = error
+            case .error(let error):
+                ownTraffic?.add(errorReply: error)
+                objectFailed = error
             default: break
             }
             keys.append(key)
@@ -353,7 +379,7 @@ public actor KeySampler {
     /// Whether the server refused to run the command at all (ACL, unknown command).
     private static func isRefusal(_ reply: RawReplyReader.Reply) -> Bool {
         guard case .error(let error) = reply else { return false }
-        return error.isPermissionDenied || error.isUnknownCommand
+        return error.isRefusal
     }
 
     private func refuseMemory(_ error: RedisServerError) {

@@ -1,9 +1,12 @@
+import RedisClient
 import Synchronization
 
 /// cachewatch's own load on a server from its other connections (the key sampler): commands
 /// and key lookups. `TYPE`, `PTTL`, `OBJECT` and the length commands count as keyspace hits or
 /// misses on the server, so without this the sampler would raise the hit ratio it reports.
-/// The sampler adds; the poller reads the totals at each poll, and rates subtract them.
+/// The sampler adds; the poller reads the totals at each poll, and rates subtract them. The
+/// keys our lookups missed are noted too, so that the keymiss events they make are not counted
+/// as a namespace's misses.
 public final class OwnTraffic: Sendable {
     /// Running totals since this object was created.
     public struct Counts: Sendable, Hashable {
@@ -13,29 +16,122 @@ public final class OwnTraffic: Sendable {
         public var hits: Int64 = 0
         /// Our lookups that did not.
         public var misses: Int64 = 0
+        /// Error replies to our commands: refused ones (ACL, a renamed or unknown command), which
+        /// never ran, and ones that ran and failed (`OBJECT FREQ` without an LFU policy) — the
+        /// server counts both in `total_error_replies`.
+        public var errors: Int64 = 0
 
         /// Creates totals.
-        public init(commands: Int64 = 0, hits: Int64 = 0, misses: Int64 = 0) {
+        public init(commands: Int64 = 0, hits: Int64 = 0, misses: Int64 = 0, errors: Int64 = 0) {
             self.commands = commands
             self.hits = hits
             self.misses = misses
+            self.errors = errors
         }
     }
 
     private let counts = Mutex(Counts())
+    private let missed = Mutex(MissedKeys())
+
+    /// The keys our own lookups missed lately, and how many keymiss events each owes: the
+    /// server publishes one per missed lookup (`m`), ours as well as the application's.
+    private struct MissedKeys {
+        /// By a hash of the key name (the name itself is not kept): events still to claim.
+        var owed: [Int: Int] = [:]
+        /// Hashes in the order they were noted, to forget the oldest past ``limit``.
+        var order: [Int] = []
+        var head = 0
+        /// Keys remembered at most: events arrive within milliseconds of the lookup, a missed
+        /// key's are claimed long before 4,096 others were noted after it.
+        static let limit = 4_096
+
+        static func hash(_ key: [UInt8]) -> Int {
+            var hasher = Hasher()
+            key.withUnsafeBytes { hasher.combine(bytes: $0) }
+            return hasher.finalize()
+        }
+    }
 
     /// Creates zero totals.
     public init() {}
 
+    /// Notes, before they are sent, the lookups that publish a keymiss event if their key is
+    /// gone (`TYPE` and `PTTL`; `OBJECT` publishes none): the event can reach the subscription
+    /// before the reply reaches us. Those that found their key are taken back with
+    /// ``cancelMisses(_:)`` once the replies are read.
+    public func expectMisses(_ lookupsByKey: [[UInt8]: Int]) { noteMisses(lookupsByKey) }
+
+    /// Takes back expected misses of lookups that found their key (no event will come).
+    public func cancelMisses(_ lookupsByKey: [[UInt8]: Int]) {
+        guard !lookupsByKey.isEmpty else { return }
+        missed.withLock { missed in
+            for (key, lookups) in lookupsByKey where lookups > 0 {
+                let hash = MissedKeys.hash(key)
+                guard let owed = missed.owed[hash] else { continue }
+                missed.owed[hash] = owed > lookups ? owed - lookups : nil
+            }
+        }
+    }
+
+    /// Notes keys our lookups missed (a key gone since SCAN found it; a key-life check finding
+    /// its key gone): the keymiss events they cause are ours.
+    public func noteMisses(_ lookupsByKey: [[UInt8]: Int]) {
+        guard !lookupsByKey.isEmpty else { return }
+        missed.withLock { missed in
+            for (key, lookups) in lookupsByKey where lookups > 0 {
+                let hash = MissedKeys.hash(key)
+                if missed.owed[hash] == nil { missed.order.append(hash) }
+                missed.owed[hash, default: 0] += lookups
+            }
+            while missed.order.count - missed.head > MissedKeys.limit {
+                missed.owed[missed.order[missed.head]] = nil
+                missed.head += 1
+            }
+            if missed.head > MissedKeys.limit {
+                missed.order.removeFirst(missed.head)
+                missed.head = 0
+            }
+        }
+    }
+
+    /// Whether a keymiss event for `key` was caused by our own lookup (then it is claimed: each
+    /// noted miss answers for one event).
+    public func claimMiss(_ key: [UInt8]) -> Bool {
+        let hash = MissedKeys.hash(key)
+        return missed.withLock { missed in
+            guard let owed = missed.owed[hash] else { return false }
+            missed.owed[hash] = owed > 1 ? owed - 1 : nil
+            return true
+        }
+    }
+
     /// The totals now.
     public var current: Counts { counts.withLock { $0 } }
 
-    /// Adds executed commands and lookups (call when their replies have arrived).
-    public func add(commands: Int, hits: Int = 0, misses: Int = 0) {
+    /// Adds executed commands, lookups and error replies (call when their replies have arrived).
+    public func add(commands: Int, hits: Int = 0, misses: Int = 0, errors: Int = 0) {
         counts.withLock {
             $0.commands += Int64(commands)
             $0.hits += Int64(hits)
             $0.misses += Int64(misses)
+            $0.errors += Int64(errors)
+        }
+    }
+
+    /// Counts the error reply to one of our commands: refused (ACL, a renamed or unknown
+    /// command: it never ran, see ``refused(_:)``) or run and failed.
+    public func add(errorReply error: RedisServerError) {
+        if error.isRefusal { refused(1) } else { add(commands: 0, errors: 1) }
+    }
+
+    /// Takes back `count` commands added as sent that the server refused (ACL `NOPERM`, a
+    /// renamed or unknown command): they never ran, so `total_commands_processed` left them out,
+    /// but each made an error reply.
+    public func refused(_ count: Int) {
+        guard count > 0 else { return }
+        counts.withLock {
+            $0.commands -= Int64(count)
+            $0.errors += Int64(count)
         }
     }
 }

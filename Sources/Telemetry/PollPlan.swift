@@ -72,4 +72,15 @@ public struct PollReplies: Sendable {
 
     /// The reply to `request`, or `nil` when it was not asked.
     public subscript(_ request: PollRequest) -> PipelineReply? { pairs[request] }
+
+    /// The error replies among them: how many the server refused (ACL, a renamed or unknown
+    /// command: they never ran) and how many ran and failed.
+    public var errors: (refused: Int, failed: Int) {
+        var counts = (refused: 0, failed: 0)
+        for reply in pairs.values {
+            guard case .failure(let error) = reply.result else { continue }
+            if error.isRefusal { counts.refused += 1 } else { counts.failed += 1 }
+        }
+        return counts
+    }
 }

@@ -102,6 +102,9 @@ public actor Poller {
             slotRange: slotActivity.nextRange, hotSlots: slotsToName)
         slotsToName = []
         let replies = plan.replies(try await connection.pipeline(plan.commands))
+        // Our error replies are not the application's (a refused part is asked once).
+        let errors = replies.errors
+        ownTraffic?.add(commands: 0, errors: errors.refused + errors.failed)
         // Read when INFO has run: the sampler's replies counted so far ran before it (roughly).
         let own = ownTraffic?.current
         let connectCount = await connection.connectCount
@@ -112,9 +115,10 @@ public actor Poller {
         // The server counts a command in the interval it ran in: this poll's up to its INFO ran
         // in this one, with the last poll's after its INFO; this poll's after INFO (SLOWLOG,
         // COMMANDLOG, slot stats — not every poll sends the same) go to the next.
+        // Refused commands never ran: the server did not count them.
         var sent =
             plan.requests.count - plan.countAfterInfo + commandsAfterLastInfo + handshake
-            - countedHandshakeCommands
+            - countedHandshakeCommands - errors.refused
         commandsAfterLastInfo = plan.countAfterInfo
         countedHandshakeCommands = handshake
 

@@ -85,6 +85,65 @@ struct KeyEventEngineTests {
         }
     }
 
+    @Test("keys gone under key-life tracking: our PTTLs miss them, and those keymiss events are not the namespace's")
+    func ownMissesLeftOut() async throws {
+        try await withRedisServer(["--notify-keyspace-events", "Exegm"]) { server in
+            let admin = try await server.client()
+            let ghosts = (0..<20).map { "ghost:\($0)" }
+            _ = try await admin.pipeline(ghosts.map { RESPCommand("SET", $0, "v", "EX", "60") })
+            let configuration = FleetConfiguration(
+                interval: .milliseconds(500), sampling: KeySamplerConfiguration(keysPerSecond: 100),
+                fixedSampleRate: true, clusterMode: .off, keyEvents: true, keyLifeChecksPerSecond: 20)
+            let node = server.endpoint.description
+            let seen = Locked<
+                (ghostMisses: Double, appMisses: Double, ghostEnds: Double, sampled: Bool, polls: Int, counting: Bool)
+            >((0, 0, 0, false, 0, false))
+            try await MonitoringEngine.run(
+                targets: [NodeTarget(endpoint: server.endpoint)], configuration: configuration
+            ) {
+                engine in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        var state = engine.makeState()
+                        for await batch in engine.events {
+                            _ = state.apply(batch, now: Date())
+                            let misses = state.store[node]?.instances(.namespaceMissesPerSec) ?? [:]
+                            let ends = state.node(node)?.invalidation?.namespaces["ghost:*"]?.trackedEnds.total ?? 0
+                            let sampled = state.sampling(of: node)?.model.namespaces["ghost:*"] != nil
+                            seen.withLock {
+                                $0.ghostMisses += misses["ghost:*"] ?? 0
+                                $0.appMisses += misses["other:*"] ?? 0
+                                $0.ghostEnds = ends
+                                $0.sampled = $0.sampled || sampled
+                                $0.polls = state.store[node]?.count ?? 0
+                                $0.counting =
+                                    $0.counting || state.store[node]?.instances(.namespaceDeletedPerSec) != nil
+                            }
+                        }
+                    }
+                    defer { group.cancelAll() }
+                    // Sampled (and so tracked), and events counted in whole intervals.
+                    #expect(try await eventually(timeout: .seconds(10)) { seen.withLock { $0.sampled && $0.counting } })
+                    // Deleted: the tracker's first probes (2 s after the keys were offered) find them gone.
+                    _ = try await admin.pipeline(ghosts.map { RESPCommand("DEL", $0) })
+                    // The application's own misses, counted as always.
+                    _ = try await admin.pipeline((0..<20).map { RESPCommand("GET", "other:\($0)") })
+                    let found = try await eventually(timeout: .seconds(15)) {
+                        seen.withLock { $0.ghostEnds >= 10 && $0.appMisses > 0 }
+                    }
+                    #expect(found, "\(seen.withLock { $0 })")
+                    // Two more polls: the last events' tally is in.
+                    let polls = seen.withLock { $0.polls }
+                    #expect(try await eventually { seen.withLock { $0.polls } >= polls + 2 })
+                }
+            }
+            #expect(
+                seen.withLock { $0.ghostMisses } == 0, "our PTTLs' misses counted as ghost:*'s: \(seen.withLock { $0 })"
+            )
+            await admin.close()
+        }
+    }
+
     /// What a run of the engine saw: every tally's events, the node's lost-event figures, and
     /// the longest wait between two batches.
     private struct FloodRecord {

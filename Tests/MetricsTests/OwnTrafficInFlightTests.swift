@@ -7,16 +7,19 @@ import Testing
 /// did must not turn that batch into a spike at the next poll.
 @Suite("Own traffic in flight at a poll")
 struct OwnTrafficInFlightTests {
-    private static func poll(_ second: Double, commands: Int64, own: Int64, hits: Int64 = 0) -> Sample {
+    private static func poll(
+        _ second: Double, commands: Int64, own: Int64, hits: Int64 = 0, errors: Int64 = 0, ownErrors: Int64 = 0
+    ) -> Sample {
         let sections: [String: [String: String]] = [
             "server": ["run_id": "r", "uptime_in_seconds": "100"],
             "stats": [
                 "total_commands_processed": String(commands), "keyspace_hits": String(hits), "keyspace_misses": "0",
+                "total_error_replies": String(errors),
             ],
         ]
         let reading = Reading(
             info: InfoSnapshot(sections: sections), slowlog: nil, pingRTT: nil,
-            ownTraffic: OwnTraffic.Counts(commands: own, hits: hits))
+            ownTraffic: OwnTraffic.Counts(commands: own, hits: hits, errors: ownErrors))
         return Sample(node: "n", time: Date(timeIntervalSince1970: second), outcome: .reading(reading))
     }
 
@@ -43,5 +46,14 @@ struct OwnTrafficInFlightTests {
         store.ingest(Self.poll(2, commands: 1500, own: 10))
         store.ingest(Self.poll(3, commands: 2000, own: 10))
         #expect(store["n"]?.values(.opsPerSec) == [nil, 0, 490, 500])
+    }
+
+    @Test("error replies to our own commands (refused OBJECT, MEMORY USAGE) are not the application's")
+    func ownErrors() {
+        var store = MetricStore()
+        store.ingest(Self.poll(0, commands: 1000, own: 0, errors: 10, ownErrors: 0))
+        // 50 of ours refused in the second, 5 of the application's.
+        store.ingest(Self.poll(1, commands: 1100, own: 0, errors: 65, ownErrors: 50))
+        #expect(store["n"]?.latest(.errorRepliesPerSec) == 5)
     }
 }

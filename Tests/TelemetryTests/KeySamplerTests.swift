@@ -126,13 +126,31 @@ struct KeySamplerTests {
             var endpoint = server.endpoint
             endpoint.username = "sampler"
             endpoint.password = Secret("pw")
-            let sampler = KeySampler(connection: ManagedConnection(endpoint: endpoint), configuration: .fullScan)
+            func stats() async throws -> InfoSnapshot {
+                InfoSnapshot(parsing: try await admin.send(RESPCommand("INFO", "stats")).stringValue ?? "")
+            }
+            let before = try await stats()
+            let own = OwnTraffic()
+            let connection = ManagedConnection(endpoint: endpoint)
+            var configuration = KeySamplerConfiguration.fullScan
+            configuration.object = .always
+            let sampler = KeySampler(connection: connection, configuration: configuration, ownTraffic: own)
             let model = try await Self.scan(sampler, total: 100)
             #expect(model.sampledKeys == 100)
             #expect(model.ttlBuckets[.underTenMinutes] == 100)
             let unavailable = await sampler.unavailable
             #expect(unavailable[.memory]?.contains("MEMORY USAGE refused") == true)
             #expect(unavailable[.object]?.contains("OBJECT refused") == true)
+            // The refusals are our error replies, and never ran: the server's counters say the same.
+            let after = try await stats()
+            let handshake = await connection.handshakeCommands
+            let errors = (after.stats.totalErrorReplies ?? 0) - (before.stats.totalErrorReplies ?? 0)
+            let commands = (after.stats.totalCommandsProcessed ?? 0) - (before.stats.totalCommandsProcessed ?? 0)
+            #expect(errors > 0 && own.current.errors == errors, "server \(errors), ours \(own.current)")
+            #expect(
+                own.current.commands + Int64(handshake) + 1 == commands,
+                "server \(commands) (with one INFO), ours \(own.current) + \(handshake)")
+            await connection.close()
             await admin.close()
         }
     }
