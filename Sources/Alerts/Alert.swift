@@ -28,6 +28,11 @@ public struct Alert: Sendable, Hashable {
     public var firedAt: Date?
     /// When the condition last held.
     public var lastTrue: Date
+    /// The identity of the firing alert that causes this one (its root cause, through the rules'
+    /// ``Inhibition``s), if any: the alert is a symptom of that incident, its notifications
+    /// quieted. Set while pending and when it fires, then kept for its life (a notification's
+    /// labels do not change). Not part of the identity.
+    public var cause: String?
     /// The identity: name and sorted labels (annotations such as the summary are not part of
     /// it). Kept with the alert, since alerts are sorted and looked up by it every tick.
     public private(set) var identity: String
@@ -47,6 +52,11 @@ public struct Alert: Sendable, Hashable {
         self.firedAt = firedAt
         self.lastTrue = lastTrue
         identity = Self.identity(name: name, labels: labels)
+    }
+
+    /// The rule name of an identity (`MemoryFull{node=a}` → `MemoryFull`).
+    public static func name(ofIdentity identity: String) -> String {
+        String(identity.prefix { $0 != "{" })
     }
 
     /// `name{key=value,…}` with the labels in key order.
@@ -81,6 +91,13 @@ public struct AlertEvent: Sendable, Hashable {
     public var alert: Alert
     /// When it happened.
     public var time: Date
+
+    /// Creates an event.
+    public init(kind: Kind, alert: Alert, time: Date) {
+        self.kind = kind
+        self.alert = alert
+        self.time = time
+    }
 }
 
 /// Whether a rule could be evaluated, apart from whether it fires.

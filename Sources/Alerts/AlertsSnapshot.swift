@@ -6,6 +6,10 @@ public struct AlertsSnapshot: Sendable {
     public var firing: [Alert]
     /// Pending alerts.
     public var pending: [Alert]
+    /// The active alerts grouped by cause: each incident's firing cause with its symptoms.
+    public var incidents: [Incident] = []
+    /// The active alerts that are part of no incident (firing, then pending).
+    public var others: [Alert] = []
     /// Rules that could not be evaluated, with reasons.
     public var unhealthy: [(rule: String, reason: String)]
     /// The newest events, newest first (bounded).
@@ -17,6 +21,7 @@ public struct AlertsSnapshot: Sendable {
     public init(engine: RuleEngine, events: [AlertEvent]) {
         firing = engine.firing
         pending = engine.pending
+        (incidents, others) = engine.incidents
         unhealthy = engine.health.compactMap { name, health in
             if case .error(let reason) = health { return (name, reason) }
             return nil

@@ -202,6 +202,22 @@ public enum DefaultRules {
                 above: 10
             summary: "hit ratio {{value}} below {{threshold}} on {{node}}"
 
+          # The cause of an eviction incident: memory at its limit and the policy evicting. The
+          # evictions, critical keys evicted, namespaces evicted and the hit ratio falling are
+          # grouped beneath it (see inhibit_rules at the end).
+          - name: MemoryFull
+            metric: memory_used_ratio
+            above: 0.95
+            for: 10s
+            keep_firing_for: 1m
+            severity: warning
+            requires:
+              - metric: evicted_per_sec
+                above: 0
+                over: 30s
+                reduce: max
+            summary: "memory full on {{node}} ({{value}} of maxmemory): its policy evicts keys"
+
           # Any eviction means the cache is full: keys leave before their TTL.
           - name: EvictionsActive
             metric: evicted_per_sec
@@ -367,9 +383,30 @@ public enum DefaultRules {
               - metric: used_memory_bytes
                 above: 104857600
             summary: "fragmentation {{value}} on {{node}}"
+
+        # One incident, one voice: while a cause fires, the alerts it explains on the same node are
+        # listed beneath it as its symptoms, marked with it (Alertmanager quiets them with the
+        # inhibit_rules that 'cachewatch rules --export alertmanager' writes).
+        inhibit_rules:
+          # Memory full under an evicting policy: the evictions, the critical keys evicted or
+          # evictable, the namespaces evicted, memory near its limit, the hit ratio falling.
+          - cause: MemoryFull
+            symptoms: [MemoryNearMax, EvictionsActive, EvictionStorm, EvictionsByNamespace, CriticalKeysEvicted,
+              CriticalKeysEvictable, LowHitRatio, LowNamespaceHitRatio]
+            equal: [node]
+          # A stampede: the hit ratio falls because of it.
+          - cause: StampedeNow
+            symptoms: [LowHitRatio, LowNamespaceHitRatio]
+            equal: [node]
         """
 
-    /// The parsed defaults.
+    /// The parsed defaults: rules and inhibitions.
     /// Parsed once; the text is part of the program and covered by tests, so an error here is a bug.
-    public static let rules: [AlertRule] = (try? RuleFile.parse(yaml, source: "defaults")) ?? []
+    public static let ruleSet = (try? RuleFile.parseRuleSet(yaml, source: "defaults")) ?? RuleSet(rules: [])
+
+    /// The default rules.
+    public static var rules: [AlertRule] { ruleSet.rules }
+
+    /// The default inhibitions.
+    public static var inhibitions: [Inhibition] { ruleSet.inhibitions }
 }

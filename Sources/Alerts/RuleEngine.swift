@@ -10,6 +10,8 @@ import Metrics
 public struct RuleEngine: Sendable {
     /// The rules.
     public let rules: [AlertRule]
+    /// Which firing alerts explain which others (``Incident``s).
+    public let inhibitions: [Inhibition]
     /// Active alerts (pending and firing) by identity.
     public private(set) var active: [String: Alert] = [:]
     /// Health per rule name.
@@ -18,8 +20,15 @@ public struct RuleEngine: Sendable {
     private var problems: [String: [String: String]] = [:]
 
     /// Creates an engine with no active alerts.
-    public init(rules: [AlertRule]) {
+    public init(rules: [AlertRule], inhibitions: [Inhibition] = []) {
         self.rules = rules
+        self.inhibitions = inhibitions
+    }
+
+    /// The active alerts as incidents (a firing cause with its symptoms, most severe first) and
+    /// the alerts that are part of none (firing, then pending).
+    public var incidents: (incidents: [Incident], others: [Alert]) {
+        Incident.group(firing + pending, inhibitions: inhibitions)
     }
 
     /// Firing alerts, most severe first.
@@ -66,6 +75,18 @@ public struct RuleEngine: Sendable {
             if alert.state == .firing { events.append(AlertEvent(kind: .resolved, alert: alert, time: now)) }
         }
         for rule in rules { problems[rule.name] = problems[rule.name]?.filter { watched.contains($0.key) } }
+        // Each active alert's root cause, now that every rule has been evaluated; an alert that
+        // fired in this step carries it in its event.
+        if !inhibitions.isEmpty {
+            let roots = Incident.rootCauses(of: Array(active.values), inhibitions: inhibitions)
+            let fired = Set(events.filter { $0.kind == .firing }.map(\.alert.identity))
+            for (identity, alert) in active where alert.state == .pending || fired.contains(identity) {
+                active[identity]?.cause = roots[identity]?.identity
+            }
+            for index in events.indices where events[index].kind == .firing {
+                events[index].alert.cause = active[events[index].alert.identity]?.cause
+            }
+        }
         return events
     }
 

@@ -20,6 +20,10 @@ import Yams
 ///     labels: {team: cache}
 ///     namespaces: ["*session*"] # per-namespace metrics only: globs the namespace must match
 ///     summary: "hit ratio {{value}} below {{threshold}} on {{node}}"
+/// inhibit_rules:               # optional: a firing cause groups its symptoms (see Inhibition)
+///   - cause: MemoryFull
+///     symptoms: [EvictionsActive, LowHitRatio]
+///     equal: [node]            # the default
 /// ```
 ///
 /// Every problem is reported with its line and column; unknown keys and metrics are errors.
@@ -30,10 +34,20 @@ public enum RuleFile {
     ]
     private static let conditionKeys: Set<String> = ["metric", "above", "below", "over", "reduce"]
 
-    /// Parses a rules file.
+    private static let inhibitionKeys: Set<String> = ["cause", "symptoms", "equal"]
+
+    /// Parses a rules file's rules (its inhibitions are checked, not returned: see
+    /// ``parseRuleSet(_:source:)``).
     ///
     /// - Parameter source: the name used in error messages (the file path).
     public static func parse(_ yaml: String, source: String = "rules") throws(RuleFileError) -> [AlertRule] {
+        try parseRuleSet(yaml, source: source).rules
+    }
+
+    /// Parses a rules file: its rules and inhibitions.
+    ///
+    /// - Parameter source: the name used in error messages (the file path).
+    public static func parseRuleSet(_ yaml: String, source: String = "rules") throws(RuleFileError) -> RuleSet {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -47,9 +61,14 @@ public enum RuleFile {
         }
         var rules: [AlertRule] = []
         var names = Set<String>()
+        var inhibitionNodes: Node?
         for (key, value) in mapping {
+            if key.string == "inhibit_rules" {
+                inhibitionNodes = value
+                continue
+            }
             guard key.string == "rules" else {
-                throw error("unknown key '\(key.string ?? "?")' (expected 'rules')", at: key, source)
+                throw error("unknown key '\(key.string ?? "?")' (expected 'rules' or 'inhibit_rules')", at: key, source)
             }
             guard let list = value.sequence else { throw error("'rules' must be a list", at: value, source) }
             for item in list {
@@ -60,7 +79,54 @@ public enum RuleFile {
                 rules.append(rule)
             }
         }
-        return rules
+        var inhibitions: [Inhibition] = []
+        if let inhibitionNodes {
+            guard let list = inhibitionNodes.sequence else {
+                throw error("'inhibit_rules' must be a list", at: inhibitionNodes, source)
+            }
+            for item in list { inhibitions.append(try parseInhibition(item, rules: names, source: source)) }
+        }
+        return RuleSet(rules: rules, inhibitions: inhibitions)
+    }
+
+    private static func parseInhibition(
+        _ node: Node, rules: Set<String>, source: String
+    ) throws(RuleFileError)
+        -> Inhibition
+    {
+        guard let mapping = node.mapping else { throw error("each inhibit rule must be a mapping", at: node, source) }
+        var fields: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard let name = key.string, inhibitionKeys.contains(name) else {
+                throw error(
+                    "unknown key '\(key.string ?? "?")' (expected one of \(inhibitionKeys.sorted().joined(separator: ", ")))",
+                    at: key, source)
+            }
+            fields[name] = value
+        }
+        func names(_ key: String) throws(RuleFileError) -> [String]? {
+            guard let node = fields[key] else { return nil }
+            if let single = node.string { return [single] }
+            guard let items = node.sequence, case let texts = items.compactMap(\.string), texts.count == items.count,
+                !texts.isEmpty
+            else { throw error("'\(key)' must be a list of names", at: node, source) }
+            return texts
+        }
+        guard let causeNode = fields["cause"], let cause = causeNode.string else {
+            throw error("an inhibit rule needs a 'cause' (a rule's name)", at: node, source)
+        }
+        guard rules.contains(cause) else {
+            throw error("'\(cause)' is not a rule of this file", at: causeNode, source)
+        }
+        guard let symptoms = try names("symptoms") else {
+            throw error("an inhibit rule needs 'symptoms' (rules' names)", at: node, source)
+        }
+        for symptom in symptoms where !rules.contains(symptom) || symptom == cause {
+            throw error(
+                symptom == cause ? "'\(cause)' cannot be its own symptom" : "'\(symptom)' is not a rule of this file",
+                at: fields["symptoms"] ?? node, source)
+        }
+        return Inhibition(cause: cause, symptoms: Set(symptoms), equal: try names("equal") ?? ["node"])
     }
 
     private static func parseRule(_ node: Node, source: String) throws(RuleFileError) -> AlertRule {
@@ -132,7 +198,7 @@ public enum RuleFile {
                 guard let label = key.string, let text = value.string else {
                     throw error("labels are text: text", at: key, source)
                 }
-                guard label != "node" && label != "namespace" else {
+                guard !["node", "namespace", "cause"].contains(label) else {
                     throw error("'\(label)' is set by cachewatch itself", at: key, source)
                 }
                 labels[label] = text

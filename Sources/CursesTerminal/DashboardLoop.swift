@@ -17,7 +17,7 @@ public struct DashboardLoop {
     /// Whether to draw in colour.
     public let colors: Bool
     /// Rules evaluated as samples arrive (empty: the alerts view says so).
-    public var rules: [AlertRule] = DefaultRules.rules
+    public var rules: RuleSet = DefaultRules.ruleSet
     /// Where the `e` key writes snapshots.
     public let snapshots: SnapshotTarget
     /// Checked between keys: whether to leave (a signal arrived).
@@ -25,7 +25,7 @@ public struct DashboardLoop {
 
     /// Creates a dashboard.
     public init(
-        interval: Double, colors: Bool, rules: [AlertRule] = DefaultRules.rules, snapshots: SnapshotTarget
+        interval: Double, colors: Bool, rules: RuleSet = DefaultRules.ruleSet, snapshots: SnapshotTarget
     ) {
         self.interval = interval
         self.colors = colors
@@ -47,7 +47,9 @@ public struct DashboardLoop {
     public func run(on engine: MonitoringEngine) {
         let terminal = CursesTerminal(colors: colors)
         defer { terminal.restore() }
-        let first = engine.makeState(historyTicks: Self.historyTicks(nodes: engine.nodes.count), rules: rules)
+        let first = engine.makeState(
+            historyTicks: Self.historyTicks(nodes: engine.nodes.count), rules: rules.rules,
+            inhibitions: rules.inhibitions)
         let clock = engine.clock
         var state = DashboardState(engine: first, node: engine.nodes.first ?? "", interval: interval, now: clock.now)
         // While paused the screen shows the state as it was, and the engine's events go on into

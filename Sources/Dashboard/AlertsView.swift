@@ -2,8 +2,9 @@ import Alerts
 import Foundation
 import Metrics
 
-/// View 6: what the rules say — firing and pending alerts with age and value, rules that cannot
-/// be evaluated, and the latest events.
+/// View 6: what the rules say — incidents first (a firing cause, its symptoms indented beneath
+/// it: one voice per incident), then the other firing and pending alerts, with age and value;
+/// rules that cannot be evaluated, and the latest events.
 enum AlertsView {
     static func draw(_ state: DashboardState, in area: Rect, into screen: inout Screen, theme: Theme) {
         guard let alerts = state.alerts else {
@@ -13,10 +14,23 @@ enum AlertsView {
         }
         let bands = area.rows([nil, max(7, area.height / 3)])
         let bottom = bands[1].columns([1, 1])
-        var rows = alerts.firing + alerts.pending
-        if !state.filter.isEmpty { rows = rows.filter { $0.identity.localizedCaseInsensitiveContains(state.filter) } }
-        if state.currentSort == 1 { rows.sort { $0.activeSince < $1.activeSince } }
-        let note = "\(alerts.firing.count) firing, \(alerts.pending.count) pending, \(alerts.ruleCount) rules"
+        // Each incident as its cause, then its symptoms (marked as such); the rest after.
+        func matches(_ alert: Alert) -> Bool {
+            state.filter.isEmpty || alert.identity.localizedCaseInsensitiveContains(state.filter)
+        }
+        var rows: [(alert: Alert, isSymptom: Bool)] = []
+        for incident in alerts.incidents where matches(incident.cause) || incident.symptoms.contains(where: matches) {
+            rows.append((incident.cause, false))
+            rows += incident.symptoms.map { ($0, true) }
+        }
+        var others = alerts.others.filter(matches)
+        if state.currentSort == 1 { others.sort { $0.activeSince < $1.activeSince } }
+        rows += others.map { ($0, false) }
+        let incidents =
+            alerts.incidents.isEmpty
+            ? "" : "\(alerts.incidents.count) incident\(alerts.incidents.count == 1 ? "" : "s"), "
+        let note =
+            incidents + "\(alerts.firing.count) firing, \(alerts.pending.count) pending, \(alerts.ruleCount) rules"
         let inner = Panel(
             title: "Alerts", note: note, noteStyle: CellStyle(alerts.firing.isEmpty ? .ok : .crit, bold: true)
         )
@@ -27,15 +41,17 @@ enum AlertsView {
                 Table.Column("age", width: 6, alignRight: true), Table.Column("value", width: 9, alignRight: true),
                 Table.Column("summary"),
             ],
-            rows: rows.map { alert in
+            rows: rows.map { alert, isSymptom in
                 [
-                    alert.state.rawValue, alert.severity.rawValue, alert.name,
+                    alert.state.rawValue, alert.severity.rawValue,
+                    isSymptom ? String(theme.glyphs.bottomLeft) + " " + alert.name : alert.name,
                     ValueFormatting.duration(seconds: state.now.timeIntervalSince(alert.firedAt ?? alert.activeSince)),
                     ValueFormatting.plain(alert.value), alert.summary,
                 ]
             },
-            rowStyles: rows.map { alert in
-                guard alert.state == .firing else { return .muted }
+            rowStyles: rows.map { alert, isSymptom in
+                // A symptom is quieted: its cause stands out, it does not.
+                guard alert.state == .firing, !isSymptom else { return .muted }
                 return CellStyle(alert.severity == .critical ? .crit : alert.severity == .warning ? .warn : .accent)
             },
             selected: rows.isEmpty ? nil : min(state.selection, rows.count - 1),
@@ -64,6 +80,7 @@ enum AlertsView {
                             " " + $0
                         }.joined(), .muted
                     ),
+                    (event.alert.cause.map { " ← " + Alert.name(ofIdentity: $0) } ?? "", .muted),
                 ])
         }
     }

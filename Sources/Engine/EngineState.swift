@@ -36,14 +36,15 @@ public struct EngineState: Sendable {
     /// - Parameters:
     ///   - historyTicks: the samples of history kept per node.
     ///   - rules: the rules evaluated after each step with samples.
+    ///   - inhibitions: which firing alerts explain which others (incidents).
     ///   - databases: the database sampled per node.
     ///   - recentEventLimit: the alert events kept for display and snapshots.
     public init(
-        historyTicks: Int = 3600, rules: [AlertRule] = [], databases: [String: Int] = [:],
-        recentEventLimit: Int = 200
+        historyTicks: Int = 3600, rules: [AlertRule] = [], inhibitions: [Inhibition] = [],
+        databases: [String: Int] = [:], recentEventLimit: Int = 200
     ) {
         store = NodeTable(capacity: historyTicks)
-        ruleEngine = RuleEngine(rules: rules)
+        ruleEngine = RuleEngine(rules: rules, inhibitions: inhibitions)
         self.databases = databases
         self.recentEventLimit = recentEventLimit
     }

@@ -25,8 +25,11 @@ public struct MonitoringEngine: Sendable {
     /// - Parameters:
     ///   - historyTicks: the samples of history kept per node.
     ///   - rules: the rules evaluated as samples arrive.
-    public func makeState(historyTicks: Int = 3600, rules: [AlertRule] = []) -> EngineState {
-        EngineState(historyTicks: historyTicks, rules: rules, databases: databases)
+    ///   - inhibitions: which firing alerts explain which others (incidents).
+    public func makeState(
+        historyTicks: Int = 3600, rules: [AlertRule] = [], inhibitions: [Inhibition] = []
+    ) -> EngineState {
+        EngineState(historyTicks: historyTicks, rules: rules, inhibitions: inhibitions, databases: databases)
     }
 
     /// Watches `targets` while `body` runs: discovers the cluster, starts every node's tasks in

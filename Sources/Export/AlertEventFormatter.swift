@@ -2,7 +2,8 @@ import Alerts
 import Foundation
 import Metrics
 
-/// Alert events as lines: JSON objects (`"event":"alert"`), logfmt, or a line for people.
+/// Alert events as lines: JSON objects (`"event":"alert"`), logfmt, or a line for people. A
+/// symptom's line names its incident's cause (`cause`: the cause's identity).
 public enum AlertEventFormatter {
     /// One line for `event` in `format`.
     public static func line(_ event: AlertEvent, format: LineFormat) -> String {
@@ -18,11 +19,13 @@ public enum AlertEventFormatter {
             ]
             fields += labels.map { "\($0.key)=\(LogfmtText.value($0.value))" }
             fields += ["value=\(JSONText.number(alert.value))", "summary=\(LogfmtText.value(alert.summary))"]
+            if let cause = alert.cause { fields.append("cause=\(LogfmtText.value(cause))") }
             return fields.joined(separator: " ")
         case .table:
             let status = event.kind == .firing ? "FIRING" : "RESOLVED"
+            let cause = alert.cause.map { " (symptom of \($0))" } ?? ""
             return
-                "\(ValueFormatting.timeOfDay(event.time)) \(status) \(alert.severity.rawValue) \(alert.identity): \(alert.summary)"
+                "\(ValueFormatting.timeOfDay(event.time)) \(status) \(alert.severity.rawValue) \(alert.identity): \(alert.summary)\(cause)"
         }
     }
 }

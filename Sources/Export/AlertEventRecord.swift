@@ -3,12 +3,13 @@ import Foundation
 import Metrics
 
 /// An alert event as `watch --format json` prints it: `"event":"alert"`, Prometheus-style
-/// names (`status`, `alertname`, `labels`), times in ISO 8601 UTC, `ends_at` null until resolved.
+/// names (`status`, `alertname`, `labels`), times in ISO 8601 UTC, `ends_at` null until resolved;
+/// `cause`, the identity of its incident's cause, on a symptom (absent otherwise).
 struct AlertEventRecord: Encodable {
     let event: AlertEvent
 
     private enum Key: String, CodingKey {
-        case event, status, time, alertname, severity, labels, value, summary
+        case event, status, time, alertname, severity, labels, value, summary, cause
         case startsAt = "starts_at"
         case endsAt = "ends_at"
     }
@@ -26,5 +27,6 @@ struct AlertEventRecord: Encodable {
         try container.encode(alert.summary, forKey: .summary)
         try container.encode(ValueFormatting.iso8601(alert.firedAt ?? alert.activeSince), forKey: .startsAt)
         try container.encode(event.kind == .resolved ? ValueFormatting.iso8601(event.time) : nil, forKey: .endsAt)
+        try container.encodeIfPresent(alert.cause, forKey: .cause)
     }
 }

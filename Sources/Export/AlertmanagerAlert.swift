@@ -3,7 +3,9 @@ import Foundation
 import Metrics
 
 /// One alert of the Alertmanager v2 API (`POST /api/v2/alerts`): the alert's labels with
-/// `alertname` and `severity`, its summary and value as annotations, `endsAt` once resolved.
+/// `alertname` and `severity` — and `cause`, the rule of the incident's root cause, on a symptom
+/// (fixed when it fired: one label set for its life) — its summary and value as annotations,
+/// `endsAt` once resolved.
 struct AlertmanagerAlert: Encodable {
     struct Annotations: Encodable {
         let summary: String
@@ -20,6 +22,7 @@ struct AlertmanagerAlert: Encodable {
         var labels = alert.labels
         labels["alertname"] = alert.name
         labels["severity"] = alert.severity.rawValue
+        if let cause = alert.cause { labels["cause"] = Alert.name(ofIdentity: cause) }
         self.labels = labels
         annotations = Annotations(summary: alert.summary, value: JSONText.number(alert.value))
         startsAt = ValueFormatting.iso8601(alert.firedAt ?? alert.activeSince)

@@ -6,7 +6,8 @@ import Metrics
 /// `cachewatch_<name>` with a `node` label (and `namespace`, `replica` or `slot` where the
 /// metric has one), the server's monotonic counters as counters, per-database key counts, and
 /// the rules' alerts as `cachewatch_alerts{alertname,severity,state,…} 1` in the manner of
-/// Prometheus's `ALERTS`. Built once per tick from the engine's state; rendered per scrape.
+/// Prometheus's `ALERTS` (a symptom with `cause`, its incident's root-cause rule). Built once per
+/// tick from the engine's state; rendered per scrape.
 ///
 /// Namespaces are capped per node (`namespaceLimit`, the biggest by estimated keys first):
 /// the rest are counted in `cachewatch_namespaces_dropped`, so that a keyspace of 10,000
@@ -84,9 +85,10 @@ public struct PrometheusExposition: Sendable {
             var labels = [
                 ("alertname", alert.name), ("severity", alert.severity.rawValue), ("state", alert.state.rawValue),
             ]
-            for key in alert.labels.keys.sorted() where !["alertname", "severity", "state"].contains(key) {
+            for key in alert.labels.keys.sorted() where !["alertname", "severity", "state", "cause"].contains(key) {
                 labels.append((key, alert.labels[key] ?? ""))
             }
+            if let cause = alert.cause { labels.append(("cause", Alert.name(ofIdentity: cause))) }
             alertFamily.add(labelSet(labels), 1)
         }
         families =

@@ -43,6 +43,8 @@ public struct WatchLoop {
     /// Rules evaluated as samples arrive; their events are printed (JSON/logfmt on the standard
     /// output, table on the error output).
     public var rules: [AlertRule] = []
+    /// Which firing alerts explain which others: a symptom's event line names its cause.
+    public var inhibitions: [Inhibition] = []
     /// Print alert events only, no metric lines.
     public var alertsOnly = false
     /// Where alerts are also pushed, if anywhere.
@@ -72,7 +74,8 @@ public struct WatchLoop {
         // Headless, history is for the rules: their longest window and a minute more (not the
         // dashboard's hour of graphs), so that many nodes stay cheap.
         let ticks = (rules.horizonSeconds + 60) / interval
-        var state = engine.makeState(historyTicks: Int(min(3600, max(120, ticks))), rules: rules)
+        var state = engine.makeState(
+            historyTicks: Int(min(3600, max(120, ticks))), rules: rules, inhibitions: inhibitions)
         let many = engine.nodes.count > 1
         var formatter = WatchLineFormatter(
             format: format, headerEvery: headerEvery,

@@ -11,24 +11,25 @@ struct AlertOptions: ParsableArguments {
     @Flag(name: .customLong("no-rules"), help: "Evaluate no rules.")
     var noRules = false
 
-    /// The rules to use; a file that cannot be used is an error, never a silent fallback.
-    func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [AlertRule] {
-        if noRules { return [] }
+    /// The rules to use, with their inhibitions; a file that cannot be used is an error, never a
+    /// silent fallback.
+    func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RuleSet {
+        if noRules { return RuleSet(rules: []) }
         let path =
             rules
             ?? Self.defaultPath(environment: environment).flatMap {
                 FileManager.default.fileExists(atPath: $0) ? $0 : nil
             }
-        guard let path else { return DefaultRules.rules }
+        guard let path else { return DefaultRules.ruleSet }
         return try Self.load(path: path)
     }
 
     /// The rules of the file at `path` (`-`: standard input); one line when it cannot be read or parsed.
-    static func load(path: String) throws -> [AlertRule] {
+    static func load(path: String) throws -> RuleSet {
         let text: String
         do { text = try TextInput.read(path) } catch { throw CLIFailure("cannot read rules file: \(error)") }
         do {
-            return try RuleFile.parse(text, source: TextInput.name(path))
+            return try RuleFile.parseRuleSet(text, source: TextInput.name(path))
         } catch {
             throw CLIFailure(error.description)
         }

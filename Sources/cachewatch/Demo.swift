@@ -88,7 +88,7 @@ struct Demo: AsyncParsableCommand {
                     keyLifeChecksPerSecond: KeyLifeOptions.defaultChecksPerSecond)
             ) { engine in
                 if headless {
-                    try await output.loop(on: engine, rules: DefaultRules.rules, alertsOnly: alertsOnly)
+                    try await output.loop(on: engine, rules: DefaultRules.ruleSet, alertsOnly: alertsOnly)
                 } else {
                     let interval = output.interval
                     await MainActor.run {

@@ -23,8 +23,8 @@ struct Rules: AsyncParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Write the rule set (the built-in rules, or --rules FILE) as a Prometheus rules file over the metrics of 'watch --listen': same thresholds, for, keep_firing_for, labels and summaries.",
-            valueName: "prometheus"))
+            "Write the rule set (the built-in rules, or --rules FILE): 'prometheus', a Prometheus rules file over the metrics of 'watch --listen' (same thresholds, for, keep_firing_for, labels and summaries); 'alertmanager', its inhibit_rules for alertmanager.yml (a cause's symptoms quieted).",
+            valueName: "prometheus|alertmanager"))
     var export: RuleExportFormat?
 
     @Option(name: .long, help: "With --export: the rules file to export instead of the built-in rules.")
@@ -33,7 +33,7 @@ struct Rules: AsyncParsableCommand {
     func validate() throws {
         let chosen = [printDefaults, check != nil, metrics, export != nil].filter { $0 }.count
         guard chosen == 1 else {
-            throw ValidationError("choose one of --print-defaults, --check FILE, --metrics and --export prometheus")
+            throw ValidationError("choose one of --print-defaults, --check FILE, --metrics and --export FORMAT")
         }
         if rules != nil && export == nil { throw ValidationError("--rules goes with --export") }
     }
@@ -42,8 +42,14 @@ struct Rules: AsyncParsableCommand {
         if printDefaults {
             try ConsoleOutput.line(DefaultRules.yaml)
         } else if export != nil {
-            let set = try rules.map(AlertOptions.load(path:)) ?? DefaultRules.rules
-            try ConsoleOutput.line(PrometheusRuleExport.yaml(set).trimmingCharacters(in: .newlines))
+            let set = try rules.map(AlertOptions.load(path:)) ?? DefaultRules.ruleSet
+            switch export ?? .prometheus {
+            case .prometheus:
+                try ConsoleOutput.line(PrometheusRuleExport.yaml(set.rules).trimmingCharacters(in: .newlines))
+            case .alertmanager:
+                try ConsoleOutput.line(
+                    AlertmanagerInhibitExport.yaml(set.inhibitions).trimmingCharacters(in: .newlines))
+            }
         } else if metrics {
             // Every column from the metric's declaration.
             func column(_ text: String, _ width: Int) -> String {
@@ -61,8 +67,9 @@ struct Rules: AsyncParsableCommand {
                 column("db<N>_keys, db<N>_keys_with_expiry", 34) + column("count", 8) + column("node", 10)
                     + column(MetricSource.poll.rawValue, 16) + "Keys (with a TTL) in database N, from INFO keyspace.")
         } else if let path = check {
-            let rules = try AlertOptions.load(path: path)
-            try ConsoleOutput.line("\(TextInput.name(path)): \(rules.count) rules, all valid")
+            let set = try AlertOptions.load(path: path)
+            let inhibitions = set.inhibitions.isEmpty ? "" : ", \(set.inhibitions.count) inhibit rules"
+            try ConsoleOutput.line("\(TextInput.name(path)): \(set.rules.count) rules\(inhibitions), all valid")
         }
     }
 }
@@ -71,4 +78,6 @@ struct Rules: AsyncParsableCommand {
 enum RuleExportFormat: String, ExpressibleByArgument, CaseIterable {
     /// A Prometheus rules file.
     case prometheus
+    /// The `inhibit_rules` of an Alertmanager configuration.
+    case alertmanager
 }

@@ -66,7 +66,7 @@ struct SnapshotCommand: AsyncParsableCommand {
                 connection: connection, targets: self.targets, sources: sources, interval: interval, window: true)
         ) { engine in
             let start = engine.clock.now
-            var state = engine.makeState(rules: rules)
+            var state = engine.makeState(rules: rules.rules, inhibitions: rules.inhibitions)
             await EngineWindow(seconds: window).run(
                 on: engine, state: &state,
                 step: { outcome in for notice in outcome.notices { ConsoleOutput.error(notice) } })

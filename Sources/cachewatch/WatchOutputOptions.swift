@@ -49,7 +49,7 @@ extension WatchOutputOptions {
     /// The headless loop these options describe, on `engine`, printing to the console; a CSV
     /// file that cannot be appended to stops it with one line.
     func loop(
-        on engine: MonitoringEngine, rules: [AlertRule], alertsOnly: Bool, alertmanager: AlertmanagerSink? = nil,
+        on engine: MonitoringEngine, rules: RuleSet, alertsOnly: Bool, alertmanager: AlertmanagerSink? = nil,
         csv: CSVAppender? = nil, exposition: (@Sendable (PrometheusExposition) -> Void)? = nil,
         namespaceLimit: Int? = nil
     ) async throws {

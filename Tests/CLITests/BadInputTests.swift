@@ -166,7 +166,8 @@ struct RulesCommandTests {
         #expect(try await piped.waitForExit() == 0, "\(piped.standardError)")
         let defaults = try await CachewatchBinary.run(["rules", "--print-defaults"])
         let count = defaults.stdout.components(separatedBy: "  - name: ").count - 1
-        #expect(count > 20)
-        #expect(piped.standardOutput == "standard input: \(count) rules, all valid\n")
+        let inhibitions = defaults.stdout.components(separatedBy: "  - cause: ").count - 1
+        #expect(count > 20 && inhibitions >= 1)
+        #expect(piped.standardOutput == "standard input: \(count) rules, \(inhibitions) inhibit rules, all valid\n")
     }
 }

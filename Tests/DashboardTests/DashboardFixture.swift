@@ -1,9 +1,10 @@
 import Alerts
 import Dashboard
-@testable import Engine
 import Foundation
 import Metrics
 import Telemetry
+
+@testable import Engine
 
 #if canImport(Glibc)
 import Glibc
@@ -35,7 +36,7 @@ enum DashboardFixture {
         var getCalls: Int64 = 5_500_000
         var setCalls: Int64 = 600_000
         // The built-in rules, evaluated after every poll as the dashboard does.
-        var engine = RuleEngine(rules: DefaultRules.rules)
+        var engine = RuleEngine(rules: DefaultRules.rules, inhibitions: DefaultRules.inhibitions)
         var events: [AlertEvent] = []
         for second in 0..<seconds {
             let time = Date(timeIntervalSince1970: start + Double(second))

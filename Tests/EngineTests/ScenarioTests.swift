@@ -115,6 +115,40 @@ struct ScenarioTests {
         #expect(firing("StampedeNow") == nil, "steady evictions are no stampede: \(events)")
     }
 
+    @Test(
+        "memory full under allkeys-lru: one incident — MemoryFull the cause, evictions, sessions evictable and the hit ratio its symptoms"
+    )
+    func evictionIncident() throws {
+        var cache = VirtualCache(seed: 11)
+        cache.policy = "allkeys-lru"
+        var state = EngineState(rules: DefaultRules.rules, inhibitions: DefaultRules.inhibitions)
+        let full = 30
+        let timed = Self.run(&cache, seconds: 240, state: &state) { second, cache in
+            guard second >= full else { return }
+            // Memory reaches maxmemory: the policy evicts, more each second for a minute, and
+            // misses follow the evicted keys.
+            let ramp = min(1, Double(second - full + 1) / 60)
+            cache.usedMemory = cache.maxmemory
+            cache.evictedPerSecond = 170 * ramp
+            cache.hitRatio = 0.95 - 0.25 * ramp
+        }
+        let (incidents, others) = state.ruleEngine.incidents
+        let incident = try #require(incidents.first, "\(timed)")
+        #expect(incidents.count == 1)
+        #expect(incident.cause.name == "MemoryFull")
+        let symptoms = Set(incident.symptoms.map(\.name))
+        #expect(
+            symptoms.isSuperset(of: ["EvictionsActive", "CriticalKeysEvictable", "LowHitRatio", "MemoryNearMax"]),
+            "\(symptoms)")
+        #expect(others.isEmpty, "nothing else on the node: \(others.map(\.identity))")
+        // The cause fires first (10 s after memory filled); each symptom's firing event names it.
+        let fired = timed.filter { $0.event.kind == .firing }
+        #expect(fired.first?.event.alert.name == "MemoryFull", "\(timed)")
+        for event in fired.dropFirst() {
+            #expect(event.event.alert.cause == "MemoryFull{node=\(cache.node)}", "\(event)")
+        }
+    }
+
     @Test("a failover: the old primary is Down after 30 s, the promoted replica fires Failover at once; nothing before")
     func failover() {
         var primary = VirtualCache(seed: 7)

@@ -13,14 +13,15 @@ public final class AlertmanagerProcess: @unchecked Sendable {
     private let process: ChildProcess
     private let directory: String
 
-    /// Starts it and waits until `/-/ready` answers.
-    public init() async throws {
+    /// Starts it and waits until `/-/ready` answers; `extraConfig` is appended to its
+    /// configuration (top-level YAML, such as `inhibit_rules`).
+    public init(extraConfig: String = "") async throws {
         let port = try FreePort.next()
         directory =
             FileManager.default.temporaryDirectory.appendingPathComponent("cachewatch-am-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let config = "\(directory)/alertmanager.yml"
-        try "route:\n  receiver: \"null\"\nreceivers:\n  - name: \"null\"\n".write(
+        try ("route:\n  receiver: \"null\"\nreceivers:\n  - name: \"null\"\n" + extraConfig).write(
             toFile: config, atomically: true, encoding: .utf8)
         process = try ChildProcess(
             executable: "/usr/bin/prometheus-alertmanager",
