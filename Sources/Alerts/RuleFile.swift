@@ -94,16 +94,7 @@ public enum RuleFile {
     ) throws(RuleFileError)
         -> Inhibition
     {
-        guard let mapping = node.mapping else { throw error("each inhibit rule must be a mapping", at: node, source) }
-        var fields: [String: Node] = [:]
-        for (key, value) in mapping {
-            guard let name = key.string, inhibitionKeys.contains(name) else {
-                throw error(
-                    "unknown key '\(key.string ?? "?")' (expected one of \(inhibitionKeys.sorted().joined(separator: ", ")))",
-                    at: key, source)
-            }
-            fields[name] = value
-        }
+        let fields = try self.fields(of: node, allowed: inhibitionKeys, what: "inhibit rule", source: source)
         func names(_ key: String) throws(RuleFileError) -> [String]? {
             guard let node = fields[key] else { return nil }
             if let single = node.string { return [single] }
@@ -129,17 +120,25 @@ public enum RuleFile {
         return Inhibition(cause: cause, symptoms: Set(symptoms), equal: try names("equal") ?? ["node"])
     }
 
-    private static func parseRule(_ node: Node, source: String) throws(RuleFileError) -> AlertRule {
-        guard let mapping = node.mapping else { throw error("each rule must be a mapping", at: node, source) }
+    /// The fields of a mapping (`each <what> must be a mapping`), every key one of `allowed`.
+    private static func fields(
+        of node: Node, allowed: Set<String>, what: String, source: String
+    ) throws(RuleFileError) -> [String: Node] {
+        guard let mapping = node.mapping else { throw error("each \(what) must be a mapping", at: node, source) }
         var fields: [String: Node] = [:]
         for (key, value) in mapping {
-            guard let name = key.string, ruleKeys.contains(name) else {
+            guard let name = key.string, allowed.contains(name) else {
                 throw error(
-                    "unknown key '\(key.string ?? "?")' (expected one of \(ruleKeys.sorted().joined(separator: ", ")))",
+                    "unknown key '\(key.string ?? "?")' (expected one of \(allowed.sorted().joined(separator: ", ")))",
                     at: key, source)
             }
             fields[name] = value
         }
+        return fields
+    }
+
+    private static func parseRule(_ node: Node, source: String) throws(RuleFileError) -> AlertRule {
+        let fields = try self.fields(of: node, allowed: ruleKeys, what: "rule", source: source)
         guard let nameNode = fields["name"], let name = nameNode.string, !name.isEmpty else {
             throw error("a rule needs a 'name'", at: node, source)
         }
