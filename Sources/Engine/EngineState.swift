@@ -150,7 +150,8 @@ public struct EngineState: Sendable {
                     }
                     let figures = modify(node) { state in
                         var invalidation = state.invalidation ?? NamespaceInvalidation()
-                        invalidation.addEvents(tally.counts, kinds: kinds, ttlSeconds: ttls, now: tally.until)
+                        invalidation.addEvents(
+                            tally.counts, kinds: kinds, ttlSeconds: ttls, refills: tally.refills, now: tally.until)
                         state.invalidation = invalidation
                         return invalidation.figures
                     }

@@ -58,7 +58,8 @@ final class NodeWatch: Sendable {
         let pollingConnection = pollingConnection
         // Keyspace events are tallied at each poll, delivered just before its sample: the rules
         // evaluated on the sample see the namespaces' events of the same interval.
-        let counter = configuration.keyEvents ? KeyEventCounter(now: configuration.clock.now) : nil
+        let counter =
+            configuration.keyEvents ? KeyEventCounter(now: configuration.clock.now, clock: configuration.clock) : nil
         let name = target.name
         // The sampler and the event subscriber start once the first poll is in: their first
         // commands then fall in the first interval, whose count of our own traffic they are in.

@@ -5,7 +5,9 @@ import Telemetry
 /// Counts a node's keyspace events per namespace as they arrive — constant work per event (a
 /// hash of the key's shape; the namespace's name is made once, the first time it is seen), a
 /// bounded table (namespaces past ``namespaceCap`` count as ``otherNamespace``), no key kept —
-/// and hands the counts over per interval.
+/// and hands the counts over per interval. Where overwrites are published (`o`, Redis 8.2+), an
+/// overwrite soon after its key went missing is told apart as a refill race (a fixed table of
+/// key hashes, no name kept).
 public final class KeyEventCounter: Sendable {
     /// The counts of one interval.
     public struct Tally: Sendable, Equatable {
@@ -23,13 +25,18 @@ public final class KeyEventCounter: Sendable {
         /// Evictions and expirations found lost in the interval (see ``KeyEventLoss``); `nil`
         /// when that cannot be known.
         public var lost: Int?
+        /// Per namespace, the overwrites that were refill races: a key overwritten within
+        /// ``KeyEventCounter/refillWindow`` of being missed, expired, evicted or deleted —
+        /// readers that missed it together each wrote it back (counted in `counts` too).
+        public var refills: [String: Int]
 
         /// Creates a tally.
         public init(
             counts: [String: [KeyEventKind: Int]], since: Date, until: Date, isComplete: Bool,
-            received: [KeyEventKind: Int] = [:], lost: Int? = 0
+            received: [KeyEventKind: Int] = [:], lost: Int? = 0, refills: [String: Int] = [:]
         ) {
             self.lost = lost
+            self.refills = refills
             self.counts = counts
             self.since = since
             self.until = until
@@ -52,6 +59,14 @@ public final class KeyEventCounter: Sendable {
     /// Where namespaces past the cap are counted.
     public static let otherNamespace = "(other)"
 
+    /// An overwrite this soon after its key was missed, expired, evicted or deleted is a refill
+    /// race (readers that missed the key together each wrote it back), not an invalidation.
+    public static let refillWindow: TimeInterval = 5
+
+    /// Keys whose absence is remembered, in a fixed table: a key's slot is overwritten by a
+    /// later one's (then its overwrite counts as an overwrite), so memory and work stay constant.
+    static let absenceSlots = 1 << 16
+
     /// A row of zero counts, one per kind.
     private static let zeroRow = [Int](repeating: 0, count: KeyEventKind.allCases.count)
 
@@ -69,22 +84,45 @@ public final class KeyEventCounter: Sendable {
         var received = KeyEventCounter.zeroRow
         /// Events found lost in the interval; `nil` when that cannot be known.
         var lost: Int? = 0
+        /// Refill races per namespace slot in the interval.
+        var refills: [Int] = []
+        /// When each remembered key was last missed, expired, evicted or deleted: its hash's
+        /// high 32 bits and the time in milliseconds since ``start`` (wrapping), packed; made
+        /// once overwrites are published (the first one seen).
+        var absences: [UInt64] = []
+        var start: Date
     }
 
     /// How many namespaces are told apart.
     public let namespaceCap: Int
     private let state: Mutex<State>
+    private let clock: any WallClock
+    /// Whether an overwrite was ever seen: until then no key is hashed for refill races.
+    private let overwritesSeen = Atomic<Bool>(false)
 
-    /// Creates a counter; it counts from the first ``restart(now:)`` (a subscription).
-    public init(namespaceCap: Int = 1000, now: Date) {
+    /// Creates a counter; it counts from the first ``restart(now:)`` (a subscription). `clock`
+    /// dates events, for the refill races.
+    public init(namespaceCap: Int = 1000, now: Date, clock: any WallClock = .system) {
         self.namespaceCap = max(1, namespaceCap)
-        state = Mutex(State(since: now))
+        self.clock = clock
+        state = Mutex(State(since: now, start: now))
     }
 
     /// Counts one event of `kind` on `key`.
     public func record(_ kind: KeyEventKind, key: [UInt8]) {
         let fingerprint = NamespacePattern.fingerprint(of: key)
         let column = kind.index
+        // Refill races need the key's own hash and the time, once overwrites are published.
+        if kind == .overwritten { overwritesSeen.store(true, ordering: .relaxed) }
+        let tracked = kind != .created && overwritesSeen.load(ordering: .relaxed)
+        var hash = 0
+        var milliseconds: UInt32 = 0
+        if tracked {
+            var hasher = Hasher()
+            key.withUnsafeBytes { hasher.combine(bytes: $0) }
+            hash = hasher.finalize()
+            milliseconds = UInt32(truncatingIfNeeded: Int64(clock.now.timeIntervalSince1970 * 1000))
+        }
         state.withLock { state in
             let slot: Int
             if let known = state.slots[fingerprint] {
@@ -104,6 +142,25 @@ public final class KeyEventCounter: Sendable {
             }
             state.counts[slot][column] += 1
             state.received[column] += 1
+            guard tracked else { return }
+            if kind == .overwritten && state.absences.isEmpty {
+                state.absences = [UInt64](repeating: 0, count: Self.absenceSlots)
+            }
+            guard !state.absences.isEmpty else { return }
+            let index = hash & (Self.absenceSlots - 1)
+            let check = UInt64(UInt32(truncatingIfNeeded: hash >> 32)) << 32
+            if kind == .overwritten {
+                let entry = state.absences[index]
+                let elapsed = milliseconds &- UInt32(truncatingIfNeeded: entry)
+                if entry != 0, entry & 0xFFFF_FFFF_0000_0000 == check,
+                    Double(elapsed) <= Self.refillWindow * 1000
+                {
+                    while state.refills.count <= slot { state.refills.append(0) }
+                    state.refills[slot] += 1
+                }
+            } else {
+                state.absences[index] = check | UInt64(milliseconds) | (check == 0 && milliseconds == 0 ? 1 : 0)
+            }
         }
     }
 
@@ -122,6 +179,7 @@ public final class KeyEventCounter: Sendable {
     public func restart(now: Date) {
         state.withLock { state in
             for index in state.counts.indices { state.counts[index] = Self.zeroRow }
+            for index in state.refills.indices { state.refills[index] = 0 }
             state.since = now
             state.complete = false
             state.receiving = true
@@ -152,9 +210,14 @@ public final class KeyEventCounter: Sendable {
             }
             let received = Dictionary(
                 uniqueKeysWithValues: KeyEventKind.allCases.map { ($0, state.received[$0.index]) })
+            var refills: [String: Int] = [:]
+            for (slot, count) in state.refills.enumerated() where count > 0 {
+                refills[state.names[slot], default: 0] += count
+                state.refills[slot] = 0
+            }
             let tally = Tally(
                 counts: counts, since: state.since, until: now, isComplete: state.complete, received: received,
-                lost: state.lost)
+                lost: state.lost, refills: refills)
             state.since = now
             state.complete = true
             state.lost = state.lost.map { _ in 0 }

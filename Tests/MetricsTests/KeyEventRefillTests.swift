@@ -1,0 +1,41 @@
+import Foundation
+import Metrics
+import Telemetry
+import TestSupport
+import Testing
+
+/// Where overwrites are published (Redis 8.2+), an overwrite soon after its key went missing is
+/// a refill race, told apart from a writer's update.
+@Suite("Refill races among keyspace events")
+struct KeyEventRefillTests {
+    @Test(
+        "an overwrite within 5 s of its key's miss, expiry, eviction or deletion is a refill; later, or unannounced, it is not"
+    )
+    func refills() throws {
+        let clock = VirtualWallClock(Date(timeIntervalSince1970: 1_800_000_000))
+        let counter = KeyEventCounter(now: clock.now, clock: clock)
+        counter.restart(now: clock.now)
+        func key(_ text: String) -> [UInt8] { Array(text.utf8) }
+        // Overwrites seen once: from now on keys' absences are remembered.
+        counter.record(.overwritten, key: key("price:0"))
+        // Two readers miss price:1 and both write it back: the second write overwrites the first.
+        counter.record(.keymiss, key: key("price:1"))
+        counter.record(.keymiss, key: key("price:1"))
+        clock.advance(by: 1.5)
+        counter.record(.overwritten, key: key("price:1"))
+        // Evicted, refilled twice 3 s later.
+        counter.record(.evicted, key: key("price:2"))
+        clock.advance(by: 3)
+        counter.record(.overwritten, key: key("price:2"))
+        // A writer updating a key that has been there all along.
+        counter.record(.overwritten, key: key("price:3"))
+        // Missed long ago: a later overwrite is the writer's.
+        counter.record(.keymiss, key: key("stock:1"))
+        clock.advance(by: 6)
+        counter.record(.overwritten, key: key("stock:1"))
+        let tally = try #require(counter.take(now: clock.now))
+        #expect(tally.refills == ["price:*": 2])
+        #expect(tally.counts["price:*"]?[.overwritten] == 4 && tally.counts["stock:*"]?[.overwritten] == 1)
+        #expect(counter.take(now: clock.now)?.refills.isEmpty == true, "taken once")
+    }
+}
