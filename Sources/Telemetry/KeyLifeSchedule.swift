@@ -158,17 +158,20 @@ public struct KeyLifeSchedule: Sendable {
     /// tracked now.
     ///
     /// A namespace whose slots are all taken gives up the key with the most life left for a key
-    /// whose whole TTL is under half of that: verdicts come from ends, and a slot held by a
-    /// week-long TTL yields none for a week, so the slots drift to the namespace's shortest TTLs
-    /// (the staleness bound stays the longest TTL seen).
+    /// whose whole TTL is under half of that, as long as more than half of its slots hold such
+    /// long lives: verdicts come from ends, and a slot held by a week-long TTL yields no expiry
+    /// for a week — but long lives are where deletions and rewrites show most, so half the slots
+    /// keep them. The staleness bound stays the longest TTL seen.
     @discardableResult
     public mutating func offer(_ key: KeyMetadata, namespace: String, now: Date) -> Bool {
         guard let ttl = key.ttlMilliseconds, ttl >= Self.minimumTTLMilliseconds, tracked[key.name] == nil
         else { return false }
         var replaced: Tracked?
         if let names = namesByNamespace[namespace], names.count >= perNamespace {
-            let longest = names.compactMap { tracked[$0] }.max { $0.expiresAt < $1.expiresAt }
-            guard let longest, Double(ttl) / 1000 < longest.expiresAt.timeIntervalSince(now) / 2 else { return false }
+            let seconds = Double(ttl) / 1000
+            let longer = names.compactMap { tracked[$0] }.filter { seconds < $0.expiresAt.timeIntervalSince(now) / 2 }
+            guard 2 * longer.count > perNamespace, let longest = longer.max(by: { $0.expiresAt < $1.expiresAt })
+            else { return false }
             replaced = longest
         }
         let freed = replaced.map { Self.need($0.ttlMilliseconds) } ?? 0
