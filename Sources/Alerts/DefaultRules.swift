@@ -204,11 +204,11 @@ public enum DefaultRules {
 
           # The cause of an eviction incident: memory at its limit and the policy evicting. The
           # evictions, critical keys evicted, namespaces evicted and the hit ratio falling are
-          # grouped beneath it (see inhibit_rules at the end).
+          # grouped beneath it (see inhibit_rules at the end). No hold-down: the evictions are the
+          # proof, and a cause must not fire after its symptoms.
           - name: MemoryFull
             metric: memory_used_ratio
             above: 0.95
-            for: 10s
             keep_firing_for: 1m
             severity: warning
             requires:

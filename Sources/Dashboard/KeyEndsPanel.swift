@@ -31,7 +31,7 @@ enum KeyEndsPanel {
             Table.Column("namespace"), Table.Column("verdict", width: 9),
             Table.Column("inv", width: 4, alignRight: true), Table.Column("exp", width: 4, alignRight: true),
             Table.Column("evi", width: 4, alignRight: true), Table.Column("unc", width: 4, alignRight: true),
-            Table.Column("age", width: 8, alignRight: true), Table.Column("ends", width: 7, alignRight: true),
+            Table.Column("age", width: 8, alignRight: true), Table.Column("ends", width: 8, alignRight: true),
             Table.Column("sure", width: 4),
         ]
         func room() -> Int { inner.width - columns.reduce(0) { $0 + ($1.width ?? 0) + 1 } }

@@ -141,7 +141,8 @@ struct ScenarioTests {
             symptoms.isSuperset(of: ["EvictionsActive", "CriticalKeysEvictable", "LowHitRatio", "MemoryNearMax"]),
             "\(symptoms)")
         #expect(others.isEmpty, "nothing else on the node: \(others.map(\.identity))")
-        // The cause fires first (10 s after memory filled); each symptom's firing event names it.
+        // The cause fires first (once memory is full and evictions show); each symptom's firing
+        // event names it.
         let fired = timed.filter { $0.event.kind == .firing }
         #expect(fired.first?.event.alert.name == "MemoryFull", "\(timed)")
         for event in fired.dropFirst() {
