@@ -18,8 +18,12 @@ public struct RedisServerError: Error, Sendable, Hashable, CustomStringConvertib
 
     /// Whether the server refused to run the command — denied by ACL, or not known to it (old
     /// version, renamed or disabled): unlike a command that ran and failed, it is not counted
-    /// in `total_commands_processed` (both are in `total_error_replies`).
-    public var isRefusal: Bool { isPermissionDenied || isUnknownCommand }
+    /// in `total_commands_processed` (both are in `total_error_replies`). Before Redis 7 an
+    /// unknown subcommand was the command's own answer ("Unknown subcommand or wrong number of
+    /// arguments"): that command ran.
+    public var isRefusal: Bool {
+        isPermissionDenied || (isUnknownCommand && !message.lowercased().contains("or wrong number of arguments"))
+    }
 
     /// Whether the server does not know the command (old version, renamed or disabled command).
     public var isUnknownCommand: Bool {
