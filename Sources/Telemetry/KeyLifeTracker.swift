@@ -89,17 +89,18 @@ public final class KeyLifeTracker: Sendable {
             }
             ownTraffic?.add(commands: due.count)
             // A PTTL of a key gone publishes a keymiss, which may arrive before the reply does.
-            ownTraffic?.expectMisses(Dictionary(due.map { ($0.name, 1) }, uniquingKeysWith: +))
+            let expected = Dictionary(due.map { ($0.name, 1) }, uniquingKeysWith: +)
+            ownTraffic?.expectMisses(expected)
             let replies: [PipelineReply]
             do {
                 replies = try await connection.pipeline(due.map { RESPCommand(bytes: [Array("PTTL".utf8), $0.name]) })
             } catch let error as RedisConnectionError where error.isNotAllowed {
                 ownTraffic?.add(commands: -due.count)  // never sent
-                ownTraffic?.cancelMisses(Dictionary(due.map { ($0.name, 1) }, uniquingKeysWith: +))
+                ownTraffic?.cancelMisses(expected)
                 refused("key-life tracking off: \(error)")
                 return
             } catch {
-                ownTraffic?.cancelMisses(Dictionary(due.map { ($0.name, 1) }, uniquingKeysWith: +))
+                ownTraffic?.cancelMisses(expected)
                 // The connection recovers with backoff; the keys stay due.
                 do { try await pacing.sleep(for: .seconds(1)) } catch { return }
                 continue

@@ -55,12 +55,6 @@ public final class OwnTraffic: Sendable {
     /// Creates zero totals.
     public init() {}
 
-    /// Notes, before they are sent, the lookups that publish a keymiss event if their key is
-    /// gone (`TYPE` and `PTTL`; `OBJECT` publishes none): the event can reach the subscription
-    /// before the reply reaches us. Those that found their key are taken back with
-    /// ``cancelMisses(_:)`` once the replies are read.
-    public func expectMisses(_ lookupsByKey: [[UInt8]: Int]) { noteMisses(lookupsByKey) }
-
     /// Takes back expected misses of lookups that found their key (no event will come).
     public func cancelMisses(_ lookupsByKey: [[UInt8]: Int]) {
         guard !lookupsByKey.isEmpty else { return }
@@ -73,9 +67,11 @@ public final class OwnTraffic: Sendable {
         }
     }
 
-    /// Notes keys our lookups missed (a key gone since SCAN found it; a key-life check finding
-    /// its key gone): the keymiss events they cause are ours.
-    public func noteMisses(_ lookupsByKey: [[UInt8]: Int]) {
+    /// Notes, before they are sent, the lookups that publish a keymiss event if their key is
+    /// gone (`TYPE` and `PTTL`; `OBJECT` publishes none): the event can reach the subscription
+    /// before the reply reaches us. Those that found their key are taken back with
+    /// ``cancelMisses(_:)`` once the replies are read.
+    public func expectMisses(_ lookupsByKey: [[UInt8]: Int]) {
         guard !lookupsByKey.isEmpty else { return }
         missed.withLock { missed in
             for (key, lookups) in lookupsByKey where lookups > 0 {

@@ -22,8 +22,8 @@ struct OwnKeyMissTests {
         #expect(!own.claimMiss(Array("user:7".utf8)))
         #expect(!own.claimMiss(Array("hit:1".utf8)), "its lookups found it: taken back")
         // Bounded: the oldest noted keys are forgotten past 4,096.
-        own.noteMisses([Array("old".utf8): 1])
-        own.noteMisses(Dictionary(uniqueKeysWithValues: (0..<5_000).map { (Array("k:\($0)".utf8), 1) }))
+        own.expectMisses([Array("old".utf8): 1])
+        own.expectMisses(Dictionary(uniqueKeysWithValues: (0..<5_000).map { (Array("k:\($0)".utf8), 1) }))
         #expect(!own.claimMiss(Array("old".utf8)))
     }
 
