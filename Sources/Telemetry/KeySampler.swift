@@ -371,9 +371,48 @@ public actor KeySampler {
         }
         commandsSent += commands.count
         ownTraffic?.add(commands: commands.count)
-        let replies = try await connection.pipeline(commands, timeout: .seconds(10))
-        ownTraffic?.add(commands: 0, hits: commands.count)
-        for (index, reply) in zip(indices, replies) { keys[index].length = reply.value.intValue }
+        // Each length command is a lookup: a key deleted since its TYPE publishes a keymiss.
+        let expected = Dictionary(indices.map { (keys[$0].name, 1) }, uniquingKeysWith: +)
+        ownTraffic?.expectMisses(expected)
+        let replies: [PipelineReply]
+        do {
+            replies = try await connection.pipeline(commands, timeout: .seconds(10))
+        } catch {
+            ownTraffic?.cancelMisses(expected)
+            throw error
+        }
+        var (hits, misses, errors) = (0, 0, 0)
+        var found: [[UInt8]: Int] = [:]
+        for (index, reply) in zip(indices, replies) {
+            let name = keys[index].name
+            switch reply.result {
+            case .success(let value):
+                // A collection is never empty, so 0 is a key gone since TYPE (its keymiss owed).
+                // A string of 0 bytes may be an empty value too, but keys deleted as they are
+                // read are far more common than empty values: 0 is taken as gone, and an empty
+                // string's expectation (no event comes) is forgotten with the oldest notes.
+                guard let length = value.intValue, length > 0 else {
+                    misses += 1
+                    if keys[index].type == "string" { keys[index].length = 0 }
+                    continue
+                }
+                hits += 1
+                found[name, default: 0] += 1
+                keys[index].length = length
+            case .failure(let error):
+                // A refusal never ran (no lookup); WRONGTYPE found the key, replaced by another
+                // type since TYPE — a hit, and an error reply the server counts.
+                found[name, default: 0] += 1
+                if error.isRefusal {
+                    ownTraffic?.refused(1)
+                } else {
+                    hits += 1
+                    errors += 1
+                }
+            }
+        }
+        ownTraffic?.add(commands: 0, hits: hits, misses: misses, errors: errors)
+        ownTraffic?.cancelMisses(found)
     }
 
     /// Whether the server refused to run the command at all (ACL, unknown command).

@@ -36,12 +36,15 @@ public final class OwnTraffic: Sendable {
     /// The keys our own lookups missed lately, and how many keymiss events each owes: the
     /// server publishes one per missed lookup (`m`), ours as well as the application's.
     private struct MissedKeys {
-        /// By a hash of the key name (the name itself is not kept): events still to claim.
-        var owed: [Int: Int] = [:]
-        /// Hashes in the order they were noted, to forget the oldest past ``limit``.
-        var order: [Int] = []
+        /// By a hash of the key name (the name itself is not kept): events still to claim, and
+        /// the number of the latest note, which ``order`` holds too.
+        var owed: [Int: (events: Int, note: Int)] = [:]
+        /// Notes in the order they were made, to forget the oldest past ``limit``; a key noted
+        /// again is forgotten by its latest note only.
+        var order: [(hash: Int, note: Int)] = []
         var head = 0
-        /// Keys remembered at most: events arrive within milliseconds of the lookup, a missed
+        var notes = 0
+        /// Notes remembered at most: events arrive within milliseconds of the lookup, a missed
         /// key's are claimed long before 4,096 others were noted after it.
         static let limit = 4_096
 
@@ -62,25 +65,27 @@ public final class OwnTraffic: Sendable {
             for (key, lookups) in lookupsByKey where lookups > 0 {
                 let hash = MissedKeys.hash(key)
                 guard let owed = missed.owed[hash] else { continue }
-                missed.owed[hash] = owed > lookups ? owed - lookups : nil
+                missed.owed[hash] = owed.events > lookups ? (owed.events - lookups, owed.note) : nil
             }
         }
     }
 
     /// Notes, before they are sent, the lookups that publish a keymiss event if their key is
-    /// gone (`TYPE` and `PTTL`; `OBJECT` publishes none): the event can reach the subscription
-    /// before the reply reaches us. Those that found their key are taken back with
-    /// ``cancelMisses(_:)`` once the replies are read.
+    /// gone (`TYPE`, `PTTL` and the length commands; `OBJECT` publishes none): the event can
+    /// reach the subscription before the reply reaches us. Those that found their key are
+    /// taken back with ``cancelMisses(_:)`` once the replies are read.
     public func expectMisses(_ lookupsByKey: [[UInt8]: Int]) {
         guard !lookupsByKey.isEmpty else { return }
         missed.withLock { missed in
             for (key, lookups) in lookupsByKey where lookups > 0 {
                 let hash = MissedKeys.hash(key)
-                if missed.owed[hash] == nil { missed.order.append(hash) }
-                missed.owed[hash, default: 0] += lookups
+                missed.notes += 1
+                missed.owed[hash] = ((missed.owed[hash]?.events ?? 0) + lookups, missed.notes)
+                missed.order.append((hash, missed.notes))
             }
             while missed.order.count - missed.head > MissedKeys.limit {
-                missed.owed[missed.order[missed.head]] = nil
+                let oldest = missed.order[missed.head]
+                if missed.owed[oldest.hash]?.note == oldest.note { missed.owed[oldest.hash] = nil }
                 missed.head += 1
             }
             if missed.head > MissedKeys.limit {
@@ -96,7 +101,7 @@ public final class OwnTraffic: Sendable {
         let hash = MissedKeys.hash(key)
         return missed.withLock { missed in
             guard let owed = missed.owed[hash] else { return false }
-            missed.owed[hash] = owed > 1 ? owed - 1 : nil
+            missed.owed[hash] = owed.events > 1 ? (owed.events - 1, owed.note) : nil
             return true
         }
     }
