@@ -129,7 +129,8 @@ struct OwnKeyMissTests {
             }.filter { $0.key.hasPrefix("churn:") }
             let missed = own.current.misses - before
             #expect(missed > 100, "the sampler met deleted keys: \(missed) misses")
-            #expect(unclaimed.isEmpty, "\(unclaimed.values.reduce(0, +)) events not claimed: \(Array(unclaimed.prefix(5)))")
+            #expect(
+                unclaimed.isEmpty, "\(unclaimed.values.reduce(0, +)) events not claimed: \(Array(unclaimed.prefix(5)))")
             await writer.close()
             await connection.close()
         }
