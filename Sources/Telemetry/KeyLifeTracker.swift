@@ -88,12 +88,16 @@ public final class KeyLifeTracker: Sendable {
                 continue
             }
             ownTraffic?.add(commands: due.count)
+            let commands = due.map { RESPCommand(bytes: [Array("PTTL".utf8), $0.name]) }
+            if let slotWork = ownTraffic?.slotWork, slotWork.isTracking {
+                slotWork.add(commands.map { ($0.arguments[1], 1, $0.encodedLength) })
+            }
             // A PTTL of a key gone publishes a keymiss, which may arrive before the reply does.
             let expected = Dictionary(due.map { ($0.name, 1) }, uniquingKeysWith: +)
             ownTraffic?.expectMisses(expected)
             let replies: [PipelineReply]
             do {
-                replies = try await connection.pipeline(due.map { RESPCommand(bytes: [Array("PTTL".utf8), $0.name]) })
+                replies = try await connection.pipeline(commands)
             } catch let error as RedisConnectionError where error.isNotAllowed {
                 ownTraffic?.add(commands: -due.count)  // never sent
                 ownTraffic?.cancelMisses(expected)

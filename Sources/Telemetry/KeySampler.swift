@@ -211,7 +211,15 @@ public actor KeySampler {
         let layout = Layout(memory: memoryAllowed, object: objectMode)
         var batch = CommandBatch(reservingCapacity: names.reduce(0) { $0 + ($1.count + 40) * layout.perKey })
         let samples = Array(String(configuration.memorySamples).utf8)
+        let slotWork = ownTraffic?.slotWork.isTracking == true ? ownTraffic?.slotWork : nil
+        var work: [(key: [UInt8], commands: Int, bytes: Int)] = []
         for name in names {
+            let (commandsBefore, bytesBefore) = (batch.count, batch.bytes.count)
+            defer {
+                if slotWork != nil {
+                    work.append((name, batch.count - commandsBefore, batch.bytes.count - bytesBefore))
+                }
+            }
             batch.append(Self.typeWord, key: name)
             batch.append(Self.pttlWord, key: name)
             if layout.memory {
@@ -226,6 +234,7 @@ public actor KeySampler {
         }
         commandsSent += batch.count
         ownTraffic?.add(commands: batch.count)  // as it is sent; the lookups' hits and misses when read
+        slotWork?.add(work)
         // TYPE and PTTL each publish a keymiss if the key is gone: expected before they are sent.
         ownTraffic?.expectMisses(Dictionary(names.map { ($0, 2) }, uniquingKeysWith: +))
         let connection = connection
@@ -371,6 +380,9 @@ public actor KeySampler {
         }
         commandsSent += commands.count
         ownTraffic?.add(commands: commands.count)
+        if let slotWork = ownTraffic?.slotWork, slotWork.isTracking {
+            slotWork.add(commands.map { ($0.arguments[1], 1, $0.encodedLength) })
+        }
         // Each length command is a lookup: a key deleted since its TYPE publishes a keymiss.
         let expected = Dictionary(indices.map { (keys[$0].name, 1) }, uniquingKeysWith: +)
         ownTraffic?.expectMisses(expected)

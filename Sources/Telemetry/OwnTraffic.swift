@@ -30,6 +30,9 @@ public final class OwnTraffic: Sendable {
         }
     }
 
+    /// Our commands on keys per hash slot, counted on cluster nodes that keep slot statistics.
+    public let slotWork = OwnSlotWork()
+
     private let counts = Mutex(Counts())
     private let missed = Mutex(MissedKeys())
 

@@ -26,6 +26,8 @@ public actor Poller {
     private var commandsAfterLastInfo = 0
     private var commandLogTracker = CommandLogTracker()
     private var slotActivity = SlotActivity()
+    /// The server's mean CPU of the commands we send on keys, from its latest `commandstats`.
+    private var ownCommandMicroseconds = SlotActivity.defaultOwnCommandMicroseconds
     /// Hot slots whose keys' names the next poll asks for (`CLUSTER GETKEYSINSLOT`), and when
     /// each slot was last asked.
     private var slotsToName: [Int] = []
@@ -133,6 +135,7 @@ public actor Poller {
         let slowlog = readSlowlog(plan, replies, runID: info?.server.runID)
         let commandLog = readCommandLog(plan, replies)
         if let info { capabilities.learn(from: info) }
+        if let info, let cost = Self.keyCommandMicroseconds(info.commandStats) { ownCommandMicroseconds = cost }
         let (hotSlots, slotKeys) = readSlotStats(plan, replies, at: time)
 
         var cluster: ClusterInfo?
@@ -153,6 +156,24 @@ public actor Poller {
         reading.hotSlots = hotSlots
         reading.slotKeys = slotKeys
         return reading
+    }
+
+    /// The commands we send on keys, as `commandstats` names them.
+    static let keyCommandNames = [
+        "type", "pttl", "memory|usage", "object|freq", "object|idletime", "strlen", "llen", "hlen", "scard",
+        "zcard", "xlen",
+    ]
+
+    /// The server's mean microseconds per call of the commands we send on keys (its own and
+    /// the application's calls alike: the same commands); `nil` before any was counted.
+    static func keyCommandMicroseconds(_ stats: [String: CommandStat]) -> Double? {
+        var (calls, microseconds): (Int64, Int64) = (0, 0)
+        for name in keyCommandNames {
+            guard let stat = stats[name] else { continue }
+            calls += stat.calls
+            microseconds += stat.microseconds
+        }
+        return calls > 0 ? Double(microseconds) / Double(calls) : nil
     }
 
     /// The `INFO` reply parsed; an old server that does not know the section argument steps
@@ -225,7 +246,14 @@ public actor Poller {
                 switch reply.result {
                 case .success(let value):
                     let entries = (value.elements ?? []).compactMap(SlotStatsEntry.init(reply:))
-                    slotActivity.record(entries, for: range, at: time)
+                    // Our own commands on these slots so far: read after the page, so the
+                    // server counted every one of them (at most a few not yet run are ours
+                    // twice, taken out of this interval rather than the next).
+                    let slotWork = ownTraffic?.slotWork
+                    slotWork?.startTracking()
+                    slotActivity.record(
+                        entries, for: range, at: time, own: slotWork?.counts(in: range) ?? [:],
+                        ownCommandMicroseconds: ownCommandMicroseconds)
                     let ranked = slotActivity.ranking()
                     ranking = ranked
                     slotsToName = namesWanted(for: ranked, at: time)

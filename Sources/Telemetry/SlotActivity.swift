@@ -5,7 +5,11 @@ import Foundation
 /// the CPU and network bytes per second each slot took between its last two readings. The
 /// counters are cumulative, so a slot's rate is the change between two pages that held it; a
 /// counter that went down (a restart, `CONFIG RESETSTAT`, the slot migrated away and back)
-/// starts over.
+/// starts over. cachewatch's own commands on a slot's keys (the sampler's, the key-life
+/// tracker's: ``OwnSlotWork``) are taken out — their request bytes exactly, their CPU at the
+/// server's mean cost of those commands (`INFO commandstats`) — so that a quiet cluster's
+/// hottest slots are the application's, not the ones we happened to sample. (Reply bytes keep
+/// ours: a few bytes per command, integers and type names.)
 public struct SlotActivity: Sendable {
     /// One slot's latest figures.
     public struct Slot: Sendable, Hashable {
@@ -21,11 +25,14 @@ public struct SlotActivity: Sendable {
         public var networkBytesOutPerSecond: Double?
         /// The slot's share of the CPU the node's slots took (0–1); `nil` without CPU figures.
         public var cpuShare: Double?
+        /// The CPU our own commands on the slot's keys took (estimated), taken out of
+        /// ``cpuMicrosecondsPerSecond``; `nil` when we sent none or without CPU figures.
+        public var ownCpuMicrosecondsPerSecond: Double?
 
         /// Creates a slot's figures.
         public init(
             slot: Int, keys: Int64, cpuMicrosecondsPerSecond: Double? = nil, networkBytesInPerSecond: Double? = nil,
-            networkBytesOutPerSecond: Double? = nil, cpuShare: Double? = nil
+            networkBytesOutPerSecond: Double? = nil, cpuShare: Double? = nil, ownCpuMicrosecondsPerSecond: Double? = nil
         ) {
             self.slot = slot
             self.keys = keys
@@ -33,6 +40,7 @@ public struct SlotActivity: Sendable {
             self.networkBytesInPerSecond = networkBytesInPerSecond
             self.networkBytesOutPerSecond = networkBytesOutPerSecond
             self.cpuShare = cpuShare
+            self.ownCpuMicrosecondsPerSecond = ownCpuMicrosecondsPerSecond
         }
 
         /// Request and reply bytes per second together; `nil` without network figures.
@@ -72,10 +80,21 @@ public struct SlotActivity: Sendable {
     private struct Reading {
         var entry: SlotStatsEntry
         var time: Double
+        /// Our commands on the slot's keys so far, when the page was read.
+        var own: OwnSlotWork.Counts
+        /// Our CPU and request bytes counted (as sent) before the server ran them: taken out
+        /// of the next interval, where the server counts them (at most one interval's worth).
+        var ownCPUAhead = 0.0
+        var ownBytesAhead = 0.0
         var cpuRate: Double?
+        var ownCpuRate: Double?
         var inRate: Double?
         var outRate: Double?
     }
+
+    /// The CPU of one of our key commands when the server has not told its mean yet, in
+    /// microseconds (TYPE, PTTL and OBJECT take about 1 µs on the machines measured).
+    public static let defaultOwnCommandMicroseconds = 1.0
 
     /// How many slots each ranking keeps.
     public static let rankedCount = 10
@@ -90,23 +109,43 @@ public struct SlotActivity: Sendable {
     /// The range the next page asks for.
     public var nextRange: ClosedRange<Int> { pager.nextRange() }
 
-    /// Takes one page: the slots the server returned for `range`, read at `time`.
-    public mutating func record(_ entries: [SlotStatsEntry], for range: ClosedRange<Int>, at time: Date) {
+    /// Takes one page: the slots the server returned for `range`, read at `time`; `own` is our
+    /// work on those slots so far (``OwnSlotWork/counts(in:)``, read after the page), and
+    /// `ownCommandMicroseconds` the server's mean CPU of one of our commands.
+    public mutating func record(
+        _ entries: [SlotStatsEntry], for range: ClosedRange<Int>, at time: Date,
+        own: [Int: OwnSlotWork.Counts] = [:], ownCommandMicroseconds: Double = defaultOwnCommandMicroseconds
+    ) {
         let now = time.timeIntervalSince1970
         let returned = Set(entries.map(\.slot))
         for slot in range where !returned.contains(slot) { slots[slot] = nil }
         for entry in entries where range.contains(entry.slot) {
             if entry.cpuMicroseconds != nil { keepsTraffic = true }
-            var reading = Reading(entry: entry, time: now)
+            var reading = Reading(entry: entry, time: now, own: own[entry.slot] ?? OwnSlotWork.Counts())
             if let previous = slots[entry.slot], now > previous.time {
                 let seconds = now - previous.time
-                func rate(_ value: Int64?, _ before: Int64?) -> Double? {
+                // Ours since the last reading (none if our count started over: not subtracted).
+                let ownCommands = max(0, reading.own.commands - previous.own.commands)
+                let ownBytes = max(0, reading.own.requestBytes - previous.own.requestBytes)
+                // The interval's figure less ours; ours not yet run by the server (sent just
+                // before the page was read) go to the next interval instead of vanishing.
+                func rate(_ value: Int64?, _ before: Int64?, less ours: Double, ahead: inout Double) -> Double? {
                     guard let value, let before, value >= before else { return nil }
-                    return Double(value - before) / seconds
+                    let left = Double(value - before) - ours
+                    ahead = min(max(0, -left), ours)
+                    return max(0, left) / seconds
                 }
-                reading.cpuRate = rate(entry.cpuMicroseconds, previous.entry.cpuMicroseconds)
-                reading.inRate = rate(entry.networkBytesIn, previous.entry.networkBytesIn)
-                reading.outRate = rate(entry.networkBytesOut, previous.entry.networkBytesOut)
+                let ownCPU = Double(ownCommands) * ownCommandMicroseconds
+                reading.cpuRate = rate(
+                    entry.cpuMicroseconds, previous.entry.cpuMicroseconds, less: ownCPU + previous.ownCPUAhead,
+                    ahead: &reading.ownCPUAhead)
+                if reading.cpuRate != nil, ownCommands > 0 { reading.ownCpuRate = ownCPU / seconds }
+                reading.inRate = rate(
+                    entry.networkBytesIn, previous.entry.networkBytesIn, less: Double(ownBytes) + previous.ownBytesAhead,
+                    ahead: &reading.ownBytesAhead)
+                var none = 0.0
+                reading.outRate = rate(
+                    entry.networkBytesOut, previous.entry.networkBytesOut, less: 0, ahead: &none)
             }
             slots[entry.slot] = reading
         }
@@ -121,7 +160,8 @@ public struct SlotActivity: Sendable {
             Slot(
                 slot: reading.entry.slot, keys: reading.entry.keyCount, cpuMicrosecondsPerSecond: reading.cpuRate,
                 networkBytesInPerSecond: reading.inRate, networkBytesOutPerSecond: reading.outRate,
-                cpuShare: reading.cpuRate.flatMap { rate in total.flatMap { $0 > 0 ? rate / $0 : nil } })
+                cpuShare: reading.cpuRate.flatMap { rate in total.flatMap { $0 > 0 ? rate / $0 : nil } },
+                ownCpuMicrosecondsPerSecond: reading.ownCpuRate)
         }
         // The first few of up to 16,384 slots, each poll: kept in place, not sorted whole.
         func top(by value: (Reading) -> Double?) -> [Reading] {
