@@ -62,8 +62,10 @@ public struct CheckReport: Sendable, Equatable {
         self.perfdata = perfdata
     }
 
-    /// The verdict on `store` under `rules` (their `for` is ignored), at the newest poll.
-    public init(store: some SeriesReading, rules: [AlertRule]) {
+    /// The verdict on `store` under `rules` (their `for` is ignored), at the newest poll. With
+    /// `inhibitions`, alerts that one firing cause explains are told as one incident: the cause
+    /// first, its symptoms named after it (the status is still the most severe of them all).
+    public init(store: some SeriesReading, rules: [AlertRule], inhibitions: [Inhibition] = []) {
         let nodes = store.nodeNames.compactMap { store[$0] }
         let answering = nodes.filter(\.isUp)
         guard let newest = nodes.compactMap(\.times.last).max(), !answering.isEmpty else {
@@ -77,7 +79,7 @@ public struct CheckReport: Sendable, Equatable {
                 var immediate = rule
                 immediate.forSeconds = 0
                 return immediate
-            })
+            }, inhibitions: inhibitions)
         _ = engine.eval(now: Date(timeIntervalSince1970: newest), store: store)
         let firing = engine.firing
         let down = nodes.filter { !$0.isUp }
@@ -91,7 +93,20 @@ public struct CheckReport: Sendable, Equatable {
         problems += blind.map { node in
             "\(node.node) gives no figures: \(node.lastReading?.unavailable[.info] ?? "INFO returned nothing")"
         }
-        problems += firing.map { "\($0.name): \($0.summary.isEmpty ? ValueFormatting.plain($0.value) : $0.summary)" }
+        func described(_ alert: Alert) -> String {
+            "\(alert.name): \(alert.summary.isEmpty ? ValueFormatting.plain(alert.value) : alert.summary)"
+        }
+        let (incidents, others) = engine.incidents
+        // Most severe first: an incident's cause leads; its symptoms by name, once each.
+        var told: [(severity: Severity, text: String)] = incidents.map { incident in
+            var names: [String] = []
+            for symptom in incident.symptoms where !names.contains(symptom.name) { names.append(symptom.name) }
+            let severity = ([incident.cause] + incident.symptoms).map(\.severity).max() ?? incident.cause.severity
+            return (severity, described(incident.cause) + " (causing \(names.joined(separator: ", ")))")
+        }
+        told += others.filter { $0.state == .firing }.map { ($0.severity, described($0)) }
+        problems += told.enumerated().sorted { ($0.element.severity, $1.offset) > ($1.element.severity, $0.offset) }
+            .map(\.element.text)
         let total = FleetAggregate(store: store)
         let summary: String
         if problems.isEmpty, answering.count == 1, let node = answering.first {

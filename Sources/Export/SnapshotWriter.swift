@@ -287,17 +287,25 @@ public struct SnapshotWriter {
 
     private func alerts(_ snapshot: Snapshot) -> CSVTable {
         var table = table([
-            "alertname", "state", "severity", "node", "namespace", "labels", "value", "summary", "starts_at", "ends_at",
+            "alertname", "state", "severity", "node", "namespace", "labels", "value", "summary", "cause", "starts_at",
+            "ends_at",
         ])
         func labels(_ alert: Alert) -> String {
             alert.labels.filter { $0.key != "node" && $0.key != "namespace" }.sorted { $0.key < $1.key }
                 .map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        }
+        // The identity of the alert's incident cause (its rule alone when key names are
+        // redacted: an identity can hold a namespace).
+        func cause(of alert: Alert) -> String {
+            guard let cause = alert.cause else { return "" }
+            return options.redactsKeys ? String(cause.prefix { $0 != "{" }) : cause
         }
         func row(_ alert: Alert, state: String, start: Date?, end: Date?) {
             table.append([
                 .text(alert.name), .text(state), .text(alert.severity.rawValue), .text(alert.labels["node"] ?? ""),
                 alert.labels["namespace"].map(namespaceCell) ?? .text(""), .text(labels(alert)), .number(alert.value),
                 .text(options.redactsKeys && alert.labels["namespace"] != nil ? "" : alert.summary),
+                .text(cause(of: alert)),
                 .text(start.map(ValueFormatting.iso8601) ?? ""), .text(end.map(ValueFormatting.iso8601) ?? ""),
             ])
         }

@@ -141,7 +141,8 @@ public struct SlotActivity: Sendable {
                     ahead: &reading.ownCPUAhead)
                 if reading.cpuRate != nil, ownCommands > 0 { reading.ownCpuRate = ownCPU / seconds }
                 reading.inRate = rate(
-                    entry.networkBytesIn, previous.entry.networkBytesIn, less: Double(ownBytes) + previous.ownBytesAhead,
+                    entry.networkBytesIn, previous.entry.networkBytesIn,
+                    less: Double(ownBytes) + previous.ownBytesAhead,
                     ahead: &reading.ownBytesAhead)
                 var none = 0.0
                 reading.outRate = rate(

@@ -61,7 +61,7 @@ struct Check: AsyncParsableCommand {
             try ConsoleOutput.line(CheckReport.unknown(failure.message).line)
             throw ExitCode(3)
         }
-        let report = CheckReport(store: store, rules: rules.rules)
+        let report = CheckReport(store: store, rules: rules.rules, inhibitions: rules.inhibitions)
         try ConsoleOutput.line(report.line)
         if report.status != .ok { throw ExitCode(report.status.exitCode) }
     }

@@ -12,7 +12,8 @@ struct CheckReportTests {
 
     /// A store of `node` polled twice a second apart: 1,000 commands, `hits` and `misses` in it.
     private static func store(
-        _ nodes: [String] = ["cache-1"], hits: Int64 = 900, misses: Int64 = 100, down: [String] = []
+        _ nodes: [String] = ["cache-1"], hits: Int64 = 900, misses: Int64 = 100, down: [String] = [],
+        usedMemory: Int64 = 600, evicted: Int64 = 0
     ) -> MetricStore {
         var store = MetricStore()
         for node in nodes {
@@ -21,9 +22,12 @@ struct CheckReportTests {
                     "server": ["run_id": "r", "uptime_in_seconds": "100"],
                     "stats": [
                         "total_commands_processed": String(1000 * fraction), "keyspace_hits": String(hits * fraction),
-                        "keyspace_misses": String(misses * fraction), "evicted_keys": "0", "expired_keys": "0",
+                        "keyspace_misses": String(misses * fraction), "evicted_keys": String(evicted * fraction),
+                        "expired_keys": "0",
                     ],
-                    "memory": ["used_memory": "600", "maxmemory": "1000"],
+                    "memory": [
+                        "used_memory": String(usedMemory), "maxmemory": "1000", "maxmemory_policy": "allkeys-lru",
+                    ],
                     "clients": ["connected_clients": "7"],
                     "keyspace": ["db0": "keys=10,expires=0,avg_ttl=0"],
                 ]
@@ -75,6 +79,22 @@ struct CheckReportTests {
         #expect(critical.status == .critical && critical.status.exitCode == 2)
         #expect(critical.summary.hasPrefix("HitRatioCollapsed: 0.1"), "\(critical.summary)")
         #expect(critical.summary.contains("HitRatioLow: hit ratio under 80 %"))
+    }
+
+    @Test("memory full: one incident — MemoryFull first, the alerts it explains named after it, once")
+    func incident() throws {
+        let store = Self.store(hits: 500, misses: 500, usedMemory: 990, evicted: 400)
+        let rules = DefaultRules.ruleSet
+        let report = CheckReport(store: store, rules: rules.rules, inhibitions: rules.inhibitions)
+        #expect(report.status == .warning, "\(report.line)")
+        let first = try #require(report.summary.split(separator: ";").first)
+        #expect(first.hasPrefix("MemoryFull: "), "the cause leads: \(report.summary)")
+        #expect(first.contains("(causing ") && first.contains("EvictionsActive"), "\(first)")
+        #expect(!report.summary.contains("; EvictionsActive:"), "a symptom is not told on its own: \(report.summary)")
+        // Without inhibitions, every alert on its own.
+        let flat = CheckReport(store: store, rules: rules.rules)
+        #expect(flat.summary.contains("; EvictionsActive:") || flat.summary.hasPrefix("EvictionsActive:"))
+        #expect(flat.status == report.status)
     }
 
     @Test("several nodes: one down is CRITICAL, totals as perfdata; none answering is UNKNOWN")

@@ -50,4 +50,31 @@ struct IncidentOutputTests {
                 "cachewatch_alerts{alertname=\"MemoryFull\",severity=\"warning\",state=\"firing\",node=\"a:6379\"} 1\n")
         )
     }
+
+    @Test("a snapshot's alerts.csv has the cause's identity beside each symptom, its rule alone when redacted")
+    func snapshotCSV() throws {
+        var symptom = Self.alert("CriticalKeysEvicted", cause: "MemoryFull{node=a:6379}")
+        symptom.labels["namespace"] = "session:*"
+        let events = [
+            AlertEvent(kind: .firing, alert: Self.alert("MemoryFull", cause: nil), time: Self.time),
+            AlertEvent(kind: .firing, alert: symptom, time: Self.time),
+        ]
+        let snapshot = Snapshot(
+            toolVersion: "t", endpoint: "a:6379", node: "a:6379", store: MetricStore(), keyspaces: [:],
+            events: events, active: events.map(\.alert), windowStart: 0, takenAt: Self.time)
+        func rows(_ options: ExportOptions) throws -> [[String]] {
+            let text = try #require(
+                try SnapshotWriter(options: options).files(for: snapshot).first { $0.name == "alerts.csv" }?.text)
+            return text.split(separator: "\r\n").map {
+                $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            }
+        }
+        let plain = try rows(ExportOptions())
+        let column = try #require(plain.first?.firstIndex(of: "cause"))
+        #expect(plain.count == 3)
+        #expect(plain.first { $0.first == "MemoryFull" }?[column] == "")
+        #expect(plain.first { $0.first == "CriticalKeysEvicted" }?[column] == "MemoryFull{node=a:6379}")
+        let redacted = try rows(ExportOptions(redactsKeys: true))
+        #expect(redacted.first { $0.first == "CriticalKeysEvicted" }?[column] == "MemoryFull")
+    }
 }

@@ -32,7 +32,8 @@ struct OwnSlotWorkTests {
         var activity = SlotActivity()
         let start = Date(timeIntervalSince1970: 1_000)
         func entry(_ slot: Int, cpu: Int64, bytes: Int64) -> SlotStatsEntry {
-            SlotStatsEntry(slot: slot, keyCount: 10, cpuMicroseconds: cpu, networkBytesIn: bytes, networkBytesOut: bytes)
+            SlotStatsEntry(
+                slot: slot, keyCount: 10, cpuMicroseconds: cpu, networkBytesIn: bytes, networkBytesOut: bytes)
         }
         activity.record(
             [entry(1, cpu: 0, bytes: 0), entry(2, cpu: 0, bytes: 0)], for: 0...16_383, at: start,
