@@ -27,7 +27,9 @@ public final class KeyEventCounter: Sendable {
         public var lost: Int?
         /// Per namespace, the overwrites that were refill races: a key overwritten within
         /// ``KeyEventCounter/refillWindow`` of being missed, expired, evicted or deleted —
-        /// readers that missed it together each wrote it back (counted in `counts` too).
+        /// readers that missed it together each wrote it back (counted in `counts` too) — and,
+        /// in the window's first 5 s after a subscription (or the first overwrite seen), the
+        /// overwrites of keys with no absence remembered: missed, perhaps, just before.
         public var refills: [String: Int]
 
         /// Creates a tally.
@@ -90,6 +92,9 @@ public final class KeyEventCounter: Sendable {
         /// high 32 bits and the time in milliseconds since ``start`` (wrapping), packed; made
         /// once overwrites are published (the first one seen).
         var absences: [UInt64] = []
+        /// When absences began to be remembered (the table made, or a new subscription: events
+        /// in between were not seen), in the same milliseconds.
+        var rememberedSince: UInt32 = 0
         var start: Date
     }
 
@@ -145,6 +150,7 @@ public final class KeyEventCounter: Sendable {
             guard tracked else { return }
             if kind == .overwritten && state.absences.isEmpty {
                 state.absences = [UInt64](repeating: 0, count: Self.absenceSlots)
+                state.rememberedSince = milliseconds
             }
             guard !state.absences.isEmpty else { return }
             let index = hash & (Self.absenceSlots - 1)
@@ -152,9 +158,12 @@ public final class KeyEventCounter: Sendable {
             if kind == .overwritten {
                 let entry = state.absences[index]
                 let elapsed = milliseconds &- UInt32(truncatingIfNeeded: entry)
-                if entry != 0, entry & 0xFFFF_FFFF_0000_0000 == check,
-                    Double(elapsed) <= Self.refillWindow * 1000
-                {
+                let remembered = entry != 0 && entry & 0xFFFF_FFFF_0000_0000 == check
+                // Within the window's length of remembering's start, a key with no absence
+                // remembered may have been missed just before: not told, so not the writer's.
+                let unknowable =
+                    !remembered && Double(milliseconds &- state.rememberedSince) <= Self.refillWindow * 1000
+                if (remembered && Double(elapsed) <= Self.refillWindow * 1000) || unknowable {
                     while state.refills.count <= slot { state.refills.append(0) }
                     state.refills[slot] += 1
                 }
@@ -183,6 +192,9 @@ public final class KeyEventCounter: Sendable {
             state.since = now
             state.complete = false
             state.receiving = true
+            if !state.absences.isEmpty {
+                state.rememberedSince = UInt32(truncatingIfNeeded: Int64(clock.now.timeIntervalSince1970 * 1000))
+            }
         }
     }
 
