@@ -89,6 +89,15 @@ let package = Package(
             path: "Sources/CNCurses",
             providers: [.apt(["libncurses-dev"])]
         ),
+        // SQLite (the recording's store) and zlib (its tick records), through module maps.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // History that survives the session: `--record DIR` writes what the engine knew at each
+        // tick into a SQLite store; `replay` and `report` read it back.
+        .target(
+            name: "Recording",
+            dependencies: ["CSQLite", "CZlib", "Engine", "Export", "Metrics", "Alerts", "Telemetry"]
+        ),
         // The only code that touches ncurses: draw a Screen (diffed), read keys, resize.
         .target(
             name: "CursesTerminal",
@@ -103,7 +112,7 @@ let package = Package(
             name: "cachewatch",
             dependencies: [
                 "RedisClient", "Telemetry", "Metrics", "Export", "Workload", "Dashboard", "CursesTerminal", "Alerts",
-                "Fleet", "Engine", "MetricsEndpoint",
+                "Fleet", "Engine", "MetricsEndpoint", "Recording",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -162,6 +171,9 @@ let package = Package(
             name: "DashboardTests", dependencies: ["Dashboard", "Engine", "Metrics", "Telemetry", "Alerts"],
             exclude: ["Golden"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "TestSupport"]),
+        .testTarget(
+            name: "RecordingTests",
+            dependencies: ["Recording", "Engine", "Export", "Metrics", "Alerts", "Telemetry", "TestSupport"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["Alerts", "Engine", "Fleet", "Metrics", "Telemetry", "Workload", "TestSupport"]),

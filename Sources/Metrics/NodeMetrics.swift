@@ -8,7 +8,7 @@ public struct NodeMetrics: Sendable {
     public let node: String
     /// Tick times (seconds since 1970), oldest first; one per sample, failed polls included.
     public private(set) var times: RingBuffer<Double>
-    private var series: [SeriesKey: RingBuffer<Double>] = [:]
+    private(set) var series: [SeriesKey: RingBuffer<Double>] = [:]
     /// The newest tick's value of each metric by ``Metric/ordinal`` (NaN = absent): what
     /// `latest(_:)` reads, one contiguous table instead of a lookup and a ring
     /// buffer per series (the exposition reads all of them every tick).
@@ -19,7 +19,7 @@ public struct NodeMetrics: Sendable {
     /// Figures from outside the poll (key sampling), added to every tick that has a reading.
     private var external: [Metric: Double] = [:]
     /// Labelled metrics (per namespace): the newest values by metric name, then label value.
-    private var instances: [Metric: [String: Double]] = [:]
+    private(set) var instances: [Metric: [String: Double]] = [:]
     /// The newest slow-log entries, oldest first.
     public private(set) var slowlog: RingBuffer<SlowlogEntry>
     /// The INFO of the last successful poll that had one.
@@ -266,7 +266,7 @@ public struct NodeMetrics: Sendable {
         append(time: time, values: values)
     }
 
-    private mutating func append(time: Double, values: [SeriesKey: Double]) {
+    fileprivate mutating func append(time: Double, values: [SeriesKey: Double]) {
         let previousCount = times.count
         times.append(time)
         for name in values.keys where series[name] == nil {
@@ -285,5 +285,59 @@ public struct NodeMetrics: Sendable {
             if case .metric(let metric) = key { newest[metric.ordinal] = value }
             series.formIndex(after: &index)
         }
+    }
+}
+
+extension NodeMetrics {
+    /// The tick of `sample` (one this node ingested, the newest if the time is not found), as a
+    /// recording keeps it: the series' values at that tick, the labelled metrics now, and what
+    /// the sample read.
+    public func tick(of sample: Sample) -> NodeTick {
+        let time = sample.time.timeIntervalSince1970
+        var index = times.count - 1
+        while index > 0, times[index] != time { index -= 1 }
+        if index < 0 || times[index] != time { index = times.count - 1 }
+        var values: [SeriesKey: Double] = [:]
+        if index >= 0 {
+            for (key, ring) in series where !ring[index].isNaN { values[key] = ring[index] }
+        }
+        let reading = sample.reading
+        return NodeTick(
+            time: time, failure: sample.failure, values: values, instances: instances,
+            info: reading?.info?.sections, unavailable: reading?.unavailable ?? [:],
+            slowlog: reading?.slowlog?.entries ?? [])
+    }
+
+    /// Takes a recorded tick as if its poll had just been ingested: the same series values and
+    /// labelled metrics (nothing is derived again), the same INFO, refusals and slow log.
+    public mutating func restore(_ tick: NodeTick) {
+        if let failure = tick.failure {
+            failedPolls += 1
+            lastFailure = failure
+        } else {
+            lastFailure = nil
+            var info: InfoSnapshot?
+            if let sections = tick.info {
+                let snapshot = InfoSnapshot(sections: sections)
+                let time = Date(timeIntervalSince1970: tick.time)
+                let sameRun = lastInfo?.server.runID == snapshot.server.runID
+                previousInfo = sameRun ? lastInfo : nil
+                previousInfoTime = sameRun ? lastInfoTime : nil
+                lastInfo = snapshot
+                lastInfoTime = time
+                if snapshot.sectionNames.contains("commandstats") {
+                    let sameRunStats = commandStatsInfo?.server.runID == snapshot.server.runID
+                    previousCommandStatsInfo = sameRunStats ? commandStatsInfo : nil
+                    previousCommandStatsTime = sameRunStats ? commandStatsTime : nil
+                    commandStatsInfo = snapshot
+                    commandStatsTime = time
+                }
+                info = snapshot
+            }
+            lastReading = Reading(info: info, slowlog: nil, pingRTT: nil, unavailable: tick.unavailable)
+            for entry in tick.slowlog { slowlog.append(entry) }
+        }
+        instances = tick.instances
+        append(time: tick.time, values: tick.values)
     }
 }

@@ -38,7 +38,7 @@ public struct NodeTable<Record: NodeRecord>: SeriesReading {
     }
 
     /// The index of `node`'s entry, made (with empty series) when the node is new.
-    private mutating func index(of node: String) -> Int {
+    fileprivate mutating func index(of node: String) -> Int {
         if let known = indexByName[node] { return known }
         records.append(
             Record(
@@ -143,3 +143,12 @@ public struct NodeTable<Record: NodeRecord>: SeriesReading {
 
 /// The time-series store: one ``NodeMetrics`` per node, fed with samples in time order.
 public typealias MetricStore = NodeTable<NodeMetrics>
+
+extension NodeTable {
+    /// Takes a recorded tick of `node` (see ``NodeMetrics/restore(_:)``): a replay's store.
+    public mutating func restore(_ tick: NodeTick, node: String) {
+        let index = index(of: node)
+        if records[index].metrics.count == 0 { nodeNames.append(node) }
+        records[index].metrics.restore(tick)
+    }
+}

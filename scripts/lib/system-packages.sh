@@ -7,6 +7,8 @@ cachewatch_missing_packages() {  # "tests" adds what only the test suite needs
     command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
     command -v tmux >/dev/null 2>&1 || missing+=(tmux)
     dpkg -s libncurses-dev >/dev/null 2>&1 || missing+=(libncurses-dev)
+    dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing+=(libsqlite3-dev)  # the recording's store
+    dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)  # its compressed tick records
     if [ "${1:-}" = tests ]; then
         command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
         command -v promtool >/dev/null 2>&1 || missing+=(prometheus)  # promtool, and the scrape tests
@@ -14,6 +16,7 @@ cachewatch_missing_packages() {  # "tests" adds what only the test suite needs
         command -v python3 >/dev/null 2>&1 || missing+=(python3)  # reads exported CSV back, strictly
         command -v openssl >/dev/null 2>&1 || missing+=(openssl)  # makes the TLS tests' certificates
         command -v curl >/dev/null 2>&1 || missing+=(curl)  # scrapes the --listen endpoint over TLS
+        command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)  # reads recordings as a user would
     fi
     echo "${missing[@]}"
 }

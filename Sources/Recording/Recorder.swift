@@ -1,0 +1,306 @@
+import Alerts
+import Engine
+import Export
+import Foundation
+import Metrics
+import Synchronization
+import Telemetry
+
+/// `--record DIR`: writes what the engine knew at each step into the recording's store (see
+/// ``RecordingSchema``) — every node's ticks, the alert events, the notices — as it arrives.
+///
+/// The engine's consumer calls ``record(_:state:)`` after each step; ticks are encoded there
+/// (a few tens of microseconds each) and a writer thread commits what came in once a second, in
+/// one transaction: a crash or a `SIGKILL` loses at most the last second, and leaves the store
+/// readable (WAL). Old data is pruned while recording (``retention``, ``maxBytes``). A write that
+/// fails — a full disk — is told once through `report` and recording stops; monitoring goes on.
+public final class Recorder: Sendable {
+    /// A keyframe (a whole tick) every this many ticks of a node; changes in between.
+    public static let keyframeEvery = 60
+    /// The default retention: 7 days.
+    public static let defaultRetention: TimeInterval = 7 * 86_400
+    /// The default size limit: 2 GB.
+    public static let defaultMaxBytes: Int64 = 2_000_000_000
+
+    /// The recording's directory.
+    public let directory: String
+    /// Data older than this (seconds) is pruned.
+    public let retention: TimeInterval
+    /// The store is kept under this size (the oldest data pruned first).
+    public let maxBytes: Int64
+
+    private struct Pending {
+        var names: [(id: Int64, name: String)] = []
+        var nodes: [(id: Int64, name: String)] = []
+        var ticks: [TickRow] = []
+        var alerts: [AlertEvent] = []
+        var notices: [(time: Date, text: String)] = []
+        var isEmpty: Bool { ticks.isEmpty && alerts.isEmpty && notices.isEmpty && names.isEmpty && nodes.isEmpty }
+    }
+
+    private struct TickRow {
+        var node: Int64
+        var time: Int64
+        var keyframe: Bool
+        var up: Bool
+        var figures: [Double?]
+        var record: [UInt8]
+    }
+
+    /// What encodes ticks (the consumer's side).
+    private struct Encoding {
+        var names: [String: Int64]
+        var nodes: [String: Int64]
+        var encoders: [String: TickEncoder] = [:]
+        var sinceKeyframe: [String: Int] = [:]
+    }
+
+    private let encoding: Mutex<Encoding>
+    private let pending = Mutex(Pending())
+    private let stopped = Atomic<Bool>(false)
+    private let report: @Sendable (String) -> Void
+    private let clock: any WallClock
+    private let wake = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let flushEvery: TimeInterval
+    /// The writer thread's database (only it touches it after start).
+    private nonisolated(unsafe) let database: SQLiteDatabase
+
+    /// The figures kept as columns for SQL.
+    static let columns: [Metric] = [.hitRatio, .opsPerSec, .usedMemoryBytes, .evictedPerSec]
+
+    /// Opens (or creates) the recording in `directory` and starts the writer.
+    ///
+    /// - Parameters:
+    ///   - metadata: written to `meta` (the endpoints without passwords, the interval…).
+    ///   - report: told once when recording stops on an error (one line).
+    /// - Throws: ``RecordingError`` when the directory cannot be made or written, or holds a
+    ///   store of a newer schema.
+    public init(
+        directory: String, retention: TimeInterval = Recorder.defaultRetention,
+        maxBytes: Int64 = Recorder.defaultMaxBytes, metadata: [String: String] = [:], clock: any WallClock = .system,
+        flushEvery: TimeInterval = 1, report: @escaping @Sendable (String) -> Void
+    ) throws(RecordingError) {
+        self.directory = directory
+        self.retention = retention
+        self.maxBytes = maxBytes
+        self.clock = clock
+        self.flushEvery = flushEvery
+        self.report = report
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw RecordingError("cannot make the recording directory \(directory): \(error.localizedDescription)")
+        }
+        let path = (directory as NSString).appendingPathComponent(RecordingSchema.fileName)
+        do {
+            database = try SQLiteDatabase(path: path, create: true)
+            if let version = RecordingSchema.version(of: database), version > RecordingSchema.version {
+                throw RecordingError(
+                    "\(directory) holds a recording of a newer cachewatch (schema \(version); this one writes \(RecordingSchema.version))"
+                )
+            }
+            try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+            try database.execute(RecordingSchema.create)
+            var meta = metadata
+            meta["schema_version"] = String(RecordingSchema.version)
+            meta["retention_seconds"] = String(Int(retention))
+            meta["max_bytes"] = String(maxBytes)
+            if try database.integer("SELECT count(*) FROM meta WHERE key = 'created_ms'") == 0 {
+                meta["created_ms"] = String(Int64(clock.now.timeIntervalSince1970 * 1000))
+            }
+            for (key, value) in meta {
+                try database.run("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", [.text(key), .text(value)])
+            }
+            let names = try database.rows("SELECT id, name FROM names") { ($0.text(1), $0.integer(0)) }
+            let nodes = try database.rows("SELECT id, name FROM nodes") { ($0.text(1), $0.integer(0)) }
+            encoding = Mutex(
+                Encoding(
+                    names: Dictionary(names, uniquingKeysWith: { first, _ in first }),
+                    nodes: Dictionary(nodes, uniquingKeysWith: { first, _ in first })))
+        } catch let error as RecordingError {
+            throw error
+        } catch let error as SQLiteError {
+            throw RecordingError("cannot record into \(directory): \(error)")
+        } catch {
+            throw RecordingError("cannot record into \(directory): \(error)")
+        }
+        let thread = Thread { [self] in self.writeLoop() }
+        thread.name = "cachewatch-recorder"
+        thread.start()
+    }
+
+    /// Whether recording stopped (an error, or ``close()``).
+    public var isStopped: Bool { stopped.load(ordering: .acquiring) }
+
+    /// Takes what a step of the engine did: the ticks of the nodes that reported (as the store
+    /// holds them now), its alert events and notices.
+    public func record(_ outcome: EngineOutcome, state: EngineState) {
+        guard !isStopped else { return }
+        var rows: [TickRow] = []
+        var newNames: [(Int64, String)] = []
+        var newNodes: [(Int64, String)] = []
+        encoding.withLock { encoding in
+            for sample in outcome.samples {
+                guard let metrics = state.store[sample.node] else { continue }
+                let tick = metrics.tick(of: sample)
+                let nodeID: Int64
+                if let known = encoding.nodes[sample.node] {
+                    nodeID = known
+                } else {
+                    nodeID = Int64(encoding.nodes.count + 1)
+                    encoding.nodes[sample.node] = nodeID
+                    newNodes.append((nodeID, sample.node))
+                }
+                var encoder = encoding.encoders[sample.node] ?? TickEncoder()
+                let count = encoding.sinceKeyframe[sample.node] ?? 0
+                let keyframe = encoder.needsKeyframe || count >= Self.keyframeEvery - 1
+                let record = encoder.encode(tick, keyframe: keyframe) { name in
+                    if let id = encoding.names[name] { return UInt64(id) }
+                    let id = Int64(encoding.names.count + 1)
+                    encoding.names[name] = id
+                    newNames.append((id, name))
+                    return UInt64(id)
+                }
+                encoding.encoders[sample.node] = encoder
+                encoding.sinceKeyframe[sample.node] = keyframe ? 0 : count + 1
+                rows.append(
+                    TickRow(
+                        node: nodeID, time: Int64((tick.time * 1000).rounded()), keyframe: keyframe,
+                        up: tick.failure == nil, figures: Self.columns.map { tick.values[.metric($0)] },
+                        record: record))
+            }
+        }
+        let now = clock.now
+        pending.withLock { pending in
+            pending.names += newNames.map { (id: $0.0, name: $0.1) }
+            pending.nodes += newNodes.map { (id: $0.0, name: $0.1) }
+            pending.ticks += rows
+            pending.alerts += outcome.alertEvents
+            pending.notices += outcome.notices.map { (time: now, text: $0) }
+        }
+    }
+
+    /// Writes what is pending and stops the writer (waits for it).
+    public func close() {
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        wake.signal()
+        finished.wait()
+    }
+
+    // MARK: - The writer thread
+
+    private func writeLoop() {
+        var lastPrune = Date.distantPast
+        while true {
+            let closing = wake.wait(timeout: .now() + flushEvery) == .success || isStopped
+            let batch = pending.withLock { pending in
+                defer { pending = Pending() }
+                return pending
+            }
+            do {
+                if !batch.isEmpty { try write(batch) }
+                if Date().timeIntervalSince(lastPrune) >= 60 {
+                    lastPrune = Date()
+                    try prune()
+                }
+            } catch {
+                fail(error)
+                break
+            }
+            if closing { break }
+        }
+        finished.signal()
+    }
+
+    private func write(_ batch: Pending) throws(SQLiteError) {
+        try database.execute("BEGIN")
+        do {
+            for (id, name) in batch.nodes {
+                try database.run("INSERT OR IGNORE INTO nodes(id, name) VALUES (?, ?)", [.integer(id), .text(name)])
+            }
+            for (id, name) in batch.names {
+                try database.run("INSERT OR IGNORE INTO names(id, name) VALUES (?, ?)", [.integer(id), .text(name)])
+            }
+            let tick = try database.prepare(
+                """
+                INSERT OR REPLACE INTO ticks(node, t_ms, keyframe, up, hit_ratio, ops_per_sec, used_memory_bytes,
+                    evicted_per_sec, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for row in batch.ticks {
+                try tick.bind(
+                    [.integer(row.node), .integer(row.time), .integer(row.keyframe ? 1 : 0), .integer(row.up ? 1 : 0)]
+                        + row.figures.map { $0.map(SQLiteValue.real) ?? .null } + [.blob(row.record)])
+                try tick.stepToEnd()
+            }
+            let alert = try database.prepare(
+                """
+                INSERT INTO alerts(t_ms, kind, alertname, severity, node, identity, labels, value, summary, cause,
+                    state, active_since_ms, fired_ms, last_true_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for event in batch.alerts {
+                let labels =
+                    "{" + event.alert.labels.sorted { $0.key < $1.key }.map { "\(JSONText.string($0.key)):\(JSONText.string($0.value))" }
+                    .joined(separator: ",") + "}"
+                try alert.bind([
+                    .integer(Self.milliseconds(event.time)), .text(event.kind.rawValue), .text(event.alert.name),
+                    .text(event.alert.severity.rawValue), event.alert.labels["node"].map(SQLiteValue.text) ?? .null,
+                    .text(event.alert.identity), .text(labels), .real(event.alert.value), .text(event.alert.summary),
+                    event.alert.cause.map(SQLiteValue.text) ?? .null, .text(event.alert.state.rawValue),
+                    .integer(Self.milliseconds(event.alert.activeSince)),
+                    event.alert.firedAt.map { .integer(Self.milliseconds($0)) } ?? .null,
+                    .integer(Self.milliseconds(event.alert.lastTrue)),
+                ])
+                try alert.stepToEnd()
+            }
+            for notice in batch.notices {
+                try database.run(
+                    "INSERT INTO notices(t_ms, text) VALUES (?, ?)",
+                    [.integer(Self.milliseconds(notice.time)), .text(notice.text)])
+            }
+            try database.execute("COMMIT")
+        } catch {
+            try? database.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Prunes data past the retention, then the oldest data while the store is over its size.
+    private func prune() throws(SQLiteError) {
+        let cutoff = Self.milliseconds(clock.now) - Int64(retention * 1000)
+        try deleteBefore(cutoff)
+        var rounds = 0
+        while try size() > maxBytes, rounds < 20 {
+            rounds += 1
+            guard let first = try database.integer("SELECT min(t_ms) FROM ticks"),
+                let last = try database.integer("SELECT max(t_ms) FROM ticks"), last > first
+            else { break }
+            // A tenth of what is kept, oldest first.
+            try deleteBefore(first + max(1, (last - first) / 10))
+            try database.execute("PRAGMA wal_checkpoint(TRUNCATE); PRAGMA incremental_vacuum;")
+        }
+    }
+
+    private func deleteBefore(_ cutoff: Int64) throws(SQLiteError) {
+        try database.run("DELETE FROM ticks WHERE t_ms < ?", [.integer(cutoff)])
+        try database.run("DELETE FROM alerts WHERE t_ms < ?", [.integer(cutoff)])
+        try database.run("DELETE FROM notices WHERE t_ms < ?", [.integer(cutoff)])
+    }
+
+    /// The store's size on disk, its write-ahead log included.
+    func size() throws(SQLiteError) -> Int64 {
+        let pages = try database.integer("PRAGMA page_count") ?? 0
+        let pageSize = try database.integer("PRAGMA page_size") ?? 4096
+        let wal = (try? FileManager.default.attributesOfItem(atPath: database.path + "-wal")[.size] as? Int64) ?? 0
+        return pages * pageSize + (wal ?? 0)
+    }
+
+    private func fail(_ error: any Error) {
+        stopped.store(true, ordering: .releasing)
+        pending.withLock { $0 = Pending() }
+        let reason = (error as? SQLiteError).map { $0.isFull ? "the disk is full (\($0))" : "\($0)" } ?? "\(error)"
+        report("recording stopped: cannot write \(directory): \(reason); monitoring goes on")
+    }
+
+    static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Metrics
+import Telemetry
+
+/// Reads one node's records back into ticks, in the order they were written, from a keyframe
+/// on (see ``TickEncoder``). A record that does not read — damaged, or a change with no tick
+/// before it — throws; the reader then waits for the next keyframe.
+struct TickDecoder {
+    private var base: NodeTick?
+    private var baseInfo: [String: String] = [:]
+
+    /// Forgets the base: only a keyframe reads next.
+    mutating func reset() {
+        base = nil
+        baseInfo = [:]
+    }
+
+    /// Whether a record is a keyframe, read from its bytes without decoding the rest.
+    static func isKeyframe(_ record: [UInt8]) -> Bool {
+        guard let raw = try? unframe(record), let flags = raw.first else { return false }
+        return flags & TickFlags.keyframe != 0
+    }
+
+    /// The tick of `record`, taken at `time` (the store keeps it beside the record); `name`
+    /// reads a name's number back.
+    mutating func decode(_ record: [UInt8], time: Double, name: (UInt64) throws(RecordingError) -> String)
+        throws(RecordingError) -> NodeTick
+    {
+        var reader = ByteReader(try Self.unframe(record))
+        let flags = try reader.byte()
+        let keyframe = flags & TickFlags.keyframe != 0
+        guard keyframe || base != nil else { throw RecordingError("a change record with no keyframe before it") }
+        let previous = keyframe ? nil : base
+        var tick = NodeTick(time: time)
+        if flags & TickFlags.failure != 0 {
+            let kind = try reader.string()
+            let message = try reader.string()
+            tick.failure = PollFailure(kind: PollFailure.Kind(rawValue: kind) ?? .connection, message: message)
+        }
+        var values = previous?.values ?? [:]
+        for _ in 0..<(try reader.count()) {
+            let key = try Self.seriesKey(try name(try reader.varint()))
+            values[key] = try reader.number()
+        }
+        for _ in 0..<(try reader.count()) { values[try Self.seriesKey(try name(try reader.varint()))] = nil }
+        tick.values = values
+        var instances = previous?.instances ?? [:]
+        for _ in 0..<(try reader.count()) {
+            let metricName = try name(try reader.varint())
+            guard let metric = Metric(name: metricName) else { throw RecordingError("an unknown metric \(metricName)") }
+            switch InstanceChange(rawValue: try reader.byte()) {
+            case .gone: instances[metric] = nil
+            case .whole:
+                var labels: [String: Double] = [:]
+                for _ in 0..<(try reader.count()) { labels[try name(try reader.varint())] = try reader.number() }
+                instances[metric] = labels
+            case .delta:
+                var labels = instances[metric] ?? [:]
+                for _ in 0..<(try reader.count()) { labels[try name(try reader.varint())] = try reader.number() }
+                for _ in 0..<(try reader.count()) { labels[try name(try reader.varint())] = nil }
+                instances[metric] = labels
+            case nil: throw RecordingError("a tick record is damaged: an unknown change of \(metricName)")
+            }
+        }
+        tick.instances = instances
+        if flags & TickFlags.info != 0 {
+            var fields = keyframe ? [:] : baseInfo
+            for _ in 0..<(try reader.count()) { fields[try name(try reader.varint())] = try reader.string() }
+            for _ in 0..<(try reader.count()) { fields[try name(try reader.varint())] = nil }
+            baseInfo = fields
+            var sections: [String: [String: String]] = [:]
+            for (key, value) in fields {
+                guard let separator = key.range(of: TickFlags.fieldSeparator) else { continue }
+                sections[String(key[..<separator.lowerBound]), default: [:]][String(key[separator.upperBound...])] =
+                    value
+            }
+            tick.info = sections
+        } else if keyframe {
+            baseInfo = [:]
+        }
+        if try reader.byte() == 1 {
+            var unavailable: [PollPart: String] = [:]
+            for _ in 0..<(try reader.count()) {
+                let part = try reader.string()
+                let reason = try reader.string()
+                if let known = PollPart(rawValue: part) { unavailable[known] = reason }
+            }
+            tick.unavailable = unavailable
+        } else {
+            tick.unavailable = previous?.unavailable ?? [:]
+        }
+        for _ in 0..<(try reader.count()) {
+            let id = try reader.signed()
+            let milliseconds = try reader.signed()
+            let micros = try reader.signed()
+            var arguments: [[UInt8]] = []
+            for _ in 0..<(try reader.count()) { arguments.append(try reader.data()) }
+            let address = try reader.string()
+            let client = try reader.string()
+            tick.slowlog.append(
+                SlowlogEntry(
+                    id: id, timestamp: Date(timeIntervalSince1970: Double(milliseconds) / 1000),
+                    duration: .microseconds(micros), arguments: arguments,
+                    clientAddress: address.isEmpty ? nil : address, clientName: client.isEmpty ? nil : client))
+        }
+        guard reader.isAtEnd else { throw RecordingError("a tick record is damaged: bytes after its end") }
+        base = tick
+        return tick
+    }
+
+    private static func seriesKey(_ name: String) throws(RecordingError) -> SeriesKey {
+        guard let key = SeriesKey(name: name) else { throw RecordingError("an unknown series \(name)") }
+        return key
+    }
+
+    /// The record's bytes, decompressed.
+    static func unframe(_ record: [UInt8]) throws(RecordingError) -> [UInt8] {
+        var reader = ByteReader(record)
+        switch try reader.byte() {
+        case TickFlags.plain: return Array(record.dropFirst())
+        case TickFlags.deflated:
+            let size = Int(clamping: try reader.varint())
+            guard let raw = Deflate.decompress(Array(record[reader.offset...]), count: size) else {
+                throw RecordingError("a tick record is damaged: it does not decompress")
+            }
+            return raw
+        default: throw RecordingError("a tick record is damaged: an unknown codec")
+        }
+    }
+}
