@@ -20,3 +20,17 @@ public enum TemporaryFile {
         return path
     }
 }
+
+/// A new, empty directory for one test, removed with everything in it when the object goes
+/// away (a failing test leaves nothing behind).
+public final class TemporaryDirectory {
+    /// Its path.
+    public let path: String
+
+    /// Creates the directory.
+    public init(prefix: String = "cachewatch-test") throws {
+        path = try TemporaryFile.directory(prefix: prefix)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}

@@ -1,0 +1,151 @@
+import Alerts
+import Engine
+import Export
+import Fleet
+import Foundation
+import Metrics
+import Telemetry
+import TestSupport
+import Testing
+
+@testable import Recording
+
+/// The recorder on an engine fed in virtual time (two nodes, keys sampled in four namespaces, a
+/// rule that fires and resolves, a failed poll), then the recording read back: the lines
+/// `watch` printed, again.
+@Suite("Recording and replaying lines")
+struct RecorderTests {
+    static let start = 1_800_000_000.0
+
+    /// A poll of `node` at second `second`: counters that move, a hit ratio that collapses
+    /// between seconds 100 and 160, memory that grows; a failed poll at 200 on node b.
+    static func sample(_ node: String, second: Int) -> Sample {
+        let time = Date(timeIntervalSince1970: start + Double(second))
+        if node == "b:6379" && second == 200 {
+            return Sample(node: node, time: time, outcome: .failure(PollFailure(kind: .timeout, message: "no reply")))
+        }
+        let collapsed = (100..<160).contains(second)
+        let hits = Int64(second) * (collapsed ? 100 : 900)
+        let sections: [String: [String: String]] = [
+            "server": ["run_id": "run-\(node)", "uptime_in_seconds": String(1000 + second), "redis_version": "7.0.15"],
+            "stats": [
+                "total_commands_processed": String(Int64(second) * 1000), "keyspace_hits": String(hits),
+                "keyspace_misses": String(Int64(second) * 1000 - hits), "evicted_keys": String(second / 3),
+                "expired_keys": String(second * 2),
+            ],
+            "memory": [
+                "used_memory": String(50_000_000 + second * 10_000), "maxmemory": "100000000",
+                "maxmemory_policy": "allkeys-lru",
+            ],
+            "clients": ["connected_clients": String(7 + second % 3)],
+            "keyspace": ["db0": "keys=\(10_000 + second),expires=\(5_000 + second),avg_ttl=60000"],
+        ]
+        let reading = Reading(
+            info: InfoSnapshot(sections: sections), slowlog: nil, pingRTT: .microseconds(200 + second % 50))
+        return Sample(node: node, time: time, outcome: .reading(reading))
+    }
+
+    /// Keys sampled on `node`: four namespaces of numbers, hex and UUIDs.
+    static func keys(_ node: String, second: Int) -> FleetEvent {
+        var keys: [KeyMetadata] = []
+        for index in 0..<40 {
+            let id = second * 40 + index
+            let name: String
+            switch index % 4 {
+            case 0: name = "user:\(id):profile"
+            case 1: name = "session:\(String(id * 2_654_435_761 % 0xffff_ffff, radix: 16))"
+            case 2: name = "cart:\(UUID(uuid: (UInt8(id % 256), 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)))"
+            default: name = "price:\(id % 500)"
+            }
+            keys.append(
+                KeyMetadata(
+                    name: Array(name.utf8), type: index % 4 == 1 ? "hash" : "string",
+                    ttlMilliseconds: index % 4 == 0 ? nil : Int64(60_000 * (1 + index % 7)),
+                    memoryBytes: Int64(64 + index * 10), observedAt: Date(timeIntervalSince1970: start + Double(second))))
+        }
+        return .keys(node: node, keys: keys, finishedPass: second % 10 == 0, unavailable: [:])
+    }
+
+    static let rules = [
+        AlertRule(
+            name: "LowHitRatio", condition: AlertCondition(metric: .metric(.hitRatio), .below, 0.5), forSeconds: 10,
+            severity: .warning, summary: "hit ratio {{value}} on {{node}}")
+    ]
+
+    /// Runs the engine for `seconds` over two nodes, recording into `directory`; returns what
+    /// `watch --format json --namespaces` printed.
+    static func run(seconds: Int, directory: String, flushEvery: TimeInterval = 0.05) throws -> [String] {
+        let clock = VirtualWallClock(Date(timeIntervalSince1970: start))
+        let recorder = try Recorder(directory: directory, clock: clock, flushEvery: flushEvery) { _ in }
+        var state = EngineState(historyTicks: 600, rules: rules)
+        var formatter = WatchLineFormatter(format: .json, nodeWidth: 6)
+        var printed: [String] = []
+        for second in 1...seconds {
+            clock.advance(by: 1)
+            let events: [FleetEvent] = ["a:6379", "b:6379"].flatMap { node in
+                [keys(node, second: second), .sample(sample(node, second: second))]
+            }
+            let outcome = state.apply(events, now: clock.now)
+            recorder.record(outcome, state: state)
+            for sample in outcome.samples {
+                guard let node = state.store[sample.node] else { continue }
+                printed += formatter.lines(for: node)
+                printed += NamespaceLineFormatter.lines(for: node, format: .json)
+            }
+            printed += outcome.alertEvents.map { AlertEventFormatter.line($0, format: .json) }
+        }
+        recorder.close()
+        return printed
+    }
+
+    @Test("replayed lines are the lines watch printed: metrics, namespaces, alert events, a failed poll")
+    func linesAgain() throws {
+        let directory = try TemporaryDirectory()
+        let printed = try Self.run(seconds: 300, directory: directory.path)
+        let recording = try Recording(directory: directory.path)
+        #expect(try recording.nodes() == ["a:6379", "b:6379"])
+        #expect(try recording.span() == (Self.start + 1)...(Self.start + 300))
+        var replayed: [String] = []
+        var replay = LineReplay(recording: recording, format: .lines(.json))
+        replay.namespaces = true
+        let ticks = try replay.run { replayed.append($0) }
+        #expect(ticks == 600)
+        #expect(printed.contains { $0.contains("\"alertname\":\"LowHitRatio\"") }, "the rule fired")
+        #expect(replayed.count == printed.count)
+        #expect(replayed == printed, "first difference: \(zip(replayed, printed).first { $0 != $1 }.map { "\($0.0)\n\($0.1)" } ?? "-")")
+        // From a moment in the middle: its lines only, decoded from the keyframe before it.
+        var window: [String] = []
+        var middle = LineReplay(recording: recording, format: .lines(.json))
+        middle.start = Self.start + 130
+        middle.end = Self.start + 140
+        middle.namespaces = true
+        #expect(try middle.run { window.append($0) } == 22)
+        let expected = printed.filter { line in
+            guard let range = line.range(of: "\"ts_ms\":") else { return false }
+            let stamp = Int(line[range.upperBound...].prefix { $0.isNumber }) ?? 0
+            return (Int(Self.start + 130) * 1000...Int(Self.start + 140) * 1000).contains(stamp)
+        }
+        #expect(window.filter { $0.contains("\"ts_ms\":") } == expected)
+    }
+
+    @Test("a store of a newer schema is refused in one line; a directory without a recording too")
+    func newerSchema() async throws {
+        let directory = try TemporaryDirectory()
+        _ = try Self.run(seconds: 3, directory: directory.path)
+        let path = directory.path + "/cachewatch.db"
+        let sqlite = try ChildProcess(
+            executable: "/usr/bin/sqlite3", arguments: [path, "UPDATE meta SET value = '99' WHERE key = 'schema_version'"])
+        #expect(try await sqlite.waitForExit() == 0, "\(sqlite.standardError)")
+        #expect {
+            _ = try Recording(directory: directory.path)
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("newer cachewatch (schema 99") && !text.contains("\n")
+        }
+        #expect(throws: RecordingError.self) { _ = try Recorder(directory: directory.path) { _ in } }
+        let empty = try TemporaryDirectory()
+        #expect {
+            _ = try Recording(directory: empty.path)
+        } throws: { "\($0)".contains("no recording in") }
+    }
+}
