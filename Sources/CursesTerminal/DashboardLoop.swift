@@ -22,6 +22,9 @@ public struct DashboardLoop {
     public let snapshots: SnapshotTarget
     /// Checked between keys: whether to leave (a signal arrived).
     public var shouldStop: () -> Bool = { false }
+    /// Called after each step of the engine with its outcome and the live state it left (the
+    /// recorder of `--record`; paused or not).
+    public var onStep: ((EngineOutcome, EngineState) -> Void)?
 
     /// Creates a dashboard.
     public init(
@@ -128,7 +131,11 @@ public struct DashboardLoop {
                 dirty = true
             }
             let batch = engine.events.drain()
-            let outcome = step { $0.apply(batch, now: clock.now) }
+            let outcome = step { live in
+                let outcome = live.apply(batch, now: clock.now)
+                onStep?(outcome, live)
+                return outcome
+            }
             if let notice = outcome.notices.last { state.message = notice }
             if outcome.changedAnything && !state.isPaused {
                 // A node that left is no longer shown.

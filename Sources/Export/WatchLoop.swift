@@ -58,6 +58,9 @@ public struct WatchLoop {
     public var exposition: (@Sendable (PrometheusExposition) -> Void)?
     /// The namespaces exposed per node in ``exposition`` (the biggest first).
     public var namespaceLimit = PrometheusExposition.defaultNamespaceLimit
+    /// Called after each step of the engine with its outcome and the state it left (the
+    /// recorder of `--record`).
+    public var onStep: ((EngineOutcome, EngineState) -> Void)?
 
     /// Creates a loop printing to `output`.
     public init(engine: MonitoringEngine, output: Output) {
@@ -85,6 +88,7 @@ public struct WatchLoop {
         var exposedAt: Date?
         for await batch in engine.events {
             let outcome = state.apply(batch, now: engine.clock.now)
+            onStep?(outcome, state)
             for notice in outcome.notices { output.errors(notice) }
             for sample in outcome.samples {
                 for message in reporters[sample.node, default: ConnectionStateReporter()].messages(for: sample) {

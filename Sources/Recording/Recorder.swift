@@ -166,7 +166,7 @@ public final class Recorder: Sendable {
                 encoding.sinceKeyframe[sample.node] = keyframe ? 0 : count + 1
                 rows.append(
                     TickRow(
-                        node: nodeID, time: Int64((tick.time * 1000).rounded()), keyframe: keyframe,
+                        node: nodeID, time: Int64((tick.time * 1000).rounded(.down)), keyframe: keyframe,
                         up: tick.failure == nil, figures: Self.columns.map { tick.values[.metric($0)] },
                         record: record))
             }
@@ -240,7 +240,10 @@ public final class Recorder: Sendable {
                 """)
             for event in batch.alerts {
                 let labels =
-                    "{" + event.alert.labels.sorted { $0.key < $1.key }.map { "\(JSONText.string($0.key)):\(JSONText.string($0.value))" }
+                    "{"
+                    + event.alert.labels.sorted { $0.key < $1.key }.map {
+                        "\(JSONText.string($0.key)):\(JSONText.string($0.value))"
+                    }
                     .joined(separator: ",") + "}"
                 try alert.bind([
                     .integer(Self.milliseconds(event.time)), .text(event.kind.rawValue), .text(event.alert.name),

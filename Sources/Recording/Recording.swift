@@ -91,7 +91,9 @@ public final class Recording {
     /// node's, in time order. Each node is decoded from its last keyframe at or before `start`
     /// (those earlier ticks are read but not returned unless `warmUp` is set, which returns them
     /// too — a store rebuilt for a view needs its history).
-    public func ticks(from start: Double? = nil, to end: Double? = nil, warmUp: Double = 0) throws(RecordingError)
+    public func ticks(
+        from start: Double? = nil, to end: Double? = nil, warmUp: Double = 0
+    ) throws(RecordingError)
         -> [Tick]
     {
         try query {
@@ -125,7 +127,7 @@ public final class Recording {
                 var decoder = decoders[node] ?? TickDecoder()
                 let record = statement.blob(2)
                 do {
-                    let tick = try decoder.decode(record, time: Double(time) / 1000, name: lookup)
+                    let tick = try decoder.decode(record, name: lookup)
                     decoders[node] = decoder
                     ticks.append(Tick(node: name, tick: tick))
                 } catch {
@@ -165,7 +167,9 @@ public final class Recording {
     }
 
     /// The notices from `start` to `end`, oldest first.
-    public func notices(from start: Double? = nil, to end: Double? = nil) throws(RecordingError) -> [(
+    public func notices(
+        from start: Double? = nil, to end: Double? = nil
+    ) throws(RecordingError) -> [(
         time: Date, text: String
     )] {
         try query {

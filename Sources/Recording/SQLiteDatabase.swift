@@ -68,7 +68,9 @@ final class SQLiteDatabase {
     }
 
     /// The rows of `sql` with `values` bound, each read by `row`.
-    func rows<Row>(_ sql: String, _ values: [SQLiteValue] = [], row: (SQLiteStatement) -> Row) throws(SQLiteError)
+    func rows<Row>(
+        _ sql: String, _ values: [SQLiteValue] = [], row: (SQLiteStatement) -> Row
+    ) throws(SQLiteError)
         -> [Row]
     {
         let statement = try prepare(sql)
@@ -129,7 +131,8 @@ final class SQLiteStatement {
             case .text(let text): code = sqlite3_bind_text(statement, index, text, -1, cachewatch_sqlite_transient())
             case .blob(let bytes):
                 code = bytes.withUnsafeBytes { raw in
-                    sqlite3_bind_blob(statement, index, raw.baseAddress, Int32(raw.count), cachewatch_sqlite_transient())
+                    sqlite3_bind_blob(
+                        statement, index, raw.baseAddress, Int32(raw.count), cachewatch_sqlite_transient())
                 }
             case .null: code = sqlite3_bind_null(statement, index)
             }

@@ -21,9 +21,10 @@ struct TickDecoder {
         return flags & TickFlags.keyframe != 0
     }
 
-    /// The tick of `record`, taken at `time` (the store keeps it beside the record); `name`
-    /// reads a name's number back.
-    mutating func decode(_ record: [UInt8], time: Double, name: (UInt64) throws(RecordingError) -> String)
+    /// The tick of `record`; `name` reads a name's number back.
+    mutating func decode(
+        _ record: [UInt8], name: (UInt64) throws(RecordingError) -> String
+    )
         throws(RecordingError) -> NodeTick
     {
         var reader = ByteReader(try Self.unframe(record))
@@ -31,7 +32,7 @@ struct TickDecoder {
         let keyframe = flags & TickFlags.keyframe != 0
         guard keyframe || base != nil else { throw RecordingError("a change record with no keyframe before it") }
         let previous = keyframe ? nil : base
-        var tick = NodeTick(time: time)
+        var tick = NodeTick(time: try reader.number())
         if flags & TickFlags.failure != 0 {
             let kind = try reader.string()
             let message = try reader.string()

@@ -31,6 +31,8 @@ struct TickEncoder {
         if tick.failure != nil { flags |= TickFlags.failure }
         if tick.info != nil { flags |= TickFlags.info }
         writer.byte(flags)
+        // The poll's exact time (the row's t_ms is it in whole milliseconds, for SQL).
+        writer.number(tick.time)
         if let failure = tick.failure {
             writer.string(failure.kind.rawValue)
             writer.string(failure.message)
@@ -105,7 +107,10 @@ struct TickEncoder {
         for entry in tick.slowlog {
             writer.signed(entry.id)
             writer.signed(Int64((entry.timestamp.timeIntervalSince1970 * 1000).rounded()))
-            writer.signed(Int64(entry.duration.components.seconds * 1_000_000 + entry.duration.components.attoseconds / 1_000_000_000_000))
+            writer.signed(
+                Int64(
+                    entry.duration.components.seconds * 1_000_000 + entry.duration.components.attoseconds
+                        / 1_000_000_000_000))
             writer.count(entry.arguments.count)
             for argument in entry.arguments { writer.data(argument) }
             writer.string(entry.clientAddress ?? "")

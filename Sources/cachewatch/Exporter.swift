@@ -1,6 +1,7 @@
 import ArgumentParser
 import Export
 import MetricsEndpoint
+import Recording
 
 /// `cachewatch exporter`: `watch --listen` as a service — the Prometheus endpoint without metric
 /// lines, every node retried from the start (an unreachable one is `cachewatch_up 0`, not an
@@ -44,6 +45,8 @@ struct Exporter: AsyncParsableCommand {
 
     @OptionGroup var sources: SourceOptions
 
+    @OptionGroup var recording: RecordOptions
+
     func validate() throws {
         try PollInterval.validate(interval)
     }
@@ -55,6 +58,8 @@ struct Exporter: AsyncParsableCommand {
         let sink = alertmanager.sink(targets: targets)
         let latest = LatestExposition()
         let server = try await endpoint.serve(on: listen, latest: latest)
+        let recorder = try recording.recorder(command: "exporter", endpoints: targets.map(\.name), interval: interval)
+        defer { recorder?.close() }
         SignalTrap.install(exitImmediately: true)
         try await EngineSession.run(
             targets: targets,
@@ -62,11 +67,12 @@ struct Exporter: AsyncParsableCommand {
                 connection: connection, targets: self.targets, sources: sources, interval: interval),
             wait: true
         ) { engine in
-            try await WatchLoop.console(
+            var loop = WatchLoop.console(
                 on: engine, format: format, interval: interval, rules: rules, alertsOnly: true, alertmanager: sink,
                 exposition: { @Sendable exposition in latest.publish(exposition) },
-                namespaceLimit: endpoint.namespaceLimit
-            ).run()
+                namespaceLimit: endpoint.namespaceLimit)
+            if let recorder { loop.onStep = { recorder.record($0, state: $1) } }
+            try await loop.run()
         }
         await server.close()
     }

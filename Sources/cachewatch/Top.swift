@@ -3,6 +3,7 @@ import CursesTerminal
 import Export
 import Fleet
 import Foundation
+import Recording
 import RedisClient
 import Telemetry
 
@@ -33,6 +34,8 @@ struct Top: AsyncParsableCommand {
 
     @OptionGroup var export: ExportFlags
 
+    @OptionGroup var recording: RecordOptions
+
     func run() async throws {
         // A rules file that cannot be used stops the dashboard before anything else.
         let rules = try alerting.load()
@@ -42,6 +45,9 @@ struct Top: AsyncParsableCommand {
         let snapshots = SnapshotTarget(
             directory: snapshotDirectory, options: export.options, endpoint: targets.map(\.name).joined(separator: ","),
             toolVersion: CachewatchVersion.current)
+        let recorder = try recording.recorder(
+            command: "top", endpoints: targets.map(\.name), interval: display.interval)
+        defer { recorder?.close() }
         // Until the dashboard takes the terminal, a signal exits at once (putting back what
         // --enable-events changed); from then on the dashboard's loop handles it.
         SignalTrap.install(exitImmediately: true)
@@ -56,6 +62,7 @@ struct Top: AsyncParsableCommand {
             await MainActor.run {
                 var dashboard = DashboardLoop(interval: interval, colors: colors, rules: rules, snapshots: snapshots)
                 dashboard.shouldStop = { SignalTrap.received != nil }
+                if let recorder { dashboard.onStep = { recorder.record($0, state: $1) } }
                 dashboard.run(on: engine)
             }
         }

@@ -3,6 +3,7 @@ import Export
 import Fleet
 import Foundation
 import MetricsEndpoint
+import Recording
 import RedisClient
 import Telemetry
 
@@ -51,6 +52,8 @@ struct Watch: AsyncParsableCommand {
 
     @OptionGroup var endpoint: MetricsEndpointOptions
 
+    @OptionGroup var recording: RecordOptions
+
     @Flag(name: .long, help: "Keep retrying when the server cannot be reached at start-up instead of exiting.")
     var wait = false
 
@@ -79,6 +82,9 @@ struct Watch: AsyncParsableCommand {
         if let listen { server = try await endpoint.serve(on: listen, latest: latest) }
         var publish: (@Sendable (PrometheusExposition) -> Void)?
         if server != nil { publish = { @Sendable exposition in latest.publish(exposition) } }
+        let recorder = try recording.recorder(
+            command: "watch", endpoints: targets.map(\.name), interval: output.interval)
+        defer { recorder?.close() }
         // A first poll of each node tells a typo (wrong port, wrong password) from a server that
         // goes away later.
         // A signal exits at once, after putting back what --enable-events changed.
@@ -91,7 +97,8 @@ struct Watch: AsyncParsableCommand {
         ) { engine in
             try await output.loop(
                 on: engine, rules: rules, alertsOnly: alertsOnly, alertmanager: sink, csv: appender,
-                exposition: publish, namespaceLimit: endpoint.namespaceLimit)
+                exposition: publish, namespaceLimit: endpoint.namespaceLimit,
+                onStep: recorder.map { recorder in { recorder.record($0, state: $1) } })
         }
         await server?.close()
     }

@@ -51,7 +51,7 @@ extension WatchOutputOptions {
     func loop(
         on engine: MonitoringEngine, rules: RuleSet, alertsOnly: Bool, alertmanager: AlertmanagerSink? = nil,
         csv: CSVAppender? = nil, exposition: (@Sendable (PrometheusExposition) -> Void)? = nil,
-        namespaceLimit: Int? = nil
+        namespaceLimit: Int? = nil, onStep: ((EngineOutcome, EngineState) -> Void)? = nil
     ) async throws {
         var loop = WatchLoop.console(
             on: engine, format: format, interval: interval, rules: rules, alertsOnly: alertsOnly,
@@ -61,6 +61,7 @@ extension WatchOutputOptions {
         loop.slots = slots
         loop.headerEvery = headerEvery ?? max(1, TerminalSize.rows(default: 24) - 2)
         loop.csv = csv
+        loop.onStep = onStep
         do {
             try await loop.run()
         } catch let error as SnapshotError {

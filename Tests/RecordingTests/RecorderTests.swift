@@ -61,7 +61,8 @@ struct RecorderTests {
                 KeyMetadata(
                     name: Array(name.utf8), type: index % 4 == 1 ? "hash" : "string",
                     ttlMilliseconds: index % 4 == 0 ? nil : Int64(60_000 * (1 + index % 7)),
-                    memoryBytes: Int64(64 + index * 10), observedAt: Date(timeIntervalSince1970: start + Double(second))))
+                    memoryBytes: Int64(64 + index * 10), observedAt: Date(timeIntervalSince1970: start + Double(second))
+                ))
         }
         return .keys(node: node, keys: keys, finishedPass: second % 10 == 0, unavailable: [:])
     }
@@ -112,7 +113,9 @@ struct RecorderTests {
         #expect(ticks == 600)
         #expect(printed.contains { $0.contains("\"alertname\":\"LowHitRatio\"") }, "the rule fired")
         #expect(replayed.count == printed.count)
-        #expect(replayed == printed, "first difference: \(zip(replayed, printed).first { $0 != $1 }.map { "\($0.0)\n\($0.1)" } ?? "-")")
+        #expect(
+            replayed == printed,
+            "first difference: \(zip(replayed, printed).first { $0 != $1 }.map { "\($0.0)\n\($0.1)" } ?? "-")")
         // From a moment in the middle: its lines only, decoded from the keyframe before it.
         var window: [String] = []
         var middle = LineReplay(recording: recording, format: .lines(.json))
@@ -134,7 +137,8 @@ struct RecorderTests {
         _ = try Self.run(seconds: 3, directory: directory.path)
         let path = directory.path + "/cachewatch.db"
         let sqlite = try ChildProcess(
-            executable: "/usr/bin/sqlite3", arguments: [path, "UPDATE meta SET value = '99' WHERE key = 'schema_version'"])
+            executable: "/usr/bin/sqlite3",
+            arguments: [path, "UPDATE meta SET value = '99' WHERE key = 'schema_version'"])
         #expect(try await sqlite.waitForExit() == 0, "\(sqlite.standardError)")
         #expect {
             _ = try Recording(directory: directory.path)

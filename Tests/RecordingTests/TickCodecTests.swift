@@ -38,7 +38,9 @@ struct TickCodecTests {
             if index % 5 != 0 { tick.instances[.namespaceMissesPerSec] = ["price:*": Double(index % 3)] }
             tick.info = [
                 "server": ["redis_version": "7.0.15", "run_id": "abc", "uptime_in_seconds": String(1000 + index)],
-                "stats": ["total_commands_processed": String(1_000_000 + index * 1500), "keyspace_hits": String(index)],
+                "stats": [
+                    "total_commands_processed": String(1_000_000 + index * 1500), "keyspace_hits": String(index),
+                ],
             ]
             if index % 10 == 0 { tick.info?["commandstats"] = ["cmdstat_get": "calls=\(index),usec=9"] }
             if index > 50 { tick.unavailable = [.slowlog: "SLOWLOG refused: NOPERM"] }
@@ -77,13 +79,13 @@ struct TickCodecTests {
         for start in [0, 60, 120, 240] {
             var decoder = TickDecoder()
             for index in start..<ticks.count {
-                let tick = try decoder.decode(records[index], time: ticks[index].time, name: name)
+                let tick = try decoder.decode(records[index], name: name)
                 try #require(tick == ticks[index], "tick \(index) from keyframe \(start)")
             }
         }
         // A change record with no keyframe before it is refused.
         var lost = TickDecoder()
-        #expect(throws: RecordingError.self) { try lost.decode(records[61], time: 0, name: name) }
+        #expect(throws: RecordingError.self) { try lost.decode(records[61], name: name) }
         #expect(TickDecoder.isKeyframe(records[60]) && !TickDecoder.isKeyframe(records[61]))
         // Changes are smaller than keyframes (here every namespace's figure moves at every tick).
         let keyframes: [Int] = stride(from: 0, to: 300, by: 60).map { records[$0].count }
@@ -111,14 +113,17 @@ struct TickCodecTests {
             switch trial % 3 {
             case 0: bytes = Array(bytes.prefix(Int.random(in: 0..<bytes.count, using: &generator)))
             case 1:
-                for _ in 0..<4 { bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator) }
+                for _ in 0..<4 {
+                    bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(
+                        in: 0...255, using: &generator)
+                }
             default:
                 // Uncompressed garbage after a plain codec byte.
                 bytes = [TickFlags.plain] + (0..<64).map { _ in UInt8.random(in: 0...255, using: &generator) }
             }
             var decoder = TickDecoder()
             do {
-                _ = try decoder.decode(bytes, time: 0) { id throws(RecordingError) in
+                _ = try decoder.decode(bytes) { id throws(RecordingError) in
                     guard let name = byID[id] else { throw RecordingError("unknown #\(id)") }
                     return name
                 }

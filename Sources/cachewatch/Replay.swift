@@ -1,0 +1,122 @@
+import ArgumentParser
+import Export
+import Foundation
+import Metrics
+import Recording
+
+/// `cachewatch replay DIR`: a recording shown again — as the lines `watch` printed
+/// (`--format`), from and to any moment.
+struct Replay: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Replay a recording made with --record: the lines watch printed, from and to any moment.",
+        discussion: """
+            Times: 03:12 or 03:12:30 (that time of day, local time, on the recording's last day), \
+            -2h or -90s (before the recording's end), +10m (after its start), an ISO 8601 date \
+            (2026-12-06T03:12:00Z) or seconds since 1970; a value that starts with - is written \
+            with = (--from=-2h). A recording still being written can be \
+            replayed: what was committed (up to the last second) is read.
+            """,
+        helpNames: [.long]
+    )
+
+    /// What `--format` prints.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, json, logfmt, csv
+    }
+
+    @Argument(help: ArgumentHelp("The directory given to --record.", valueName: "DIR"))
+    var directory: String
+
+    @Option(
+        name: .long,
+        help:
+            "Print the lines watch printed: table, json or logfmt (with the alert events), or csv (watch --csv's rows)."
+    )
+    var format: Format
+
+    @Option(
+        name: .long, help: ArgumentHelp("Start at this moment (default: the recording's start).", valueName: "TIME"))
+    var from: String?
+
+    @Option(name: .long, help: ArgumentHelp("End at this moment (default: the recording's end).", valueName: "TIME"))
+    var to: String?
+
+    @Flag(
+        name: .long,
+        help: "After each metric line, print the node's per-namespace figures, as watch --namespaces (json, logfmt).")
+    var namespaces = false
+
+    func validate() throws {
+        if namespaces && (format == .table || format == .csv) {
+            throw ValidationError("--namespaces needs --format json or logfmt")
+        }
+        for (flag, text) in [("--from", from), ("--to", to)] {
+            if let text, ReplayTime(text) == nil {
+                throw ValidationError("\(flag) '\(text)' is not a time (03:12, -2h, +10m, 2026-12-06T03:12:00Z)")
+            }
+        }
+    }
+
+    func run() throws {
+        let recording: Recording
+        do {
+            recording = try Recording(directory: directory)
+        } catch {
+            throw CLIFailure(error.description)
+        }
+        let span: ClosedRange<Double>
+        do {
+            guard let recorded = try recording.span() else { throw CLIFailure("\(directory): nothing recorded yet") }
+            span = recorded
+        } catch let error as RecordingError {
+            throw CLIFailure(error.description)
+        }
+        let start = from.flatMap(ReplayTime.init)?.resolve(in: span)
+        let end = to.flatMap(ReplayTime.init)?.resolve(in: span)
+        if let start, let end, end < start {
+            throw CLIFailure("--to (\(Self.stamp(end))) is before --from (\(Self.stamp(start)))")
+        }
+        let lineFormat: LineReplay.Format
+        switch format {
+        case .table: lineFormat = .lines(.table)
+        case .json: lineFormat = .lines(.json)
+        case .logfmt: lineFormat = .lines(.logfmt)
+        case .csv: lineFormat = .csv
+        }
+        var replay = LineReplay(recording: recording, format: lineFormat)
+        replay.namespaces = namespaces
+        replay.start = start
+        replay.end = end
+        let lineEnd = Array((format == .csv ? "\r\n" : "\n").utf8)
+        // Written in blocks: a day of five nodes is half a million lines.
+        var buffer: [UInt8] = []
+        func flush() throws {
+            guard !buffer.isEmpty else { return }
+            do {
+                try FileHandle.standardOutput.write(contentsOf: Data(buffer))
+            } catch {
+                throw CLIFailure("cannot write to the standard output: \(SnapshotError.reason(of: error))")
+            }
+            buffer.removeAll(keepingCapacity: true)
+        }
+        do {
+            let ticks = try replay.run { line in
+                buffer.append(contentsOf: line.utf8)
+                buffer.append(contentsOf: lineEnd)
+                if buffer.count >= 1 << 16 { try flush() }
+            }
+            try flush()
+            if ticks == 0 {
+                ConsoleOutput.error(
+                    "cachewatch: nothing recorded between \(Self.stamp(start ?? span.lowerBound)) and \(Self.stamp(end ?? span.upperBound)) (the recording spans \(Self.stamp(span.lowerBound)) – \(Self.stamp(span.upperBound)))"
+                )
+            }
+        } catch let error as RecordingError {
+            throw CLIFailure(error.description)
+        }
+    }
+
+    private static func stamp(_ seconds: Double) -> String {
+        ValueFormatting.iso8601(Date(timeIntervalSince1970: seconds))
+    }
+}
