@@ -301,7 +301,13 @@ public final class Recorder: Sendable {
     private func fail(_ error: any Error) {
         stopped.store(true, ordering: .releasing)
         pending.withLock { $0 = Pending() }
-        let reason = (error as? SQLiteError).map { $0.isFull ? "the disk is full (\($0))" : "\($0)" } ?? "\(error)"
+        let reason: String
+        switch error as? SQLiteError {
+        case let failure? where failure.isFull: reason = "the disk is full (\(failure))"
+        case let failure? where failure.isInputOutput: reason = "a write failed — a full disk or a file-size limit? (\(failure))"
+        case let failure?: reason = failure.description
+        case nil: reason = "\(error)"
+        }
         report("recording stopped: cannot write \(directory): \(reason); monitoring goes on")
     }
 

@@ -8,8 +8,12 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     /// What was being done and SQLite's message.
     public let description: String
 
-    /// Whether the disk (or the file size limit) is full.
-    public var isFull: Bool { code == SQLITE_FULL || code == SQLITE_IOERR }
+    /// Whether the disk is full (`SQLITE_FULL`).
+    public var isFull: Bool { code == SQLITE_FULL }
+
+    /// Whether a read or write of the file failed (`SQLITE_IOERR`: a full disk or a file-size
+    /// limit shows as one too).
+    public var isInputOutput: Bool { code == SQLITE_IOERR }
 }
 
 /// A connection to one SQLite database file: statements prepared, bound, stepped, finalized.
