@@ -23,7 +23,7 @@ struct RecordDuration: ExpressibleByArgument, Sendable, Hashable, CustomStringCo
     }
 
     var description: String {
-        for (suffix, value) in [("w", 604_800.0), ("d", 86_400), ("h", 3600), ("m", 60)]
+        for (suffix, value) in [("d", 86_400.0), ("h", 3600), ("m", 60)]
         where seconds >= value && seconds.truncatingRemainder(dividingBy: value) == 0 {
             return "\(Int(seconds / value))\(suffix)"
         }

@@ -23,6 +23,7 @@ struct HelpGoldenTests {
             (["top", "--help"], "top-help.txt"),
             (["demo", "--help"], "demo-help.txt"),
             (["workload", "--help"], "workload-help.txt"),
+            (["replay", "--help"], "replay-help.txt"),
         ])
     func helpMatchesGolden(arguments: [String], golden: String) async throws {
         let result = try await CachewatchBinary.run(arguments)
