@@ -101,7 +101,7 @@ let package = Package(
         // The only code that touches ncurses: draw a Screen (diffed), read keys, resize.
         .target(
             name: "CursesTerminal",
-            dependencies: ["CNCurses", "Dashboard", "Engine", "Export", "Alerts", "Metrics", "Telemetry"]
+            dependencies: ["CNCurses", "Dashboard", "Engine", "Export", "Alerts", "Metrics", "Telemetry", "Recording"]
         ),
         // The demo's own server and its cache-aside traffic: the only writer in the project.
         .target(

@@ -25,6 +25,12 @@ public struct RuleEngine: Sendable {
         self.inhibitions = inhibitions
     }
 
+    /// Takes `alerts` as the active ones (a replay shows the alerts of a recorded moment; the
+    /// rules are not evaluated there).
+    public mutating func restore(active alerts: [Alert]) {
+        active = Dictionary(alerts.map { ($0.identity, $0) }, uniquingKeysWith: { _, newer in newer })
+    }
+
     /// The active alerts as incidents (a firing cause with its symptoms, most severe first) and
     /// the alerts that are part of none (firing, then pending).
     public var incidents: (incidents: [Incident], others: [Alert]) {

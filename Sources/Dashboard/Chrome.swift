@@ -41,9 +41,15 @@ enum Chrome {
             }
             if let policy = info.memory.maxmemoryPolicy { parts.append(policy.name) }
         }
+        if let replay = state.replay {
+            parts.insert(ValueFormatting.localDateTime(replay.time), at: 0)
+        }
         let status: (String, StyleRole)
         let firing = state.alerts?.firing ?? []
-        if !firing.isEmpty && !state.isPaused && state.metrics?.lastFailure == nil {
+        if let replay = state.replay {
+            let mark = replay.isPlaying ? "▶ ×\(replay.speed)" : "PAUSED"
+            status = firing.isEmpty ? (mark, .accent) : ("\(firing.count) firing · \(mark)", .warn)
+        } else if !firing.isEmpty && !state.isPaused && state.metrics?.lastFailure == nil {
             let worst = firing.map(\.severity).max() ?? .warning
             status = ("\(firing.count) firing", worst == .critical ? .crit : worst == .warning ? .warn : .accent)
         } else if state.isPaused {
@@ -58,7 +64,7 @@ enum Chrome {
         } else {
             status = ("connecting", .warn)
         }
-        let left = "cachewatch "
+        let left = state.replay == nil ? "cachewatch " : "cachewatch REPLAY "
         var x = screen.put(left, x: 1, y: 0, style: CellStyle(.selected, bold: true)) + 1
         let statusWidth = DisplayWidth.of(status.0) + 1
         let room = screen.width - x - statusWidth - 1
@@ -91,6 +97,12 @@ enum Chrome {
 
     private static func drawFooter(_ state: DashboardState, into screen: inout Screen, theme: Theme) {
         let y = screen.height - 1
+        if let typing = state.replay?.typing {
+            let prompt = "g go to: \(typing)_"
+            let width = screen.put(prompt, x: 1, y: y, style: CellStyle(.accent, bold: true))
+            screen.put("  03:12, -2h, +10m, a date · Enter goes, Esc cancels", x: 1 + width, y: y, style: .muted)
+            return
+        }
         if state.isEditingFilter {
             let prompt = "/ filter: \(state.filter)_"
             let width = screen.put(prompt, x: 1, y: y, style: CellStyle(.accent, bold: true))
@@ -108,13 +120,14 @@ enum Chrome {
             return
         }
         var x = 1
-        for (key, hint) in KeyMap.footerHints {
+        for (key, hint) in KeyMap.footerHints(replaying: state.replay != nil) {
             guard x + key.count + hint.count + 3 < screen.width else { break }
             x += screen.put(key, x: x, y: y, style: CellStyle(.accent, bold: true))
             x += screen.put(" \(hint)  ", x: x, y: y, style: .muted)
         }
         let extra =
             "1-\(DashboardView.allCases.count) views  +/- window"
+            + (state.replay == nil ? "" : "  ←/→ tick  ,/. 1m  </> 10m  z/x speed")
             + (state.filter.isEmpty ? "" : "  filter: \(state.filter)")
         if x + extra.count < screen.width { screen.put(extra, x: x, y: y, style: .muted) }
     }

@@ -28,4 +28,12 @@ public enum DashboardAction: Sendable, Hashable {
     case toggleOwnSlowlog
     /// Profile the shown node's traffic per namespace (`MONITOR`, time-boxed).
     case startProfile
+    /// Replay: step this many ticks (negative: back); pauses.
+    case replayStep(Int)
+    /// Replay: jump this many seconds (negative: back).
+    case replayJump(Double)
+    /// Replay: play faster (1) or slower (-1).
+    case replaySpeed(Int)
+    /// Replay: type a moment to go to.
+    case replayGoTo
 }

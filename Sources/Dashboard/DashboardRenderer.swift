@@ -13,7 +13,7 @@ public enum DashboardRenderer {
         Chrome.draw(state, into: &screen, theme: theme)
         let area = Chrome.content(of: screen)
         if state.showsHelp {
-            HelpView.draw(in: area, into: &screen, theme: theme)
+            HelpView.draw(in: area, into: &screen, theme: theme, replaying: state.replay != nil)
             return screen
         }
         switch state.view {

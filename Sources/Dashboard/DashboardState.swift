@@ -46,6 +46,8 @@ public struct DashboardState: Sendable {
     public var wantsProfile = false
     /// The profile running now, if any: which node, since when, for how long.
     public var runningProfile: (node: String, since: Date, seconds: Double)?
+    /// Set when the dashboard shows a recording (`cachewatch replay DIR`): where it stands.
+    public var replay: ReplayPosition?
 
     /// Creates a state showing `engine`'s `node`.
     public init(engine: EngineState, node: String, interval: Double, now: Date) {
@@ -101,7 +103,24 @@ public struct DashboardState: Sendable {
             selection = 0
             return true
         }
-        guard let action = KeyMap.action(for: key) else { return true }
+        if replay?.typing != nil {
+            switch key {
+            case .enter:
+                let typed = replay?.typing ?? ""
+                replay?.typing = nil
+                if let moment = ReplayTime(typed), let position = replay {
+                    replay?.seek(to: moment.resolve(in: position.span))
+                } else {
+                    message = "not a time: '\(typed)' (03:12, 03:12:30, -2h, +10m, 2026-12-06T03:12:00Z)"
+                }
+            case .escape: replay?.typing = nil
+            case .backspace: if replay?.typing?.isEmpty == false { replay?.typing?.removeLast() }
+            case .character(let character): replay?.typing?.append(character)
+            default: break
+            }
+            return true
+        }
+        guard let action = KeyMap.action(for: key, replaying: replay != nil) else { return true }
         return apply(action)
     }
 
@@ -117,7 +136,26 @@ public struct DashboardState: Sendable {
                 view = newView
                 selection = 0
             }
-        case .togglePause: isPaused.toggle()
+        case .togglePause:
+            if replay != nil {
+                replay?.isPlaying.toggle()
+                // Played to its end: play again from the start.
+                if let position = replay, position.isPlaying, position.time >= position.span.upperBound {
+                    replay?.seek(to: position.span.lowerBound)
+                }
+            } else {
+                isPaused.toggle()
+            }
+        case .replayStep(let ticks):
+            replay?.isPlaying = false
+            replay?.pendingSteps += ticks
+        case .replayJump(let seconds):
+            if let position = replay { replay?.seek(to: position.time + seconds) }
+        case .replaySpeed(let step):
+            if let position = replay {
+                replay?.speedIndex = min(ReplayPosition.speeds.count - 1, max(0, position.speedIndex + step))
+            }
+        case .replayGoTo: replay?.typing = ""
         case .toggleOwnSlowlog:
             hidesOwnSlowlog.toggle()
             selection = 0
@@ -139,7 +177,9 @@ public struct DashboardState: Sendable {
             if showsHelp { showsHelp = false } else { filter = "" }
         case .exportSnapshot: wantsSnapshot = true
         case .startProfile:
-            if runningProfile == nil {
+            if replay != nil {
+                message = "a replay cannot profile: the server is not watched"
+            } else if runningProfile == nil {
                 wantsProfile = true
                 view = .keyspace
                 selection = 0

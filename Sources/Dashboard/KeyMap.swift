@@ -86,14 +86,54 @@ public enum KeyMap {
         Binding(keys: [.escape], label: "Esc", help: "close the help, clear the filter", hint: nil, action: .dismiss),
     ]
 
-    /// The action bound to `key`, if any.
-    public static func action(for key: Key) -> DashboardAction? {
-        bindings.first { $0.keys.contains(key) }?.action
+    /// The bindings of a replay (`cachewatch replay DIR`), before the others (space and `p`
+    /// play and pause there).
+    public static let replayBindings: [Binding] = [
+        Binding(
+            keys: [.character("p"), .character(" ")], label: "p/space", help: "replay: play or pause", hint: "play",
+            action: .togglePause),
+        Binding(
+            keys: [.right], label: "→", help: "replay: one tick on (pauses)", hint: nil, action: .replayStep(1)),
+        Binding(keys: [.left], label: "←", help: "replay: one tick back (pauses)", hint: nil, action: .replayStep(-1)),
+        Binding(keys: [.character(".")], label: ".", help: "replay: 1 minute on", hint: nil, action: .replayJump(60)),
+        Binding(
+            keys: [.character(",")], label: ",", help: "replay: 1 minute back", hint: nil, action: .replayJump(-60)),
+        Binding(
+            keys: [.character(">")], label: ">", help: "replay: 10 minutes on", hint: nil, action: .replayJump(600)),
+        Binding(
+            keys: [.character("<")], label: "<", help: "replay: 10 minutes back", hint: nil, action: .replayJump(-600)),
+        Binding(
+            keys: [.character("x")], label: "x", help: "replay: play faster (×1, ×2, ×5, ×10, ×30, ×60)", hint: nil,
+            action: .replaySpeed(1)),
+        Binding(keys: [.character("z")], label: "z", help: "replay: play slower", hint: nil, action: .replaySpeed(-1)),
+        Binding(
+            keys: [.character("g")], label: "g",
+            help: "replay: go to a time (03:12, 03:12:30, -2h before the end, +10m after the start, a date)",
+            hint: "goto", action: .replayGoTo),
+    ]
+
+    /// The action bound to `key`, if any (in a replay, its bindings first).
+    public static func action(for key: Key, replaying: Bool = false) -> DashboardAction? {
+        if replaying, let binding = replayBindings.first(where: { $0.keys.contains(key) }) { return binding.action }
+        return bindings.first { $0.keys.contains(key) }?.action
+    }
+
+    /// The bindings in effect, in help order: a replay's first, then the others not shadowed.
+    public static func bindings(replaying: Bool) -> [Binding] {
+        guard replaying else { return bindings }
+        let taken = Set(replayBindings.flatMap(\.keys))
+        return replayBindings
+            + bindings.filter { binding in
+                !binding.keys.contains { taken.contains($0) } && binding.action != .startProfile
+            }
     }
 
     /// The footer: `q quit  ? help  p pause …`.
-    public static var footerHints: [(key: String, hint: String)] {
-        bindings.compactMap { binding in
+    public static var footerHints: [(key: String, hint: String)] { footerHints(replaying: false) }
+
+    /// The footer of a dashboard, or of a replay.
+    public static func footerHints(replaying: Bool) -> [(key: String, hint: String)] {
+        bindings(replaying: replaying).compactMap { binding in
             // "?/F1" shows as "?", "p/space" as "p"; "/" stays "/".
             binding.hint.map { (binding.label.split(separator: "/").first.map(String.init) ?? binding.label, $0) }
         }

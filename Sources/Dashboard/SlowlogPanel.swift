@@ -45,7 +45,9 @@ enum SlowlogPanel {
         entries.sort { state.currentSort == 1 ? $0.duration > $1.duration : $0.id > $1.id }
         var note = "\(entries.count) of \(node.slowlog.count) kept"
         if node.slowlogMissed > 0 { note += ", \(node.slowlogMissed) rotated out unseen" }
-        if own > 0 { note += state.hidesOwnSlowlog ? ", \(own) of cachewatch hidden (c)" : ", * = cachewatch (c hides)" }
+        if own > 0 {
+            note += state.hidesOwnSlowlog ? ", \(own) of cachewatch hidden (c)" : ", * = cachewatch (c hides)"
+        }
         note += " · sort: \(DashboardView.slowlog.sortOrders[state.currentSort])"
         let inner = Panel(title: "Slow log", note: note).draw(into: &screen, rect: area, glyphs: theme.glyphs)
         if let reason = node.lastReading?.unavailable[.slowlog] {

@@ -196,6 +196,18 @@ public struct EngineState: Sendable {
         return outcome
     }
 
+    /// Takes a recorded tick of `node` as if its poll had just been applied (a replay: the
+    /// series, labelled metrics, INFO and slow log as they were; nothing is derived again).
+    public mutating func restore(_ tick: NodeTick, node: String) {
+        store.restore(tick, node: node)
+    }
+
+    /// Takes the alerts active at a recorded moment and the events before it (a replay).
+    public mutating func restoreAlerts(active: [Alert], recent: [AlertEvent]) {
+        ruleEngine.restore(active: active)
+        recentEvents = Array(recent.suffix(recentEventLimit))
+    }
+
     /// Takes in a finished profile (``NamespaceProfiler``): its per-namespace reads, writes,
     /// deletes and hit ratios become the node's labelled metrics (rules read them at the next
     /// evaluation) and stay until the next profile of the node.

@@ -78,6 +78,19 @@ public enum ValueFormatting {
             Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(millis % 1000))
     }
 
+    /// Local date and time to the second, with the zone's abbreviation: `2026-12-06 03:12:05 UTC`
+    /// (seconds since 1970 in).
+    public static func localDateTime(_ seconds: Double) -> String {
+        var copy = time_t(seconds.rounded(.down))
+        var parts = tm()
+        localtime_r(&copy, &parts)
+        let zone = parts.tm_zone.map { String(cString: $0) } ?? ""
+        return String(
+            format: "%04d-%02d-%02d %02d:%02d:%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+            Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+            + (zone.isEmpty ? "" : " \(zone)")
+    }
+
     /// Local wall-clock time of day: `07:30:01`.
     public static func timeOfDay(_ date: Date) -> String {
         var copy = time_t(date.timeIntervalSince1970.rounded(.down))

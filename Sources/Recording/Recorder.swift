@@ -304,7 +304,8 @@ public final class Recorder: Sendable {
         let reason: String
         switch error as? SQLiteError {
         case let failure? where failure.isFull: reason = "the disk is full (\(failure))"
-        case let failure? where failure.isInputOutput: reason = "a write failed — a full disk or a file-size limit? (\(failure))"
+        case let failure? where failure.isInputOutput:
+            reason = "a write failed — a full disk or a file-size limit? (\(failure))"
         case let failure?: reason = failure.description
         case nil: reason = "\(error)"
         }

@@ -142,6 +142,24 @@ public final class Recording {
         }
     }
 
+    /// The time of the first tick of any node after `time`; `nil` when there is none.
+    public func tickTime(after time: Double) throws(RecordingError) -> Double? {
+        try query {
+            try database.integer(
+                "SELECT min(t_ms) FROM ticks WHERE t_ms > ?", [.integer(Int64((time * 1000).rounded(.down)))]
+            ).map { Double($0) / 1000 }
+        }
+    }
+
+    /// The time of the last tick of any node before `time`; `nil` when there is none.
+    public func tickTime(before time: Double) throws(RecordingError) -> Double? {
+        try query {
+            try database.integer(
+                "SELECT max(t_ms) FROM ticks WHERE t_ms < ?", [.integer(Int64((time * 1000).rounded(.down)))]
+            ).map { Double($0) / 1000 }
+        }
+    }
+
     /// The alert events from `start` to `end`, oldest first.
     public func alertEvents(from start: Double? = nil, to end: Double? = nil) throws(RecordingError) -> [AlertEvent] {
         try query {

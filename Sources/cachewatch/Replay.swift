@@ -1,20 +1,25 @@
 import ArgumentParser
+import CursesTerminal
 import Export
 import Foundation
 import Metrics
 import Recording
 
-/// `cachewatch replay DIR`: a recording shown again — as the lines `watch` printed
-/// (`--format`), from and to any moment.
-struct Replay: ParsableCommand {
+/// `cachewatch replay DIR`: a recording shown again — the dashboard as it was at any moment,
+/// or the lines `watch` printed (`--format`), from and to any moment.
+struct Replay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Replay a recording made with --record: the lines watch printed, from and to any moment.",
+        abstract: "Replay a recording made with --record: the dashboard as it was, or the lines watch printed.",
         discussion: """
+            Without --format, the dashboard opens on the recording at --from (default: its start), \
+            paused: space plays (x faster, z slower: ×1 to ×60), ←/→ step a tick, ,/. move a \
+            minute, </> ten, g goes to a time typed in; every view shows that moment, alerts and \
+            incidents included (the keyspace view needs key sampling, which is not recorded). \
             Times: 03:12 or 03:12:30 (that time of day, local time, on the recording's last day), \
             -2h or -90s (before the recording's end), +10m (after its start), an ISO 8601 date \
             (2026-12-06T03:12:00Z) or seconds since 1970; a value that starts with - is written \
-            with = (--from=-2h). A recording still being written can be \
-            replayed: what was committed (up to the last second) is read.
+            with = (--from=-2h). A recording still being written can be replayed: what was \
+            committed (up to the last second) is read.
             """,
         helpNames: [.long]
     )
@@ -30,9 +35,9 @@ struct Replay: ParsableCommand {
     @Option(
         name: .long,
         help:
-            "Print the lines watch printed: table, json or logfmt (with the alert events), or csv (watch --csv's rows)."
+            "Print the lines watch printed instead of opening the dashboard: table, json or logfmt (with the alert events), or csv (watch --csv's rows)."
     )
-    var format: Format
+    var format: Format?
 
     @Option(
         name: .long, help: ArgumentHelp("Start at this moment (default: the recording's start).", valueName: "TIME"))
@@ -46,8 +51,14 @@ struct Replay: ParsableCommand {
         help: "After each metric line, print the node's per-namespace figures, as watch --namespaces (json, logfmt).")
     var namespaces = false
 
+    @Flag(name: .long, help: "Dashboard: start playing at once (×1).")
+    var play = false
+
+    @Flag(name: .customLong("no-color"), help: "Dashboard: no colours (also when NO_COLOR is set).")
+    var noColor = false
+
     func validate() throws {
-        if namespaces && (format == .table || format == .csv) {
+        if namespaces && format != .json && format != .logfmt {
             throw ValidationError("--namespaces needs --format json or logfmt")
         }
         for (flag, text) in [("--from", from), ("--to", to)] {
@@ -57,7 +68,8 @@ struct Replay: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
+        if format == nil { try TerminalCheck.requireTerminal() }
         let recording: Recording
         do {
             recording = try Recording(directory: directory)
@@ -75,6 +87,10 @@ struct Replay: ParsableCommand {
         let end = to.flatMap(ReplayTime.init)?.resolve(in: span)
         if let start, let end, end < start {
             throw CLIFailure("--to (\(Self.stamp(end))) is before --from (\(Self.stamp(start)))")
+        }
+        guard let format else {
+            try await openDashboard(at: start ?? span.lowerBound)
+            return
         }
         let lineFormat: LineReplay.Format
         switch format {
@@ -114,6 +130,31 @@ struct Replay: ParsableCommand {
         } catch let error as RecordingError {
             throw CLIFailure(error.description)
         }
+    }
+
+    /// The dashboard on the recording, from `time` (the recording opened again on the main
+    /// actor, which owns the terminal and the session).
+    private func openDashboard(at time: Double) async throws {
+        let (directory, play) = (directory, play)
+        let colors = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        SignalTrap.install(exitImmediately: false)
+        try await MainActor.run {
+            let session: ReplaySession
+            let recording: Recording
+            do {
+                recording = try Recording(directory: directory)
+                session = try ReplaySession(recording: recording)
+            } catch {
+                throw CLIFailure("\(error)")
+            }
+            let snapshots = SnapshotTarget(
+                directory: ".", options: ExportOptions(), endpoint: recording.metadata["endpoints"] ?? directory,
+                toolVersion: CachewatchVersion.current)
+            var loop = ReplayLoop(session: session, colors: colors, snapshots: snapshots)
+            loop.shouldStop = { SignalTrap.received != nil }
+            loop.run(from: time, play: play)
+        }
+        SignalTrap.exitIfSignalled()
     }
 
     private static func stamp(_ seconds: Double) -> String {
