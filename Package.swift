@@ -182,7 +182,10 @@ let package = Package(
             dependencies: ["Engine", "Fleet", "Alerts", "Metrics", "Telemetry", "RESP", "RedisClient", "TestSupport"]),
         .testTarget(
             name: "CLITests",
-            dependencies: ["TestSupport", "Export", "Telemetry", .product(name: "CSV", package: "CSV.swift")],
+            dependencies: [
+                "TestSupport", "Export", "Telemetry", "Recording", "Engine", "Fleet", "Alerts", "Metrics",
+                .product(name: "CSV", package: "CSV.swift"),
+            ],
             exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]

@@ -51,6 +51,9 @@ struct Replay: AsyncParsableCommand {
         help: "After each metric line, print the node's per-namespace figures, as watch --namespaces (json, logfmt).")
     var namespaces = false
 
+    @OptionGroup(title: "Alerts (the dashboard's alerts view: the rules' names, health and incidents)")
+    var alerting: AlertOptions
+
     @Flag(name: .long, help: "Dashboard: start playing at once (×1).")
     var play = false
 
@@ -136,6 +139,7 @@ struct Replay: AsyncParsableCommand {
     /// actor, which owns the terminal and the session).
     private func openDashboard(at time: Double) async throws {
         let (directory, play) = (directory, play)
+        let rules = try alerting.load()
         let colors = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         SignalTrap.install(exitImmediately: false)
         try await MainActor.run {
@@ -143,7 +147,7 @@ struct Replay: AsyncParsableCommand {
             let recording: Recording
             do {
                 recording = try Recording(directory: directory)
-                session = try ReplaySession(recording: recording)
+                session = try ReplaySession(recording: recording, rules: rules)
             } catch {
                 throw CLIFailure("\(error)")
             }

@@ -1,0 +1,75 @@
+import Alerts
+import Engine
+import Fleet
+import Foundation
+import Metrics
+import Recording
+import Telemetry
+import TestSupport
+
+/// A recording of an incident, made in virtual time through the real engine and recorder (so
+/// that screens replayed from it are the same at every run): ten minutes of one cache under the
+/// default rules — healthy for four minutes, then memory fills under `allkeys-lru`, keys are
+/// evicted at 1,500/s and the hit ratio falls: MemoryFull, its symptoms beneath it.
+enum RecordedIncident {
+    /// 2027-01-15 08:00:00 UTC.
+    static let start = 1_800_000_000.0
+    static let node = "cache-1:6379"
+    /// Seconds recorded.
+    static let seconds = 600
+    /// When memory is full and evictions begin.
+    static let fullAt = 240
+
+    /// Writes the recording into `directory`.
+    static func write(into directory: String) throws {
+        let clock = VirtualWallClock(Date(timeIntervalSince1970: start))
+        let recorder = try Recorder(
+            directory: directory, metadata: ["endpoints": node, "interval_seconds": "1", "command": "watch"],
+            clock: clock, flushEvery: 0.05
+        ) { _ in }
+        defer { recorder.close() }
+        var state = EngineState(historyTicks: 900, rules: DefaultRules.rules, inhibitions: DefaultRules.inhibitions)
+        var counters = (commands: Int64(0), hits: Int64(0), misses: Int64(0), evicted: Int64(0), expired: Int64(0))
+        for second in 0..<seconds {
+            clock.advance(by: 1)
+            let full = second >= fullAt
+            // 2,000 ops/s; 95 % hits, then 60 % as evicted keys are missed and refilled.
+            let ops: Int64 = 2_000 + Int64(second % 7) * 10
+            let hitShare = full ? 0.6 : 0.95
+            counters.commands += ops
+            counters.hits += Int64(Double(ops) * 0.8 * hitShare)
+            counters.misses += Int64(Double(ops) * 0.8 * (1 - hitShare))
+            counters.evicted += full ? 1_500 : 0
+            counters.expired += 12
+            let used = full ? 1_021_000_000 : 700_000_000 + Int64(second) * 1_300_000
+            let sections: [String: [String: String]] = [
+                "server": [
+                    "redis_version": "7.2.4", "run_id": "9f1c", "uptime_in_seconds": String(86_400 + second),
+                    "tcp_port": "6379",
+                ],
+                "clients": ["connected_clients": String(40 + second % 5), "blocked_clients": "0"],
+                "memory": [
+                    "used_memory": String(used), "maxmemory": "1073741824", "maxmemory_policy": "allkeys-lru",
+                    "used_memory_rss": String(used + 90_000_000), "mem_fragmentation_ratio": "1.09",
+                ],
+                "stats": [
+                    "total_commands_processed": String(counters.commands), "keyspace_hits": String(counters.hits),
+                    "keyspace_misses": String(counters.misses), "evicted_keys": String(counters.evicted),
+                    "expired_keys": String(counters.expired), "total_connections_received": "1200",
+                    "rejected_connections": "0", "total_net_input_bytes": String(counters.commands * 60),
+                    "total_net_output_bytes": String(counters.commands * 400),
+                ],
+                "replication": ["role": "master", "connected_slaves": "0"],
+                "cpu": ["used_cpu_sys": String(Double(second) * 0.11), "used_cpu_user": String(Double(second) * 0.2)],
+                "keyspace": [
+                    "db0": "keys=\(2_000_000 - (full ? (second - fullAt) * 300 : 0)),expires=1400000,avg_ttl=3600000"
+                ],
+            ]
+            let reading = Reading(
+                info: InfoSnapshot(sections: sections), slowlog: nil, pingRTT: .microseconds(300 + (second % 9) * 40))
+            let sample = Sample(node: node, time: clock.now, outcome: .reading(reading))
+            let outcome = state.apply([.sample(sample)], now: clock.now)
+            recorder.record(outcome, state: state)
+        }
+    }
+}
