@@ -11,4 +11,11 @@ public enum KeyRedaction {
         let digits = String(hash, radix: 16)
         return "key#" + String(repeating: "0", count: 16 - digits.count) + digits
     }
+
+    /// A namespace as redacted exports show it: a pattern (`user:*:profile`, ids already gone)
+    /// and `(other)` as they are, a literal key name as its token.
+    public static func namespace(_ pattern: String) -> String {
+        guard !pattern.contains("*"), pattern != "(other)" else { return pattern }
+        return token(for: Array(pattern.utf8))
+    }
 }

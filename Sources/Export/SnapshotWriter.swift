@@ -130,8 +130,7 @@ public struct SnapshotWriter {
     }
 
     private func namespaceCell(_ pattern: String) -> CSVTable.Cell {
-        guard options.redactsKeys, !pattern.contains("*"), pattern != "(other)" else { return .text(pattern) }
-        return .text(KeyRedaction.token(for: Array(pattern.utf8)))
+        .text(options.redactsKeys ? KeyRedaction.namespace(pattern) : pattern)
     }
 
     /// The sampled nodes in store order, with their key models.

@@ -1,0 +1,48 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `cachewatch report` on a recorded incident: an HTML page that needs no network, and Markdown
+/// with the same figures.
+@Suite("Post-mortem reports", .sameOnEveryServer)
+struct ReportCommandTests {
+    @Test("the HTML page: the incident (cause, symptoms beneath), graphs as inline SVG, nothing fetched")
+    func html() async throws {
+        let directory = try TemporaryDirectory()
+        try RecordedIncident.write(into: directory.path)
+        let out = directory.path + "/report.html"
+        let result = try await CachewatchBinary.run(["report", directory.path, "--out", out])
+        #expect(result.code == 0, "\(result.stderr)")
+        let page = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(page.hasPrefix("<!DOCTYPE html>") && page.hasSuffix("</html>\n"))
+        #expect(page.contains("<td>MemoryFull</td>"))
+        #expect(page.contains("└ EvictionStorm") && page.contains("(symptom of MemoryFull{node=cache-1:6379})"))
+        #expect(page.components(separatedBy: "<svg ").count - 1 >= 7, "a timeline and six graphs")
+        #expect(page.contains("2027-01-15 08:04:01 UTC"), "MemoryFull fired when memory filled")
+        // Needs no network: nothing is fetched — no script, no external style, image, font or frame.
+        for forbidden in ["<script", "<link", "<img", "<iframe", "<object", "src=", "href=", "url(", "@import", "http://", "https://"] {
+            #expect(!page.lowercased().contains(forbidden), "the page refers to \(forbidden)")
+        }
+        // A window: the first four minutes, before the incident.
+        let calm = try await CachewatchBinary.run(["report", directory.path, "--to=+3m", "--out", "-"])
+        #expect(calm.code == 0)
+        #expect(calm.stdout.contains("No alert fired in this window."))
+    }
+
+    @Test("Markdown: the same incident and figures, a line of bars per graph")
+    func markdown() async throws {
+        let directory = try TemporaryDirectory()
+        try RecordedIncident.write(into: directory.path)
+        let out = directory.path + "/report.md"
+        let result = try await CachewatchBinary.run(["report", directory.path, "--out", out])
+        #expect(result.code == 0, "\(result.stderr)")
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(text.hasPrefix("# cachewatch report"))
+        #expect(text.contains("| MemoryFull | warning | cache-1:6379 | 2027-01-15 08:04:01 UTC |"))
+        #expect(text.contains("| └ EvictionStorm | critical |"))
+        #expect(text.contains("**Hit ratio**") && text.contains("| cache-1:6379 | 60.0% |"), "\(text)")
+        #expect(text.contains("▁") && text.contains("█"))
+        let bad = try await CachewatchBinary.run(["report", directory.path, "--out", directory.path + "/x.pdf"])
+        #expect(bad.code != 0 && bad.stderr.contains("--out must end in .html or .md"))
+    }
+}
