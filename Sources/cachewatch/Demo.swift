@@ -4,6 +4,7 @@ import CursesTerminal
 import Export
 import Fleet
 import Foundation
+import Recording
 import RedisClient
 import Telemetry
 import Workload
@@ -41,6 +42,8 @@ struct Demo: AsyncParsableCommand {
     @Option(name: .customLong("snapshot-dir"), help: "Where the e key writes CSV snapshots.")
     var snapshotDirectory = "."
 
+    @OptionGroup var recording: RecordOptions
+
     func validate() throws {
         guard rate >= 1 && rate <= 100_000 else { throw ValidationError("--rate must be from 1 to 100000") }
         guard stampedeEvery >= 5 else { throw ValidationError("--stampede-every must be at least 5 seconds") }
@@ -75,6 +78,10 @@ struct Demo: AsyncParsableCommand {
             .run()
         }
         defer { server.stopImmediately() }  // also removes its directory
+        let recorder = try recording.recorder(
+            command: "demo", endpoints: [server.endpoint.description], interval: output.interval)
+        defer { recorder?.close() }
+        let onStep = recorder.map { recorder in { recorder.record($0, state: $1) } }
         do {
             let colors = !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
             let snapshots = SnapshotTarget(
@@ -88,12 +95,14 @@ struct Demo: AsyncParsableCommand {
                     keyLifeChecksPerSecond: KeyLifeOptions.defaultChecksPerSecond)
             ) { engine in
                 if headless {
-                    try await output.loop(on: engine, rules: DefaultRules.ruleSet, alertsOnly: alertsOnly)
+                    try await output.loop(
+                        on: engine, rules: DefaultRules.ruleSet, alertsOnly: alertsOnly, onStep: onStep)
                 } else {
                     let interval = output.interval
                     await MainActor.run {
                         var dashboard = DashboardLoop(interval: interval, colors: colors, snapshots: snapshots)
                         dashboard.shouldStop = { SignalTrap.received != nil }
+                        if let recorder { dashboard.onStep = { recorder.record($0, state: $1) } }
                         dashboard.run(on: engine)
                     }
                 }

@@ -24,6 +24,7 @@ struct HelpGoldenTests {
             (["demo", "--help"], "demo-help.txt"),
             (["workload", "--help"], "workload-help.txt"),
             (["replay", "--help"], "replay-help.txt"),
+            (["report", "--help"], "report-help.txt"),
         ])
     func helpMatchesGolden(arguments: [String], golden: String) async throws {
         let result = try await CachewatchBinary.run(arguments)
