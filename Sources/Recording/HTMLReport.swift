@@ -50,7 +50,7 @@ public enum HTMLReport {
         h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #ccc}.lead{color:#444;margin:0 0 12px}\
         table{border-collapse:collapse;width:100%;margin:6px 0 12px;font-size:13px}\
         th,td{border-bottom:1px solid #e3e3e3;padding:3px 6px;text-align:left;vertical-align:top}\
-        th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}\
+        th{background:#f3f3f3}td.n{text-align:right;font-variant-numeric:tabular-nums}td.t{white-space:nowrap}\
         .crit{color:#b00020;font-weight:600}.warn{color:#9a5b00;font-weight:600}.info{color:#245}\
         .sym td:first-child{padding-left:22px}figure{margin:8px 0 16px;break-inside:avoid}\
         figcaption{font-weight:600;margin-bottom:2px}svg{width:100%;height:auto}\
@@ -120,8 +120,8 @@ public enum HTMLReport {
             html += """
                 <tr\(isSymptom ? " class=\"sym\"" : "")><td>\(escape(name))</td>\
                 <td class="\(severityClass(span.alert.severity))">\(span.alert.severity.rawValue)</td>\
-                <td>\(escape(span.alert.labels["node"] ?? ""))</td><td>\(ReportFigures.time(span.start))</td>\
-                <td>\(escape(resolved))</td><td class="n">\(lasted)</td><td>\(escape(span.alert.summary))\(cause)</td></tr>
+                <td>\(escape(span.alert.labels["node"] ?? ""))</td><td class="t">\(ReportFigures.time(span.start))</td>\
+                <td class="t">\(escape(resolved))</td><td class="n">\(lasted)</td><td>\(escape(span.alert.summary))\(cause)</td></tr>
 
                 """
         }
@@ -251,7 +251,7 @@ public enum HTMLReport {
         guard !data.slowest.isEmpty else { return html + "<p>No slow-log entry in this window.</p>\n" }
         html += "<table><tr><th>when</th><th>node</th><th>ms</th><th>command (name and key)</th><th>client</th></tr>\n"
         for item in data.slowest {
-            html += "<tr><td>\(ReportFigures.time(item.entry.timestamp.timeIntervalSince1970))</td><td>\(escape(item.node))</td>"
+            html += "<tr><td class=\"t\">\(ReportFigures.time(item.entry.timestamp.timeIntervalSince1970))</td><td>\(escape(item.node))</td>"
                 + "<td class=\"n\">\(ValueFormatting.milliseconds(item.entry.duration.secondsDouble * 1000))</td>"
                 + "<td><code>\(escape(ReportFigures.command(item.entry.arguments, redactsKeys: redactsKeys)))</code></td>"
                 + "<td>\(escape(item.entry.clientName ?? item.entry.clientAddress ?? ""))</td></tr>\n"
@@ -264,7 +264,7 @@ public enum HTMLReport {
         guard !data.notices.isEmpty else { return html + "<p>Nothing changed.</p>\n" }
         html += "<table><tr><th>when</th><th>what</th></tr>\n"
         for notice in data.notices.prefix(200) {
-            html += "<tr><td>\(ReportFigures.time(notice.time.timeIntervalSince1970))</td><td>\(escape(notice.text))</td></tr>\n"
+            html += "<tr><td class=\"t\">\(ReportFigures.time(notice.time.timeIntervalSince1970))</td><td>\(escape(notice.text))</td></tr>\n"
         }
         return html + "</table>\n"
     }
