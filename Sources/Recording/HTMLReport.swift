@@ -9,7 +9,9 @@ import Metrics
 /// alerts' spans shaded, each node's figures, the namespaces that mattered, the slowest
 /// commands, the notices. Readable printed (black on white, no page broken inside a graph).
 public enum HTMLReport {
-    private static let palette = ["#1f5fa8", "#c0392b", "#2e8b57", "#7d3c98", "#d35400", "#138d90", "#7f6000", "#b03a7a"]
+    private static let palette = [
+        "#1f5fa8", "#c0392b", "#2e8b57", "#7d3c98", "#d35400", "#138d90", "#7f6000", "#b03a7a",
+    ]
 
     /// The page.
     public static func render(_ data: ReportData, redactsKeys: Bool = false, toolVersion: String) -> String {
@@ -78,7 +80,9 @@ public enum HTMLReport {
             ("failed polls", String(data.failedPolls.values.reduce(0, +))),
         ]
         return "<div class=\"cards\">"
-            + cards.map { "<div class=\"card\"><b>\(escape($0.1))</b><span class=\"muted\">\(escape($0.0))</span></div>" }
+            + cards.map {
+                "<div class=\"card\"><b>\(escape($0.1))</b><span class=\"muted\">\(escape($0.0))</span></div>"
+            }
             .joined() + "</div>\n"
     }
 
@@ -139,9 +143,13 @@ public enum HTMLReport {
             let y = Double(index) * rowHeight + 2
             let x0 = x(row.span.start, data, left, width - 10)
             let x1 = max(x0 + 2, x(row.span.end ?? data.to, data, left, width - 10))
-            let color = row.span.alert.severity == .critical ? "#c0392b" : row.span.alert.severity == .warning ? "#e0a100" : "#5b7fa6"
-            svg += "<text x=\"\(row.isSymptom ? 14 : 2)\" y=\"\(fmt(y + 11))\" font-size=\"11\">\(escape(row.span.alert.name))</text>"
-            svg += "<rect x=\"\(fmt(x0))\" y=\"\(fmt(y + 2))\" width=\"\(fmt(x1 - x0))\" height=\"\(fmt(rowHeight - 5))\" fill=\"\(color)\"/>"
+            let color =
+                row.span.alert.severity == .critical
+                ? "#c0392b" : row.span.alert.severity == .warning ? "#e0a100" : "#5b7fa6"
+            svg +=
+                "<text x=\"\(row.isSymptom ? 14 : 2)\" y=\"\(fmt(y + 11))\" font-size=\"11\">\(escape(row.span.alert.name))</text>"
+            svg +=
+                "<rect x=\"\(fmt(x0))\" y=\"\(fmt(y + 2))\" width=\"\(fmt(x1 - x0))\" height=\"\(fmt(rowHeight - 5))\" fill=\"\(color)\"/>"
         }
         return svg + "</svg>\n"
     }
@@ -161,10 +169,14 @@ public enum HTMLReport {
             let time = from + span * Double(index) / 5
             let position = x0 + (x1 - x0) * Double(index) / 5
             let stamp = ReportFigures.time(time)
-            let label = span > 86_400 ? String(stamp.dropFirst(5).prefix(11)) : String(stamp.dropFirst(11).prefix(span < 600 ? 8 : 5))
-            svg += "<line x1=\"\(fmt(position))\" y1=\"\(fmt(top))\" x2=\"\(fmt(position))\" y2=\"\(fmt(y))\" stroke=\"#eee\"/>"
+            let label =
+                span > 86_400
+                ? String(stamp.dropFirst(5).prefix(11)) : String(stamp.dropFirst(11).prefix(span < 600 ? 8 : 5))
+            svg +=
+                "<line x1=\"\(fmt(position))\" y1=\"\(fmt(top))\" x2=\"\(fmt(position))\" y2=\"\(fmt(y))\" stroke=\"#eee\"/>"
             let anchor = index == 0 ? "start" : index == 5 ? "end" : "middle"
-            svg += "<text x=\"\(fmt(position))\" y=\"\(fmt(y + 14))\" font-size=\"11\" text-anchor=\"\(anchor)\" fill=\"#555\">\(label)</text>"
+            svg +=
+                "<text x=\"\(fmt(position))\" y=\"\(fmt(y + 14))\" font-size=\"11\" text-anchor=\"\(anchor)\" fill=\"#555\">\(label)</text>"
         }
         return svg
     }
@@ -179,23 +191,28 @@ public enum HTMLReport {
         if metric == .hitRatio { maximum = 1 }
         maximum = maximum > 0 ? maximum * 1.05 : 1
         func y(_ value: Double) -> Double { plotBottom - value / maximum * (plotBottom - top) }
-        var svg = "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(escape(ReportFigures.title(metric)))\">"
+        var svg =
+            "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(escape(ReportFigures.title(metric)))\">"
         for span in data.alerts where span.alert.severity != .info {
             let x0 = x(span.start, data, left, right)
             let x1 = max(x0 + 1, x(span.end ?? data.to, data, left, right))
             let color = span.alert.severity == .critical ? "#f6d5d1" : "#fbeecb"
-            svg += "<rect x=\"\(fmt(x0))\" y=\"\(fmt(top))\" width=\"\(fmt(x1 - x0))\" height=\"\(fmt(plotBottom - top))\" fill=\"\(color)\" opacity=\"0.6\"/>"
+            svg +=
+                "<rect x=\"\(fmt(x0))\" y=\"\(fmt(top))\" width=\"\(fmt(x1 - x0))\" height=\"\(fmt(plotBottom - top))\" fill=\"\(color)\" opacity=\"0.6\"/>"
         }
         for index in 0...4 {
             let value = maximum * Double(index) / 4
-            svg += "<line x1=\"\(fmt(left))\" y1=\"\(fmt(y(value)))\" x2=\"\(fmt(right))\" y2=\"\(fmt(y(value)))\" stroke=\"#e6e6e6\"/>"
-            svg += "<text x=\"\(fmt(left - 4))\" y=\"\(fmt(y(value) + 4))\" font-size=\"11\" text-anchor=\"end\" fill=\"#555\">\(escape(ReportFigures.value(value, metric)))</text>"
+            svg +=
+                "<line x1=\"\(fmt(left))\" y1=\"\(fmt(y(value)))\" x2=\"\(fmt(right))\" y2=\"\(fmt(y(value)))\" stroke=\"#e6e6e6\"/>"
+            svg +=
+                "<text x=\"\(fmt(left - 4))\" y=\"\(fmt(y(value) + 4))\" font-size=\"11\" text-anchor=\"end\" fill=\"#555\">\(escape(ReportFigures.value(value, metric)))</text>"
         }
         svg += axis(from: data.from, to: data.to, x0: left, x1: right, y: plotBottom, top: top)
         for (index, node) in data.nodes.enumerated() {
             let color = palette[index % palette.count]
             if metric == .usedMemoryBytes, let limit = data.maxmemory[node] {
-                svg += "<line x1=\"\(fmt(left))\" y1=\"\(fmt(y(limit)))\" x2=\"\(fmt(right))\" y2=\"\(fmt(y(limit)))\" stroke=\"\(color)\" stroke-dasharray=\"5 4\"/>"
+                svg +=
+                    "<line x1=\"\(fmt(left))\" y1=\"\(fmt(y(limit)))\" x2=\"\(fmt(right))\" y2=\"\(fmt(y(limit)))\" stroke=\"\(color)\" stroke-dasharray=\"5 4\"/>"
             }
             guard let points = series[node], !points.isEmpty else { continue }
             let path = points.map { "\(fmt(x($0.time, data, left, right))),\(fmt(y($0.value)))" }.joined(separator: " ")
@@ -216,14 +233,18 @@ public enum HTMLReport {
         var html = "<h2>Nodes</h2><table><tr><th>node</th><th>series</th><th>min</th><th>mean</th><th>max</th></tr>\n"
         for node in data.nodes {
             for metric in ReportData.charted {
-                guard let points = data.series[metric]?[node], let figures = ReportFigures.summary(points) else { continue }
-                html += "<tr><td>\(escape(node))</td><td>\(escape(metric.name))</td>"
+                guard let points = data.series[metric]?[node], let figures = ReportFigures.summary(points) else {
+                    continue
+                }
+                html +=
+                    "<tr><td>\(escape(node))</td><td>\(escape(metric.name))</td>"
                     + "<td class=\"n\">\(ReportFigures.value(figures.min, metric))</td>"
                     + "<td class=\"n\">\(ReportFigures.value(figures.mean, metric))</td>"
                     + "<td class=\"n\">\(ReportFigures.value(figures.max, metric))</td></tr>\n"
             }
             if let failed = data.failedPolls[node] {
-                html += "<tr><td>\(escape(node))</td><td>failed polls</td><td></td><td></td><td class=\"n\">\(failed)</td></tr>\n"
+                html +=
+                    "<tr><td>\(escape(node))</td><td>failed polls</td><td></td><td></td><td class=\"n\">\(failed)</td></tr>\n"
             }
         }
         return html + "</table>\n"
@@ -234,10 +255,12 @@ public enum HTMLReport {
         guard !data.namespaces.isEmpty else {
             return html + "<p>No namespace evicted, missed or risked staleness (or none was sampled).</p>\n"
         }
-        html += "<table><tr><th>namespace</th><th>node</th><th>evicted</th><th>misses</th><th>expired</th><th>staleness bound</th><th>invalidated</th></tr>\n"
+        html +=
+            "<table><tr><th>namespace</th><th>node</th><th>evicted</th><th>misses</th><th>expired</th><th>staleness bound</th><th>invalidated</th></tr>\n"
         for item in data.namespaces {
             let name = redactsKeys ? KeyRedaction.namespace(item.namespace) : item.namespace
-            html += "<tr><td><code>\(escape(name))</code></td><td>\(escape(item.node))</td>"
+            html +=
+                "<tr><td><code>\(escape(name))</code></td><td>\(escape(item.node))</td>"
                 + "<td class=\"n\">\(ValueFormatting.count(item.evicted))</td><td class=\"n\">\(ValueFormatting.count(item.misses))</td>"
                 + "<td class=\"n\">\(ValueFormatting.count(item.expired))</td>"
                 + "<td class=\"n\">\(item.stalenessBound.map { ReportFigures.duration($0) } ?? "-")</td>"
@@ -251,7 +274,8 @@ public enum HTMLReport {
         guard !data.slowest.isEmpty else { return html + "<p>No slow-log entry in this window.</p>\n" }
         html += "<table><tr><th>when</th><th>node</th><th>ms</th><th>command (name and key)</th><th>client</th></tr>\n"
         for item in data.slowest {
-            html += "<tr><td class=\"t\">\(ReportFigures.time(item.entry.timestamp.timeIntervalSince1970))</td><td>\(escape(item.node))</td>"
+            html +=
+                "<tr><td class=\"t\">\(ReportFigures.time(item.entry.timestamp.timeIntervalSince1970))</td><td>\(escape(item.node))</td>"
                 + "<td class=\"n\">\(ValueFormatting.milliseconds(item.entry.duration.secondsDouble * 1000))</td>"
                 + "<td><code>\(escape(ReportFigures.command(item.entry.arguments, redactsKeys: redactsKeys)))</code></td>"
                 + "<td>\(escape(item.entry.clientName ?? item.entry.clientAddress ?? ""))</td></tr>\n"
@@ -264,7 +288,8 @@ public enum HTMLReport {
         guard !data.notices.isEmpty else { return html + "<p>Nothing changed.</p>\n" }
         html += "<table><tr><th>when</th><th>what</th></tr>\n"
         for notice in data.notices.prefix(200) {
-            html += "<tr><td class=\"t\">\(ReportFigures.time(notice.time.timeIntervalSince1970))</td><td>\(escape(notice.text))</td></tr>\n"
+            html +=
+                "<tr><td class=\"t\">\(ReportFigures.time(notice.time.timeIntervalSince1970))</td><td>\(escape(notice.text))</td></tr>\n"
         }
         return html + "</table>\n"
     }

@@ -13,15 +13,18 @@ public enum MarkdownReport {
     public static func render(_ data: ReportData, redactsKeys: Bool = false, toolVersion: String) -> String {
         var text = "# cachewatch report\n\n"
         text += "\(cell(data.endpoints)) · \(ReportFigures.time(data.from)) – \(ReportFigures.time(data.to))"
-        text += " (\(ReportFigures.duration(data.to - data.from))) · \(data.nodes.count) node(s), \(data.ticks) polls\n\n"
+        text +=
+            " (\(ReportFigures.duration(data.to - data.from))) · \(data.nodes.count) node(s), \(data.ticks) polls\n\n"
         text += "## Alerts and incidents\n\n"
         if data.alerts.isEmpty {
             text += "No alert fired in this window.\n\n"
         } else {
-            text += "| alert | severity | node | fired | resolved | lasted | summary |\n|---|---|---|---|---|---:|---|\n"
+            text +=
+                "| alert | severity | node | fired | resolved | lasted | summary |\n|---|---|---|---|---|---:|---|\n"
             for (span, isSymptom) in HTMLReport.ordered(data.alerts) {
                 let cause = span.alert.cause.map { " (symptom of \($0))" } ?? ""
-                text += "| \(isSymptom ? "└ " : "")\(cell(span.alert.name)) | \(span.alert.severity.rawValue) | "
+                text +=
+                    "| \(isSymptom ? "└ " : "")\(cell(span.alert.name)) | \(span.alert.severity.rawValue) | "
                     + "\(cell(span.alert.labels["node"] ?? "")) | \(ReportFigures.time(span.start)) | "
                     + "\(span.end.map(ReportFigures.time) ?? "still firing") | "
                     + "\(ReportFigures.duration((span.end ?? data.to) - span.start)) | \(cell(span.alert.summary + cause)) |\n"
@@ -31,10 +34,12 @@ public enum MarkdownReport {
         text += "## Graphs\n\n"
         for metric in ReportData.charted {
             guard let series = data.series[metric], !series.isEmpty else { continue }
-            text += "**\(ReportFigures.title(metric))**\n\n| node | min | mean | max | over the window |\n|---|---:|---:|---:|---|\n"
+            text +=
+                "**\(ReportFigures.title(metric))**\n\n| node | min | mean | max | over the window |\n|---|---:|---:|---:|---|\n"
             for node in data.nodes {
                 guard let points = series[node], let figures = ReportFigures.summary(points) else { continue }
-                text += "| \(cell(node)) | \(ReportFigures.value(figures.min, metric)) | "
+                text +=
+                    "| \(cell(node)) | \(ReportFigures.value(figures.min, metric)) | "
                     + "\(ReportFigures.value(figures.mean, metric)) | \(ReportFigures.value(figures.max, metric)) | "
                     + "`\(bars(points, from: data.from, to: data.to, low: metric == .hitRatio ? 0 : nil))` |\n"
             }
@@ -48,7 +53,8 @@ public enum MarkdownReport {
             text += "|---|---|---:|---:|---:|---:|---:|\n"
             for item in data.namespaces {
                 let name = redactsKeys ? KeyRedaction.namespace(item.namespace) : item.namespace
-                text += "| `\(cell(name))` | \(cell(item.node)) | \(ValueFormatting.count(item.evicted)) | "
+                text +=
+                    "| `\(cell(name))` | \(cell(item.node)) | \(ValueFormatting.count(item.evicted)) | "
                     + "\(ValueFormatting.count(item.misses)) | \(ValueFormatting.count(item.expired)) | "
                     + "\(item.stalenessBound.map { ReportFigures.duration($0) } ?? "-") | "
                     + "\(item.invalidatedShare.map { ValueFormatting.percent($0) + "%" } ?? "-") |\n"
@@ -61,7 +67,8 @@ public enum MarkdownReport {
         } else {
             text += "| when | node | ms | command (name and key) | client |\n|---|---|---:|---|---|\n"
             for item in data.slowest {
-                text += "| \(ReportFigures.time(item.entry.timestamp.timeIntervalSince1970)) | \(cell(item.node)) | "
+                text +=
+                    "| \(ReportFigures.time(item.entry.timestamp.timeIntervalSince1970)) | \(cell(item.node)) | "
                     + "\(ValueFormatting.milliseconds(item.entry.duration.secondsDouble * 1000)) | "
                     + "`\(cell(ReportFigures.command(item.entry.arguments, redactsKeys: redactsKeys)))` | "
                     + "\(cell(item.entry.clientName ?? item.entry.clientAddress ?? "")) |\n"

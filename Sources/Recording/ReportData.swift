@@ -85,7 +85,9 @@ public struct ReportData: Sendable {
 
     /// Gathers the report of `recording` from `start` to `end` (`nil`: its whole span).
     public init(recording: Recording, from start: Double? = nil, to end: Double? = nil) throws(RecordingError) {
-        guard let span = try recording.span() else { throw RecordingError("\(recording.directory): nothing recorded yet") }
+        guard let span = try recording.span() else {
+            throw RecordingError("\(recording.directory): nothing recorded yet")
+        }
         from = start ?? span.lowerBound
         to = end ?? span.upperBound
         endpoints = recording.metadata["endpoints"] ?? recording.directory
@@ -101,7 +103,9 @@ public struct ReportData: Sendable {
             let tick = entry.tick
             if tick.failure != nil { failedPolls[entry.node, default: 0] += 1 }
             for metric in Self.charted {
-                if let value = tick.values[.metric(metric)] { raw[metric, default: [:]][entry.node, default: []].append((tick.time, value)) }
+                if let value = tick.values[.metric(metric)] {
+                    raw[metric, default: [:]][entry.node, default: []].append((tick.time, value))
+                }
             }
             if let limit = tick.values[.metric(.maxmemoryBytes)], limit > 0 { maxmemory[entry.node] = limit }
             let seconds = previousTime[entry.node].map { max(0, tick.time - $0) } ?? 0
@@ -157,7 +161,8 @@ public struct ReportData: Sendable {
 
     /// At most ``maximumPoints`` points: each stretch's worst (highest, or lowest for a ratio
     /// where low is bad), at its time.
-    static func thin(_ points: [(time: Double, value: Double)], keepingLowest: Bool) -> [(time: Double, value: Double)] {
+    static func thin(_ points: [(time: Double, value: Double)], keepingLowest: Bool) -> [(time: Double, value: Double)]
+    {
         guard points.count > maximumPoints, let first = points.first?.time, let last = points.last?.time, last > first
         else { return points }
         let width = (last - first) / Double(maximumPoints)

@@ -1,6 +1,6 @@
 import Alerts
-import Foundation
 import Export
+import Foundation
 import Metrics
 import Telemetry
 

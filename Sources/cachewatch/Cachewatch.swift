@@ -10,7 +10,8 @@ struct Cachewatch: AsyncParsableCommand {
         abstract: "Watch a Redis or Valkey cache: hit ratio, evictions, memory, latency, slow commands.",
         version: CachewatchVersion.current,
         subcommands: [
-            Top.self, Watch.self, Exporter.self, Check.self, SnapshotCommand.self, Replay.self, Report.self, Scan.self, Profile.self,
+            Top.self, Watch.self, Exporter.self, Check.self, SnapshotCommand.self, Replay.self, Report.self, Scan.self,
+            Profile.self,
             Rules.self, Demo.self,
             WorkloadCommand.self,
         ],

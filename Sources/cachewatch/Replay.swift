@@ -26,7 +26,7 @@ struct Replay: AsyncParsableCommand {
 
     /// What `--format` prints.
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case table, json, logfmt, csv
+        case table, json, logfmt, csv, openmetrics
     }
 
     @Argument(help: ArgumentHelp("The directory given to --record.", valueName: "DIR"))
@@ -35,7 +35,7 @@ struct Replay: AsyncParsableCommand {
     @Option(
         name: .long,
         help:
-            "Print the lines watch printed instead of opening the dashboard: table, json or logfmt (with the alert events), or csv (watch --csv's rows)."
+            "Print instead of opening the dashboard: the lines watch printed — table, json or logfmt (with the alert events) — or csv (watch --csv's rows), or openmetrics (every sample timestamped, for promtool tsdb create-blocks-from openmetrics)."
     )
     var format: Format?
 
@@ -95,12 +95,29 @@ struct Replay: AsyncParsableCommand {
             try await openDashboard(at: start ?? span.lowerBound)
             return
         }
+        if format == .openmetrics {
+            var replay = OpenMetricsReplay(recording: recording)
+            replay.start = start
+            replay.end = end
+            do {
+                try replay.run { bytes in
+                    do {
+                        try FileHandle.standardOutput.write(contentsOf: Data(bytes))
+                    } catch {
+                        throw CLIFailure("cannot write to the standard output: \(SnapshotError.reason(of: error))")
+                    }
+                }
+            } catch let error as RecordingError {
+                throw CLIFailure(error.description)
+            }
+            return
+        }
         let lineFormat: LineReplay.Format
         switch format {
         case .table: lineFormat = .lines(.table)
         case .json: lineFormat = .lines(.json)
         case .logfmt: lineFormat = .lines(.logfmt)
-        case .csv: lineFormat = .csv
+        case .csv, .openmetrics: lineFormat = .csv
         }
         var replay = LineReplay(recording: recording, format: lineFormat)
         replay.namespaces = namespaces

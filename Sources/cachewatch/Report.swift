@@ -25,7 +25,8 @@ struct Report: ParsableCommand {
 
     @Option(
         name: .long,
-        help: ArgumentHelp("Write here: .html for the page, .md for Markdown ('-': HTML to stdout).", valueName: "FILE"))
+        help: ArgumentHelp("Write here: .html for the page, .md for Markdown ('-': HTML to stdout).", valueName: "FILE")
+    )
     var out: String
 
     @Option(

@@ -20,8 +20,9 @@ enum RecordedIncident {
     /// When memory is full and evictions begin.
     static let fullAt = 240
 
-    /// Writes the recording into `directory`.
-    static func write(into directory: String) throws {
+    /// Writes the recording into `directory`: `seconds` polls from `start` (the incident
+    /// ``fullAt`` seconds in).
+    static func write(into directory: String, start: Double = start, seconds: Int = seconds) throws {
         let clock = VirtualWallClock(Date(timeIntervalSince1970: start))
         let recorder = try Recorder(
             directory: directory, metadata: ["endpoints": node, "interval_seconds": "1", "command": "watch"],

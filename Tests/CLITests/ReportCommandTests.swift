@@ -20,7 +20,9 @@ struct ReportCommandTests {
         #expect(page.components(separatedBy: "<svg ").count - 1 >= 7, "a timeline and six graphs")
         #expect(page.contains("2027-01-15 08:04:01 UTC"), "MemoryFull fired when memory filled")
         // Needs no network: nothing is fetched — no script, no external style, image, font or frame.
-        for forbidden in ["<script", "<link", "<img", "<iframe", "<object", "src=", "href=", "url(", "@import", "http://", "https://"] {
+        for forbidden in [
+            "<script", "<link", "<img", "<iframe", "<object", "src=", "href=", "url(", "@import", "http://", "https://",
+        ] {
             #expect(!page.lowercased().contains(forbidden), "the page refers to \(forbidden)")
         }
         // A window: the first four minutes, before the incident.

@@ -14,12 +14,19 @@ public final class PrometheusProcess: @unchecked Sendable {
     private let directory: String
 
     /// Starts it scraping `targets` (`host:port`) as job `cachewatch`, evaluating `rules` (a
-    /// rules file's text) every second; waits until `/-/ready` answers.
-    public init(targets: [String], rules: String? = nil) async throws {
+    /// rules file's text) every second, its storage holding the blocks in `blocks` (what
+    /// `promtool tsdb create-blocks-from` wrote) first; waits until `/-/ready` answers.
+    public init(targets: [String], rules: String? = nil, blocks: String? = nil) async throws {
         let port = try FreePort.next()
         directory =
             FileManager.default.temporaryDirectory.appendingPathComponent("cachewatch-prom-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if let blocks {
+            try FileManager.default.createDirectory(atPath: "\(directory)/data", withIntermediateDirectories: true)
+            for block in try FileManager.default.contentsOfDirectory(atPath: blocks) {
+                try FileManager.default.copyItem(atPath: "\(blocks)/\(block)", toPath: "\(directory)/data/\(block)")
+            }
+        }
         var config = """
             global:
               scrape_interval: 1s
@@ -47,10 +54,15 @@ public final class PrometheusProcess: @unchecked Sendable {
         guard ready else { throw TestFailure("prometheus did not become ready: \(process.standardError.suffix(2000))") }
     }
 
-    /// The result vector of an instant PromQL query: each series' labels and value.
-    public func query(_ promQL: String) async throws -> [(labels: [String: String], value: Double)] {
+    /// The result vector of an instant PromQL query (at `time`, seconds since 1970; now by
+    /// default): each series' labels and value.
+    public func query(
+        _ promQL: String, at time: Double? = nil
+    ) async throws -> [(labels: [String: String], value: Double)] {
         var components = URLComponents(url: url.appendingPathComponent("api/v1/query"), resolvingAgainstBaseURL: false)
-        components?.queryItems = [URLQueryItem(name: "query", value: promQL)]
+        components?.queryItems =
+            [URLQueryItem(name: "query", value: promQL)]
+            + (time.map { [URLQueryItem(name: "time", value: String(format: "%.3f", $0))] } ?? [])
         guard let queryURL = components?.url else { throw TestFailure("bad query \(promQL)") }
         let (data, _) = try await URLSession.shared.data(from: queryURL)
         let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
