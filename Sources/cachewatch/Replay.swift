@@ -54,6 +54,19 @@ struct Replay: AsyncParsableCommand {
     @OptionGroup(title: "Alerts (the dashboard's alerts view: the rules' names, health and incidents)")
     var alerting: AlertOptions
 
+    @Flag(
+        name: .long,
+        help:
+            "Write a snapshot of the window (--from to --to) instead: the CSV files of `cachewatch snapshot`, as they would have been at --to (no key sample: bigkeys and TTL files stay empty)."
+    )
+    var snapshot = false
+
+    @Option(name: .long, help: ArgumentHelp("With --snapshot: where its directory is written.", valueName: "DIR"))
+    var out = "."
+
+    @Flag(name: .customLong("redact-keys"), help: "With --snapshot: replace key names by stable tokens.")
+    var redactKeys = false
+
     @Flag(name: .long, help: "Dashboard: start playing at once (×1).")
     var play = false
 
@@ -61,6 +74,8 @@ struct Replay: AsyncParsableCommand {
     var noColor = false
 
     func validate() throws {
+        if snapshot && format != nil { throw ValidationError("--snapshot and --format go apart") }
+        if !snapshot && (out != "." || redactKeys) { throw ValidationError("--out and --redact-keys go with --snapshot") }
         if namespaces && format != .json && format != .logfmt {
             throw ValidationError("--namespaces needs --format json or logfmt")
         }
@@ -72,7 +87,7 @@ struct Replay: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if format == nil { try TerminalCheck.requireTerminal() }
+        if format == nil && !snapshot { try TerminalCheck.requireTerminal() }
         let recording: Recording
         do {
             recording = try Recording(directory: directory)
@@ -90,6 +105,10 @@ struct Replay: AsyncParsableCommand {
         let end = to.flatMap(ReplayTime.init)?.resolve(in: span)
         if let start, let end, end < start {
             throw CLIFailure("--to (\(Self.stamp(end))) is before --from (\(Self.stamp(start)))")
+        }
+        if snapshot {
+            try writeSnapshot(recording, from: start ?? span.lowerBound, to: end ?? span.upperBound)
+            return
         }
         guard let format else {
             try await openDashboard(at: start ?? span.lowerBound)
@@ -148,6 +167,25 @@ struct Replay: AsyncParsableCommand {
                 )
             }
         } catch let error as RecordingError {
+            throw CLIFailure(error.description)
+        }
+    }
+
+    /// `--snapshot`: the window's CSV files, as a snapshot taken at its end would have written.
+    private func writeSnapshot(_ recording: Recording, from start: Double, to end: Double) throws {
+        do {
+            let session = try ReplaySession(recording: recording, historySeconds: max(60, end - start))
+            let state = try session.state(at: end)
+            let events = try recording.alertEvents(from: start, to: end)
+            let snapshot = Snapshot(
+                toolVersion: CachewatchVersion.current, endpoint: recording.metadata["endpoints"] ?? directory,
+                node: state.store.nodeNames.first ?? "", store: state.store, keyspaces: [:], events: events,
+                active: state.activeAlerts, windowStart: start, takenAt: Date(timeIntervalSince1970: end))
+            let path = try SnapshotWriter(options: ExportOptions(redactsKeys: redactKeys)).write(snapshot, into: out)
+            ConsoleOutput.error("snapshot of \(Self.stamp(start)) – \(Self.stamp(end)) written to \(path)")
+        } catch let error as RecordingError {
+            throw CLIFailure(error.description)
+        } catch let error as SnapshotError {
             throw CLIFailure(error.description)
         }
     }

@@ -47,4 +47,25 @@ struct ReportCommandTests {
         let bad = try await CachewatchBinary.run(["report", directory.path, "--out", directory.path + "/x.pdf"])
         #expect(bad.code != 0 && bad.stderr.contains("--out must end in .html or .md"))
     }
+
+    @Test("replay --snapshot: the CSV files of a window, as a snapshot at its end would have written them")
+    func snapshotOfWindow() async throws {
+        let directory = try TemporaryDirectory()
+        try RecordedIncident.write(into: directory.path)
+        let out = try TemporaryDirectory()
+        let result = try await CachewatchBinary.run([
+            "replay", directory.path, "--snapshot", "--out", out.path, "--from=+3m", "--to=+6m",
+        ])
+        #expect(result.code == 0, "\(result.stderr)")
+        try expectOneSnapshot(in: out.path)
+        let snapshot = try #require(try FileManager.default.contentsOfDirectory(atPath: out.path).first)
+        let metrics = try String(contentsOfFile: "\(out.path)/\(snapshot)/metrics.csv", encoding: .utf8)
+        let rows = metrics.split(separator: "\r\n").count - 1
+        #expect((180...182).contains(rows), "three minutes of 1 s polls: \(rows)")
+        let alerts = try String(contentsOfFile: "\(out.path)/\(snapshot)/alerts.csv", encoding: .utf8)
+        #expect(alerts.contains("MemoryFull,firing,warning,cache-1:6379"))
+        #expect(alerts.contains("EvictionStorm,firing,critical,cache-1:6379,,,1500,") && alerts.contains("MemoryFull{node=cache-1:6379}"))
+        let manifest = try String(contentsOfFile: "\(out.path)/\(snapshot)/manifest.json", encoding: .utf8)
+        #expect(manifest.contains("2027-01-15T08:06:01"), "taken at the window's end: \(manifest)")
+    }
 }
