@@ -144,6 +144,13 @@ let package = Package(
             ],
             path: "Benchmarks/CachewatchBenchmarks"
         ),
+        // What --record costs, and how fast a day of five nodes opens and seeks
+        // (`scripts/bench-record`); not part of the product.
+        .executableTarget(
+            name: "RecordingBenchmark",
+            dependencies: ["Recording", "Engine", "Export", "Fleet", "Metrics", "Alerts", "Telemetry"],
+            path: "Benchmarks/RecordingBenchmark"
+        ),
         // Real redis-server processes, a fault-injecting fake server, a process runner.
         .target(
             name: "TestSupport",

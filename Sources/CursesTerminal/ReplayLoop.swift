@@ -36,7 +36,7 @@ public struct ReplayLoop {
         position.isPlaying = play
         let first: EngineState
         do {
-            first = try session.state(at: position.time)
+            first = try session.state(at: position.time, history: Double(DashboardState.windows[1]))
         } catch {
             terminal.restore()
             FileHandle.standardError.write(Data("cachewatch: \(error)\n".utf8))
@@ -49,6 +49,7 @@ public struct ReplayLoop {
         state.replay = position
         let pacing = ContinuousClock()
         var lastFrame = pacing.now
+        var shownWindow = DashboardState.windows[1]
         var dirty = true
         while !shouldStop() {
             switch terminal.readEvent() {
@@ -74,9 +75,11 @@ public struct ReplayLoop {
             guard var replay = state.replay else { return }
             do {
                 try move(&replay, elapsed: elapsed)
-                if replay.needsSeek || replay.time != state.replay?.time {
+                // The graphs' window is the history loaded: a wider one is read when chosen.
+                if replay.needsSeek || replay.time != state.replay?.time || state.windowSeconds != shownWindow {
                     replay.needsSeek = false
-                    let engine = try session.state(at: replay.time)
+                    shownWindow = state.windowSeconds
+                    let engine = try session.state(at: replay.time, history: Double(state.windowSeconds))
                     state.engine = engine
                     state.now = Date(timeIntervalSince1970: replay.time)
                     if state.store[state.node] == nil, let node = state.store.nodeNames.first { state.node = node }

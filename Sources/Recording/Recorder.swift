@@ -56,6 +56,12 @@ public final class Recorder: Sendable {
     }
 
     private let encoding: Mutex<Encoding>
+    /// CPU time spent so far: encoding ticks (on the callers' threads) and writing (the writer).
+    private let cpu = Mutex((encoding: Duration.zero, writing: Duration.zero))
+
+    /// The CPU time recording has taken so far: encoding ticks on the engine's thread, and the
+    /// writer thread's transactions and pruning.
+    public var cpuTime: (encoding: Duration, writing: Duration) { cpu.withLock { $0 } }
     private let pending = Mutex(Pending())
     private let stopped = Atomic<Bool>(false)
     private let report: @Sendable (String) -> Void
@@ -137,23 +143,32 @@ public final class Recorder: Sendable {
     /// holds them now), its alert events and notices.
     public func record(_ outcome: EngineOutcome, state: EngineState) {
         guard !isStopped else { return }
+        let ticks = outcome.samples.compactMap { sample in
+            state.store[sample.node].map { (node: sample.node, tick: $0.tick(of: sample)) }
+        }
+        record(ticks: ticks, alertEvents: outcome.alertEvents, notices: outcome.notices)
+    }
+
+    /// Takes ticks of nodes (each node's in time order), alert events and notices, as they come.
+    public func record(ticks: [(node: String, tick: NodeTick)], alertEvents: [AlertEvent], notices: [String]) {
+        guard !isStopped else { return }
+        let started = ThreadCPUClock.now()
+        defer { cpu.withLock { $0.encoding += ThreadCPUClock.now() - started } }
         var rows: [TickRow] = []
         var newNames: [(Int64, String)] = []
         var newNodes: [(Int64, String)] = []
         encoding.withLock { encoding in
-            for sample in outcome.samples {
-                guard let metrics = state.store[sample.node] else { continue }
-                let tick = metrics.tick(of: sample)
+            for (node, tick) in ticks {
                 let nodeID: Int64
-                if let known = encoding.nodes[sample.node] {
+                if let known = encoding.nodes[node] {
                     nodeID = known
                 } else {
                     nodeID = Int64(encoding.nodes.count + 1)
-                    encoding.nodes[sample.node] = nodeID
-                    newNodes.append((nodeID, sample.node))
+                    encoding.nodes[node] = nodeID
+                    newNodes.append((nodeID, node))
                 }
-                var encoder = encoding.encoders[sample.node] ?? TickEncoder()
-                let count = encoding.sinceKeyframe[sample.node] ?? 0
+                var encoder = encoding.encoders[node] ?? TickEncoder()
+                let count = encoding.sinceKeyframe[node] ?? 0
                 let keyframe = encoder.needsKeyframe || count >= Self.keyframeEvery - 1
                 let record = encoder.encode(tick, keyframe: keyframe) { name in
                     if let id = encoding.names[name] { return UInt64(id) }
@@ -162,8 +177,8 @@ public final class Recorder: Sendable {
                     newNames.append((id, name))
                     return UInt64(id)
                 }
-                encoding.encoders[sample.node] = encoder
-                encoding.sinceKeyframe[sample.node] = keyframe ? 0 : count + 1
+                encoding.encoders[node] = encoder
+                encoding.sinceKeyframe[node] = keyframe ? 0 : count + 1
                 rows.append(
                     TickRow(
                         node: nodeID, time: Int64((tick.time * 1000).rounded(.down)), keyframe: keyframe,
@@ -176,8 +191,8 @@ public final class Recorder: Sendable {
             pending.names += newNames.map { (id: $0.0, name: $0.1) }
             pending.nodes += newNodes.map { (id: $0.0, name: $0.1) }
             pending.ticks += rows
-            pending.alerts += outcome.alertEvents
-            pending.notices += outcome.notices.map { (time: now, text: $0) }
+            pending.alerts += alertEvents
+            pending.notices += notices.map { (time: now, text: $0) }
         }
     }
 
@@ -198,6 +213,8 @@ public final class Recorder: Sendable {
                 defer { pending = Pending() }
                 return pending
             }
+            let started = ThreadCPUClock.now()
+            defer { cpu.withLock { $0.writing += ThreadCPUClock.now() - started } }
             do {
                 if !batch.isEmpty { try write(batch) }
                 if Date().timeIntervalSince(lastPrune) >= 60 {
@@ -208,7 +225,11 @@ public final class Recorder: Sendable {
                 fail(error)
                 break
             }
-            if closing { break }
+            if closing {
+                // The store whole in its main file: the write-ahead log folded in.
+                try? database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                break
+            }
         }
         finished.signal()
     }

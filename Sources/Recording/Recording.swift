@@ -16,6 +16,8 @@ public final class Recording {
     private let database: SQLiteDatabase
     private var names: [Int64: String] = [:]
     private var nodeNames: [Int64: String] = [:]
+    /// The names, parsed once each across reads.
+    private let tickNames = TickNames([:])
 
     /// Opens the recording in `directory`.
     ///
@@ -91,9 +93,16 @@ public final class Recording {
     /// node's, in time order. Each node is decoded from its last keyframe at or before `start`
     /// (those earlier ticks are read but not returned unless `warmUp` is set, which returns them
     /// too — a store rebuilt for a view needs its history).
-    public func ticks(
-        from start: Double? = nil, to end: Double? = nil, warmUp: Double = 0
-    ) throws(RecordingError)
+    public func ticks(from start: Double? = nil, to end: Double? = nil, warmUp: Double = 0) throws(RecordingError)
+        -> [Tick]
+    {
+        try ticks(from: start, to: end, warmUp: warmUp, wholeFrom: nil)
+    }
+
+    /// ``ticks(from:to:warmUp:)``, each tick before `wholeFrom` (seconds since 1970) read for
+    /// its series values alone (no labelled metrics, no INFO): history for graphs, read fast.
+    /// The whole ticks start at each node's last keyframe at or before `wholeFrom`.
+    func ticks(from start: Double?, to end: Double?, warmUp: Double, wholeFrom: Double?) throws(RecordingError)
         -> [Tick]
     {
         try query {
@@ -108,18 +117,23 @@ public final class Recording {
                     [.integer(node), .integer(startMs)])
                 from[node] = keyframe ?? startMs
             }
+            // Where each node's whole ticks start: its last keyframe at or before `wholeFrom`.
+            var whole: [Int64: Int64] = [:]
+            if let wholeFrom {
+                let wholeMs = Int64((wholeFrom * 1000).rounded(.down))
+                for node in nodeNames.keys {
+                    whole[node] = try database.integer(
+                        "SELECT max(t_ms) FROM ticks WHERE node = ? AND keyframe = 1 AND t_ms <= ?",
+                        [.integer(node), .integer(wholeMs)])
+                }
+            }
             let earliest = from.values.min() ?? startMs
             let statement = try database.prepare(
                 "SELECT node, t_ms, record FROM ticks WHERE t_ms >= ? AND t_ms <= ? ORDER BY t_ms, node")
             try statement.bind([.integer(earliest), .integer(endMs)])
             var decoders: [Int64: TickDecoder] = [:]
             var ticks: [Tick] = []
-            let lookup: (UInt64) throws(RecordingError) -> String = { id throws(RecordingError) in
-                guard let name = self.names[Int64(bitPattern: id)] else {
-                    throw RecordingError("a tick record names #\(id), which the store does not hold")
-                }
-                return name
-            }
+            tickNames.merge(names)
             while try statement.step() {
                 let node = statement.integer(0)
                 let time = statement.integer(1)
@@ -127,7 +141,8 @@ public final class Recording {
                 var decoder = decoders[node] ?? TickDecoder()
                 let record = statement.blob(2)
                 do {
-                    let tick = try decoder.decode(record, name: lookup)
+                    let valuesOnly = whole[node].map { time < $0 } ?? false
+                    let tick = try decoder.decode(record, names: tickNames, valuesOnly: valuesOnly)
                     decoders[node] = decoder
                     ticks.append(Tick(node: name, tick: tick))
                 } catch {

@@ -4,9 +4,9 @@ import Foundation
 import Metrics
 
 /// What the dashboard shows of a recording at any moment: an engine state rebuilt from the
-/// ticks before it (every node's series over ``historySeconds``, its labelled metrics, INFO and
+/// ticks before it (every node's series over the graphs' window, its labelled metrics, INFO and
 /// slow log) and the alerts active then, with the events before it. Moving on is incremental;
-/// a jump rebuilds from the keyframes before the new moment.
+/// a jump, or a wider window, rebuilds from the keyframes before the new moment.
 public final class ReplaySession {
     /// The recording.
     public let recording: Recording
@@ -14,8 +14,10 @@ public final class ReplaySession {
     public let span: ClosedRange<Double>
     /// The seconds between polls when it was made.
     public let interval: Double
-    /// How much history before the moment shown is loaded (the graphs' widest window).
+    /// How much history before the moment shown is loaded when none is asked for.
     public let historySeconds: Double
+    /// The history loaded into ``state``.
+    private var loadedHistory: Double = 0
     /// Every alert event recorded, oldest first (they are few).
     private let events: [AlertEvent]
     /// The rules' state is not recorded: alerts are restored, never evaluated.
@@ -30,7 +32,7 @@ public final class ReplaySession {
     ///
     /// - Throws: ``RecordingError`` when it cannot be read, or holds no tick.
     public init(
-        recording: Recording, historySeconds: Double = 900, rules: RuleSet = RuleSet(rules: [])
+        recording: Recording, historySeconds: Double = 300, rules: RuleSet = RuleSet(rules: [])
     )
         throws(RecordingError)
     {
@@ -52,18 +54,52 @@ public final class ReplaySession {
             inhibitions: rules.inhibitions)
     }
 
-    /// The engine state at `time` (within the span): rebuilt after a jump, moved on tick by tick
-    /// otherwise.
-    public func state(at time: Double) throws(RecordingError) -> EngineState {
-        if let loaded = loadedUntil, time >= loaded, time - loaded <= historySeconds {
+    /// The engine state at `time` (within the span) with `history` seconds of series before it
+    /// (``historySeconds`` by default): rebuilt after a jump back or far on, or for more
+    /// history than loaded; moved on tick by tick otherwise.
+    public func state(at time: Double, history: Double? = nil) throws(RecordingError) -> EngineState {
+        let historySeconds = history ?? self.historySeconds
+        if let loaded = loadedUntil, time >= loaded, time - loaded <= historySeconds,
+            historySeconds <= loadedHistory
+        {
             if time > loaded {
                 // Ticks after the newest loaded one (the store never goes back in time).
                 for entry in try recording.ticks(from: loaded, to: time) { take(entry) }
             }
         } else {
             state = Self.emptyState(interval: interval, historySeconds: historySeconds, rules: rules)
+            loadedHistory = historySeconds
             restored = [:]
-            for entry in try recording.ticks(from: time, to: time, warmUp: historySeconds) { take(entry) }
+            // Older than 30 s, series values alone (the per-second figures of the commands view
+            // need the two newest commandstats, read every 10th poll).
+            let ticks = try recording.ticks(
+                from: time, to: time, warmUp: historySeconds, wholeFrom: time - 30 * max(1, interval))
+            // Only each node's newest labelled metrics are shown, and its newest INFO (with the one
+            // before, and the newest two with commandstats, for per-second figures): older ticks
+            // give their series values alone.
+            var keep = Set<Int>()
+            var seen: [String: (ticks: Int, info: Int, stats: Int)] = [:]
+            for (index, entry) in ticks.enumerated().reversed() {
+                var count = seen[entry.node] ?? (0, 0, 0)
+                if count.ticks < 1 { keep.insert(index) }
+                count.ticks += 1
+                if entry.tick.info != nil, count.info < 2 {
+                    keep.insert(index)
+                    count.info += 1
+                }
+                if entry.tick.info?["commandstats"] != nil, count.stats < 2 {
+                    keep.insert(index)
+                    count.stats += 1
+                }
+                seen[entry.node] = count
+            }
+            for (index, var entry) in ticks.enumerated() {
+                if !keep.contains(index) {
+                    entry.tick.info = nil
+                    entry.tick.instances = [:]
+                }
+                take(entry)
+            }
         }
         loadedUntil = time
         let (active, recent) = Self.alerts(events, at: time)

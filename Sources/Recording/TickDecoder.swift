@@ -7,11 +7,16 @@ import Telemetry
 /// before it — throws; the reader then waits for the next keyframe.
 struct TickDecoder {
     private var base: NodeTick?
-    private var baseInfo: [String: String] = [:]
+    /// Whether the base holds its values alone (read with `valuesOnly`): only a keyframe, or
+    /// another values-only read, can follow.
+    private var baseIsPartial = false
+    /// The INFO of the newest tick that read INFO.
+    private var baseInfo: [String: [String: String]] = [:]
 
     /// Forgets the base: only a keyframe reads next.
     mutating func reset() {
         base = nil
+        baseIsPartial = false
         baseInfo = [:]
     }
 
@@ -21,16 +26,19 @@ struct TickDecoder {
         return flags & TickFlags.keyframe != 0
     }
 
-    /// The tick of `record`; `name` reads a name's number back.
-    mutating func decode(
-        _ record: [UInt8], name: (UInt64) throws(RecordingError) -> String
-    )
-        throws(RecordingError) -> NodeTick
+    /// The tick of `record`; `names` reads the names' numbers back. With `valuesOnly`, only
+    /// its time, failure and series values are read (history for graphs, read fast); a full
+    /// read after values-only ones must start at a keyframe.
+    mutating func decode(_ record: [UInt8], names: TickNames, valuesOnly: Bool = false) throws(RecordingError)
+        -> NodeTick
     {
         var reader = ByteReader(try Self.unframe(record))
         let flags = try reader.byte()
         let keyframe = flags & TickFlags.keyframe != 0
         guard keyframe || base != nil else { throw RecordingError("a change record with no keyframe before it") }
+        guard keyframe || valuesOnly || !baseIsPartial else {
+            throw RecordingError("a full read of a change record after values-only ones")
+        }
         let previous = keyframe ? nil : base
         var tick = NodeTick(time: try reader.number())
         if flags & TickFlags.failure != 0 {
@@ -40,41 +48,47 @@ struct TickDecoder {
         }
         var values = previous?.values ?? [:]
         for _ in 0..<(try reader.count()) {
-            let key = try Self.seriesKey(try name(try reader.varint()))
+            let key = try names.seriesKey(try reader.varint())
             values[key] = try reader.number()
         }
-        for _ in 0..<(try reader.count()) { values[try Self.seriesKey(try name(try reader.varint()))] = nil }
+        for _ in 0..<(try reader.count()) { values[try names.seriesKey(try reader.varint())] = nil }
         tick.values = values
+        if valuesOnly {
+            base = tick
+            baseIsPartial = true
+            return tick
+        }
+        baseIsPartial = false
         var instances = previous?.instances ?? [:]
         for _ in 0..<(try reader.count()) {
-            let metricName = try name(try reader.varint())
-            guard let metric = Metric(name: metricName) else { throw RecordingError("an unknown metric \(metricName)") }
+            let metric = try names.metric(try reader.varint())
             switch InstanceChange(rawValue: try reader.byte()) {
             case .gone: instances[metric] = nil
             case .whole:
                 var labels: [String: Double] = [:]
-                for _ in 0..<(try reader.count()) { labels[try name(try reader.varint())] = try reader.number() }
+                for _ in 0..<(try reader.count()) { labels[try names.string(try reader.varint())] = try reader.number() }
                 instances[metric] = labels
             case .delta:
                 var labels = instances[metric] ?? [:]
-                for _ in 0..<(try reader.count()) { labels[try name(try reader.varint())] = try reader.number() }
-                for _ in 0..<(try reader.count()) { labels[try name(try reader.varint())] = nil }
+                for _ in 0..<(try reader.count()) { labels[try names.string(try reader.varint())] = try reader.number() }
+                for _ in 0..<(try reader.count()) { labels[try names.string(try reader.varint())] = nil }
                 instances[metric] = labels
-            case nil: throw RecordingError("a tick record is damaged: an unknown change of \(metricName)")
+            case nil: throw RecordingError("a tick record is damaged: an unknown change of \(metric.name)")
             }
         }
         tick.instances = instances
         if flags & TickFlags.info != 0 {
-            var fields = keyframe ? [:] : baseInfo
-            for _ in 0..<(try reader.count()) { fields[try name(try reader.varint())] = try reader.string() }
-            for _ in 0..<(try reader.count()) { fields[try name(try reader.varint())] = nil }
-            baseInfo = fields
-            var sections: [String: [String: String]] = [:]
-            for (key, value) in fields {
-                guard let separator = key.range(of: TickFlags.fieldSeparator) else { continue }
-                sections[String(key[..<separator.lowerBound]), default: [:]][String(key[separator.upperBound...])] =
-                    value
+            var sections = keyframe ? [:] : baseInfo
+            for _ in 0..<(try reader.count()) {
+                let (section, field) = try names.field(try reader.varint())
+                sections[section, default: [:]][field] = try reader.string()
             }
+            for _ in 0..<(try reader.count()) {
+                let (section, field) = try names.field(try reader.varint())
+                sections[section]?[field] = nil
+                if sections[section]?.isEmpty == true { sections[section] = nil }
+            }
+            baseInfo = sections
             tick.info = sections
         } else if keyframe {
             baseInfo = [:]
@@ -107,11 +121,6 @@ struct TickDecoder {
         guard reader.isAtEnd else { throw RecordingError("a tick record is damaged: bytes after its end") }
         base = tick
         return tick
-    }
-
-    private static func seriesKey(_ name: String) throws(RecordingError) -> SeriesKey {
-        guard let key = SeriesKey(name: name) else { throw RecordingError("an unknown series \(name)") }
-        return key
     }
 
     /// The record's bytes, decompressed.

@@ -11,8 +11,8 @@ import Telemetry
 struct TickEncoder {
     /// The tick the next record is a change from (`nil`: the next is a keyframe).
     private var base: NodeTick?
-    /// The INFO fields of the newest tick that read INFO, flattened.
-    private var baseInfo: [String: String] = [:]
+    /// The INFO of the newest tick that read INFO.
+    private var baseInfo: [String: [String: String]] = [:]
 
     /// Forgets the base: the next record is a keyframe.
     mutating func reset() {
@@ -75,18 +75,31 @@ struct TickEncoder {
         }
         // INFO: the fields that changed since the last INFO recorded (all of them in a keyframe).
         if let sections = tick.info {
-            let fields = Self.flatten(sections)
             let old = previous == nil ? [:] : baseInfo
-            let changedFields = fields.filter { old[$0.key] != $0.value }.sorted { $0.key < $1.key }
-            writer.count(changedFields.count)
-            for (field, value) in changedFields {
+            var changed: [(name: String, value: String)] = []
+            for (section, fields) in sections {
+                let before = old[section]
+                for (field, value) in fields where before?[field] != value {
+                    changed.append((section + TickFlags.fieldSeparator + field, value))
+                }
+            }
+            changed.sort { $0.name < $1.name }
+            writer.count(changed.count)
+            for (field, value) in changed {
                 writer.varint(name(field))
                 writer.string(value)
             }
-            let goneFields = old.keys.filter { fields[$0] == nil }.sorted()
-            writer.count(goneFields.count)
-            for field in goneFields { writer.varint(name(field)) }
-            baseInfo = fields
+            var gone: [String] = []
+            for (section, fields) in old {
+                let after = sections[section]
+                for field in fields.keys where after?[field] == nil {
+                    gone.append(section + TickFlags.fieldSeparator + field)
+                }
+            }
+            gone.sort()
+            writer.count(gone.count)
+            for field in gone { writer.varint(name(field)) }
+            baseInfo = sections
         } else if previous == nil {
             baseInfo = [:]
         }
@@ -118,15 +131,6 @@ struct TickEncoder {
         }
         base = tick
         return Self.frame(writer.bytes)
-    }
-
-    /// INFO sections as one map: `section` and `field` joined by a unit separator.
-    static func flatten(_ sections: [String: [String: String]]) -> [String: String] {
-        var fields: [String: String] = [:]
-        for (section, values) in sections {
-            for (field, value) in values { fields[section + TickFlags.fieldSeparator + field] = value }
-        }
-        return fields
     }
 
     /// The record as stored: its codec, its size, and the bytes (compressed when smaller).

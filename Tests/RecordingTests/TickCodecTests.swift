@@ -71,21 +71,17 @@ struct TickCodecTests {
                     return UInt64(names.count)
                 })
         }
-        let byID = Dictionary(uniqueKeysWithValues: names.map { ($0.value, $0.key) })
-        func name(_ id: UInt64) throws(RecordingError) -> String {
-            guard let name = byID[id] else { throw RecordingError("unknown \(id)") }
-            return name
-        }
+        let byID = TickNames(Dictionary(uniqueKeysWithValues: names.map { (Int64($0.value), $0.key) }))
         for start in [0, 60, 120, 240] {
             var decoder = TickDecoder()
             for index in start..<ticks.count {
-                let tick = try decoder.decode(records[index], name: name)
+                let tick = try decoder.decode(records[index], names: byID)
                 try #require(tick == ticks[index], "tick \(index) from keyframe \(start)")
             }
         }
         // A change record with no keyframe before it is refused.
         var lost = TickDecoder()
-        #expect(throws: RecordingError.self) { try lost.decode(records[61], name: name) }
+        #expect(throws: RecordingError.self) { try lost.decode(records[61], names: byID) }
         #expect(TickDecoder.isKeyframe(records[60]) && !TickDecoder.isKeyframe(records[61]))
         // Changes are smaller than keyframes (here every namespace's figure moves at every tick).
         let keyframes: [Int] = stride(from: 0, to: 300, by: 60).map { records[$0].count }
@@ -105,7 +101,7 @@ struct TickCodecTests {
             names[name] = UInt64(names.count + 1)
             return UInt64(names.count)
         }
-        let byID = Dictionary(uniqueKeysWithValues: names.map { ($0.value, $0.key) })
+        let byID = TickNames(Dictionary(uniqueKeysWithValues: names.map { (Int64($0.value), $0.key) }))
         var generator = SplitMix64(seed: 3)
         var refused = 0
         for trial in 0..<2_000 {
@@ -123,10 +119,7 @@ struct TickCodecTests {
             }
             var decoder = TickDecoder()
             do {
-                _ = try decoder.decode(bytes) { id throws(RecordingError) in
-                    guard let name = byID[id] else { throw RecordingError("unknown #\(id)") }
-                    return name
-                }
+                _ = try decoder.decode(bytes, names: byID)
             } catch {
                 refused += 1
                 #expect(!error.description.contains("\n"))
