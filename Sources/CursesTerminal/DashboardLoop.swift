@@ -82,10 +82,7 @@ public struct DashboardLoop {
                 }
                 if state.wantsSnapshot {
                     state.wantsSnapshot = false
-                    state.message = snapshots.write(
-                        node: state.node, store: state.store, keyspaces: state.engine.samplings,
-                        events: state.engine.recentEvents, active: state.engine.activeAlerts,
-                        windowSeconds: state.windowSeconds, now: state.now)
+                    state.message = snapshots.write(shown: state)
                 }
                 if state.wantsProfile {
                     state.wantsProfile = false

@@ -57,10 +57,7 @@ public struct ReplayLoop {
                 guard state.handle(key) else { return }
                 if state.wantsSnapshot {
                     state.wantsSnapshot = false
-                    state.message = snapshots.write(
-                        node: state.node, store: state.store, keyspaces: state.engine.samplings,
-                        events: state.engine.recentEvents, active: state.engine.activeAlerts,
-                        windowSeconds: state.windowSeconds, now: state.now)
+                    state.message = snapshots.write(shown: state)
                 }
                 dirty = true
             case .resize:
