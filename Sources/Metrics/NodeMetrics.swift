@@ -302,10 +302,16 @@ extension NodeMetrics {
             for (key, ring) in series where !ring[index].isNaN { values[key] = ring[index] }
         }
         let reading = sample.reading
-        return NodeTick(
+        var tick = NodeTick(
             time: time, failure: sample.failure, values: values, instances: instances,
             info: reading?.info?.sections, unavailable: reading?.unavailable ?? [:],
             slowlog: reading?.slowlog?.entries ?? [])
+        tick.commandLog = reading?.commandLog ?? []
+        if reading?.hotSlots != nil {
+            tick.hotSlots = hotSlots
+            tick.slotNamespaces = slotNamespaces
+        }
+        return tick
     }
 
     /// Takes a recorded tick as if its poll had just been ingested: the same series values and
@@ -336,6 +342,11 @@ extension NodeMetrics {
             }
             lastReading = Reading(info: info, slowlog: nil, pingRTT: nil, unavailable: tick.unavailable)
             for entry in tick.slowlog { slowlog.append(entry) }
+            for entry in tick.commandLog { commandLog.append(entry) }
+            if let ranking = tick.hotSlots {
+                hotSlots = ranking
+                slotNamespaces = tick.slotNamespaces
+            }
         }
         instances = tick.instances
         append(time: tick.time, values: tick.values)

@@ -21,6 +21,13 @@ public struct NodeTick: Sendable, Equatable {
     public var unavailable: [PollPart: String]
     /// Slow-log entries new at this tick, oldest first.
     public var slowlog: [SlowlogEntry]
+    /// `COMMANDLOG` entries new at this tick (Valkey 8.1+), oldest first.
+    public var commandLog: [CommandLogEntry] = []
+    /// The hottest hash slots after this tick's page of `CLUSTER SLOT-STATS`, with the
+    /// namespaces living in them; `nil` when the poll read no page.
+    public var hotSlots: SlotActivity.Ranking?
+    /// The namespaces of the hot slots looked up, with their key counts, by slot.
+    public var slotNamespaces: [Int: [String: Int]] = [:]
 
     /// Creates a tick.
     public init(

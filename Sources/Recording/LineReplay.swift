@@ -15,6 +15,9 @@ public struct LineReplay {
     public var format: Format
     /// Whether each metric line is followed by the node's per-namespace lines (JSON, logfmt).
     public var namespaces = false
+    /// Whether each metric line of a cluster node with slot stats is followed by its hottest
+    /// slots (JSON, logfmt).
+    public var slots = false
     /// The first moment printed (seconds since 1970; `nil`: the start).
     public var start: Double?
     /// The last moment printed (`nil`: the end).
@@ -75,6 +78,9 @@ public struct LineReplay {
                 for line in formatter?.lines(for: node) ?? [] { try output(line) }
                 if namespaces {
                     for line in NamespaceLineFormatter.lines(for: node, format: lineFormat) { try output(line) }
+                }
+                if slots {
+                    for line in SlotLineFormatter.lines(for: node, format: lineFormat) { try output(line) }
                 }
             case .csv:
                 let cells = MetricsCSV.cells(

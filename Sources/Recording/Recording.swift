@@ -93,7 +93,9 @@ public final class Recording {
     /// node's, in time order. Each node is decoded from its last keyframe at or before `start`
     /// (those earlier ticks are read but not returned unless `warmUp` is set, which returns them
     /// too — a store rebuilt for a view needs its history).
-    public func ticks(from start: Double? = nil, to end: Double? = nil, warmUp: Double = 0) throws(RecordingError)
+    public func ticks(
+        from start: Double? = nil, to end: Double? = nil, warmUp: Double = 0
+    ) throws(RecordingError)
         -> [Tick]
     {
         try ticks(from: start, to: end, warmUp: warmUp, wholeFrom: nil)
@@ -102,7 +104,9 @@ public final class Recording {
     /// ``ticks(from:to:warmUp:)``, each tick before `wholeFrom` (seconds since 1970) read for
     /// its series values alone (no labelled metrics, no INFO): history for graphs, read fast.
     /// The whole ticks start at each node's last keyframe at or before `wholeFrom`.
-    func ticks(from start: Double?, to end: Double?, warmUp: Double, wholeFrom: Double?) throws(RecordingError)
+    func ticks(
+        from start: Double?, to end: Double?, warmUp: Double, wholeFrom: Double?
+    ) throws(RecordingError)
         -> [Tick]
     {
         try query {

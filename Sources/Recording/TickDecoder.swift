@@ -29,7 +29,9 @@ struct TickDecoder {
     /// The tick of `record`; `names` reads the names' numbers back. With `valuesOnly`, only
     /// its time, failure and series values are read (history for graphs, read fast); a full
     /// read after values-only ones must start at a keyframe.
-    mutating func decode(_ record: [UInt8], names: TickNames, valuesOnly: Bool = false) throws(RecordingError)
+    mutating func decode(
+        _ record: [UInt8], names: TickNames, valuesOnly: Bool = false
+    ) throws(RecordingError)
         -> NodeTick
     {
         var reader = ByteReader(try Self.unframe(record))
@@ -66,11 +68,15 @@ struct TickDecoder {
             case .gone: instances[metric] = nil
             case .whole:
                 var labels: [String: Double] = [:]
-                for _ in 0..<(try reader.count()) { labels[try names.string(try reader.varint())] = try reader.number() }
+                for _ in 0..<(try reader.count()) {
+                    labels[try names.string(try reader.varint())] = try reader.number()
+                }
                 instances[metric] = labels
             case .delta:
                 var labels = instances[metric] ?? [:]
-                for _ in 0..<(try reader.count()) { labels[try names.string(try reader.varint())] = try reader.number() }
+                for _ in 0..<(try reader.count()) {
+                    labels[try names.string(try reader.varint())] = try reader.number()
+                }
                 for _ in 0..<(try reader.count()) { labels[try names.string(try reader.varint())] = nil }
                 instances[metric] = labels
             case nil: throw RecordingError("a tick record is damaged: an unknown change of \(metric.name)")
@@ -118,9 +124,62 @@ struct TickDecoder {
                     duration: .microseconds(micros), arguments: arguments,
                     clientAddress: address.isEmpty ? nil : address, clientName: client.isEmpty ? nil : client))
         }
+        if flags & TickFlags.commandLog != 0 {
+            for _ in 0..<(try reader.count()) {
+                let kind = try reader.string()
+                guard let known = CommandLogEntry.Kind(rawValue: kind) else {
+                    throw RecordingError("a tick record is damaged: an unknown command log \(kind)")
+                }
+                let id = try reader.signed()
+                let time = try reader.signed()
+                let bytes = try reader.signed()
+                let command = try reader.string()
+                let key = try reader.byte() == 1 ? try reader.data() : nil
+                tick.commandLog.append(
+                    CommandLogEntry(
+                        kind: known, id: id, time: time, bytes: bytes, command: command, key: key,
+                        client: try reader.string()))
+            }
+        }
+        if flags & TickFlags.hotSlots != 0 { (tick.hotSlots, tick.slotNamespaces) = try Self.hotSlots(&reader) }
         guard reader.isAtEnd else { throw RecordingError("a tick record is damaged: bytes after its end") }
         base = tick
         return tick
+    }
+
+    /// A hot-slot ranking as ``TickEncoder`` wrote it.
+    private static func hotSlots(
+        _ reader: inout ByteReader
+    ) throws(RecordingError) -> (
+        SlotActivity.Ranking, [Int: [String: Int]]
+    ) {
+        var slots: [SlotActivity.Slot] = []
+        for _ in 0..<(try reader.count()) {
+            let number = Int(clamping: try reader.varint())
+            let keys = try reader.signed()
+            let present = try reader.byte()
+            var figures: [Double?] = []
+            for bit in 0..<5 { figures.append(present & (1 << bit) != 0 ? try reader.number() : nil) }
+            slots.append(
+                SlotActivity.Slot(
+                    slot: number, keys: keys, cpuMicrosecondsPerSecond: figures[0], networkBytesInPerSecond: figures[1],
+                    networkBytesOutPerSecond: figures[2], cpuShare: figures[3], ownCpuMicrosecondsPerSecond: figures[4])
+            )
+        }
+        let total = try reader.byte() == 1 ? try reader.number() : nil
+        let marks = try reader.byte()
+        let owned = Int(clamping: try reader.varint())
+        var namespaces: [Int: [String: Int]] = [:]
+        for _ in 0..<(try reader.count()) {
+            let slot = Int(clamping: try reader.varint())
+            var counts: [String: Int] = [:]
+            for _ in 0..<(try reader.count()) { counts[try reader.string()] = Int(clamping: try reader.varint()) }
+            namespaces[slot] = counts
+        }
+        let ranking = SlotActivity.Ranking(
+            slots: slots, cpuMicrosecondsPerSecond: total, keepsTraffic: marks & 1 != 0, ownedSlots: owned,
+            isComplete: marks & 2 != 0)
+        return (ranking, namespaces)
     }
 
     /// The record's bytes, decompressed.

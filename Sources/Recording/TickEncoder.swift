@@ -30,6 +30,8 @@ struct TickEncoder {
         var flags: UInt8 = previous == nil ? TickFlags.keyframe : 0
         if tick.failure != nil { flags |= TickFlags.failure }
         if tick.info != nil { flags |= TickFlags.info }
+        if !tick.commandLog.isEmpty { flags |= TickFlags.commandLog }
+        if tick.hotSlots != nil { flags |= TickFlags.hotSlots }
         writer.byte(flags)
         // The poll's exact time (the row's t_ms is it in whole milliseconds, for SQL).
         writer.number(tick.time)
@@ -129,8 +131,53 @@ struct TickEncoder {
             writer.string(entry.clientAddress ?? "")
             writer.string(entry.clientName ?? "")
         }
+        if !tick.commandLog.isEmpty { writer.count(tick.commandLog.count) }
+        for entry in tick.commandLog {
+            writer.string(entry.kind.rawValue)
+            writer.signed(entry.id)
+            writer.signed(entry.time)
+            writer.signed(entry.bytes)
+            writer.string(entry.command)
+            writer.byte(entry.key == nil ? 0 : 1)
+            if let key = entry.key { writer.data(key) }
+            writer.string(entry.client)
+        }
+        if let ranking = tick.hotSlots { Self.write(ranking, namespaces: tick.slotNamespaces, into: &writer) }
         base = tick
         return Self.frame(writer.bytes)
+    }
+
+    /// A hot-slot ranking: each slot's figures (those absent marked in a bit set), the node's
+    /// totals, and the namespaces of the slots looked up.
+    private static func write(
+        _ ranking: SlotActivity.Ranking, namespaces: [Int: [String: Int]], into writer: inout ByteWriter
+    ) {
+        writer.count(ranking.slots.count)
+        for slot in ranking.slots {
+            writer.count(slot.slot)
+            writer.signed(slot.keys)
+            let figures = [
+                slot.cpuMicrosecondsPerSecond, slot.networkBytesInPerSecond, slot.networkBytesOutPerSecond,
+                slot.cpuShare, slot.ownCpuMicrosecondsPerSecond,
+            ]
+            var present: UInt8 = 0
+            for (bit, figure) in figures.enumerated() where figure != nil { present |= 1 << bit }
+            writer.byte(present)
+            for figure in figures { if let figure { writer.number(figure) } }
+        }
+        writer.byte(ranking.cpuMicrosecondsPerSecond == nil ? 0 : 1)
+        if let total = ranking.cpuMicrosecondsPerSecond { writer.number(total) }
+        writer.byte((ranking.keepsTraffic ? 1 : 0) | (ranking.isComplete ? 2 : 0))
+        writer.count(ranking.ownedSlots)
+        writer.count(namespaces.count)
+        for (slot, counts) in namespaces.sorted(by: { $0.key < $1.key }) {
+            writer.count(slot)
+            writer.count(counts.count)
+            for (namespace, keys) in counts.sorted(by: { $0.key < $1.key }) {
+                writer.string(namespace)
+                writer.count(keys)
+            }
+        }
     }
 
     /// The record as stored: its codec, its size, and the bytes (compressed when smaller).
@@ -152,6 +199,8 @@ enum TickFlags {
     static let keyframe: UInt8 = 1
     static let failure: UInt8 = 2
     static let info: UInt8 = 4
+    static let commandLog: UInt8 = 8
+    static let hotSlots: UInt8 = 16
     /// The record's first byte: how the rest is stored.
     static let plain: UInt8 = 0
     static let deflated: UInt8 = 1

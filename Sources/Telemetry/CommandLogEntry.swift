@@ -27,6 +27,19 @@ public struct CommandLogEntry: Sendable, Hashable {
     /// The client's address.
     public let client: String
 
+    /// Creates an entry (a recording read back).
+    public init(
+        kind: Kind, id: Int64, time: Int64, bytes: Int64, command: String, key: [UInt8]?, client: String
+    ) {
+        self.kind = kind
+        self.id = id
+        self.time = time
+        self.bytes = bytes
+        self.command = command
+        self.key = key
+        self.client = client
+    }
+
     /// Reads one entry of `COMMANDLOG GET <n> <kind>`: `[id, time, bytes, [args…], addr, name]`.
     public init?(reply: RESPValue, kind: Kind) {
         guard let fields = reply.elements, fields.count >= 5, let id = fields[0].intValue,

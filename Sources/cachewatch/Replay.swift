@@ -51,6 +51,13 @@ struct Replay: AsyncParsableCommand {
         help: "After each metric line, print the node's per-namespace figures, as watch --namespaces (json, logfmt).")
     var namespaces = false
 
+    @Flag(
+        name: .long,
+        help:
+            "After each metric line of a cluster node with slot stats, print its hottest slots, as watch --slots (json, logfmt)."
+    )
+    var slots = false
+
     @OptionGroup(title: "Alerts (the dashboard's alerts view: the rules' names, health and incidents)")
     var alerting: AlertOptions
 
@@ -75,9 +82,14 @@ struct Replay: AsyncParsableCommand {
 
     func validate() throws {
         if snapshot && format != nil { throw ValidationError("--snapshot and --format go apart") }
-        if !snapshot && (out != "." || redactKeys) { throw ValidationError("--out and --redact-keys go with --snapshot") }
+        if !snapshot && (out != "." || redactKeys) {
+            throw ValidationError("--out and --redact-keys go with --snapshot")
+        }
         if namespaces && format != .json && format != .logfmt {
             throw ValidationError("--namespaces needs --format json or logfmt")
+        }
+        if slots && format != .json && format != .logfmt {
+            throw ValidationError("--slots needs --format json or logfmt")
         }
         for (flag, text) in [("--from", from), ("--to", to)] {
             if let text, ReplayTime(text) == nil {
@@ -140,6 +152,7 @@ struct Replay: AsyncParsableCommand {
         }
         var replay = LineReplay(recording: recording, format: lineFormat)
         replay.namespaces = namespaces
+        replay.slots = slots
         replay.start = start
         replay.end = end
         let lineEnd = Array((format == .csv ? "\r\n" : "\n").utf8)

@@ -46,9 +46,10 @@ struct ClusterSlotStatsTests {
                 try await clients[0].send(RESPCommand("CLUSTER", "KEYSLOT", "price:42")).intValue)
             let ownerName = "127.0.0.1:\(cluster.nodes[ownerIndex].port)"
 
+            let recording = try TemporaryDirectory()
             let watch = try CachewatchBinary.start([
                 "watch", "redis://127.0.0.1:\(cluster.nodes[0].port)", "--format", "json", "--slots", "-i", "0.25",
-                "--no-sampling",
+                "--no-sampling", "--record", recording.path,
             ])
             // An application reading the hot key hard, and light reads of other keys everywhere.
             let hammer = try ChildProcess(
@@ -110,6 +111,19 @@ struct ClusterSlotStatsTests {
             #expect(!watch.standardError.contains("SLOT-STATS"), "no refusal")
             await hammer.terminate()
             await watch.terminate()
+            // Recorded: the slot lines again, as printed (the last second's may not have been
+            // committed when watch was stopped).
+            let printedSlots = watch.standardOutput.split(separator: "\n").filter {
+                $0.hasPrefix("{\"event\":\"slots\"")
+            }
+            let replay = try await CachewatchBinary.run(["replay", recording.path, "--format", "json", "--slots"])
+            #expect(replay.code == 0, "\(replay.stderr)")
+            let replayedSlots = Set(
+                replay.stdout.split(separator: "\n").filter { $0.hasPrefix("{\"event\":\"slots\"") })
+            let same = printedSlots.filter { replayedSlots.contains($0) }.count
+            #expect(
+                Double(same) >= 0.9 * Double(printedSlots.count) && !printedSlots.isEmpty,
+                "\(same) of \(printedSlots.count) slot lines replayed as printed")
             for client in clients { await client.close() }
         }
     }

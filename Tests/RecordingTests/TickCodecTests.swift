@@ -11,7 +11,8 @@ import Testing
 @Suite("Tick records")
 struct TickCodecTests {
     /// A node's ticks as a busy cache makes them: counters moving, gauges still, namespaces
-    /// coming and going, INFO fields changing, a failure, slow-log entries.
+    /// coming and going, INFO fields changing, a failure, slow-log and command-log entries, hot
+    /// slots.
     static func ticks(count: Int, seed: UInt64) -> [NodeTick] {
         var generator = SplitMix64(seed: seed)
         var ticks: [NodeTick] = []
@@ -51,6 +52,27 @@ struct TickCodecTests {
                         duration: .microseconds(12_345), arguments: [Array("KEYS".utf8), [0xFF, 0x00, 0x2A]],
                         clientAddress: "10.0.0.7:5555", clientName: index % 2 == 0 ? "app" : nil)
                 ]
+            }
+            if index % 23 == 0 {
+                tick.commandLog = [
+                    CommandLogEntry(
+                        kind: .largeReply, id: Int64(index), time: 1_800_000_000 + Int64(index), bytes: 2_000_000,
+                        command: "HGETALL", key: Array("catalog:all".utf8), client: "10.0.0.7:5555"),
+                    CommandLogEntry(
+                        kind: .largeRequest, id: Int64(index), time: 1_800_000_000, bytes: 600_000, command: "EVAL",
+                        key: nil, client: ""),
+                ]
+            }
+            if index % 4 == 0 {
+                tick.hotSlots = SlotActivity.Ranking(
+                    slots: [
+                        SlotActivity.Slot(
+                            slot: 12_182, keys: 58, cpuMicrosecondsPerSecond: 812.5, networkBytesInPerSecond: 1e5,
+                            networkBytesOutPerSecond: 3.2e6, cpuShare: 0.61, ownCpuMicrosecondsPerSecond: 4.5),
+                        SlotActivity.Slot(slot: 7, keys: Int64(index)),
+                    ], cpuMicrosecondsPerSecond: index % 8 == 0 ? 1_330 : nil, keepsTraffic: index % 8 == 0,
+                    ownedSlots: 5_461, isComplete: index > 40)
+                tick.slotNamespaces = [12_182: ["price:*": 40, "user:*": 18]]
             }
             ticks.append(tick)
         }
