@@ -69,6 +69,8 @@ public final class Recorder: Sendable {
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let flushEvery: TimeInterval
+    /// Seconds between two prunings (wall time).
+    private let pruneEvery: TimeInterval
     /// The writer thread's database (only it touches it after start).
     private nonisolated(unsafe) let database: SQLiteDatabase
 
@@ -85,13 +87,14 @@ public final class Recorder: Sendable {
     public init(
         directory: String, retention: TimeInterval = Recorder.defaultRetention,
         maxBytes: Int64 = Recorder.defaultMaxBytes, metadata: [String: String] = [:], clock: any WallClock = .system,
-        flushEvery: TimeInterval = 1, report: @escaping @Sendable (String) -> Void
+        flushEvery: TimeInterval = 1, pruneEvery: TimeInterval = 60, report: @escaping @Sendable (String) -> Void
     ) throws(RecordingError) {
         self.directory = directory
         self.retention = retention
         self.maxBytes = maxBytes
         self.clock = clock
         self.flushEvery = flushEvery
+        self.pruneEvery = pruneEvery
         self.report = report
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -217,7 +220,7 @@ public final class Recorder: Sendable {
             defer { cpu.withLock { $0.writing += ThreadCPUClock.now() - started } }
             do {
                 if !batch.isEmpty { try write(batch) }
-                if Date().timeIntervalSince(lastPrune) >= 60 {
+                if Date().timeIntervalSince(lastPrune) >= pruneEvery {
                     lastPrune = Date()
                     try prune()
                 }

@@ -99,9 +99,19 @@ public struct ReportData: Sendable {
         var previousTime: [String: Double] = [:]
         var slow: [SlowCommand] = []
         var seenSlow = Set<String>()
+        var wasUp: [String: Bool] = [:]
+        var connections: [(time: Date, text: String)] = []
         for entry in ticks {
             let tick = entry.tick
             if tick.failure != nil { failedPolls[entry.node, default: 0] += 1 }
+            // Connection states, from the polls themselves: down at a failure, back at a reading.
+            let up = tick.failure == nil
+            if let failure = tick.failure, wasUp[entry.node] != false {
+                connections.append((Date(timeIntervalSince1970: tick.time), "\(entry.node) down: \(failure.message)"))
+            } else if up, wasUp[entry.node] == false {
+                connections.append((Date(timeIntervalSince1970: tick.time), "\(entry.node) answers again"))
+            }
+            wasUp[entry.node] = up
             for metric in Self.charted {
                 if let value = tick.values[.metric(metric)] {
                     raw[metric, default: [:]][entry.node, default: []].append((tick.time, value))
@@ -135,7 +145,7 @@ public struct ReportData: Sendable {
         namespaces = Array(
             figures.values.filter { $0.evicted >= 1 || $0.misses >= 1 || ($0.stalenessBound ?? 0) > 0 }
                 .sorted { ($0.evicted, $0.misses, $0.namespace) > ($1.evicted, $1.misses, $1.namespace) }.prefix(20))
-        notices = try recording.notices(from: from, to: to)
+        notices = (try recording.notices(from: from, to: to) + connections).sorted { $0.time < $1.time }
         alerts = Self.spans(try recording.alertEvents(), from: from, to: to)
     }
 

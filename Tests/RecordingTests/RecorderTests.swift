@@ -152,4 +152,37 @@ struct RecorderTests {
             _ = try Recording(directory: empty.path)
         } throws: { "\($0)".contains("no recording in") }
     }
+
+    @Test("old data is pruned while recording: by age (retention), then the oldest first while over the size")
+    func pruning() throws {
+        let clock = VirtualWallClock(Date(timeIntervalSince1970: Self.start))
+        let directory = try TemporaryDirectory()
+        let path = directory.path
+        // Two hours at 1 s, an hour kept; prune at every flush.
+        let byAge = try Recorder(
+            directory: path + "/age", retention: 3_600, clock: clock, flushEvery: 0.01, pruneEvery: 0) { _ in }
+        var state = EngineState(historyTicks: 60)
+        for second in 1...7_200 {
+            clock.advance(by: 1)
+            byAge.record(state.apply([.sample(Self.sample("a:6379", second: second))], now: clock.now), state: state)
+        }
+        byAge.close()
+        let aged = try #require(try Recording(directory: path + "/age").span())
+        #expect(aged.upperBound == Self.start + 7_200)
+        #expect(aged.lowerBound >= Self.start + 7_200 - 3_600 - 600, "kept \(aged.upperBound - aged.lowerBound) s")
+        // A size limit: the store stays under it, the newest data kept.
+        let bySize = try Recorder(
+            directory: path + "/size", maxBytes: 400_000, clock: clock, flushEvery: 0.01, pruneEvery: 0) { _ in }
+        state = EngineState(historyTicks: 60)
+        for second in 1...4_000 {
+            clock.advance(by: 1)
+            bySize.record(state.apply([.sample(Self.sample("a:6379", second: second))], now: clock.now), state: state)
+        }
+        bySize.close()
+        let bytes = (try FileManager.default.attributesOfItem(atPath: path + "/size/cachewatch.db")[.size] as? Int) ?? 0
+        #expect(bytes <= 400_000 + 64 * 1024, "\(bytes) bytes")
+        let sized = try #require(try Recording(directory: path + "/size").span())
+        #expect(sized.upperBound == Self.start + 4_000, "the newest tick is kept")
+        #expect(sized.upperBound - sized.lowerBound < 3_000, "the oldest were pruned: \(sized)")
+    }
 }
