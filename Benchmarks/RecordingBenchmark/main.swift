@@ -82,7 +82,9 @@ func keyName(_ pattern: String, _ id: Int) -> String {
 
 /// One engine run over COST_HOURS, recorded into `directory`; returns the recorder's CPU, the
 /// CSV bytes of the same ticks and every tick (for the day of part 2).
-func run(recordingInto directory: String) throws -> (
+func run(
+    recordingInto directory: String
+) throws -> (
     encoding: Duration, writing: Duration, csvBytes: Int, ticks: [[(node: String, tick: NodeTick)]]
 ) {
     let clock = SteppedClock(start: Date(timeIntervalSince1970: start))
@@ -123,12 +125,16 @@ func run(recordingInto directory: String) throws -> (
                     "rejected_connections": "0", "total_net_input_bytes": String(commands * 70),
                     "total_net_output_bytes": String(commands * 900), "total_error_replies": String(t / 100),
                 ],
-                "replication": ["role": "master", "connected_slaves": "1", "master_repl_offset": String(commands * 80)],
+                "replication": [
+                    "role": "master", "connected_slaves": "1", "master_repl_offset": String(commands * 80),
+                ],
                 "cpu": [
                     "used_cpu_sys": String(format: "%.6f", Double(second) * 0.08),
                     "used_cpu_user": String(format: "%.6f", Double(second) * 0.21),
                 ],
-                "keyspace": ["db0": "keys=\(40_000_000 + second % 1000),expires=\(29_000_000 + second % 700),avg_ttl=3600000"],
+                "keyspace": [
+                    "db0": "keys=\(40_000_000 + second % 1000),expires=\(29_000_000 + second % 700),avg_ttl=3600000"
+                ],
             ]
             if second % 10 == 0 {
                 sections["commandstats"] = [
@@ -143,7 +149,8 @@ func run(recordingInto directory: String) throws -> (
                     entries: [
                         SlowlogEntry(
                             id: Int64(second / 97), timestamp: now, duration: .microseconds(25_000),
-                            arguments: [Array("HGETALL".utf8), Array("catalog:all".utf8)], clientAddress: "10.0.0.9:41000")
+                            arguments: [Array("HGETALL".utf8), Array("catalog:all".utf8)],
+                            clientAddress: "10.0.0.9:41000")
                     ], missed: 0)
             }
             let reading = Reading(
@@ -277,7 +284,10 @@ for _ in 0..<5 {
     wide.append(try milliseconds { _ = try session.state(at: moment, history: 3600) })
 }
 wide.sort()
-print(String(format: "   seek with an hour of graphs (the widest window): median %.0f ms, max %.0f ms", wide[wide.count / 2], wide.last ?? 0))
+print(
+    String(
+        format: "   seek with an hour of graphs (the widest window): median %.0f ms, max %.0f ms", wide[wide.count / 2],
+        wide.last ?? 0))
 var steps: [Double] = []
 var moment = session.span.lowerBound + 3600
 for _ in 0..<60 {

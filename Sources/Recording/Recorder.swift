@@ -73,6 +73,9 @@ public final class Recorder: Sendable {
     private let pruneEvery: TimeInterval
     /// The writer thread's database (only it touches it after start).
     private nonisolated(unsafe) let database: SQLiteDatabase
+    /// The lock that keeps a second cachewatch from recording into the same directory (held
+    /// until the process ends).
+    private let lock: RecordingLock
 
     /// The figures kept as columns for SQL.
     static let columns: [Metric] = [.hitRatio, .opsPerSec, .usedMemoryBytes, .evictedPerSec]
@@ -101,6 +104,7 @@ public final class Recorder: Sendable {
         } catch {
             throw RecordingError("cannot make the recording directory \(directory): \(error.localizedDescription)")
         }
+        lock = try RecordingLock(directory: directory)
         let path = (directory as NSString).appendingPathComponent(RecordingSchema.fileName)
         do {
             database = try SQLiteDatabase(path: path, create: true)

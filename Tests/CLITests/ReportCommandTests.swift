@@ -64,7 +64,9 @@ struct ReportCommandTests {
         #expect((180...182).contains(rows), "three minutes of 1 s polls: \(rows)")
         let alerts = try String(contentsOfFile: "\(out.path)/\(snapshot)/alerts.csv", encoding: .utf8)
         #expect(alerts.contains("MemoryFull,firing,warning,cache-1:6379"))
-        #expect(alerts.contains("EvictionStorm,firing,critical,cache-1:6379,,,1500,") && alerts.contains("MemoryFull{node=cache-1:6379}"))
+        #expect(
+            alerts.contains("EvictionStorm,firing,critical,cache-1:6379,,,1500,")
+                && alerts.contains("MemoryFull{node=cache-1:6379}"))
         let manifest = try String(contentsOfFile: "\(out.path)/\(snapshot)/manifest.json", encoding: .utf8)
         #expect(manifest.contains("2027-01-15T08:06:01"), "taken at the window's end: \(manifest)")
     }

@@ -19,6 +19,8 @@ struct StalenessUnderPressureTests {
         var evictions: Int
         /// The second each namespace first had each verdict.
         var firstVerdicts: [String: [NamespaceInvalidation.Kind: Int]]
+        /// Each namespace's verdict at every second.
+        var verdicts: [String: [NamespaceInvalidation.Kind]] = [:]
 
         var invalidation: NamespaceInvalidation? { state.node(node)?.invalidation }
         func value(_ metric: Metric, _ namespace: String) -> Double? {
@@ -37,6 +39,7 @@ struct StalenessUnderPressureTests {
         var schedule = KeyLifeSchedule(checksPerSecond: 20)
         var fullTTL: [String: Int64] = [:]
         var firstVerdicts: [String: [NamespaceInvalidation.Kind: Int]] = [:]
+        var verdicts: [String: [NamespaceInvalidation.Kind]] = [:]
         for second in 0..<seconds {
             var ends: [KeyLifeSchedule.End] = []
             for _ in 0..<4 {
@@ -77,10 +80,13 @@ struct StalenessUnderPressureTests {
                 for name in invalidation.namespaces.keys {
                     let kind = invalidation.kind(of: name)
                     if firstVerdicts[name]?[kind] == nil { firstVerdicts[name, default: [:]][kind] = second }
+                    verdicts[name, default: []].append(kind)
                 }
             }
         }
-        return Outcome(state: state, node: cache.node, evictions: keyspace.evictedTotal, firstVerdicts: firstVerdicts)
+        return Outcome(
+            state: state, node: cache.node, evictions: keyspace.evictedTotal, firstVerdicts: firstVerdicts,
+            verdicts: verdicts)
     }
 
     /// Prices written with one fixed TTL and never deleted or updated, read through the cache by
@@ -153,6 +159,12 @@ struct StalenessUnderPressureTests {
         #expect(ttlOnly < Int(switchAt))
         let onWrite = try #require(verdicts[.invalidatedOnWrite], "\(Self.describe(outcome, "user:*:profile"))")
         #expect(onWrite > Int(switchAt) && onWrite <= Int(switchAt) + 2 * 300, "on write at \(onWrite) s")
-        #expect(outcome.invalidation?.kind(of: "user:*:profile") == .invalidatedOnWrite)
+        // And it holds: on write for most of the last TTL (under eviction, a deletion can look
+        // like an eviction and stay uncertain, so the share may touch its threshold now and then).
+        let last = outcome.verdicts["user:*:profile"]?.suffix(300) ?? []
+        let onWriteShare = Double(last.filter { $0 == .invalidatedOnWrite }.count) / Double(max(1, last.count))
+        #expect(
+            onWriteShare >= 0.8,
+            "on write for \(onWriteShare) of the last TTL: \(Self.describe(outcome, "user:*:profile"))")
     }
 }

@@ -160,7 +160,8 @@ struct RecorderTests {
         let path = directory.path
         // Two hours at 1 s, an hour kept; prune at every flush.
         let byAge = try Recorder(
-            directory: path + "/age", retention: 3_600, clock: clock, flushEvery: 0.01, pruneEvery: 0) { _ in }
+            directory: path + "/age", retention: 3_600, clock: clock, flushEvery: 0.01, pruneEvery: 0
+        ) { _ in }
         var state = EngineState(historyTicks: 60)
         for second in 1...7_200 {
             clock.advance(by: 1)
@@ -172,7 +173,8 @@ struct RecorderTests {
         #expect(aged.lowerBound >= Self.start + 7_200 - 3_600 - 600, "kept \(aged.upperBound - aged.lowerBound) s")
         // A size limit: the store stays under it, the newest data kept.
         let bySize = try Recorder(
-            directory: path + "/size", maxBytes: 400_000, clock: clock, flushEvery: 0.01, pruneEvery: 0) { _ in }
+            directory: path + "/size", maxBytes: 400_000, clock: clock, flushEvery: 0.01, pruneEvery: 0
+        ) { _ in }
         state = EngineState(historyTicks: 60)
         for second in 1...4_000 {
             clock.advance(by: 1)
@@ -184,5 +186,22 @@ struct RecorderTests {
         let sized = try #require(try Recording(directory: path + "/size").span())
         #expect(sized.upperBound == Self.start + 4_000, "the newest tick is kept")
         #expect(sized.upperBound - sized.lowerBound < 3_000, "the oldest were pruned: \(sized)")
+    }
+
+    @Test("one recorder per directory: a second is refused in one line while the first lives")
+    func oneWriter() throws {
+        let directory = try TemporaryDirectory()
+        var first: Recorder? = try Recorder(directory: directory.path) { _ in }
+        #expect {
+            _ = try Recorder(directory: directory.path) { _ in }
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("is being recorded by another cachewatch (pid \(getpid()))") && !text.contains("\n")
+        }
+        first?.close()
+        first = nil
+        let second = try Recorder(directory: directory.path) { _ in }
+        second.close()
+        #expect(first == nil)
     }
 }
