@@ -28,6 +28,8 @@ public actor Poller {
     private var slotActivity = SlotActivity()
     /// The server's mean CPU of the commands we send on keys, from its latest `commandstats`.
     private var ownCommandMicroseconds = SlotActivity.defaultOwnCommandMicroseconds
+    /// The key commands' totals at the `commandstats` the cost was last taken from.
+    private var keyCommandTotals: (calls: Int64, microseconds: Int64)?
     /// Hot slots whose keys' names the next poll asks for (`CLUSTER GETKEYSINSLOT`), and when
     /// each slot was last asked.
     private var slotsToName: [Int] = []
@@ -135,7 +137,7 @@ public actor Poller {
         let slowlog = readSlowlog(plan, replies, runID: info?.server.runID)
         let commandLog = readCommandLog(plan, replies)
         if let info { capabilities.learn(from: info) }
-        if let info, let cost = Self.keyCommandMicroseconds(info.commandStats) { ownCommandMicroseconds = cost }
+        if let info, !info.commandStats.isEmpty { updateKeyCommandCost(info.commandStats) }
         let (hotSlots, slotKeys) = readSlotStats(plan, replies, at: time)
 
         var cluster: ClusterInfo?
@@ -167,13 +169,38 @@ public actor Poller {
     /// The server's mean microseconds per call of the commands we send on keys (its own and
     /// the application's calls alike: the same commands); `nil` before any was counted.
     static func keyCommandMicroseconds(_ stats: [String: CommandStat]) -> Double? {
+        let totals = keyCommandTotals(stats)
+        return totals.calls > 0 ? Double(totals.microseconds) / Double(totals.calls) : nil
+    }
+
+    /// The calls and microseconds of the commands we send on keys, summed.
+    static func keyCommandTotals(_ stats: [String: CommandStat]) -> (calls: Int64, microseconds: Int64) {
         var (calls, microseconds): (Int64, Int64) = (0, 0)
         for name in keyCommandNames {
             guard let stat = stats[name] else { continue }
             calls += stat.calls
             microseconds += stat.microseconds
         }
-        return calls > 0 ? Double(microseconds) / Double(calls) : nil
+        return (calls, microseconds)
+    }
+
+    /// The mean cost of our key commands lately: between the last two `commandstats` (1,000
+    /// calls at least between them), else since the server started — a server under load times
+    /// its commands slower, and a mean since start would lag behind.
+    private func updateKeyCommandCost(_ stats: [String: CommandStat]) {
+        let totals = Self.keyCommandTotals(stats)
+        guard totals.calls > 0 else { return }
+        if let previous = keyCommandTotals, totals.calls - previous.calls >= 1_000,
+            totals.microseconds >= previous.microseconds
+        {
+            ownCommandMicroseconds =
+                Double(totals.microseconds - previous.microseconds) / Double(totals.calls - previous.calls)
+            keyCommandTotals = totals
+        } else if keyCommandTotals == nil || totals.calls < (keyCommandTotals?.calls ?? 0) {
+            // The first reading, or the counters started over (a restart, CONFIG RESETSTAT).
+            ownCommandMicroseconds = Double(totals.microseconds) / Double(totals.calls)
+            keyCommandTotals = totals
+        }
     }
 
     /// The `INFO` reply parsed; an old server that does not know the section argument steps

@@ -64,6 +64,9 @@ public struct SlotActivity: Sendable {
         public var ownedSlots: Int
         /// Whether every slot has been read twice (the rates cover all of them).
         public var isComplete: Bool
+        /// The CPU our own commands took on all the node's slots (estimated, and taken out of
+        /// their figures), in microseconds per second; `nil` when we sent none.
+        public var ownCpuMicrosecondsPerSecond: Double?
 
         /// Creates a ranking.
         public init(
@@ -74,6 +77,7 @@ public struct SlotActivity: Sendable {
             self.keepsTraffic = keepsTraffic
             self.ownedSlots = ownedSlots
             self.isComplete = isComplete
+            ownCpuMicrosecondsPerSecond = nil
         }
     }
 
@@ -188,8 +192,11 @@ public struct SlotActivity: Sendable {
         for reading in rankings.joined() where seen.insert(reading.entry.slot).inserted {
             chosen.append(figures(reading))
         }
-        return Ranking(
+        var ranking = Ranking(
             slots: chosen, cpuMicrosecondsPerSecond: measured ? total : nil, keepsTraffic: keepsTraffic,
             ownedSlots: slots.count, isComplete: pager.cycles >= 2)
+        let own = slots.values.compactMap(\.ownCpuRate)
+        ranking.ownCpuMicrosecondsPerSecond = own.isEmpty ? nil : own.reduce(0, +)
+        return ranking
     }
 }
