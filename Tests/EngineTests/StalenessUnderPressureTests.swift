@@ -10,7 +10,7 @@ import Testing
 /// Staleness verdicts where people need them: a cache evicting under `allkeys-lru`, read by
 /// cache-aside readers who race to refill what they missed, its keys followed by key-life
 /// tracking as the engine runs it — key by key, in virtual time (``PressureKeyspace``).
-@Suite("Staleness verdicts under memory pressure")
+@Suite("Staleness verdicts under memory pressure", .sameOnEveryServer)
 struct StalenessUnderPressureTests {
     /// What one run ended with.
     struct Outcome {
