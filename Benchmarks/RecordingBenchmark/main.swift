@@ -7,9 +7,6 @@ import Metrics
 import Recording
 import Telemetry
 
-#if canImport(Glibc)
-import Glibc
-#endif
 
 // What `--record` costs and how fast a recording opens and seeks (`scripts/bench-record`).
 //
@@ -45,14 +42,6 @@ final class SteppedClock: WallClock, @unchecked Sendable {
     init(start: Date) { time = start }
     var now: Date { time }
     func advance(by seconds: Double) { time = time.addingTimeInterval(seconds) }
-}
-
-/// Process CPU seconds (user + system).
-func cpuSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
-        + Double(usage.ru_stime.tv_usec) / 1e6
 }
 
 /// The 20 namespaces of a node, with the TTL their keys are written with (nil: none).
@@ -268,22 +257,19 @@ let open = try milliseconds {
 }
 print(String(format: "   open: %.0f ms (the recording and a replay session)", open))
 var generator = SystemRandomNumberGenerator()
-var seeks: [Double] = []
-for _ in 0..<20 {
-    let moment = Double.random(in: session.span, using: &generator)
-    seeks.append(try milliseconds { _ = try session.state(at: moment, history: 300) })
+/// Seek times in ms to `count` random moments with `history` seconds of graphs, sorted.
+@MainActor func seekTimes(_ count: Int, history: Double) throws -> [Double] {
+    try (0..<count).map { _ in
+        let moment = Double.random(in: session.span, using: &generator)
+        return try milliseconds { _ = try session.state(at: moment, history: history) }
+    }.sorted()
 }
-seeks.sort()
+let seeks = try seekTimes(20, history: 300)
 print(
     String(
         format: "   seek: median %.0f ms, max %.0f ms over 20 random moments (all nodes, the default 5 min of graphs)",
         seeks[seeks.count / 2], seeks.last ?? 0))
-var wide: [Double] = []
-for _ in 0..<5 {
-    let moment = Double.random(in: session.span, using: &generator)
-    wide.append(try milliseconds { _ = try session.state(at: moment, history: 3600) })
-}
-wide.sort()
+let wide = try seekTimes(5, history: 3600)
 print(
     String(
         format: "   seek with an hour of graphs (the widest window): median %.0f ms, max %.0f ms", wide[wide.count / 2],

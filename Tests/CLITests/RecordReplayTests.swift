@@ -41,11 +41,15 @@ struct RecordReplayTests {
             // A recording being written is read: what was committed so far.
             let clock = ContinuousClock()
             let started = clock.now
-            try await Task.sleep(for: .seconds(20))
-            let midway = try await CachewatchBinary.run(["replay", directory.path, "--format", "json"])
-            #expect(midway.code == 0, "\(midway.stderr)")
-            let readMidway = Self.metricLines(midway.stdout)
-            #expect(readMidway.count >= 30, "\(readMidway.count) ticks read while recording")
+            // Polled: replayed while watch goes on writing, until 30 ticks are committed.
+            var readMidway = 0
+            let readWhileWritten = try await eventually(timeout: .seconds(40)) {
+                let midway = try await CachewatchBinary.run(["replay", directory.path, "--format", "json"])
+                readMidway = midway.code == 0 ? Self.metricLines(midway.stdout).count : 0
+                return readMidway >= 30
+            }
+            #expect(readWhileWritten, "\(readMidway) ticks read while recording")
+            // The 45 s of recording: the scenario's length, not a wait for a condition.
             try await Task.sleep(until: started + .seconds(45))
             let printed = watch.standardOutput
             watch.signal(SIGKILL)

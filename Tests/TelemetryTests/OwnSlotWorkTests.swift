@@ -98,7 +98,6 @@ struct OwnSlotWorkTests {
                         // Two whole cycles of pages and then some: every slot's rate is in.
                         if ranking.isComplete && polls > 40 { break }
                     }
-                    try await Task.sleep(for: .milliseconds(50))
                 }
             }
             guard slotStats else {
