@@ -65,9 +65,16 @@ public final class KeyEventCounter: Sendable {
     /// race (readers that missed the key together each wrote it back), not an invalidation.
     public static let refillWindow: TimeInterval = 5
 
-    /// Keys whose absence is remembered, in a fixed table: a key's slot is overwritten by a
-    /// later one's (then its overwrite counts as an overwrite), so memory and work stay constant.
+    /// Keys whose absence is remembered, in a fixed table (512 KB) so memory and work stay
+    /// constant: sets of ``absenceWays`` entries chosen by the key's hash, a new key taking the
+    /// place of its set's oldest. A key is forgotten only when four others of its set went
+    /// missing after it — at a thousand absences a second, a chance in millions within the
+    /// window (a one-entry slot lost one refill in a hundred at a few hundred a second, and
+    /// counted it as the writer's).
     static let absenceSlots = 1 << 16
+
+    /// Entries per set of the absence table.
+    static let absenceWays = 4
 
     /// A row of zero counts, one per kind.
     private static let zeroRow = [Int](repeating: 0, count: KeyEventKind.allCases.count)
@@ -153,22 +160,28 @@ public final class KeyEventCounter: Sendable {
                 state.rememberedSince = milliseconds
             }
             guard !state.absences.isEmpty else { return }
-            let index = hash & (Self.absenceSlots - 1)
             let check = UInt64(UInt32(truncatingIfNeeded: hash >> 32)) << 32
+            // Milliseconds since an entry's time.
+            func age(_ entry: UInt64) -> UInt32 { milliseconds &- UInt32(truncatingIfNeeded: entry) }
+            let first = (hash & (Self.absenceSlots / Self.absenceWays - 1)) * Self.absenceWays
+            let ways = first..<first + Self.absenceWays
+            let match = ways.first { state.absences[$0] != 0 && state.absences[$0] & 0xFFFF_FFFF_0000_0000 == check }
             if kind == .overwritten {
-                let entry = state.absences[index]
-                let elapsed = milliseconds &- UInt32(truncatingIfNeeded: entry)
-                let remembered = entry != 0 && entry & 0xFFFF_FFFF_0000_0000 == check
                 // Within the window's length of remembering's start, a key with no absence
                 // remembered may have been missed just before: not told, so not the writer's.
-                let unknowable =
-                    !remembered && Double(milliseconds &- state.rememberedSince) <= Self.refillWindow * 1000
-                if (remembered && Double(elapsed) <= Self.refillWindow * 1000) || unknowable {
+                let refill =
+                    match.map { Double(age(state.absences[$0])) <= Self.refillWindow * 1000 }
+                    ?? (Double(milliseconds &- state.rememberedSince) <= Self.refillWindow * 1000)
+                if refill {
                     while state.refills.count <= slot { state.refills.append(0) }
                     state.refills[slot] += 1
                 }
             } else {
-                state.absences[index] = check | UInt64(milliseconds) | (check == 0 && milliseconds == 0 ? 1 : 0)
+                // The key's own entry, else an empty one, else the set's oldest.
+                let way =
+                    match ?? ways.first { state.absences[$0] == 0 }
+                    ?? ways.max { age(state.absences[$0]) < age(state.absences[$1]) }!
+                state.absences[way] = check | UInt64(milliseconds) | (check == 0 && milliseconds == 0 ? 1 : 0)
             }
         }
     }

@@ -59,12 +59,17 @@ public struct CacheAsideWorkload: Sendable {
         var totals = Totals()
         var sent = 0
         var bigKeysReady = !configuration.bigKeys
+        var prewarmed = !configuration.prewarmed
         // Deletions on update owed per family (a fraction carries to the next tick).
         var deletesOwed = [Double](repeating: 0, count: families.count)
         while !Task.isCancelled, ticks.map({ sent < $0 }) ?? true {
             sent += 1
             do {
                 if !bigKeysReady { bigKeysReady = try await createBigKeys(connection) }
+                if !prewarmed {
+                    try await prewarm(families, on: connection, using: &generator)
+                    prewarmed = true
+                }
                 var keys: [(key: String, family: Int)] = []
                 for _ in 0..<readsPerTick {
                     var pick = Int.random(in: 0..<totalWeight, using: &generator)
@@ -145,6 +150,29 @@ public struct CacheAsideWorkload: Sendable {
                     ttl: .jittered(600...900), singleFlight: true, name: { "page:\($0)" }))
         }
         return families
+    }
+
+    /// Writes every key of `families` but pages once, 1,000 to a pipeline, as their misses would.
+    private func prewarm(
+        _ families: [KeyFamily], on connection: ManagedConnection, using generator: inout SplitMix64
+    ) async throws {
+        var writes: [RESPCommand] = []
+        let now = Date()
+        // Not the 12 KB pages: they are the memory pressure, left to build up.
+        for family in families where family.valueBytes.upperBound <= 4096 {
+            for rank in 0..<family.sampler.count {
+                let size = Int.random(in: family.valueBytes, using: &generator)
+                writes.append(
+                    RESPCommand(
+                        ["SET", family.name(rank), String(repeating: "v", count: size)]
+                            + family.expiryArguments(now: now, using: &generator)))
+                if writes.count == 1000 {
+                    _ = try await connection.pipeline(writes, timeout: .seconds(5))
+                    writes.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+        if !writes.isEmpty { _ = try await connection.pipeline(writes, timeout: .seconds(5)) }
     }
 
     /// Writes the big keys once; returns whether they exist now.

@@ -31,6 +31,10 @@ public struct WorkloadConfiguration: Sendable {
     public var profileDeletesPerSecond: Double
     /// Seed of the random choices.
     public var seed: UInt64
+    /// Whether a run starts by writing every key of the families (but `page:<id>`) once, with
+    /// its family's size and TTL: a cache that has been running, whose first reads hit — the
+    /// way a monitor finds one. Off: the cache warms from empty through its misses.
+    public var prewarmed: Bool
 
     /// Creates a configuration; the defaults make a few thousand ops/s with hits, misses,
     /// expiries, profile deletions on update, a stampede a minute, evictions under a 64 MB limit and a few slow commands.
@@ -38,8 +42,9 @@ public struct WorkloadConfiguration: Sendable {
         readsPerSecond: Int = 1500, keyCount: Int = 20_000, zipfExponent: Double = 0.9, userCount: Int = 10_000,
         sessionCount: Int = 5000, hotKeys: Int = 3000, hotWeight: Int = 30, synchronizedExpiry: Bool = true,
         stampedePeriod: Int = 60, bigKeys: Bool = true, memoryPressure: Bool = true,
-        profileDeletesPerSecond: Double = 5, seed: UInt64 = 42
+        profileDeletesPerSecond: Double = 5, seed: UInt64 = 42, prewarmed: Bool = false
     ) {
+        self.prewarmed = prewarmed
         self.profileDeletesPerSecond = max(0, profileDeletesPerSecond)
         self.readsPerSecond = max(1, readsPerSecond)
         self.keyCount = max(1, keyCount)

@@ -21,7 +21,7 @@ struct AlertScenarioTests {
     private static func stampedeWorkload(period: Int) -> WorkloadConfiguration {
         WorkloadConfiguration(
             readsPerSecond: 2000, keyCount: 500, userCount: 500, sessionCount: 200, hotKeys: 300, hotWeight: 60,
-            synchronizedExpiry: true, stampedePeriod: period, bigKeys: false, memoryPressure: false)
+            synchronizedExpiry: true, stampedePeriod: period, bigKeys: false, memoryPressure: false, prewarmed: true)
     }
 
     /// Waits until the workload has warmed the cache: fewer than `missesPerSecond` misses in
@@ -50,7 +50,7 @@ struct AlertScenarioTests {
     }
 
     @Test(
-        "a stampede fires StampedeNow within two polls of the wave; a batch without jitter fires ExpiryWave and NoTTLJitter before it expires; memory pressure fires EvictionsActive"
+        "a stampede fires StampedeNow within two polls of the wave; a batch without jitter fires ExpiryWave, NoTTLJitter pending, before it expires; memory pressure makes EvictionsActive pending"
     )
     func unhealthyPatterns() async throws {
         let period = 15
@@ -71,7 +71,8 @@ struct AlertScenarioTests {
             try await Self.waitForWarmCache(server, missesPerSecond: 60)
 
             let interval = Duration.milliseconds(Int64(Self.interval * 1000))
-            let (fired, events, trace, wave, couponsExpire) = try await withEngine(
+            let jitterIdentity = "NoTTLJitter{namespace=coupon:*,node=\(server.endpoint)}"
+            let (fired, events, jitterValue, jitterSeen, trace, wave, couponsExpire) = try await withEngine(
                 watching: server.endpoint, interval: interval, keysPerSecond: 2000, keyEvents: true
             ) { watcher in
                 // A nightly job warms 5,000 coupons in one go, all with the same 10-minute TTL.
@@ -85,15 +86,15 @@ struct AlertScenarioTests {
                 #expect(try await eventually(timeout: .seconds(30)) { watcher.polls >= baseline }, "no baseline")
                 let ready = Date().addingTimeInterval(2).timeIntervalSince1970
                 let wave = Date(timeIntervalSince1970: (ready / Double(period)).rounded(.up) * Double(period))
+                // NoTTLJitter's condition holds on the coupons (pending: its minute's hold is time,
+                // checked in virtual time by AlertsTests' KeyspaceRuleTests).
                 let fired = try await eventually(timeout: .seconds(90)) {
-                    let events = watcher.events
-                    let stampede = events.contains { $0.kind == .firing && $0.alert.name == "StampedeNow" }
-                    let jitter = events.contains {
-                        $0.kind == .firing
-                            && $0.alert.identity == "NoTTLJitter{namespace=coupon:*,node=\(server.endpoint)}"
-                    }
-                    return (stampede && jitter) || Date() > wave.addingTimeInterval(Double(period) * 2 + 65)
+                    let stampede = watcher.events.contains { $0.kind == .firing && $0.alert.name == "StampedeNow" }
+                    let jitter = watcher.pending.contains { $0.identity == jitterIdentity }
+                    return (stampede && jitter) || Date() > wave.addingTimeInterval(Double(period) * 2 + 5)
                 }
+                let jitterValue = watcher.pending.first { $0.identity == jitterIdentity }?.value
+                let jitterSeen = Date()
                 await admin.close()
                 let from = wave.addingTimeInterval(-3)
                 var trace = ""
@@ -101,7 +102,7 @@ struct AlertScenarioTests {
                     trace +=
                         "\n\(metric.name) from 3 s before the wave: \(watcher.trace(metric, from: from).prefix(400))"
                 }
-                return (fired, watcher.events, trace, wave, couponsExpire)
+                return (fired, watcher.events, jitterValue, jitterSeen, trace, wave, couponsExpire)
             }
             workload.cancel()
             _ = await workload.value
@@ -129,9 +130,8 @@ struct AlertScenarioTests {
                 "\(Self.identities(events, .firing))")
             #expect(wave5000.alert.value >= 4000, "~5,000 coupons expire in the same second")
             #expect(wave5000.time < couponsExpire)
-            let jitter = try #require(
-                firing.first { $0.alert.identity == "NoTTLJitter{namespace=coupon:*,node=\(node)}" })
-            #expect(jitter.time < couponsExpire && jitter.alert.value < 0.01)
+            let jitter = try #require(jitterValue, "NoTTLJitter never pending on coupon:*")
+            #expect(jitterSeen < couponsExpire && jitter < 0.01, "jitter \(jitter)")
             // The healthy families are not named.
             for healthy in ["product:*", "user:*:profile"] {
                 #expect(!firing.contains { $0.alert.labels["namespace"] == healthy }, "\(healthy) fired")
@@ -147,32 +147,35 @@ struct AlertScenarioTests {
             let workload = Task {
                 await CacheAsideWorkload(endpoint: server.endpoint, configuration: configuration).run()
             }
-            // EvictionsActive: evictions over the last minute, held for a minute.
-            let (fired, evicted, events) = try await withEngine(
+            // EvictionsActive's condition holds on the real counter: the alert is pending. Its
+            // minute's hold and firing after it are time, checked in virtual time by EngineTests'
+            // ScenarioTests ("an eviction storm…").
+            let (pending, evicted, events) = try await withEngine(
                 watching: server.endpoint, interval: .seconds(1), keysPerSecond: 500
             ) { watcher in
-                let fired = try await eventually(timeout: .seconds(100)) {
-                    watcher.events.contains { $0.kind == .firing && $0.alert.name == "EvictionsActive" }
+                let pending = try await eventually(timeout: .seconds(40)) {
+                    watcher.pending.contains { $0.name == "EvictionsActive" }
                 }
-                return (fired, watcher.latest(.evictedPerSec), watcher.events)
+                return (pending, watcher.latest(.evictedPerSec), watcher.events)
             }
             workload.cancel()
             _ = await workload.value
-            #expect(fired, "EvictionsActive did not fire; evicted/s \(evicted ?? -1)")
+            #expect(pending, "EvictionsActive is not pending; evicted/s \(evicted ?? -1)")
+            #expect((evicted ?? 0) > 0, "evicted/s \(evicted ?? -1)")
             #expect(!events.contains { $0.alert.name == "StampedeNow" }, "steady evictions are no stampede")
         }
     }
 
-    @Test("a steady, healthy cache under load for 45 s fires nothing, nothing pending")
+    @Test("a steady, healthy cache under load for 20 s fires nothing, nothing pending")
     func healthy() async throws {
         try await withRedisServer(["--maxmemory", "256mb", "--maxmemory-policy", "volatile-lru"]) { server in
             let configuration = WorkloadConfiguration(
                 readsPerSecond: 1000, keyCount: 2000, userCount: 2000, sessionCount: 1000, synchronizedExpiry: false,
-                bigKeys: false, memoryPressure: false)
+                bigKeys: false, memoryPressure: false, prewarmed: true)
             let workload = Task {
                 await CacheAsideWorkload(endpoint: server.endpoint, configuration: configuration).run()
             }
-            // Watched once warm, as a monitor is: 45 s of real traffic, nothing fired and nothing
+            // Watched once warm, as a monitor is: 20 s of real traffic, nothing fired and nothing
             // pending at the end; the long runs (five minutes, several seeds, every tick's
             // pending state) are EngineTests' ScenarioTests, in virtual time.
             try await Self.waitForWarmCache(server, missesPerSecond: 100)
@@ -180,7 +183,7 @@ struct AlertScenarioTests {
                 watching: server.endpoint, interval: .seconds(1), keysPerSecond: 200
             ) { watcher in
                 let clock = ContinuousClock()
-                let end = clock.now + .seconds(45)
+                let end = clock.now + .seconds(20)
                 // Looked at once a second (the duration under test, not a synchronisation), so a
                 // firing alert is reported with what the server looked like.
                 var hitRatios: [Double] = []
@@ -189,7 +192,7 @@ struct AlertScenarioTests {
                     if let ratio = watcher.latest(.hitRatio) { hitRatios.append(ratio) }
                     if !watcher.events.isEmpty { break }
                 }
-                let start = Date(timeIntervalSinceNow: -45)
+                let start = Date(timeIntervalSinceNow: -20)
                 return (
                     hitRatios, watcher.polls, watcher.events, watcher.failures, watcher.pending.map(\.identity),
                     watcher.trace(.pingMs, from: start)
@@ -199,8 +202,8 @@ struct AlertScenarioTests {
             let totals = await workload.value
             #expect(events.isEmpty, "\(events.map { "\($0.kind) \($0.alert.identity): \($0.alert.summary)" })")
             #expect(failures.isEmpty)
-            #expect(polls >= 40, "\(polls) polls in 45 s")
-            #expect(totals.reads > 25_000, "the workload ran: \(totals.reads) reads")
+            #expect(polls >= 17, "\(polls) polls in 20 s")
+            #expect(totals.reads > 12_000, "the workload ran: \(totals.reads) reads")
             #expect((hitRatios.last ?? 0) > 0.9, "a healthy hit ratio: \(hitRatios.suffix(5))")
             // Nothing about to fire either — but LatencyHigh's pending: PING p99 over its window is
             // the slowest round trip, and in this one debug process sharing two cores with the
