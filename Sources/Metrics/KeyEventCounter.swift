@@ -178,9 +178,8 @@ public final class KeyEventCounter: Sendable {
                 }
             } else {
                 // The key's own entry, else an empty one, else the set's oldest.
-                let way =
-                    match ?? ways.first { state.absences[$0] == 0 }
-                    ?? ways.max { age(state.absences[$0]) < age(state.absences[$1]) }!
+                let oldest = ways.max { age(state.absences[$0]) < age(state.absences[$1]) } ?? first
+                let way = match ?? ways.first { state.absences[$0] == 0 } ?? oldest
                 state.absences[way] = check | UInt64(milliseconds) | (check == 0 && milliseconds == 0 ? 1 : 0)
             }
         }
