@@ -6,7 +6,7 @@ extension SnapshotTarget {
     /// the line for its footer.
     func write(shown state: DashboardState) -> String {
         write(
-            node: state.node, store: state.store, keyspaces: state.engine.samplings, events: state.engine.recentEvents,
+            node: state.node, store: state.store, keyspaces: state.engine.keyspaces, events: state.engine.recentEvents,
             active: state.engine.activeAlerts, windowSeconds: state.windowSeconds, now: state.now)
     }
 }

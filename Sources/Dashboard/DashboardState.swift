@@ -65,7 +65,7 @@ public struct DashboardState: Sendable {
     public var profile: ProfileReport? { nodeState?.profile }
     /// What continuous key sampling has found on the shown node (`nil`: not sampled, or no
     /// batch yet).
-    public var keyspace: KeyspaceSampling? { nodeState?.sampling }
+    public var keyspace: KeyspaceFigures? { nodeState?.keyspace }
     /// The cluster's topology, when watching one.
     public var topology: ClusterTopology? { engine.topology }
     /// The rule engine's view: firing and pending alerts, rule health, recent events (`nil`: no rules).

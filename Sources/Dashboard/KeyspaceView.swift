@@ -15,7 +15,7 @@ enum KeyspaceView {
         let bottom = bands[1].columns(ends ? [4, 11, 7] : [1, 2])
         // A profile (P) shares the left column with the biggest keys.
         let profiled = state.profile != nil || state.runningProfile?.node == state.node
-        guard let sampling = state.keyspace else {
+        guard let model = state.keyspace else {
             if profiled {
                 TrafficPanel.draw(state, rect: area, screen: &screen, theme: theme)
                 return
@@ -24,7 +24,6 @@ enum KeyspaceView {
             screen.put("key sampling has not reported yet", x: inner.x, y: inner.y, style: .muted)
             return
         }
-        let model = sampling.model
         if profiled {
             let left = top[0].rows([nil, top[0].height / 2])
             bigKeys(state, model, left[0], &screen, theme)
@@ -37,7 +36,7 @@ enum KeyspaceView {
         } else {
             bigKeys(state, model, top[0], &screen, theme)
         }
-        namespaces(state, model, sampling, top[1], &screen, theme)
+        namespaces(state, model, top[1], &screen, theme)
         ttlDistribution(model, bottom[0], &screen, theme)
         if ends, let invalidation = state.invalidation {
             KeyEndsPanel.draw(state, invalidation, rect: bottom[1], screen: &screen, theme: theme)
@@ -84,7 +83,7 @@ enum KeyspaceView {
     }
 
     private static func bigKeys(
-        _ state: DashboardState, _ model: KeyspaceModel, _ rect: Rect, _ screen: inout Screen, _ theme: Theme
+        _ state: DashboardState, _ model: KeyspaceFigures, _ rect: Rect, _ screen: inout Screen, _ theme: Theme
     ) {
         var keys = model.biggestByMemory
         if !state.filter.isEmpty {
@@ -135,7 +134,7 @@ enum KeyspaceView {
     }
 
     private static func namespaces(
-        _ state: DashboardState, _ model: KeyspaceModel, _ sampling: KeyspaceSampling, _ rect: Rect,
+        _ state: DashboardState, _ model: KeyspaceFigures, _ rect: Rect,
         _ screen: inout Screen,
         _ theme: Theme
     ) {
@@ -143,7 +142,7 @@ enum KeyspaceView {
         let eventMetrics: [Metric] = [.namespaceEvictedPerSec, .namespaceExpiredPerSec, .namespaceMissesPerSec]
         let counted = eventMetrics.contains { node?.instances($0) != nil }
         func rate(_ index: Int, _ name: String) -> Double? { node?.value(eventMetrics[index], instance: name) }
-        var rows = model.namespaces.values.map {
+        var rows = model.namespaces.values.map(\.stats).map {
             NamespaceRow(
                 name: $0.name, stats: $0, evicted: rate(0, $0.name), expired: rate(1, $0.name), misses: rate(2, $0.name)
             )
@@ -167,7 +166,7 @@ enum KeyspaceView {
             default: return (keys(lhs), lhs.name) > (keys(rhs), rhs.name)
             }
         }
-        var note = "pass \(sampling.passes + 1)"
+        var note = "pass \(model.passes + 1)"
         if let total = model.totalKeys, total > 0 {
             note +=
                 " · \(ValueFormatting.count(Double(model.sampledKeys))) of \(ValueFormatting.count(Double(total))) keys"
@@ -175,7 +174,7 @@ enum KeyspaceView {
         note += " · sort: \(DashboardView.keyspace.sortOrders[state.currentSort])"
         let inner = Panel(title: "Namespaces", note: note).draw(into: &screen, rect: rect, glyphs: theme.glyphs)
         var body = inner
-        var warnings = sampling.unavailable.prefix(2).map { ($0, StyleRole.warn) }
+        var warnings = model.unavailable.prefix(2).map { ($0, StyleRole.warn) }
         if case .off(let flags, let wanted)? = state.keyEvents {
             warnings.append(
                 (
@@ -262,7 +261,7 @@ enum KeyspaceView {
         ).draw(into: &screen, rect: body, glyphs: theme.glyphs)
     }
 
-    private static func ttlDistribution(_ model: KeyspaceModel, _ rect: Rect, _ screen: inout Screen, _ theme: Theme) {
+    private static func ttlDistribution(_ model: KeyspaceFigures, _ rect: Rect, _ screen: inout Screen, _ theme: Theme) {
         let inner = Panel(title: "TTL distribution").draw(into: &screen, rect: rect, glyphs: theme.glyphs)
         var lines = LineWriter(rect: inner)
         let total = max(1, model.sampledKeys)
@@ -284,10 +283,10 @@ enum KeyspaceView {
 
 /// The expiry-wave forecast as a histogram over the horizon, with its biggest wave.
 enum ExpiryWavePanel {
-    static func draw(_ model: KeyspaceModel, now: Date, rect: Rect, screen: inout Screen, theme: Theme) {
+    static func draw(_ model: KeyspaceFigures, now: Date, rect: Rect, screen: inout Screen, theme: Theme) {
         let forecast = model.expiryForecast(now: now)
         let peak = model.expiryPeaks(now: now, count: 1).first
-        let horizon = ValueFormatting.duration(seconds: Double(model.configuration.horizonSeconds))
+        let horizon = ValueFormatting.duration(seconds: Double(model.horizonSeconds))
         let note = peak.map {
             "peak ~\(ValueFormatting.count($0.keys)) keys in \(ValueFormatting.duration(seconds: Double($0.secondsFromNow)))"
         }
@@ -311,7 +310,7 @@ enum ExpiryWavePanel {
         let axis = inner.y + inner.height - 1
         screen.put("now", x: inner.x, y: axis, style: .muted)
         screen.putRight("+\(horizon)", x: inner.x, y: axis, width: inner.width, style: .muted)
-        let middle = "+" + ValueFormatting.duration(seconds: Double(model.configuration.horizonSeconds) / 2)
+        let middle = "+" + ValueFormatting.duration(seconds: Double(model.horizonSeconds) / 2)
         screen.put(middle, x: inner.x + inner.width / 2 - middle.count / 2, y: axis, style: .muted)
     }
 }

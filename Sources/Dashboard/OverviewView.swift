@@ -213,7 +213,7 @@ enum OverviewView {
                 ("keys ", .muted), (ValueFormatting.count(keys), .normal), ("  with TTL ", .muted),
                 (share.map { ValueFormatting.percent($0) + "%" } ?? "-", .normal),
             ])
-        if let model = state.keyspace?.model {
+        if let model = state.keyspace {
             if let peak = model.expiryPeaks(now: state.now, count: 1).first, peak.keys >= 100 {
                 lines.write(
                     &screen,

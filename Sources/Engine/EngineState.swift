@@ -62,6 +62,13 @@ public struct EngineState: Sendable {
         return samplings
     }
 
+    /// The keyspace figures of every sampled node, as last taken (or restored from a recording).
+    public var keyspaces: [String: KeyspaceFigures] {
+        var keyspaces: [String: KeyspaceFigures] = [:]
+        for record in store.records { keyspaces[record.node] = record.keyspace }
+        return keyspaces
+    }
+
     /// Changes the state of `node` in place, made on first use.
     private mutating func modify<Result>(_ node: String, _ body: (inout NodeState) -> Result) -> Result {
         store.update(node, body)
@@ -104,7 +111,8 @@ public struct EngineState: Sendable {
                 for name in replicas where store.record(of: name)?.feed != nil {
                     modify(name) { state in
                         state.feed = nil
-                        state.metrics.record(KeyspaceSampling(), now: now)
+                        state.keyspace = nil
+                        state.metrics.record(KeyspaceFigures(KeyspaceSampling(), now: now))
                     }
                 }
                 outcome.topologyChanged = true
@@ -200,6 +208,11 @@ public struct EngineState: Sendable {
     /// series, labelled metrics, INFO and slow log as they were; nothing is derived again).
     public mutating func restore(_ tick: NodeTick, node: String) {
         store.restore(tick, node: node)
+    }
+
+    /// Takes a node's keyspace figures as recorded (a replay): what its keyspace views show.
+    public mutating func restore(_ keyspace: KeyspaceFigures?, node: String) {
+        modify(node) { $0.keyspace = keyspace }
     }
 
     /// Takes the alerts active at a recorded moment and the events before it (a replay).

@@ -19,6 +19,9 @@ struct KeyspaceFeed {
     let database: Int
     /// What the samples say so far.
     var sampling = KeyspaceSampling()
+    /// Its figures, taken at most once a second (and when a pass ends); `nil` until the first
+    /// batch.
+    private(set) var figures: KeyspaceFigures?
     private var reported: Set<String> = []
     /// When the model's figures last went into the store: they walk every record, so at most
     /// once a second (and when a pass ends), not once per batch.
@@ -49,7 +52,9 @@ struct KeyspaceFeed {
         }
         let due = recordedAt.map { now.timeIntervalSince($0) >= KeyspaceSampling.figuresInterval || $0 > now } ?? true
         if finished || due {
-            metrics.record(sampling, now: now)
+            let figures = KeyspaceFigures(sampling, now: now)
+            self.figures = figures
+            metrics.record(figures)
             recordedAt = now
         }
         return fresh

@@ -11,6 +11,9 @@ public struct NodeState: NodeRecord {
     public var metrics: NodeMetrics
     /// Key sampling, once keys arrived (`nil`: not sampled, or let go when demoted).
     var feed: KeyspaceFeed?
+    /// What key sampling says of its keyspace, as of the last figures taken (once a second) or
+    /// restored from a recording; `nil`: not sampled.
+    public internal(set) var keyspace: KeyspaceFigures?
     /// Where its keyspace-event subscription stands (`nil`: events not asked for).
     public internal(set) var keyEvents: KeyEventSubscriber.State?
     /// The recent evictions + misses of each namespace (the dashboard's trend).
@@ -44,7 +47,10 @@ public struct NodeState: NodeRecord {
         // sample (copy-on-write) on every batch.
         var current = feed ?? KeyspaceFeed(node: node, database: database)
         feed = nil
-        defer { feed = current }
+        defer {
+            feed = current
+            keyspace = current.figures
+        }
         return current.add([batch], to: &metrics, now: now)
     }
 }

@@ -14,7 +14,7 @@ public struct Snapshot: Sendable {
     /// The metric store.
     public var store: any SeriesReading
     /// Key sampling per node, where it ran.
-    public var keyspaces: [String: KeyspaceSampling]
+    public var keyspaces: [String: KeyspaceFigures]
     /// Alert events in order, and the alerts active at the end.
     public var events: [AlertEvent]
     /// Alerts firing or pending at `takenAt`.
@@ -27,7 +27,7 @@ public struct Snapshot: Sendable {
     /// Creates a snapshot.
     public init(
         toolVersion: String, endpoint: String, node: String, store: any SeriesReading,
-        keyspaces: [String: KeyspaceSampling],
+        keyspaces: [String: KeyspaceFigures],
         events: [AlertEvent], active: [Alert], windowStart: Double, takenAt: Date
     ) {
         self.toolVersion = toolVersion

@@ -36,7 +36,7 @@ struct SnapshotManifest: Encodable {
 
     /// The manifest of `snapshot`, written with `options` into a directory holding `files`.
     init(_ snapshot: Snapshot, options: ExportOptions, files: [String]) {
-        let model = snapshot.keyspaces[snapshot.node]?.model
+        let model = snapshot.keyspaces[snapshot.node]
         toolVersion = snapshot.toolVersion
         endpoint = snapshot.endpoint
         nodes = snapshot.store.nodeNames

@@ -25,7 +25,7 @@ public struct SnapshotTarget: Sendable {
     /// `windowSeconds` before `now` — and returns the message line for the footer: where it
     /// went, or why it failed. Never throws: the dashboard keeps running.
     public func write(
-        node: String, store: any SeriesReading, keyspaces: [String: KeyspaceSampling], events: [AlertEvent],
+        node: String, store: any SeriesReading, keyspaces: [String: KeyspaceFigures], events: [AlertEvent],
         active: [Alert], windowSeconds: Int, now: Date
     ) -> String {
         let snapshot = Snapshot(

@@ -133,9 +133,9 @@ public struct SnapshotWriter {
         .text(options.redactsKeys ? KeyRedaction.namespace(pattern) : pattern)
     }
 
-    /// The sampled nodes in store order, with their key models.
-    private func models(_ snapshot: Snapshot) -> [(node: String, model: KeyspaceModel)] {
-        snapshot.store.nodeNames.compactMap { node in snapshot.keyspaces[node].map { (node, $0.model) } }
+    /// The sampled nodes in store order, with their keyspace figures.
+    private func models(_ snapshot: Snapshot) -> [(node: String, model: KeyspaceFigures)] {
+        snapshot.store.nodeNames.compactMap { node in snapshot.keyspaces[node].map { (node, $0) } }
     }
 
     private func bigKeys(_ snapshot: Snapshot) -> CSVTable {
@@ -154,7 +154,7 @@ public struct SnapshotWriter {
             }
             add("by_memory", model.biggestByMemory)
             add("by_length", model.biggestByLength)
-            for (_, keys) in model.topByType.sorted(by: { $0.key < $1.key }) { add("by_type", Array(keys.prefix(1))) }
+            for (_, key) in model.biggestByType.sorted(by: { $0.key < $1.key }) { add("by_type", [key]) }
         }
         return table
     }
@@ -180,7 +180,7 @@ public struct SnapshotWriter {
                 columns.map { .number(metrics?.value($0, instance: name)) }
             }
             var named = Set<String>()
-            for stats in model.namespacesByKeys {
+            for stats in model.namespacesByKeys.map(\.stats) {
                 named.insert(stats.name)
                 table.append(
                     [
@@ -188,7 +188,7 @@ public struct SnapshotWriter {
                         .number(model.estimatedKeys(stats.name)), .number(model.estimatedMemory(stats.name)),
                         .number(stats.shareWithoutTTL), .number(stats.meanTTLSeconds), .integer(stats.minimumTTL),
                         .integer(stats.maximumTTL), .number(stats.ttlJitter),
-                        .number(model.expiryWave(of: stats.name, now: now)),
+                        .number(model.expiryWave(of: stats.name)),
                     ] + figureCells(stats.name))
             }
             let eventOnly = Set(

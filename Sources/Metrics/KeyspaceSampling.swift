@@ -20,43 +20,9 @@ public struct KeyspaceSampling: Sendable {
     /// Passes over the keyspace completed.
     public var passes: Int { model.completedPasses }
 
-    /// The figures rules read, at `now`: per node (the biggest expiry wave ahead, the lowest
-    /// TTL jitter, the big keys seen) and per namespace, by metric then namespace. One pass over
-    /// the model: the node figures are the namespaces' minimum and sum.
-    public func figures(now: Date) -> (perNode: [(Metric, Double?)], perNamespace: [(Metric, [String: Double])]) {
-        let model = self.model
-        var keys: [String: Double] = [:]
-        var noTTL: [String: Double] = [:]
-        var jitter: [String: Double] = [:]
-        var wave: [String: Double] = [:]
-        var big: [String: Double] = [:]
-        for (name, stats) in model.namespaces {
-            keys[name] = model.estimatedKeys(name)
-            noTTL[name] = stats.shareWithoutTTL
-            if let value = stats.ttlJitter { jitter[name] = value }
-            wave[name] = model.expiryWave(of: name, now: now)
-            big[name] = 0
-        }
-        var seen = Set<[UInt8]>()
-        for key in model.biggestByMemory + model.biggestByLength where model.isBig(key) {
-            guard seen.insert(key.name).inserted else { continue }
-            big[model.namespace(of: key), default: 0] += 1
-        }
-        let perNode: [(Metric, Double?)] = [
-            (.expiryWaveKeys, model.expiryPeaks(now: now, count: 1).first?.keys ?? 0),
-            (.ttlJitterMin, jitter.values.min()),
-            (.bigKeys, Double(seen.count)),
-        ]
-        let perNamespace: [(Metric, [String: Double])] = [
-            (.namespaceKeys, keys), (.namespaceNoTTLShare, noTTL), (.namespaceTTLJitter, jitter),
-            (.namespaceExpiryWaveKeys, wave), (.namespaceBigKeys, big),
-        ]
-        return (perNode, perNamespace)
-    }
-
-    /// How often the figures rules read are taken from the model (and a dashboard takes a copy
-    /// to show): they walk every record, so not once per batch (a fast sampler delivers dozens
-    /// of batches a second).
+    /// How often ``KeyspaceFigures`` are taken from the model (for the rules, the dashboard,
+    /// snapshots and recordings): they walk every record, so not once per batch (a fast sampler
+    /// delivers dozens of batches a second).
     public static let figuresInterval: TimeInterval = 1
     /// How often TTL jitter (a sort of every running expiry) and the big keys' expiry are
     /// brought up to date; jitter moves over minutes.

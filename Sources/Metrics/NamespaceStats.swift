@@ -27,6 +27,23 @@ public struct NamespaceStats: Sendable, Hashable {
         self.name = name
     }
 
+    /// Creates stats from their figures (a recording's decoder, tests).
+    public init(
+        name: String, sampledKeys: Int, records: Int, sampledMemory: Int64, withoutTTL: Int,
+        ttlBuckets: [TTLBucket: Int], minimumTTL: Int64?, maximumTTL: Int64?, ttlSum: Int64, ttlJitter: Double?
+    ) {
+        self.name = name
+        self.sampledKeys = sampledKeys
+        self.records = records
+        self.sampledMemory = sampledMemory
+        self.withoutTTL = withoutTTL
+        self.ttlBuckets = ttlBuckets
+        self.minimumTTL = minimumTTL
+        self.maximumTTL = maximumTTL
+        self.ttlSum = ttlSum
+        self.ttlJitter = ttlJitter
+    }
+
     /// Mean remaining TTL (when observed) of the keys that have one, in seconds.
     public var meanTTLSeconds: Double? {
         let withTTL = sampledKeys - withoutTTL

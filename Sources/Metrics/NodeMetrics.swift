@@ -145,8 +145,8 @@ public struct NodeMetrics: Sendable {
 
     /// Records what key sampling found on the node: the node-level figures with its next ticks,
     /// the per-namespace ones as they are now.
-    public mutating func record(_ sampling: KeyspaceSampling, now: Date) {
-        let figures = sampling.figures(now: now)
+    public mutating func record(_ keyspace: KeyspaceFigures) {
+        let figures = keyspace.ruleFigures
         for (metric, value) in figures.perNode { setExternal(metric, value) }
         for (metric, values) in figures.perNamespace { setInstances(metric, values) }
     }

@@ -120,9 +120,9 @@ public struct NodeTable<Record: NodeRecord>: SeriesReading {
 
     /// Records what key sampling found on `node`: the node-level figures with its next ticks,
     /// the per-namespace ones as they are now.
-    public mutating func record(_ sampling: KeyspaceSampling, node: String, now: Date) {
+    public mutating func record(_ keyspace: KeyspaceFigures, node: String) {
         guard let index = indexByName[node], records[index].metrics.count > 0 else { return }
-        records[index].metrics.record(sampling, now: now)
+        records[index].metrics.record(keyspace)
     }
 
     /// Forgets a node (it left the cluster): its entry, and its place in the order.

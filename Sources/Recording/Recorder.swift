@@ -17,6 +17,8 @@ import Telemetry
 public final class Recorder: Sendable {
     /// A keyframe (a whole tick) every this many ticks of a node; changes in between.
     public static let keyframeEvery = 60
+    /// Seconds between two records of a node's keyspace figures (they move over minutes).
+    public static let keyspaceEvery: TimeInterval = 60
     /// The default retention: 7 days.
     public static let defaultRetention: TimeInterval = 7 * 86_400
     /// The default size limit: 2 GB.
@@ -35,7 +37,10 @@ public final class Recorder: Sendable {
         var ticks: [TickRow] = []
         var alerts: [AlertEvent] = []
         var notices: [(time: Date, text: String)] = []
-        var isEmpty: Bool { ticks.isEmpty && alerts.isEmpty && notices.isEmpty && names.isEmpty && nodes.isEmpty }
+        var keyspaces: [(node: Int64, time: Int64, record: [UInt8])] = []
+        var isEmpty: Bool {
+            ticks.isEmpty && alerts.isEmpty && notices.isEmpty && names.isEmpty && nodes.isEmpty && keyspaces.isEmpty
+        }
     }
 
     private struct TickRow {
@@ -53,6 +58,8 @@ public final class Recorder: Sendable {
         var nodes: [String: Int64]
         var encoders: [String: TickEncoder] = [:]
         var sinceKeyframe: [String: Int] = [:]
+        /// When each node's keyspace figures were last recorded.
+        var keyspaceRecorded: [String: Date] = [:]
     }
 
     private let encoding: Mutex<Encoding>
@@ -154,6 +161,43 @@ public final class Recorder: Sendable {
             state.store[sample.node].map { (node: sample.node, tick: $0.tick(of: sample)) }
         }
         record(ticks: ticks, alertEvents: outcome.alertEvents, notices: outcome.notices)
+        // Each reporting node's keyspace figures, once every `keyspaceEvery` of their time.
+        let due = encoding.withLock { encoding in
+            ticks.compactMap { node, _ -> (String, KeyspaceFigures)? in
+                guard let figures = state.node(node)?.keyspace else { return nil }
+                let last = encoding.keyspaceRecorded[node]
+                guard last.map({ figures.takenAt.timeIntervalSince($0) >= Self.keyspaceEvery || figures.takenAt < $0 }) ?? true
+                else { return nil }
+                encoding.keyspaceRecorded[node] = figures.takenAt
+                return (node, figures)
+            }
+        }
+        if !due.isEmpty { record(keyspaces: due) }
+    }
+
+    /// Takes nodes' keyspace figures (each written as one record).
+    public func record(keyspaces: [(node: String, figures: KeyspaceFigures)]) {
+        guard !isStopped else { return }
+        let started = ThreadCPUClock.now()
+        defer { cpu.withLock { $0.encoding += ThreadCPUClock.now() - started } }
+        var newNodes: [(id: Int64, name: String)] = []
+        let rows = encoding.withLock { encoding in
+            keyspaces.map { node, figures -> (node: Int64, time: Int64, record: [UInt8]) in
+                let id: Int64
+                if let known = encoding.nodes[node] {
+                    id = known
+                } else {
+                    id = Int64(encoding.nodes.count + 1)
+                    encoding.nodes[node] = id
+                    newNodes.append((id, node))
+                }
+                return (id, Self.milliseconds(figures.takenAt), KeyspaceRecord.encode(figures))
+            }
+        }
+        pending.withLock { pending in
+            pending.nodes += newNodes
+            pending.keyspaces += rows
+        }
     }
 
     /// Takes ticks of nodes (each node's in time order), alert events and notices, as they come.
@@ -208,6 +252,7 @@ public final class Recorder: Sendable {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         wake.signal()
         finished.wait()
+        lock.release()
     }
 
     // MARK: - The writer thread
@@ -289,6 +334,11 @@ public final class Recorder: Sendable {
                     "INSERT INTO notices(t_ms, text) VALUES (?, ?)",
                     [.integer(Self.milliseconds(notice.time)), .text(notice.text)])
             }
+            for row in batch.keyspaces {
+                try database.run(
+                    "INSERT OR REPLACE INTO keyspace(node, t_ms, record) VALUES (?, ?, ?)",
+                    [.integer(row.node), .integer(row.time), .blob(row.record)])
+            }
             try database.execute("COMMIT")
         } catch {
             try? database.execute("ROLLBACK")
@@ -316,6 +366,7 @@ public final class Recorder: Sendable {
         try database.run("DELETE FROM ticks WHERE t_ms < ?", [.integer(cutoff)])
         try database.run("DELETE FROM alerts WHERE t_ms < ?", [.integer(cutoff)])
         try database.run("DELETE FROM notices WHERE t_ms < ?", [.integer(cutoff)])
+        try database.run("DELETE FROM keyspace WHERE t_ms < ?", [.integer(cutoff)])
     }
 
     /// The store's size on disk, its write-ahead log included.
@@ -323,7 +374,7 @@ public final class Recorder: Sendable {
         let pages = try database.integer("PRAGMA page_count") ?? 0
         let pageSize = try database.integer("PRAGMA page_size") ?? 4096
         let wal = (try? FileManager.default.attributesOfItem(atPath: database.path + "-wal")[.size] as? Int64) ?? 0
-        return pages * pageSize + (wal ?? 0)
+        return pages * pageSize + wal
     }
 
     private func fail(_ error: any Error) {

@@ -18,6 +18,10 @@ public final class Recording {
     private var nodeNames: [Int64: String] = [:]
     /// The names, parsed once each across reads.
     private let tickNames = TickNames([:])
+    /// Whether the store keeps keyspace figures (schema 2 on).
+    private let hasKeyspace: Bool
+    /// The keyspace figures read last of each node, and their time in milliseconds.
+    private var keyspaceRead: [Int64: (time: Int64, figures: KeyspaceFigures)] = [:]
 
     /// Opens the recording in `directory`.
     ///
@@ -40,6 +44,8 @@ public final class Recording {
                 )
             }
             schemaVersion = version
+            hasKeyspace =
+                try database.integer("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'keyspace'") == 1
             metadata = Dictionary(
                 try database.rows("SELECT key, value FROM meta") { ($0.text(0), $0.text(1)) },
                 uniquingKeysWith: { first, _ in first })
@@ -78,6 +84,46 @@ public final class Recording {
                 let last = try database.integer("SELECT max(t_ms) FROM ticks")
             else { return nil }
             return Double(first) / 1000...Double(last) / 1000
+        }
+    }
+
+    /// Figures older than this before the moment asked for are not shown: sampling had stopped.
+    public static let keyspaceStaleAfter: TimeInterval = 5 * Recorder.keyspaceEvery
+
+    /// The keyspace figures of `node` recorded last at or before `time` (seconds since 1970);
+    /// `nil` when none was in the ``keyspaceStaleAfter`` before it (or the store has none). The
+    /// last figures read of each node are kept: moving on within a minute decodes nothing.
+    public func keyspace(of node: String, at time: Double) throws(RecordingError) -> KeyspaceFigures? {
+        guard hasKeyspace else { return nil }
+        return try query {
+            if !nodeNames.values.contains(node) { try loadNames() }
+            guard let id = nodeNames.first(where: { $0.value == node })?.key else { return nil }
+            let end = Int64((time * 1000).rounded(.down))
+            guard
+                let taken = try database.integer(
+                    "SELECT max(t_ms) FROM keyspace WHERE node = ? AND t_ms <= ? AND t_ms >= ?",
+                    [.integer(id), .integer(end), .integer(end - Int64(Self.keyspaceStaleAfter * 1000))])
+            else { return nil }
+            if let held = keyspaceRead[id], held.time == taken { return held.figures }
+            let records = try database.rows(
+                "SELECT record FROM keyspace WHERE node = ? AND t_ms = ?", [.integer(id), .integer(taken)]
+            ) { $0.blob(0) }
+            guard let record = records.first else { return nil }
+            let figures = try KeyspaceRecord.decode(record)
+            keyspaceRead[id] = (taken, figures)
+            return figures
+        }
+    }
+
+    /// When `node`'s keyspace figures were recorded (seconds since 1970), oldest first.
+    func keyspaceTimes(of node: String) throws(RecordingError) -> [Double] {
+        guard hasKeyspace else { return [] }
+        return try query {
+            try loadNames()
+            guard let id = nodeNames.first(where: { $0.value == node })?.key else { return [] }
+            return try database.rows("SELECT t_ms FROM keyspace WHERE node = ? ORDER BY t_ms", [.integer(id)]) {
+                Double($0.integer(0)) / 1000
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -8,7 +9,8 @@ import Glibc
 /// one would hand out the same name numbers and mix its ticks into the first's. The lock goes
 /// with the process (a crash or `SIGKILL` leaves none behind); readers never take it.
 final class RecordingLock: Sendable {
-    private let descriptor: Int32
+    /// The lock file's descriptor; -1 once released.
+    private let descriptor: Atomic<Int32>
 
     /// Takes the lock of `directory`.
     ///
@@ -30,8 +32,15 @@ final class RecordingLock: Sendable {
         ftruncate(descriptor, 0)
         let pid = Array("\(getpid())\n".utf8)
         _ = pid.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        self.descriptor = descriptor
+        self.descriptor = Atomic(descriptor)
     }
 
-    deinit { close(descriptor) }
+    /// Lets the lock go (the recorder closed): another recorder may take it at once, whoever
+    /// still holds this object.
+    func release() {
+        let descriptor = descriptor.exchange(-1, ordering: .acquiringAndReleasing)
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    deinit { release() }
 }

@@ -17,9 +17,14 @@
 ///   JSON).
 /// - `notices(t_ms, text)`: topology changes, connection states, refusals — the lines `watch`
 ///   printed on its error output.
+/// - `keyspace(node, t_ms, record)` (since version 2): what key sampling said of each sampled
+///   node's keyspace, once every ``Recorder/keyspaceEvery`` seconds (see ``KeyspaceRecord``).
+///
+/// Version 1 had no `keyspace` table: it is read (a replay shows no keyspace figures), and a
+/// recorder appending to it adds the table and makes it version 2.
 enum RecordingSchema {
     /// The version this cachewatch writes and the newest it reads.
-    static let version = 1
+    static let version = 2
 
     /// The database's file name inside the recording's directory.
     static let fileName = "cachewatch.db"
@@ -49,6 +54,12 @@ enum RecordingSchema {
         CREATE INDEX IF NOT EXISTS alerts_by_time ON alerts(t_ms);
         CREATE TABLE IF NOT EXISTS notices(t_ms INTEGER NOT NULL, text TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS notices_by_time ON notices(t_ms);
+        CREATE TABLE IF NOT EXISTS keyspace(
+            node INTEGER NOT NULL REFERENCES nodes(id),
+            t_ms INTEGER NOT NULL,
+            record BLOB NOT NULL,
+            PRIMARY KEY (node, t_ms)
+        ) WITHOUT ROWID;
         """
 
     /// The version a store says it has (`nil`: not a recording — no `meta` table or no version).

@@ -5,7 +5,8 @@ import Metrics
 
 /// What the dashboard shows of a recording at any moment: an engine state rebuilt from the
 /// ticks before it (every node's series over the graphs' window, its labelled metrics, INFO and
-/// slow log) and the alerts active then, with the events before it. Moving on is incremental;
+/// slow log), each node's keyspace figures as last recorded, and the alerts active then, with
+/// the events before it. Moving on is incremental;
 /// a jump, or a wider window, rebuilds from the keyframes before the new moment.
 public final class ReplaySession {
     /// The recording.
@@ -102,6 +103,10 @@ public final class ReplaySession {
             }
         }
         loadedUntil = time
+        // Each node's keyspace as last recorded before the moment.
+        for node in state.store.nodeNames {
+            state.restore(try recording.keyspace(of: node, at: time), node: node)
+        }
         let (active, recent) = Self.alerts(events, at: time)
         state.restoreAlerts(active: active, recent: recent)
         return state

@@ -192,7 +192,7 @@ struct Replay: AsyncParsableCommand {
             let events = try recording.alertEvents(from: start, to: end)
             let snapshot = Snapshot(
                 toolVersion: CachewatchVersion.current, endpoint: recording.metadata["endpoints"] ?? directory,
-                node: state.store.nodeNames.first ?? "", store: state.store, keyspaces: [:], events: events,
+                node: state.store.nodeNames.first ?? "", store: state.store, keyspaces: state.keyspaces, events: events,
                 active: state.activeAlerts, windowStart: start, takenAt: Date(timeIntervalSince1970: end))
             let path = try SnapshotWriter(options: ExportOptions(redactsKeys: redactKeys)).write(snapshot, into: out)
             ConsoleOutput.error("snapshot of \(Self.stamp(start)) – \(Self.stamp(end)) written to \(path)")

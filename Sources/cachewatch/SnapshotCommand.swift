@@ -70,12 +70,15 @@ struct SnapshotCommand: AsyncParsableCommand {
             await EngineWindow(seconds: window).run(
                 on: engine, state: &state,
                 step: { outcome in for notice in outcome.notices { ConsoleOutput.error(notice) } })
+            // Figures taken now, at the end of the window (those kept are up to a second old).
+            let takenAt = engine.clock.now
             return Snapshot(
                 toolVersion: CachewatchVersion.current, endpoint: targets.map(\.name).joined(separator: ","),
-                node: engine.nodes.first ?? "", store: state.store, keyspaces: state.samplings,
+                node: engine.nodes.first ?? "", store: state.store,
+                keyspaces: state.samplings.mapValues { KeyspaceFigures($0, now: takenAt) },
                 events: state.recentEvents, active: state.activeAlerts,
                 windowStart: (engine.firstSamples.map(\.time).min() ?? start).timeIntervalSince1970,
-                takenAt: engine.clock.now)
+                takenAt: takenAt)
         }
         let path: String
         do {

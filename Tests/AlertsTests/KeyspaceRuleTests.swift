@@ -30,7 +30,7 @@ struct KeyspaceRuleTests {
                     node: "n", time: time,
                     outcome: .reading(Reading(info: InfoSnapshot(sections: info(second)), slowlog: nil, pingRTT: nil))))
             if let next = sampling(second) { latest = next }
-            if let latest { store.record(latest, node: "n", now: time) }
+            if let latest { store.record(KeyspaceFigures(latest, now: time), node: "n") }
             events += engine.eval(now: time, store: store).map { "\($0.kind.rawValue) \($0.alert.identity)" }
         }
         return events

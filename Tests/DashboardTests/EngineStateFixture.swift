@@ -34,11 +34,12 @@ extension DashboardState {
 }
 
 extension NodeState {
-    /// Key sampling that found `sampling`.
+    /// Key sampling that found `sampling`, its figures taken when it was last updated.
     mutating func sample(_ sampling: KeyspaceSampling) {
         var feed = KeyspaceFeed(node: node, database: 0)
         feed.sampling = sampling
         self.feed = feed
+        keyspace = KeyspaceFigures(sampling, now: sampling.updatedAt ?? Date(timeIntervalSince1970: 0))
     }
 }
 

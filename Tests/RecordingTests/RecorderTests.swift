@@ -76,6 +76,14 @@ struct RecorderTests {
     /// Runs the engine for `seconds` over two nodes, recording into `directory`; returns what
     /// `watch --format json --namespaces` printed.
     static func run(seconds: Int, directory: String, flushEvery: TimeInterval = 0.05) throws -> [String] {
+        var keyspaces: [Int: KeyspaceFigures] = [:]
+        return try run(seconds: seconds, directory: directory, flushEvery: flushEvery, keyspaces: &keyspaces)
+    }
+
+    /// ``run(seconds:directory:flushEvery:)``, keeping node a's keyspace figures after each second.
+    static func run(
+        seconds: Int, directory: String, flushEvery: TimeInterval = 0.05, keyspaces: inout [Int: KeyspaceFigures]
+    ) throws -> [String] {
         let clock = VirtualWallClock(Date(timeIntervalSince1970: start))
         let recorder = try Recorder(directory: directory, clock: clock, flushEvery: flushEvery) { _ in }
         var state = EngineState(historyTicks: 600, rules: rules)
@@ -94,9 +102,58 @@ struct RecorderTests {
                 printed += NamespaceLineFormatter.lines(for: node, format: .json)
             }
             printed += outcome.alertEvents.map { AlertEventFormatter.line($0, format: .json) }
+            keyspaces[second] = state.node("a:6379")?.keyspace
         }
         recorder.close()
         return printed
+    }
+
+    @Test(
+        "the keyspace as it was: each node's figures recorded once a minute, replayed as the dashboard saw them then"
+    )
+    func keyspaceAgain() throws {
+        let directory = try TemporaryDirectory()
+        var live: [Int: KeyspaceFigures] = [:]
+        _ = try Self.run(seconds: 300, directory: directory.path, keyspaces: &live)
+        let recording = try Recording(directory: directory.path)
+        let rows = try recording.keyspaceTimes(of: "a:6379")
+        // Taken once a second while keys arrive; recorded at the first, then every 60 s of them.
+        #expect(rows == [1, 61, 121, 181, 241].map { Self.start + Double($0) }, "\(rows)")
+        let session = try ReplaySession(recording: recording)
+        for second in [1, 59, 150, 299] {
+            let shown = try #require(try session.state(at: Self.start + Double(second)).node("a:6379")?.keyspace)
+            // The figures taken at the newest recorded time before the moment.
+            let taken = try #require(rows.last { $0 <= Self.start + Double(second) })
+            let recorded = try #require(live.values.first { $0.takenAt.timeIntervalSince1970 == taken })
+            #expect(shown == recorded, "at \(second) s")
+            #expect(!shown.namespaces.isEmpty && !shown.biggestByMemory.isEmpty && shown.totalKeys != nil)
+        }
+        // Moving on tick by tick keeps it current too.
+        let last = try session.state(at: Self.start + 300).node("a:6379")?.keyspace
+        #expect(last?.takenAt.timeIntervalSince1970 == rows.last && last == live.values.first { $0.takenAt == last?.takenAt })
+        // A snapshot of a window writes the big keys, namespaces and TTLs it shows.
+        let state = try session.state(at: Self.start + 299)
+        #expect(state.keyspaces.keys.sorted() == ["a:6379", "b:6379"])
+    }
+
+    @Test("a store of schema 1 (no keyspace table) is read without keyspace figures; recording into it makes it 2")
+    func schemaOne() async throws {
+        let directory = try TemporaryDirectory()
+        _ = try Self.run(seconds: 5, directory: directory.path)
+        let path = directory.path + "/cachewatch.db"
+        let sqlite = try ChildProcess(
+            executable: "/usr/bin/sqlite3",
+            arguments: [path, "DROP TABLE keyspace; UPDATE meta SET value = '1' WHERE key = 'schema_version'"])
+        #expect(try await sqlite.waitForExit() == 0, "\(sqlite.standardError)")
+        let old = try Recording(directory: directory.path)
+        #expect(old.schemaVersion == 1)
+        let state = try ReplaySession(recording: old).state(at: Self.start + 5)
+        #expect(state.node("a:6379") != nil && state.node("a:6379")?.keyspace == nil)
+        let recorder = try Recorder(directory: directory.path) { _ in }
+        recorder.close()
+        let upgraded = try Recording(directory: directory.path)
+        let times = try upgraded.keyspaceTimes(of: "a:6379")
+        #expect(upgraded.schemaVersion == 2 && times.isEmpty)
     }
 
     @Test("replayed lines are the lines watch printed: metrics, namespaces, alert events, a failed poll")

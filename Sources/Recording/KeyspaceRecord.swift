@@ -1,0 +1,174 @@
+import Foundation
+import Metrics
+import Telemetry
+
+/// A node's ``KeyspaceFigures`` as the `keyspace` table stores them: one record, compressed on
+/// its own (``TickEncoder/frame(_:)``), a few kilobytes — the namespaces with their estimates,
+/// the TTL distribution, the non-zero seconds of the expiry forecast, the listed keys' metadata
+/// (names, types, sizes and TTLs, never values) and their namespaces.
+enum KeyspaceRecord {
+    /// The record's layout version (the first byte).
+    private static let layout: UInt8 = 1
+
+    /// `figures` encoded and framed.
+    static func encode(_ figures: KeyspaceFigures) -> [UInt8] {
+        var writer = ByteWriter()
+        writer.byte(layout)
+        writer.signed(Recorder.milliseconds(figures.takenAt))
+        optional(figures.totalKeys, into: &writer)
+        writer.count(figures.sampledKeys)
+        writer.count(figures.passes)
+        writer.count(figures.unavailable.count)
+        for reason in figures.unavailable { writer.string(reason) }
+        writer.signed(figures.bigStringBytes)
+        writer.signed(figures.bigCollectionLength)
+        writer.count(figures.horizonSeconds)
+        buckets(figures.ttlBuckets, into: &writer)
+        let forecast = figures.forecast.enumerated().filter { $0.element != 0 }
+        writer.count(figures.forecast.count)
+        writer.count(forecast.count)
+        var previous = -1
+        for (offset, keys) in forecast {
+            writer.count(offset - previous)
+            writer.number(keys)
+            previous = offset
+        }
+        writer.count(figures.namespaces.count)
+        for (name, namespace) in figures.namespaces.sorted(by: { $0.key < $1.key }) {
+            let stats = namespace.stats
+            writer.string(name)
+            writer.count(stats.sampledKeys)
+            writer.count(stats.records)
+            writer.signed(stats.sampledMemory)
+            writer.count(stats.withoutTTL)
+            buckets(stats.ttlBuckets, into: &writer)
+            optional(stats.minimumTTL, into: &writer)
+            optional(stats.maximumTTL, into: &writer)
+            writer.signed(stats.ttlSum)
+            if let jitter = stats.ttlJitter {
+                writer.byte(1)
+                writer.number(jitter)
+            } else {
+                writer.byte(0)
+            }
+            writer.number(namespace.estimatedKeys)
+            writer.number(namespace.estimatedMemory)
+            writer.number(namespace.expiryWave)
+        }
+        let lists = [
+            figures.biggestByMemory, figures.biggestByLength, figures.hottest,
+            figures.biggestByType.sorted { $0.key < $1.key }.map(\.value),
+        ]
+        for keys in lists {
+            writer.count(keys.count)
+            for key in keys {
+                writer.data(key.name)
+                writer.string(key.type)
+                optional(key.ttlMilliseconds, into: &writer)
+                optional(key.memoryBytes, into: &writer)
+                optional(key.length, into: &writer)
+                optional(key.frequency, into: &writer)
+                optional(key.idleSeconds, into: &writer)
+                optional(key.observedAt.map(Recorder.milliseconds), into: &writer)
+                writer.string(figures.namespace(of: key))
+            }
+        }
+        return TickEncoder.frame(writer.bytes)
+    }
+
+    /// The figures in `record`.
+    ///
+    /// - Throws: ``RecordingError`` when the record is damaged or of an unknown layout.
+    static func decode(_ record: [UInt8]) throws(RecordingError) -> KeyspaceFigures {
+        var reader = ByteReader(try TickDecoder.unframe(record))
+        guard try reader.byte() == layout else { throw RecordingError("a keyspace record has an unknown layout") }
+        let takenAt = date(try reader.signed())
+        let totalKeys = try optional(&reader)
+        let sampledKeys = try reader.count()
+        let passes = try reader.count()
+        var unavailable: [String] = []
+        for _ in 0..<(try reader.count()) { unavailable.append(try reader.string()) }
+        let bigStringBytes = try reader.signed()
+        let bigCollectionLength = try reader.signed()
+        let horizonSeconds = try reader.count()
+        let ttlBuckets = try buckets(&reader)
+        let length = try reader.count()
+        guard length <= 86_400 else { throw RecordingError("a keyspace record is damaged: a forecast of \(length) s") }
+        var forecast = [Double](repeating: 0, count: length)
+        var offset = -1
+        for _ in 0..<(try reader.count()) {
+            offset += try reader.count()
+            guard offset < length else { throw RecordingError("a keyspace record is damaged: a forecast past its end") }
+            forecast[offset] = try reader.number()
+        }
+        var namespaces: [String: KeyspaceFigures.Namespace] = [:]
+        for _ in 0..<(try reader.count()) {
+            let name = try reader.string()
+            let stats = NamespaceStats(
+                name: name, sampledKeys: try reader.count(), records: try reader.count(),
+                sampledMemory: try reader.signed(), withoutTTL: try reader.count(), ttlBuckets: try buckets(&reader),
+                minimumTTL: try optional(&reader), maximumTTL: try optional(&reader), ttlSum: try reader.signed(),
+                ttlJitter: try reader.byte() == 1 ? try reader.number() : nil)
+            namespaces[name] = KeyspaceFigures.Namespace(
+                stats: stats, estimatedKeys: try reader.number(), estimatedMemory: try reader.number(),
+                expiryWave: try reader.number())
+        }
+        var lists: [[KeyMetadata]] = []
+        var keyNamespaces: [[UInt8]: String] = [:]
+        for _ in 0..<4 {
+            var keys: [KeyMetadata] = []
+            for _ in 0..<(try reader.count()) {
+                let key = KeyMetadata(
+                    name: try reader.data(), type: try reader.string(), ttlMilliseconds: try optional(&reader),
+                    memoryBytes: try optional(&reader), length: try optional(&reader), frequency: try optional(&reader),
+                    idleSeconds: try optional(&reader), observedAt: try optional(&reader).map(date))
+                keyNamespaces[key.name] = try reader.string()
+                keys.append(key)
+            }
+            lists.append(keys)
+        }
+        return KeyspaceFigures(
+            takenAt: takenAt, totalKeys: totalKeys, sampledKeys: sampledKeys, passes: passes,
+            unavailable: unavailable, bigStringBytes: bigStringBytes, bigCollectionLength: bigCollectionLength,
+            horizonSeconds: horizonSeconds, namespaces: namespaces, ttlBuckets: ttlBuckets, forecast: forecast,
+            biggestByMemory: lists[0], biggestByLength: lists[1], hottest: lists[2],
+            biggestByType: Dictionary(lists[3].map { ($0.type, $0) }, uniquingKeysWith: { first, _ in first }),
+            keyNamespaces: keyNamespaces)
+    }
+
+    private static func optional(_ value: Int64?, into writer: inout ByteWriter) {
+        if let value {
+            writer.byte(1)
+            writer.signed(value)
+        } else {
+            writer.byte(0)
+        }
+    }
+
+    private static func optional(_ reader: inout ByteReader) throws(RecordingError) -> Int64? {
+        try reader.byte() == 1 ? try reader.signed() : nil
+    }
+
+    private static func buckets(_ buckets: [TTLBucket: Int], into writer: inout ByteWriter) {
+        writer.count(buckets.count)
+        for (bucket, count) in buckets.sorted(by: { $0.key < $1.key }) {
+            writer.count(bucket.rawValue)
+            writer.count(count)
+        }
+    }
+
+    private static func buckets(_ reader: inout ByteReader) throws(RecordingError) -> [TTLBucket: Int] {
+        var buckets: [TTLBucket: Int] = [:]
+        for _ in 0..<(try reader.count()) {
+            let raw = try reader.count()
+            let count = try reader.count()
+            guard let bucket = TTLBucket(rawValue: raw) else {
+                throw RecordingError("a keyspace record is damaged: TTL bucket \(raw)")
+            }
+            buckets[bucket] = count
+        }
+        return buckets
+    }
+
+    private static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+}
