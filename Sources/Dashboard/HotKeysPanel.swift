@@ -4,7 +4,8 @@ import Metrics
 /// The keyspace view's "Hottest keys" panel, under an LFU policy: the sampled keys with the
 /// highest `OBJECT FREQ` (the server's logarithmic access counter) and their namespaces.
 enum HotKeysPanel {
-    static func draw(_ state: DashboardState, _ model: KeyspaceFigures, rect: Rect, screen: inout Screen, theme: Theme) {
+    static func draw(_ state: DashboardState, _ model: KeyspaceFigures, rect: Rect, screen: inout Screen, theme: Theme)
+    {
         var keys = model.hottest
         if !state.filter.isEmpty {
             keys = keys.filter { $0.displayName.localizedCaseInsensitiveContains(state.filter) }

@@ -261,7 +261,8 @@ enum KeyspaceView {
         ).draw(into: &screen, rect: body, glyphs: theme.glyphs)
     }
 
-    private static func ttlDistribution(_ model: KeyspaceFigures, _ rect: Rect, _ screen: inout Screen, _ theme: Theme) {
+    private static func ttlDistribution(_ model: KeyspaceFigures, _ rect: Rect, _ screen: inout Screen, _ theme: Theme)
+    {
         let inner = Panel(title: "TTL distribution").draw(into: &screen, rect: rect, glyphs: theme.glyphs)
         var lines = LineWriter(rect: inner)
         let total = max(1, model.sampledKeys)

@@ -146,7 +146,8 @@ public struct KeyspaceFigures: Sendable, Equatable {
     /// Estimated keys expiring in each second after `now` over the horizon: the forecast taken
     /// at ``takenAt``, moved on by the seconds since (the seconds past its end are unknown: 0).
     public func expiryForecast(now: Date) -> [Double] {
-        let shift = max(0, Int(now.timeIntervalSince1970.rounded(.down)) - Int(takenAt.timeIntervalSince1970.rounded(.down)))
+        let shift = max(
+            0, Int(now.timeIntervalSince1970.rounded(.down)) - Int(takenAt.timeIntervalSince1970.rounded(.down)))
         guard shift > 0 else { return forecast }
         guard shift < forecast.count else { return [Double](repeating: 0, count: forecast.count) }
         return Array(forecast[shift...]) + [Double](repeating: 0, count: shift)

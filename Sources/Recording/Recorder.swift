@@ -166,7 +166,9 @@ public final class Recorder: Sendable {
             ticks.compactMap { node, _ -> (String, KeyspaceFigures)? in
                 guard let figures = state.node(node)?.keyspace else { return nil }
                 let last = encoding.keyspaceRecorded[node]
-                guard last.map({ figures.takenAt.timeIntervalSince($0) >= Self.keyspaceEvery || figures.takenAt < $0 }) ?? true
+                guard
+                    last.map({ figures.takenAt.timeIntervalSince($0) >= Self.keyspaceEvery || figures.takenAt < $0 })
+                        ?? true
                 else { return nil }
                 encoding.keyspaceRecorded[node] = figures.takenAt
                 return (node, figures)

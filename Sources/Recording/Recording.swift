@@ -45,7 +45,8 @@ public final class Recording {
             }
             schemaVersion = version
             hasKeyspace =
-                try database.integer("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'keyspace'") == 1
+                try database.integer("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'keyspace'")
+                == 1
             metadata = Dictionary(
                 try database.rows("SELECT key, value FROM meta") { ($0.text(0), $0.text(1)) },
                 uniquingKeysWith: { first, _ in first })

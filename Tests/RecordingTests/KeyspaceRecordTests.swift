@@ -21,7 +21,8 @@ struct KeyspaceRecordTests {
             switch index % 3 {
             case 0: name = "user:\(index):profile"
             case 1: name = "session:\(String(index * 2_654_435_761, radix: 16))"
-            default: name = "cart:\(UUID(uuid: (UInt8(index % 256), 9, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)))"
+            default:
+                name = "cart:\(UUID(uuid: (UInt8(index % 256), 9, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)))"
             }
             keys.append(
                 KeyMetadata(
@@ -31,7 +32,8 @@ struct KeyspaceRecordTests {
                     frequency: Int64(index % 17), idleSeconds: Int64(index % 5), observedAt: now))
         }
         keys.append(
-            KeyMetadata(name: [0xFF, 0x00, 0x41], type: "list", memoryBytes: 3_000_000, length: 40_000, observedAt: now))
+            KeyMetadata(
+                name: [0xFF, 0x00, 0x41], type: "list", memoryBytes: 3_000_000, length: 40_000, observedAt: now))
         sampling.add(keys, finishedPass: true, totalKeys: 1_000_000, now: now)
         sampling.unavailable = ["OBJECT FREQ refused: NOPERM"]
         return KeyspaceFigures(sampling, now: now)

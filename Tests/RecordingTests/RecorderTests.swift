@@ -130,7 +130,9 @@ struct RecorderTests {
         }
         // Moving on tick by tick keeps it current too.
         let last = try session.state(at: Self.start + 300).node("a:6379")?.keyspace
-        #expect(last?.takenAt.timeIntervalSince1970 == rows.last && last == live.values.first { $0.takenAt == last?.takenAt })
+        #expect(
+            last?.takenAt.timeIntervalSince1970 == rows.last
+                && last == live.values.first { $0.takenAt == last?.takenAt })
         // A snapshot of a window writes the big keys, namespaces and TTLs it shows.
         let state = try session.state(at: Self.start + 299)
         #expect(state.keyspaces.keys.sorted() == ["a:6379", "b:6379"])
