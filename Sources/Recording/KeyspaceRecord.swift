@@ -16,20 +16,20 @@ enum KeyspaceRecord {
         writer.byte(layout)
         writer.signed(Recorder.milliseconds(figures.takenAt))
         optional(figures.totalKeys, into: &writer)
-        writer.count(figures.sampledKeys)
-        writer.count(figures.passes)
+        writer.signed(Int64(figures.sampledKeys))
+        writer.signed(Int64(figures.passes))
         writer.count(figures.unavailable.count)
         for reason in figures.unavailable { writer.string(reason) }
         writer.signed(figures.bigStringBytes)
         writer.signed(figures.bigCollectionLength)
-        writer.count(figures.horizonSeconds)
+        writer.signed(Int64(figures.horizonSeconds))
         buckets(figures.ttlBuckets, into: &writer)
         let forecast = figures.forecast.enumerated().filter { $0.element != 0 }
-        writer.count(figures.forecast.count)
+        writer.signed(Int64(figures.forecast.count))
         writer.count(forecast.count)
         var previous = -1
         for (offset, keys) in forecast {
-            writer.count(offset - previous)
+            writer.signed(Int64(offset - previous))
             writer.number(keys)
             previous = offset
         }
@@ -37,10 +37,10 @@ enum KeyspaceRecord {
         for (name, namespace) in figures.namespaces.sorted(by: { $0.key < $1.key }) {
             let stats = namespace.stats
             writer.string(name)
-            writer.count(stats.sampledKeys)
-            writer.count(stats.records)
+            writer.signed(Int64(stats.sampledKeys))
+            writer.signed(Int64(stats.records))
             writer.signed(stats.sampledMemory)
-            writer.count(stats.withoutTTL)
+            writer.signed(Int64(stats.withoutTTL))
             buckets(stats.ttlBuckets, into: &writer)
             optional(stats.minimumTTL, into: &writer)
             optional(stats.maximumTTL, into: &writer)
@@ -84,29 +84,34 @@ enum KeyspaceRecord {
         guard try reader.byte() == layout else { throw RecordingError("a keyspace record has an unknown layout") }
         let takenAt = date(try reader.signed())
         let totalKeys = try optional(&reader)
-        let sampledKeys = try reader.count()
-        let passes = try reader.count()
+        let sampledKeys = try integer(&reader)
+        let passes = try integer(&reader)
         var unavailable: [String] = []
         for _ in 0..<(try reader.count()) { unavailable.append(try reader.string()) }
         let bigStringBytes = try reader.signed()
         let bigCollectionLength = try reader.signed()
-        let horizonSeconds = try reader.count()
+        let horizonSeconds = try integer(&reader)
         let ttlBuckets = try buckets(&reader)
-        let length = try reader.count()
-        guard length <= 86_400 else { throw RecordingError("a keyspace record is damaged: a forecast of \(length) s") }
+        let length = try integer(&reader)
+        guard (0...86_400).contains(length) else {
+            throw RecordingError("a keyspace record is damaged: a forecast of \(length) s")
+        }
         var forecast = [Double](repeating: 0, count: length)
         var offset = -1
         for _ in 0..<(try reader.count()) {
-            offset += try reader.count()
-            guard offset < length else { throw RecordingError("a keyspace record is damaged: a forecast past its end") }
+            let step = try integer(&reader)
+            guard step >= 1, step < length - offset else {
+                throw RecordingError("a keyspace record is damaged: a forecast past its end")
+            }
+            offset += step
             forecast[offset] = try reader.number()
         }
         var namespaces: [String: KeyspaceFigures.Namespace] = [:]
         for _ in 0..<(try reader.count()) {
             let name = try reader.string()
             let stats = NamespaceStats(
-                name: name, sampledKeys: try reader.count(), records: try reader.count(),
-                sampledMemory: try reader.signed(), withoutTTL: try reader.count(), ttlBuckets: try buckets(&reader),
+                name: name, sampledKeys: try integer(&reader), records: try integer(&reader),
+                sampledMemory: try reader.signed(), withoutTTL: try integer(&reader), ttlBuckets: try buckets(&reader),
                 minimumTTL: try optional(&reader), maximumTTL: try optional(&reader), ttlSum: try reader.signed(),
                 ttlJitter: try reader.byte() == 1 ? try reader.number() : nil)
             namespaces[name] = KeyspaceFigures.Namespace(
@@ -152,22 +157,27 @@ enum KeyspaceRecord {
     private static func buckets(_ buckets: [TTLBucket: Int], into writer: inout ByteWriter) {
         writer.count(buckets.count)
         for (bucket, count) in buckets.sorted(by: { $0.key < $1.key }) {
-            writer.count(bucket.rawValue)
-            writer.count(count)
+            writer.signed(Int64(bucket.rawValue))
+            writer.signed(Int64(count))
         }
     }
 
     private static func buckets(_ reader: inout ByteReader) throws(RecordingError) -> [TTLBucket: Int] {
         var buckets: [TTLBucket: Int] = [:]
         for _ in 0..<(try reader.count()) {
-            let raw = try reader.count()
-            let count = try reader.count()
+            let raw = try integer(&reader)
+            let count = try integer(&reader)
             guard let bucket = TTLBucket(rawValue: raw) else {
                 throw RecordingError("a keyspace record is damaged: TTL bucket \(raw)")
             }
             buckets[bucket] = count
         }
         return buckets
+    }
+
+    /// A number that is not a count of what follows.
+    private static func integer(_ reader: inout ByteReader) throws(RecordingError) -> Int {
+        Int(clamping: try reader.signed())
     }
 
     private static func date(_ milliseconds: Int64) -> Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }

@@ -10,7 +10,9 @@ import TestSupport
 /// A recording of an incident, made in virtual time through the real engine and recorder (so
 /// that screens replayed from it are the same at every run): ten minutes of one cache under the
 /// default rules — healthy for four minutes, then memory fills under `allkeys-lru`, keys are
-/// evicted at 1,500/s and the hit ratio falls: MemoryFull, its symptoms beneath it.
+/// evicted at 1,500/s and the hit ratio falls: MemoryFull, its symptoms beneath it. Keys are
+/// sampled throughout (100 a second): products with jittered TTLs, prices that all expire at
+/// 08:12:00, sessions, profiles without TTL and two big keys.
 enum RecordedIncident {
     /// 2027-01-15 08:00:00 UTC.
     static let start = 1_800_000_000.0
@@ -69,8 +71,48 @@ enum RecordedIncident {
             let reading = Reading(
                 info: InfoSnapshot(sections: sections), slowlog: nil, pingRTT: .microseconds(300 + (second % 9) * 40))
             let sample = Sample(node: node, time: clock.now, outcome: .reading(reading))
-            let outcome = state.apply([.sample(sample)], now: clock.now)
+            let outcome = state.apply([.sample(sample), Self.keys(second: second, now: clock.now)], now: clock.now)
             recorder.record(outcome, state: state)
         }
+    }
+
+    /// The keys sampled at `second`: 100 of 2,000 ids a second (a pass every 20 s).
+    static func keys(second: Int, now: Date) -> FleetEvent {
+        let wave = Date(timeIntervalSince1970: start + 720)
+        var keys: [KeyMetadata] = []
+        for index in 0..<100 {
+            let id = (second % 20) * 100 + index
+            let key: KeyMetadata
+            switch id % 4 {
+            case 0:
+                key = KeyMetadata(
+                    name: Array("product:\(id)".utf8), type: "string",
+                    ttlMilliseconds: Int64(600_000 + (id * 7_919) % 3_000_000), memoryBytes: Int64(300 + id % 1_700),
+                    observedAt: now)
+            case 1:
+                key = KeyMetadata(
+                    name: Array("price:\(id)".utf8), type: "string",
+                    ttlMilliseconds: Int64(wave.timeIntervalSince(now) * 1000), memoryBytes: 72, observedAt: now)
+            case 2:
+                key = KeyMetadata(
+                    name: Array("session:\(String(format: "%016llx", UInt64(id) &* 0x9E37_79B9_7F4A_7C15))".utf8),
+                    type: "hash",
+                    ttlMilliseconds: 1_800_000, memoryBytes: Int64(600 + id % 200), observedAt: now)
+            default:
+                key = KeyMetadata(
+                    name: Array("user:\(id):profile".utf8), type: "hash", memoryBytes: Int64(900 + id % 300),
+                    observedAt: now)
+            }
+            keys.append(key)
+        }
+        if second % 20 == 0 {
+            keys.append(
+                KeyMetadata(name: Array("report:daily".utf8), type: "string", memoryBytes: 2_621_520, observedAt: now))
+            keys.append(
+                KeyMetadata(
+                    name: Array("catalog:all".utf8), type: "hash", memoryBytes: 1_835_112, length: 20_000,
+                    observedAt: now))
+        }
+        return .keys(node: node, keys: keys, finishedPass: second % 20 == 19, unavailable: [:])
     }
 }

@@ -21,7 +21,9 @@ struct ReplayTerminalTests {
         #expect(screen == expected, "the screen changed; delete \(name) to re-record it after review:\n\(screen)")
     }
 
-    @Test("a replayed incident: the overview and the alerts view as they were, keys move through time, q restores")
+    @Test(
+        "a replayed incident: the overview, the alerts and the keyspace view as they were, keys move through time, q restores"
+    )
     func incident() async throws {
         let directory = try TemporaryDirectory()
         try RecordedIncident.write(into: directory.path)
@@ -38,6 +40,13 @@ struct ReplayTerminalTests {
             try await tmux.send("6")
             screen = try await tmux.waitForScreen(containing: "MemoryFull")
             try Self.expectGolden(screen, "replay-alerts.txt")
+            // The keyspace as last recorded (08:07:01 or the minute before): the prices' wave
+            // at 08:12:00 ahead, the big keys.
+            try await tmux.send("5")
+            screen = try await tmux.waitForScreen(containing: "Biggest keys")
+            #expect(screen.contains("report:daily") && screen.contains("price:*"), "\(screen)")
+            try Self.expectGolden(screen, "replay-keyspace.txt")
+            try await tmux.send("6")
             // Ten minutes back: the start, before the incident — nothing firing.
             try await tmux.send("<")
             screen = try await tmux.waitForScreen(containing: "2027-01-15 08:00:01 UTC")

@@ -25,10 +25,11 @@ struct ReportCommandTests {
         ] {
             #expect(!page.lowercased().contains(forbidden), "the page refers to \(forbidden)")
         }
-        // A window: the first four minutes, before the incident.
+        // A window: the first three minutes, before the incident — the keyspace's warnings (big
+        // keys, a wave of prices ahead) only.
         let calm = try await CachewatchBinary.run(["report", directory.path, "--to=+3m", "--out", "-"])
         #expect(calm.code == 0)
-        #expect(calm.stdout.contains("No alert fired in this window."))
+        #expect(!calm.stdout.contains("MemoryFull") && calm.stdout.contains("BigKey"), "\(calm.stdout.prefix(3000))")
     }
 
     @Test("Markdown: the same incident and figures, a line of bars per graph")
@@ -69,5 +70,18 @@ struct ReportCommandTests {
                 && alerts.contains("MemoryFull{node=cache-1:6379}"))
         let manifest = try String(contentsOfFile: "\(out.path)/\(snapshot)/manifest.json", encoding: .utf8)
         #expect(manifest.contains("2027-01-15T08:06:01"), "taken at the window's end: \(manifest)")
+        // The keyspace as recorded last before the window's end: big keys, namespaces, the
+        // prices' wave at 08:12:00 six minutes ahead (360 s), the TTL histogram.
+        let bigKeys = try String(contentsOfFile: "\(out.path)/\(snapshot)/bigkeys.csv", encoding: .utf8)
+        #expect(bigKeys.contains("cache-1:6379,by_memory,1,report:daily,"), "\(bigKeys.prefix(400))")
+        let namespaces = try String(contentsOfFile: "\(out.path)/\(snapshot)/namespaces.csv", encoding: .utf8)
+        let prices = try #require(namespaces.split(separator: "\r\n").first { $0.contains(",price:*,") })
+        #expect(prices.split(separator: ",").map(String.init).contains("0"), "no TTL jitter: \(prices)")
+        let forecast = try String(contentsOfFile: "\(out.path)/\(snapshot)/expiry_forecast.csv", encoding: .utf8)
+        let peak = forecast.split(separator: "\r\n").dropFirst().max {
+            Double($0.split(separator: ",").last ?? "") ?? 0 < Double($1.split(separator: ",").last ?? "") ?? 0
+        }
+        #expect(peak?.hasPrefix("cache-1:6379,359,2027-01-15T08:12:00") == true, "\(peak ?? "-")")
+        #expect(manifest.contains("\"sampled_keys\""), "\(manifest)")
     }
 }
