@@ -104,7 +104,8 @@ public struct RuleEngine: Sendable {
     ) {
         let filters = rule.namespaces.map(GlobPattern.init)
         var seen = Set<String>()
-        for (instance, value) in rule.condition.metric.metric.flatMap(node.instances) ?? [:]
+        // In order of instance, so that the events of one step come in the same order every time.
+        for (instance, value) in (rule.condition.metric.metric.flatMap(node.instances) ?? [:]).sorted(by: { $0.key < $1.key })
         where filters.isEmpty || filters.contains(where: { $0.matches(instance) }) {
             var instanceLabels = labels
             instanceLabels[label.rawValue] = instance
@@ -119,7 +120,7 @@ public struct RuleEngine: Sendable {
             seen.insert(Alert.identity(name: rule.name, labels: instanceLabels))
             step(rule, labels: instanceLabels, value: value, holds: holds, now: now, node: node, events: &events)
         }
-        for (identity, alert) in active
+        for (identity, alert) in active.sorted(by: { $0.key < $1.key })
         where alert.name == rule.name && alert.labels["node"] == labels["node"] && !seen.contains(identity) {
             step(rule, labels: alert.labels, value: alert.value, holds: false, now: now, node: node, events: &events)
         }

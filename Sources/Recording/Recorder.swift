@@ -38,8 +38,10 @@ public final class Recorder: Sendable {
         var alerts: [AlertEvent] = []
         var notices: [(time: Date, text: String)] = []
         var keyspaces: [(node: Int64, time: Int64, record: [UInt8])] = []
+        var pending: [(time: Date, kind: String, alert: Alert)] = []
         var isEmpty: Bool {
             ticks.isEmpty && alerts.isEmpty && notices.isEmpty && names.isEmpty && nodes.isEmpty && keyspaces.isEmpty
+                && pending.isEmpty
         }
     }
 
@@ -60,6 +62,8 @@ public final class Recorder: Sendable {
         var sinceKeyframe: [String: Int] = [:]
         /// When each node's keyspace figures were last recorded.
         var keyspaceRecorded: [String: Date] = [:]
+        /// The alerts pending at the last step, by identity, with when each was last written.
+        var pending: [String: (alert: Alert, written: Date)] = [:]
     }
 
     private let encoding: Mutex<Encoding>
@@ -175,7 +179,41 @@ public final class Recorder: Sendable {
             }
         }
         if !due.isEmpty { record(keyspaces: due) }
+        record(pending: state.ruleEngine.pending, now: outcome.samples.map(\.time).max() ?? clock.now)
     }
+
+    /// Takes the alerts pending after a step at `now`: those that became pending, those whose
+    /// value moved (at most every ``pendingValueEvery`` seconds), and those that no longer are.
+    public func record(pending alerts: [Alert], now: Date) {
+        guard !isStopped else { return }
+        let changes = encoding.withLock { encoding -> [(time: Date, kind: String, alert: Alert)] in
+            var changes: [(time: Date, kind: String, alert: Alert)] = []
+            var current: [String: (alert: Alert, written: Date)] = [:]
+            for alert in alerts.sorted(by: { $0.identity < $1.identity }) {
+                if let known = encoding.pending[alert.identity],
+                    known.alert.value == alert.value || now.timeIntervalSince(known.written) < Self.pendingValueEvery
+                {
+                    current[alert.identity] = known
+                } else {
+                    changes.append((now, Self.pendingKind, alert))
+                    current[alert.identity] = (alert, now)
+                }
+            }
+            for (identity, known) in encoding.pending.sorted(by: { $0.key < $1.key }) where current[identity] == nil {
+                changes.append((now, Self.clearedKind, known.alert))
+            }
+            encoding.pending = current
+            return changes
+        }
+        if !changes.isEmpty { pending.withLock { $0.pending += changes } }
+    }
+
+    /// A pending alert whose value moves is written again at most this often (seconds).
+    public static let pendingValueEvery: TimeInterval = 10
+
+    /// The `kind` of a `pending` row: became pending, or no longer is.
+    static let pendingKind = "pending"
+    static let clearedKind = "cleared"
 
     /// Takes nodes' keyspace figures (each written as one record).
     public func record(keyspaces: [(node: String, figures: KeyspaceFigures)]) {
@@ -308,28 +346,15 @@ public final class Recorder: Sendable {
                         + row.figures.map { $0.map(SQLiteValue.real) ?? .null } + [.blob(row.record)])
                 try tick.stepToEnd()
             }
-            let alert = try database.prepare(
-                """
-                INSERT INTO alerts(t_ms, kind, alertname, severity, node, identity, labels, value, summary, cause,
-                    state, active_since_ms, fired_ms, last_true_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let alert = try database.prepare(Self.insertAlert("alerts"))
             for event in batch.alerts {
-                let labels =
-                    "{"
-                    + event.alert.labels.sorted { $0.key < $1.key }.map {
-                        "\(JSONText.string($0.key)):\(JSONText.string($0.value))"
-                    }
-                    .joined(separator: ",") + "}"
-                try alert.bind([
-                    .integer(Self.milliseconds(event.time)), .text(event.kind.rawValue), .text(event.alert.name),
-                    .text(event.alert.severity.rawValue), event.alert.labels["node"].map(SQLiteValue.text) ?? .null,
-                    .text(event.alert.identity), .text(labels), .real(event.alert.value), .text(event.alert.summary),
-                    event.alert.cause.map(SQLiteValue.text) ?? .null, .text(event.alert.state.rawValue),
-                    .integer(Self.milliseconds(event.alert.activeSince)),
-                    event.alert.firedAt.map { .integer(Self.milliseconds($0)) } ?? .null,
-                    .integer(Self.milliseconds(event.alert.lastTrue)),
-                ])
+                try Self.bind(alert, time: event.time, kind: event.kind.rawValue, event.alert)
                 try alert.stepToEnd()
+            }
+            let pendingRow = try database.prepare(Self.insertAlert("pending"))
+            for change in batch.pending {
+                try Self.bind(pendingRow, time: change.time, kind: change.kind, change.alert)
+                try pendingRow.stepToEnd()
             }
             for notice in batch.notices {
                 try database.run(
@@ -346,6 +371,29 @@ public final class Recorder: Sendable {
             try? database.execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// The insert of an alert row into `table` (`alerts` or `pending`: the same columns).
+    private static func insertAlert(_ table: String) -> String {
+        """
+        INSERT INTO \(table)(t_ms, kind, alertname, severity, node, identity, labels, value, summary, cause,
+            state, active_since_ms, fired_ms, last_true_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+    }
+
+    /// Binds an alert row: `alert` at `time`, of `kind`.
+    private static func bind(_ statement: SQLiteStatement, time: Date, kind: String, _ alert: Alert) throws(SQLiteError) {
+        let labels =
+            "{"
+            + alert.labels.sorted { $0.key < $1.key }.map { "\(JSONText.string($0.key)):\(JSONText.string($0.value))" }
+            .joined(separator: ",") + "}"
+        try statement.bind([
+            .integer(milliseconds(time)), .text(kind), .text(alert.name), .text(alert.severity.rawValue),
+            alert.labels["node"].map(SQLiteValue.text) ?? .null, .text(alert.identity), .text(labels),
+            .real(alert.value), .text(alert.summary), alert.cause.map(SQLiteValue.text) ?? .null,
+            .text(alert.state.rawValue), .integer(milliseconds(alert.activeSince)),
+            alert.firedAt.map { .integer(milliseconds($0)) } ?? .null, .integer(milliseconds(alert.lastTrue)),
+        ])
     }
 
     /// Prunes data past the retention, then the oldest data while the store is over its size.
@@ -369,6 +417,7 @@ public final class Recorder: Sendable {
         try database.run("DELETE FROM alerts WHERE t_ms < ?", [.integer(cutoff)])
         try database.run("DELETE FROM notices WHERE t_ms < ?", [.integer(cutoff)])
         try database.run("DELETE FROM keyspace WHERE t_ms < ?", [.integer(cutoff)])
+        try database.run("DELETE FROM pending WHERE t_ms < ?", [.integer(cutoff)])
     }
 
     /// The store's size on disk, its write-ahead log included.

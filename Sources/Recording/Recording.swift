@@ -20,6 +20,8 @@ public final class Recording {
     private let tickNames = TickNames([:])
     /// Whether the store keeps keyspace figures (schema 2 on).
     private let hasKeyspace: Bool
+    /// Whether the store keeps pending alerts (schema 2 on).
+    private let hasPending: Bool
     /// The keyspace figures read last of each node, and their time in milliseconds.
     private var keyspaceRead: [Int64: (time: Int64, figures: KeyspaceFigures)] = [:]
 
@@ -44,9 +46,9 @@ public final class Recording {
                 )
             }
             schemaVersion = version
-            hasKeyspace =
-                try database.integer("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'keyspace'")
-                == 1
+            let tables = Set(try database.rows("SELECT name FROM sqlite_master WHERE type = 'table'") { $0.text(0) })
+            hasKeyspace = tables.contains("keyspace")
+            hasPending = tables.contains("pending")
             metadata = Dictionary(
                 try database.rows("SELECT key, value FROM meta") { ($0.text(0), $0.text(1)) },
                 uniquingKeysWith: { first, _ in first })
@@ -229,25 +231,44 @@ public final class Recording {
     /// The alert events from `start` to `end`, oldest first.
     public func alertEvents(from start: Double? = nil, to end: Double? = nil) throws(RecordingError) -> [AlertEvent] {
         try query {
-            try database.rows(
-                """
-                SELECT t_ms, kind, alertname, severity, labels, value, summary, cause, state, active_since_ms,
-                    fired_ms, last_true_ms FROM alerts WHERE t_ms >= ? AND t_ms <= ? ORDER BY t_ms, rowid
-                """, Self.bounds(start, end)
-            ) { row -> AlertEvent? in
-                guard let kind = AlertEvent.Kind(rawValue: row.text(1)),
-                    let severity = Severity(rawValue: row.text(3)), let state = Alert.State(rawValue: row.text(8))
-                else { return nil }
-                let labels =
-                    (try? JSONSerialization.jsonObject(with: Data(row.text(4).utf8)) as? [String: String]) ?? [:]
-                var alert = Alert(
-                    name: row.text(2), labels: labels, state: state, severity: severity, value: row.real(5),
-                    summary: row.text(6), activeSince: Self.date(row.integer(9)),
-                    firedAt: row.isNull(10) ? nil : Self.date(row.integer(10)), lastTrue: Self.date(row.integer(11)))
-                alert.cause = row.isNull(7) ? nil : row.text(7)
-                return AlertEvent(kind: kind, alert: alert, time: Self.date(row.integer(0)))
-            }.compactMap { $0 }
+            try alertRows("alerts", from: start, to: end).compactMap { time, kind, alert in
+                AlertEvent.Kind(rawValue: kind).map { AlertEvent(kind: $0, alert: alert, time: time) }
+            }
         }
+    }
+
+    /// When alerts became pending (`true`) and stopped being pending (`false`), oldest first;
+    /// none in a store of schema 1.
+    public func pendingChanges() throws(RecordingError) -> [(time: Date, isPending: Bool, alert: Alert)] {
+        guard hasPending else { return [] }
+        return try query {
+            try alertRows("pending", from: nil, to: nil).map { time, kind, alert in
+                (time, kind == Recorder.pendingKind, alert)
+            }
+        }
+    }
+
+    /// The rows of `table` (`alerts` or `pending`) from `start` to `end`: time, kind, alert.
+    private func alertRows(
+        _ table: String, from start: Double?, to end: Double?
+    ) throws(SQLiteError) -> [(Date, String, Alert)] {
+        try database.rows(
+            """
+            SELECT t_ms, kind, alertname, severity, labels, value, summary, cause, state, active_since_ms,
+                fired_ms, last_true_ms FROM \(table) WHERE t_ms >= ? AND t_ms <= ? ORDER BY t_ms, rowid
+            """, Self.bounds(start, end)
+        ) { row -> (Date, String, Alert)? in
+            guard let severity = Severity(rawValue: row.text(3)), let state = Alert.State(rawValue: row.text(8))
+            else { return nil }
+            let labels =
+                (try? JSONSerialization.jsonObject(with: Data(row.text(4).utf8)) as? [String: String]) ?? [:]
+            var alert = Alert(
+                name: row.text(2), labels: labels, state: state, severity: severity, value: row.real(5),
+                summary: row.text(6), activeSince: Self.date(row.integer(9)),
+                firedAt: row.isNull(10) ? nil : Self.date(row.integer(10)), lastTrue: Self.date(row.integer(11)))
+            alert.cause = row.isNull(7) ? nil : row.text(7)
+            return (Self.date(row.integer(0)), row.text(1), alert)
+        }.compactMap { $0 }
     }
 
     /// The notices from `start` to `end`, oldest first.

@@ -19,9 +19,13 @@
 ///   printed on its error output.
 /// - `keyspace(node, t_ms, record)` (since version 2): what key sampling said of each sampled
 ///   node's keyspace, once every ``Recorder/keyspaceEvery`` seconds (see ``KeyspaceRecord``).
+/// - `pending(…)` (since version 2): the columns of `alerts`, for alerts about to fire: `kind`
+///   `pending` when one became pending, `cleared` when it no longer is (it fired, or its
+///   condition ended).
 ///
-/// Version 1 had no `keyspace` table: it is read (a replay shows no keyspace figures), and a
-/// recorder appending to it adds the table and makes it version 2.
+/// Version 1 had neither `keyspace` nor `pending`: it is read (a replay shows no keyspace
+/// figures and no pending alerts), and a recorder appending to it adds them and makes it
+/// version 2.
 enum RecordingSchema {
     /// The version this cachewatch writes and the newest it reads.
     static let version = 2
@@ -54,6 +58,13 @@ enum RecordingSchema {
         CREATE INDEX IF NOT EXISTS alerts_by_time ON alerts(t_ms);
         CREATE TABLE IF NOT EXISTS notices(t_ms INTEGER NOT NULL, text TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS notices_by_time ON notices(t_ms);
+        CREATE TABLE IF NOT EXISTS pending(
+            t_ms INTEGER NOT NULL, kind TEXT NOT NULL, alertname TEXT NOT NULL, severity TEXT NOT NULL,
+            node TEXT, identity TEXT NOT NULL, labels TEXT NOT NULL, value REAL NOT NULL, summary TEXT NOT NULL,
+            cause TEXT, state TEXT NOT NULL, active_since_ms INTEGER NOT NULL, fired_ms INTEGER,
+            last_true_ms INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS pending_by_time ON pending(t_ms);
         CREATE TABLE IF NOT EXISTS keyspace(
             node INTEGER NOT NULL REFERENCES nodes(id),
             t_ms INTEGER NOT NULL,

@@ -21,6 +21,8 @@ public final class ReplaySession {
     private var loadedHistory: Double = 0
     /// Every alert event recorded, oldest first (they are few).
     private let events: [AlertEvent]
+    /// When alerts became pending and stopped being pending, oldest first.
+    private let pendingChanges: [(time: Date, isPending: Bool, alert: Alert)]
     /// The rules' state is not recorded: alerts are restored, never evaluated.
     private let rules: RuleSet
     private var state: EngineState
@@ -46,6 +48,7 @@ public final class ReplaySession {
         self.rules = rules
         interval = recording.metadata["interval_seconds"].flatMap(Double.init) ?? 1
         events = try recording.alertEvents()
+        pendingChanges = try recording.pendingChanges()
         state = Self.emptyState(interval: interval, historySeconds: historySeconds, rules: rules)
     }
 
@@ -108,7 +111,7 @@ public final class ReplaySession {
             state.restore(try recording.keyspace(of: node, at: time), node: node)
         }
         let (active, recent) = Self.alerts(events, at: time)
-        state.restoreAlerts(active: active, recent: recent)
+        state.restoreAlerts(active: active + Self.pending(pendingChanges, at: time), recent: recent)
         return state
     }
 
@@ -129,6 +132,15 @@ public final class ReplaySession {
             }
         }
         return (Array(active.values), Array(upTo))
+    }
+
+    /// The alerts pending at `time`: the last change of each before it made it pending.
+    static func pending(_ changes: [(time: Date, isPending: Bool, alert: Alert)], at time: Double) -> [Alert] {
+        var pending: [String: Alert] = [:]
+        for change in changes.prefix(while: { $0.time.timeIntervalSince1970 <= time }) {
+            pending[change.alert.identity] = change.isPending ? change.alert : nil
+        }
+        return Array(pending.values)
     }
 
     /// The time of the first tick after `time` (`nil` at the end).

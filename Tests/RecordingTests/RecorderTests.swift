@@ -138,14 +138,35 @@ struct RecorderTests {
         #expect(state.keyspaces.keys.sorted() == ["a:6379", "b:6379"])
     }
 
-    @Test("a store of schema 1 (no keyspace table) is read without keyspace figures; recording into it makes it 2")
+    @Test("alerts about to fire as they were: pending while the rule holds, not once it fired or cleared")
+    func pendingAgain() throws {
+        let directory = try TemporaryDirectory()
+        _ = try Self.run(seconds: 300, directory: directory.path)
+        let session = try ReplaySession(recording: try Recording(directory: directory.path))
+        func alerts(at second: Int) throws -> [String: Alert.State] {
+            let state = try session.state(at: Self.start + Double(second))
+            return Dictionary(uniqueKeysWithValues: state.activeAlerts.map { ($0.identity, $0.state) })
+        }
+        // The hit ratio collapses at 100 s and the rule holds 10 s before firing.
+        #expect(try alerts(at: 90).isEmpty)
+        let pending = try alerts(at: 105)
+        #expect(pending["LowHitRatio{node=a:6379}"] == .pending && pending["LowHitRatio{node=b:6379}"] == .pending, "\(pending)")
+        let fired = try alerts(at: 130)
+        #expect(fired["LowHitRatio{node=a:6379}"] == .firing && fired.values.allSatisfy { $0 == .firing }, "\(fired)")
+        // Back in time too (a rebuilt state).
+        #expect(try alerts(at: 104)["LowHitRatio{node=a:6379}"] == .pending)
+    }
+
+    @Test("a store of schema 1 (no keyspace, no pending table) is read without them; recording into it makes it 2")
     func schemaOne() async throws {
         let directory = try TemporaryDirectory()
         _ = try Self.run(seconds: 5, directory: directory.path)
         let path = directory.path + "/cachewatch.db"
         let sqlite = try ChildProcess(
             executable: "/usr/bin/sqlite3",
-            arguments: [path, "DROP TABLE keyspace; UPDATE meta SET value = '1' WHERE key = 'schema_version'"])
+            arguments: [
+                path, "DROP TABLE keyspace; DROP TABLE pending; UPDATE meta SET value = '1' WHERE key = 'schema_version'",
+            ])
         #expect(try await sqlite.waitForExit() == 0, "\(sqlite.standardError)")
         let old = try Recording(directory: directory.path)
         #expect(old.schemaVersion == 1)
