@@ -7,7 +7,6 @@ import Metrics
 import Recording
 import Telemetry
 
-
 // What `--record` costs and how fast a recording opens and seeks (`scripts/bench-record`).
 //
 // 1. Cost: a cache of NODES nodes is fed to the real engine in virtual time, one poll a second
@@ -70,12 +69,15 @@ func keyName(_ pattern: String, _ id: Int) -> String {
 }
 
 /// One engine run over COST_HOURS, recorded into `directory`; returns the recorder's CPU, the
-/// CSV bytes of the same ticks and every tick (for the day of part 2).
+/// CSV bytes of the same ticks, every tick and, once a minute, every node's keyspace view (for
+/// the day of part 2).
 func run(
     recordingInto directory: String
 ) throws -> (
-    encoding: Duration, writing: Duration, csvBytes: Int, ticks: [[(node: String, tick: NodeTick)]]
+    encoding: Duration, writing: Duration, csvBytes: Int, ticks: [[(node: String, tick: NodeTick)]],
+    keyspaces: [Int: [(node: String, keyspace: RecordedKeyspace)]]
 ) {
+    var keyspaces: [Int: [(node: String, keyspace: RecordedKeyspace)]] = [:]
     let clock = SteppedClock(start: Date(timeIntervalSince1970: start))
     let recorder = try Recorder(
         directory: directory, retention: 8 * 86_400, maxBytes: 50_000_000_000,
@@ -184,10 +186,15 @@ func run(
             csvBytes += (try? CSVTable.line(cells).utf8.count) ?? 0
         }
         kept.append(ticks)
+        if second % Int(Recorder.keyspaceEvery) == 0 {
+            keyspaces[second] = nodes.compactMap { node in
+                state.node(node).map { (node, RecordedKeyspace(figures: $0.keyspace, keyEnds: $0.keyEnds)) }
+            }
+        }
     }
     recorder.close()
     let cpu = recorder.cpuTime
-    return (cpu.encoding, cpu.writing, csvBytes, kept)
+    return (cpu.encoding, cpu.writing, csvBytes, kept, keyspaces)
 }
 
 func milliseconds(_ body: () throws -> Void) rethrows -> Double {
@@ -226,7 +233,7 @@ print(
         Double(storeBytes(costDirectory)) / 1e6 / costNodeHours, Double(cost.csvBytes) / 1e6 / costNodeHours))
 try? FileManager.default.removeItem(atPath: costDirectory)
 
-// 2. A day of NODES nodes: the hour's ticks again, shifted.
+// 2. A day of NODES nodes: the hour's ticks and keyspace views again, shifted.
 let dayClock = SteppedClock(start: Date(timeIntervalSince1970: start))
 let day = try Recorder(
     directory: directory, retention: 8 * 86_400, maxBytes: 50_000_000_000,
@@ -242,6 +249,15 @@ for second in 0..<Int(hours * 3600) {
     }
     dayClock.advance(by: 1)
     day.record(ticks: ticks, alertEvents: [], notices: [])
+    if let keyspaces = cost.keyspaces[second % cost.ticks.count] {
+        day.record(
+            keyspaces: keyspaces.map { node, keyspace in
+                var moved = keyspace
+                moved.figures?.takenAt.addTimeInterval(lap)
+                let time = Date(timeIntervalSince1970: start + Double(second % cost.ticks.count) + 1 + lap)
+                return (node, time, moved)
+            })
+    }
 }
 day.close()
 print(

@@ -76,6 +76,8 @@ public struct DashboardState: Sendable {
     public var keyEvents: KeyEventSubscriber.State? { nodeState?.keyEvents }
     /// How the shown node's namespaces are invalidated (key lives), once any is tracked.
     public var invalidation: NamespaceInvalidation? { nodeState?.invalidation }
+    /// How the shown node's namespaces' keys end, as its panel shows it.
+    public var keyEnds: KeyEndsSummary? { nodeState?.keyEnds }
     /// The shown node's recent evictions + misses per second by namespace, oldest first.
     public var namespaceTrends: [String: [Double]] { nodeState?.eventTrend.series ?? [:] }
 

@@ -10,12 +10,11 @@ import Metrics
 /// else tracked keys), and how sure it is.
 enum KeyEndsPanel {
     static func draw(
-        _ state: DashboardState, _ invalidation: NamespaceInvalidation, rect: Rect, screen: inout Screen, theme: Theme
+        _ state: DashboardState, _ summary: KeyEndsSummary, rect: Rect, screen: inout Screen, theme: Theme
     ) {
-        var rows = invalidation.namespaces.sorted { ($0.value.total, $1.key) > ($1.value.total, $0.key) }
-        if !state.filter.isEmpty { rows = rows.filter { $0.key.localizedCaseInsensitiveContains(state.filter) } }
-        let tracked = invalidation.namespaces.values.reduce(0) { $0 + $1.trackedKeys }
-        let inner = Panel(title: "How keys end", note: "\(tracked) keys tracked")
+        var rows = summary.rows
+        if !state.filter.isEmpty { rows = rows.filter { $0.name.localizedCaseInsensitiveContains(state.filter) } }
+        let inner = Panel(title: "How keys end", note: "\(summary.trackedKeys) keys tracked")
             .draw(into: &screen, rect: rect, glyphs: theme.glyphs)
         // Namespaces an alert names (StaleRisk…) stand out.
         let alerted = Set(
@@ -41,30 +40,28 @@ enum KeyEndsPanel {
         if !showsConfidence { columns.removeLast() }
         Table(
             columns: columns,
-            rows: rows.map { name, ends in
-                let verdict = invalidation.verdict(of: name)
+            rows: rows.map { row in
                 let label: String
-                switch verdict?.kind ?? .unknown {
-                case .ttlOnly:
-                    label = "TTL≤" + ValueFormatting.duration(seconds: invalidation.stalenessBound(of: name) ?? 0)
+                switch row.kind {
+                case .ttlOnly: label = "TTL≤" + ValueFormatting.duration(seconds: row.stalenessBound ?? 0)
                 case .invalidatedOnWrite: label = "on write"
                 case .unknown: label = "…"
                 }
                 // Age at the end as a share of the TTL: p50/p90 ("100%": they live it out).
                 var age = "-"
-                if let median = ends.ageShare(quantile: 0.5), let high = ends.ageShare(quantile: 0.9) {
+                if let median = row.ageShareMedian, let high = row.ageShareHigh {
                     let (low, top) = (Int((median * 100).rounded()), Int((high * 100).rounded()))
                     age = low == top ? "\(top)%" : "\(low)/\(top)%"
                 }
-                let counts = ends.counts
+                let counts = row.counts
                 let writer = ValueFormatting.count(counts.writerEnds.rounded())
                 var cells = [
-                    name, label, counts.writerEnds > 0 ? share(counts.invalidatedShare, 1) : "-",
+                    row.name, label, counts.writerEnds > 0 ? share(counts.invalidatedShare, 1) : "-",
                     share(counts.expired, counts.total), share(counts.evicted, counts.total),
                     share(counts.uncertain, counts.total), age,
-                    ends.source == .keyspaceEvents ? "\(writer) ev" : writer,
-                    verdict.map {
-                        $0.kind == .unknown ? "-" : $0.confidence == .medium ? "med" : $0.confidence.rawValue
+                    row.source == .keyspaceEvents ? "\(writer) ev" : writer,
+                    row.confidence.map {
+                        row.kind == .unknown ? "-" : $0 == .medium ? "med" : $0.rawValue
                     }
                         ?? "-",
                 ]
@@ -72,9 +69,9 @@ enum KeyEndsPanel {
                 if !showsConfidence { cells.removeLast() }
                 return cells
             },
-            rowStyles: rows.map { name, _ in
-                if alerted.contains(name) { return CellStyle(.crit) }
-                return CellStyle(invalidation.kind(of: name) == .unknown ? .muted : .normal)
+            rowStyles: rows.map { row in
+                if alerted.contains(row.name) { return CellStyle(.crit) }
+                return CellStyle(row.kind == .unknown ? .muted : .normal)
             },
             emptyText: "no key tracked yet"
         ).draw(into: &screen, rect: inner, glyphs: theme.glyphs)

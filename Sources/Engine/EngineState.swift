@@ -208,11 +208,22 @@ public struct EngineState: Sendable {
     /// series, labelled metrics, INFO and slow log as they were; nothing is derived again).
     public mutating func restore(_ tick: NodeTick, node: String) {
         store.restore(tick, node: node)
+        // The trend of evictions + misses per namespace, from the ticks that keep their
+        // per-namespace rates (a replay restores them for the last 30 ticks or more).
+        let evicted = tick.instances[.namespaceEvictedPerSec]
+        let misses = tick.instances[.namespaceMissesPerSec]
+        if evicted != nil || misses != nil {
+            modify(node) { $0.eventTrend.add(evicted: evicted ?? [:], misses: misses ?? [:], isComplete: true) }
+        }
     }
 
-    /// Takes a node's keyspace figures as recorded (a replay): what its keyspace views show.
-    public mutating func restore(_ keyspace: KeyspaceFigures?, node: String) {
-        modify(node) { $0.keyspace = keyspace }
+    /// Takes a node's keyspace figures and key ends as recorded (a replay): what its keyspace
+    /// views show.
+    public mutating func restore(_ keyspace: KeyspaceFigures?, keyEnds: KeyEndsSummary?, node: String) {
+        modify(node) {
+            $0.keyspace = keyspace
+            $0.recordedKeyEnds = keyEnds
+        }
     }
 
     /// Takes the alerts active at a recorded moment and the events before it (a replay).

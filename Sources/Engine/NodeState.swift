@@ -20,6 +20,8 @@ public struct NodeState: NodeRecord {
     public internal(set) var eventTrend = NamespaceEventTrend()
     /// How its namespaces are invalidated (key lives), once any end was seen.
     public internal(set) var invalidation: NamespaceInvalidation?
+    /// How its keys end as recorded (a replay); live, ``keyEnds`` reads ``invalidation``.
+    var recordedKeyEnds: KeyEndsSummary?
     /// Its newest profile (`nil`: never profiled).
     public internal(set) var profile: ProfileReport?
     /// Per namespace, the end of the newest interval in which keyspace events showed it
@@ -37,6 +39,10 @@ public struct NodeState: NodeRecord {
 
     /// The node, as printed.
     public var node: String { metrics.node }
+
+    /// How its namespaces' keys end, as the keyspace view's panel shows it: from the live
+    /// tracking, or as recorded.
+    public var keyEnds: KeyEndsSummary? { recordedKeyEnds ?? invalidation.map(KeyEndsSummary.init) }
 
     /// What key sampling found, if the node is sampled.
     public var sampling: KeyspaceSampling? { feed?.sampling }

@@ -17,15 +17,20 @@ public struct NamespaceEventTrend: Sendable {
 
     /// Adds an interval's tally (an incomplete one is a point of no value: 0, shown as a dip).
     public mutating func add(_ tally: KeyEventCounter.Tally) {
-        let evicted = tally.ratesPerSecond(.evicted)
-        let misses = tally.ratesPerSecond(.keymiss)
+        add(
+            evicted: tally.ratesPerSecond(.evicted), misses: tally.ratesPerSecond(.keymiss),
+            isComplete: tally.isComplete)
+    }
+
+    /// Adds an interval's rates per namespace (a replay: as its tick recorded them).
+    public mutating func add(evicted: [String: Double], misses: [String: Double], isComplete: Bool) {
         let length = (series.first?.value.count ?? 0) + 1
         for name in Set(evicted.keys).union(misses.keys) where series[name] == nil {
             series[name] = Array(repeating: 0, count: length - 1)
         }
         for (name, points) in series {
             var points = points
-            points.append(tally.isComplete ? (evicted[name] ?? 0) + (misses[name] ?? 0) : 0)
+            points.append(isComplete ? (evicted[name] ?? 0) + (misses[name] ?? 0) : 0)
             if points.count > Self.points { points.removeFirst(points.count - Self.points) }
             series[name] = points.contains { $0 > 0 } ? points : nil
         }

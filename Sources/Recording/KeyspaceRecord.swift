@@ -2,18 +2,112 @@ import Foundation
 import Metrics
 import Telemetry
 
-/// A node's ``KeyspaceFigures`` as the `keyspace` table stores them: one record, compressed on
+/// What a node's keyspace view showed, as recorded: its keyspace figures (where keys were
+/// sampled) and how its namespaces' keys end (where key lives were tracked).
+public struct RecordedKeyspace: Sendable, Equatable {
+    /// The keyspace figures; `nil` when keys were not sampled.
+    public var figures: KeyspaceFigures?
+    /// How keys end; `nil` when no end was seen.
+    public var keyEnds: KeyEndsSummary?
+
+    /// Creates a recorded keyspace.
+    public init(figures: KeyspaceFigures?, keyEnds: KeyEndsSummary?) {
+        self.figures = figures
+        self.keyEnds = keyEnds
+    }
+}
+
+/// A node's ``RecordedKeyspace`` as the `keyspace` table stores it: one record, compressed on
 /// its own (``TickEncoder/frame(_:)``), a few kilobytes — the namespaces with their estimates,
 /// the TTL distribution, the non-zero seconds of the expiry forecast, the listed keys' metadata
-/// (names, types, sizes and TTLs, never values) and their namespaces.
+/// (names, types, sizes and TTLs, never values) and their namespaces; each namespace's key ends.
 enum KeyspaceRecord {
     /// The record's layout version (the first byte).
     private static let layout: UInt8 = 1
+    private static let hasFigures: UInt8 = 1
+    private static let hasKeyEnds: UInt8 = 2
 
-    /// `figures` encoded and framed.
-    static func encode(_ figures: KeyspaceFigures) -> [UInt8] {
+    /// `recorded` encoded and framed.
+    static func encode(_ recorded: RecordedKeyspace) -> [UInt8] {
         var writer = ByteWriter()
         writer.byte(layout)
+        writer.byte((recorded.figures == nil ? 0 : hasFigures) | (recorded.keyEnds == nil ? 0 : hasKeyEnds))
+        if let figures = recorded.figures { write(figures, into: &writer) }
+        if let keyEnds = recorded.keyEnds { write(keyEnds, into: &writer) }
+        return TickEncoder.frame(writer.bytes)
+    }
+
+    /// The keyspace in `record`.
+    ///
+    /// - Throws: ``RecordingError`` when the record is damaged or of an unknown layout.
+    static func decode(_ record: [UInt8]) throws(RecordingError) -> RecordedKeyspace {
+        var reader = ByteReader(try TickDecoder.unframe(record))
+        guard try reader.byte() == layout else { throw RecordingError("a keyspace record has an unknown layout") }
+        let parts = try reader.byte()
+        let figures = parts & hasFigures != 0 ? try readFigures(&reader) : nil
+        let keyEnds = parts & hasKeyEnds != 0 ? try readKeyEnds(&reader) : nil
+        return RecordedKeyspace(figures: figures, keyEnds: keyEnds)
+    }
+
+    private static func write(_ summary: KeyEndsSummary, into writer: inout ByteWriter) {
+        writer.signed(Int64(summary.trackedKeys))
+        writer.count(summary.rows.count)
+        for row in summary.rows {
+            writer.string(row.name)
+            writer.string(row.kind.rawValue)
+            writer.string(row.confidence?.rawValue ?? "")
+            optional(row.stalenessBound, into: &writer)
+            let counts = row.counts
+            for value in [counts.expired, counts.deleted, counts.overwritten, counts.evicted, counts.uncertain] {
+                writer.number(value)
+            }
+            writer.number(counts.refilled)
+            writer.string(row.source.rawValue)
+            optional(row.ageShareMedian, into: &writer)
+            optional(row.ageShareHigh, into: &writer)
+        }
+    }
+
+    private static func readKeyEnds(_ reader: inout ByteReader) throws(RecordingError) -> KeyEndsSummary {
+        let tracked = try integer(&reader)
+        var rows: [KeyEndsSummary.Row] = []
+        for _ in 0..<(try reader.count()) {
+            let name = try reader.string()
+            guard let kind = NamespaceInvalidation.Kind(rawValue: try reader.string()) else {
+                throw RecordingError("a keyspace record is damaged: an unknown verdict")
+            }
+            let confidence = NamespaceInvalidation.Confidence(rawValue: try reader.string())
+            let bound = try optionalNumber(&reader)
+            let counts = NamespaceInvalidation.Counts(
+                expired: try reader.number(), deleted: try reader.number(), overwritten: try reader.number(),
+                evicted: try reader.number(), uncertain: try reader.number(), refilled: try reader.number())
+            guard let source = NamespaceInvalidation.Source(rawValue: try reader.string()) else {
+                throw RecordingError("a keyspace record is damaged: an unknown source")
+            }
+            rows.append(
+                KeyEndsSummary.Row(
+                    name: name, kind: kind, confidence: confidence, stalenessBound: bound, counts: counts,
+                    source: source, ageShareMedian: try optionalNumber(&reader),
+                    ageShareHigh: try optionalNumber(&reader)
+                ))
+        }
+        return KeyEndsSummary(trackedKeys: tracked, rows: rows)
+    }
+
+    private static func optional(_ value: Double?, into writer: inout ByteWriter) {
+        if let value {
+            writer.byte(1)
+            writer.number(value)
+        } else {
+            writer.byte(0)
+        }
+    }
+
+    private static func optionalNumber(_ reader: inout ByteReader) throws(RecordingError) -> Double? {
+        try reader.byte() == 1 ? try reader.number() : nil
+    }
+
+    private static func write(_ figures: KeyspaceFigures, into writer: inout ByteWriter) {
         writer.signed(Recorder.milliseconds(figures.takenAt))
         optional(figures.totalKeys, into: &writer)
         writer.signed(Int64(figures.sampledKeys))
@@ -73,15 +167,9 @@ enum KeyspaceRecord {
                 writer.string(figures.namespace(of: key))
             }
         }
-        return TickEncoder.frame(writer.bytes)
     }
 
-    /// The figures in `record`.
-    ///
-    /// - Throws: ``RecordingError`` when the record is damaged or of an unknown layout.
-    static func decode(_ record: [UInt8]) throws(RecordingError) -> KeyspaceFigures {
-        var reader = ByteReader(try TickDecoder.unframe(record))
-        guard try reader.byte() == layout else { throw RecordingError("a keyspace record has an unknown layout") }
+    private static func readFigures(_ reader: inout ByteReader) throws(RecordingError) -> KeyspaceFigures {
         let takenAt = date(try reader.signed())
         let totalKeys = try optional(&reader)
         let sampledKeys = try integer(&reader)

@@ -165,17 +165,18 @@ public final class Recorder: Sendable {
             state.store[sample.node].map { (node: sample.node, tick: $0.tick(of: sample)) }
         }
         record(ticks: ticks, alertEvents: outcome.alertEvents, notices: outcome.notices)
-        // Each reporting node's keyspace figures, once every `keyspaceEvery` of their time.
+        // Each reporting node's keyspace view (sampled figures, key ends), once every
+        // `keyspaceEvery` of its ticks' time.
         let due = encoding.withLock { encoding in
-            ticks.compactMap { node, _ -> (String, KeyspaceFigures)? in
-                guard let figures = state.node(node)?.keyspace else { return nil }
-                let last = encoding.keyspaceRecorded[node]
-                guard
-                    last.map({ figures.takenAt.timeIntervalSince($0) >= Self.keyspaceEvery || figures.takenAt < $0 })
-                        ?? true
+            ticks.compactMap { node, tick -> (String, Date, RecordedKeyspace)? in
+                guard let nodeState = state.node(node), nodeState.keyspace != nil || nodeState.invalidation != nil
                 else { return nil }
-                encoding.keyspaceRecorded[node] = figures.takenAt
-                return (node, figures)
+                let time = Date(timeIntervalSince1970: tick.time)
+                let last = encoding.keyspaceRecorded[node]
+                guard last.map({ time.timeIntervalSince($0) >= Self.keyspaceEvery || time < $0 }) ?? true
+                else { return nil }
+                encoding.keyspaceRecorded[node] = time
+                return (node, time, RecordedKeyspace(figures: nodeState.keyspace, keyEnds: nodeState.keyEnds))
             }
         }
         if !due.isEmpty { record(keyspaces: due) }
@@ -215,14 +216,14 @@ public final class Recorder: Sendable {
     static let pendingKind = "pending"
     static let clearedKind = "cleared"
 
-    /// Takes nodes' keyspace figures (each written as one record).
-    public func record(keyspaces: [(node: String, figures: KeyspaceFigures)]) {
+    /// Takes what nodes' keyspace views show at a time (each written as one record).
+    public func record(keyspaces: [(node: String, time: Date, keyspace: RecordedKeyspace)]) {
         guard !isStopped else { return }
         let started = ThreadCPUClock.now()
         defer { cpu.withLock { $0.encoding += ThreadCPUClock.now() - started } }
         var newNodes: [(id: Int64, name: String)] = []
         let rows = encoding.withLock { encoding in
-            keyspaces.map { node, figures -> (node: Int64, time: Int64, record: [UInt8]) in
+            keyspaces.map { node, time, keyspace -> (node: Int64, time: Int64, record: [UInt8]) in
                 let id: Int64
                 if let known = encoding.nodes[node] {
                     id = known
@@ -231,7 +232,7 @@ public final class Recorder: Sendable {
                     encoding.nodes[node] = id
                     newNodes.append((id, node))
                 }
-                return (id, Self.milliseconds(figures.takenAt), KeyspaceRecord.encode(figures))
+                return (id, Self.milliseconds(time), KeyspaceRecord.encode(keyspace))
             }
         }
         pending.withLock { pending in
@@ -382,7 +383,8 @@ public final class Recorder: Sendable {
     }
 
     /// Binds an alert row: `alert` at `time`, of `kind`.
-    private static func bind(_ statement: SQLiteStatement, time: Date, kind: String, _ alert: Alert) throws(SQLiteError) {
+    private static func bind(_ statement: SQLiteStatement, time: Date, kind: String, _ alert: Alert) throws(SQLiteError)
+    {
         let labels =
             "{"
             + alert.labels.sorted { $0.key < $1.key }.map { "\(JSONText.string($0.key)):\(JSONText.string($0.value))" }

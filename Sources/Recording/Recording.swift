@@ -23,7 +23,7 @@ public final class Recording {
     /// Whether the store keeps pending alerts (schema 2 on).
     private let hasPending: Bool
     /// The keyspace figures read last of each node, and their time in milliseconds.
-    private var keyspaceRead: [Int64: (time: Int64, figures: KeyspaceFigures)] = [:]
+    private var keyspaceRead: [Int64: (time: Int64, keyspace: RecordedKeyspace)] = [:]
 
     /// Opens the recording in `directory`.
     ///
@@ -93,10 +93,10 @@ public final class Recording {
     /// Figures older than this before the moment asked for are not shown: sampling had stopped.
     public static let keyspaceStaleAfter: TimeInterval = 5 * Recorder.keyspaceEvery
 
-    /// The keyspace figures of `node` recorded last at or before `time` (seconds since 1970);
-    /// `nil` when none was in the ``keyspaceStaleAfter`` before it (or the store has none). The
-    /// last figures read of each node are kept: moving on within a minute decodes nothing.
-    public func keyspace(of node: String, at time: Double) throws(RecordingError) -> KeyspaceFigures? {
+    /// What `node`'s keyspace view showed as recorded last at or before `time` (seconds since
+    /// 1970); `nil` when nothing was in the ``keyspaceStaleAfter`` before it (or the store has
+    /// none). The last record read of each node is kept: moving on within a minute decodes nothing.
+    public func keyspace(of node: String, at time: Double) throws(RecordingError) -> RecordedKeyspace? {
         guard hasKeyspace else { return nil }
         return try query {
             if !nodeNames.values.contains(node) { try loadNames() }
@@ -107,18 +107,18 @@ public final class Recording {
                     "SELECT max(t_ms) FROM keyspace WHERE node = ? AND t_ms <= ? AND t_ms >= ?",
                     [.integer(id), .integer(end), .integer(end - Int64(Self.keyspaceStaleAfter * 1000))])
             else { return nil }
-            if let held = keyspaceRead[id], held.time == taken { return held.figures }
+            if let held = keyspaceRead[id], held.time == taken { return held.keyspace }
             let records = try database.rows(
                 "SELECT record FROM keyspace WHERE node = ? AND t_ms = ?", [.integer(id), .integer(taken)]
             ) { $0.blob(0) }
             guard let record = records.first else { return nil }
-            let figures = try KeyspaceRecord.decode(record)
-            keyspaceRead[id] = (taken, figures)
-            return figures
+            let keyspace = try KeyspaceRecord.decode(record)
+            keyspaceRead[id] = (taken, keyspace)
+            return keyspace
         }
     }
 
-    /// When `node`'s keyspace figures were recorded (seconds since 1970), oldest first.
+    /// When `node`'s keyspace was recorded (seconds since 1970), oldest first.
     func keyspaceTimes(of node: String) throws(RecordingError) -> [Double] {
         guard hasKeyspace else { return [] }
         return try query {

@@ -97,10 +97,19 @@ public final class ReplaySession {
                 }
                 seen[entry.node] = count
             }
+            // The newest ticks keep their labelled metrics as well: the namespaces' event trend
+            // is one point per tick (``NamespaceEventTrend/points``).
+            var trend = Set<Int>()
+            var trendTicks: [String: Int] = [:]
+            for (index, entry) in ticks.enumerated().reversed()
+            where trendTicks[entry.node, default: 0] < NamespaceEventTrend.points {
+                trend.insert(index)
+                trendTicks[entry.node, default: 0] += 1
+            }
             for (index, var entry) in ticks.enumerated() {
                 if !keep.contains(index) {
                     entry.tick.info = nil
-                    entry.tick.instances = [:]
+                    if !trend.contains(index) { entry.tick.instances = [:] }
                 }
                 take(entry)
             }
@@ -108,7 +117,8 @@ public final class ReplaySession {
         loadedUntil = time
         // Each node's keyspace as last recorded before the moment.
         for node in state.store.nodeNames {
-            state.restore(try recording.keyspace(of: node, at: time), node: node)
+            let keyspace = try recording.keyspace(of: node, at: time)
+            state.restore(keyspace?.figures, keyEnds: keyspace?.keyEnds, node: node)
         }
         let (active, recent) = Self.alerts(events, at: time)
         state.restoreAlerts(active: active + Self.pending(pendingChanges, at: time), recent: recent)

@@ -12,7 +12,8 @@ import TestSupport
 /// default rules — healthy for four minutes, then memory fills under `allkeys-lru`, keys are
 /// evicted at 1,500/s and the hit ratio falls: MemoryFull, its symptoms beneath it. Keys are
 /// sampled throughout (100 a second): products with jittered TTLs, prices that all expire at
-/// 08:12:00, sessions, profiles without TTL and two big keys.
+/// 08:12:00, sessions, profiles without TTL and two big keys; keyspace events are published
+/// (products expire, profiles are deleted on update, sessions evicted once memory is full).
 enum RecordedIncident {
     /// 2027-01-15 08:00:00 UTC.
     static let start = 1_800_000_000.0
@@ -32,6 +33,9 @@ enum RecordedIncident {
         ) { _ in }
         defer { recorder.close() }
         var state = EngineState(historyTicks: 900, rules: DefaultRules.rules, inhibitions: DefaultRules.inhibitions)
+        // Keyspace events published: expirations, evictions, deletions, misses.
+        let subscribed: KeyEventSubscriber.State = .subscribed(
+            kinds: [.expired, .evicted, .deleted, .keymiss], since: Date(timeIntervalSince1970: start))
         var counters = (commands: Int64(0), hits: Int64(0), misses: Int64(0), evicted: Int64(0), expired: Int64(0))
         for second in 0..<seconds {
             clock.advance(by: 1)
@@ -71,7 +75,19 @@ enum RecordedIncident {
             let reading = Reading(
                 info: InfoSnapshot(sections: sections), slowlog: nil, pingRTT: .microseconds(300 + (second % 9) * 40))
             let sample = Sample(node: node, time: clock.now, outcome: .reading(reading))
-            let outcome = state.apply([.sample(sample), Self.keys(second: second, now: clock.now)], now: clock.now)
+            var events: [FleetEvent] = [.sample(sample), Self.keys(second: second, now: clock.now)]
+            if second == 0 { events.insert(.keyEventState(node: node, subscribed), at: 0) }
+            let ends: [String: [KeyEventKind: Int]] = [
+                "product:*": [.expired: 10], "user:*:profile": [.deleted: 3, .expired: 1],
+                "session:*": full ? [.evicted: 1_500] : [:],
+            ]
+            events.append(
+                .keyEvents(
+                    node: node,
+                    tally: KeyEventCounter.Tally(
+                        counts: ends.filter { !$0.value.isEmpty }, since: clock.now.addingTimeInterval(-1),
+                        until: clock.now, isComplete: second > 0)))
+            let outcome = state.apply(events, now: clock.now)
             recorder.record(outcome, state: state)
         }
     }

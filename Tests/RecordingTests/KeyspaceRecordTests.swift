@@ -45,8 +45,10 @@ struct KeyspaceRecordTests {
         #expect(figures.namespaces.count == 4, "\(figures.namespaces.keys)")
         #expect(!figures.hottest.isEmpty && !figures.biggestByLength.isEmpty)
         #expect(figures.expiryPeaks(now: figures.takenAt, count: 1).first?.keys ?? 0 > 100_000, "the sessions' wave")
-        let record = KeyspaceRecord.encode(figures)
-        let back = try KeyspaceRecord.decode(record)
+        let record = KeyspaceRecord.encode(RecordedKeyspace(figures: figures, keyEnds: Self.keyEnds))
+        let decoded = try KeyspaceRecord.decode(record)
+        #expect(decoded.keyEnds == Self.keyEnds)
+        let back = try #require(decoded.figures)
         // Times are kept to the millisecond.
         var expected = figures
         expected.takenAt = Date(timeIntervalSince1970: 1_800_000_000.25)
@@ -61,12 +63,37 @@ struct KeyspaceRecordTests {
             name: "user:*:profile", sampledKeys: 40_000_000, records: 4_096, sampledMemory: 90_000_000_000,
             withoutTTL: 40_000_000, ttlBuckets: [.none: 40_000_000], minimumTTL: nil, maximumTTL: nil, ttlSum: 0,
             ttlJitter: nil)
-        #expect(try KeyspaceRecord.decode(KeyspaceRecord.encode(large)) == large)
+        #expect(
+            try KeyspaceRecord.decode(KeyspaceRecord.encode(RecordedKeyspace(figures: large, keyEnds: nil))).figures
+                == large)
+        // Either part alone.
+        let endsOnly = RecordedKeyspace(figures: nil, keyEnds: Self.keyEnds)
+        #expect(try KeyspaceRecord.decode(KeyspaceRecord.encode(endsOnly)) == endsOnly)
     }
+
+    /// Key ends of three namespaces: TTL-only with a bound, invalidated on write from keyspace
+    /// events, not known yet.
+    static let keyEnds = KeyEndsSummary(
+        trackedKeys: 1_234,
+        rows: [
+            KeyEndsSummary.Row(
+                name: "price:*", kind: .ttlOnly, confidence: .high, stalenessBound: 300,
+                counts: NamespaceInvalidation.Counts(expired: 410.5, evicted: 12, uncertain: 3.25, refilled: 650),
+                source: .trackedKeys, ageShareMedian: 1, ageShareHigh: 1),
+            KeyEndsSummary.Row(
+                name: "user:*:profile", kind: .invalidatedOnWrite, confidence: .medium, stalenessBound: nil,
+                counts: NamespaceInvalidation.Counts(expired: 60, deleted: 69.5, overwritten: 4),
+                source: .keyspaceEvents,
+                ageShareMedian: 0.31, ageShareHigh: 0.87),
+            KeyEndsSummary.Row(
+                name: "session:*", kind: .unknown, confidence: nil, stalenessBound: nil,
+                counts: NamespaceInvalidation.Counts(evicted: 4), source: .trackedKeys, ageShareMedian: nil,
+                ageShareHigh: nil),
+        ])
 
     @Test("damaged records are refused in one line, never a crash")
     func damaged() {
-        let record = KeyspaceRecord.encode(Self.figures())
+        let record = KeyspaceRecord.encode(RecordedKeyspace(figures: Self.figures(), keyEnds: Self.keyEnds))
         var generator = SystemRandomNumberGenerator()
         for cut in [0, 1, 5, record.count / 2, record.count - 1] {
             #expect(throws: RecordingError.self) { _ = try KeyspaceRecord.decode(Array(record.prefix(cut))) }

@@ -117,22 +117,18 @@ struct RecorderTests {
         _ = try Self.run(seconds: 300, directory: directory.path, keyspaces: &live)
         let recording = try Recording(directory: directory.path)
         let rows = try recording.keyspaceTimes(of: "a:6379")
-        // Taken once a second while keys arrive; recorded at the first, then every 60 s of them.
+        // Recorded at the first tick with figures, then every 60 s of ticks.
         #expect(rows == [1, 61, 121, 181, 241].map { Self.start + Double($0) }, "\(rows)")
         let session = try ReplaySession(recording: recording)
         for second in [1, 59, 150, 299] {
             let shown = try #require(try session.state(at: Self.start + Double(second)).node("a:6379")?.keyspace)
-            // The figures taken at the newest recorded time before the moment.
-            let taken = try #require(rows.last { $0 <= Self.start + Double(second) })
-            let recorded = try #require(live.values.first { $0.takenAt.timeIntervalSince1970 == taken })
-            #expect(shown == recorded, "at \(second) s")
+            // The figures the node had at the newest recorded tick before the moment.
+            let recordedAt = try #require(rows.last { $0 <= Self.start + Double(second) })
+            #expect(shown == live[Int(recordedAt - Self.start)], "at \(second) s")
             #expect(!shown.namespaces.isEmpty && !shown.biggestByMemory.isEmpty && shown.totalKeys != nil)
         }
         // Moving on tick by tick keeps it current too.
-        let last = try session.state(at: Self.start + 300).node("a:6379")?.keyspace
-        #expect(
-            last?.takenAt.timeIntervalSince1970 == rows.last
-                && last == live.values.first { $0.takenAt == last?.takenAt })
+        #expect(try session.state(at: Self.start + 300).node("a:6379")?.keyspace == live[241])
         // A snapshot of a window writes the big keys, namespaces and TTLs it shows.
         let state = try session.state(at: Self.start + 299)
         #expect(state.keyspaces.keys.sorted() == ["a:6379", "b:6379"])
@@ -150,7 +146,9 @@ struct RecorderTests {
         // The hit ratio collapses at 100 s and the rule holds 10 s before firing.
         #expect(try alerts(at: 90).isEmpty)
         let pending = try alerts(at: 105)
-        #expect(pending["LowHitRatio{node=a:6379}"] == .pending && pending["LowHitRatio{node=b:6379}"] == .pending, "\(pending)")
+        #expect(
+            pending["LowHitRatio{node=a:6379}"] == .pending && pending["LowHitRatio{node=b:6379}"] == .pending,
+            "\(pending)")
         let fired = try alerts(at: 130)
         #expect(fired["LowHitRatio{node=a:6379}"] == .firing && fired.values.allSatisfy { $0 == .firing }, "\(fired)")
         // Back in time too (a rebuilt state).
@@ -165,7 +163,8 @@ struct RecorderTests {
         let sqlite = try ChildProcess(
             executable: "/usr/bin/sqlite3",
             arguments: [
-                path, "DROP TABLE keyspace; DROP TABLE pending; UPDATE meta SET value = '1' WHERE key = 'schema_version'",
+                path,
+                "DROP TABLE keyspace; DROP TABLE pending; UPDATE meta SET value = '1' WHERE key = 'schema_version'",
             ])
         #expect(try await sqlite.waitForExit() == 0, "\(sqlite.standardError)")
         let old = try Recording(directory: directory.path)
