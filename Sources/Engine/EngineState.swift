@@ -217,12 +217,15 @@ public struct EngineState: Sendable {
         }
     }
 
-    /// Takes a node's keyspace figures and key ends as recorded (a replay): what its keyspace
-    /// views show.
-    public mutating func restore(_ keyspace: KeyspaceFigures?, keyEnds: KeyEndsSummary?, node: String) {
+    /// Takes a node's keyspace figures, key ends and newest profile as recorded (a replay):
+    /// what its keyspace views show.
+    public mutating func restore(
+        _ keyspace: KeyspaceFigures?, keyEnds: KeyEndsSummary?, profile: ProfileReport?, node: String
+    ) {
         modify(node) {
             $0.keyspace = keyspace
             $0.recordedKeyEnds = keyEnds
+            $0.profile = profile
         }
     }
 

@@ -26,6 +26,20 @@ public struct NamespaceTraffic: Sendable, Hashable {
     /// Creates an empty tally for `namespace`.
     public init(namespace: String) { self.namespace = namespace }
 
+    /// Creates a tally from its figures (a recording's decoder, tests).
+    public init(
+        namespace: String, reads: Int, writes: Int, deletes: Int, misses: Int,
+        topCommands: [(name: String, count: Int)], topKeys: [(key: [UInt8], count: Int)]
+    ) {
+        self.namespace = namespace
+        self.reads = reads
+        self.writes = writes
+        self.deletes = deletes
+        self.misses = misses
+        self.topCommands = topCommands
+        self.topKeys = topKeys
+    }
+
     /// Equal when every figure is.
     public static func == (lhs: NamespaceTraffic, rhs: NamespaceTraffic) -> Bool {
         lhs.namespace == rhs.namespace && lhs.reads == rhs.reads && lhs.writes == rhs.writes

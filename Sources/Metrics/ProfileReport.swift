@@ -2,7 +2,7 @@ import Foundation
 
 /// What a profile found on one node: per-namespace traffic over the time `MONITOR` was on, and
 /// how misses were counted.
-public struct ProfileReport: Sendable {
+public struct ProfileReport: Sendable, Equatable {
     /// The node, as printed.
     public let node: String
     /// When it started.
@@ -38,6 +38,23 @@ public struct ProfileReport: Sendable {
         forgottenReads = profile.forgottenReads
         burstsCutShort = profile.burstsCutShort
         namespaces = profile.namespaces(missesFrom: missSource)
+    }
+
+    /// Creates a report from its figures (a recording's decoder, tests).
+    public init(
+        node: String, startedAt: Date, schedule: ProfileSchedule, monitoredSeconds: Double, missSource: MissSource,
+        commands: Int, unparsedLines: Int, forgottenReads: Int, burstsCutShort: Int, namespaces: [NamespaceTraffic]
+    ) {
+        self.node = node
+        self.startedAt = startedAt
+        self.schedule = schedule
+        self.monitoredSeconds = monitoredSeconds
+        self.missSource = missSource
+        self.commands = commands
+        self.unparsedLines = unparsedLines
+        self.forgottenReads = forgottenReads
+        self.burstsCutShort = burstsCutShort
+        self.namespaces = namespaces
     }
 
     /// `count` per second of `MONITOR` time.

@@ -3,17 +3,21 @@ import Metrics
 import Telemetry
 
 /// What a node's keyspace view showed, as recorded: its keyspace figures (where keys were
-/// sampled) and how its namespaces' keys end (where key lives were tracked).
+/// sampled), how its namespaces' keys end (where key lives were tracked) and its newest
+/// profile (where one ran).
 public struct RecordedKeyspace: Sendable, Equatable {
     /// The keyspace figures; `nil` when keys were not sampled.
     public var figures: KeyspaceFigures?
     /// How keys end; `nil` when no end was seen.
     public var keyEnds: KeyEndsSummary?
+    /// The newest profile; `nil` when none ran.
+    public var profile: ProfileReport?
 
     /// Creates a recorded keyspace.
-    public init(figures: KeyspaceFigures?, keyEnds: KeyEndsSummary?) {
+    public init(figures: KeyspaceFigures?, keyEnds: KeyEndsSummary?, profile: ProfileReport? = nil) {
         self.figures = figures
         self.keyEnds = keyEnds
+        self.profile = profile
     }
 }
 
@@ -26,14 +30,18 @@ enum KeyspaceRecord {
     private static let layout: UInt8 = 1
     private static let hasFigures: UInt8 = 1
     private static let hasKeyEnds: UInt8 = 2
+    private static let hasProfile: UInt8 = 4
 
     /// `recorded` encoded and framed.
     static func encode(_ recorded: RecordedKeyspace) -> [UInt8] {
         var writer = ByteWriter()
         writer.byte(layout)
-        writer.byte((recorded.figures == nil ? 0 : hasFigures) | (recorded.keyEnds == nil ? 0 : hasKeyEnds))
+        writer.byte(
+            (recorded.figures == nil ? 0 : hasFigures) | (recorded.keyEnds == nil ? 0 : hasKeyEnds)
+                | (recorded.profile == nil ? 0 : hasProfile))
         if let figures = recorded.figures { write(figures, into: &writer) }
         if let keyEnds = recorded.keyEnds { write(keyEnds, into: &writer) }
+        if let profile = recorded.profile { write(profile, into: &writer) }
         return TickEncoder.frame(writer.bytes)
     }
 
@@ -46,7 +54,71 @@ enum KeyspaceRecord {
         let parts = try reader.byte()
         let figures = parts & hasFigures != 0 ? try readFigures(&reader) : nil
         let keyEnds = parts & hasKeyEnds != 0 ? try readKeyEnds(&reader) : nil
-        return RecordedKeyspace(figures: figures, keyEnds: keyEnds)
+        let profile = parts & hasProfile != 0 ? try readProfile(&reader) : nil
+        return RecordedKeyspace(figures: figures, keyEnds: keyEnds, profile: profile)
+    }
+
+    private static func write(_ profile: ProfileReport, into writer: inout ByteWriter) {
+        writer.string(profile.node)
+        writer.signed(Recorder.milliseconds(profile.startedAt))
+        writer.number(profile.schedule.seconds)
+        writer.number(profile.schedule.burstSeconds)
+        writer.number(profile.schedule.everySeconds)
+        writer.number(profile.monitoredSeconds)
+        writer.string(profile.missSource.rawValue)
+        for count in [profile.commands, profile.unparsedLines, profile.forgottenReads, profile.burstsCutShort] {
+            writer.signed(Int64(count))
+        }
+        writer.count(profile.namespaces.count)
+        for traffic in profile.namespaces {
+            writer.string(traffic.namespace)
+            for count in [traffic.reads, traffic.writes, traffic.deletes, traffic.misses] {
+                writer.signed(Int64(count))
+            }
+            writer.count(traffic.topCommands.count)
+            for (name, count) in traffic.topCommands {
+                writer.string(name)
+                writer.signed(Int64(count))
+            }
+            writer.count(traffic.topKeys.count)
+            for (key, count) in traffic.topKeys {
+                writer.data(key)
+                writer.signed(Int64(count))
+            }
+        }
+    }
+
+    private static func readProfile(_ reader: inout ByteReader) throws(RecordingError) -> ProfileReport {
+        let node = try reader.string()
+        let startedAt = date(try reader.signed())
+        let seconds = try reader.number()
+        let burst = try reader.number()
+        let every = try reader.number()
+        let monitored = try reader.number()
+        guard let missSource = MissSource(rawValue: try reader.string()) else {
+            throw RecordingError("a keyspace record is damaged: an unknown miss source")
+        }
+        let commands = try integer(&reader)
+        let unparsed = try integer(&reader)
+        let forgotten = try integer(&reader)
+        let cutShort = try integer(&reader)
+        var namespaces: [NamespaceTraffic] = []
+        for _ in 0..<(try reader.count()) {
+            let name = try reader.string()
+            let counts = [try integer(&reader), try integer(&reader), try integer(&reader), try integer(&reader)]
+            var commands: [(name: String, count: Int)] = []
+            for _ in 0..<(try reader.count()) { commands.append((try reader.string(), try integer(&reader))) }
+            var keys: [(key: [UInt8], count: Int)] = []
+            for _ in 0..<(try reader.count()) { keys.append((try reader.data(), try integer(&reader))) }
+            namespaces.append(
+                NamespaceTraffic(
+                    namespace: name, reads: counts[0], writes: counts[1], deletes: counts[2], misses: counts[3],
+                    topCommands: commands, topKeys: keys))
+        }
+        return ProfileReport(
+            node: node, startedAt: startedAt, schedule: .bursts(burst, every: every, for: seconds),
+            monitoredSeconds: monitored, missSource: missSource, commands: commands, unparsedLines: unparsed,
+            forgottenReads: forgotten, burstsCutShort: cutShort, namespaces: namespaces)
     }
 
     private static func write(_ summary: KeyEndsSummary, into writer: inout ByteWriter) {

@@ -60,8 +60,10 @@ public final class Recorder: Sendable {
         var nodes: [String: Int64]
         var encoders: [String: TickEncoder] = [:]
         var sinceKeyframe: [String: Int] = [:]
-        /// When each node's keyspace figures were last recorded.
+        /// When each node's keyspace view was last recorded.
         var keyspaceRecorded: [String: Date] = [:]
+        /// The start of each node's profile recorded last.
+        var profileRecorded: [String: Date] = [:]
         /// The alerts pending at the last step, by identity, with when each was last written.
         var pending: [String: (alert: Alert, written: Date)] = [:]
     }
@@ -165,18 +167,25 @@ public final class Recorder: Sendable {
             state.store[sample.node].map { (node: sample.node, tick: $0.tick(of: sample)) }
         }
         record(ticks: ticks, alertEvents: outcome.alertEvents, notices: outcome.notices)
-        // Each reporting node's keyspace view (sampled figures, key ends), once every
-        // `keyspaceEvery` of its ticks' time.
+        // Each reporting node's keyspace view (sampled figures, key ends, its newest profile),
+        // once every `keyspaceEvery` of its ticks' time, and at once when a new profile came in.
         let due = encoding.withLock { encoding in
             ticks.compactMap { node, tick -> (String, Date, RecordedKeyspace)? in
-                guard let nodeState = state.node(node), nodeState.keyspace != nil || nodeState.invalidation != nil
+                guard let nodeState = state.node(node),
+                    nodeState.keyspace != nil || nodeState.invalidation != nil || nodeState.profile != nil
                 else { return nil }
                 let time = Date(timeIntervalSince1970: tick.time)
                 let last = encoding.keyspaceRecorded[node]
-                guard last.map({ time.timeIntervalSince($0) >= Self.keyspaceEvery || time < $0 }) ?? true
+                let newProfile = nodeState.profile.map { $0.startedAt != encoding.profileRecorded[node] } ?? false
+                guard newProfile || (last.map { time.timeIntervalSince($0) >= Self.keyspaceEvery || time < $0 } ?? true)
                 else { return nil }
                 encoding.keyspaceRecorded[node] = time
-                return (node, time, RecordedKeyspace(figures: nodeState.keyspace, keyEnds: nodeState.keyEnds))
+                encoding.profileRecorded[node] = nodeState.profile?.startedAt
+                return (
+                    node, time,
+                    RecordedKeyspace(
+                        figures: nodeState.keyspace, keyEnds: nodeState.keyEnds, profile: nodeState.profile)
+                )
             }
         }
         if !due.isEmpty { record(keyspaces: due) }

@@ -17,8 +17,9 @@
 ///   JSON).
 /// - `notices(t_ms, text)`: topology changes, connection states, refusals — the lines `watch`
 ///   printed on its error output.
-/// - `keyspace(node, t_ms, record)` (since version 2): what key sampling said of each sampled
-///   node's keyspace, once every ``Recorder/keyspaceEvery`` seconds (see ``KeyspaceRecord``).
+/// - `keyspace(node, t_ms, record)` (since version 2): each node's keyspace view — what key
+///   sampling said, how keys end, the newest profile — once every ``Recorder/keyspaceEvery``
+///   seconds and when a profile finished (see ``KeyspaceRecord``).
 /// - `pending(…)` (since version 2): the columns of `alerts`, for alerts about to fire: `kind`
 ///   `pending` when one became pending, `cleared` when it no longer is (it fired, or its
 ///   condition ended).

@@ -118,7 +118,7 @@ public final class ReplaySession {
         // Each node's keyspace as last recorded before the moment.
         for node in state.store.nodeNames {
             let keyspace = try recording.keyspace(of: node, at: time)
-            state.restore(keyspace?.figures, keyEnds: keyspace?.keyEnds, node: node)
+            state.restore(keyspace?.figures, keyEnds: keyspace?.keyEnds, profile: keyspace?.profile, node: node)
         }
         let (active, recent) = Self.alerts(events, at: time)
         state.restoreAlerts(active: active + Self.pending(pendingChanges, at: time), recent: recent)

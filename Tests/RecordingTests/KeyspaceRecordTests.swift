@@ -66,10 +66,26 @@ struct KeyspaceRecordTests {
         #expect(
             try KeyspaceRecord.decode(KeyspaceRecord.encode(RecordedKeyspace(figures: large, keyEnds: nil))).figures
                 == large)
-        // Either part alone.
+        // Either part alone; a profile.
         let endsOnly = RecordedKeyspace(figures: nil, keyEnds: Self.keyEnds)
         #expect(try KeyspaceRecord.decode(KeyspaceRecord.encode(endsOnly)) == endsOnly)
+        let profiled = RecordedKeyspace(figures: nil, keyEnds: nil, profile: Self.profile)
+        #expect(try KeyspaceRecord.decode(KeyspaceRecord.encode(profiled)) == profiled)
     }
+
+    /// A profile of bursts: two namespaces, their commands and keys (a binary one).
+    static let profile = ProfileReport(
+        node: "cache:6379", startedAt: Date(timeIntervalSince1970: 1_800_000_100.5),
+        schedule: .bursts(2, every: 10, for: 60), monitoredSeconds: 12.25, missSource: .keymissEvents,
+        commands: 48_000, unparsedLines: 3, forgottenReads: 0, burstsCutShort: 1,
+        namespaces: [
+            NamespaceTraffic(
+                namespace: "user:*:profile", reads: 30_000, writes: 1_200, deletes: 40, misses: 1_300,
+                topCommands: [("GET", 29_000), ("SET", 1_200)], topKeys: [(Array("user:7:profile".utf8), 900)]),
+            NamespaceTraffic(
+                namespace: "blob:*", reads: 10, writes: 0, deletes: 0, misses: 0, topCommands: [("GET", 10)],
+                topKeys: [([0xFF, 0x00], 10)]),
+        ])
 
     /// Key ends of three namespaces: TTL-only with a bound, invalidated on write from keyspace
     /// events, not known yet.

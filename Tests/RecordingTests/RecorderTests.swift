@@ -67,6 +67,17 @@ struct RecorderTests {
         return .keys(node: node, keys: keys, finishedPass: second % 10 == 0, unavailable: [:])
     }
 
+    /// A profile of node a, finished at 200 s.
+    static let profile = ProfileReport(
+        node: "a:6379", startedAt: Date(timeIntervalSince1970: start + 140), schedule: .bursts(2, every: 10, for: 60),
+        monitoredSeconds: 12, missSource: .cacheAsideInference, commands: 9_000, unparsedLines: 0, forgottenReads: 0,
+        burstsCutShort: 0,
+        namespaces: [
+            NamespaceTraffic(
+                namespace: "user:*:profile", reads: 6_000, writes: 300, deletes: 10, misses: 280,
+                topCommands: [("GET", 6_000)], topKeys: [(Array("user:12:profile".utf8), 400)])
+        ])
+
     static let rules = [
         AlertRule(
             name: "LowHitRatio", condition: AlertCondition(metric: .metric(.hitRatio), .below, 0.5), forSeconds: 10,
@@ -95,6 +106,8 @@ struct RecorderTests {
                 [keys(node, second: second), .sample(sample(node, second: second))]
             }
             let outcome = state.apply(events, now: clock.now)
+            // A profile of node a ends at 200 s (the P key).
+            if second == 200 { state.apply(profile: Self.profile) }
             recorder.record(outcome, state: state)
             for sample in outcome.samples {
                 guard let node = state.store[sample.node] else { continue }
@@ -117,8 +130,9 @@ struct RecorderTests {
         _ = try Self.run(seconds: 300, directory: directory.path, keyspaces: &live)
         let recording = try Recording(directory: directory.path)
         let rows = try recording.keyspaceTimes(of: "a:6379")
-        // Recorded at the first tick with figures, then every 60 s of ticks.
-        #expect(rows == [1, 61, 121, 181, 241].map { Self.start + Double($0) }, "\(rows)")
+        // Recorded at the first tick with figures, then every 60 s of ticks — and at once when a
+        // profile comes in (200 s).
+        #expect(rows == [1, 61, 121, 181, 200, 260].map { Self.start + Double($0) }, "\(rows)")
         let session = try ReplaySession(recording: recording)
         for second in [1, 59, 150, 299] {
             let shown = try #require(try session.state(at: Self.start + Double(second)).node("a:6379")?.keyspace)
@@ -128,7 +142,11 @@ struct RecorderTests {
             #expect(!shown.namespaces.isEmpty && !shown.biggestByMemory.isEmpty && shown.totalKeys != nil)
         }
         // Moving on tick by tick keeps it current too.
-        #expect(try session.state(at: Self.start + 300).node("a:6379")?.keyspace == live[241])
+        #expect(try session.state(at: Self.start + 300).node("a:6379")?.keyspace == live[260])
+        // The profile finished at 200 s is recorded at once: shown from then on, not before.
+        #expect(try session.state(at: Self.start + 199).node("a:6379")?.profile == nil)
+        #expect(try session.state(at: Self.start + 200).node("a:6379")?.profile == Self.profile)
+        #expect(try session.state(at: Self.start + 290).node("a:6379")?.profile == Self.profile)
         // A snapshot of a window writes the big keys, namespaces and TTLs it shows.
         let state = try session.state(at: Self.start + 299)
         #expect(state.keyspaces.keys.sorted() == ["a:6379", "b:6379"])
