@@ -8,6 +8,8 @@ struct CounterBaseline: Sendable {
     var uptimeSeconds: Int64?
     var counters: [CounterField: Int64]
     var cpuSeconds: Double?
+    /// CPU seconds of the main thread, where the server tells.
+    var mainThreadCPUSeconds: Double?
     /// cachewatch's own load from its other connections up to this poll.
     var own: OwnTraffic.Counts?
     /// Own traffic counted (as sent) before the server had executed it: the poll's `INFO` ran
@@ -24,6 +26,9 @@ struct CounterBaseline: Sendable {
             if let value = field.value(in: info) { counters[field] = value }
         }
         if let user = info.cpu.user, let system = info.cpu.system { cpuSeconds = user + system }
+        if let user = info.cpu.mainThreadUser, let system = info.cpu.mainThreadSystem {
+            mainThreadCPUSeconds = user + system
+        }
     }
 }
 

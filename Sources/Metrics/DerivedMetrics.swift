@@ -49,6 +49,9 @@ public enum DerivedMetrics {
         set(.replicaLastIOSeconds, info.replication.masterLastIOSecondsAgo.map(Double.init))
         set(.clientsConnected, info.clients.connected.map(Double.init))
         set(.clientsBlocked, info.clients.blocked.map(Double.init))
+        if let connected = info.clients.connected, let limit = info.clients.maxClients, limit > 0 {
+            set(.clientsUsedRatio, Double(connected) / Double(limit))
+        }
         if info.sections["keyspace"] != nil {  // present but empty means 0 keys
             set(.keys, Double(info.totalKeys))
             set(.keysWithExpiry, Double(info.totalKeysWithExpiry))
@@ -130,6 +133,13 @@ public enum DerivedMetrics {
         set(.errorRepliesPerSec, errors.map { $0 / elapsed })
         if let now = current.cpuSeconds, let before = previous.cpuSeconds, now >= before {
             set(.cpuPercent, (now - before) / elapsed * 100)
+        }
+        // The main thread's CPU against its one core (the whole process where the server does
+        // not tell the main thread's apart).
+        if let now = current.mainThreadCPUSeconds ?? current.cpuSeconds,
+            let before = previous.mainThreadCPUSeconds ?? previous.cpuSeconds, now >= before
+        {
+            set(.mainThreadCPURatio, (now - before) / elapsed)
         }
         return (values, anyReset, anyReset ? OwnTraffic.Counts() : inFlight)
     }

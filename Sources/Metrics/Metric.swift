@@ -23,7 +23,9 @@ public enum Metric: Int, CaseIterable, Sendable, Hashable {
     case namespaceStalenessBoundSeconds, namespaceStampedeMissesPerSec, eventsDroppedPerSec, namespaceReadsPerSec
     case namespaceWritesPerSec, namespaceDeletesPerSec, namespaceHitRatio, slotCPUPercent, slotCPUShare
     case slotNetworkBytesPerSec, slotKeys, replicaLagBytes, replicaAckSeconds, replicaOnline
-    case namespaceUncertainEndShare
+    case namespaceUncertainEndShare, opsSurgeRatio, netSurgeRatio, connectionsSurgeRatio, missesSurgeRatio
+    case memoryFullEtaSeconds, clientsUsedRatio, clientsFullEtaSeconds, mainThreadCPURatio
+    case mainThreadCPUFullEtaSeconds, namespaceGrowthBytesPerSec
 
     /// The metric's place in the vocabulary, its index in `allCases` (cases are numbered in
     /// declaration order): tables indexed by metric use it.
@@ -373,6 +375,49 @@ public enum Metric: Int, CaseIterable, Sendable, Hashable {
             .init(
                 "replica_online", .flag, per: .replica, from: .poll,
                 "On a primary, per replica: 1 while its state is online, else 0 (syncing, waiting).")
+        case .opsSurgeRatio:
+            .init(
+                "ops_surge_ratio", .ratio, from: .poll,
+                "ops/s ÷ its usual level: the median of the last 30 minutes' 10-second medians, the newest 30 s and earlier surges left out (see SurgeBaseline)."
+            )
+        case .netSurgeRatio:
+            .init(
+                "net_surge_ratio", .ratio, from: .poll,
+                "Network bytes per second (in + out) ÷ their usual level, as ops_surge_ratio.")
+        case .connectionsSurgeRatio:
+            .init(
+                "connections_surge_ratio", .ratio, from: .poll,
+                "New connections per second ÷ their usual level (at least 1/s), as ops_surge_ratio.")
+        case .missesSurgeRatio:
+            .init(
+                "misses_surge_ratio", .ratio, from: .poll,
+                "Misses per second ÷ their usual level (at least 5/s), as ops_surge_ratio.")
+        case .memoryFullEtaSeconds:
+            .init(
+                "memory_full_eta_seconds", .seconds, from: .poll,
+                "Seconds until used_memory reaches maxmemory at its current trend (accelerating growth followed); absent when memory does not grow or there is no limit (see ResourceForecast)."
+            )
+        case .clientsUsedRatio:
+            .init("clients_used_ratio", .ratio, from: .poll, "Connected clients ÷ maxclients.")
+        case .clientsFullEtaSeconds:
+            .init(
+                "clients_full_eta_seconds", .seconds, from: .poll,
+                "Seconds until connected clients reach maxclients at their current trend; absent when they do not grow."
+            )
+        case .mainThreadCPURatio:
+            .init(
+                "main_thread_cpu_ratio", .ratio, from: .poll,
+                "CPU seconds per second of the server's main thread (used_cpu_*_main_thread; the whole process where the server does not tell): 1 is the one core it can use."
+            )
+        case .mainThreadCPUFullEtaSeconds:
+            .init(
+                "main_thread_cpu_full_eta_seconds", .seconds, from: .poll,
+                "Seconds until main_thread_cpu_ratio reaches 1 at its current trend; absent when it does not grow.")
+        case .namespaceGrowthBytesPerSec:
+            .init(
+                "namespace_growth_bytes_per_sec", .bytesPerSecond, per: .namespace, from: .keySampling,
+                "Key sampling, per namespace: how fast its estimated memory grows (least squares over the last 10 minutes; negative: it shrinks)."
+            )
         }
     }
 }

@@ -16,6 +16,11 @@ public struct NodeMetrics: Sendable {
     private var baseline: CounterBaseline?
     private var latency: LatencyWindow
     private var baselines = SpikeBaseline()
+    private var surges = SurgeBaseline()
+    /// Growth towards the ceilings: memory, clients, the main thread's CPU.
+    private var memoryGrowth = GrowthForecast()
+    private var clientsGrowth = GrowthForecast()
+    private var cpuGrowth = GrowthForecast()
     /// Figures from outside the poll (key sampling), added to every tick that has a reading.
     private var external: [Metric: Double] = [:]
     /// Labelled metrics (per namespace): the newest values by metric name, then label value.
@@ -151,6 +156,34 @@ public struct NodeMetrics: Sendable {
         for (metric, values) in figures.perNamespace { setInstances(metric, values) }
     }
 
+    /// The times to the ceilings at this tick: memory (to `maxmemory`, else the machine's
+    /// memory where known), clients (`maxclients`), the main thread's CPU (one core), each
+    /// absent while it does not grow.
+    private mutating func forecast(_ values: inout [SeriesKey: Double], time: Double, systemMemory: Double?) {
+        if let used = values[metric: .usedMemoryBytes] {
+            memoryGrowth.add(used, at: time)
+            let maxmemory = values[metric: .maxmemoryBytes] ?? 0
+            if let limit = maxmemory > 0 ? maxmemory : systemMemory, limit > 0,
+                let eta = memoryGrowth.secondsUntil(limit, at: time, noise: limit * 0.0005)
+            {
+                values[metric: .memoryFullEtaSeconds] = eta
+            }
+        }
+        if let clients = values[metric: .clientsConnected], let ratio = values[metric: .clientsUsedRatio], ratio > 0 {
+            let limit = clients / ratio
+            clientsGrowth.add(clients, at: time)
+            if let eta = clientsGrowth.secondsUntil(limit, at: time, noise: max(0.5, limit * 0.001)) {
+                values[metric: .clientsFullEtaSeconds] = eta
+            }
+        }
+        if let cpu = values[metric: .mainThreadCPURatio] {
+            cpuGrowth.add(cpu, at: time)
+            if let eta = cpuGrowth.secondsUntil(1, at: time, noise: 0.005) {
+                values[metric: .mainThreadCPUFullEtaSeconds] = eta
+            }
+        }
+    }
+
     /// The namespaces of a hot slot, most keys first (`search:* 40, user:* 12`); `nil` when not
     /// looked up.
     public func namespaces(inSlot slot: Int) -> [(namespace: String, keys: Int)]? {
@@ -225,6 +258,13 @@ public struct NodeMetrics: Sendable {
             values = derived.values
             if derived.reset { counterResets += 1 }
             baselines.update(&values, time: time)
+            surges.update(&values, time: time)
+            if derived.reset {
+                memoryGrowth.reset()
+                clientsGrowth.reset()
+                cpuGrowth.reset()
+            }
+            forecast(&values, time: time, systemMemory: reading.info?.memory.totalSystem.map(Double.init))
             values.merge(external.map { (SeriesKey.metric($0.key), $0.value) }) { polled, _ in polled }
             // A new connection's first round trip pays for cold paths on both ends (and, at
             // start-up, for cachewatch's own start): it stays out of the percentiles.

@@ -42,6 +42,8 @@ public struct MemorySection: Sendable, Hashable {
     public var maxmemoryPolicy: EvictionPolicy?
     /// `used_memory_rss / used_memory` as the server computes it.
     public var fragmentationRatio: Double?
+    /// The machine's memory (`total_system_memory`), where the server tells.
+    public var totalSystem: Int64? = nil
 }
 
 /// The `# Stats` section: lifetime counters, reset by a restart or `CONFIG RESETSTAT`.
@@ -119,6 +121,18 @@ public struct CPUSection: Sendable, Hashable {
     public var system: Double?
     /// User CPU seconds of the server process.
     public var user: Double?
+    /// System CPU seconds of the main thread (Redis 6.2+, Valkey), where the server tells.
+    public var mainThreadSystem: Double?
+    /// User CPU seconds of the main thread.
+    public var mainThreadUser: Double?
+
+    /// Creates the section.
+    public init(system: Double?, user: Double?, mainThreadSystem: Double? = nil, mainThreadUser: Double? = nil) {
+        self.system = system
+        self.user = user
+        self.mainThreadSystem = mainThreadSystem
+        self.mainThreadUser = mainThreadUser
+    }
 }
 
 /// One `dbN:keys=…,expires=…,avg_ttl=…` line.

@@ -58,7 +58,7 @@ extension InfoSnapshot {
         memory = MemorySection(
             used: int("used_memory"), rss: int("used_memory_rss"), peak: int("used_memory_peak"),
             maxmemory: int("maxmemory"), maxmemoryPolicy: all["maxmemory_policy"].map(EvictionPolicy.init(name:)),
-            fragmentationRatio: double("mem_fragmentation_ratio"))
+            fragmentationRatio: double("mem_fragmentation_ratio"), totalSystem: int("total_system_memory"))
         stats = StatsSection(
             totalConnectionsReceived: int("total_connections_received"),
             totalCommandsProcessed: int("total_commands_processed"),
@@ -71,7 +71,9 @@ extension InfoSnapshot {
             keyspaceHits: int("keyspace_hits"),
             keyspaceMisses: int("keyspace_misses"),
             totalErrorReplies: int("total_error_replies"))
-        cpu = CPUSection(system: double("used_cpu_sys"), user: double("used_cpu_user"))
+        cpu = CPUSection(
+            system: double("used_cpu_sys"), user: double("used_cpu_user"),
+            mainThreadSystem: double("used_cpu_sys_main_thread"), mainThreadUser: double("used_cpu_user_main_thread"))
 
         let replicationFields = sections["replication"] ?? [:]
         let replicas = replicationFields.keys.filter { $0.hasPrefix("slave") && $0.dropFirst(5).allSatisfy(\.isNumber) }
