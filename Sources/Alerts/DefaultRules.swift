@@ -243,6 +243,63 @@ public enum DefaultRules {
             severity: warning
             summary: "memory at {{value}} of maxmemory on {{node}}"
 
+          # Memory full within 15 minutes at its trend (growth followed as it accelerates; a
+          # step is no trend): before the first eviction — once the node evicts, MemoryFull
+          # says so. Named: the namespaces growing fastest, and the critical keys an allkeys-*
+          # policy may then evict. Under 5 minutes: MemoryFullImminent.
+          - name: MemoryFullSoon
+            metric: memory_full_eta_seconds
+            below: 900
+            for: 10s
+            severity: warning
+            requires:
+              - metric: evicted_per_sec
+                below: 0.01
+                over: 30s
+                reduce: max
+            summary: "memory of {{node}} full in ~{{value_duration}} at its trend; growing fastest: {{top:namespace_growth_bytes_per_sec}}; critical keys its policy may evict: {{evictable_critical}}"
+
+          - name: MemoryFullImminent
+            metric: memory_full_eta_seconds
+            below: 300
+            for: 10s
+            severity: critical
+            requires:
+              - metric: evicted_per_sec
+                below: 0.01
+                over: 30s
+                reduce: max
+            summary: "memory of {{node}} full in ~{{value_duration}} at its trend; growing fastest: {{top:namespace_growth_bytes_per_sec}}; critical keys its policy may evict: {{evictable_critical}}"
+
+          # Traffic far above its usual level for half a minute: a campaign gone viral, a
+          # retry storm, a crawler. The usual level is the last 30 minutes' (surges left out).
+          - name: TrafficSurge
+            metric: ops_surge_ratio
+            above: 5
+            for: 30s
+            keep_firing_for: 1m
+            severity: warning
+            summary: "traffic surge on {{node}}: ops/s at {{value}}x the usual level; growing fastest: {{top:namespace_growth_bytes_per_sec}}"
+
+          # Connections near maxclients: the next ones are refused.
+          - name: ClientsNearMax
+            metric: clients_used_ratio
+            above: 0.9
+            for: 30s
+            severity: warning
+            summary: "{{node}} has {{value}} of maxclients connected"
+
+          # The main thread busy nine tenths of the time for a minute: commands queue behind
+          # each other, latency climbs (I/O threads do not run commands).
+          - name: MainThreadSaturated
+            metric: main_thread_cpu_ratio
+            above: 0.9
+            over: 1m
+            reduce: average
+            for: 1m
+            severity: warning
+            summary: "the main thread of {{node}} is busy {{value}} of the time: commands queue"
+
           # noeviction at the limit: every write now fails with OOM.
           - name: NoEvictionFull
             metric: memory_used_ratio

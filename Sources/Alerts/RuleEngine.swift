@@ -105,7 +105,9 @@ public struct RuleEngine: Sendable {
         let filters = rule.namespaces.map(GlobPattern.init)
         var seen = Set<String>()
         // In order of instance, so that the events of one step come in the same order every time.
-        for (instance, value) in (rule.condition.metric.metric.flatMap(node.instances) ?? [:]).sorted(by: { $0.key < $1.key })
+        for (instance, value) in (rule.condition.metric.metric.flatMap(node.instances) ?? [:]).sorted(by: {
+            $0.key < $1.key
+        })
         where filters.isEmpty || filters.contains(where: { $0.matches(instance) }) {
             var instanceLabels = labels
             instanceLabels[label.rawValue] = instance
@@ -170,6 +172,8 @@ public struct RuleEngine: Sendable {
             if node.lastInfo != nil && !node.hasSeries(rule.condition.metric) {
                 return .value(0, holds: false)
             }
+            // No time to a ceiling while nothing grows: false, not unknown.
+            if rule.condition.metric.metric?.declaration.absentMeansNone == true { return .value(.nan, holds: false) }
             return .unavailable("\(rule.condition.metric) has no value")
         }
         var holds = rule.condition.holds(for: value)
@@ -210,6 +214,8 @@ public struct RuleEngine: Sendable {
         return SummaryTemplate.render(template) { name in
             switch name {
             case "value": return ValueFormatting.plain(isCount ? value.rounded() : value)
+            case "value_duration": return ValueFormatting.duration(seconds: value)
+            case "evictable_critical": return evictableCritical(on: node)
             case "threshold": return ValueFormatting.plain(rule.condition.threshold)
             default: break
             }
@@ -233,6 +239,27 @@ public struct RuleEngine: Sendable {
             + (namespaces.count > topInstances ? ", …" : "")
     }
 
+    /// The namespaces of keys whose eviction breaks something (sessions, locks, rate limits):
+    /// the patterns `CriticalKeysEvictable` and `CriticalKeysEvicted` watch.
+    public static let criticalNamespaces = [
+        "*session*", "*sess:*", "*lock*", "*mutex*", "*ratelimit*", "*rate_limit*", "*rate-limit*", "*throttle*",
+        "*quota*",
+    ]
+
+    /// `{{evictable_critical}}`: under an `allkeys-*` policy, the sampled critical namespaces
+    /// (``criticalNamespaces``) with their keys, most first; "none" when the policy spares keys
+    /// without a TTL or no critical namespace is sampled; "not known" without key sampling.
+    static func evictableCritical(on node: NodeMetrics) -> String {
+        guard let allkeys = node.latestValues[metric: .allkeysPolicy] else { return "not known" }
+        guard allkeys > 0.5 else { return "none (its policy evicts only keys with a TTL, or none)" }
+        guard let keys = node.instances(.namespaceKeys) else { return "not known (no key sampling)" }
+        let patterns = criticalNamespaces.map(GlobPattern.init)
+        let critical = keys.filter { entry in entry.value > 0 && patterns.contains { $0.matches(entry.key) } }
+            .sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(topInstances)
+        guard !critical.isEmpty else { return "none" }
+        return critical.map { "\($0.key) (~\(ValueFormatting.count($0.value)) keys)" }.joined(separator: ", ")
+    }
+
     /// `{{top:<labelled metric>}}`: its largest instances on the node with their values
     /// (`search:* 820/s, price:* 95/s`); "none" when none is above 0; "not known" when the
     /// node has no such figures (keyspace events off, no key sampling).
@@ -243,7 +270,13 @@ public struct RuleEngine: Sendable {
         let largest = instances.filter { $0.value > 0 }.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
             .prefix(topInstances)
         guard !largest.isEmpty else { return "none" }
-        return largest.map { "\($0.key) \(ValueFormatting.plain($0.value))\(metric.unit == .perSecond ? "/s" : "")" }
-            .joined(separator: ", ")
+        return largest.map { entry in
+            switch metric.unit {
+            case .bytesPerSecond: return "\(entry.key) \(ValueFormatting.bytes(entry.value))/s"
+            case .perSecond: return "\(entry.key) \(ValueFormatting.plain(entry.value))/s"
+            default: return "\(entry.key) \(ValueFormatting.plain(entry.value))"
+            }
+        }
+        .joined(separator: ", ")
     }
 }

@@ -9,9 +9,12 @@ import Metrics
 /// Translation: a window's reduction becomes `avg_over_time`, `max_over_time`,
 /// `min_over_time`, or `x - x offset W` (change; ÷ W for rate); requirements are joined with
 /// `and on(node[, label])`; namespace patterns become a case-insensitive regular expression on
-/// `namespace`; milliseconds are compared in seconds. In summaries `{{value}}` and labels become
-/// Go templates; `{{top:…}}` and `{{slot_namespaces}}`, which need cachewatch's own state, are
-/// replaced by a pointer to it.
+/// `namespace`; milliseconds are compared in seconds. In summaries `{{value}}`,
+/// `{{value_duration}}` (`humanizeDuration`) and labels become Go templates; `{{top:…}}`,
+/// `{{slot_namespaces}}` and `{{evictable_critical}}`, which need cachewatch's own state, are
+/// replaced by a pointer to it. The times to a ceiling are cachewatch's forecasts, exported as
+/// metrics: the rules compare them (Prometheus's `predict_linear` is a line over a window, it
+/// follows neither acceleration nor steps).
 public enum PrometheusRuleExport {
     /// The rules file (YAML) for `rules`, in one group named `group`.
     public static func yaml(_ rules: [AlertRule], group: String = "cachewatch") -> String {
@@ -103,7 +106,9 @@ public enum PrometheusRuleExport {
     static func summary(_ rule: AlertRule) -> String {
         var text = rule.summary.replacingOccurrences(of: "{{value}}", with: "{{ $value }}")
             .replacingOccurrences(of: "{{threshold}}", with: number(rule.condition.threshold))
+            .replacingOccurrences(of: "{{value_duration}}", with: "{{ $value | humanizeDuration }}")
             .replacingOccurrences(of: "{{slot_namespaces}}", with: "(see cachewatch's hot slots view)")
+            .replacingOccurrences(of: "{{evictable_critical}}", with: "(see cachewatch)")
         for metric in Metric.allCases where metric.label != nil {
             text = text.replacingOccurrences(of: "{{top:\(metric.name)}}", with: "(see cachewatch)")
         }

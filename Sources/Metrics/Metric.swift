@@ -395,14 +395,16 @@ public enum Metric: Int, CaseIterable, Sendable, Hashable {
         case .memoryFullEtaSeconds:
             .init(
                 "memory_full_eta_seconds", .seconds, from: .poll,
-                "Seconds until used_memory reaches maxmemory at its current trend (accelerating growth followed); absent when memory does not grow or there is no limit (see ResourceForecast)."
+                "Seconds until used_memory reaches maxmemory at its current trend (accelerating growth followed); absent when memory does not grow or there is no limit (see GrowthForecast).",
+                absentMeansNone: true
             )
         case .clientsUsedRatio:
             .init("clients_used_ratio", .ratio, from: .poll, "Connected clients ÷ maxclients.")
         case .clientsFullEtaSeconds:
             .init(
                 "clients_full_eta_seconds", .seconds, from: .poll,
-                "Seconds until connected clients reach maxclients at their current trend; absent when they do not grow."
+                "Seconds until connected clients reach maxclients at their current trend; absent when they do not grow.",
+                absentMeansNone: true
             )
         case .mainThreadCPURatio:
             .init(
@@ -412,7 +414,8 @@ public enum Metric: Int, CaseIterable, Sendable, Hashable {
         case .mainThreadCPUFullEtaSeconds:
             .init(
                 "main_thread_cpu_full_eta_seconds", .seconds, from: .poll,
-                "Seconds until main_thread_cpu_ratio reaches 1 at its current trend; absent when it does not grow.")
+                "Seconds until main_thread_cpu_ratio reaches 1 at its current trend; absent when it does not grow.",
+                absentMeansNone: true)
         case .namespaceGrowthBytesPerSec:
             .init(
                 "namespace_growth_bytes_per_sec", .bytesPerSecond, per: .namespace, from: .keySampling,

@@ -13,6 +13,9 @@ public struct MetricDeclaration: Sendable, Hashable {
     public let help: String
     /// The name in the Prometheus exposition and in exported Prometheus rules.
     public let prometheusName: String
+    /// Whether no value is an answer: a time to a ceiling is absent while nothing grows, so a
+    /// rule on it is false then, not unhealthy.
+    public let absentMeansNone: Bool
 
     /// Declares a metric.
     ///
@@ -22,15 +25,17 @@ public struct MetricDeclaration: Sendable, Hashable {
     ///   - label: the label of its instances, if it has several per node.
     ///   - source: where its values come from.
     ///   - help: one line saying what it measures.
+    ///   - absentMeansNone: whether its absence is an answer (see ``absentMeansNone``).
     ///   - prometheusName: its exposed name; by default `cachewatch_` and `name` with Prometheus's
     ///     unit conventions where ours differ — `_per_sec` spelt `_per_second`, milliseconds
     ///     exposed in seconds (`ping_p99_ms` → `cachewatch_ping_p99_seconds`), as
     ///     `promtool check metrics` asks.
     public init(
         _ name: String, _ unit: MetricUnit, per label: MetricLabel? = nil, from source: MetricSource,
-        _ help: String, prometheusName: String? = nil
+        _ help: String, absentMeansNone: Bool = false, prometheusName: String? = nil
     ) {
         self.name = name
+        self.absentMeansNone = absentMeansNone
         self.unit = unit
         self.label = label
         self.source = source

@@ -21,6 +21,8 @@ public struct NodeMetrics: Sendable {
     private var memoryGrowth = GrowthForecast()
     private var clientsGrowth = GrowthForecast()
     private var cpuGrowth = GrowthForecast()
+    /// How fast each namespace's memory grows, from the keyspace figures.
+    private var namespaceGrowth = NamespaceGrowth()
     /// Figures from outside the poll (key sampling), added to every tick that has a reading.
     private var external: [Metric: Double] = [:]
     /// Labelled metrics (per namespace): the newest values by metric name, then label value.
@@ -154,6 +156,7 @@ public struct NodeMetrics: Sendable {
         let figures = keyspace.ruleFigures
         for (metric, value) in figures.perNode { setExternal(metric, value) }
         for (metric, values) in figures.perNamespace { setInstances(metric, values) }
+        setInstances(.namespaceGrowthBytesPerSec, namespaceGrowth.update(keyspace))
     }
 
     /// The times to the ceilings at this tick: memory (to `maxmemory`, else the machine's
