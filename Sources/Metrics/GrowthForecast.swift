@@ -66,17 +66,19 @@ struct GrowthForecast: Sendable {
             return nil
         }
         // Sustained: each quarter's mean above the previous one's by more than noise.
-        let span = (time - first.time) / 4
-        var means: [Double] = []
-        for quarter in 0..<4 {
-            let start = first.time + Double(quarter) * span
-            let points = recent.filter {
-                $0.time >= start && $0.time < start + span || (quarter == 3 && $0.time == time)
-            }
-            guard !points.isEmpty else { return nil }
-            means.append(points.reduce(0) { $0 + $1.value } / Double(points.count))
+        let span = max((time - first.time) / 4, 1e-9)
+        var sums = [0.0, 0.0, 0.0, 0.0]
+        var counts = [0, 0, 0, 0]
+        for point in recent {
+            let quarter = min(3, Int((point.time - first.time) / span))
+            sums[quarter] += point.value
+            counts[quarter] += 1
         }
-        for index in 1..<means.count where means[index] - means[index - 1] <= noise { return nil }
+        guard !counts.contains(0) else { return nil }
+        for index in 1..<4
+        where sums[index] / Double(counts[index]) - sums[index - 1] / Double(counts[index - 1]) <= noise {
+            return nil
+        }
         guard let fit = Self.parabola(recent, at: time), fit.slope > 0 else { return nil }
         let level = recent.last?.value ?? fit.level
         return Self.solve(level: level, slope: fit.slope, acceleration: max(0, fit.acceleration), to: ceiling)
