@@ -50,11 +50,26 @@ enum OverviewView {
         let window = SeriesWindow(
             node: node, metric: .opsPerSec, seconds: state.windowSeconds, points: points(rect, theme))
         let peak = window.maximum
-        let note = "now \(ValueFormatting.count(node.latest(.opsPerSec)))/s  peak \(ValueFormatting.count(peak))"
-        let inner = Panel(title: "Ops/s", note: note, noteStyle: CellStyle(.normal, bold: true))
+        let ops = node.latest(.opsPerSec)
+        // The usual level the surge ratio compares with (ops/s ÷ the ratio).
+        let ratio = node.latest(.opsSurgeRatio)
+        let usual = ratio.flatMap { ratio in ops.map { ratio > 0 ? $0 / ratio : 0 } }
+        var note = "now \(ValueFormatting.count(ops))/s  peak \(ValueFormatting.count(peak))"
+        if let ratio, ratio >= 2 { note += "  ×\(ValueFormatting.plain(ratio.rounded())) usual" }
+        let surging = (ratio ?? 0) >= 5
+        let inner = Panel(title: "Ops/s", note: note, noteStyle: CellStyle(surging ? .crit : .normal, bold: true))
             .draw(into: &screen, rect: rect, glyphs: theme.glyphs)
-        BrailleGraph(values: window.values, failed: window.failed, maximum: (peak ?? 1) * 1.1, style: CellStyle(.graph))
+        let top = max(peak ?? 1, usual ?? 0) * 1.1
+        BrailleGraph(values: window.values, failed: window.failed, maximum: top, style: CellStyle(.graph))
             .draw(into: &screen, rect: inner, glyphs: theme.glyphs)
+        // The usual level marked at its height, on the left (the oldest points: the newest stay seen).
+        if let usual, usual > 0, inner.height >= 3, inner.width >= 20, top > 0 {
+            let label = " usual \(ValueFormatting.count(usual))/s "
+            let row =
+                inner.y + inner.height - 1
+                - min(inner.height - 1, Int((usual / top * Double(inner.height)).rounded(.down)))
+            screen.put(label, x: inner.x, y: row, style: .muted)
+        }
     }
 
     private static func evictionsAndExpiries(
@@ -141,8 +156,17 @@ enum OverviewView {
         if limit > 0, let ratioRect = lines.next() {
             Gauge(ratio: node.latest(.memoryUsedRatio), warnAt: 0.8, critAt: 0.9).draw(
                 into: &screen, rect: ratioRect, glyphs: theme.glyphs)
-            lines.write(
-                &screen, [("used ", .muted), (bytes(used), .normal), (" of ", .muted), (bytes(Double(limit)), .normal)])
+            var parts: [(String, StyleRole)] = [
+                ("used ", .muted), (bytes(used), .normal), (" of ", .muted), (bytes(Double(limit)), .normal),
+            ]
+            // Where memory grows: when it will be full at its trend.
+            if let eta = node.latest(.memoryFullEtaSeconds) {
+                parts += [
+                    ("  full in ~", .muted),
+                    (ValueFormatting.duration(seconds: eta), eta < 300 ? .crit : eta < 900 ? .warn : .normal),
+                ]
+            }
+            lines.write(&screen, parts)
         } else {
             lines.write(&screen, [("used ", .muted), (bytes(used), .normal), ("  no maxmemory limit", .muted)])
         }
@@ -155,7 +179,17 @@ enum OverviewView {
                 (ValueFormatting.ratio(fragmentation), fragmentationRole),
             ])
         if let policy = info?.memory.maxmemoryPolicy {
-            lines.write(&screen, [("policy ", .muted), (policy.name, policy == .noEviction ? .warn : .normal)])
+            var parts: [(String, StyleRole)] = [
+                ("policy ", .muted), (policy.name, policy == .noEviction ? .warn : .normal),
+            ]
+            // The main thread's CPU against its one core.
+            if let cpu = node.latest(.mainThreadCPURatio) {
+                parts += [
+                    ("  main thread ", .muted),
+                    (ValueFormatting.percent(cpu) + "%", cpu >= 0.9 ? .crit : cpu >= 0.7 ? .warn : .normal),
+                ]
+            }
+            lines.write(&screen, parts)
         }
         let rejected = node.latest(.rejectedConnectionsPerSec)
         lines.write(
