@@ -64,4 +64,11 @@ struct ByteReader {
     private func damaged(_ what: String) -> RecordingError {
         RecordingError("a tick record is damaged: \(what) at byte \(offset)")
     }
+
+    /// A presence byte, then the value `read` reads when it is 1; `nil` when it is 0.
+    mutating func optional<Value>(
+        _ read: (inout ByteReader) throws(RecordingError) -> Value
+    ) throws(RecordingError) -> Value? {
+        try byte() == 1 ? try read(&self) : nil
+    }
 }

@@ -41,6 +41,13 @@ struct ByteWriter {
             for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: bits >> shift)) }
         }
     }
+
+    /// A presence byte (0 or 1), then `value` written by `write` when present.
+    mutating func optional<Value>(_ value: Value?, _ write: (inout ByteWriter, Value) -> Void) {
+        guard let value else { return byte(0) }
+        byte(1)
+        write(&self, value)
+    }
 }
 
 /// How a number is stored.

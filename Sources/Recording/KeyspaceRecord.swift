@@ -166,19 +166,6 @@ enum KeyspaceRecord {
         return KeyEndsSummary(trackedKeys: tracked, rows: rows)
     }
 
-    private static func optional(_ value: Double?, into writer: inout ByteWriter) {
-        if let value {
-            writer.byte(1)
-            writer.number(value)
-        } else {
-            writer.byte(0)
-        }
-    }
-
-    private static func optionalNumber(_ reader: inout ByteReader) throws(RecordingError) -> Double? {
-        try reader.byte() == 1 ? try reader.number() : nil
-    }
-
     private static func write(_ figures: KeyspaceFigures, into writer: inout ByteWriter) {
         writer.signed(Recorder.milliseconds(figures.takenAt))
         optional(figures.totalKeys, into: &writer)
@@ -302,16 +289,19 @@ enum KeyspaceRecord {
     }
 
     private static func optional(_ value: Int64?, into writer: inout ByteWriter) {
-        if let value {
-            writer.byte(1)
-            writer.signed(value)
-        } else {
-            writer.byte(0)
-        }
+        writer.optional(value) { $0.signed($1) }
+    }
+
+    private static func optional(_ value: Double?, into writer: inout ByteWriter) {
+        writer.optional(value) { $0.number($1) }
     }
 
     private static func optional(_ reader: inout ByteReader) throws(RecordingError) -> Int64? {
-        try reader.byte() == 1 ? try reader.signed() : nil
+        try reader.optional { reader throws(RecordingError) in try reader.signed() }
+    }
+
+    private static func optionalNumber(_ reader: inout ByteReader) throws(RecordingError) -> Double? {
+        try reader.optional { reader throws(RecordingError) in try reader.number() }
     }
 
     private static func buckets(_ buckets: [TTLBucket: Int], into writer: inout ByteWriter) {

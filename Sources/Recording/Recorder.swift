@@ -64,6 +64,14 @@ public final class Recorder: Sendable {
         var keyspaceRecorded: [String: Date] = [:]
         /// The start of each node's profile recorded last.
         var profileRecorded: [String: Date] = [:]
+        /// The number of `node`, given now (and added to `new`) if it has none yet.
+        mutating func nodeID(_ node: String, new: inout [(id: Int64, name: String)]) -> Int64 {
+            if let known = nodes[node] { return known }
+            let id = Int64(nodes.count + 1)
+            nodes[node] = id
+            new.append((id, node))
+            return id
+        }
         /// The alerts pending at the last step, by identity, with when each was last written.
         var pending: [String: (alert: Alert, written: Date)] = [:]
     }
@@ -233,15 +241,7 @@ public final class Recorder: Sendable {
         var newNodes: [(id: Int64, name: String)] = []
         let rows = encoding.withLock { encoding in
             keyspaces.map { node, time, keyspace -> (node: Int64, time: Int64, record: [UInt8]) in
-                let id: Int64
-                if let known = encoding.nodes[node] {
-                    id = known
-                } else {
-                    id = Int64(encoding.nodes.count + 1)
-                    encoding.nodes[node] = id
-                    newNodes.append((id, node))
-                }
-                return (id, Self.milliseconds(time), KeyspaceRecord.encode(keyspace))
+                (encoding.nodeID(node, new: &newNodes), Self.milliseconds(time), KeyspaceRecord.encode(keyspace))
             }
         }
         pending.withLock { pending in
@@ -257,17 +257,10 @@ public final class Recorder: Sendable {
         defer { cpu.withLock { $0.encoding += ThreadCPUClock.now() - started } }
         var rows: [TickRow] = []
         var newNames: [(Int64, String)] = []
-        var newNodes: [(Int64, String)] = []
+        var newNodes: [(id: Int64, name: String)] = []
         encoding.withLock { encoding in
             for (node, tick) in ticks {
-                let nodeID: Int64
-                if let known = encoding.nodes[node] {
-                    nodeID = known
-                } else {
-                    nodeID = Int64(encoding.nodes.count + 1)
-                    encoding.nodes[node] = nodeID
-                    newNodes.append((nodeID, node))
-                }
+                let nodeID = encoding.nodeID(node, new: &newNodes)
                 var encoder = encoding.encoders[node] ?? TickEncoder()
                 let count = encoding.sinceKeyframe[node] ?? 0
                 let keyframe = encoder.needsKeyframe || count >= Self.keyframeEvery - 1
