@@ -151,6 +151,13 @@ let package = Package(
             dependencies: ["Recording", "Engine", "Export", "Fleet", "Metrics", "Alerts", "Telemetry"],
             path: "Benchmarks/RecordingBenchmark"
         ),
+        // The time-to-full forecast against the real time to full (`scripts/bench-forecast`);
+        // not part of the product.
+        .executableTarget(
+            name: "ForecastBenchmark",
+            dependencies: ["Metrics", "Telemetry"],
+            path: "Benchmarks/ForecastBenchmark"
+        ),
         // Real redis-server processes, a fault-injecting fake server, a process runner.
         .target(
             name: "TestSupport",

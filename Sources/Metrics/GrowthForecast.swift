@@ -84,12 +84,13 @@ struct GrowthForecast: Sendable {
         return Self.solve(level: level, slope: fit.slope, acceleration: max(0, fit.acceleration), to: ceiling)
     }
 
-    /// The 30-minute line's answer, once five minutes are there.
+    /// The 30-minute line's answer, once five minutes are there: from the line's own level
+    /// or the last value, the higher (growth by steps sits above its last step between two).
     private func longAnswer(_ ceiling: Double, at time: Double) -> Double? {
         guard let first = spaced.first, time - first.time >= Self.longMinimum, spaced.count >= 10,
             let fit = Self.line(spaced, at: time), fit.slope > 0
         else { return nil }
-        let level = recent.last?.value ?? fit.level
+        let level = max(recent.last?.value ?? fit.level, fit.level)
         return (ceiling - level) / fit.slope
     }
 
@@ -111,7 +112,10 @@ struct GrowthForecast: Sendable {
         return ((sv - slope * st) / n, slope)
     }
 
-    /// Least squares of `v = a + b·τ + c·τ²`: the level, slope and acceleration (2c) at `time`.
+    /// Least squares of `v = a + b·τ + c·τ²`: the level, slope and acceleration (2c) at `time`;
+    /// the acceleration is 0 unless it stands three standard errors clear of it (noise would
+    /// otherwise bend a straight line upwards half the time, and the clamp to ≥ 0 make every
+    /// answer early).
     static func parabola(
         _ points: [(time: Double, value: Double)], at time: Double
     ) -> (level: Double, slope: Double, acceleration: Double)? {
@@ -129,7 +133,19 @@ struct GrowthForecast: Sendable {
             }
         }
         let matrix = [[s[0], s[1], s[2]], [s[1], s[2], s[3]], [s[2], s[3], s[4]]]
-        guard let solution = solve3(matrix, r) else { return nil }
+        guard let solution = solve3(matrix, r), points.count > 3,
+            let inverse = solve3(matrix, [0, 0, 1])
+        else { return nil }
+        var residuals = 0.0
+        for point in points {
+            let t = (point.time - time) / 60
+            let error = point.value - (solution[0] + solution[1] * t + solution[2] * t * t)
+            residuals += error * error
+        }
+        let standardError = (residuals / Double(points.count - 3) * max(0, inverse[2])).squareRoot()
+        guard abs(solution[2]) > 3 * standardError else {
+            return line(points, at: time).map { ($0.level, $0.slope, 0) }
+        }
         return (solution[0], solution[1] / 60, 2 * solution[2] / 3600)
     }
 
