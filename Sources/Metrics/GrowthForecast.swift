@@ -5,9 +5,10 @@ import Foundation
 ///
 /// Two fits, the earlier answer kept:
 /// - **the last two minutes, with their acceleration** (least squares of a parabola over every
-///   point), used only while the growth is sustained — each half-minute's mean above the one
-///   before by more than noise — so that a step (a bulk load, a restart's warm-up) is not read
-///   as a trend; a fit that decelerates is extrapolated as a straight line, never as a turn;
+///   point; the acceleration kept only three standard errors clear of the noise, and only
+///   upwards — a fit that decelerates is extrapolated as a straight line, never as a turn),
+///   used only while the growth is sustained — each half-minute's mean above the one before by
+///   more than noise — so that a step (a bulk load, a restart's warm-up) is not read as a trend;
 /// - **the last 30 minutes, as a line** (least squares over points kept every 5 s), once five
 ///   minutes are there: steady growth, and growth by steps, averaged.
 ///

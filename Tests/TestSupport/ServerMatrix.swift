@@ -9,9 +9,24 @@ import Testing
 public enum ServerMatrix {
     /// Whether this run repeats the integration modules against another server.
     public static var isRepeat: Bool { ProcessInfo.processInfo.environment["CACHEWATCH_SERVER_MATRIX"] == "1" }
+
+    /// Whether this run is the one beside the matrix passes: the long real-time scenarios, once,
+    /// against Debian's `redis-server` (`CACHEWATCH_BESIDE_MATRIX=1`).
+    public static var isBeside: Bool { ProcessInfo.processInfo.environment["CACHEWATCH_BESIDE_MATRIX"] == "1" }
 }
 
 extension Trait where Self == ConditionTrait {
+    /// For a long scenario in real time that does not depend on the server (minutes of a real
+    /// workload): it runs once, against Debian's `redis-server`, in a run of its own beside the
+    /// server matrix's passes (`scripts/test` starts it with `CACHEWATCH_BESIDE_MATRIX=1`), where
+    /// it waits on the clock while they compute — not in the first pass, whose tests run one at a
+    /// time. `CACHEWATCH_BESIDE_MATRIX=1 swift test --filter …` runs it alone.
+    public static var besideTheMatrix: Self {
+        .enabled(
+            if: ServerMatrix.isBeside,
+            "a long real-time scenario: runs beside the server matrix (CACHEWATCH_BESIDE_MATRIX=1)")
+    }
+
     /// For a suite or test whose outcome does not depend on which server answers — no server at
     /// all, a fake one, or only client behaviour (formats, terminals, files, signals, flags): it
     /// runs once, against Debian's `redis-server`, not again in the server matrix.
