@@ -25,11 +25,14 @@ struct ReportCommandTests {
         ] {
             #expect(!page.lowercased().contains(forbidden), "the page refers to \(forbidden)")
         }
-        // A window: the first three minutes, before the incident — the keyspace's warnings (big
-        // keys, a wave of prices ahead) only.
+        // A window: the first three minutes, before the incident — the warnings only: the
+        // keyspace's (big keys, a wave of prices ahead) and memory full soon at its trend.
         let calm = try await CachewatchBinary.run(["report", directory.path, "--to=+3m", "--out", "-"])
         #expect(calm.code == 0)
-        #expect(!calm.stdout.contains("MemoryFull") && calm.stdout.contains("BigKey"), "\(calm.stdout.prefix(3000))")
+        let named = calm.stdout.components(separatedBy: "MemoryFull").dropFirst()
+        #expect(
+            named.allSatisfy { $0.hasPrefix("Soon") || $0.hasPrefix("Imminent") } && calm.stdout.contains("BigKey")
+                && calm.stdout.contains("MemoryFullSoon"), "\(calm.stdout.prefix(3000))")
     }
 
     @Test("Markdown: the same incident and figures, a line of bars per graph")
