@@ -14,25 +14,18 @@ import Testing
 /// real servers, fewer and shorter, are EndToEndTests' AlertScenarioTests.
 @Suite("Scenarios in virtual time", .sameOnEveryServer)
 struct ScenarioTests {
-    /// An alert event and the second of the scenario it came at.
-    private struct Timed: CustomStringConvertible {
-        var second: Int
-        var event: AlertEvent
-        var description: String { "\(second) s: \(event.kind) \(event.alert.identity) — \(event.alert.summary)" }
-    }
-
     /// Runs `seconds` one-second ticks of `cache` (polled, 50 keys sampled each) through a
     /// state with the built-in rules; `change` may alter the cache before each tick.
     private static func run(
         _ cache: inout VirtualCache, seconds: Int, state: inout EngineState,
         change: (Int, inout VirtualCache) -> Void = { _, _ in }
-    ) -> [Timed] {
-        var timed: [Timed] = []
+    ) -> [TimedAlertEvent] {
+        var timed: [TimedAlertEvent] = []
         for second in 0..<seconds {
             change(second, &cache)
             let batch = [cache.tick(), cache.sampledKeys(50)]
             let now = Date(timeIntervalSince1970: cache.time)
-            timed += state.apply(batch, now: now).alertEvents.map { Timed(second: second, event: $0) }
+            timed += state.apply(batch, now: now).alertEvents.map { TimedAlertEvent(second: second, event: $0) }
         }
         return timed
     }
@@ -161,7 +154,7 @@ struct ScenarioTests {
         replica.readsPerSecond = 200
         var state = EngineState(rules: DefaultRules.rules)
         let death = 120
-        var timed: [Timed] = []
+        var timed: [TimedAlertEvent] = []
         for second in 0..<death + 60 {
             switch second - death {
             case 0: primary.answers = false
@@ -173,7 +166,7 @@ struct ScenarioTests {
             }
             let batch = [primary.tick(), replica.tick(), primary.sampledKeys(20), replica.sampledKeys(20)]
             let now = Date(timeIntervalSince1970: primary.time)
-            timed += state.apply(batch, now: now).alertEvents.map { Timed(second: second, event: $0) }
+            timed += state.apply(batch, now: now).alertEvents.map { TimedAlertEvent(second: second, event: $0) }
         }
         func firing(_ name: String, on node: String) -> Int? {
             timed.first {
@@ -201,7 +194,7 @@ struct ScenarioTests {
     func stalenessVerdicts() throws {
         var cache = VirtualCache(seed: 3)
         var state = EngineState(rules: DefaultRules.rules)
-        var timed: [Timed] = []
+        var timed: [TimedAlertEvent] = []
         let evictionsFrom = 200
         for second in 0..<300 {
             if second == evictionsFrom { cache.evictedPerSecond = 50 }
@@ -223,7 +216,7 @@ struct ScenarioTests {
                 batch.append(.keyLives(node: cache.node, report))
             }
             timed += state.apply(batch, now: Date(timeIntervalSince1970: cache.time)).alertEvents.map {
-                Timed(second: second, event: $0)
+                TimedAlertEvent(second: second, event: $0)
             }
         }
         let node = try #require(state.store[cache.node])

@@ -11,13 +11,6 @@ import Testing
 /// cycle of traffic, ×3 between night and peak, raises nothing.
 @Suite("Surges and forecasts in virtual time", .sameOnEveryServer)
 struct SurgeScenarioTests {
-    /// An alert event and the second it came at.
-    private struct Timed: CustomStringConvertible {
-        var second: Int
-        var event: AlertEvent
-        var description: String { "\(second) s: \(event.kind) \(event.alert.identity) — \(event.alert.summary)" }
-    }
-
     @Test(
         "a viral spike (a steady minute, then ×20 over two minutes while new keys fill memory): TrafficSurge within a minute, MemoryFullSoon ≥ 30 s before the first eviction, its ETA 40 s before within ×2",
         arguments: 1...3
@@ -30,7 +23,7 @@ struct SurgeScenarioTests {
         let steadyReads = cache.readsPerSecond
         let steadyWrites = cache.writesPerSecond
         var state = EngineState(rules: DefaultRules.rules)
-        var events: [Timed] = []
+        var events: [TimedAlertEvent] = []
         var etas: [Int: Double] = [:]
         var firstEviction: Int?
         for second in 0..<400 {
@@ -50,7 +43,7 @@ struct SurgeScenarioTests {
             }
             let batch = [cache.tick(), cache.sampledKeys(20)]
             let outcome = state.apply(batch, now: Date(timeIntervalSince1970: cache.time))
-            events += outcome.alertEvents.map { Timed(second: second, event: $0) }
+            events += outcome.alertEvents.map { TimedAlertEvent(second: second, event: $0) }
             etas[second] = state.store[cache.node]?.latest(.memoryFullEtaSeconds)
         }
         let eviction = try #require(firstEviction, "memory never filled")
@@ -78,7 +71,7 @@ struct SurgeScenarioTests {
             "TrafficSurge", "MemoryFullSoon", "MemoryFullImminent", "ClientsNearMax", "MainThreadSaturated",
         ]
         var state = EngineState(rules: DefaultRules.rules.filter { ahead.contains($0.name) })
-        var events: [Timed] = []
+        var events: [TimedAlertEvent] = []
         var highest = 0.0
         for second in 0..<Int(day) {
             let cycle = (1 - cos(2 * .pi * Double(second) / day)) / 2
@@ -88,7 +81,7 @@ struct SurgeScenarioTests {
             cache.usedMemory = (120 << 20) + Int64(50 * Double(1 << 20) * cycle)
             let batch = [cache.tick()]
             let outcome = state.apply(batch, now: Date(timeIntervalSince1970: cache.time))
-            events += outcome.alertEvents.map { Timed(second: second, event: $0) }
+            events += outcome.alertEvents.map { TimedAlertEvent(second: second, event: $0) }
             highest = max(highest, state.store[cache.node]?.latest(.opsSurgeRatio) ?? 0)
         }
         #expect(events.isEmpty, "\(events)")
