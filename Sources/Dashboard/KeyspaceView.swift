@@ -11,7 +11,9 @@ enum KeyspaceView {
         let counted = state.metrics?.instances(.namespaceEvictedPerSec) != nil
         let top = bands[0].columns(counted ? [2, 3] : [1, 1])
         // Once key lives are tracked, how each namespace's keys end gets a panel of its own.
-        let ends = state.keyEnds.map { !$0.rows.isEmpty } ?? false
+        // Read once: live, it is computed from the node's key-life tracking.
+        let keyEnds = state.keyEnds.flatMap { $0.rows.isEmpty ? nil : $0 }
+        let ends = keyEnds != nil
         let bottom = bands[1].columns(ends ? [4, 11, 7] : [1, 2])
         // A profile (P) shares the left column with the biggest keys.
         let profiled = state.profile != nil || state.runningProfile?.node == state.node
@@ -38,7 +40,7 @@ enum KeyspaceView {
         }
         namespaces(state, model, top[1], &screen, theme)
         ttlDistribution(model, bottom[0], &screen, theme)
-        if ends, let summary = state.keyEnds {
+        if let summary = keyEnds {
             KeyEndsPanel.draw(state, summary, rect: bottom[1], screen: &screen, theme: theme)
         }
         ExpiryWavePanel.draw(model, now: state.now, rect: bottom[bottom.count - 1], screen: &screen, theme: theme)

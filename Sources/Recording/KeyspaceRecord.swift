@@ -198,12 +198,7 @@ enum KeyspaceRecord {
             optional(stats.minimumTTL, into: &writer)
             optional(stats.maximumTTL, into: &writer)
             writer.signed(stats.ttlSum)
-            if let jitter = stats.ttlJitter {
-                writer.byte(1)
-                writer.number(jitter)
-            } else {
-                writer.byte(0)
-            }
+            optional(stats.ttlJitter, into: &writer)
             writer.number(namespace.estimatedKeys)
             writer.number(namespace.estimatedMemory)
             writer.number(namespace.expiryWave)
@@ -260,7 +255,7 @@ enum KeyspaceRecord {
                 name: name, sampledKeys: try integer(&reader), records: try integer(&reader),
                 sampledMemory: try reader.signed(), withoutTTL: try integer(&reader), ttlBuckets: try buckets(&reader),
                 minimumTTL: try optional(&reader), maximumTTL: try optional(&reader), ttlSum: try reader.signed(),
-                ttlJitter: try reader.byte() == 1 ? try reader.number() : nil)
+                ttlJitter: try optionalNumber(&reader))
             namespaces[name] = KeyspaceFigures.Namespace(
                 stats: stats, estimatedKeys: try reader.number(), estimatedMemory: try reader.number(),
                 expiryWave: try reader.number())

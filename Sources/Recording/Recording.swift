@@ -99,8 +99,7 @@ public final class Recording {
     public func keyspace(of node: String, at time: Double) throws(RecordingError) -> RecordedKeyspace? {
         guard hasKeyspace else { return nil }
         return try query {
-            if !nodeNames.values.contains(node) { try loadNames() }
-            guard let id = nodeNames.first(where: { $0.value == node })?.key else { return nil }
+            guard let id = try nodeID(of: node) else { return nil }
             let end = Int64((time * 1000).rounded(.down))
             guard
                 let taken = try database.integer(
@@ -118,12 +117,19 @@ public final class Recording {
         }
     }
 
+    /// The number `node` has in the store (the names read again when it is not known yet: a
+    /// recording being written adds nodes).
+    private func nodeID(of node: String) throws(SQLiteError) -> Int64? {
+        if let id = nodeNames.first(where: { $0.value == node })?.key { return id }
+        try loadNames()
+        return nodeNames.first { $0.value == node }?.key
+    }
+
     /// When `node`'s keyspace was recorded (seconds since 1970), oldest first.
     func keyspaceTimes(of node: String) throws(RecordingError) -> [Double] {
         guard hasKeyspace else { return [] }
         return try query {
-            try loadNames()
-            guard let id = nodeNames.first(where: { $0.value == node })?.key else { return [] }
+            guard let id = try nodeID(of: node) else { return [] }
             return try database.rows("SELECT t_ms FROM keyspace WHERE node = ? ORDER BY t_ms", [.integer(id)]) {
                 Double($0.integer(0)) / 1000
             }
