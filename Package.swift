@@ -193,7 +193,9 @@ let package = Package(
             dependencies: ["Alerts", "Engine", "Fleet", "Metrics", "Telemetry", "Workload", "TestSupport"]),
         .testTarget(
             name: "EngineTests",
-            dependencies: ["Engine", "Fleet", "Alerts", "Metrics", "Telemetry", "RESP", "RedisClient", "TestSupport"]),
+            dependencies: [
+                "Engine", "Fleet", "Alerts", "Metrics", "Telemetry", "RESP", "RedisClient", "Recording", "TestSupport",
+            ]),
         .testTarget(
             name: "CLITests",
             dependencies: [

@@ -64,7 +64,9 @@ enum OverviewView {
             .draw(into: &screen, rect: inner, glyphs: theme.glyphs)
         // The usual level marked at its height, on the left (the oldest points: the newest stay seen).
         if let usual, usual > 0, inner.height >= 3, inner.width >= 20, top > 0 {
-            let label = " usual \(ValueFormatting.count(usual))/s "
+            // Where it comes from, when history gave it (the same time a week or a day ago).
+            let reference = node.surgeReference(for: .opsSurgeRatio).flatMap { $0.period == nil ? nil : $0 }
+            let label = " usual \(ValueFormatting.count(usual))/s\(reference.map { " (\($0.rawValue))" } ?? "") "
             let row =
                 inner.y + inner.height - 1
                 - min(inner.height - 1, Int((usual / top * Double(inner.height)).rounded(.down)))
@@ -204,15 +206,42 @@ enum OverviewView {
                 ("  rejected ", .muted),
                 (ValueFormatting.count(rejected) + "/s", (rejected ?? 0) > 0 ? .crit : .normal),
             ])
-        // On a tall terminal, memory over the window fills the rest of the panel.
+        // On a tall terminal, memory over the window fills the rest of the panel, and where it
+        // grows towards maxmemory, its projection to full on the right.
         if let rest = lines.remaining, rest.height >= 3 {
+            // (Full already: nothing to project.)
+            let eta = limit > 0 ? node.latest(.memoryFullEtaSeconds).flatMap { $0 >= 1 ? $0 : nil } : nil
+            let projectionWidth = eta != nil && rest.width >= 24 ? max(6, rest.width / 4) : 0
+            let history = Rect(x: rest.x, y: rest.y, width: rest.width - projectionWidth, height: rest.height)
+            let perCell = theme.glyphs.braille ? 2 : 1
             let window = SeriesWindow(
-                node: node, metric: .usedMemoryBytes, seconds: state.windowSeconds, points: points(rect, theme))
+                node: node, metric: .usedMemoryBytes, seconds: state.windowSeconds, points: history.width * perCell)
             let top = limit > 0 ? Double(limit) : (window.maximum ?? 1) * 1.1
             BrailleGraph(values: window.values, failed: window.failed, maximum: top, style: CellStyle(.graphAlternate))
-                .draw(into: &screen, rect: rest, glyphs: theme.glyphs)
+                .draw(into: &screen, rect: history, glyphs: theme.glyphs)
             screen.put(" used memory ", x: rest.x, y: rest.y, style: .muted)
+            if let eta, let used, projectionWidth > 0 {
+                let projection = Rect(
+                    x: history.x + history.width, y: rest.y, width: projectionWidth, height: rest.height)
+                drawProjection(
+                    from: used, to: Double(limit), eta: eta, into: projection, &screen, theme, perCell: perCell)
+            }
         }
+    }
+
+    /// Memory from now until full at its trend (``Metric/memoryFullEtaSeconds``), straight
+    /// across `rect` on its own time scale, which the label states.
+    private static func drawProjection(
+        from used: Double, to limit: Double, eta: Double, into rect: Rect, _ screen: inout Screen, _ theme: Theme,
+        perCell: Int
+    ) {
+        let count = rect.width * perCell
+        let values: [Double?] = (0..<count).map { used + (limit - used) * Double($0 + 1) / Double(count) }
+        let role: StyleRole = eta < 300 ? .crit : .warn
+        BrailleGraph(values: values, maximum: limit, style: CellStyle(role))
+            .draw(into: &screen, rect: rect, glyphs: theme.glyphs)
+        let label = " full ~\(ValueFormatting.duration(seconds: eta)) "
+        screen.put(label, x: rect.x + max(0, rect.width - label.count), y: rect.y, style: CellStyle(role, bold: true))
     }
 
     private static func latencyAndKeyspace(

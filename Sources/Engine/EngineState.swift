@@ -39,11 +39,14 @@ public struct EngineState: Sendable {
     ///   - inhibitions: which firing alerts explain which others (incidents).
     ///   - databases: the database sampled per node.
     ///   - recentEventLimit: the alert events kept for display and snapshots.
+    ///   - seasonalHistory: where the usual traffic of a time of day is read (a recording of
+    ///     earlier runs), for the surge ratios.
     public init(
         historyTicks: Int = 3600, rules: [AlertRule] = [], inhibitions: [Inhibition] = [],
-        databases: [String: Int] = [:], recentEventLimit: Int = 200
+        databases: [String: Int] = [:], recentEventLimit: Int = 200, seasonalHistory: (any SeasonalHistory)? = nil
     ) {
         store = NodeTable(capacity: historyTicks)
+        store.seasonalHistory = seasonalHistory
         ruleEngine = RuleEngine(rules: rules, inhibitions: inhibitions)
         self.databases = databases
         self.recentEventLimit = recentEventLimit

@@ -1,6 +1,7 @@
 import Alerts
 import Fleet
 import Foundation
+import Metrics
 import Telemetry
 
 /// The monitoring engine, running: a fleet of pollers and samplers owned by one task group,
@@ -19,6 +20,9 @@ public struct MonitoringEngine: Sendable {
     public let databases: [String: Int]
     /// The wall clock that stamps the sources' readings; consumers stamp their steps with it.
     public let clock: any WallClock
+    /// Where the usual traffic of a time of day is read (a recording), if anywhere: the states
+    /// made here compare surges with it.
+    public let seasonalHistory: (any SeasonalHistory)?
 
     /// A state to apply this engine's events to, with the databases of its targets.
     ///
@@ -29,7 +33,9 @@ public struct MonitoringEngine: Sendable {
     public func makeState(
         historyTicks: Int = 3600, rules: [AlertRule] = [], inhibitions: [Inhibition] = []
     ) -> EngineState {
-        EngineState(historyTicks: historyTicks, rules: rules, inhibitions: inhibitions, databases: databases)
+        EngineState(
+            historyTicks: historyTicks, rules: rules, inhibitions: inhibitions, databases: databases,
+            seasonalHistory: seasonalHistory)
     }
 
     /// Watches `targets` while `body` runs: discovers the cluster, starts every node's tasks in
@@ -37,9 +43,13 @@ public struct MonitoringEngine: Sendable {
     /// answer) and hands the running engine to `body`. When `body` returns or throws, every task
     /// is cancelled and awaited and every connection closed before this returns.
     ///
+    /// `seasonalHistory` (a recording of earlier runs) gives the states it makes the usual traffic
+    /// of each time of day.
+    ///
     /// - Throws: ``FleetError`` when the cluster cannot be discovered as asked; what `body` throws.
     public static func run<Result: Sendable>(
-        targets: [NodeTarget], configuration: FleetConfiguration, isolation: isolated (any Actor)? = #isolation,
+        targets: [NodeTarget], configuration: FleetConfiguration, seasonalHistory: (any SeasonalHistory)? = nil,
+        isolation: isolated (any Actor)? = #isolation,
         _ body: (MonitoringEngine) async throws -> Result
     ) async throws -> Result {
         let fleet = Fleet(targets: targets, configuration: configuration)
@@ -50,7 +60,7 @@ public struct MonitoringEngine: Sendable {
             group.addTask { await fleet.run(plan) { events.push($0) } }
             let engine = MonitoringEngine(
                 fleet: fleet, events: events, firstSamples: await fleet.firstSamples(), nodes: plan.targets.map(\.name),
-                databases: databases, clock: configuration.clock)
+                databases: databases, clock: configuration.clock, seasonalHistory: seasonalHistory)
             do {
                 let result = try await body(engine)
                 group.cancelAll()

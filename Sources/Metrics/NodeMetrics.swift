@@ -246,7 +246,13 @@ public struct NodeMetrics: Sendable {
         instances[.replicaOnline] = online
     }
 
-    mutating func ingest(_ sample: Sample) {
+    /// Where the usual level of `ratio` (``Metric/opsSurgeRatio``…) came from at the newest
+    /// tick: history's same time of day, the trailing half hour, or a surge adopted; `nil` while
+    /// there is none.
+    public func surgeReference(for ratio: Metric) -> SurgeReference? { surges.reference(for: ratio) }
+
+    /// Adds a sample; `usual` is what history says of the sample's time of day (surge ratios).
+    mutating func ingest(_ sample: Sample, usual: UsualRates? = nil) {
         let time = sample.time.timeIntervalSince1970
         var values: [SeriesKey: Double] = [:]
         switch sample.outcome {
@@ -261,7 +267,7 @@ public struct NodeMetrics: Sendable {
             values = derived.values
             if derived.reset { counterResets += 1 }
             baselines.update(&values, time: time)
-            surges.update(&values, time: time)
+            surges.update(&values, time: time, usual: usual)
             if derived.reset {
                 memoryGrowth.reset()
                 clientsGrowth.reset()

@@ -18,6 +18,9 @@ public struct NodeTable<Record: NodeRecord>: SeriesReading {
     private var indexByName: [String: Int] = [:]
     /// Node names in the order they first reported (a sample, even a failed poll).
     public private(set) var nodeNames: [String] = []
+    /// Where the usual traffic of a time of day is read (a recording), if anywhere: surge
+    /// ratios compare with it (see ``SurgeBaseline``).
+    public var seasonalHistory: (any SeasonalHistory)?
 
     /// Creates an empty table.
     public init(capacity: Int = 3600, latencyWindow: Int = 60, slowlogCapacity: Int = 256) {
@@ -48,11 +51,13 @@ public struct NodeTable<Record: NodeRecord>: SeriesReading {
         return records.count - 1
     }
 
-    /// Adds one sample to its node's series.
+    /// Adds one sample to its node's series (its surge ratios against ``seasonalHistory``'s
+    /// usual rates of that time of day, where it has them).
     public mutating func ingest(_ sample: Sample) {
         let index = index(of: sample.node)
         if records[index].metrics.count == 0 { nodeNames.append(sample.node) }
-        records[index].metrics.ingest(sample)
+        let usual = seasonalHistory?.usualRates(of: sample.node, at: sample.time.timeIntervalSince1970)
+        records[index].metrics.ingest(sample, usual: usual)
         if records[index].metrics.lastInfo?.isClusterEnabled == true { updateClusterShares() }
     }
 

@@ -92,7 +92,8 @@ struct Demo: AsyncParsableCommand {
                 configuration: FleetConfiguration(
                     interval: .milliseconds(Int64(output.interval * 1000)), sampling: KeySamplerConfiguration(),
                     clusterMode: .off, keyEvents: true,
-                    keyLifeChecksPerSecond: KeyLifeOptions.defaultChecksPerSecond)
+                    keyLifeChecksPerSecond: KeyLifeOptions.defaultChecksPerSecond),
+                seasonalHistory: recording.seasons
             ) { engine in
                 if headless {
                     try await output.loop(

@@ -1,6 +1,7 @@
 import Engine
 import Fleet
 import Foundation
+import Metrics
 import RedisClient
 import Telemetry
 
@@ -24,11 +25,13 @@ enum EngineSession {
             keyLifeChecksPerSecond: sampling == nil ? 0 : sources.keyLife.checksPerSecond)
     }
 
-    /// Runs `body` on the engine watching `targets`; everything is stopped and closed when it
-    /// returns. Unless `wait`, a start where no node answers is an error (one line, exit 2 for a
+    /// Runs `body` on the engine watching `targets` (surges measured against `seasonalHistory`'s
+    /// usual traffic where given); everything is stopped and closed when it returns. Unless
+    /// `wait`, a start where no node answers is an error (one line, exit 2 for a
     /// wrong password) reported before `body` runs.
     static func run<Result: Sendable>(
         targets: [NodeTarget], configuration: FleetConfiguration, wait: Bool = false,
+        seasonalHistory: (any SeasonalHistory)? = nil,
         isolation: isolated (any Actor)? = #isolation,
         _ body: (MonitoringEngine) async throws -> Result
     ) async throws -> Result {
@@ -39,7 +42,9 @@ enum EngineSession {
         }
         let result: Result
         do {
-            result = try await MonitoringEngine.run(targets: targets, configuration: configuration) { engine in
+            result = try await MonitoringEngine.run(
+                targets: targets, configuration: configuration, seasonalHistory: seasonalHistory
+            ) { engine in
                 let first = engine.firstSamples
                 if !wait, !first.isEmpty, first.allSatisfy({ $0.failure != nil }), let failure = first[0].failure {
                     if first.count == 1 { throw CLIFailure(failure) }

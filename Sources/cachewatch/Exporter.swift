@@ -65,7 +65,7 @@ struct Exporter: AsyncParsableCommand {
             targets: targets,
             configuration: EngineSession.configuration(
                 connection: connection, targets: self.targets, sources: sources, interval: interval),
-            wait: true
+            wait: true, seasonalHistory: recording.seasons
         ) { engine in
             var loop = WatchLoop.console(
                 on: engine, format: format, interval: interval, rules: rules, alertsOnly: true, alertmanager: sink,

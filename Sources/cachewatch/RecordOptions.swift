@@ -8,7 +8,7 @@ struct RecordOptions: ParsableArguments {
     @Option(
         name: .customLong("record"),
         help: ArgumentHelp(
-            "Record everything the engine knows at each poll (every node's figures, namespaces, INFO, slow log, alerts, notices) into a SQLite store in DIR, for `cachewatch replay DIR` and `cachewatch report DIR`. Committed once a second: a crash loses at most the last second. A write that fails (a full disk) stops recording in one line; monitoring goes on.",
+            "Record everything the engine knows at each poll (every node's figures, namespaces, INFO, slow log, alerts, notices) into a SQLite store in DIR, for `cachewatch replay DIR` and `cachewatch report DIR`. Committed once a second: a crash loses at most the last second. A write that fails (a full disk) stops recording in one line; monitoring goes on. What DIR recorded a week or a day ago is the usual traffic of that time of day for the surge ratios.",
             valueName: "DIR"))
     var directory: String?
 
@@ -43,6 +43,12 @@ struct RecordOptions: ParsableArguments {
         } catch {
             throw CLIFailure(error.description)
         }
+    }
+
+    /// The usual traffic of each time of day from what the directory recorded in earlier runs
+    /// (a week or a day ago), when `--record` was given: surge ratios compare with it there.
+    var seasons: RecordedSeasons? {
+        directory.map { RecordedSeasons(directory: $0, report: { ConsoleOutput.error($0) }) }
     }
 
     func validate() throws {

@@ -55,7 +55,7 @@ struct Top: AsyncParsableCommand {
             targets: targets,
             configuration: EngineSession.configuration(
                 connection: connection, targets: self.targets, sources: sources, interval: display.interval),
-            wait: wait
+            wait: wait, seasonalHistory: recording.seasons
         ) { engine in
             SignalTrap.install(exitImmediately: false)
             let (interval, colors) = (display.interval, display.usesColor)

@@ -93,7 +93,7 @@ struct Watch: AsyncParsableCommand {
             targets: targets,
             configuration: EngineSession.configuration(
                 connection: connection, targets: self.targets, sources: sources, interval: output.interval),
-            wait: wait
+            wait: wait, seasonalHistory: recording.seasons
         ) { engine in
             try await output.loop(
                 on: engine, rules: rules, alertsOnly: alertsOnly, alertmanager: sink, csv: appender,

@@ -1,4 +1,6 @@
 import Foundation
+import Metrics
+import Recording
 import TestSupport
 import Testing
 
@@ -113,6 +115,47 @@ struct RecordReplayTests {
             #expect(replay.code == 0, "\(replay.stderr)")
             let replayed = Self.metricLines(replay.stdout).count
             #expect(replayed > 0 && replayed < 80, "\(replayed) ticks committed before the disk filled")
+        }
+    }
+
+    @Test(
+        "watch --record into a directory that recorded the node a day ago: its surge ratios compare with that day from the first polls"
+    )
+    func usualFromYesterday() async throws {
+        try await withRedisServer { server in
+            let directory = try TemporaryDirectory()
+            let node = "127.0.0.1:\(server.port)"
+            // Yesterday around this time, at 10 s polls: 20 ops/s (under the 50 ops/s floor).
+            let recorder = try Recorder(directory: directory.path, report: { _ in })
+            let yesterday = Date().timeIntervalSince1970 - 86_400
+            let ticks = stride(from: yesterday - 600, to: yesterday + 1_500, by: 10).map { time in
+                (
+                    node: node,
+                    tick: NodeTick(
+                        time: time,
+                        values: [
+                            .metric(.up): 1, .metric(.opsPerSec): 20, .metric(.netInBytesPerSec): 2_000,
+                            .metric(.netOutBytesPerSec): 8_000, .metric(.connectionsPerSec): 0.1,
+                            .metric(.missesPerSec): 1,
+                        ])
+                )
+            }
+            recorder.record(ticks: ticks, alertEvents: [], notices: [])
+            recorder.close()
+            // Without history the ratios need a minute of polls; with it, the first has one.
+            let watch = try await CachewatchBinary.run(
+                [
+                    "watch", "-p", String(server.port), "--format", "json", "-i", "0.5", "-c", "8", "--record",
+                    directory.path,
+                ],
+                timeout: .seconds(30))
+            #expect(watch.code == 0, "\(watch.stderr)")
+            let ratios = watch.stdout.split(separator: "\n").compactMap { line -> Double? in
+                let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+                return object?["ops_surge_ratio"] as? Double
+            }
+            #expect(ratios.count >= 6, "\(watch.stdout)")
+            #expect(ratios.allSatisfy { $0 < 1 }, "an idle server against the 50 ops/s floor: \(ratios)")
         }
     }
 }

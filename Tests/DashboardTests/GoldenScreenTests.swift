@@ -101,4 +101,41 @@ struct GoldenScreenTests {
         state.shownNode.invalidation = invalidation
         try Self.check(DashboardRenderer.render(state, width: 120, height: 40), "key-lives-keyspace-120x40")
     }
+
+    @Test("memory filling towards maxmemory: the overview says when it is full and draws the projection")
+    func memoryProjection() throws {
+        _ = DashboardFixture.pinTimeZone
+        let node = DashboardFixture.node
+        let limit = 67_108_864.0
+        var store = MetricStore()
+        // Five minutes of memory growing 60 KB/s from 40 MB: 5 minutes from full at the end.
+        for second in 0..<300 {
+            let used = 40_000_000 + 60_000 * Double(second)
+            store.restore(
+                NodeTick(
+                    time: DashboardFixture.start + Double(second),
+                    values: [
+                        .metric(.up): 1, .metric(.usedMemoryBytes): used, .metric(.maxmemoryBytes): limit,
+                        .metric(.memoryUsedRatio): used / limit,
+                        .metric(.memoryFullEtaSeconds): (limit - used) / 60_000,
+                        .metric(.opsPerSec): 1_500, .metric(.hitRatio): 0.93,
+                    ],
+                    info: [
+                        "server": ["redis_version": "7.0.15", "run_id": "fixture", "uptime_in_seconds": "3600"],
+                        "memory": [
+                            "used_memory": String(Int64(used)), "maxmemory": String(Int64(limit)),
+                            "maxmemory_policy": "allkeys-lru",
+                        ],
+                        "replication": ["role": "master"],
+                    ]),
+                node: node)
+        }
+        let state = DashboardState(
+            store: store, node: node, interval: 1, now: Date(timeIntervalSince1970: DashboardFixture.start + 300))
+        let screen = DashboardRenderer.render(state, width: 120, height: 40)
+        // The line's ETA and the projection's label: 2 minutes 32 s left (critical, under 5 minutes).
+        #expect(screen.text.components(separatedBy: "full in ~2m").count == 2, "\(screen.text)")
+        #expect(screen.text.contains(" full ~2m"), "\(screen.text)")
+        try Self.check(screen, "memory-projection-overview-120x40")
+    }
 }

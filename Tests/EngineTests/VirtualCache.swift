@@ -19,7 +19,7 @@ struct VirtualCache {
     /// The node's name in samples.
     var node = "virtual:6379"
     /// Virtual wall-clock time (seconds since 1970).
-    private(set) var time: Double = 1_800_000_000
+    var time: Double = 1_800_000_000
     /// Lookups per second.
     var readsPerSecond = 1000.0
     /// The share of lookups that hit.
@@ -73,26 +73,26 @@ struct VirtualCache {
         rate * (1 + Double.random(in: -noise...noise, using: &random))
     }
 
-    /// Advances one second and polls: the sample the poller would deliver.
-    mutating func tick() -> FleetEvent {
-        time += 1
-        uptime += 1
+    /// Advances `step` seconds (one by default) and polls: the sample the poller would deliver.
+    mutating func tick(seconds step: Double = 1) -> FleetEvent {
+        time += step
+        uptime += Int64(step)
         guard answers else {
             let failure = PollFailure(kind: .connection, message: "connection refused")
             return .sample(Sample(node: node, time: Date(timeIntervalSince1970: time), outcome: .failure(failure)))
         }
-        let reads = noisy(readsPerSecond)
+        let reads = noisy(readsPerSecond) * step
         let ratio = min(1, max(0, hitRatio + Double.random(in: -noise...noise, using: &random) * 0.1))
         hits += Int64(reads * ratio)
         misses += Int64(reads * (1 - ratio))
-        expired += Int64(noisy(expiredPerSecond))
-        evicted += Int64(noisy(evictedPerSecond))
-        let writes = noisy(writesPerSecond)
+        expired += Int64(noisy(expiredPerSecond) * step)
+        evicted += Int64(noisy(evictedPerSecond) * step)
+        let writes = noisy(writesPerSecond) * step
         commands += Int64(reads + writes) + 3
         connections += Int64.random(in: 0...1, using: &random)
         netIn += Int64((reads + writes) * 60)
         netOut += Int64(reads * 400)
-        cpu += noisy(0.05)
+        cpu += noisy(0.05) * step
         let keys = families.reduce(0) { $0 + $1.keys }
         let expires = families.filter { $0.ttlSeconds != nil }.reduce(0) { $0 + $1.keys }
         var replication = ["role": role, "connected_slaves": String(replicas.count), "master_repl_offset": "1000"]
