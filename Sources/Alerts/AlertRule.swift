@@ -98,13 +98,24 @@ public struct AlertRule: Sendable, Hashable {
     /// largest instances of that metric (`search:* 820/s, price:* 95/s`); on a rule on a slot
     /// metric, `{{slot_namespaces}}` with the namespaces that live in the slot.
     public var summary: String
+    /// The namespaces of keys whose eviction breaks something — its rules file's
+    /// `critical_namespaces`: what `{{evictable_critical}}` names.
+    public var criticalNamespaces: [String]
+
+    /// The critical namespaces of a rules file that names none (and of the built-in rules):
+    /// sessions, locks, rate limits and quotas.
+    public static let defaultCriticalNamespaces = [
+        "*session*", "*sess:*", "*lock*", "*mutex*", "*ratelimit*", "*rate_limit*", "*rate-limit*", "*throttle*",
+        "*quota*",
+    ]
 
     /// Creates a rule.
     public init(
         name: String, condition: AlertCondition, requires: [AlertCondition] = [], forSeconds: Double = 0,
         keepFiringForSeconds: Double = 0, severity: Severity = .warning, labels: [String: String] = [:],
-        namespaces: [String] = [], summary: String = ""
+        namespaces: [String] = [], summary: String = "", criticalNamespaces: [String] = Self.defaultCriticalNamespaces
     ) {
+        self.criticalNamespaces = criticalNamespaces
         self.name = name
         self.condition = condition
         self.requires = requires

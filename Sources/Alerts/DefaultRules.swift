@@ -4,6 +4,13 @@ public enum DefaultRules {
     /// The YAML text of the defaults.
     public static let yaml = """
         # cachewatch built-in rules. Metrics: 'cachewatch rules --metrics'. Durations: 30s, 2m, 1h.
+
+        # Keys whose eviction breaks something — a user logged out, a lock held twice, a rate limit
+        # reset: the rules below with 'namespaces: critical' watch them, and MemoryFullSoon names
+        # those its policy may evict. Edit the patterns to your names.
+        critical_namespaces: ["*session*", "*sess:*", "*lock*", "*mutex*", "*ratelimit*", "*rate_limit*",
+          "*rate-limit*", "*throttle*", "*quota*"]
+
         rules:
           # A stampede under way: misses jump far above their baseline while expiries or
           # evictions spiked and the hit ratio fell (keys expiring together, then a herd of
@@ -53,8 +60,7 @@ public enum DefaultRules {
           - name: CriticalKeysEvictable
             metric: namespace_keys
             above: 0
-            namespaces: ["*session*", "*sess:*", "*lock*", "*mutex*", "*ratelimit*", "*rate_limit*",
-              "*rate-limit*", "*throttle*", "*quota*"]
+            namespaces: critical
             for: 1m
             severity: warning
             requires:
@@ -70,8 +76,7 @@ public enum DefaultRules {
           - name: CriticalKeysEvicted
             metric: namespace_evicted_per_sec
             above: 0
-            namespaces: ["*session*", "*sess:*", "*lock*", "*mutex*", "*ratelimit*", "*rate_limit*",
-              "*rate-limit*", "*throttle*", "*quota*"]
+            namespaces: critical
             keep_firing_for: 1m
             severity: critical
             summary: "{{namespace}} keys are being evicted on {{node}}: {{value}}/s"

@@ -215,7 +215,7 @@ public struct RuleEngine: Sendable {
             switch name {
             case "value": return ValueFormatting.plain(isCount ? value.rounded() : value)
             case "value_duration": return ValueFormatting.duration(seconds: value)
-            case "evictable_critical": return evictableCritical(on: node)
+            case "evictable_critical": return evictableCritical(on: node, patterns: rule.criticalNamespaces)
             case "threshold": return ValueFormatting.plain(rule.condition.threshold)
             default: break
             }
@@ -239,25 +239,29 @@ public struct RuleEngine: Sendable {
             + (namespaces.count > topInstances ? ", …" : "")
     }
 
-    /// The namespaces of keys whose eviction breaks something (sessions, locks, rate limits):
-    /// the patterns `CriticalKeysEvictable` and `CriticalKeysEvicted` watch.
-    public static let criticalNamespaces = [
-        "*session*", "*sess:*", "*lock*", "*mutex*", "*ratelimit*", "*rate_limit*", "*rate-limit*", "*throttle*",
-        "*quota*",
-    ]
-
     /// `{{evictable_critical}}`: under an `allkeys-*` policy, the sampled critical namespaces
-    /// (``criticalNamespaces``) with their keys, most first; "none" when the policy spares keys
-    /// without a TTL or no critical namespace is sampled; "not known" without key sampling.
-    static func evictableCritical(on node: NodeMetrics) -> String {
+    /// (`patterns`: the rules file's ``AlertRule/criticalNamespaces``) with their keys and how
+    /// much likelier than the average key they are to be evicted, those evicted first first;
+    /// "none" when the policy spares keys without a TTL or no critical namespace is sampled; "not
+    /// known" without key sampling.
+    static func evictableCritical(on node: NodeMetrics, patterns: [String]) -> String {
         guard let allkeys = node.latestValues[metric: .allkeysPolicy] else { return "not known" }
         guard allkeys > 0.5 else { return "none (its policy evicts only keys with a TTL, or none)" }
         guard let keys = node.instances(.namespaceKeys) else { return "not known (no key sampling)" }
-        let patterns = criticalNamespaces.map(GlobPattern.init)
+        let patterns = patterns.map(GlobPattern.init)
+        // Those evicted first first: the most keys weighed by how much likelier than the average
+        // key they are to go (idle or rarely used ones, under LRU or LFU).
+        let propensity = node.instances(.namespaceEvictionPropensity) ?? [:]
         let critical = keys.filter { entry in entry.value > 0 && patterns.contains { $0.matches(entry.key) } }
-            .sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(topInstances)
+            .map { (name: $0.key, keys: $0.value, propensity: propensity[$0.key]) }
+            .sorted { ($0.keys * ($0.propensity ?? 1), $1.name) > ($1.keys * ($1.propensity ?? 1), $0.name) }
+            .prefix(topInstances)
         guard !critical.isEmpty else { return "none" }
-        return critical.map { "\($0.key) (~\(ValueFormatting.count($0.value)) keys)" }.joined(separator: ", ")
+        return critical.map { entry in
+            let likelier = entry.propensity.map { ", \(String(format: "%.1f", $0))× the average eviction risk" } ?? ""
+            return "\(entry.name) (~\(ValueFormatting.count(entry.keys)) keys\(likelier))"
+        }
+        .joined(separator: ", ")
     }
 
     /// `{{top:<labelled metric>}}`: its largest instances on the node with their values

@@ -18,8 +18,11 @@ import Yams
 ///       - metric: hits_per_sec
 ///         above: 10
 ///     labels: {team: cache}
-///     namespaces: ["*session*"] # per-namespace metrics only: globs the namespace must match
+///     namespaces: ["*session*"] # per-namespace metrics only: globs the namespace must match,
+///                               # or `critical` for the file's critical_namespaces
 ///     summary: "hit ratio {{value}} below {{threshold}} on {{node}}"
+/// critical_namespaces: ["*session*", "*lock*"]  # optional: keys whose eviction breaks
+///                                               # something ({{evictable_critical}} names them)
 /// inhibit_rules:               # optional: a firing cause groups its symptoms (see Inhibition)
 ///   - cause: MemoryFull
 ///     symptoms: [EvictionsActive, LowHitRatio]
@@ -62,17 +65,29 @@ public enum RuleFile {
         var rules: [AlertRule] = []
         var names = Set<String>()
         var inhibitionNodes: Node?
+        var critical = AlertRule.defaultCriticalNamespaces
+        for (key, value) in mapping where key.string == "critical_namespaces" {
+            guard let items = value.sequence, case let patterns = items.compactMap(\.string),
+                patterns.count == items.count, !patterns.isEmpty
+            else {
+                throw error("'critical_namespaces' must be a list of patterns such as \"*session*\"", at: value, source)
+            }
+            critical = patterns
+        }
         for (key, value) in mapping {
             if key.string == "inhibit_rules" {
                 inhibitionNodes = value
                 continue
             }
+            if key.string == "critical_namespaces" { continue }
             guard key.string == "rules" else {
-                throw error("unknown key '\(key.string ?? "?")' (expected 'rules' or 'inhibit_rules')", at: key, source)
+                throw error(
+                    "unknown key '\(key.string ?? "?")' (expected 'rules', 'inhibit_rules' or 'critical_namespaces')",
+                    at: key, source)
             }
             guard let list = value.sequence else { throw error("'rules' must be a list", at: value, source) }
             for item in list {
-                let rule = try parseRule(item, source: source)
+                let rule = try parseRule(item, critical: critical, source: source)
                 guard names.insert(rule.name).inserted else {
                     throw error("duplicate rule name '\(rule.name)'", at: item, source)
                 }
@@ -137,7 +152,9 @@ public enum RuleFile {
         return fields
     }
 
-    private static func parseRule(_ node: Node, source: String) throws(RuleFileError) -> AlertRule {
+    private static func parseRule(
+        _ node: Node, critical: [String], source: String
+    ) throws(RuleFileError) -> AlertRule {
         let fields = try self.fields(of: node, allowed: ruleKeys, what: "rule", source: source)
         guard let nameNode = fields["name"], let name = nameNode.string, !name.isEmpty else {
             throw error("a rule needs a 'name'", at: node, source)
@@ -176,12 +193,17 @@ public enum RuleFile {
             guard label == .namespace else {
                 throw error("'namespaces' filters per-namespace metrics (namespace_*) only", at: node, source)
             }
-            guard let items = node.sequence, let patterns = Optional(items.compactMap(\.string)),
-                patterns.count == items.count, !patterns.isEmpty
-            else {
-                throw error("'namespaces' must be a list of patterns such as \"*session*\"", at: node, source)
+            if node.string == "critical" {
+                namespaces = critical
+            } else {
+                guard let items = node.sequence, let patterns = Optional(items.compactMap(\.string)),
+                    patterns.count == items.count, !patterns.isEmpty
+                else {
+                    throw error(
+                        "'namespaces' must be a list of patterns such as \"*session*\", or critical", at: node, source)
+                }
+                namespaces = patterns
             }
-            namespaces = patterns
         }
         var severity = Severity.warning
         if let node = fields["severity"] {
@@ -209,7 +231,8 @@ public enum RuleFile {
             keepFiringForSeconds: try fields["keep_firing_for"].map { node throws(RuleFileError) in
                 try duration(node, source)
             } ?? 0,
-            severity: severity, labels: labels, namespaces: namespaces, summary: fields["summary"]?.string ?? "")
+            severity: severity, labels: labels, namespaces: namespaces, summary: fields["summary"]?.string ?? "",
+            criticalNamespaces: critical)
     }
 
     private static func parseCondition(

@@ -97,10 +97,12 @@ public struct EngineState: Sendable {
                 let stamp = store[node]?.times.last.map(Date.init(timeIntervalSince1970:)) ?? now
                 let database = databases[node] ?? 0
                 let policy = store[node]?.lastInfo?.memory.maxmemoryPolicy
-                let refusals = modify(node) { state in
+                let (refusals, propensity) = modify(node) { state in
                     state.propensity.add(keys, policy: policy, namespace: NamespacePattern.of)
-                    return state.add(batch, database: database, now: stamp)
+                    return (state.add(batch, database: database, now: stamp), state.propensity.multipliers())
                 }
+                // Which namespaces go first when the node evicts (nothing under a random or TTL policy).
+                store.setInstances(node: node, .namespaceEvictionPropensity, propensity.isEmpty ? nil : propensity)
                 for reason in refusals { outcome.notices.append("key sampling on \(node): \(reason)") }
                 outcome.keysChanged = true
             case .topology(let found, let changes):

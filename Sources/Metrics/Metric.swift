@@ -25,7 +25,7 @@ public enum Metric: Int, CaseIterable, Sendable, Hashable {
     case slotNetworkBytesPerSec, slotKeys, replicaLagBytes, replicaAckSeconds, replicaOnline
     case namespaceUncertainEndShare, opsSurgeRatio, netSurgeRatio, connectionsSurgeRatio, missesSurgeRatio
     case memoryFullEtaSeconds, clientsUsedRatio, clientsFullEtaSeconds, mainThreadCPURatio
-    case mainThreadCPUFullEtaSeconds, namespaceGrowthBytesPerSec
+    case mainThreadCPUFullEtaSeconds, namespaceGrowthBytesPerSec, namespaceEvictionPropensity
 
     /// The metric's place in the vocabulary, its index in `allCases` (cases are numbered in
     /// declaration order): tables indexed by metric use it.
@@ -420,6 +420,11 @@ public enum Metric: Int, CaseIterable, Sendable, Hashable {
             .init(
                 "namespace_growth_bytes_per_sec", .bytesPerSecond, per: .namespace, from: .keySampling,
                 "Key sampling, per namespace: how fast its estimated memory grows (least squares over the last 10 minutes; negative: it shrinks)."
+            )
+        case .namespaceEvictionPropensity:
+            .init(
+                "namespace_eviction_propensity", .ratio, per: .namespace, from: .keySampling,
+                "Key sampling under an LRU or LFU policy, per namespace: how much likelier than the node's average key its keys are to be evicted next, from the idle times (LRU) or access frequencies (LFU) of the newest 4,096 sampled keys (1: as likely; cold namespaces go first)."
             )
         }
     }

@@ -132,4 +132,30 @@ struct KeyspaceRuleTests {
         #expect(GlobPattern("a*b*c").matches("a-b-b-c"))
         #expect(!GlobPattern("a*b*c").matches("a-b-b-d"))
     }
+
+    @Test(
+        "{{evictable_critical}} names the rules file's critical namespaces under allkeys-*, those evicted first first (keys × how much likelier than the average key)"
+    )
+    func evictableCritical() throws {
+        let rule = AlertRule(
+            name: "Full", condition: AlertCondition(metric: .metric(.up), .above, 0),
+            summary: "may evict: {{evictable_critical}}", criticalNamespaces: ["*session*", "*lock*"])
+        var engine = RuleEngine(rules: [rule])
+        var store = MetricStore()
+        let info: [String: [String: String]] = [
+            "server": ["run_id": "r"], "memory": ["maxmemory": "1000000", "maxmemory_policy": "allkeys-lru"],
+        ]
+        store.ingest(
+            Sample(
+                node: "n", time: start,
+                outcome: .reading(Reading(info: InfoSnapshot(sections: info), slowlog: nil, pingRTT: nil))))
+        store.setInstances(node: "n", .namespaceKeys, ["session:*": 1_000, "lock:*": 100, "cart:*": 5_000])
+        // Sessions are read all the time (LRU keeps them), locks sit idle: locks go first.
+        store.setInstances(node: "n", .namespaceEvictionPropensity, ["session:*": 0.2, "lock:*": 4, "cart:*": 1])
+        let firing = try #require(engine.eval(now: start, store: store).first)
+        #expect(
+            firing.alert.summary
+                == "may evict: lock:* (~100 keys, 4.0× the average eviction risk), session:* (~1.00k keys, 0.2× the average eviction risk)",
+            "\(firing.alert.summary)")
+    }
 }

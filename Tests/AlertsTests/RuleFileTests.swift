@@ -71,6 +71,35 @@ struct RuleFileTests {
         #expect(!text.contains("\n"))
     }
 
+    @Test(
+        "critical_namespaces: one list for the rules that say 'namespaces: critical' and for {{evictable_critical}}; the defaults use it"
+    )
+    func criticalNamespaces() throws {
+        let rules = try RuleFile.parse(
+            """
+            rules:
+              - name: CartsEvicted
+                metric: namespace_evicted_per_sec
+                above: 0
+                namespaces: critical
+            critical_namespaces: ["*cart*", "*checkout*"]
+            """, source: "my.yaml")
+        #expect(rules[0].namespaces == ["*cart*", "*checkout*"])
+        #expect(rules[0].criticalNamespaces == ["*cart*", "*checkout*"])
+        // Without the list: the built-in one.
+        let plain = try RuleFile.parse("rules:\n  - name: A\n    metric: up\n    below: 1\n")
+        #expect(plain[0].criticalNamespaces == AlertRule.defaultCriticalNamespaces)
+        for name in ["CriticalKeysEvictable", "CriticalKeysEvicted"] {
+            #expect(DefaultRules.rules.first { $0.name == name }?.namespaces == AlertRule.defaultCriticalNamespaces)
+        }
+        let error = #expect(throws: RuleFileError.self) {
+            try RuleFile.parse("critical_namespaces: lock\nrules: []\n", source: "my.yaml")
+        }
+        #expect(
+            error?.description.hasPrefix("my.yaml:1:22: 'critical_namespaces' must be a list") == true,
+            "\(String(describing: error))")
+    }
+
     @Test("durations and per-database metrics")
     func durations() throws {
         let rules = try RuleFile.parse(
