@@ -52,6 +52,8 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // RDB files read key by key: every format and encoding, the checksum, memory estimates.
+        .target(name: "RDB", dependencies: ["Metrics", "Telemetry"]),
         // Threshold rules with Prometheus semantics (pending → firing → resolved).
         .target(
             name: "Alerts",
@@ -112,7 +114,7 @@ let package = Package(
             name: "cachewatch",
             dependencies: [
                 "RedisClient", "Telemetry", "Metrics", "Export", "Workload", "Dashboard", "CursesTerminal", "Alerts",
-                "Fleet", "Engine", "MetricsEndpoint", "Recording",
+                "Fleet", "Engine", "MetricsEndpoint", "Recording", "RDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -174,6 +176,7 @@ let package = Package(
         .testTarget(
             name: "FleetTests", dependencies: ["Fleet", "Metrics", "Telemetry", "RESP", "RedisClient", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),
+        .testTarget(name: "RDBTests", dependencies: ["RDB", "Metrics", "Telemetry", "RESP", "RedisClient", "TestSupport"]),
         .testTarget(
             name: "ExportTests",
             dependencies: [

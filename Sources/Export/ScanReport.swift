@@ -22,6 +22,8 @@ public struct ScanReport: Sendable {
     public var unavailable: [String]
     /// The newest `HOTKEYS` session's result (Redis 8.6+), where the server has one.
     public var serverHotkeys: HotkeysReport?
+    /// For a report of RDB files: the bytes read (the head says so, not commands sent).
+    public var dumpBytes: Int64?
 
     /// Creates a report.
     public init(
@@ -42,13 +44,23 @@ public struct ScanReport: Sendable {
     public var text: String {
         var lines: [String] = []
         let total = model.totalKeys.map { ValueFormatting.count(Double($0)) } ?? "?"
-        var head = "\(node): \(model.sampledKeys) keys sampled of \(total)"
-        head +=
-            complete
-            ? " (full scan)"
-            : model.totalKeys.map { " (\(ValueFormatting.percent(Double(model.sampledKeys) / Double(max(1, $0))))%)" }
-                ?? ""
-        head += String(format: " in %.1fs, %d commands", elapsedSeconds, commandsSent)
+        var head: String
+        if let dumpBytes {
+            head = "\(node): \(model.sampledKeys) keys, the whole dump"
+            head += String(
+                format: " in %.1fs (%@B at %@B/s)", elapsedSeconds, ValueFormatting.count(Double(dumpBytes)),
+                ValueFormatting.count(Double(dumpBytes) / max(elapsedSeconds, 0.001)))
+        } else {
+            head = "\(node): \(model.sampledKeys) keys sampled of \(total)"
+            head +=
+                complete
+                ? " (full scan)"
+                : model.totalKeys.map {
+                    " (\(ValueFormatting.percent(Double(model.sampledKeys) / Double(max(1, $0))))%)"
+                }
+                    ?? ""
+            head += String(format: " in %.1fs, %d commands", elapsedSeconds, commandsSent)
+        }
         if interrupted { head += " — interrupted, partial results" }
         lines.append(head)
         for reason in unavailable { lines.append("note: \(reason)") }
@@ -186,7 +198,7 @@ public struct ScanReport: Sendable {
         return "{\"node\":\(JSONText.string(node)),\"time\":\(JSONText.string(ValueFormatting.iso8601(finishedAt))),"
             + "\"sampled_keys\":\(model.sampledKeys),\"total_keys\":\(model.totalKeys.map { String($0) } ?? "null"),"
             + "\"complete\":\(complete),\"interrupted\":\(interrupted),\"elapsed_seconds\":\(JSONText.number(elapsedSeconds)),"
-            + "\"commands\":\(commandsSent),\"unavailable\":[\(unavailable.map(JSONText.string).joined(separator: ","))],"
+            + "\"commands\":\(commandsSent),\"rdb_bytes\":\(dumpBytes.map { String($0) } ?? "null"),\"unavailable\":[\(unavailable.map(JSONText.string).joined(separator: ","))],"
             + "\"biggest_by_memory\":[\(model.biggestByMemory.map(key).joined(separator: ","))],"
             + "\"biggest_by_length\":[\(model.biggestByLength.map(key).joined(separator: ","))],"
             + "\"hottest\":[\(model.hottest.map(key).joined(separator: ","))],"

@@ -3,6 +3,7 @@ import Engine
 import Export
 import Foundation
 import Metrics
+import RDB
 import RedisClient
 import Telemetry
 
@@ -20,6 +21,10 @@ struct Scan: AsyncParsableCommand {
             LRU/LFU data (Redis 7.2+), unless --lengths always. SCAN's COUNT adapts so that each call \
             costs the server about 400 µs. On a Redis Cluster node, every primary is scanned in \
             parallel into one report. Ctrl-C prints what was found so far.
+
+            --rdb FILE reads a dump instead (redis-cli --rdb -, BGSAVE's dump.rdb, a backup; - for \
+            standard input; several --rdb make one report): every key, at no cost to any server, \
+            TTLs as of the dump's own time, idle times or LFU counters where the dump has them.
             """,
         helpNames: [.long]
     )
@@ -71,6 +76,16 @@ struct Scan: AsyncParsableCommand {
     @Flag(name: .customLong("no-cluster"), help: "Scan only the node given, even if it is a cluster node.")
     var noCluster = false
 
+    @Option(
+        name: .customLong("rdb"),
+        help: ArgumentHelp(
+            "Read an RDB file instead of a server (- for standard input; repeat for several files, one report).",
+            valueName: "FILE"))
+    var rdbFiles: [String] = []
+
+    @Flag(name: .customLong("no-verify"), help: "With --rdb: do not verify the file's CRC-64 checksum.")
+    var noVerify = false
+
     func validate() throws {
         if json && csv { throw ValidationError("choose one of --json and --csv") }
         guard sample >= 1 else { throw ValidationError("--sample must be at least 1") }
@@ -80,9 +95,15 @@ struct Scan: AsyncParsableCommand {
             throw ValidationError("--big-bytes and --big-length must be at least 1")
         }
         if let rate, rate < 1 { throw ValidationError("--rate must be at least 1") }
+        if noVerify && rdbFiles.isEmpty { throw ValidationError("--no-verify goes with --rdb") }
+        if !rdbFiles.isEmpty && serverURL != nil {
+            throw ValidationError("--rdb reads a file, not a server: drop the URL")
+        }
+        if rdbFiles.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read once") }
     }
 
     func run() async throws {
+        if !rdbFiles.isEmpty { return try runOnDumps() }
         let endpoint = try connection.endpoint(positionalURL: serverURL)
         connection.warnAboutPasswordInArguments(urls: serverURL.map { [$0] } ?? [])
         var options = KeyspaceScan.Options()
@@ -127,6 +148,55 @@ struct Scan: AsyncParsableCommand {
     }
 }
 
+extension Scan {
+    /// `scan --rdb`: the report of the dump files.
+    private func runOnDumps() throws {
+        let progress = ScanProgress(enabled: isatty(STDERR_FILENO) == 1)
+        let started = ContinuousClock.now
+        let outcome: RDBKeyspace.Outcome
+        do {
+            outcome = try RDBKeyspace.analyse(
+                paths: rdbFiles,
+                configuration: KeyspaceModel.Configuration(
+                    topK: top, bigStringBytes: bigBytes, bigCollectionLength: bigLength),
+                verifyChecksum: !noVerify,
+                progress: { path, read, size in progress.reading(path, read: read, size: size) })
+        } catch let error as RDBError {
+            progress.finish()
+            throw CLIFailure("\(rdbFiles.count == 1 ? rdbFiles[0] : "rdb"): \(error)")
+        }
+        progress.finish()
+        var notes: [String] = []
+        if outcome.expiredAtDump > 0 {
+            notes.append(
+                "\(outcome.expiredAtDump) keys had expired when the dump was made: left out, as a server loading it would"
+            )
+        }
+        for (path, summary) in outcome.files {
+            let server =
+                summary.aux["redis-ver"].map { "redis \($0)" } ?? summary.aux["valkey-ver"].map { "valkey \($0)" }
+            var parts = ["RDB \(summary.version)"]
+            if let server { parts.append(server) }
+            if let created = summary.createdAt {
+                parts.append("saved \(ValueFormatting.iso8601(Date(timeIntervalSince1970: Double(created))))")
+            }
+            parts.append(summary.checksumVerified ? "checksum verified" : "checksum not verified")
+            notes.append("\(path): " + parts.joined(separator: ", "))
+        }
+        let name = rdbFiles.count == 1 ? rdbFiles[0] : "\(rdbFiles.count) RDB files"
+        var report = ScanReport(
+            model: outcome.model, node: name, finishedAt: outcome.dumpedAt,
+            elapsedSeconds: started.duration(to: .now).secondsDouble, complete: true, interrupted: false,
+            commandsSent: 0, unavailable: notes)
+        report.dumpBytes = outcome.bytes
+        if csv {
+            FileHandle.standardOutput.write(Data(try report.csv().utf8))
+        } else {
+            try ConsoleOutput.line(json ? report.json : report.text.trimmingCharacters(in: .newlines))
+        }
+    }
+}
+
 extension KeySamplerConfiguration.LengthPolicy: ExpressibleByArgument {}
 extension KeySamplerConfiguration.ObjectPolicy: ExpressibleByArgument {}
 
@@ -142,6 +212,18 @@ struct ScanProgress {
         let text = String(
             format: "\rscanned %d of %d keys (%.0f%%), ETA %@   ", done, goal, fraction * 100,
             ValueFormatting.duration(seconds: eta))
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// Bytes read of a dump, with an ETA when its size is known.
+    func reading(_ path: String, read: Int64, size: Int64) {
+        guard enabled else { return }
+        let text =
+            size > 0
+            ? String(
+                format: "\rread %@B of %@B of %@ (%.0f%%)   ", ValueFormatting.count(Double(read)),
+                ValueFormatting.count(Double(size)), path, Double(read) / Double(size) * 100)
+            : String(format: "\rread %@B of %@   ", ValueFormatting.count(Double(read)), path)
         FileHandle.standardError.write(Data(text.utf8))
     }
 

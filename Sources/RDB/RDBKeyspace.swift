@@ -1,0 +1,104 @@
+import Foundation
+import Metrics
+import Telemetry
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The keyspace report of RDB files: every key read (``RDBReader``) into the same model a live
+/// `scan --full` fills, its TTLs relative to the dump's own time (`ctime`), with the idle time
+/// or LFU counter the dump carries. Several files (a cluster's primaries) make one report.
+public enum RDBKeyspace {
+    /// What the files held.
+    public struct Outcome {
+        /// The model, every key in it.
+        public var model: KeyspaceModel
+        /// Each file's summary, in the order read.
+        public var files: [(path: String, summary: RDBReader.Summary)]
+        /// Keys whose TTL had run out when the dump was made: left out, as a primary loading
+        /// the file leaves them.
+        public var expiredAtDump: Int
+        /// Keys read in all.
+        public var keys: Int
+        /// Bytes read in all.
+        public var bytes: Int64
+        /// The newest dump's time (the report's "now"); the reading's time when no file says.
+        public var dumpedAt: Date
+    }
+
+    /// Reads `paths` (`-`: standard input) into one model with `configuration`, verifying each
+    /// file's checksum unless told not to; `progress` hears the bytes read of each file and its
+    /// size (0 when unknown: a pipe).
+    public static func analyse(
+        paths: [String], configuration: KeyspaceModel.Configuration, verifyChecksum: Bool = true,
+        progress: (_ path: String, _ read: Int64, _ size: Int64) -> Void = { _, _, _ in }
+    ) throws -> Outcome {
+        var model = KeyspaceModel(configuration: configuration)
+        var outcome = Outcome(model: model, files: [], expiredAtDump: 0, keys: 0, bytes: 0, dumpedAt: Date())
+        var newest: Date?
+        for path in paths {
+            let descriptor = path == "-" ? STDIN_FILENO : open(path, O_RDONLY)
+            guard descriptor >= 0 else {
+                throw RDBError(offset: 0, "cannot open \(path): \(String(cString: strerror(errno)))")
+            }
+            defer { if path != "-" { close(descriptor) } }
+            var status = stat()
+            let size =
+                fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG ? Int64(status.st_size) : 0
+            let reader = RDBReader(descriptor: descriptor, verifyChecksum: verifyChecksum)
+            // The dump's time is an aux field near the start: keys read before it (none, in files
+            // servers write) are dated by the reading's time.
+            var dumpTime: Date?
+            var expired = 0
+            var keys = 0
+            var lastReport: Int64 = 0
+            let summary: RDBReader.Summary
+            do {
+                summary = try reader.read(
+                    { key in
+                        let now =
+                            dumpTime ?? reader.createdAt.map { Date(timeIntervalSince1970: Double($0)) } ?? Date()
+                        dumpTime = now
+                        var ttl: Int64?
+                        if let expiresAt = key.expiresAtMilliseconds {
+                            let left = expiresAt - Int64((now.timeIntervalSince1970 * 1000).rounded())
+                            guard left > 0 else {
+                                expired += 1
+                                return
+                            }
+                            ttl = left
+                        }
+                        keys += 1
+                        model.record(
+                            KeyMetadata(
+                                name: Array(key.name), type: key.typeName, ttlMilliseconds: ttl,
+                                memoryBytes: key.memoryBytes, length: key.length, frequency: key.frequency,
+                                idleSeconds: key.idleSeconds, observedAt: now),
+                            now: now)
+                        if reader.bytesRead - lastReport >= 64 << 20 {
+                            lastReport = reader.bytesRead
+                            progress(path, lastReport, size)
+                        }
+                    })
+            } catch let error as RDBError {
+                throw RDBError(offset: error.offset, paths.count > 1 ? "\(path): \(error.reason)" : error.reason)
+            }
+            progress(path, summary.bytes, size)
+            let created = summary.createdAt.map { Date(timeIntervalSince1970: Double($0)) }
+            if let created { newest = max(newest ?? created, created) }
+            outcome.files.append((path, summary))
+            outcome.expiredAtDump += expired
+            outcome.keys += keys
+            outcome.bytes += summary.bytes
+        }
+        outcome.dumpedAt = newest ?? Date()
+        model.updateTotal(keys: Int64(outcome.keys))
+        model.completePass()
+        model.refresh(now: outcome.dumpedAt)
+        outcome.model = model
+        return outcome
+    }
+}

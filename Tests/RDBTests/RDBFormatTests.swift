@@ -1,0 +1,159 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import RDB
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The RDB reader on files built here byte by byte: the checksum, compressed strings, packed
+/// encodings whose header cannot count, and damaged files — truncated, bit-flipped, with lengths
+/// that promise more than there is — always one error, never a crash or a hang.
+@Suite("RDB format", .sameOnEveryServer)
+struct RDBFormatTests {
+    /// An RDB file: `REDIS0011`, its body, EOF and the CRC-64 of it all.
+    static func file(_ body: [UInt8], version: String = "0011") -> [UInt8] {
+        var bytes = Array("REDIS\(version)".utf8) + body + [0xFF]
+        var crc = CRC64()
+        bytes.withUnsafeBytes { crc.update($0) }
+        withUnsafeBytes(of: crc.value.littleEndian) { bytes.append(contentsOf: $0) }
+        return bytes
+    }
+
+    /// A length-prefixed string (6-bit or 14-bit length).
+    static func string(_ text: [UInt8]) -> [UInt8] {
+        text.count < 64 ? [UInt8(text.count)] + text : [0x40 | UInt8(text.count >> 8), UInt8(text.count & 0xFF)] + text
+    }
+
+    static func string(_ text: String) -> [UInt8] { string(Array(text.utf8)) }
+
+    /// Reads `bytes` through a pipe-less temporary file; the keys' names, types and lengths.
+    static func read(_ bytes: [UInt8], verify: Bool = true) throws -> [(String, String, Int64)] {
+        let directory = try TemporaryFile.directory(prefix: "cw-rdb")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/dump.rdb"
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        let descriptor = open(path, O_RDONLY)
+        defer { close(descriptor) }
+        var keys: [(String, String, Int64)] = []
+        _ = try RDBReader(descriptor: descriptor, verifyChecksum: verify).read { key in
+            keys.append((String(decoding: key.name, as: UTF8.self), key.typeName, key.length))
+        }
+        return keys
+    }
+
+    @Test("CRC-64 as Redis computes it: 123456789 gives e9c6d914c4b8d9ca, in one piece or many")
+    func checksum() {
+        var whole = CRC64()
+        Array("123456789".utf8).withUnsafeBytes { whole.update($0) }
+        #expect(whole.value == 0xE9C6_D914_C4B8_D9CA)
+        var pieces = CRC64()
+        for byte in "123456789".utf8 { [byte].withUnsafeBytes { pieces.update($0) } }
+        #expect(pieces.value == whole.value)
+    }
+
+    @Test("LZF: literals and back references, overlapping ones too; a reference before the start is refused")
+    func lzf() throws {
+        // "abcabcabcabc": three literals, then a reference 3 back for 9 bytes (7 = 2 + 5 in the control).
+        let compressed: [UInt8] = [0x02, 0x61, 0x62, 0x63, 0xE0, 0x00, 0x02]
+        var output = [UInt8](repeating: 0, count: 12)
+        let written = compressed.withUnsafeBytes { input in
+            output.withUnsafeMutableBytes { LZF.decompress(input, into: $0) }
+        }
+        #expect(written == 12 && String(decoding: output, as: UTF8.self) == "abcabcabcabc")
+        var bad = [UInt8](repeating: 0, count: 12)
+        let refused = [UInt8]([0xE0, 0x00, 0x05]).withUnsafeBytes { input in
+            bad.withUnsafeMutableBytes { LZF.decompress(input, into: $0) }
+        }
+        #expect(refused == nil)
+    }
+
+    @Test("strings, integers, a compressed value, a listpack set, expiry, LRU and LFU opcodes, two databases")
+    func keys() throws {
+        // A listpack of three strings: 6-byte header, entries (6-bit strings + back lengths), end.
+        var listpack: [UInt8] = [0, 0, 0, 0, 3, 0]
+        for member in ["a", "bb", "ccc"] {
+            listpack += [0x80 | UInt8(member.count)] + Array(member.utf8) + [UInt8(1 + member.count)]
+        }
+        listpack.append(0xFF)
+        let total = UInt32(listpack.count)
+        listpack[0] = UInt8(total & 0xFF)
+        listpack[1] = UInt8(total >> 8)
+        let body: [UInt8] =
+            [0xFA] + Self.string("ctime") + Self.string("1800000000")
+            + [0xFE, 0x00, 0xFB, 0x03, 0x01]
+            + [0xFC] + Array(withUnsafeBytes(of: Int64(1_800_000_600_000).littleEndian) { Array($0) })
+            + [0x00] + Self.string("price:1") + Self.string("9.99")
+            + [0xF8, 0x05] + [0x00] + Self.string("counter") + [0xC1, 0x39, 0x30]  // 12345 as int16
+            + [0xF9, 0x07] + [0x00] + Self.string("lazy")
+            + [0xC3, 0x07, 0x0C, 0x02, 0x61, 0x62, 0x63, 0xE0, 0x00, 0x02]  // LZF "abcabcabcabc"
+            + [20] + Self.string("tags") + Self.string(listpack)
+            + [0xFE, 0x01] + [0x00] + Self.string("other") + Self.string("x")
+        let keys = try Self.read(Self.file(body))
+        #expect(keys.map(\.0) == ["price:1", "counter", "lazy", "tags", "other"])
+        #expect(keys.map(\.1) == ["string", "string", "string", "set", "string"])
+        #expect(keys.map(\.2) == [4, 5, 12, 3, 1])
+    }
+
+    @Test("a listpack that holds more than its header can count (65,535): walked")
+    func walkedListpack() throws {
+        var listpack: [UInt8] = [0, 0, 0, 0, 0xFF, 0xFF]
+        for index in 0..<70_000 { listpack += [UInt8(index % 128), 1] }  // 7-bit integers
+        listpack.append(0xFF)
+        let total = UInt32(listpack.count)
+        for index in 0..<4 { listpack[index] = UInt8((total >> (8 * UInt32(index))) & 0xFF) }
+        var stored: [UInt8] = [0x80] + Array(withUnsafeBytes(of: total.bigEndian) { Array($0) }) + listpack
+        stored = [20] + Self.string("big") + stored
+        let keys = try Self.read(Self.file(stored))
+        #expect(keys.first?.2 == 70_000)
+    }
+
+    @Test(
+        "damaged files: every truncation, every single bit flipped, lengths promising more than there is — one error or a clean read, never a crash"
+    )
+    func damaged() throws {
+        let body: [UInt8] =
+            [0xFA] + Self.string("ctime") + Self.string("1800000000") + [0xFE, 0x00]
+            + [0x00] + Self.string("k") + Self.string("value")
+            + [0x0B] + Self.string("ints") + Self.string([2, 0, 0, 0, 2, 0, 0, 0, 1, 0, 2, 0])
+            + [0x12] + Self.string("list") + [0x01, 0x01] + Self.string("plain")
+        let good = Self.file(body)
+        #expect(try Self.read(good).count == 3)
+        for cut in 0..<good.count {
+            let error = #expect(throws: RDBError.self) { _ = try Self.read(Array(good[0..<cut])) }
+            #expect(error.map { !$0.description.contains("\n") } ?? false)
+        }
+        var errors = 0
+        for index in 9..<good.count - 8 {
+            for bit in 0..<8 {
+                var flipped = good
+                flipped[index] ^= 1 << bit
+                do { _ = try Self.read(flipped) } catch is RDBError { errors += 1 }
+            }
+        }
+        // The checksum catches every flip it covers.
+        #expect(errors == (good.count - 17) * 8)
+        // A string of 2 GB in a small file.
+        let bomb = Self.file([0x00] + Self.string("k") + [0x80, 0x7F, 0xFF, 0xFF, 0xFF])
+        let bombed = #expect(throws: RDBError.self) { _ = try Self.read(bomb, verify: false) }
+        #expect(bombed?.description.contains("the file ends") == true, "\(String(describing: bombed))")
+        // A collection of 2^62 elements.
+        let huge = Self.file([0x02] + Self.string("s") + [0x81, 0x40, 0, 0, 0, 0, 0, 0, 0])
+        #expect(throws: RDBError.self) { _ = try Self.read(huge, verify: false) }
+    }
+
+    @Test("not an RDB file, a newer version, a bad checksum: one line each")
+    func refusals() throws {
+        let text = #expect(throws: RDBError.self) { _ = try Self.read(Array("hello world, not a dump".utf8)) }
+        #expect(text?.description.contains("not an RDB file") == true)
+        let newer = #expect(throws: RDBError.self) { _ = try Self.read(Self.file([], version: "0099")) }
+        #expect(newer?.description.contains("RDB version 99") == true)
+        var bad = Self.file([0x00] + Self.string("k") + Self.string("v"))
+        bad[bad.count - 1] ^= 0x01
+        let mismatch = #expect(throws: RDBError.self) { _ = try Self.read(bad) }
+        #expect(mismatch?.description.contains("checksum does not match") == true)
+        #expect(try Self.read(bad, verify: false).count == 1)
+    }
+}
