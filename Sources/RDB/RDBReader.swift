@@ -392,8 +392,7 @@ public final class RDBReader {
         let offset = input.offset
         func strings(_ count: UInt64, _ what: String) throws(RDBError) {
             for _ in 0..<count {
-                shape.stringBytes += Int64(try skipString(what).length)
-                shape.strings += 1
+                shape.addString(try skipString(what).length)
             }
         }
         switch encoding {
@@ -409,8 +408,7 @@ public final class RDBReader {
         case .zset, .zset2:
             let count = try elementCount("a sorted set's length")
             for _ in 0..<count {
-                shape.stringBytes += Int64(try skipString("a member").length)
-                shape.strings += 1
+                shape.addString(try skipString("a member").length)
                 if encoding == .zset2 {
                     try input.skip(8, "a score")
                 } else {
@@ -428,9 +426,8 @@ public final class RDBReader {
             let count = try elementCount("a hash's length")
             for _ in 0..<count {
                 _ = try length("a field's TTL")
-                shape.stringBytes += Int64(try skipString("a field").length)
-                shape.stringBytes += Int64(try skipString("a value").length)
-                shape.strings += 2
+                shape.addString(try skipString("a field").length)
+                shape.addString(try skipString("a value").length)
             }
             shape.length = Int64(count)
         case .hashZipmap:
@@ -505,6 +502,7 @@ public final class RDBReader {
             let (_, bytes) = try listpack("a stream node")
             shape.blobBytes += Int64(bytes)
             shape.blobs += 1
+            shape.lastBlobBytes = Int64(bytes)
         }
         shape.length = Int64(try elementCount("a stream's length"))
         _ = try length("a stream's last ID")
@@ -565,8 +563,7 @@ public final class RDBReader {
             case 3: try input.skip(4, "a module float")
             case 4: try input.skip(8, "a module double")
             case 5:
-                shape.stringBytes += Int64(try skipString("a module string").length)
-                shape.strings += 1
+                shape.addString(try skipString("a module string").length)
             case let other: throw RDBError(offset: offset, "unknown module opcode \(other)")
             }
         }
