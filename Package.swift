@@ -134,6 +134,7 @@ let package = Package(
         .executableTarget(name: "FuzzInfo", dependencies: ["FuzzSupport", "Telemetry", "Metrics"], path: "Fuzz/Info"),
         .executableTarget(name: "FuzzURL", dependencies: ["FuzzSupport", "RedisClient"], path: "Fuzz/URL"),
         .executableTarget(name: "FuzzRules", dependencies: ["FuzzSupport", "Alerts"], path: "Fuzz/Rules"),
+        .executableTarget(name: "FuzzRDB", dependencies: ["FuzzSupport", "RDB"], path: "Fuzz/RDB"),
         .executableTarget(
             name: "FuzzReplies",
             dependencies: ["FuzzSupport", "RESP", "Telemetry", .product(name: "NIOCore", package: "swift-nio")],

@@ -12,7 +12,19 @@ final class RDBInput {
     /// The buffer's size: values longer than it are skipped or streamed, never held whole.
     static let capacity = 1 << 20
 
-    private let descriptor: Int32
+    /// This input's buffer size: ``capacity``, or what an input in memory needs.
+    let capacity: Int
+
+    /// Where the bytes come from.
+    enum Source {
+        /// A file or a pipe.
+        case descriptor(Int32)
+        /// Bytes in memory (tests, fuzzing), with how many were handed out.
+        case memory([UInt8])
+    }
+
+    private let source: Source
+    private var memoryOffset = 0
     private let buffer: UnsafeMutableRawPointer
     /// The unread bytes are `buffer[start..<end]`.
     private var start = 0
@@ -25,12 +37,41 @@ final class RDBInput {
     private var atEnd = false
     private let seekable: Bool
 
-    /// Reads `descriptor` (not closed here), keeping the CRC when `checksum`.
-    init(descriptor: Int32, checksum: Bool) {
-        self.descriptor = descriptor
-        buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.capacity, alignment: 16)
+    /// Reads `source` (a descriptor is not closed here), keeping the CRC when `checksum`.
+    init(_ source: Source, checksum: Bool) {
+        self.source = source
+        if case .memory(let bytes) = source {
+            capacity = min(Self.capacity, max(4096, bytes.count))
+        } else {
+            capacity = Self.capacity
+        }
+        buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
         crc = checksum ? CRC64() : nil
-        seekable = lseek(descriptor, 0, SEEK_CUR) >= 0
+        if case .descriptor(let descriptor) = source {
+            seekable = lseek(descriptor, 0, SEEK_CUR) >= 0
+        } else {
+            seekable = false
+        }
+    }
+
+    /// Reads up to `count` bytes into `target`: the count read, 0 at the end, -1 on an error.
+    private func read(into target: UnsafeMutableRawPointer, count: Int) -> Int {
+        switch source {
+        case .descriptor(let descriptor):
+            #if canImport(Glibc)
+            return Glibc.read(descriptor, target, count)
+            #else
+            return Darwin.read(descriptor, target, count)
+            #endif
+        case .memory(let bytes):
+            let take = min(count, bytes.count - memoryOffset)
+            bytes.withUnsafeBytes { all in
+                guard take > 0, let base = all.baseAddress else { return }
+                target.copyMemory(from: base + memoryOffset, byteCount: take)
+            }
+            memoryOffset += take
+            return take
+        }
     }
 
     deinit { buffer.deallocate() }
@@ -68,7 +109,7 @@ final class RDBInput {
             crcMark = 0
         }
         while end < count && !atEnd {
-            let got = read(descriptor, buffer + end, Self.capacity - end)
+            let got = read(into: buffer + end, count: capacity - end)
             if got < 0 {
                 if errno == EINTR { continue }
                 throw RDBError(offset: offset, "cannot read: \(String(cString: strerror(errno)))")
@@ -81,7 +122,10 @@ final class RDBInput {
 
     /// The next `count` bytes (≤ ``capacity``), consumed; valid until the next read.
     func bytes(_ count: Int, _ what: @autoclosure () -> String) throws(RDBError) -> UnsafeRawBufferPointer {
-        guard count <= Self.capacity else {
+        guard count <= capacity else {
+            if case .memory = source {
+                throw RDBError(offset: offset, "the file ends in \(what()) (\(count) bytes expected)")
+            }
             throw RDBError(offset: offset, "\(what()): \(count) bytes at once is more than the reader holds")
         }
         guard try fill(count) else {
@@ -94,7 +138,7 @@ final class RDBInput {
 
     /// The next `count` bytes without consuming them (fewer at the end of input).
     func peek(_ count: Int) throws(RDBError) -> UnsafeRawBufferPointer {
-        _ = try fill(min(count, Self.capacity))
+        _ = try fill(min(count, capacity))
         return UnsafeRawBufferPointer(start: buffer + start, count: min(count, end - start))
     }
 
@@ -134,7 +178,7 @@ final class RDBInput {
             start += Int(left)
             return
         }
-        if crc == nil && seekable && left > Int64(Self.capacity) {
+        if crc == nil && seekable && left > Int64(capacity), case .descriptor(let descriptor) = source {
             left -= buffered
             let target = bytesRead + left
             let size = lseek(descriptor, 0, SEEK_END)
@@ -151,7 +195,7 @@ final class RDBInput {
             return
         }
         while left > 0 {
-            let step = Int(min(left, Int64(Self.capacity)))
+            let step = Int(min(left, Int64(capacity)))
             let available = end - start
             if available >= step {
                 start += step
@@ -160,7 +204,7 @@ final class RDBInput {
             }
             start = end
             left -= Int64(available)
-            guard try fill(min(Int(min(left, Int64(Self.capacity))), Self.capacity)) || end > start else {
+            guard try fill(Int(min(left, Int64(capacity)))) || end > start else {
                 throw RDBError(offset: offset, "the file ends in \(what()) (\(count) bytes expected)")
             }
         }

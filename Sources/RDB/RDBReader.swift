@@ -49,7 +49,15 @@ public final class RDBReader {
     /// Reads from `descriptor` (a file or a pipe; not closed here), verifying the CRC-64 unless
     /// `verifyChecksum` is false.
     public init(descriptor: Int32, verifyChecksum: Bool = true) {
-        input = RDBInput(descriptor: descriptor, checksum: verifyChecksum)
+        input = RDBInput(.descriptor(descriptor), checksum: verifyChecksum)
+        verifies = verifyChecksum
+        scratch.reserveCapacity(64 * 1024)
+        name.reserveCapacity(1024)
+    }
+
+    /// Reads `bytes` (a whole file in memory: tests, fuzzing).
+    public init(bytes: [UInt8], verifyChecksum: Bool = true) {
+        input = RDBInput(.memory(bytes), checksum: verifyChecksum)
         verifies = verifyChecksum
         scratch.reserveCapacity(64 * 1024)
         name.reserveCapacity(1024)

@@ -14,7 +14,7 @@ struct FuzzCorpusTests {
 
     @Test(
         "each harness replays its corpus, every check held",
-        arguments: ["FuzzRESP", "FuzzHostileRESP", "FuzzReplies", "FuzzInfo", "FuzzURL", "FuzzRules"])
+        arguments: ["FuzzRESP", "FuzzHostileRESP", "FuzzReplies", "FuzzInfo", "FuzzURL", "FuzzRules", "FuzzRDB"])
     func replays(harness: String) async throws {
         let binary = URL(fileURLWithPath: CachewatchBinary.path).deletingLastPathComponent()
             .appendingPathComponent(harness).path
