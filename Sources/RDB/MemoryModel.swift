@@ -63,7 +63,7 @@ enum MemoryModel {
             value = objectHeader + allocation(40) + blobs * (allocation(32) + allocation(perBlob))
         case .set:
             value = objectHeader + dictionary(shape.length) + shape.length * dictionaryEntry + shape.stringAllocations
-        case .hash, .hashMetadata, .hashMetadataPreGA:
+        case .hash, .hashMetadata, .hashMetadataPreGA, .valkeyHash2:
             value = objectHeader + dictionary(shape.length) + shape.length * dictionaryEntry + shape.stringAllocations
         case .zset, .zset2:
             // A dict and a skiplist: an entry and a node each (24 bytes and 16 per level, a

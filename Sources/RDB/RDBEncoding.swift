@@ -1,5 +1,6 @@
 /// How a value is stored in an RDB file — its type byte — with the type a server reports for it
-/// (`TYPE`) and whether its elements sit in one packed blob.
+/// (`TYPE`) and whether its elements sit in one packed blob. Type bytes mean the same in Redis
+/// and Valkey files up to 21; from 22 on they part (``init(typeByte:valkey:)``).
 public enum RDBEncoding: UInt8, Sendable, CaseIterable {
     case string = 0
     case list = 1
@@ -30,6 +31,22 @@ public enum RDBEncoding: UInt8, Sendable, CaseIterable {
     case hashMetadata = 24
     /// A listpack hash with field TTLs (field, value, TTL triples), its smallest TTL first.
     case hashListpackEx = 25
+    /// Valkey 9 (`VALKEY080`): a hash with field TTLs, each field followed by its value and its
+    /// expiry in 8 bytes (type byte 22 in Valkey files).
+    case valkeyHash2 = 0xE0
+
+    /// The encoding of a type byte in a Redis (`REDIS00nn`) or Valkey (`VALKEYnnn`) file.
+    public init?(typeByte: UInt8, valkey: Bool) {
+        if valkey {
+            guard typeByte <= 22 else { return nil }
+            if typeByte == 22 {
+                self = .valkeyHash2
+                return
+            }
+        }
+        guard typeByte < 0xE0, let encoding = RDBEncoding(rawValue: typeByte) else { return nil }
+        self = encoding
+    }
 
     /// The type `TYPE` reports (module values: their module's type name, read with them).
     public var typeName: String {
@@ -39,7 +56,7 @@ public enum RDBEncoding: UInt8, Sendable, CaseIterable {
         case .set, .setIntset, .setListpack: "set"
         case .zset, .zset2, .zsetZiplist, .zsetListpack: "zset"
         case .hash, .hashZipmap, .hashZiplist, .hashListpack, .hashMetadataPreGA, .hashListpackExPreGA, .hashMetadata,
-            .hashListpackEx:
+            .hashListpackEx, .valkeyHash2:
             "hash"
         case .streamListpacks, .streamListpacks2, .streamListpacks3: "stream"
         case .modulePreGA, .module2: "module"
@@ -59,7 +76,7 @@ public enum RDBEncoding: UInt8, Sendable, CaseIterable {
         case .setIntset: "intset"
         case .streamListpacks, .streamListpacks2, .streamListpacks3: "stream"
         case .hashListpack, .zsetListpack, .setListpack, .hashListpackExPreGA, .hashListpackEx: "listpack"
-        case .hashMetadataPreGA, .hashMetadata: "hashtable"
+        case .hashMetadataPreGA, .hashMetadata, .valkeyHash2: "hashtable"
         }
     }
 }

@@ -10,14 +10,18 @@ import Darwin
 /// key is handed over with its metadata and estimated memory, its name a slice of a reused
 /// buffer.
 ///
-/// Formats: `REDIS0001`–`REDIS0012` (Redis up to 8.2, Valkey up to 8.x). Unknown opcodes and
-/// types, lengths past the end of the file, and values that are not what their type says are
-/// one ``RDBError`` naming the offset and what was expected.
+/// Formats: `REDIS0001`–`REDIS0013` (Redis up to 8.6, Valkey up to 8.x; RDB 13's per-key module
+/// metadata, `KEY_META`, is skipped) and `VALKEY080` (Valkey 9: slot imports, hashes with field
+/// TTLs as type 22). Unknown opcodes and types — Redis 8.6's streams with idempotent-producer
+/// records (type 26) among them — lengths past the end of the file, and values that are not
+/// what their type says are one ``RDBError`` naming the offset and what was expected.
 public final class RDBReader {
     /// What the file said besides its keys.
     public struct Summary: Sendable {
-        /// The format version (`REDIS0011`: 11).
+        /// The format version (`REDIS0011`: 11; `VALKEY080`: 80).
         public var version = 0
+        /// Whether the file is Valkey's own format (`VALKEYnnn`, Valkey 9+).
+        public var isValkey = false
         /// The aux fields (`redis-ver`, `ctime`, `used-mem`, `aof-base`…), as text.
         public var aux: [String: String] = [:]
         /// Keys per database.
@@ -37,8 +41,10 @@ public final class RDBReader {
         public var createdAt: Int64? { aux["ctime"].flatMap { Int64($0) } }
     }
 
-    /// The newest format version read.
-    public static let newestVersion = 12
+    /// The newest Redis format version read.
+    public static let newestVersion = 13
+    /// The newest Valkey format version read (`VALKEY080`).
+    public static let newestValkeyVersion = 80
 
     private let input: RDBInput
     private let verifies: Bool
@@ -72,7 +78,8 @@ public final class RDBReader {
     /// Reads the whole file, handing each key to `visit`; returns what else the file said.
     public func read(_ visit: (RDBKey) throws -> Void) throws -> Summary {
         var summary = Summary()
-        summary.version = try header()
+        (summary.version, summary.isValkey) = try header()
+        let valkey = summary.isValkey
         var database = 0
         var expiresAt: Int64?
         var idle: Int64?
@@ -118,8 +125,25 @@ public final class RDBReader {
                 _ = try length("a slot number")
                 _ = try length("a slot's size")
                 _ = try length("a slot's expiry size")
+            case 0xF3 where valkey:
+                // Valkey 9: a slot import under way — its job's name and slot ranges.
+                try skipString("a slot import's name")
+                let ranges = try elementCount("a slot import's ranges")
+                for _ in 0..<ranges {
+                    _ = try length("a slot range's start")
+                    _ = try length("a slot range's end")
+                }
+            case 0xF3 where summary.version >= 13:
+                // Redis 8.6: module metadata of the next key — per class, its 32-bit spec and
+                // the module's values up to their end marker.
+                let classes = try elementCount("the key metadata's classes")
+                var shape = ValueShape()
+                for _ in 0..<classes {
+                    try input.skip(4, "a key metadata class")
+                    try moduleOpcodes(into: &shape)
+                }
             default:
-                guard let encoding = RDBEncoding(rawValue: opcode) else {
+                guard let encoding = RDBEncoding(typeByte: opcode, valkey: valkey) else {
                     throw RDBError(offset: start, "unknown opcode or value type \(opcode)")
                 }
                 let nameLength = try readName()
@@ -147,17 +171,26 @@ public final class RDBReader {
 
     // MARK: - Structure
 
-    private func header() throws(RDBError) -> Int {
-        let magic = try input.bytes(9, "the header (REDIS and a four-digit version)")
+    private func header() throws(RDBError) -> (version: Int, valkey: Bool) {
+        let magic = try input.bytes(9, "the header (REDIS or VALKEY and a version)")
         let text = String(decoding: magic, as: UTF8.self)
         if text.hasPrefix("REDIS"), let version = Int(text.dropFirst(5)) {
             guard (1...Self.newestVersion).contains(version) else {
                 throw RDBError(
                     offset: 5, "RDB version \(version) is not read here (versions 1 to \(Self.newestVersion) are)")
             }
-            return version
+            return (version, false)
         }
-        throw RDBError(offset: 0, "not an RDB file (it starts with \(Self.printable(magic)), not REDIS)")
+        if text.hasPrefix("VALKEY"), let version = Int(text.dropFirst(6)) {
+            guard (80...Self.newestValkeyVersion).contains(version) else {
+                throw RDBError(
+                    offset: 6,
+                    "Valkey RDB version \(version) is not read here (version \(Self.newestValkeyVersion), Valkey 9, is)"
+                )
+            }
+            return (version, true)
+        }
+        throw RDBError(offset: 0, "not an RDB file (it starts with \(Self.printable(magic)), not REDIS or VALKEY)")
     }
 
     /// After the EOF opcode: the CRC-64 (version 5+), checked when asked; nothing may follow.
@@ -428,6 +461,14 @@ public final class RDBReader {
         case .hash:
             let count = try elementCount("a hash's length")
             try strings(count * 2, "a field or value")
+            shape.length = Int64(count)
+        case .valkeyHash2:
+            let count = try elementCount("a hash's length")
+            for _ in 0..<count {
+                shape.addString(try skipString("a field").length)
+                shape.addString(try skipString("a value").length)
+                try input.skip(8, "a field's expiry")
+            }
             shape.length = Int64(count)
         case .hashMetadataPreGA, .hashMetadata:
             if encoding == .hashMetadata { try input.skip(8, "the hash's smallest field TTL") }

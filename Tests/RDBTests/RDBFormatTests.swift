@@ -13,9 +13,9 @@ import Glibc
 /// that promise more than there is — always one error, never a crash or a hang.
 @Suite("RDB format", .sameOnEveryServer)
 struct RDBFormatTests {
-    /// An RDB file: `REDIS0011`, its body, EOF and the CRC-64 of it all.
-    static func file(_ body: [UInt8], version: String = "0011") -> [UInt8] {
-        var bytes = Array("REDIS\(version)".utf8) + body + [0xFF]
+    /// An RDB file: `REDIS0011` (or `magic`), its body, EOF and the CRC-64 of it all.
+    static func file(_ body: [UInt8], version: String = "0011", magic: String? = nil) -> [UInt8] {
+        var bytes = Array((magic ?? "REDIS\(version)").utf8) + body + [0xFF]
         var crc = CRC64()
         bytes.withUnsafeBytes { crc.update($0) }
         withUnsafeBytes(of: crc.value.littleEndian) { bytes.append(contentsOf: $0) }
@@ -142,6 +142,38 @@ struct RDBFormatTests {
         // A collection of 2^62 elements.
         let huge = Self.file([0x02] + Self.string("s") + [0x81, 0x40, 0, 0, 0, 0, 0, 0, 0])
         #expect(throws: RDBError.self) { _ = try Self.read(huge, verify: false) }
+    }
+
+    @Test(
+        "formats no server here writes, built from their published definitions: Valkey 9 (VALKEY080: slot imports, type 22 a hash of field-value-expiry triples), Redis 8.6 (RDB 13: key metadata before a key)"
+    )
+    func newerFormats() throws {
+        var valkey = Array("VALKEY080".utf8) + [0xFA] + Self.string("ctime") + Self.string("1800000000") + [0xFE, 0x00]
+        valkey += [0xF3] + Self.string("import-job-1") + [0x01, 0x00, 0x40, 0x64]  // one range: 0 to 100
+        valkey += [22] + Self.string("h") + [0x02]
+        valkey +=
+            Self.string("a") + Self.string("1")
+            + Array(withUnsafeBytes(of: Int64(1_800_003_600_000).littleEndian) { Array($0) })
+        valkey += Self.string("b") + Self.string("2") + [UInt8](repeating: 0xFF, count: 8)  // no expiry
+        valkey += [0x00] + Self.string("k") + Self.string("v")
+        let valkeyKeys = try Self.read(Self.file(Array(valkey.dropFirst(9)), magic: "VALKEY080"))
+        #expect(valkeyKeys.map(\.0) == ["h", "k"] && valkeyKeys.map(\.1) == ["hash", "string"])
+        #expect(valkeyKeys.first?.2 == 2)
+
+        // In a Redis file, type 22 is the 7.4 release candidates' hash: TTL, field, value.
+        let redis74 = [22] + Self.string("hm") + [0x01, 0x00] + Self.string("f") + Self.string("v")
+        #expect(try Self.read(Self.file(redis74, version: "0012")).map(\.2) == [1])
+
+        // RDB 13: a key's module metadata (one class: its 32-bit spec, an integer and a string
+        // in the module format, the end marker), then the key.
+        let meta: [UInt8] = [0xF3, 0x01, 0x4B, 0x4D, 0x54, 0x31, 0x02, 0x05, 0x05] + Self.string("meta") + [0x00]
+        let redis86 = meta + [0x00] + Self.string("k") + Self.string("v")
+        #expect(try Self.read(Self.file(redis86, version: "0013")).map(\.0) == ["k"])
+        // Not in RDB 12, where 243 is no opcode.
+        #expect(throws: RDBError.self) { _ = try Self.read(Self.file(redis86, version: "0012")) }
+        // A Valkey version beyond 80, a Redis one beyond 13: refused in one line.
+        let future = #expect(throws: RDBError.self) { _ = try Self.read(Self.file([], magic: "VALKEY081")) }
+        #expect(future?.description.contains("Valkey RDB version 81") == true)
     }
 
     @Test("not an RDB file, a newer version, a bad checksum: one line each")
