@@ -169,3 +169,84 @@ struct RDBDumpTests {
         return link
     }
 }
+
+/// The memory estimates of a dump against what the server that wrote it says (`MEMORY USAGE …
+/// SAMPLES 0`, every element counted), per namespace and per big key, on a dataset shaped like a
+/// production cache: strings of 50 B to 2 KB, hashes of 3 to 300 fields, lists, sets and sorted
+/// sets of 1 to 200 elements, streams, a few big keys.
+///
+/// The model is calibrated for Redis 7.x, whose dumps this checks (Debian's 7.0). Redis 6.2,
+/// Redis 8.x (keys embedded in their objects) and Valkey 8 (its own hash table) lay memory out
+/// otherwise: their errors are measured in BENCHMARKS.md, and they are not held to the bounds yet.
+@Suite("RDB memory estimates", .sameOnEveryServer)
+struct RDBMemoryTests {
+    /// Namespace → (keys, commands that write them).
+    static func dataset() -> [(namespace: String, commands: [RESPCommand])] {
+        var random = SplitMix64(seed: 11)
+        func size(_ low: Int, _ high: Int) -> Int {
+            Int(exp(Double.random(in: log(Double(low))...log(Double(high)), using: &random)))
+        }
+        var families: [(String, [RESPCommand])] = []
+        families.append(("session:*", (0..<600).map { _ in RESPCommand("SET", "session:\(UUID().uuidString.lowercased())", String(repeating: "s", count: size(50, 2_000)), "EX", "3600") }))
+        families.append(("price:*", (0..<600).map { RESPCommand("SET", "price:\($0)", String($0 * 7)) }))
+        families.append(("user:*:profile", (0..<300).map { index in
+            RESPCommand(["HSET", "user:\(index):profile"] + (0..<size(3, 300)).flatMap { ["field\($0)", String(repeating: "v", count: size(2, 40))] })
+        }))
+        families.append(("feed:*", (0..<200).map { index in
+            RESPCommand(["RPUSH", "feed:\(index)"] + (0..<size(1, 200)).map { "item-\($0)-\(index)" })
+        }))
+        families.append(("tags:*", (0..<200).map { index in RESPCommand(["SADD", "tags:\(index)"] + (0..<size(1, 200)).map { "m\($0)" }) }))
+        families.append(("ids:*", (0..<100).map { index in RESPCommand(["SADD", "ids:\(index)"] + (0..<size(1, 400)).map { String($0 * 13) }) }))
+        families.append(("leaderboard:*", (0..<200).map { index in
+            RESPCommand(["ZADD", "leaderboard:\(index)"] + (0..<size(1, 200)).flatMap { [String($0), "player:\($0)"] })
+        }))
+        families.append(("events:*", (0..<40).flatMap { index in
+            (0..<size(1, 60)).map { RESPCommand("XADD", "events:\(index)", "*", "kind", "click", "n", String($0)) }
+        }))
+        families.append(("big:*", [
+            RESPCommand("SET", "big:blob", String(repeating: "b", count: 3_000_000)),
+            RESPCommand(["HSET", "big:hash"] + (0..<20_000).flatMap { ["f\($0)", "value-\($0)"] }),
+            RESPCommand(["ZADD", "big:zset"] + (0..<20_000).flatMap { [String($0), "z\($0)"] }),
+            RESPCommand(["SADD", "big:set"] + (0..<20_000).map { "s\($0)" }),
+            RESPCommand(["RPUSH", "big:list"] + (0..<20_000).map { "element-\($0)" }),
+        ]))
+        return families
+    }
+
+    @Test("within 10 % of MEMORY USAGE per namespace and 15 % per big key, on the server of the pass")
+    func againstMemoryUsage() async throws {
+        try await withRedisServer { server in
+            let client = try await server.client()
+            let families = Self.dataset()
+            for family in families { _ = try await client.pipeline(family.commands) }
+            _ = try await client.send(RESPCommand("SAVE"))
+            let (keys, _) = try RDBDumpTests.read(server.directory + "/dump.rdb")
+            var estimated: [String: Int64] = [:]
+            var actual: [String: Int64] = [:]
+            var report: [String] = []
+            for (name, key) in keys where key.database == 0 {
+                let raw = Array(name.dropFirst(2).utf8)
+                let usage =
+                    try await client.send(RESPCommand(bytes: [Array("MEMORY".utf8), Array("USAGE".utf8), raw, Array("SAMPLES".utf8), Array("0".utf8)])).intValue ?? 0
+                let namespace = families.first { family in
+                    let prefix = family.namespace.split(separator: "*").first.map(String.init) ?? family.namespace
+                    return name.dropFirst(2).hasPrefix(prefix)
+                }?.namespace ?? "?"
+                estimated[namespace, default: 0] += key.memory
+                actual[namespace, default: 0] += Int64(usage)
+                if namespace == "big:*" {
+                    let error = Double(key.memory - Int64(usage)) / Double(usage) * 100
+                    report.append(String(format: "%@ %@ %+.1f%%", name, key.encoding.name, error))
+                    #expect(abs(error) <= 15, "\(name) (\(key.encoding.name)): estimated \(key.memory), MEMORY USAGE \(usage)")
+                }
+            }
+            for (namespace, truth) in actual.sorted(by: { $0.key < $1.key }) {
+                let error = Double((estimated[namespace] ?? 0) - truth) / Double(truth) * 100
+                report.append(String(format: "%@ %+.1f%%", namespace, error))
+                #expect(abs(error) <= 10, "\(namespace): estimated \(estimated[namespace] ?? 0), MEMORY USAGE \(truth)")
+            }
+            print("memory estimates against MEMORY USAGE: " + report.sorted().joined(separator: ", "))
+            await client.close()
+        }
+    }
+}
