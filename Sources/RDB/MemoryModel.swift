@@ -44,7 +44,7 @@ enum MemoryModel {
     static let skiplistHeader = allocation(24 + 32 * 16)
 
     /// The estimate for a key of `keyLength` bytes whose value has `shape`, stored as `encoding`.
-    static func estimate(encoding: RDBEncoding, shape: ValueShape, keyLength: Int, expires: Bool) -> Int64 {
+    static func estimate(encoding: RDBEncoding, shape: ValueShape, keyLength: Int) -> Int64 {
         let key = sds(Int64(keyLength), short: true) + dictionaryEntry
         var value: Int64
         switch encoding {
@@ -87,6 +87,7 @@ enum MemoryModel {
         case .module2, .modulePreGA:
             value = objectHeader + shape.stringAllocations
         }
-        return key + value + (expires ? dictionaryEntry : 0)
+        // (The expiry's own dictionary entry is not in `MEMORY USAGE`.)
+        return key + value
     }
 }

@@ -150,8 +150,7 @@ public final class RDBReader {
                 let valueStart = input.offset
                 var moduleType: String?
                 let shape = try value(encoding, moduleType: &moduleType)
-                let memory = MemoryModel.estimate(
-                    encoding: encoding, shape: shape, keyLength: nameLength, expires: expiresAt != nil)
+                let memory = MemoryModel.estimate(encoding: encoding, shape: shape, keyLength: nameLength)
                 try name.withUnsafeBytes { bytes in
                     try visit(
                         RDBKey(
