@@ -327,12 +327,7 @@ public final class RDBReader {
         case .integer(let value):
             buffer.append(contentsOf: String(value).utf8)
         case .raw(let length):
-            var left = length
-            while left > 0 {
-                let step = min(left, RDBInput.capacity)
-                buffer.append(contentsOf: try input.bytes(step, what()))
-                left -= step
-            }
+            try appendRaw(length, to: &buffer, what())
         case .compressed(let stored, let length):
             guard stored <= RDBInput.capacity else {
                 throw RDBError(offset: offset, "\(what()): a compressed string of \(stored) bytes is too long to read")
@@ -345,6 +340,18 @@ public final class RDBReader {
             }
         }
         return buffer.count
+    }
+
+    /// Appends the next `length` bytes to `buffer`, a buffer's worth at a time.
+    private func appendRaw(
+        _ length: Int, to buffer: inout [UInt8], _ what: @autoclosure () -> String
+    ) throws(RDBError) {
+        var left = length
+        while left > 0 {
+            let step = min(left, RDBInput.capacity)
+            buffer.append(contentsOf: try input.bytes(step, what()))
+            left -= step
+        }
     }
 
     private func text(_ what: @autoclosure () -> String) throws(RDBError) -> String {
@@ -377,12 +384,7 @@ public final class RDBReader {
             guard length <= RDBInput.capacity else {
                 // Longer than the buffer and its header does not know: read it whole.
                 scratch.removeAll(keepingCapacity: true)
-                var left = length
-                while left > 0 {
-                    let step = min(left, RDBInput.capacity)
-                    scratch.append(contentsOf: try input.bytes(step, what()))
-                    left -= step
-                }
+                try appendRaw(length, to: &scratch, what())
                 guard let count = scratch.withUnsafeBytes(whole) else {
                     throw RDBError(offset: offset, "\(what()): not a valid packed encoding")
                 }
