@@ -24,8 +24,15 @@ struct BigKeyList: Sendable {
 
     private(set) var entries: [Entry] = []
     /// The listed keys' hashes: most keys are neither listed nor big enough, and this answers
-    /// the first without walking the list.
+    /// the first without walking the list (a short list is walked: cheaper than hashing).
     private var hashes: Set<UInt64> = []
+
+    /// Lists this long or shorter are walked rather than looked up in ``hashes``.
+    private static let walkedLength = 32
+
+    private func isListed(_ hash: UInt64) -> Bool {
+        entries.count <= Self.walkedLength ? entries.contains { $0.hash == hash } : hashes.contains(hash)
+    }
 
     /// The keys, biggest first.
     var keys: [KeyMetadata] { entries.map(\.key) }
@@ -34,7 +41,7 @@ struct BigKeyList: Sendable {
     /// earlier entry of the same key, and keeps `topK`.
     mutating func insert(_ entry: Entry, keeping topK: Int, by measure: Measure) {
         let value = measure.of(entry.key)
-        if !hashes.contains(entry.hash) {
+        if !isListed(entry.hash) {
             if entries.count >= topK, let last = entries.last, measure.of(last.key) >= value { return }
         } else if let existing = entries.firstIndex(where: { $0.hash == entry.hash && $0.key.name == entry.key.name }) {
             entries.remove(at: existing)

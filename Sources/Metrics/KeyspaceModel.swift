@@ -108,7 +108,10 @@ public struct KeyspaceModel: Sendable {
         keysRecorded += 1
         operations += 1
         let hash = KeyHash.of(key.name)
-        let pattern = fingerprint(of: key)
+        // One lookup of the namespace's sample for a namespace already known (most keys).
+        let known = NamespacePattern.fingerprint(of: key.name)
+        var index = samples.index(forKey: known)
+        let pattern = index != nil ? known : fingerprint(of: key, known: known)
         let bucket = TTLBucket(ttlMilliseconds: key.ttlMilliseconds)
         var expiresAt = Int64.min
         if let ttl = key.ttlMilliseconds {
@@ -124,8 +127,13 @@ public struct KeyspaceModel: Sendable {
         var overfull = false
         var weight = 0
         let cap = configuration.recordsPerNamespace
-        // One lookup: the namespace's sample is changed in place.
-        Self.update(&samples[pattern, default: NamespaceSample()]) { sample in
+        // The namespace's sample changed in place.
+        if index == nil {
+            if samples[pattern] == nil { samples[pattern] = NamespaceSample() }
+            index = samples.index(forKey: pattern)
+        }
+        guard let index else { return }
+        Self.update(&samples.values[index]) { sample in
             guard sample.admits(hash) else { return }
             added = sample.upsert(hash, entry, work: &work)
             weight = sample.weight
@@ -152,8 +160,7 @@ public struct KeyspaceModel: Sendable {
 
     /// The fingerprint of the namespace a key is counted in, registering a new namespace (or
     /// sending it to `(other)` once the cap is reached).
-    private mutating func fingerprint(of key: KeyMetadata) -> UInt64 {
-        let fingerprint = NamespacePattern.fingerprint(of: key.name)
+    private mutating func fingerprint(of key: KeyMetadata, known fingerprint: UInt64) -> UInt64 {
         if samples[fingerprint] != nil { return fingerprint }
         let isNew = patterns[fingerprint] == nil
         if samples.count >= configuration.namespaceCap {
