@@ -53,24 +53,35 @@ public enum NamespacePattern {
         body(start, bytes.count, nil)
     }
 
-    /// Whether a segment looks like an id rather than a word: one pass, no allocation.
+    /// Each byte's classes: 1 a digit, 2 a hex digit or `-`, 4 a base64 or token character
+    /// (letters, digits, `+ = _ -`).
+    private static let byteClasses: [UInt8] = (0..<256).map { value in
+        let byte = UInt8(value)
+        let digit = byte >= 0x30 && byte <= 0x39
+        let letter = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A)
+        let hexLetter = (byte >= 0x61 && byte <= 0x66) || (byte >= 0x41 && byte <= 0x46)
+        var classes: UInt8 = 0
+        if digit { classes |= 1 }
+        if digit || hexLetter || byte == 0x2D { classes |= 2 }
+        if digit || letter || byte == 0x2B || byte == 0x3D || byte == 0x5F || byte == 0x2D { classes |= 4 }
+        return classes
+    }
+
+    /// Whether a segment looks like an id rather than a word: one pass over a table of byte
+    /// classes, no allocation.
     static func isIdentifier(_ segment: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !segment.isEmpty else { return false }
         var digits = 0
-        var isHex = true
-        var isBase64 = true
-        for byte in segment {
-            let digit = byte >= 0x30 && byte <= 0x39
-            let lower = byte >= 0x61 && byte <= 0x7A
-            let upper = byte >= 0x41 && byte <= 0x5A
-            if digit { digits += 1 }
-            if !(digit || (byte >= 0x61 && byte <= 0x66) || (byte >= 0x41 && byte <= 0x46) || byte == 0x2D) {
-                isHex = false
-            }
-            if !(digit || lower || upper || byte == 0x2B || byte == 0x3D || byte == 0x5F || byte == 0x2D) {
-                isBase64 = false
+        var common: UInt8 = 0xFF
+        byteClasses.withUnsafeBufferPointer { table in
+            for byte in segment {
+                let classes = table[Int(byte)]
+                digits &+= Int(classes & 1)
+                common &= classes
             }
         }
+        let isHex = common & 2 != 0
+        let isBase64 = common & 4 != 0
         let count = segment.count
         if digits == count { return true }  // 42, 1700000000
         if isHex && count >= 8 && digits > 0 { return true }  // 9f86d081…, UUIDs
