@@ -23,6 +23,9 @@ public struct Snapshot: Sendable {
     public var windowStart: Double
     /// When the snapshot was taken.
     public var takenAt: Date
+    /// Where the shown node's keyspace figures come from when not from key sampling: an RDB
+    /// file (`scan --rdb`'s reading of the whole keyspace) and when it was saved.
+    public var keyspaceDump: (path: String, savedAt: Date)?
 
     /// Creates a snapshot.
     public init(

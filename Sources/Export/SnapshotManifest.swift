@@ -19,6 +19,10 @@ struct SnapshotManifest: Encodable {
     let keysRedacted: Bool
     let formulasNeutralized: Bool
     let files: [String]
+    /// The RDB file the keyspace figures come from, its save time and age at the snapshot.
+    let keyspaceDump: String?
+    let keyspaceDumpSavedAt: String?
+    let keyspaceDumpAgeSeconds: Double?
 
     private enum Key: String, CodingKey {
         case tool, endpoint, nodes, ticks, namespaces, files
@@ -32,6 +36,9 @@ struct SnapshotManifest: Encodable {
         case completePasses = "complete_passes"
         case keysRedacted = "keys_redacted"
         case formulasNeutralized = "formulas_neutralized"
+        case keyspaceDump = "keyspace_from_rdb"
+        case keyspaceDumpSavedAt = "rdb_saved_at"
+        case keyspaceDumpAgeSeconds = "rdb_age_seconds"
     }
 
     /// The manifest of `snapshot`, written with `options` into a directory holding `files`.
@@ -56,6 +63,9 @@ struct SnapshotManifest: Encodable {
         keysRedacted = options.redactsKeys
         formulasNeutralized = options.neutralizesFormulas
         self.files = files
+        keyspaceDump = snapshot.keyspaceDump?.path
+        keyspaceDumpSavedAt = snapshot.keyspaceDump.map { ValueFormatting.iso8601($0.savedAt) }
+        keyspaceDumpAgeSeconds = snapshot.keyspaceDump.map { snapshot.takenAt.timeIntervalSince($0.savedAt) }
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -76,5 +86,10 @@ struct SnapshotManifest: Encodable {
         try container.encode(keysRedacted, forKey: .keysRedacted)
         try container.encode(formulasNeutralized, forKey: .formulasNeutralized)
         try container.encode(files, forKey: .files)
+        if let keyspaceDump {
+            try container.encode(keyspaceDump, forKey: .keyspaceDump)
+            try container.encode(keyspaceDumpSavedAt, forKey: .keyspaceDumpSavedAt)
+            try container.encode(keyspaceDumpAgeSeconds, forKey: .keyspaceDumpAgeSeconds)
+        }
     }
 }

@@ -17,6 +17,12 @@ public struct KeyspaceSampling: Sendable {
         model = KeyspaceModel(configuration: configuration)
     }
 
+    /// The keyspace as `model` holds it whole (an RDB file read key by key), at `now`.
+    public init(whole model: KeyspaceModel, now: Date) {
+        self.model = model
+        updatedAt = now
+    }
+
     /// Passes over the keyspace completed.
     public var passes: Int { model.completedPasses }
 

@@ -5,6 +5,7 @@ import Export
 import Fleet
 import Foundation
 import Metrics
+import RDB
 import RedisClient
 import Telemetry
 
@@ -21,7 +22,10 @@ struct SnapshotCommand: AsyncParsableCommand {
             rules, then writes cachewatch-snapshot-<UTC time>/ under --out: metrics.csv, bigkeys.csv, \
             namespaces.csv, ttl_histogram.csv, expiry_forecast.csv, slowlog.csv, commands.csv, \
             alerts.csv and manifest.json. The directory appears only when complete. Key names are \
-            exported as text plus exact hex bytes (key, key_hex); --redact-keys hashes them.
+            exported as text plus exact hex bytes (key, key_hex); --redact-keys hashes them. With \
+            --rdb FILE (the node's dump: BGSAVE's file, a backup), bigkeys.csv, namespaces.csv, \
+            ttl_histogram.csv and expiry_forecast.csv hold the whole keyspace as the dump has it \
+            instead of the sampled estimates; the manifest says which file and how old.
             """,
         helpNames: [.long]
     )
@@ -45,6 +49,13 @@ struct SnapshotCommand: AsyncParsableCommand {
 
     @OptionGroup var export: ExportFlags
 
+    @Option(
+        name: .customLong("rdb"),
+        help: ArgumentHelp(
+            "The node's RDB file: its whole keyspace replaces the sampled estimates (one node only).",
+            valueName: "FILE"))
+    var rdbFile: String?
+
     func validate() throws {
         guard window.isFinite, window >= 0.2 else { throw ValidationError("--window must be at least 0.2 seconds") }
         guard interval.isFinite, interval >= 0.05 else { throw ValidationError("--interval must be at least 0.05") }
@@ -60,7 +71,18 @@ struct SnapshotCommand: AsyncParsableCommand {
         } catch {
             throw CLIFailure("snapshot: \(error.description)")
         }
-        let snapshot = try await EngineSession.run(
+        // The dump first: a file that cannot be read is an error before anything connects.
+        let dump = try rdbFile.map { path in
+            do {
+                return try RDBKeyspace.analyse(paths: [path], configuration: KeyspaceModel.Configuration())
+            } catch let error as RDBError {
+                throw CLIFailure("snapshot: \(path): \(error)")
+            }
+        }
+        if dump != nil && targets.count != 1 {
+            throw CLIFailure("snapshot: --rdb is one node's dump: give one node, not \(targets.count)")
+        }
+        var snapshot = try await EngineSession.run(
             targets: targets,
             configuration: EngineSession.configuration(
                 connection: connection, targets: self.targets, sources: sources, interval: interval, window: true)
@@ -72,14 +94,19 @@ struct SnapshotCommand: AsyncParsableCommand {
                 step: { outcome in for notice in outcome.notices { ConsoleOutput.error(notice) } })
             // Figures taken now, at the end of the window (those kept are up to a second old).
             let takenAt = engine.clock.now
+            var keyspaces = state.samplings.mapValues { KeyspaceFigures($0, now: takenAt) }
+            if let dump, let node = engine.nodes.first {
+                keyspaces[node] = KeyspaceFigures(KeyspaceSampling(whole: dump.model, now: takenAt), now: takenAt)
+            }
             return Snapshot(
                 toolVersion: CachewatchVersion.current, endpoint: targets.map(\.name).joined(separator: ","),
                 node: engine.nodes.first ?? "", store: state.store,
-                keyspaces: state.samplings.mapValues { KeyspaceFigures($0, now: takenAt) },
+                keyspaces: keyspaces,
                 events: state.recentEvents, active: state.activeAlerts,
                 windowStart: (engine.firstSamples.map(\.time).min() ?? start).timeIntervalSince1970,
                 takenAt: takenAt)
         }
+        if let dump, let path = rdbFile { snapshot.keyspaceDump = (path, dump.dumpedAt) }
         let path: String
         do {
             path = try SnapshotWriter(options: export.options).write(snapshot, into: out)

@@ -76,7 +76,8 @@ struct ScanRDBTests {
             // Another node's dump (a cluster's other primary, say): one report of both.
             try await withRedisServer { other in
                 let admin = try await other.client()
-                _ = try await admin.pipeline((0..<10).map { RESPCommand("SET", "other:\($0)", "v") } + [RESPCommand("SAVE")])
+                _ = try await admin.pipeline(
+                    (0..<10).map { RESPCommand("SET", "other:\($0)", "v") } + [RESPCommand("SAVE")])
                 await admin.close()
                 let two = try await CachewatchBinary.run(
                     ["scan", "--rdb", path, "--rdb", other.directory + "/dump.rdb", "--json"])
@@ -107,12 +108,48 @@ struct ScanRDBTests {
             #expect(damaged.stderr.split(separator: "\n").count == 1, "\(damaged.stderr)")
 
             let missing = try await CachewatchBinary.run(["scan", "--rdb", "/nonexistent/dump.rdb"])
-            #expect(missing.code == 1 && missing.stderr.contains("cannot open /nonexistent/dump.rdb"), "\(missing.stderr)")
+            #expect(
+                missing.code == 1 && missing.stderr.contains("cannot open /nonexistent/dump.rdb"), "\(missing.stderr)")
 
             let both = try await CachewatchBinary.run(["scan", "redis://127.0.0.1:1", "--rdb", path])
             #expect(both.code == 64 && both.stderr.contains("--rdb reads a file, not a server"), "\(both.stderr)")
             let verify = try await CachewatchBinary.run(["scan", "--no-verify", "-p", "1"])
             #expect(verify.code == 64 && verify.stderr.contains("--no-verify goes with --rdb"), "\(verify.stderr)")
+        }
+    }
+
+    @Test(
+        "snapshot --rdb: the dump's whole keyspace in namespaces.csv and bigkeys.csv, the manifest says which file and how old"
+    )
+    func snapshotFromDump() async throws {
+        try await Self.withDump { server, path in
+            // Written after the dump: the live server has them, the dump does not.
+            let admin = try await server.client()
+            _ = try await admin.pipeline((0..<500).map { RESPCommand("SET", "later:\($0)", "v") })
+            await admin.close()
+            let out = try TemporaryFile.directory(prefix: "cw-snap-rdb")
+            let result = try await CachewatchBinary.run(
+                ["snapshot", "-p", String(server.port), "--out", out, "--window", "1", "--rdb", path],
+                timeout: .seconds(60))
+            #expect(result.code == 0, "\(result.stderr)")
+            let directory = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            let (tables, _) = try await CSVReadBack.read([directory])
+            let namespaces = try #require(tables["namespaces.csv"]).rows
+            let users = try #require(namespaces.first { $0["namespace"] == "user:*:profile" }, "\(namespaces)")
+            #expect(users["estimated_keys"] == "3000", "\(users)")
+            #expect(!namespaces.contains { $0["namespace"] == "later:*" }, "the dump's keys only")
+            let big = try #require(tables["bigkeys.csv"]).rows
+            #expect(big.contains { $0["key"] == "report:daily" })
+            let manifest = try #require(
+                try JSONSerialization.jsonObject(
+                    with: Data(contentsOf: URL(fileURLWithPath: directory + "/manifest.json")))
+                    as? [String: Any])
+            #expect(manifest["keyspace_from_rdb"] as? String == path)
+            #expect((manifest["rdb_age_seconds"] as? Double).map { $0 >= 0 && $0 < 120 } == true, "\(manifest)")
+
+            let bad = try await CachewatchBinary.run(
+                ["snapshot", "-p", String(server.port), "--out", out, "--window", "1", "--rdb", "/nonexistent.rdb"])
+            #expect(bad.code == 1 && bad.stderr.contains("cannot open /nonexistent.rdb"), "\(bad.stderr)")
         }
     }
 }
