@@ -66,6 +66,8 @@ public struct DashboardState: Sendable {
     /// What continuous key sampling has found on the shown node (`nil`: not sampled, or no
     /// batch yet).
     public var keyspace: KeyspaceFigures? { nodeState?.keyspace }
+    /// The shown node's dump (`--rdb FILE`), when its keyspace is shown from one.
+    public var keyspaceDump: KeyspaceDump? { nodeState?.dump }
     /// The cluster's topology, when watching one.
     public var topology: ClusterTopology? { engine.topology }
     /// The rule engine's view: firing and pending alerts, rule health, recent events (`nil`: no rules).

@@ -168,10 +168,19 @@ enum KeyspaceView {
             default: return (keys(lhs), lhs.name) > (keys(rhs), rhs.name)
             }
         }
-        var note = "pass \(model.passes + 1)"
-        if let total = model.totalKeys, total > 0 {
-            note +=
-                " · \(ValueFormatting.count(Double(model.sampledKeys))) of \(ValueFormatting.count(Double(total))) keys"
+        var note: String
+        if let dump = state.keyspaceDump {
+            // The whole keyspace as the node's dump has it, and how old that is.
+            let file = (dump.path as NSString).lastPathComponent
+            note =
+                "\(file), saved \(ValueFormatting.duration(seconds: max(0, state.now.timeIntervalSince(dump.savedAt)))) ago"
+                + " · \(ValueFormatting.count(Double(model.sampledKeys))) keys"
+        } else {
+            note = "pass \(model.passes + 1)"
+            if let total = model.totalKeys, total > 0 {
+                note +=
+                    " · \(ValueFormatting.count(Double(model.sampledKeys))) of \(ValueFormatting.count(Double(total))) keys"
+            }
         }
         note += " · sort: \(DashboardView.keyspace.sortOrders[state.currentSort])"
         let inner = Panel(title: "Namespaces", note: note).draw(into: &screen, rect: rect, glyphs: theme.glyphs)

@@ -24,6 +24,8 @@ public struct EngineState: Sendable {
     public let recentEventLimit: Int
     /// The state changes already told (one notice each).
     private var toldKeyEventStates: Set<String> = []
+    /// The nodes shown from an RDB file (``adopt(_:node:now:)``).
+    private var dumpedNodes: [String] = []
 
     /// The per-namespace metric of each event kind.
     static let keyEventMetrics: [KeyEventKind: Metric] = [
@@ -50,6 +52,17 @@ public struct EngineState: Sendable {
         ruleEngine = RuleEngine(rules: rules, inhibitions: inhibitions)
         self.databases = databases
         self.recentEventLimit = recentEventLimit
+    }
+
+    /// Shows `node`'s keyspace from `dump` (its RDB file) instead of key sampling's estimates:
+    /// in the keyspace view, the rules and snapshots, its figures taken again every few seconds
+    /// as time moves on from the dump.
+    public mutating func adopt(_ dump: KeyspaceDump, node: String, now: Date) {
+        modify(node) { state in
+            state.dump = dump
+            state.refreshDump(now: now, force: true)
+        }
+        if !dumpedNodes.contains(node) { dumpedNodes.append(node) }
     }
 
     /// All the engine knows of `node` (before its first poll too, once anything was).
@@ -99,7 +112,10 @@ public struct EngineState: Sendable {
                 let policy = store[node]?.lastInfo?.memory.maxmemoryPolicy
                 let (refusals, propensity) = modify(node) { state in
                     state.propensity.add(keys, policy: policy, namespace: NamespacePattern.of)
-                    return (state.add(batch, database: database, now: stamp), state.propensity.multipliers())
+                    // A node shown from its dump keeps the dump's figures: sampled keys feed the
+                    // eviction estimate (and key lives, upstream) only.
+                    let refusals = state.dump == nil ? state.add(batch, database: database, now: stamp) : []
+                    return (refusals, state.propensity.multipliers())
                 }
                 // Which namespaces go first when the node evicts (nothing under a random or TTL policy).
                 store.setInstances(node: node, .namespaceEvictionPropensity, propensity.isEmpty ? nil : propensity)
@@ -200,6 +216,8 @@ public struct EngineState: Sendable {
                 }
             }
         }
+        // Dumps' figures move with time (TTLs count down, waves come closer).
+        for name in dumpedNodes { modify(name) { $0.refreshDump(now: now) } }
         if let newest = outcome.newestSampleTime {
             outcome.alertEvents = ruleEngine.eval(now: newest, store: store, nodes: Set(outcome.samples.map(\.node)))
             outcome.evaluated = true

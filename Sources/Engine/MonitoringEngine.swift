@@ -23,6 +23,9 @@ public struct MonitoringEngine: Sendable {
     /// Where the usual traffic of a time of day is read (a recording), if anywhere: the states
     /// made here compare surges with it.
     public let seasonalHistory: (any SeasonalHistory)?
+    /// Nodes' keyspaces read from their RDB files: the states made here show them instead of
+    /// key sampling's estimates.
+    public let keyspaceDumps: [String: KeyspaceDump]
 
     /// A state to apply this engine's events to, with the databases of its targets.
     ///
@@ -33,9 +36,13 @@ public struct MonitoringEngine: Sendable {
     public func makeState(
         historyTicks: Int = 3600, rules: [AlertRule] = [], inhibitions: [Inhibition] = []
     ) -> EngineState {
-        EngineState(
+        var state = EngineState(
             historyTicks: historyTicks, rules: rules, inhibitions: inhibitions, databases: databases,
             seasonalHistory: seasonalHistory)
+        for (node, dump) in keyspaceDumps.sorted(by: { $0.key < $1.key }) {
+            state.adopt(dump, node: node, now: clock.now)
+        }
+        return state
     }
 
     /// Watches `targets` while `body` runs: discovers the cluster, starts every node's tasks in
@@ -44,11 +51,12 @@ public struct MonitoringEngine: Sendable {
     /// is cancelled and awaited and every connection closed before this returns.
     ///
     /// `seasonalHistory` (a recording of earlier runs) gives the states it makes the usual traffic
-    /// of each time of day.
+    /// of each time of day; `keyspaceDumps` (RDB files read, by node) their keyspaces.
     ///
     /// - Throws: ``FleetError`` when the cluster cannot be discovered as asked; what `body` throws.
     public static func run<Result: Sendable>(
         targets: [NodeTarget], configuration: FleetConfiguration, seasonalHistory: (any SeasonalHistory)? = nil,
+        keyspaceDumps: [String: KeyspaceDump] = [:],
         isolation: isolated (any Actor)? = #isolation,
         _ body: (MonitoringEngine) async throws -> Result
     ) async throws -> Result {
@@ -60,7 +68,8 @@ public struct MonitoringEngine: Sendable {
             group.addTask { await fleet.run(plan) { events.push($0) } }
             let engine = MonitoringEngine(
                 fleet: fleet, events: events, firstSamples: await fleet.firstSamples(), nodes: plan.targets.map(\.name),
-                databases: databases, clock: configuration.clock, seasonalHistory: seasonalHistory)
+                databases: databases, clock: configuration.clock, seasonalHistory: seasonalHistory,
+                keyspaceDumps: keyspaceDumps)
             do {
                 let result = try await body(engine)
                 group.cancelAll()

@@ -31,6 +31,8 @@ public struct NodeState: NodeRecord {
     var stampede = NamespaceStampede()
     /// How likely each namespace's keys are to be evicted, from sampled idle times or frequencies.
     var propensity = EvictionPropensity()
+    /// Its keyspace read whole from an RDB file, shown instead of key sampling's estimates.
+    public internal(set) var dump: KeyspaceDump?
 
     /// A node nothing is known of yet but its (empty) series.
     public init(metrics: NodeMetrics) {
@@ -44,8 +46,21 @@ public struct NodeState: NodeRecord {
     /// tracking, or as recorded.
     public var keyEnds: KeyEndsSummary? { recordedKeyEnds ?? invalidation.map(KeyEndsSummary.init) }
 
-    /// What key sampling found, if the node is sampled.
-    public var sampling: KeyspaceSampling? { feed?.sampling }
+    /// What key sampling found, if the node is sampled (its dump's keys where one is given).
+    public var sampling: KeyspaceSampling? { dump?.sampling ?? feed?.sampling }
+
+    /// Takes the dump's figures at `now` if they are due (or `force`d): into ``keyspace`` and the
+    /// series the rules read.
+    mutating func refreshDump(now: Date, force: Bool = false) {
+        guard var current = dump else { return }
+        let due = current.figuresTakenAt.map { now.timeIntervalSince($0) >= KeyspaceDump.refreshInterval || $0 > now }
+        guard force || (due ?? true) else { return }
+        let figures = KeyspaceFigures(current.sampling, now: now)
+        keyspace = figures
+        metrics.record(figures)
+        current.figuresTakenAt = now
+        dump = current
+    }
 
     /// Adds a batch of keys sampled in `database`; returns the sampler's refusals not told before.
     mutating func add(_ batch: KeyspaceFeed.Batch, database: Int, now: Date) -> [String] {
@@ -55,7 +70,7 @@ public struct NodeState: NodeRecord {
         feed = nil
         defer {
             feed = current
-            keyspace = current.figures
+            if dump == nil { keyspace = current.figures }
         }
         return current.add([batch], to: &metrics, now: now)
     }

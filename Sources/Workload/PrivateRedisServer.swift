@@ -22,7 +22,7 @@ public final class PrivateRedisServer: @unchecked Sendable {
     /// persistence, a log file in ``directory``) and waits until it answers.
     ///
     /// - Throws: ``ProcessFailure`` when no `redis-server` is installed, it exits at once, or it
-    ///   does not answer within 15 s.
+    ///   does not answer within 30 s.
     ///
     /// - Parameter binary: the server executable; by default what ``ServerBinary/redisServer(environment:)``
     ///   finds (`$REDIS_SERVER` first).
@@ -75,7 +75,9 @@ public final class PrivateRedisServer: @unchecked Sendable {
         let child = try ChildProcess(executable: binary, arguments: arguments, outputDirectory: directory)
         lock.withLock { process = child }
 
-        let deadline = ContinuousClock.now + .seconds(15)
+        // Generous: on a machine running many servers and builds at once, a start has taken
+        // longer than 15 s.
+        let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if let code = child.exitCodeIfExited() {
                 let reason = (log + child.standardError).split(separator: "\n").last.map(String.init) ?? "no log"
@@ -99,7 +101,10 @@ public final class PrivateRedisServer: @unchecked Sendable {
             }
         }
         child.signal(SIGKILL)
-        throw ProcessFailure("redis-server on port \(port) did not answer within 15 s")
+        let last = log.split(separator: "\n").last.map(String.init) ?? "no log"
+        throw ProcessFailure(
+            "redis-server on port \(port) did not answer within 30 s (ready lines \(readyLines), its log's last line: \(last))"
+        )
     }
 
     /// Stops the server (SIGTERM, waiting for it to exit; SIGKILL after 5 s).

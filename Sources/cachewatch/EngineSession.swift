@@ -26,12 +26,12 @@ enum EngineSession {
     }
 
     /// Runs `body` on the engine watching `targets` (surges measured against `seasonalHistory`'s
-    /// usual traffic where given); everything is stopped and closed when it returns. Unless
+    /// usual traffic where given, nodes' keyspaces from `keyspaceDumps`); everything is stopped and closed when it returns. Unless
     /// `wait`, a start where no node answers is an error (one line, exit 2 for a
     /// wrong password) reported before `body` runs.
     static func run<Result: Sendable>(
         targets: [NodeTarget], configuration: FleetConfiguration, wait: Bool = false,
-        seasonalHistory: (any SeasonalHistory)? = nil,
+        seasonalHistory: (any SeasonalHistory)? = nil, keyspaceDumps: [String: KeyspaceDump] = [:],
         isolation: isolated (any Actor)? = #isolation,
         _ body: (MonitoringEngine) async throws -> Result
     ) async throws -> Result {
@@ -43,7 +43,8 @@ enum EngineSession {
         let result: Result
         do {
             result = try await MonitoringEngine.run(
-                targets: targets, configuration: configuration, seasonalHistory: seasonalHistory
+                targets: targets, configuration: configuration, seasonalHistory: seasonalHistory,
+                keyspaceDumps: keyspaceDumps
             ) { engine in
                 let first = engine.firstSamples
                 if !wait, !first.isEmpty, first.allSatisfy({ $0.failure != nil }), let failure = first[0].failure {

@@ -5,7 +5,6 @@ import Export
 import Fleet
 import Foundation
 import Metrics
-import RDB
 import RedisClient
 import Telemetry
 
@@ -49,12 +48,7 @@ struct SnapshotCommand: AsyncParsableCommand {
 
     @OptionGroup var export: ExportFlags
 
-    @Option(
-        name: .customLong("rdb"),
-        help: ArgumentHelp(
-            "The node's RDB file: its whole keyspace replaces the sampled estimates (one node only).",
-            valueName: "FILE"))
-    var rdbFile: String?
+    @OptionGroup var dump: DumpOptions
 
     func validate() throws {
         guard window.isFinite, window >= 0.2 else { throw ValidationError("--window must be at least 0.2 seconds") }
@@ -72,20 +66,12 @@ struct SnapshotCommand: AsyncParsableCommand {
             throw CLIFailure("snapshot: \(error.description)")
         }
         // The dump first: a file that cannot be read is an error before anything connects.
-        let dump = try rdbFile.map { path in
-            do {
-                return try RDBKeyspace.analyse(paths: [path], configuration: KeyspaceModel.Configuration())
-            } catch let error as RDBError {
-                throw CLIFailure("snapshot: \(path): \(error)")
-            }
-        }
-        if dump != nil && targets.count != 1 {
-            throw CLIFailure("snapshot: --rdb is one node's dump: give one node, not \(targets.count)")
-        }
+        let dumps = try dump.dumps(for: targets, command: "snapshot")
         var snapshot = try await EngineSession.run(
             targets: targets,
             configuration: EngineSession.configuration(
-                connection: connection, targets: self.targets, sources: sources, interval: interval, window: true)
+                connection: connection, targets: self.targets, sources: sources, interval: interval, window: true),
+            keyspaceDumps: dumps
         ) { engine in
             let start = engine.clock.now
             var state = engine.makeState(rules: rules.rules, inhibitions: rules.inhibitions)
@@ -94,10 +80,7 @@ struct SnapshotCommand: AsyncParsableCommand {
                 step: { outcome in for notice in outcome.notices { ConsoleOutput.error(notice) } })
             // Figures taken now, at the end of the window (those kept are up to a second old).
             let takenAt = engine.clock.now
-            var keyspaces = state.samplings.mapValues { KeyspaceFigures($0, now: takenAt) }
-            if let dump, let node = engine.nodes.first {
-                keyspaces[node] = KeyspaceFigures(KeyspaceSampling(whole: dump.model, now: takenAt), now: takenAt)
-            }
+            let keyspaces = state.samplings.mapValues { KeyspaceFigures($0, now: takenAt) }
             return Snapshot(
                 toolVersion: CachewatchVersion.current, endpoint: targets.map(\.name).joined(separator: ","),
                 node: engine.nodes.first ?? "", store: state.store,
@@ -106,7 +89,7 @@ struct SnapshotCommand: AsyncParsableCommand {
                 windowStart: (engine.firstSamples.map(\.time).min() ?? start).timeIntervalSince1970,
                 takenAt: takenAt)
         }
-        if let dump, let path = rdbFile { snapshot.keyspaceDump = (path, dump.dumpedAt) }
+        if let dump = dumps.values.first { snapshot.keyspaceDump = (dump.path, dump.savedAt) }
         let path: String
         do {
             path = try SnapshotWriter(options: export.options).write(snapshot, into: out)

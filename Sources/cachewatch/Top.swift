@@ -36,11 +36,15 @@ struct Top: AsyncParsableCommand {
 
     @OptionGroup var recording: RecordOptions
 
+    @OptionGroup var dump: DumpOptions
+
     func run() async throws {
         // A rules file that cannot be used stops the dashboard before anything else.
         let rules = try alerting.load()
         try TerminalCheck.requireTerminal()
         let targets = try targets.targets(connection: connection)
+        // The node's dump, read before the screen is taken over (its progress on the terminal).
+        let dumps = try dump.dumps(for: targets, command: "top")
         // A typo (wrong port, wrong password) is reported before the screen is taken over.
         let snapshots = SnapshotTarget(
             directory: snapshotDirectory, options: export.options, endpoint: targets.map(\.name).joined(separator: ","),
@@ -55,7 +59,7 @@ struct Top: AsyncParsableCommand {
             targets: targets,
             configuration: EngineSession.configuration(
                 connection: connection, targets: self.targets, sources: sources, interval: display.interval),
-            wait: wait, seasonalHistory: recording.seasons
+            wait: wait, seasonalHistory: recording.seasons, keyspaceDumps: dumps
         ) { engine in
             SignalTrap.install(exitImmediately: false)
             let (interval, colors) = (display.interval, display.usesColor)

@@ -138,4 +138,35 @@ struct GoldenScreenTests {
         #expect(screen.text.contains(" full ~2m"), "\(screen.text)")
         try Self.check(screen, "memory-projection-overview-120x40")
     }
+
+    @Test("a keyspace shown from the node's dump (--rdb): every key, the file and its age in the namespaces panel")
+    func keyspaceFromDump() throws {
+        var state = DashboardFixture.state(view: .keyspace)
+        let saved = Date(
+            timeIntervalSince1970: DashboardFixture.start + Double(DashboardFixture.seconds) - 3 * 3600 - 720)
+        var model = KeyspaceModel()
+        for index in 0..<3_000 {
+            model.record(
+                KeyMetadata(
+                    name: Array("user:\(index):profile".utf8), type: "hash",
+                    ttlMilliseconds: Int64(86_400_000 + index * 1000),
+                    memoryBytes: 900, length: 12, observedAt: saved),
+                now: saved)
+        }
+        model.record(
+            KeyMetadata(
+                name: Array("report:daily".utf8), type: "string", memoryBytes: 2_621_520, length: 2_621_440,
+                observedAt: saved),
+            now: saved)
+        model.updateTotal(keys: 3_001)
+        model.completePass()
+        model.refresh(now: saved)
+        state.engine.adopt(
+            KeyspaceDump(path: "/var/lib/redis/dump.rdb", savedAt: saved, model: model), node: DashboardFixture.node,
+            now: Date(timeIntervalSince1970: DashboardFixture.start + Double(DashboardFixture.seconds)))
+        let screen = DashboardRenderer.render(state, width: 120, height: 40)
+        #expect(screen.text.contains("dump.rdb, saved 3h 12m ago · 3.00k keys"), "\(screen.text)")
+        #expect(screen.text.contains("user:*:profile"))
+        try Self.check(screen, "keyspace-from-dump-120x40")
+    }
 }
