@@ -23,7 +23,7 @@ extension ScanReport {
         }
         func key(_ section: String, _ key: KeyMetadata) throws {
             try row(
-                section, key.displayName,
+                section, shown(key),
                 [
                     "type": CSVCell.neutralized(key.type), "memory_bytes": key.memoryBytes.map { String($0) } ?? "",
                     "length": key.length.map { String($0) } ?? "",
@@ -34,7 +34,7 @@ extension ScanReport {
         for (_, biggest) in model.biggestByType.sorted(by: { $0.key < $1.key }) { try key("type_biggest", biggest) }
         for stats in model.namespacesByKeys {
             try row(
-                "namespace", stats.name,
+                "namespace", shown(namespace: stats.name),
                 [
                     "estimated_keys": JSONText.number(model.estimatedKeys(stats.name)),
                     "estimated_memory_bytes": JSONText.number(model.estimatedMemory(stats.name)),

@@ -24,6 +24,23 @@ public struct ScanReport: Sendable {
     public var serverHotkeys: HotkeysReport?
     /// For a report of RDB files: the bytes read (the head says so, not commands sent).
     public var dumpBytes: Int64?
+    /// Key names replaced by stable tokens (`--redact-keys`), literal namespaces too.
+    public var redactsKeys = false
+
+    /// A key's name as the report shows it: escaped, or its token when redacting.
+    func shown(_ key: KeyMetadata) -> String {
+        redactsKeys ? KeyRedaction.token(for: key.name) : key.displayName
+    }
+
+    /// A raw key name as the report shows it.
+    func shown(raw name: [UInt8]) -> String {
+        redactsKeys ? KeyRedaction.token(for: name) : KeyName.escaped(name)
+    }
+
+    /// A namespace as the report shows it (a literal key name is redacted like a key).
+    func shown(namespace: String) -> String {
+        redactsKeys ? KeyRedaction.namespace(namespace) : namespace
+    }
 
     /// Creates a report.
     public init(
@@ -74,7 +91,7 @@ public struct ScanReport: Sendable {
                     [
                         ValueFormatting.bytes(key.memoryBytes.map(Double.init)), key.type,
                         key.length.map { ValueFormatting.count(Double($0)) } ?? "-", ttl(key.ttlMilliseconds),
-                        key.displayName + (model.isBig(key) ? "  [big]" : ""),
+                        shown(key) + (model.isBig(key) ? "  [big]" : ""),
                     ], widths: [9, 7, 9, 8]))
         }
         if model.biggestByType.count > 1 {
@@ -83,7 +100,7 @@ public struct ScanReport: Sendable {
             for (type, key) in model.biggestByType.sorted(by: { $0.key < $1.key }) {
                 lines.append(
                     row(
-                        [type, ValueFormatting.bytes(key.memoryBytes.map(Double.init)), key.displayName],
+                        [type, ValueFormatting.bytes(key.memoryBytes.map(Double.init)), shown(key)],
                         widths: [7, 9]))
             }
         }
@@ -96,7 +113,7 @@ public struct ScanReport: Sendable {
                     row(
                         [
                             ValueFormatting.count(key.length.map(Double.init)), key.type,
-                            ValueFormatting.bytes(key.memoryBytes.map(Double.init)), key.displayName,
+                            ValueFormatting.bytes(key.memoryBytes.map(Double.init)), shown(key),
                         ], widths: [9, 7, 9]))
             }
         }
@@ -108,7 +125,10 @@ public struct ScanReport: Sendable {
             for key in model.hottest {
                 lines.append(
                     row(
-                        [key.frequency.map(String.init) ?? "-", key.type, model.namespace(of: key), key.displayName],
+                        [
+                            key.frequency.map(String.init) ?? "-", key.type, shown(namespace: model.namespace(of: key)),
+                            shown(key),
+                        ],
                         widths: [5, 7, 0]))
             }
         }
@@ -124,7 +144,7 @@ public struct ScanReport: Sendable {
                 lines.append("  by \(title):")
                 for entry in entries.prefix(10) {
                     let value = unit ? ValueFormatting.bytes(Double(entry.value)) : String(entry.value)
-                    lines.append(row([value, KeyName.escaped(entry.key)], widths: [10]))
+                    lines.append(row([value, shown(raw: entry.key)], widths: [10]))
                 }
             }
         }
@@ -141,7 +161,7 @@ public struct ScanReport: Sendable {
                         ValueFormatting.percent(stats.shareWithoutTTL) + "%",
                         stats.meanTTLSeconds.map { ValueFormatting.duration(seconds: $0) } ?? "-",
                         stats.ttlJitter.map { String(format: "%.2f", $0) } ?? "-",
-                        stats.name,
+                        shown(namespace: stats.name),
                     ], widths: [8, 9, 7, 9, 7]))
         }
         if model.namespaces.count > 30 { lines.append("… and \(model.namespaces.count - 30) more") }
@@ -172,7 +192,7 @@ public struct ScanReport: Sendable {
     /// The report as one JSON object.
     public var json: String {
         func key(_ key: KeyMetadata) -> String {
-            var fields = ["\"key\":\(JSONText.string(key.displayName))", "\"type\":\(JSONText.string(key.type))"]
+            var fields = ["\"key\":\(JSONText.string(shown(key)))", "\"type\":\(JSONText.string(key.type))"]
             fields.append("\"memory_bytes\":\(key.memoryBytes.map { String($0) } ?? "null")")
             fields.append("\"length\":\(key.length.map { String($0) } ?? "null")")
             fields.append("\"ttl_ms\":\(key.ttlMilliseconds.map { String($0) } ?? "null")")
@@ -181,7 +201,7 @@ public struct ScanReport: Sendable {
             return "{" + fields.joined(separator: ",") + "}"
         }
         let namespaces = model.namespacesByKeys.map { stats in
-            "{\"namespace\":\(JSONText.string(stats.name)),\"sampled_keys\":\(stats.sampledKeys),"
+            "{\"namespace\":\(JSONText.string(shown(namespace: stats.name))),\"sampled_keys\":\(stats.sampledKeys),"
                 + "\"estimated_keys\":\(JSONText.number(model.estimatedKeys(stats.name))),"
                 + "\"estimated_memory_bytes\":\(JSONText.number(model.estimatedMemory(stats.name))),"
                 + "\"share_without_ttl\":\(JSONText.number(stats.shareWithoutTTL)),"
@@ -202,7 +222,7 @@ public struct ScanReport: Sendable {
             + "\"biggest_by_memory\":[\(model.biggestByMemory.map(key).joined(separator: ","))],"
             + "\"biggest_by_length\":[\(model.biggestByLength.map(key).joined(separator: ","))],"
             + "\"hottest\":[\(model.hottest.map(key).joined(separator: ","))],"
-            + "\"server_hotkeys\":\(serverHotkeys.map(Self.json) ?? "null"),"
+            + "\"server_hotkeys\":\(serverHotkeys.map(json) ?? "null"),"
             + "\"biggest_by_type\":{\(model.biggestByType.sorted { $0.key < $1.key }.map { "\(JSONText.string($0.key)):\(key($0.value))" }.joined(separator: ","))},"
             + "\"top_by_type\":{\(model.topByType.sorted { $0.key < $1.key }.map { "\(JSONText.string($0.key)):[\($0.value.map(key).joined(separator: ","))]" }.joined(separator: ","))},"
             + "\"namespaces\":[\(namespaces.joined(separator: ","))],"
@@ -211,10 +231,10 @@ public struct ScanReport: Sendable {
     }
 
     /// A `HOTKEYS` result as a JSON object.
-    private static func json(_ hotkeys: HotkeysReport) -> String {
+    private func json(_ hotkeys: HotkeysReport) -> String {
         func ranking(_ entries: [HotkeysReport.Entry]) -> String {
             "["
-                + entries.map { "{\"key\":\(JSONText.string(KeyName.escaped($0.key))),\"value\":\($0.value)}" }
+                + entries.map { "{\"key\":\(JSONText.string(shown(raw: $0.key))),\"value\":\($0.value)}" }
                 .joined(separator: ",") + "]"
         }
         return "{\"active\":\(hotkeys.isActive),"

@@ -86,6 +86,11 @@ struct Scan: AsyncParsableCommand {
     @Flag(name: .customLong("no-verify"), help: "With --rdb: do not verify the file's CRC-64 checksum.")
     var noVerify = false
 
+    @Flag(
+        name: .customLong("redact-keys"),
+        help: "Replace key names by stable hashes (key#…), literal namespaces too, in every format.")
+    var redactKeys = false
+
     func validate() throws {
         if json && csv { throw ValidationError("choose one of --json and --csv") }
         guard sample >= 1 else { throw ValidationError("--sample must be at least 1") }
@@ -134,6 +139,7 @@ struct Scan: AsyncParsableCommand {
             elapsedSeconds: outcome.elapsed.secondsDouble,
             complete: outcome.complete, interrupted: SignalTrap.received != nil, commandsSent: outcome.commandsSent,
             unavailable: outcome.unavailable)
+        report.redactsKeys = redactKeys
         // Redis 8.6+: the hot keys of a HOTKEYS session someone started (read, never started).
         if let reader = try? await RedisConnection.connect(to: endpoint, configuration: connection.configuration) {
             report.serverHotkeys = await HotkeysReport.read(on: reader)
@@ -189,6 +195,7 @@ extension Scan {
             elapsedSeconds: started.duration(to: .now).secondsDouble, complete: true, interrupted: false,
             commandsSent: 0, unavailable: notes)
         report.dumpBytes = outcome.bytes
+        report.redactsKeys = redactKeys
         if csv {
             FileHandle.standardOutput.write(Data(try report.csv().utf8))
         } else {

@@ -55,6 +55,14 @@ struct ScanRDBTests {
             var sections = Set<String>()
             while let row = rows.next() { sections.insert(row[0]) }
             #expect(sections.isSuperset(of: ["key", "namespace", "ttl_bucket"]), "\(sections)")
+
+            // Redacted: no key name in any format, namespaces (already patterns) kept.
+            for format in ["--json", "--csv", "--top=5"] {
+                let redacted = try await CachewatchBinary.run(["scan", "--rdb", path, "--redact-keys", format])
+                #expect(redacted.code == 0)
+                #expect(!redacted.stdout.contains("report:daily"), "\(format): \(redacted.stdout.prefix(400))")
+                #expect(redacted.stdout.contains("key#") && redacted.stdout.contains("user:*:profile"), "\(format)")
+            }
             _ = server
         }
     }
