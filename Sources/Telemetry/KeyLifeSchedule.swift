@@ -109,6 +109,11 @@ public struct KeyLifeSchedule: Sendable {
     private var watched: [String: Double] = [:]
     /// Checks per second the tracked lives need.
     private var demand = 0.0
+    /// How late checks have been answered lately (a decaying maximum of the time between a
+    /// check falling due and its reply): a busy host or server makes every check late, and a
+    /// check before expiry that comes after the expiry tells nothing — it is moved earlier by
+    /// this much (at most a quarter of the TTL).
+    public private(set) var lateness: TimeInterval = 0
 
     /// Creates an empty schedule.
     public init(perNamespace: Int = 20, capacity: Int = 2_000, checksPerSecond: Double? = nil) {
@@ -180,7 +185,7 @@ public struct KeyLifeSchedule: Sendable {
         else { return false }
         if let replaced { stopTracking(replaced.name) }
         let seen = key.observedAt ?? now
-        track(Self.life(of: key.name, namespace: namespace, ttl: ttl, seen: seen))
+        track(Self.life(of: key.name, namespace: namespace, ttl: ttl, seen: seen, lateness: lateness))
         namesByNamespace[namespace, default: []].insert(key.name)
         return true
     }
@@ -194,12 +199,14 @@ public struct KeyLifeSchedule: Sendable {
         demand += Self.need(life.ttlMilliseconds)
     }
 
-    private static func life(of name: [UInt8], namespace: String, ttl: Int64, seen: Date) -> Tracked {
+    private static func life(
+        of name: [UInt8], namespace: String, ttl: Int64, seen: Date, lateness: TimeInterval
+    ) -> Tracked {
         let expiresAt = seen.addingTimeInterval(Double(ttl) / 1000)
         var life = Tracked(
             name: name, namespace: namespace, firstSeen: seen, ttlMilliseconds: ttl, expiresAt: expiresAt,
             phase: .probing, due: seen, lastChecked: seen)
-        life.scheduleNext(after: seen)
+        life.scheduleNext(after: seen, lateness: lateness)
         return life
     }
 
@@ -231,6 +238,9 @@ public struct KeyLifeSchedule: Sendable {
         _ name: [UInt8], pttl: Int64, now: Date, fullTTLMilliseconds: Int64? = nil
     ) -> End? {
         guard var key = tracked[name] else { return nil }
+        // Checks around expiry go first: their delay is the host's and the server's, not the
+        // budget's (probes may be put off on purpose).
+        if key.phase != .probing { lateness = max(max(0, now.timeIntervalSince(key.due)), lateness * 0.9) }
         watched[key.namespace, default: 0] += max(0, now.timeIntervalSince(key.lastChecked))
         let full = max(fullTTLMilliseconds ?? key.ttlMilliseconds, key.ttlMilliseconds)
         // When it was written, as far as can be told: its full TTL before it would run out.
@@ -263,14 +273,14 @@ public struct KeyLifeSchedule: Sendable {
                 let refill = sameTTL && rewrittenAt.timeIntervalSince(writtenAt) <= Self.refillWindow
                 let found = end(refill ? .refilled : .overwritten, ageShare: age())
                 if pttl >= Self.minimumTTLMilliseconds {
-                    track(Self.life(of: name, namespace: key.namespace, ttl: pttl, seen: now))
+                    track(Self.life(of: name, namespace: key.namespace, ttl: pttl, seen: now, lateness: lateness))
                 } else {
                     stopTracking(name)
                 }
                 return found
             }
             key.lastChecked = now
-            key.scheduleNext(after: now)
+            key.scheduleNext(after: now, lateness: lateness)
             tracked[name] = key
             return nil
         }
@@ -278,7 +288,7 @@ public struct KeyLifeSchedule: Sendable {
         // value it held ran its TTL out.
         let found = end(.expired, ageShare: 1)
         if pttl >= Self.minimumTTLMilliseconds {
-            track(Self.life(of: name, namespace: key.namespace, ttl: pttl, seen: now))
+            track(Self.life(of: name, namespace: key.namespace, ttl: pttl, seen: now, lateness: lateness))
         } else {
             stopTracking(name)
         }
@@ -296,10 +306,12 @@ public struct KeyLifeSchedule: Sendable {
 
 extension KeyLifeSchedule.Tracked {
     /// Sets the next check after one at `now` (still there, TTL as expected): the next probe,
-    /// or once probes would reach the end of its life, the check before expiry, then the one
-    /// after.
-    fileprivate mutating func scheduleNext(after now: Date) {
-        let before = expiresAt.addingTimeInterval(-KeyLifeSchedule.lead(ttlMilliseconds: ttlMilliseconds))
+    /// or once probes would reach the end of its life, the check before expiry — earlier by how
+    /// late checks run (`lateness`, at most a quarter of the TTL) — then the one after.
+    fileprivate mutating func scheduleNext(after now: Date, lateness: TimeInterval) {
+        let allowance = min(lateness, Double(ttlMilliseconds) / 1000 / 4)
+        let before = expiresAt.addingTimeInterval(
+            -KeyLifeSchedule.lead(ttlMilliseconds: ttlMilliseconds) - allowance)
         switch phase {
         case .probing:
             let firstGap = KeyLifeSchedule.firstProbeGap(ttlMilliseconds: ttlMilliseconds)

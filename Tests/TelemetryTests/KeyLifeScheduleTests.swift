@@ -239,3 +239,52 @@ struct KeyLifeScheduleTests {
         }
     }
 }
+
+/// Checks answered late — a busy host, a slow server — still tell expiries from deletions: the
+/// check before expiry moves earlier by how late checks have been.
+@Suite("Key lives on a slow host", .sameOnEveryServer)
+struct KeyLifeLatenessTests {
+    @Test(
+        "every check answered 1.2 s late: 8 s keys still end as expired (without the allowance, their checks came after expiry and told nothing)"
+    )
+    func lateChecks() {
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        var schedule = KeyLifeSchedule(perNamespace: 40)
+        var expired = 0
+        var unknown = 0
+        // A key written every second with an 8 s TTL, offered when written; it expires at its TTL.
+        var expiries: [[UInt8]: Double] = [:]
+        var time = 0.0
+        var offered = 0
+        while time < 60 {
+            if time.truncatingRemainder(dividingBy: 1) == 0, offered < 40 {
+                let name = Array("price:\(offered)".utf8)
+                expiries[name] = time + 8
+                schedule.offer(
+                    KeyMetadata(
+                        name: name, type: "string", ttlMilliseconds: 8_000,
+                        observedAt: start.addingTimeInterval(time)),
+                    namespace: "price:*", now: start.addingTimeInterval(time))
+                offered += 1
+            }
+            // What fell due 1.2 s ago is answered now, as the server sees the key now.
+            let now = start.addingTimeInterval(time)
+            for check in schedule.due(now: now.addingTimeInterval(-1.2), limit: 100) {
+                let left = (expiries[check.name] ?? 0) - time
+                let pttl: Int64 = left > 0 ? Int64(left * 1000) : -2
+                let before = schedule.count
+                if let end = schedule.record(check.name, pttl: pttl, now: now) {
+                    if end.ending == .expired { expired += 1 }
+                } else if schedule.count < before {
+                    unknown += 1  // stopped tracking with nothing known
+                }
+            }
+            time += 0.25
+        }
+        #expect(schedule.lateness >= 1.1 && schedule.lateness < 1.5)
+        // The keys whose checks were scheduled before the first late answer (the first 8 s) tell
+        // nothing; every later one ends as expired.
+        #expect(expired >= 32, "expired \(expired), nothing known \(unknown)")
+        #expect(unknown <= 8, "the first keys, before the lateness was seen: \(unknown)")
+    }
+}
