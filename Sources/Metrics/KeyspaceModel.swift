@@ -158,10 +158,10 @@ public struct KeyspaceModel: Sendable {
         body(&sample)
     }
 
-    /// The fingerprint of the namespace a key is counted in, registering a new namespace (or
-    /// sending it to `(other)` once the cap is reached).
+    /// The fingerprint of the namespace a key not yet sampled in `fingerprint`'s namespace is
+    /// counted in, registering a new namespace (or sending it to `(other)` once the cap is
+    /// reached).
     private mutating func fingerprint(of key: KeyMetadata, known fingerprint: UInt64) -> UInt64 {
-        if samples[fingerprint] != nil { return fingerprint }
         let isNew = patterns[fingerprint] == nil
         if samples.count >= configuration.namespaceCap {
             if patterns[Self.otherFingerprint] == nil { register(Self.other, as: Self.otherFingerprint) }

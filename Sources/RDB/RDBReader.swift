@@ -380,7 +380,6 @@ public final class RDBReader {
                 try input.skip(Int64(length), what())
                 return (count, length)
             }
-            _ = head
             guard length <= RDBInput.capacity else {
                 // Longer than the buffer and its header does not know: read it whole.
                 scratch.removeAll(keepingCapacity: true)
@@ -442,7 +441,6 @@ public final class RDBReader {
             let (length, integer) = try skipString("a string value")
             shape.length = Int64(length)
             shape.isInteger = integer
-            if !integer { shape.stringBytes = Int64(length) }
         case .list, .set:
             let count = try elementCount("a collection's length")
             try strings(count, "an element")

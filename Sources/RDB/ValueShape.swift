@@ -12,15 +12,12 @@ struct ValueShape {
     /// The bytes of the strings stored one by one (members, fields and values of hash tables
     /// and skiplists, a plain string's value).
     var stringBytes: Int64 = 0
-    /// Strings stored one by one.
-    var strings: Int64 = 0
     /// Their allocations once loaded, each an sds string (``MemoryModel/sds(_:short:)``).
     var stringAllocations: Int64 = 0
 
     /// Takes in one string stored on its own, of `length` bytes.
     mutating func addString(_ length: Int) {
         stringBytes += Int64(length)
-        strings += 1
         stringAllocations += MemoryModel.sds(Int64(length), short: true)
     }
     /// A string value that is an integer (stored in 8 bytes or shared).
