@@ -30,10 +30,11 @@ public enum RDBKeyspace {
     }
 
     /// Reads `paths` (`-`: standard input) into one model with `configuration`, verifying each
-    /// file's checksum unless told not to; `progress` hears the bytes read of each file and its
-    /// size (0 when unknown: a pipe).
+    /// file's checksum unless told not to, memory counted in `allocator`'s sizes; `progress`
+    /// hears the bytes read of each file and its size (0 when unknown: a pipe).
     public static func analyse(
         paths: [String], configuration: KeyspaceModel.Configuration, verifyChecksum: Bool = true,
+        allocator: Allocator = .jemalloc,
         progress: (_ path: String, _ read: Int64, _ size: Int64) -> Void = { _, _, _ in }
     ) throws -> Outcome {
         var model = KeyspaceModel(configuration: configuration)
@@ -48,7 +49,7 @@ public enum RDBKeyspace {
             var status = stat()
             let size =
                 fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG ? Int64(status.st_size) : 0
-            let reader = RDBReader(descriptor: descriptor, verifyChecksum: verifyChecksum)
+            let reader = RDBReader(descriptor: descriptor, verifyChecksum: verifyChecksum, allocator: allocator)
             // The dump's time is an aux field near the start: keys read before it (none, in files
             // servers write) are dated by the reading's time.
             var dumpTime: Date?

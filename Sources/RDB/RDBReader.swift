@@ -37,6 +37,9 @@ public final class RDBReader {
         /// The file's bytes.
         public var bytes: Int64 = 0
 
+        /// The layout of the server that wrote the file, by its version aux field.
+        public var layout: ServerLayout { ServerLayout(aux: aux) }
+
         /// When the dump was made (its `ctime` aux field), seconds since 1970.
         public var createdAt: Int64? { aux["ctime"].flatMap { Int64($0) } }
     }
@@ -52,18 +55,24 @@ public final class RDBReader {
     private var scratch: [UInt8] = []
     private var name: [UInt8] = []
 
+    /// How memory is estimated: the layout of the server that wrote the file (from its aux
+    /// fields, Redis 7.0's until they say) with the allocator given.
+    public private(set) var memory: MemoryModel
+
     /// Reads from `descriptor` (a file or a pipe; not closed here), verifying the CRC-64 unless
-    /// `verifyChecksum` is false.
-    public init(descriptor: Int32, verifyChecksum: Bool = true) {
+    /// `verifyChecksum` is false; memory estimated for a server built with `allocator`.
+    public init(descriptor: Int32, verifyChecksum: Bool = true, allocator: Allocator = .jemalloc) {
         input = RDBInput(.descriptor(descriptor), checksum: verifyChecksum)
+        memory = MemoryModel(allocator: allocator)
         verifies = verifyChecksum
         scratch.reserveCapacity(64 * 1024)
         name.reserveCapacity(1024)
     }
 
     /// Reads `bytes` (a whole file in memory: tests, fuzzing).
-    public init(bytes: [UInt8], verifyChecksum: Bool = true) {
+    public init(bytes: [UInt8], verifyChecksum: Bool = true, allocator: Allocator = .jemalloc) {
         input = RDBInput(.memory(bytes), checksum: verifyChecksum)
+        memory = MemoryModel(allocator: allocator)
         verifies = verifyChecksum
         scratch.reserveCapacity(64 * 1024)
         name.reserveCapacity(1024)
@@ -110,6 +119,7 @@ public final class RDBReader {
                 let value = try text("the value of aux field \(key)")
                 summary.aux[key] = value
                 if key == "ctime" { createdAt = Int64(value) }
+                if key == "redis-ver" || key == "valkey-ver" { memory.layout = ServerLayout(aux: summary.aux) }
             case 0xF9:
                 frequency = Int64(try input.byte("an LFU frequency"))
             case 0xF8:
@@ -137,7 +147,7 @@ public final class RDBReader {
                 // Redis 8.6: module metadata of the next key — per class, its 32-bit spec and
                 // the module's values up to their end marker.
                 let classes = try elementCount("the key metadata's classes")
-                var shape = ValueShape()
+                var shape = ValueShape(memory: memory)
                 for _ in 0..<classes {
                     try input.skip(4, "a key metadata class")
                     try moduleOpcodes(into: &shape)
@@ -150,14 +160,15 @@ public final class RDBReader {
                 let valueStart = input.offset
                 var moduleType: String?
                 let shape = try value(encoding, moduleType: &moduleType)
-                let memory = MemoryModel.estimate(encoding: encoding, shape: shape, keyLength: nameLength)
+                let memoryBytes = memory.estimate(
+                    encoding: encoding, shape: shape, keyLength: nameLength, hasExpiry: expiresAt != nil)
                 try name.withUnsafeBytes { bytes in
                     try visit(
                         RDBKey(
                             database: database, name: UnsafeRawBufferPointer(rebasing: bytes[0..<nameLength]),
                             encoding: encoding, moduleType: moduleType, length: shape.length,
                             expiresAtMilliseconds: expiresAt, idleSeconds: idle, frequency: frequency,
-                            memoryBytes: memory, serializedBytes: input.offset - valueStart))
+                            memoryBytes: memoryBytes, serializedBytes: input.offset - valueStart))
                 }
                 summary.keysPerDatabase[database, default: 0] += 1
                 if expiresAt != nil { summary.expiringPerDatabase[database, default: 0] += 1 }
@@ -429,7 +440,7 @@ public final class RDBReader {
     // MARK: - Values
 
     private func value(_ encoding: RDBEncoding, moduleType: inout String?) throws(RDBError) -> ValueShape {
-        var shape = ValueShape()
+        var shape = ValueShape(memory: memory)
         let offset = input.offset
         func strings(_ count: UInt64, _ what: String) throws(RDBError) {
             for _ in 0..<count {
@@ -459,13 +470,16 @@ public final class RDBReader {
             shape.length = Int64(count)
         case .hash:
             let count = try elementCount("a hash's length")
-            try strings(count * 2, "a field or value")
+            for _ in 0..<count {
+                let field = try skipString("a field").length
+                shape.addField(field, value: try skipString("a value").length)
+            }
             shape.length = Int64(count)
         case .valkeyHash2:
             let count = try elementCount("a hash's length")
             for _ in 0..<count {
-                shape.addString(try skipString("a field").length)
-                shape.addString(try skipString("a value").length)
+                let field = try skipString("a field").length
+                shape.addField(field, value: try skipString("a value").length)
                 try input.skip(8, "a field's expiry")
             }
             shape.length = Int64(count)
@@ -474,8 +488,8 @@ public final class RDBReader {
             let count = try elementCount("a hash's length")
             for _ in 0..<count {
                 _ = try length("a field's TTL")
-                shape.addString(try skipString("a field").length)
-                shape.addString(try skipString("a value").length)
+                let field = try skipString("a field").length
+                shape.addField(field, value: try skipString("a value").length)
             }
             shape.length = Int64(count)
         case .hashZipmap:
@@ -597,7 +611,7 @@ public final class RDBReader {
         let id = try length("a module aux block's module")
         _ = try length("a module aux block's when opcode")
         _ = try length("a module aux block's when")
-        var shape = ValueShape()
+        var shape = ValueShape(memory: memory)
         try moduleOpcodes(into: &shape)
         return Self.moduleName(id)
     }

@@ -19,6 +19,17 @@ struct DumpOptions: ParsableArguments {
             valueName: "FILE"))
     var path: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "With --rdb: the allocator the server was built with (INFO memory's mem_allocator), whose sizes memory is counted in: jemalloc or libc.",
+            valueName: "jemalloc|libc"))
+    var allocator: Allocator?
+
+    func validate() throws {
+        if allocator != nil && path == nil { throw ValidationError("--allocator goes with --rdb") }
+    }
+
     /// The dump of the one node in `targets`, read now (progress on a terminal); none without
     /// `--rdb`.
     ///
@@ -32,7 +43,7 @@ struct DumpOptions: ParsableArguments {
         defer { progress.finish() }
         do {
             let outcome = try RDBKeyspace.analyse(
-                paths: [path], configuration: KeyspaceModel.Configuration(),
+                paths: [path], configuration: KeyspaceModel.Configuration(), allocator: allocator ?? .jemalloc,
                 progress: { path, read, size in progress.reading(path, read: read, size: size) })
             return [node: KeyspaceDump(path: path, savedAt: outcome.dumpedAt, model: outcome.model)]
         } catch let error as RDBError {

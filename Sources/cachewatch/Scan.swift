@@ -86,6 +86,13 @@ struct Scan: AsyncParsableCommand {
     @Flag(name: .customLong("no-verify"), help: "With --rdb: do not verify the file's CRC-64 checksum.")
     var noVerify = false
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "With --rdb: the allocator the server was built with (INFO memory's mem_allocator), whose sizes memory is counted in: jemalloc (release builds, packages, cloud services) or libc.",
+            valueName: "jemalloc|libc"))
+    var allocator: Allocator?
+
     @Flag(
         name: .customLong("redact-keys"),
         help: "Replace key names by stable hashes (key#…), literal namespaces too, in every format.")
@@ -101,6 +108,7 @@ struct Scan: AsyncParsableCommand {
         }
         if let rate, rate < 1 { throw ValidationError("--rate must be at least 1") }
         if noVerify && rdbFiles.isEmpty { throw ValidationError("--no-verify goes with --rdb") }
+        if allocator != nil && rdbFiles.isEmpty { throw ValidationError("--allocator goes with --rdb") }
         if !rdbFiles.isEmpty && serverURL != nil {
             throw ValidationError("--rdb reads a file, not a server: drop the URL")
         }
@@ -165,7 +173,7 @@ extension Scan {
                 paths: rdbFiles,
                 configuration: KeyspaceModel.Configuration(
                     topK: top, bigStringBytes: bigBytes, bigCollectionLength: bigLength),
-                verifyChecksum: !noVerify,
+                verifyChecksum: !noVerify, allocator: allocator ?? .jemalloc,
                 progress: { path, read, size in progress.reading(path, read: read, size: size) })
         } catch let error as RDBError {
             progress.finish()
@@ -187,6 +195,7 @@ extension Scan {
                 parts.append("saved \(ValueFormatting.iso8601(Date(timeIntervalSince1970: Double(created))))")
             }
             parts.append(summary.checksumVerified ? "checksum verified" : "checksum not verified")
+            parts.append("memory as \(summary.layout.label) with \((allocator ?? .jemalloc).rawValue) counts it")
             notes.append("\(path): " + parts.joined(separator: ", "))
         }
         let name = rdbFiles.count == 1 ? rdbFiles[0] : "\(rdbFiles.count) RDB files"
@@ -205,6 +214,7 @@ extension Scan {
 }
 
 extension KeySamplerConfiguration.LengthPolicy: ExpressibleByArgument {}
+extension Allocator: ExpressibleByArgument {}
 extension KeySamplerConfiguration.ObjectPolicy: ExpressibleByArgument {}
 
 /// `\r`-updated progress with an ETA on stderr, only on a terminal.
