@@ -174,7 +174,7 @@ enum KeyspaceView {
             let file = (dump.path as NSString).lastPathComponent
             note =
                 "\(file), saved \(ValueFormatting.duration(seconds: max(0, state.now.timeIntervalSince(dump.savedAt)))) ago"
-                + " · \(ValueFormatting.count(Double(model.sampledKeys))) keys"
+                + " · \(ValueFormatting.count(Double(model.totalKeys ?? Int64(model.sampledKeys)))) keys"
         } else {
             note = "pass \(model.passes + 1)"
             if let total = model.totalKeys, total > 0 {

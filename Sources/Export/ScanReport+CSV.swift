@@ -48,7 +48,7 @@ extension ScanReport {
             try row(
                 "ttl_bucket", bucket.label,
                 [
-                    "estimated_keys": JSONText.number(Double(count) * model.scale),
+                    "estimated_keys": JSONText.number(Double(count) * (model.isExhaustive ? 1 : model.scale)),
                     "share": JSONText.number(model.sampledKeys > 0 ? Double(count) / Double(model.sampledKeys) : 0),
                 ])
         }

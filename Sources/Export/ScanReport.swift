@@ -150,8 +150,15 @@ public struct ScanReport: Sendable {
         }
 
         lines.append("")
-        lines.append("Namespaces (estimated from the sample)")
-        lines.append(row(["keys~", "memory~", "no TTL", "mean TTL", "jitter", "namespace"], widths: [8, 9, 7, 9, 7]))
+        if model.isExhaustive {
+            lines.append("Namespaces (every key counted)")
+            lines.append(
+                row(["keys", "memory", "no TTL", "mean TTL", "jitter", "namespace"], widths: [8, 9, 7, 9, 7]))
+        } else {
+            lines.append("Namespaces (estimated from the sample)")
+            lines.append(
+                row(["keys~", "memory~", "no TTL", "mean TTL", "jitter", "namespace"], widths: [8, 9, 7, 9, 7]))
+        }
         for stats in model.namespacesByKeys.prefix(30) {
             lines.append(
                 row(
@@ -217,6 +224,7 @@ public struct ScanReport: Sendable {
         }
         return "{\"node\":\(JSONText.string(node)),\"time\":\(JSONText.string(ValueFormatting.iso8601(finishedAt))),"
             + "\"sampled_keys\":\(model.sampledKeys),\"total_keys\":\(model.totalKeys.map { String($0) } ?? "null"),"
+            + "\"every_key_counted\":\(model.isExhaustive),"
             + "\"complete\":\(complete),\"interrupted\":\(interrupted),\"elapsed_seconds\":\(JSONText.number(elapsedSeconds)),"
             + "\"commands\":\(commandsSent),\"rdb_bytes\":\(dumpBytes.map { String($0) } ?? "null"),\"unavailable\":[\(unavailable.map(JSONText.string).joined(separator: ","))],"
             + "\"biggest_by_memory\":[\(model.biggestByMemory.map(key).joined(separator: ","))],"

@@ -37,6 +37,14 @@ struct BigKeyList: Sendable {
     /// The keys, biggest first.
     var keys: [KeyMetadata] { entries.map(\.key) }
 
+    /// Whether a key not listed, measuring `value`, would be: the list is short or its last is
+    /// smaller.
+    func admits(_ value: Int64, keeping topK: Int, by measure: Measure) -> Bool {
+        guard value >= 0 else { return false }
+        guard entries.count >= topK, let last = entries.last else { return true }
+        return measure.of(last.key) < value
+    }
+
     /// Puts `entry` in its place by `measure` (keys without one are not listed), replacing an
     /// earlier entry of the same key, and keeps `topK`.
     mutating func insert(_ entry: Entry, keeping topK: Int, by measure: Measure) {

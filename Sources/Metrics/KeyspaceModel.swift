@@ -55,8 +55,13 @@ public struct KeyspaceModel: Sendable {
     public let configuration: Configuration
     /// Keys recorded since the model was made (a key seen twice counts twice).
     public private(set) var keysRecorded = 0
-    /// Keys the sample stands for now: each namespace's records times the keys each stands for.
-    public private(set) var sampledKeys = 0
+    /// Keys the sample stands for now: each namespace's records times the keys each stands for;
+    /// when every key is counted (``isExhaustive``), the keys counted.
+    public var sampledKeys: Int { isExhaustive ? countedKeys : sampleStandsFor }
+    /// Keys the records stand for.
+    private var sampleStandsFor = 0
+    /// Keys counted one by one (dumps).
+    private var countedKeys = 0
     /// Keys in the database, from `INFO keyspace` (exact); `nil` until known.
     public private(set) var totalKeys: Int64?
     /// Passes over the keyspace completed.
@@ -64,6 +69,9 @@ public struct KeyspaceModel: Sendable {
     /// Internal work done so far, in records visited (thinning, passes, recounts) plus one per
     /// key recorded: a measure that does not depend on the machine, for tests and benchmarks.
     public private(set) var operations = 0
+    /// Whether every key was counted (a dump, ``record(dumped:type:ttlMilliseconds:memoryBytes:length:frequency:idleSeconds:nowMilliseconds:now:)``):
+    /// namespaces' keys, memory and TTLs are then exact counts, not the sample's estimates.
+    public private(set) var isExhaustive = false
     /// When ``refresh(now:)`` last ran: TTL jitter is as of then.
     public private(set) var refreshedAt: Date?
     /// Samples by namespace fingerprint (see ``NamespacePattern/fingerprint(of:)``), with
@@ -77,7 +85,11 @@ public struct KeyspaceModel: Sendable {
     private var byMemory = BigKeyList()
     private var byLength = BigKeyList()
     private var byFrequency = BigKeyList()
-    private var byType: [String: BigKeyList] = [:]
+    private var byType: [TypeList] = []
+    private struct TypeList: Sendable {
+        let type: String
+        var list: BigKeyList
+    }
     private static let other = "(other)"
     /// Sampled keys that must share an expiry second before it counts as a wave.
     public static let minimumWaveSample = 5
@@ -97,31 +109,69 @@ public struct KeyspaceModel: Sendable {
     /// access counter, decayed by `lfu-decay-time`), hottest first; empty when not read.
     public var hottest: [KeyMetadata] { byFrequency.keys }
     /// The top-K keys by memory of each type, biggest first.
-    public var topByType: [String: [KeyMetadata]] { byType.mapValues(\.keys) }
+    public var topByType: [String: [KeyMetadata]] {
+        Dictionary(byType.filter { !$0.list.entries.isEmpty }.map { ($0.type, $0.list.keys) }) { first, _ in first }
+    }
     /// The biggest key by memory of each type (what `redis-cli --memkeys` reports).
-    public var biggestByType: [String: KeyMetadata] { byType.compactMapValues(\.keys.first) }
+    public var biggestByType: [String: KeyMetadata] {
+        Dictionary(byType.compactMap { list in list.list.keys.first.map { (list.type, $0) } }) { first, _ in first }
+    }
     /// Records held in all (bounded by the configuration's ``Configuration/recordLimit``).
     public var records: Int { recordCount }
 
     /// Records one sampled key; `now` dates its TTL when the key carries no observation time.
     public mutating func record(_ key: KeyMetadata, now: Date) {
-        keysRecorded += 1
-        operations += 1
-        let hash = KeyHash.of(key.name)
-        // One lookup of the namespace's sample for a namespace already known (most keys).
-        let known = NamespacePattern.fingerprint(of: key.name)
-        var index = samples.index(forKey: known)
-        let pattern = index != nil ? known : fingerprint(of: key, known: known)
-        let bucket = TTLBucket(ttlMilliseconds: key.ttlMilliseconds)
         var expiresAt = Int64.min
         if let ttl = key.ttlMilliseconds {
             let date = key.expiresAt ?? now.addingTimeInterval(Double(ttl) / 1000)
             expiresAt = Int64((date.timeIntervalSince1970 * 1000).rounded())
         }
+        key.name.withUnsafeBufferPointer { name in
+            record(
+                name: name, type: key.type, ttl: key.ttlMilliseconds, expiresAt: expiresAt, memory: key.memoryBytes,
+                length: key.length, frequency: key.frequency, distinct: false
+            ) { key }
+        }
+    }
+
+    /// Records one key of a dump, read in place: its name is copied only if a big-key list takes
+    /// it. Keys are taken as distinct (a dump holds each once): a key already listed is not
+    /// looked for again. `nowMilliseconds` is the dump's time, `now` the same as a date.
+    public mutating func record(
+        dumped name: UnsafeRawBufferPointer, type: String, ttlMilliseconds: Int64?, memoryBytes: Int64,
+        length: Int64?, frequency: Int64?, idleSeconds: Int64?, nowMilliseconds: Int64, now: Date
+    ) {
+        let bytes = name.bindMemory(to: UInt8.self)
+        record(
+            name: bytes, type: type, ttl: ttlMilliseconds,
+            expiresAt: ttlMilliseconds.map { nowMilliseconds + $0 } ?? Int64.min, memory: memoryBytes, length: length,
+            frequency: frequency, distinct: true
+        ) {
+            KeyMetadata(
+                name: Array(bytes), type: type, ttlMilliseconds: ttlMilliseconds, memoryBytes: memoryBytes,
+                length: length, frequency: frequency, idleSeconds: idleSeconds, observedAt: now)
+        }
+    }
+
+    private mutating func record(
+        name: UnsafeBufferPointer<UInt8>, type: String, ttl: Int64?, expiresAt: Int64, memory: Int64?,
+        length: Int64?, frequency: Int64?, distinct: Bool, metadata: () -> KeyMetadata
+    ) {
+        if distinct {
+            isExhaustive = true
+            countedKeys += 1
+        }
+        keysRecorded += 1
+        operations += 1
+        let hash = KeyHash.of(name)
+        // One lookup of the namespace's sample for a namespace already known (most keys).
+        let known = NamespacePattern.fingerprint(of: name)
+        var index = samples.index(forKey: known)
+        let pattern = index != nil ? known : fingerprint(of: name, known: known)
+        let bucket = TTLBucket(ttlMilliseconds: ttl)
         let pass = Int32(truncatingIfNeeded: completedPasses)
         let entry = NamespaceSample.Record(
-            expiresAt: expiresAt, ttl: key.ttlMilliseconds ?? -1, memory: key.memoryBytes ?? 0, pass: pass,
-            bucket: UInt8(bucket.rawValue))
+            expiresAt: expiresAt, ttl: ttl ?? -1, memory: memory ?? 0, pass: pass, bucket: UInt8(bucket.rawValue))
         var work = 0
         var added = 0
         var overfull = false
@@ -134,23 +184,43 @@ public struct KeyspaceModel: Sendable {
         }
         guard let index else { return }
         Self.update(&samples.values[index]) { sample in
+            if distinct { sample.tally.count(entry) }
             guard sample.admits(hash) else { return }
             added = sample.upsert(hash, entry, work: &work)
             weight = sample.weight
             overfull = added > 0 && sample.count > cap
         }
-        sampledKeys += added * weight
+        sampleStandsFor += added * weight
         recordCount += added
         if overfull { thin(pattern, work: &work) }
         while recordCount > configuration.recordLimit, let largest = largestNamespace(work: &work) {
             thin(largest, work: &work)
         }
         operations += work
-        let big = BigKeyList.Entry(hash: hash, pass: pass, key: key)
-        byType[key.type, default: BigKeyList()].insert(big, keeping: configuration.topK, by: .memory)
-        byMemory.insert(big, keeping: configuration.topK, by: .memory)
-        if key.length != nil { byLength.insert(big, keeping: configuration.topK, by: .length) }
-        if key.frequency != nil { byFrequency.insert(big, keeping: configuration.topK, by: .frequency) }
+        // The big-key lists: most keys are too small for any, and are turned away before their
+        // metadata is built.
+        let topK = configuration.topK
+        let typeIndex = typeList(type)
+        let memoryValue = memory ?? -1
+        let wanted =
+            !distinct || byType[typeIndex].list.admits(memoryValue, keeping: topK, by: .memory)
+            || byMemory.admits(memoryValue, keeping: topK, by: .memory)
+            || (length != nil && byLength.admits(length ?? -1, keeping: topK, by: .length))
+            || (frequency != nil && byFrequency.admits(frequency ?? -1, keeping: topK, by: .frequency))
+        guard wanted else { return }
+        let big = BigKeyList.Entry(hash: hash, pass: pass, key: metadata())
+        byType[typeIndex].list.insert(big, keeping: topK, by: .memory)
+        byMemory.insert(big, keeping: topK, by: .memory)
+        if length != nil { byLength.insert(big, keeping: topK, by: .length) }
+        if frequency != nil { byFrequency.insert(big, keeping: topK, by: .frequency) }
+    }
+
+    /// The index of `type`'s big-key list in ``byType``, added if new: a handful of types,
+    /// compared as short strings, cheaper than hashing one per key.
+    private mutating func typeList(_ type: String) -> Int {
+        if let index = byType.firstIndex(where: { $0.type == type }) { return index }
+        byType.append(TypeList(type: type, list: BigKeyList()))
+        return byType.count - 1
     }
 
     @inline(__always)
@@ -161,13 +231,13 @@ public struct KeyspaceModel: Sendable {
     /// The fingerprint of the namespace a key not yet sampled in `fingerprint`'s namespace is
     /// counted in, registering a new namespace (or sending it to `(other)` once the cap is
     /// reached).
-    private mutating func fingerprint(of key: KeyMetadata, known fingerprint: UInt64) -> UInt64 {
+    private mutating func fingerprint(of name: UnsafeBufferPointer<UInt8>, known fingerprint: UInt64) -> UInt64 {
         let isNew = patterns[fingerprint] == nil
         if samples.count >= configuration.namespaceCap {
             if patterns[Self.otherFingerprint] == nil { register(Self.other, as: Self.otherFingerprint) }
             return Self.otherFingerprint
         }
-        if isNew { register(NamespacePattern.of(key.name), as: fingerprint) }
+        if isNew { register(NamespacePattern.of(Array(name)), as: fingerprint) }
         return fingerprint
     }
 
@@ -180,7 +250,7 @@ public struct KeyspaceModel: Sendable {
         guard var sample = samples.removeValue(forKey: pattern) else { return }
         let before = sample.count * sample.weight
         recordCount -= sample.thin(work: &work)
-        sampledKeys += sample.count * sample.weight - before
+        sampleStandsFor += sample.count * sample.weight - before
         samples[pattern] = sample
     }
 
@@ -198,7 +268,7 @@ public struct KeyspaceModel: Sendable {
             guard var sample = samples.removeValue(forKey: pattern) else { continue }
             let before = sample.count * sample.weight
             recordCount -= sample.drop(seenBefore: pass, work: &work)
-            sampledKeys += sample.count * sample.weight - before
+            sampleStandsFor += sample.count * sample.weight - before
             if sample.count > 0 { samples[pattern] = sample }
         }
         // Forget the text of namespaces gone, so that the tables stay as small as the sample.
@@ -209,10 +279,8 @@ public struct KeyspaceModel: Sendable {
         byMemory.removeAll { $0.pass < pass }
         byLength.removeAll { $0.pass < pass }
         byFrequency.removeAll { $0.pass < pass }
-        for type in Array(byType.keys) {
-            byType[type]?.removeAll { $0.pass < pass }
-            if byType[type]?.keys.isEmpty ?? false { byType[type] = nil }
-        }
+        for index in byType.indices { byType[index].list.removeAll { $0.pass < pass } }
+        byType.removeAll { $0.list.entries.isEmpty }
         operations += work
         completedPasses += 1
     }
@@ -228,7 +296,7 @@ public struct KeyspaceModel: Sendable {
         byMemory.removeAll(where: expired)
         byLength.removeAll(where: expired)
         byFrequency.removeAll(where: expired)
-        for type in Array(byType.keys) { byType[type]?.removeAll(where: expired) }
+        for index in byType.indices { byType[index].list.removeAll(where: expired) }
         var jitter: [UInt64: Double] = [:]
         var running: [Int64] = []
         for (pattern, sample) in samples {
@@ -271,8 +339,22 @@ public struct KeyspaceModel: Sendable {
 
     private func stats(_ pattern: String, _ fingerprint: UInt64, _ sample: NamespaceSample) -> NamespaceStats {
         var stats = NamespaceStats(name: pattern)
-        let weight = sample.weight
         stats.records = sample.count
+        stats.ttlJitter = jitter[fingerprint]
+        if isExhaustive {
+            let tally = sample.tally
+            stats.sampledKeys = tally.keys
+            stats.sampledMemory = tally.memory
+            stats.withoutTTL = tally.withoutTTL
+            stats.ttlSum = tally.ttlSum
+            stats.minimumTTL = tally.minimumTTL
+            stats.maximumTTL = tally.maximumTTL
+            for bucket in TTLBucket.allCases where tally.buckets[bucket.rawValue] > 0 {
+                stats.ttlBuckets[bucket] = tally.buckets[bucket.rawValue]
+            }
+            return stats
+        }
+        let weight = sample.weight
         stats.sampledKeys = sample.count * weight
         stats.sampledMemory = sample.memory * Int64(weight)
         stats.withoutTTL = sample.withoutTTL * weight
@@ -282,7 +364,6 @@ public struct KeyspaceModel: Sendable {
         for bucket in TTLBucket.allCases where sample.buckets[bucket.rawValue] > 0 {
             stats.ttlBuckets[bucket] = sample.buckets[bucket.rawValue] * weight
         }
-        stats.ttlJitter = jitter[fingerprint]
         return stats
     }
 
@@ -293,8 +374,11 @@ public struct KeyspaceModel: Sendable {
     public var ttlBuckets: [TTLBucket: Int] {
         var result: [TTLBucket: Int] = [:]
         for sample in samples.values {
-            for bucket in TTLBucket.allCases where sample.buckets[bucket.rawValue] > 0 {
-                result[bucket, default: 0] += sample.buckets[bucket.rawValue] * sample.weight
+            for bucket in TTLBucket.allCases {
+                let count =
+                    isExhaustive
+                    ? sample.tally.buckets[bucket.rawValue] : sample.buckets[bucket.rawValue] * sample.weight
+                if count > 0 { result[bucket, default: 0] += count }
             }
         }
         return result
@@ -348,14 +432,15 @@ public struct KeyspaceModel: Sendable {
     /// Sampled keys → keys in the database: the factor from what the sample stands for to the
     /// exact total (1 until both are known).
     public var scale: Double {
-        guard let totalKeys, sampledKeys > 0 else { return 1 }
-        return Double(totalKeys) / Double(sampledKeys)
+        guard let totalKeys, sampleStandsFor > 0 else { return 1 }
+        return Double(totalKeys) / Double(sampleStandsFor)
     }
 
     /// The estimated number of keys of a namespace in the whole database. A pattern without
     /// `*` names one key: it is counted once, never scaled.
     public func estimatedKeys(_ namespace: String) -> Double {
         guard let sample = sample(namespace) else { return 0 }
+        if isExhaustive { return Double(sample.tally.keys) }
         let sampled = Double(sample.count * sample.weight)
         return isLiteral(namespace) ? min(sampled, 1) : sampled * scale
     }
@@ -363,6 +448,7 @@ public struct KeyspaceModel: Sendable {
     /// The estimated memory of a namespace in the whole database (a literal key: its own size).
     public func estimatedMemory(_ namespace: String) -> Double {
         guard let sample = sample(namespace) else { return 0 }
+        if isExhaustive { return Double(sample.tally.memory) }
         guard isLiteral(namespace) else { return Double(sample.memory) * Double(sample.weight) * scale }
         return Double(sample.memory) / Double(max(1, sample.count))
     }

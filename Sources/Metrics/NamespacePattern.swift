@@ -21,18 +21,21 @@ public enum NamespacePattern {
     /// namespaces have equal fingerprints, so a model can find a key's namespace with no
     /// allocation and build the pattern text once per namespace.
     public static func fingerprint(of name: [UInt8]) -> UInt64 {
+        name.withUnsafeBufferPointer { fingerprint(of: $0) }
+    }
+
+    /// The fingerprint of the name in `bytes`.
+    public static func fingerprint(of bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         @inline(__always) func mix(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        name.withUnsafeBufferPointer { bytes in
-            forEachSegment(bytes) { start, end, separator in
-                let segment = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                if isIdentifier(segment) {
-                    mix(0xFF)  // never a byte of a word: "*" the id, not a literal "*"
-                } else {
-                    for byte in segment { mix(byte) }
-                }
-                mix(separator ?? 0xFE)
+        forEachSegment(bytes) { start, end, separator in
+            let segment = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            if isIdentifier(segment) {
+                mix(0xFF)  // never a byte of a word: "*" the id, not a literal "*"
+            } else {
+                for byte in segment { mix(byte) }
             }
+            mix(separator ?? 0xFE)
         }
         return hash
     }

@@ -23,6 +23,34 @@ struct NamespaceSample: Sendable {
         var hasTTL: Bool { ttl >= 0 }
     }
 
+    /// Every key of the namespace, counted rather than sampled: kept when every key is seen
+    /// once (a dump), where it replaces the sample's estimates.
+    struct Tally: Sendable {
+        var keys = 0
+        var memory: Int64 = 0
+        var withoutTTL = 0
+        var ttlSum: Int64 = 0
+        var buckets = [Int](repeating: 0, count: TTLBucket.allCases.count)
+        var minimumTTL: Int64?, maximumTTL: Int64?
+
+        /// Counts one key.
+        mutating func count(_ record: Record) {
+            keys += 1
+            memory += record.memory
+            buckets[Int(record.bucket)] += 1
+            guard record.hasTTL else {
+                withoutTTL += 1
+                return
+            }
+            ttlSum += record.ttl
+            minimumTTL = Swift.min(minimumTTL ?? record.ttl, record.ttl)
+            maximumTTL = Swift.max(maximumTTL ?? record.ttl, record.ttl)
+        }
+    }
+
+    /// The exact counts, when every key is counted (see ``Tally``).
+    var tally = Tally()
+
     /// Each record stands for `2^level` keys.
     private(set) var level = 0
     private(set) var records: [UInt64: Record] = [:]
@@ -48,9 +76,15 @@ struct NamespaceSample: Sendable {
     /// Adds or replaces the record of `hash`. Returns the change in records held (0 or 1), and
     /// adds the work done to `work`.
     mutating func upsert(_ hash: UInt64, _ record: Record, work: inout Int) -> Int {
-        let previous = records.removeValue(forKey: hash)
-        if let previous { remove(previous, work: &work) }
-        records[hash] = record
+        // One hash for a new key (most); a re-sampled key's old record leaves the aggregates
+        // before the new one joins, with the records as they were.
+        let previous = records.updateValue(record, forKey: hash)
+        if let previous {
+            records[hash] = previous
+            records.removeValue(forKey: hash)
+            remove(previous, work: &work)
+            records[hash] = record
+        }
         add(record)
         return previous == nil ? 1 : 0
     }

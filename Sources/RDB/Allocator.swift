@@ -26,8 +26,8 @@ public enum Allocator: String, Sendable, CaseIterable {
             // Every 8 bytes to 64, every 16 to 128, then four classes per doubling.
             if size <= 64 { return (size + 7) / 8 * 8 }
             if size <= 128 { return (size + 15) / 16 * 16 }
-            var power: Int64 = 128
-            while power * 2 < size { power *= 2 }
+            // The power of two below `size` (size > 128: at least 128).
+            let power = Int64(1) << (63 - (size - 1).leadingZeroBitCount)
             let step = power / 4
             return (size + step - 1) / step * step
         case .libc:

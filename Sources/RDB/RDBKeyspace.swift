@@ -50,42 +50,55 @@ public enum RDBKeyspace {
             let size =
                 fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG ? Int64(status.st_size) : 0
             let reader = RDBReader(descriptor: descriptor, verifyChecksum: verifyChecksum, allocator: allocator)
+            // The file is read and parsed on a thread of its own; its keys are modelled here.
+            let batches = DumpBatches()
+            batches.read(reader)
             // The dump's time is an aux field near the start: keys read before it (none, in files
             // servers write) are dated by the reading's time.
             var dumpTime: Date?
+            var nowMilliseconds: Int64 = 0
             var expired = 0
             var keys = 0
             var lastReport: Int64 = 0
+            var read: Result<RDBReader.Summary, RDBError>?
+            while read == nil {
+                let batch = batches.next()
+                if dumpTime == nil, batch.count > 0 {
+                    let now = batch.createdAt.map { Date(timeIntervalSince1970: Double($0)) } ?? Date()
+                    dumpTime = now
+                    nowMilliseconds = Int64((now.timeIntervalSince1970 * 1000).rounded())
+                }
+                let now = dumpTime ?? Date()
+                for key in UnsafeBufferPointer(start: batch.keys, count: batch.count) {
+                    var ttl: Int64?
+                    if let expiresAt = key.expiresAtMilliseconds {
+                        let left = expiresAt - nowMilliseconds
+                        guard left > 0 else {
+                            expired += 1
+                            continue
+                        }
+                        ttl = left
+                    }
+                    keys += 1
+                    model.record(
+                        dumped: batch.name(key),
+                        type: key.typeName, ttlMilliseconds: ttl, memoryBytes: key.memoryBytes, length: key.length,
+                        frequency: key.frequency, idleSeconds: key.idleSeconds, nowMilliseconds: nowMilliseconds,
+                        now: now)
+                }
+                if batch.bytesRead - lastReport >= 64 << 20 {
+                    lastReport = batch.bytesRead
+                    progress(path, lastReport, size)
+                }
+                read = batch.outcome
+                batches.recycle(batch)
+            }
             let summary: RDBReader.Summary
-            do {
-                summary = try reader.read(
-                    { key in
-                        let now =
-                            dumpTime ?? reader.createdAt.map { Date(timeIntervalSince1970: Double($0)) } ?? Date()
-                        dumpTime = now
-                        var ttl: Int64?
-                        if let expiresAt = key.expiresAtMilliseconds {
-                            let left = expiresAt - Int64((now.timeIntervalSince1970 * 1000).rounded())
-                            guard left > 0 else {
-                                expired += 1
-                                return
-                            }
-                            ttl = left
-                        }
-                        keys += 1
-                        model.record(
-                            KeyMetadata(
-                                name: Array(key.name), type: key.typeName, ttlMilliseconds: ttl,
-                                memoryBytes: key.memoryBytes, length: key.length, frequency: key.frequency,
-                                idleSeconds: key.idleSeconds, observedAt: now),
-                            now: now)
-                        if reader.bytesRead - lastReport >= 64 << 20 {
-                            lastReport = reader.bytesRead
-                            progress(path, lastReport, size)
-                        }
-                    })
-            } catch let error as RDBError {
+            switch read {
+            case .success(let whole): summary = whole
+            case .failure(let error):
                 throw RDBError(offset: error.offset, paths.count > 1 ? "\(path): \(error.reason)" : error.reason)
+            case nil: preconditionFailure("the loop ends with an outcome")
             }
             progress(path, summary.bytes, size)
             let created = summary.createdAt.map { Date(timeIntervalSince1970: Double($0)) }

@@ -53,7 +53,8 @@ public final class RDBReader {
     private let verifies: Bool
     /// Content of strings read whole: a key's name, an aux field, a decompressed blob.
     private var scratch: [UInt8] = []
-    private var name: [UInt8] = []
+    /// The current key's name.
+    private var name = ByteBuffer(capacity: 1024)
 
     /// How memory is estimated: the layout of the server that wrote the file (from its aux
     /// fields, Redis 7.0's until they say) with the allocator given.
@@ -66,7 +67,6 @@ public final class RDBReader {
         memory = MemoryModel(allocator: allocator)
         verifies = verifyChecksum
         scratch.reserveCapacity(64 * 1024)
-        name.reserveCapacity(1024)
     }
 
     /// Reads `bytes` (a whole file in memory: tests, fuzzing).
@@ -75,8 +75,9 @@ public final class RDBReader {
         memory = MemoryModel(allocator: allocator)
         verifies = verifyChecksum
         scratch.reserveCapacity(64 * 1024)
-        name.reserveCapacity(1024)
     }
+
+    deinit { name.deallocate() }
 
     /// Bytes read so far (for progress).
     public var bytesRead: Int64 { input.bytesRead }
@@ -90,6 +91,14 @@ public final class RDBReader {
         (summary.version, summary.isValkey) = try header()
         let valkey = summary.isValkey
         var database = 0
+        // The current database's counts, into the summary when the database changes or ends.
+        var keysInDatabase = 0
+        var expiringInDatabase = 0
+        func countDatabase() {
+            if keysInDatabase > 0 { summary.keysPerDatabase[database, default: 0] += keysInDatabase }
+            if expiringInDatabase > 0 { summary.expiringPerDatabase[database, default: 0] += expiringInDatabase }
+            (keysInDatabase, expiringInDatabase) = (0, 0)
+        }
         var expiresAt: Int64?
         var idle: Int64?
         var frequency: Int64?
@@ -98,6 +107,7 @@ public final class RDBReader {
             let opcode = try input.byte("an opcode or a value type")
             switch opcode {
             case 0xFF:
+                countDatabase()
                 summary.checksumVerified = try trailer(version: summary.version)
                 summary.bytes = input.offset
                 return summary
@@ -106,6 +116,7 @@ public final class RDBReader {
                 guard number < 1 << 24 else {
                     throw RDBError(offset: start, "database \(number) is not a database number")
                 }
+                countDatabase()
                 database = Int(number)
             case 0xFD:
                 expiresAt = Int64(try input.littleEndian(4, "an expiry in seconds")) * 1000
@@ -162,16 +173,13 @@ public final class RDBReader {
                 let shape = try value(encoding, moduleType: &moduleType)
                 let memoryBytes = memory.estimate(
                     encoding: encoding, shape: shape, keyLength: nameLength, hasExpiry: expiresAt != nil)
-                try name.withUnsafeBytes { bytes in
-                    try visit(
-                        RDBKey(
-                            database: database, name: UnsafeRawBufferPointer(rebasing: bytes[0..<nameLength]),
-                            encoding: encoding, moduleType: moduleType, length: shape.length,
-                            expiresAtMilliseconds: expiresAt, idleSeconds: idle, frequency: frequency,
-                            memoryBytes: memoryBytes, serializedBytes: input.offset - valueStart))
-                }
-                summary.keysPerDatabase[database, default: 0] += 1
-                if expiresAt != nil { summary.expiringPerDatabase[database, default: 0] += 1 }
+                try visit(
+                    RDBKey(
+                        database: database, name: name.bytes, encoding: encoding, moduleType: moduleType,
+                        length: shape.length, expiresAtMilliseconds: expiresAt, idleSeconds: idle,
+                        frequency: frequency, memoryBytes: memoryBytes, serializedBytes: input.offset - valueStart))
+                keysInDatabase += 1
+                if expiresAt != nil { expiringInDatabase += 1 }
                 expiresAt = nil
                 idle = nil
                 frequency = nil
@@ -371,7 +379,33 @@ public final class RDBReader {
     }
 
     private func readName() throws(RDBError) -> Int {
-        try readString(into: &name, "a key's name")
+        let what = "a key's name"
+        let offset = input.offset
+        switch try stringHeader(what) {
+        case .integer(let value):
+            name.removeAll()
+            Array(String(value).utf8).withUnsafeBytes { name.append($0) }
+        case .raw(let length) where length <= RDBInput.capacity:
+            let bytes = try input.bytes(length, what)
+            name.removeAll()
+            name.append(bytes)
+        case .raw(let length):
+            scratch.removeAll(keepingCapacity: true)
+            try appendRaw(length, to: &scratch, what)
+            name.removeAll()
+            scratch.withUnsafeBytes { name.append($0) }
+        case .compressed(let stored, let length):
+            guard stored <= RDBInput.capacity else {
+                throw RDBError(offset: offset, "\(what): a compressed string of \(stored) bytes is too long to read")
+            }
+            let compressed = try input.bytes(stored, what)
+            name.resize(to: length)
+            let target = UnsafeMutableRawBufferPointer(start: name.base, count: length)
+            guard LZF.decompress(compressed, into: target) == length else {
+                throw RDBError(offset: offset, "\(what): compressed data that does not decompress to \(length) bytes")
+            }
+        }
+        return name.count
     }
 
     /// A packed blob's element count: from its header where the header knows (read in place

@@ -27,7 +27,9 @@ struct RDBDumpTests {
     }
 
     /// Reads `path` whole; keys by database and name.
-    static func read(_ path: String, verify: Bool = true, allocator: Allocator = .jemalloc) throws -> (
+    static func read(
+        _ path: String, verify: Bool = true, allocator: Allocator = .jemalloc
+    ) throws -> (
         [String: ReadKey], RDBReader.Summary
     ) {
         let descriptor = open(path, O_RDONLY)
@@ -189,29 +191,72 @@ struct RDBMemoryTests {
             Int(exp(Double.random(in: log(Double(low))...log(Double(high)), using: &random)))
         }
         var families: [(String, [RESPCommand])] = []
-        families.append(("session:*", (0..<600).map { _ in RESPCommand("SET", "session:\(UUID().uuidString.lowercased())", String(repeating: "s", count: size(50, 2_000)), "EX", "3600") }))
+        families.append(
+            (
+                "session:*",
+                (0..<600).map { _ in
+                    RESPCommand(
+                        "SET", "session:\(UUID().uuidString.lowercased())",
+                        String(repeating: "s", count: size(50, 2_000)), "EX", "3600")
+                }
+            ))
         families.append(("price:*", (0..<600).map { RESPCommand("SET", "price:\($0)", String($0 * 7)) }))
-        families.append(("user:*:profile", (0..<300).map { index in
-            RESPCommand(["HSET", "user:\(index):profile"] + (0..<size(3, 300)).flatMap { ["field\($0)", String(repeating: "v", count: size(2, 40))] })
-        }))
-        families.append(("feed:*", (0..<200).map { index in
-            RESPCommand(["RPUSH", "feed:\(index)"] + (0..<size(1, 200)).map { "item-\($0)-\(index)" })
-        }))
-        families.append(("tags:*", (0..<200).map { index in RESPCommand(["SADD", "tags:\(index)"] + (0..<size(1, 200)).map { "m\($0)" }) }))
-        families.append(("ids:*", (0..<100).map { index in RESPCommand(["SADD", "ids:\(index)"] + (0..<size(1, 400)).map { String($0 * 13) }) }))
-        families.append(("leaderboard:*", (0..<200).map { index in
-            RESPCommand(["ZADD", "leaderboard:\(index)"] + (0..<size(1, 200)).flatMap { [String($0), "player:\($0)"] })
-        }))
-        families.append(("events:*", (0..<40).flatMap { index in
-            (0..<size(1, 60)).map { RESPCommand("XADD", "events:\(index)", "*", "kind", "click", "n", String($0)) }
-        }))
-        families.append(("big:*", [
-            RESPCommand("SET", "big:blob", String(repeating: "b", count: 3_000_000)),
-            RESPCommand(["HSET", "big:hash"] + (0..<20_000).flatMap { ["f\($0)", "value-\($0)"] }),
-            RESPCommand(["ZADD", "big:zset"] + (0..<20_000).flatMap { [String($0), "z\($0)"] }),
-            RESPCommand(["SADD", "big:set"] + (0..<20_000).map { "s\($0)" }),
-            RESPCommand(["RPUSH", "big:list"] + (0..<20_000).map { "element-\($0)" }),
-        ]))
+        families.append(
+            (
+                "user:*:profile",
+                (0..<300).map { index in
+                    RESPCommand(
+                        ["HSET", "user:\(index):profile"]
+                            + (0..<size(3, 300)).flatMap { ["field\($0)", String(repeating: "v", count: size(2, 40))] })
+                }
+            ))
+        families.append(
+            (
+                "feed:*",
+                (0..<200).map { index in
+                    RESPCommand(["RPUSH", "feed:\(index)"] + (0..<size(1, 200)).map { "item-\($0)-\(index)" })
+                }
+            ))
+        families.append(
+            (
+                "tags:*",
+                (0..<200).map { index in RESPCommand(["SADD", "tags:\(index)"] + (0..<size(1, 200)).map { "m\($0)" }) }
+            ))
+        families.append(
+            (
+                "ids:*",
+                (0..<100).map { index in
+                    RESPCommand(["SADD", "ids:\(index)"] + (0..<size(1, 400)).map { String($0 * 13) })
+                }
+            ))
+        families.append(
+            (
+                "leaderboard:*",
+                (0..<200).map { index in
+                    RESPCommand(
+                        ["ZADD", "leaderboard:\(index)"] + (0..<size(1, 200)).flatMap { [String($0), "player:\($0)"] })
+                }
+            ))
+        families.append(
+            (
+                "events:*",
+                (0..<40).flatMap { index in
+                    (0..<size(1, 60)).map {
+                        RESPCommand("XADD", "events:\(index)", "*", "kind", "click", "n", String($0))
+                    }
+                }
+            ))
+        families.append(
+            (
+                "big:*",
+                [
+                    RESPCommand("SET", "big:blob", String(repeating: "b", count: 3_000_000)),
+                    RESPCommand(["HSET", "big:hash"] + (0..<20_000).flatMap { ["f\($0)", "value-\($0)"] }),
+                    RESPCommand(["ZADD", "big:zset"] + (0..<20_000).flatMap { [String($0), "z\($0)"] }),
+                    RESPCommand(["SADD", "big:set"] + (0..<20_000).map { "s\($0)" }),
+                    RESPCommand(["RPUSH", "big:list"] + (0..<20_000).map { "element-\($0)" }),
+                ]
+            ))
         return families
     }
 
@@ -238,17 +283,24 @@ struct RDBMemoryTests {
             for (name, key) in keys where key.database == 0 {
                 let raw = Array(name.dropFirst(2).utf8)
                 let usage =
-                    try await client.send(RESPCommand(bytes: [Array("MEMORY".utf8), Array("USAGE".utf8), raw, Array("SAMPLES".utf8), Array("0".utf8)])).intValue ?? 0
-                let namespace = families.first { family in
-                    let prefix = family.namespace.split(separator: "*").first.map(String.init) ?? family.namespace
-                    return name.dropFirst(2).hasPrefix(prefix)
-                }?.namespace ?? "?"
+                    try await client.send(
+                        RESPCommand(bytes: [
+                            Array("MEMORY".utf8), Array("USAGE".utf8), raw, Array("SAMPLES".utf8), Array("0".utf8),
+                        ])
+                    ).intValue ?? 0
+                let namespace =
+                    families.first { family in
+                        let prefix = family.namespace.split(separator: "*").first.map(String.init) ?? family.namespace
+                        return name.dropFirst(2).hasPrefix(prefix)
+                    }?.namespace ?? "?"
                 estimated[namespace, default: 0] += key.memory
                 actual[namespace, default: 0] += Int64(usage)
                 if namespace == "big:*" {
                     let error = Double(key.memory - Int64(usage)) / Double(usage) * 100
                     report.append(String(format: "%@ %@ %+.1f%%", name, key.encoding.name, error))
-                    #expect(abs(error) <= 15, "\(name) (\(key.encoding.name)): estimated \(key.memory), MEMORY USAGE \(usage)")
+                    #expect(
+                        abs(error) <= 15,
+                        "\(name) (\(key.encoding.name)): estimated \(key.memory), MEMORY USAGE \(usage)")
                 }
             }
             for (namespace, truth) in actual.sorted(by: { $0.key < $1.key }) {

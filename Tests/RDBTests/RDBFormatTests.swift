@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import TestSupport
 import Testing
 
@@ -52,6 +53,31 @@ struct RDBFormatTests {
         var pieces = CRC64()
         for byte in "123456789".utf8 { [byte].withUnsafeBytes { pieces.update($0) } }
         #expect(pieces.value == whole.value)
+    }
+
+    @Test("CRC-64 over three blocks at once equals the CRC a byte at a time, at every length and split")
+    func checksumInBlocks() {
+        var random = SplitMix64(seed: 64)
+        let bytes = (0..<(3 * CRC64.blockBytes * 4 + 13)).map { _ in UInt8.random(in: 0...255, using: &random) }
+        func byteAtATime(_ count: Int) -> UInt64 {
+            var crc = CRC64()
+            for byte in bytes[0..<count] { [byte].withUnsafeBytes { crc.update($0) } }
+            return crc.value
+        }
+        for count in [3 * CRC64.blockBytes - 1, 3 * CRC64.blockBytes, 3 * CRC64.blockBytes + 7, bytes.count] {
+            var whole = CRC64()
+            bytes[0..<count].withUnsafeBytes { whole.update($0) }
+            #expect(whole.value == byteAtATime(count), "\(count) bytes")
+        }
+        // Split unevenly: the blocks fall elsewhere, the CRC does not change.
+        var pieces = CRC64()
+        var start = 0
+        for size in [5, 3 * CRC64.blockBytes + 1, 11, 3 * CRC64.blockBytes * 2 + 3] {
+            bytes[start..<start + size].withUnsafeBytes { pieces.update($0) }
+            start += size
+        }
+        bytes[start...].withUnsafeBytes { pieces.update($0) }
+        #expect(pieces.value == byteAtATime(bytes.count))
     }
 
     @Test("LZF: literals and back references, overlapping ones too; a reference before the start is refused")
@@ -187,5 +213,51 @@ struct RDBFormatTests {
         let mismatch = #expect(throws: RDBError.self) { _ = try Self.read(bad) }
         #expect(mismatch?.description.contains("checksum does not match") == true)
         #expect(try Self.read(bad, verify: false).count == 1)
+    }
+}
+
+/// A dump's every key is counted: namespaces' keys, memory and TTLs are exact, not the sample's
+/// estimates, even where the sample is thinned (here from 64 records a namespace).
+@Suite("RDB keyspace counted whole", .sameOnEveryServer)
+struct RDBExhaustiveTests {
+    @Test("keys, memory, keys without a TTL and TTL buckets per namespace equal the dump's, the sample thinned")
+    func exactPerNamespace() throws {
+        var body = [0xFA] + RDBFormatTests.string("ctime") + RDBFormatTests.string("1800000000") + [0xFE, 0x00]
+        var expiring = 0
+        for index in 0..<1_500 {
+            if index % 3 == 0 {
+                // One in three expires in an hour.
+                body += [0xFC] + withUnsafeBytes(of: Int64(1_800_003_600_000).littleEndian) { Array($0) }
+                expiring += 1
+            }
+            body +=
+                [0x00] + RDBFormatTests.string("user:\(index)")
+                + RDBFormatTests.string(String(repeating: "v", count: 10 + index % 40))
+        }
+        for index in 0..<700 { body += [0x00] + RDBFormatTests.string("cart:\(index)") + RDBFormatTests.string("x") }
+        let directory = try TemporaryFile.directory(prefix: "cw-rdb")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/dump.rdb"
+        FileManager.default.createFile(atPath: path, contents: Data(RDBFormatTests.file(body)))
+        let outcome = try RDBKeyspace.analyse(
+            paths: [path], configuration: KeyspaceModel.Configuration(recordsPerNamespace: 64, recordLimit: 64))
+        let model = outcome.model
+        #expect(model.isExhaustive)
+        #expect(model.records < 200, "the sample was thinned: \(model.records) records")
+        #expect(model.sampledKeys == 2_200 && model.totalKeys == 2_200)
+        #expect(model.estimatedKeys("user:*") == 1_500)
+        #expect(model.estimatedKeys("cart:*") == 700)
+        let stats = try #require(model.namespaces["user:*"])
+        #expect(stats.withoutTTL == 1_500 - expiring)
+        #expect(stats.ttlBuckets.values.reduce(0, +) == 1_500)
+        #expect(stats.minimumTTL == 3_600_000 && stats.maximumTTL == 3_600_000)
+        // Memory: the sum of every key's estimate, read again key by key.
+        var memory: Int64 = 0
+        let descriptor = open(path, O_RDONLY)
+        defer { close(descriptor) }
+        _ = try RDBReader(descriptor: descriptor).read { key in
+            if key.name.starts(with: Array("user:".utf8)) { memory += key.memoryBytes }
+        }
+        #expect(model.estimatedMemory("user:*") == Double(memory))
     }
 }
