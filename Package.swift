@@ -56,6 +56,8 @@ let package = Package(
         // Built without dynamic exclusivity checks: the reader's per-key buffers are class state
         // touched millions of times a second, and the checks (a thread-local access set per
         // access) cost a tenth of its time; the module is single-threaded per reader.
+        // libcrypt (libxcrypt), for the endpoint's basic_auth_users bcrypt hashes.
+        .systemLibrary(name: "CCrypt"),
         .target(
             name: "RDB", dependencies: ["Metrics", "Telemetry"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
@@ -79,7 +81,7 @@ let package = Package(
         .target(
             name: "MetricsEndpoint",
             dependencies: [
-                "Export", .product(name: "NIOCore", package: "swift-nio"),
+                "Export", "CCrypt", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Yams", package: "Yams"),
             ]

@@ -1,19 +1,28 @@
 import Export
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 
 /// Answers one HTTP/1.1 connection's requests: `GET /metrics` (the exposition, in the format
 /// the `Accept` header asks for), `GET /-/healthy` (200 while the process runs), `GET /-/ready`
 /// (200 once the first tick has been published, else 503), `HEAD` of each; 404 and 405 else.
+/// With basic authentication, every path asks for a user first (401 with `WWW-Authenticate`);
+/// a credential not yet seen is checked on the thread pool (bcrypt is slow by design), never on
+/// the event loop.
 final class MetricsRequestHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     private let latest: LatestExposition
+    private let authentication: BasicAuthentication?
     private var request: HTTPRequestHead?
+    /// Requests whose credentials are being checked; later ones wait behind them (in order).
+    private var waiting: [HTTPRequestHead] = []
+    private var checking = false
 
-    init(latest: LatestExposition) {
+    init(latest: LatestExposition, authentication: BasicAuthentication? = nil) {
         self.latest = latest
+        self.authentication = authentication
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -23,7 +32,44 @@ final class MetricsRequestHandler: ChannelInboundHandler {
         case .end:
             guard let head = request else { return }
             request = nil
-            respond(to: head, context: context)
+            waiting.append(head)
+            next(context: context)
+        }
+    }
+
+    /// Answers the waiting requests in order, each once its user is let in.
+    private func next(context: ChannelHandlerContext) {
+        while !checking, let head = waiting.first {
+            guard let authentication else {
+                waiting.removeFirst()
+                respond(to: head, context: context)
+                continue
+            }
+            let header = head.headers.first(name: "Authorization")
+            if authentication.isRemembered(header) {
+                waiting.removeFirst()
+                respond(to: head, context: context)
+                continue
+            }
+            checking = true
+            let loop = context.eventLoop
+            let bound = NIOLoopBound((self, context), eventLoop: loop)
+            NIOThreadPool.singleton.runIfActive(eventLoop: loop) {
+                authentication.check(authorization: header)
+            }.whenComplete { result in
+                let (handler, context) = bound.value
+                handler.checking = false
+                guard !handler.waiting.isEmpty else { return }
+                let head = handler.waiting.removeFirst()
+                if case .success(true) = result {
+                    handler.respond(to: head, context: context)
+                } else {
+                    handler.send(
+                        .unauthorized, "unauthorized\n", head: head, context: context,
+                        extra: [("WWW-Authenticate", "Basic realm=\"cachewatch\", charset=\"UTF-8\"")])
+                }
+                handler.next(context: context)
+            }
         }
     }
 

@@ -10,7 +10,8 @@ public final class MetricsServer: Sendable {
     /// The address it listens on (the port is the bound one when 0 was asked for).
     public let port: Int
 
-    /// Starts listening on `host`:`port` (0: a free port), over TLS as `webConfig` says.
+    /// Starts listening on `host`:`port` (0: a free port), over TLS and with basic authentication
+    /// as `webConfig` says.
     ///
     /// - Throws: ``WebConfig/Failure`` when its certificate or key cannot be read; an error when
     ///   the address cannot be bound (in use, not local, no permission).
@@ -19,6 +20,7 @@ public final class MetricsServer: Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws {
         let tls = try webConfig?.makeContext()
+        let authentication = webConfig?.basicAuthentication
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -26,7 +28,8 @@ public final class MetricsServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(MetricsRequestHandler(latest: latest))
+                    try channel.pipeline.syncOperations.addHandler(
+                        MetricsRequestHandler(latest: latest, authentication: authentication))
                 }
             }
             .childChannelOption(.socketOption(.so_reuseaddr), value: 1)

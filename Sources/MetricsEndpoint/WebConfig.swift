@@ -2,9 +2,9 @@ import Foundation
 import NIOSSL
 import Yams
 
-/// `--web-config FILE`: TLS for the `--listen` endpoint in the format of the Prometheus
-/// exporters' web configuration (exporter-toolkit), so a file written for `redis_exporter` or
-/// `node_exporter` reads the same here:
+/// `--web-config FILE`: TLS and basic authentication for the `--listen` endpoint in the format of
+/// the Prometheus exporters' web configuration (exporter-toolkit), so a file written for
+/// `redis_exporter` or `node_exporter` reads the same here:
 ///
 /// ```yaml
 /// tls_server_config:
@@ -12,11 +12,12 @@ import Yams
 ///   key_file: server.key
 ///   client_auth_type: RequireAndVerifyClientCert   # or NoClientCert (the default)
 ///   client_ca_file: clients-ca.crt
+/// basic_auth_users:              # bcrypt hashes: htpasswd -nBC 10 prometheus
+///   prometheus: $2y$10$…
 /// ```
 ///
-/// `basic_auth_users` is refused with a reason: its passwords are bcrypt hashes, and no bcrypt
-/// implementation is among the packages cachewatch builds with; client certificates (or a proxy
-/// in front) do the same job.
+/// Either part may be left out (basic authentication without TLS sends passwords in the clear,
+/// as the exporters allow; cachewatch says so at start-up).
 public struct WebConfig: Sendable {
     /// Whether and how clients must present certificates.
     public enum ClientAuthentication: String, Sendable {
@@ -26,14 +27,19 @@ public struct WebConfig: Sendable {
         case requireAndVerify = "RequireAndVerifyClientCert"
     }
 
-    /// The server certificate (PEM, the chain after it).
-    public let certificatePath: String
+    /// The server certificate (PEM, the chain after it); `nil` without TLS.
+    public let certificatePath: String?
     /// Its private key (PEM).
-    public let keyPath: String
+    public let keyPath: String?
     /// Client certificates required or not.
     public let clientAuthentication: ClientAuthentication
     /// The CA that signs client certificates.
     public let clientCAPath: String?
+    /// The users who may scrape, with their passwords' bcrypt hashes; `nil`: anyone.
+    public let basicAuthentication: BasicAuthentication?
+
+    /// Whether the endpoint is served over TLS.
+    public var usesTLS: Bool { certificatePath != nil }
 
     /// An error reading the file: one line naming the file and what is wrong.
     public struct Failure: Error, CustomStringConvertible, Sendable {
@@ -56,14 +62,32 @@ public struct WebConfig: Sendable {
         for key in root.keys where !["tls_server_config", "basic_auth_users", "http_server_config"].contains(key) {
             throw Failure(description: "\(path): unknown field '\(key)'")
         }
-        if root["basic_auth_users"] != nil {
-            throw Failure(
-                description:
-                    "\(path): basic_auth_users is not supported (its passwords are bcrypt hashes, which cachewatch cannot check); require client certificates (client_auth_type: RequireAndVerifyClientCert) or put a proxy in front"
-            )
+        if let users = root["basic_auth_users"] {
+            guard let table = users as? [String: Any], !table.isEmpty else {
+                throw Failure(description: "\(path): basic_auth_users is a map of user names to bcrypt hashes")
+            }
+            var hashes: [String: String] = [:]
+            for (user, hash) in table {
+                guard let hash = hash as? String else {
+                    throw Failure(description: "\(path): basic_auth_users: the password of '\(user)' is not a string")
+                }
+                hashes[user] = hash
+            }
+            do {
+                basicAuthentication = try BasicAuthentication(users: hashes)
+            } catch {
+                throw Failure(description: "\(path): \(error.description)")
+            }
+        } else {
+            basicAuthentication = nil
         }
         guard let tls = root["tls_server_config"] as? [String: Any] else {
-            throw Failure(description: "\(path): tls_server_config with cert_file and key_file is required")
+            guard basicAuthentication != nil else {
+                throw Failure(
+                    description: "\(path): tls_server_config (cert_file, key_file) or basic_auth_users is required")
+            }
+            (certificatePath, keyPath, clientAuthentication, clientCAPath) = (nil, nil, .none, nil)
+            return
         }
         let known = ["cert_file", "key_file", "client_auth_type", "client_ca_file", "min_version"]
         for key in tls.keys where !known.contains(key) {
@@ -87,10 +111,11 @@ public struct WebConfig: Sendable {
         }
     }
 
-    /// The TLS server context.
+    /// The TLS server context; `nil` without TLS.
     ///
     /// - Throws: ``Failure`` naming the certificate or key that cannot be read.
-    public func makeContext() throws(Failure) -> NIOSSLContext {
+    public func makeContext() throws(Failure) -> NIOSSLContext? {
+        guard let certificatePath, let keyPath else { return nil }
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(certificatePath)
             guard !chain.isEmpty else { throw Failure(description: "\(certificatePath): no PEM certificate") }

@@ -9,7 +9,7 @@ struct MetricsEndpointOptions: ParsableArguments {
     @Option(
         name: .customLong("web-config"),
         help: ArgumentHelp(
-            "With --listen: serve over TLS, as the Prometheus exporters' web config file describes it (tls_server_config: cert_file, key_file; client_auth_type: RequireAndVerifyClientCert with client_ca_file).",
+            "With --listen: serve over TLS and/or with basic authentication, as the Prometheus exporters' web config file describes it (tls_server_config: cert_file, key_file; client_auth_type: RequireAndVerifyClientCert with client_ca_file; basic_auth_users: user: bcrypt hash, from htpasswd -nBC 10 USER).",
             valueName: "FILE"))
     var webConfig: String?
 
@@ -34,6 +34,11 @@ struct MetricsEndpointOptions: ParsableArguments {
                 throw CLIFailure("cannot read web config: \(error)")
             }
             do { tls = try WebConfig(text: text, path: webConfig) } catch { throw CLIFailure(error.description) }
+            if let tls, tls.basicAuthentication != nil, !tls.usesTLS {
+                ConsoleOutput.error(
+                    "warning: \(webConfig): basic_auth_users without tls_server_config: passwords cross the network in the clear"
+                )
+            }
         }
         let server: MetricsServer
         do {

@@ -219,7 +219,7 @@ struct PrometheusScrapeTests {
     }
 
     @Test(
-        "--web-config: TLS with the exporters' file format, client certificates required when asked; basic auth refused with why"
+        "--web-config: TLS with the exporters' file format, client certificates required when asked; a hash that is not bcrypt refused with why"
     )
     func tls() async throws {
         let certificates = try await TestCertificates()
@@ -265,14 +265,130 @@ struct PrometheusScrapeTests {
             #expect(
                 plain.code != 0 && !plain.output.contains("cachewatch_up"), "plain HTTP: \(plain.output.prefix(300))")
         }
-        let basic = try TemporaryFile.containing("basic_auth_users:\n  alice: $2y$10$abc\n")
+        let basic = try TemporaryFile.containing("basic_auth_users:\n  alice: plaintext-password\n")
         defer { try? FileManager.default.removeItem(atPath: basic) }
         let refused = try await CachewatchBinary.run([
             "watch", "-p", "1", "--listen", "127.0.0.1:0", "--web-config", basic,
         ])
-        #expect(refused.code == 1 && refused.stderr.contains("basic_auth_users is not supported"), "\(refused.stderr)")
+        #expect(
+            refused.code == 1 && refused.stderr.contains("the password of 'alice' is not a bcrypt hash"),
+            "\(refused.stderr)")
+        #expect(!refused.stderr.contains("plaintext-password"))
         #expect(refused.stderr.split(separator: "\n").count == 1)
         let missing = try await CachewatchBinary.run(["watch", "-p", "1", "--web-config", basic])
         #expect(missing.code == 64 && missing.stderr.contains("--web-config goes with --listen"), "\(missing.stderr)")
+    }
+
+    /// A bcrypt hash of `password` as `htpasswd -nbBC 5` writes it (`$2y$`, cost 5: fast tests).
+    static func bcrypt(_ user: String, _ password: String) async throws -> String {
+        let process = try ChildProcess(executable: "/usr/bin/htpasswd", arguments: ["-nbBC", "5", user, password])
+        let code = try await process.waitForExit(timeout: .seconds(20))
+        let line = process.standardOutput.split(separator: "\n").first.map(String.init) ?? ""
+        guard code == 0, let colon = line.firstIndex(of: ":") else {
+            throw TestFailure("htpasswd: \(process.standardError)")
+        }
+        return String(line[line.index(after: colon)...])
+    }
+
+    @Test(
+        "--web-config basic_auth_users: htpasswd's bcrypt hashes let their users in over TLS; no, wrong or unknown credentials get 401; real Prometheus scrapes with them"
+    )
+    func basicAuthentication() async throws {
+        let certificates = try await TestCertificates()
+        let hash = try await Self.bcrypt("prometheus", "s3cret-scrape")
+        let other = try await Self.bcrypt("grafana", "another-one")
+        try await withRedisServer { server in
+            let port = try FreePort.next()
+            let config = try TemporaryFile.containing(
+                """
+                tls_server_config:
+                  cert_file: \(certificates.serverCertificate)
+                  key_file: \(certificates.serverKey)
+                basic_auth_users:
+                  prometheus: \(hash)
+                  grafana: '\(other)'
+
+                """)
+            defer { try? FileManager.default.removeItem(atPath: config) }
+            let watch = try CachewatchBinary.start([
+                "watch", "-p", String(server.port), "-i", "0.3", "--format", "json", "--no-sampling",
+                "--listen", "127.0.0.1:\(port)", "--web-config", config,
+            ])
+            defer { Task { await watch.terminate() } }
+            let url = "https://\(TestCertificates.serverName):\(port)/metrics"
+            let resolve = [
+                "--resolve", "\(TestCertificates.serverName):\(port):127.0.0.1", "--cacert", certificates.caCertificate,
+            ]
+            func curl(_ arguments: [String]) async throws -> (status: String, output: String) {
+                let process = try ChildProcess(
+                    executable: "/usr/bin/curl",
+                    arguments: ["-s", "-S", "--max-time", "5", "-D", "-", "-w", "\n%{http_code}"] + resolve + arguments)
+                _ = try await process.waitForExit(timeout: .seconds(20))
+                let status = process.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
+                return (status, process.standardOutput + process.standardError)
+            }
+            var scraped: (status: String, output: String) = ("", "")
+            let served = try await eventually(timeout: .seconds(20)) {
+                scraped = try await curl(["-u", "prometheus:s3cret-scrape", url])
+                return scraped.status == "200" && scraped.output.contains("cachewatch_up{")
+            }
+            #expect(served, "\(scraped.output.prefix(400)) \(watch.standardError)")
+            let second = try await curl(["-u", "grafana:another-one", url])
+            #expect(second.status == "200", "the second user: \(second.output.prefix(300))")
+            for (credentials, what) in [
+                (nil, "none"), ("prometheus:wrong", "a wrong password"), ("nobody:s3cret-scrape", "an unknown user"),
+                ("prometheus:", "an empty password"),
+            ] as [(String?, String)] {
+                let answer = try await curl((credentials.map { ["-u", $0] } ?? []) + [url])
+                #expect(answer.status == "401", "\(what): \(answer.output.prefix(300))")
+                #expect(answer.output.contains("WWW-Authenticate: Basic realm=\"cachewatch\""), "\(what)")
+                #expect(!answer.output.contains("cachewatch_up"), "\(what)")
+            }
+            // Health endpoints are behind the same door.
+            let health = try await curl(["https://\(TestCertificates.serverName):\(port)/-/healthy"])
+            #expect(health.status == "401")
+            // Prometheus itself, with the user in its scrape config, over TLS.
+            let prometheus = try await PrometheusProcess(
+                targets: ["127.0.0.1:\(port)"], tls: (certificates.caCertificate, TestCertificates.serverName),
+                basicAuth: ("prometheus", "s3cret-scrape"))
+            defer { Task { await prometheus.stop() } }
+            var up: [(labels: [String: String], value: Double)] = []
+            let scrapes = try await eventually(timeout: .seconds(30)) {
+                up = try await prometheus.query("cachewatch_up")
+                return up.first?.value == 1
+            }
+            let targets = try await prometheus.targets()
+            #expect(scrapes, "prometheus: \(targets)")
+            // The password is in no output of ours.
+            #expect(!watch.standardError.contains("s3cret") && !watch.standardOutput.contains("s3cret"))
+        }
+        // Without TLS: allowed, as the exporters allow it, with a warning.
+        let plainConfig = try TemporaryFile.containing("basic_auth_users:\n  prometheus: \(hash)\n")
+        defer { try? FileManager.default.removeItem(atPath: plainConfig) }
+        try await withRedisServer { server in
+            let port = try FreePort.next()
+            let watch = try CachewatchBinary.start([
+                "watch", "-p", String(server.port), "-i", "0.3", "--format", "json", "--no-sampling",
+                "--listen", "127.0.0.1:\(port)", "--web-config", plainConfig,
+            ])
+            defer { Task { await watch.terminate() } }
+            let warned = try await eventually(timeout: .seconds(20)) {
+                watch.standardError.contains("passwords cross the network in the clear")
+            }
+            #expect(warned, "\(watch.standardError)")
+            var status = ""
+            let served = try await eventually(timeout: .seconds(20)) {
+                let process = try ChildProcess(
+                    executable: "/usr/bin/curl",
+                    arguments: [
+                        "-s", "-o", "/dev/null", "-w", "%{http_code}", "-u", "prometheus:s3cret-scrape",
+                        "http://127.0.0.1:\(port)/metrics",
+                    ])
+                _ = try await process.waitForExit(timeout: .seconds(20))
+                status = process.standardOutput
+                return status == "200"
+            }
+            #expect(served, "plain HTTP with the user: \(status)")
+        }
     }
 }

@@ -16,7 +16,13 @@ public final class PrometheusProcess: @unchecked Sendable {
     /// Starts it scraping `targets` (`host:port`) as job `cachewatch`, evaluating `rules` (a
     /// rules file's text) every second, its storage holding the blocks in `blocks` (what
     /// `promtool tsdb create-blocks-from` wrote) first; waits until `/-/ready` answers.
-    public init(targets: [String], rules: String? = nil, blocks: String? = nil) async throws {
+    /// `tls` makes it scrape over HTTPS, trusting `caFile` for `serverName`; `basicAuth` is the
+    /// user and password it scrapes with.
+    public init(
+        targets: [String], rules: String? = nil, blocks: String? = nil,
+        tls: (caFile: String, serverName: String)? = nil,
+        basicAuth: (user: String, password: String)? = nil
+    ) async throws {
         let port = try FreePort.next()
         directory =
             FileManager.default.temporaryDirectory.appendingPathComponent("cachewatch-prom-\(UUID().uuidString)").path
@@ -37,6 +43,13 @@ public final class PrometheusProcess: @unchecked Sendable {
                   - targets: [\(targets.map { "'\($0)'" }.joined(separator: ", "))]
 
             """
+        if let tls {
+            config +=
+                "    scheme: https\n    tls_config:\n      ca_file: '\(tls.caFile)'\n      server_name: '\(tls.serverName)'\n"
+        }
+        if let basicAuth {
+            config += "    basic_auth:\n      username: '\(basicAuth.user)'\n      password: '\(basicAuth.password)'\n"
+        }
         if let rules {
             try rules.write(toFile: "\(directory)/rules.yml", atomically: true, encoding: .utf8)
             config += "rule_files:\n  - \(directory)/rules.yml\n"

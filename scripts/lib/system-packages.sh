@@ -9,6 +9,7 @@ cachewatch_missing_packages() {  # "tests" adds what only the test suite needs
     dpkg -s libncurses-dev >/dev/null 2>&1 || missing+=(libncurses-dev)
     dpkg -s libsqlite3-dev >/dev/null 2>&1 || missing+=(libsqlite3-dev)  # the recording's store
     dpkg -s zlib1g-dev >/dev/null 2>&1 || missing+=(zlib1g-dev)  # its compressed tick records
+    dpkg -s libcrypt-dev >/dev/null 2>&1 || missing+=(libcrypt-dev)  # bcrypt for the endpoint's basic auth
     if [ "${1:-}" = tests ]; then
         command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
         command -v promtool >/dev/null 2>&1 || missing+=(prometheus)  # promtool, and the scrape tests
@@ -17,6 +18,7 @@ cachewatch_missing_packages() {  # "tests" adds what only the test suite needs
         command -v openssl >/dev/null 2>&1 || missing+=(openssl)  # makes the TLS tests' certificates
         command -v curl >/dev/null 2>&1 || missing+=(curl)  # scrapes the --listen endpoint over TLS
         command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)  # reads recordings as a user would
+        command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)  # bcrypt hashes for basic auth
     fi
     echo "${missing[@]}"
 }
