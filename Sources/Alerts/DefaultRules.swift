@@ -355,6 +355,30 @@ public enum DefaultRules {
             severity: warning
             summary: "{{node}} became a primary {{value}} s ago (failover)"
 
+          # Redis Sentinel, for a primary found through it. Without a quorum no failover can be
+          # agreed: the next primary failure is an outage.
+          - name: SentinelQuorumLost
+            metric: sentinel_quorum_ok
+            below: 1
+            for: 10s
+            severity: critical
+            summary: "the sentinels of {{node}} cannot agree a failover (SENTINEL CKQUORUM fails): the next primary failure is an outage"
+
+          # A sentinel in TILT stops acting for 30 s or more: its clock jumped or it stalled.
+          - name: SentinelTilt
+            metric: sentinels_tilted
+            above: 0
+            severity: warning
+            summary: "{{value}} sentinels of {{node}} are in TILT mode: they will not fail over until it ends"
+
+          # Sentinels naming different primaries: a split, or a failover some have not seen.
+          - name: SentinelsDisagree
+            metric: sentinels_disagreeing
+            above: 0
+            for: 30s
+            severity: warning
+            summary: "{{value}} sentinels name another primary than {{node}}"
+
           # Redis Cluster, as each node sees it.
           - name: ClusterStateNotOk
             metric: cluster_state_ok

@@ -70,6 +70,8 @@ public struct DashboardState: Sendable {
     public var keyspaceDump: KeyspaceDump? { nodeState?.dump }
     /// The cluster's topology, when watching one.
     public var topology: ClusterTopology? { engine.topology }
+    /// The Sentinel group, when the primary was found through Sentinel.
+    public var sentinelGroup: SentinelGroup? { engine.sentinelGroup }
     /// The rule engine's view: firing and pending alerts, rule health, recent events (`nil`: no rules).
     public var alerts: AlertsSnapshot? {
         engine.ruleEngine.rules.isEmpty ? nil : AlertsSnapshot(engine: engine.ruleEngine, events: engine.recentEvents)

@@ -125,8 +125,16 @@ enum NodesView {
 
     static func draw(_ state: DashboardState, in area: Rect, into screen: inout Screen, theme: Theme) {
         let rows = rows(state)
-        // On a cluster with slot stats, the hot slots below the nodes (at least 7 lines).
+        // Found through Sentinel: the sentinels below the nodes.
         var area = area
+        if let group = state.sentinelGroup, area.height >= 12 {
+            let height = min(SentinelsPanel.height(group), area.height - min(rows.count + 4, area.height / 2))
+            SentinelsPanel.draw(
+                group, rect: Rect(x: area.x, y: area.y + area.height - height, width: area.width, height: height),
+                screen: &screen, theme: theme)
+            area = Rect(x: area.x, y: area.y, width: area.width, height: area.height - height)
+        }
+        // On a cluster with slot stats, the hot slots below the nodes (at least 7 lines).
         if HotSlotsPanel.isShown(state) && area.height >= 16 {
             let nodesHeight = min(rows.count + 4, area.height - 7)
             HotSlotsPanel.draw(
@@ -142,6 +150,7 @@ enum NodesView {
             note += " · cluster \(topology.primaries.count) primaries · "
             note += uncovered == 0 ? "all slots served" : "\(uncovered) slots not served"
         }
+        if let group = state.sentinelGroup { note += " · sentinel primary '\(group.masterName)'" }
         note += " · sort: \(DashboardView.nodes.sortOrders[state.currentSort])"
         let inner = Panel(title: "Nodes (Enter opens one)", note: note).draw(
             into: &screen, rect: area, glyphs: theme.glyphs)

@@ -18,6 +18,8 @@ public struct EngineState: Sendable {
     public internal(set) var recentEvents: [AlertEvent] = []
     /// The cluster's topology, when watching one.
     public internal(set) var topology: ClusterTopology?
+    /// The Sentinel group, when its primary was found through Sentinel.
+    public internal(set) var sentinelGroup: SentinelGroup?
     /// The database each node's keys are sampled in (0 for nodes not listed: cluster nodes).
     public let databases: [String: Int]
     /// How many alert events ``recentEvents`` keeps.
@@ -93,6 +95,20 @@ public struct EngineState: Sendable {
     /// Alerts firing or pending now.
     public var activeAlerts: [Alert] { ruleEngine.firing + ruleEngine.pending }
 
+    /// Gives `group`'s primary the sentinels' figures.
+    private mutating func setSentinelFigures(_ group: SentinelGroup) {
+        let node = group.primaryNode
+        store.setExternal(node: node, .sentinelsReachable, Double(group.reachable.count))
+        store.setExternal(node: node, .sentinelQuorumOK, group.hasQuorum ? 1 : 0)
+        store.setExternal(node: node, .sentinelsTilted, Double(group.tilted.count))
+        store.setExternal(node: node, .sentinelsDisagreeing, Double(group.disagreeing.count))
+    }
+
+    /// The figures a Sentinel group gives its primary.
+    static let sentinelMetrics: [Metric] = [
+        .sentinelsReachable, .sentinelQuorumOK, .sentinelsTilted, .sentinelsDisagreeing,
+    ]
+
     /// Applies `events` in order, then evaluates the rules once — at the newest sample's time,
     /// on the nodes that reported (a step without samples evaluates nothing).
     ///
@@ -103,6 +119,8 @@ public struct EngineState: Sendable {
         for event in events {
             switch event {
             case .sample(let sample):
+                // The sentinels' figures ride on the primary's ticks (set before its first one too).
+                if let group = sentinelGroup, group.primaryNode == sample.node { setSentinelFigures(group) }
                 store.ingest(sample)
                 outcome.samples.append(sample)
             case .keys(let node, let keys, let finished, let unavailable):
@@ -137,6 +155,24 @@ public struct EngineState: Sendable {
                     }
                 }
                 outcome.topologyChanged = true
+                outcome.notices += changes.map(\.description)
+            case .sentinel(let group, let changes):
+                let formerPrimary = sentinelGroup?.primaryNode
+                sentinelGroup = group
+                // A primary demoted by a failover lets its key model go (as in a cluster).
+                if let formerPrimary, formerPrimary != group.primaryNode, store.record(of: formerPrimary)?.feed != nil {
+                    modify(formerPrimary) { state in
+                        state.feed = nil
+                        state.keyspace = nil
+                        state.metrics.record(KeyspaceFigures(KeyspaceSampling(), now: now))
+                    }
+                }
+                // The sentinels' figures go with the primary's ticks, where the rules read them.
+                if let formerPrimary, formerPrimary != group.primaryNode {
+                    for metric in Self.sentinelMetrics { store.setExternal(node: formerPrimary, metric, nil) }
+                }
+                setSentinelFigures(group)
+                outcome.topologyChanged = outcome.topologyChanged || !changes.isEmpty
                 outcome.notices += changes.map(\.description)
             case .nodeRemoved(let name):
                 // A node that left the cluster is dropped whole: no stale rows, no stale alerts.

@@ -63,7 +63,8 @@ public struct MonitoringEngine: Sendable {
         let fleet = Fleet(targets: targets, configuration: configuration)
         let plan = try await fleet.discover()
         let events = EngineEvents()
-        let databases = Dictionary(targets.map { ($0.name, $0.endpoint.database) }) { first, _ in first }
+        let databases = Dictionary((targets + plan.targets).map { ($0.name, $0.endpoint.database) }) { first, _ in first
+        }
         return try await withThrowingTaskGroup(of: Void.self, returning: Result.self, isolation: isolation) { group in
             group.addTask { await fleet.run(plan) { events.push($0) } }
             let engine = MonitoringEngine(

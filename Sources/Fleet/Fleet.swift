@@ -22,11 +22,17 @@ public final class Fleet: Sendable {
         public let topology: ClusterTopology?
         fileprivate let seedConnection: ManagedConnection?
         fileprivate let discoverySource: ManagedConnection?
+        /// The Sentinel group, when the primary was found through Sentinel.
+        public var sentinelGroup: SentinelGroup? = nil
+        /// Lines to tell the user once the fleet runs (a sentinel recognised behind a plain URL).
+        public var notices: [String] = []
+        fileprivate var sentinels: (discovery: SentinelDiscovery, source: SentinelSource)? = nil
     }
 
     /// What the fleet's tasks ask of its loop.
     private enum Request: Sendable {
         case topology(ClusterTopology)
+        case sentinel(SentinelGroup)
         case notice(String)
     }
 
@@ -34,6 +40,8 @@ public final class Fleet: Sendable {
     private struct Watched: Sendable {
         var order: [String] = []
         var topology: ClusterTopology?
+        var sentinelGroup: SentinelGroup?
+        var sentinelSource: SentinelSource?
         var endpoints: [String: Endpoint] = [:]
     }
 
@@ -55,6 +63,9 @@ public final class Fleet: Sendable {
     /// The cluster's topology, when the targets are a cluster.
     public var topology: ClusterTopology? { watched.withLock { $0.topology } }
 
+    /// The Sentinel group, when the primary was found through Sentinel.
+    public var sentinelGroup: SentinelGroup? { watched.withLock { $0.sentinelGroup } }
+
     /// The endpoint of a node watched now, for a connection of one's own (a profile).
     public func endpoint(of node: String) -> Endpoint? { watched.withLock { $0.endpoints[node] } }
 
@@ -66,6 +77,7 @@ public final class Fleet: Sendable {
     /// - Throws: ``FleetError`` when `--cluster` was asked for and the first target is not in
     ///   cluster mode, or the topology cannot be read.
     public func discover() async throws(FleetError) -> Plan {
+        if let source = configuration.sentinel { return try await discover(through: source) }
         guard configuration.clusterMode != .off, let seed = seeds.first else {
             return plan(Plan(targets: seeds, topology: nil, seedConnection: nil, discoverySource: nil))
         }
@@ -93,6 +105,12 @@ public final class Fleet: Sendable {
             throw error
         } catch {
             await connection.close()
+            // A sentinel knows no CLUSTER command: the primary it watches is what to follow.
+            if seeds.count == 1, let refusal = error as? RedisServerError, refusal.isUnknownCommand,
+                let followed = try await sentinelBehind(seed)
+            {
+                return followed
+            }
             if configuration.clusterMode == .required {
                 throw FleetError("cannot read the cluster topology from \(seed.name): \(error)")
             }
@@ -111,8 +129,70 @@ public final class Fleet: Sendable {
         }
     }
 
+    /// When `seed` is a sentinel (`redis_mode:sentinel`), the plan that follows the one primary
+    /// it watches, with a line saying so; `nil` when it is not a sentinel.
+    ///
+    /// - Throws: ``FleetError`` when it watches no primary, or several (which one is for the
+    ///   user to say, with a `redis+sentinel://` URL).
+    private func sentinelBehind(_ seed: NodeTarget) async throws(FleetError) -> Plan? {
+        let connection = ManagedConnection(endpoint: seed.endpoint, configuration: configuration.connection)
+        defer { Task { await connection.close() } }
+        guard let replies = try? await connection.pipeline([RESPCommand("INFO", "server")]),
+            case .success(let info) = replies[0].result, let text = info.stringValue,
+            SentinelDiscovery.infoField(text, "redis_mode") == "sentinel"
+                || SentinelDiscovery.infoField(text, "server_mode") == "sentinel"
+        else { return nil }
+        var names: [String] = []
+        if let masters = try? await connection.pipeline([RESPCommand("SENTINEL", "MASTERS")]),
+            case .success(let list) = masters[0].result
+        {
+            names = (list.elements ?? []).compactMap { SentinelDiscovery.fields($0)["name"] }.sorted()
+        }
+        guard names.count == 1, let name = names.first else {
+            guard case .tcp(let host, let port) = seed.endpoint.address else { return nil }
+            let example = "redis+sentinel://\(SentinelDiscovery.address(host, String(port)))/<master>"
+            if names.isEmpty { throw FleetError("\(seed.name) is a sentinel that watches no primary") }
+            throw FleetError(
+                "\(seed.name) is a sentinel watching \(names.count) primaries (\(names.joined(separator: ", "))): give one, as \(example)"
+            )
+        }
+        // The URL's credentials serve the sentinel and the data nodes alike; a
+        // redis+sentinel:// URL keeps them apart.
+        var found = try await discover(
+            through: SentinelSource(sentinels: [seed.endpoint], masterName: name, dataNode: seed.endpoint))
+        if let group = found.sentinelGroup {
+            found.notices.append(
+                "\(seed.name) is a sentinel: following its primary '\(name)' (\(group.primaryNode), \(group.replicas.count) replicas)"
+            )
+        }
+        return found
+    }
+
+    /// The primary and replicas the sentinels name, watched as a group.
+    private func discover(through source: SentinelSource) async throws(FleetError) -> Plan {
+        let discovery = SentinelDiscovery(
+            sentinels: source.sentinels, masterName: source.masterName, configuration: configuration.connection)
+        let group: SentinelGroup
+        do {
+            group = try await discovery.read()
+        } catch {
+            await discovery.close()
+            throw error
+        }
+        var found = Plan(
+            targets: ([group.primary] + group.replicas).map { source.target($0) }, topology: nil, seedConnection: nil,
+            discoverySource: nil)
+        found.sentinelGroup = source.named(group)
+        found.sentinels = (discovery, source)
+        return plan(found)
+    }
+
     private func plan(_ plan: Plan) -> Plan {
-        watched.withLock { $0 = Watched(order: [], topology: plan.topology) }
+        watched.withLock {
+            $0 = Watched(
+                order: [], topology: plan.topology, sentinelGroup: plan.sentinelGroup,
+                sentinelSource: plan.sentinels?.source)
+        }
         firsts.withLock { $0 = FirstSamples(nodes: plan.targets.map(\.name)) }
         return plan
     }
@@ -130,12 +210,25 @@ public final class Fleet: Sendable {
     /// topology interval. Returns when every task has stopped and every connection is closed.
     public func run(_ plan: Plan, deliver: @escaping @Sendable (FleetEvent) -> Void) async {
         let firsts = firsts.withLock { $0 }
-        let deliverAndNote: @Sendable (FleetEvent) -> Void = { event in
+        let noteFirsts: @Sendable (FleetEvent) -> Void = { event in
             if case .sample(let sample) = event { firsts?.record(sample) }
             deliver(event)
         }
         if let topology = plan.topology { deliver(.topology(topology, changes: [])) }
+        if let group = plan.sentinelGroup { deliver(.sentinel(group, changes: [])) }
+        for notice in plan.notices { deliver(.notice(notice)) }
         let (requests, request) = AsyncStream.makeStream(of: Request.self)
+        // A primary that stops answering has the sentinels asked at once (a failover, likely).
+        let (lostPrimary, primaryLost) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        let deliverAndNote: @Sendable (FleetEvent) -> Void = { [self] event in
+            if case .sample(let sample) = event, case .failure = sample.outcome,
+                let group = sentinelGroup,
+                plan.sentinels?.source.target(group.primary).name == sample.node
+            {
+                primaryLost.yield()
+            }
+            noteFirsts(event)
+        }
         await withDiscardingTaskGroup { group in
             var nodes: [String: NodeWatch] = [:]
             func add(_ target: NodeTarget, connection: ManagedConnection? = nil) {
@@ -158,10 +251,37 @@ public final class Fleet: Sendable {
                     await self.follow(current, seed: seed, source: plan.discoverySource) { request.yield($0) }
                 }
             }
+            if let sentinels = plan.sentinels {
+                group.addTask {
+                    await SentinelFollower(
+                        discovery: sentinels.discovery, configuration: self.configuration, wake: lostPrimary
+                    ).run { request.yield($0.map(Request.sentinel) ?? .notice($1 ?? "")) }
+                }
+            }
             for await next in requests {
                 switch next {
                 case .notice(let text):
                     deliver(.notice(text))
+                case .sentinel(let read):
+                    guard let source = plan.sentinels?.source, let current = sentinelGroup else { continue }
+                    // Every read goes on (the sentinels' figures move without the group changing).
+                    let found = source.named(read)
+                    let changes = SentinelChange.between(current, found)
+                    watched.withLock { $0.sentinelGroup = found }
+                    let wanted = Set(([found.primary] + found.replicas).map { source.target($0).name })
+                    for name in watched.withLock({ $0.order }) where !wanted.contains(name) {
+                        nodes.removeValue(forKey: name)?.stop()
+                        watched.withLock {
+                            $0.order.removeAll { $0 == name }
+                            $0.endpoints[name] = nil
+                        }
+                        deliver(.nodeRemoved(name))
+                    }
+                    for address in [found.primary] + found.replicas where nodes[source.target(address).name] == nil {
+                        add(source.target(address))
+                    }
+                    updateSampling(nodes)
+                    deliver(.sentinel(found, changes: changes))
                 case .topology(let found):
                     guard let current = topology, let seed = seeds.first, found != current else { continue }
                     let changes = TopologyChange.between(current, found)
@@ -194,7 +314,12 @@ public final class Fleet: Sendable {
     /// share of the sampling budget.
     private func updateSampling(_ nodes: [String: NodeWatch]) {
         guard configuration.sampling != nil else { return }
-        let primaries = topology.map { Set($0.primaries.map(\.name)) }
+        var primaries = topology.map { Set($0.primaries.map(\.name)) }
+        if let (group, source) = watched.withLock({ watched in
+            watched.sentinelGroup.flatMap { group in watched.sentinelSource.map { (group, $0) } }
+        }) {
+            primaries = [source.target(group.primary).name]
+        }
         var sampled: [NodeWatch] = []
         for (name, watch) in nodes {
             if primaries?.contains(name) ?? true {

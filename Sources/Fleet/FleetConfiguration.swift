@@ -36,6 +36,9 @@ public struct FleetConfiguration: Sendable {
     public var eventsEnabler: KeyspaceEventsEnabler?
     /// Cluster discovery.
     public var clusterMode: ClusterMode
+    /// A primary to find through Redis Sentinel (and follow through failovers) instead of the
+    /// targets given; `nil`: none (a target that is a sentinel is still recognised).
+    public var sentinel: SentinelSource?
     /// The time between topology checks in a cluster.
     public var topologyInterval: Duration
     /// The wall clock that stamps samples, key batches, key lives and subscriptions.
@@ -67,5 +70,41 @@ public struct FleetConfiguration: Sendable {
         self.sampling = sampling
         self.clusterMode = clusterMode
         self.topologyInterval = topologyInterval
+        sentinel = nil
+    }
+}
+
+/// Where a Sentinel-managed primary is found, and how its nodes are logged in to.
+public struct SentinelSource: Sendable {
+    /// The sentinels to ask, with the sentinels' credentials and TLS.
+    public var sentinels: [Endpoint]
+    /// The name the sentinels know the primary by.
+    public var masterName: String
+    /// The data nodes' connection: credentials, database and TLS (the address is each node's).
+    public var dataNode: Endpoint
+
+    /// A source.
+    public init(sentinels: [Endpoint], masterName: String, dataNode: Endpoint) {
+        self.sentinels = sentinels
+        self.masterName = masterName
+        self.dataNode = dataNode
+    }
+
+    /// `group` with its nodes' watched names.
+    public func named(_ group: SentinelGroup) -> SentinelGroup {
+        var named = group
+        for address in [group.primary] + group.replicas { named.nodeNames[address] = target(address).name }
+        return named
+    }
+
+    /// The target of the node at `address` (`host:port`, as sentinels name it).
+    public func target(_ address: String) -> NodeTarget {
+        var endpoint = dataNode
+        if let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) {
+            var host = String(address[..<colon])
+            if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            endpoint.address = .tcp(host: host, port: port)
+        }
+        return NodeTarget(endpoint: endpoint)
     }
 }

@@ -9,6 +9,8 @@ public enum FleetEvent: Sendable {
     case keys(node: String, keys: [KeyMetadata], finishedPass: Bool, unavailable: [SamplerPart: String])
     /// The cluster's topology, first as discovered, then at each change.
     case topology(ClusterTopology, changes: [TopologyChange])
+    /// A Sentinel group, first as discovered, then at each read (failovers among its changes).
+    case sentinel(SentinelGroup, changes: [SentinelChange])
     /// A node is no longer watched (it left the cluster), by the name its samples carried.
     case nodeRemoved(String)
     /// One interval of a node's keyspace events, counted per namespace.

@@ -26,6 +26,7 @@ public enum Metric: Int, CaseIterable, Sendable, Hashable {
     case namespaceUncertainEndShare, opsSurgeRatio, netSurgeRatio, connectionsSurgeRatio, missesSurgeRatio
     case memoryFullEtaSeconds, clientsUsedRatio, clientsFullEtaSeconds, mainThreadCPURatio
     case mainThreadCPUFullEtaSeconds, namespaceGrowthBytesPerSec, namespaceEvictionPropensity
+    case sentinelsReachable, sentinelQuorumOK, sentinelsTilted, sentinelsDisagreeing
 
     /// The metric's place in the vocabulary, its index in `allCases` (cases are numbered in
     /// declaration order): tables indexed by metric use it.
@@ -425,6 +426,25 @@ public enum Metric: Int, CaseIterable, Sendable, Hashable {
             .init(
                 "namespace_eviction_propensity", .ratio, per: .namespace, from: .keySampling,
                 "Key sampling under an LRU or LFU policy, per namespace: how much likelier than the node's average key its keys are to be evicted next, from the idle times (LRU) or access frequencies (LFU) of the newest 4,096 sampled keys (1: as likely; cold namespaces go first)."
+            )
+        case .sentinelsReachable:
+            .init(
+                "sentinels_reachable", .count, from: .sentinel,
+                "On the primary of a group found through Sentinel: the sentinels that answer.")
+        case .sentinelQuorumOK:
+            .init(
+                "sentinel_quorum_ok", .flag, from: .sentinel,
+                "On the primary of a group found through Sentinel: 1 while a reachable sentinel says SENTINEL CKQUORUM OK (enough sentinels to agree a failover), else 0."
+            )
+        case .sentinelsTilted:
+            .init(
+                "sentinels_tilted", .count, from: .sentinel,
+                "On the primary of a group found through Sentinel: reachable sentinels in TILT mode (they stopped acting after a clock jump or a stall)."
+            )
+        case .sentinelsDisagreeing:
+            .init(
+                "sentinels_disagreeing", .count, from: .sentinel,
+                "On the primary of a group found through Sentinel: reachable sentinels that name another primary than most do."
             )
         }
     }

@@ -15,4 +15,7 @@ public enum MetricSource: String, Sendable, Hashable, CaseIterable {
     case profile
     /// Cluster slot statistics (`CLUSTER SLOT-STATS`).
     case slotStats = "slot stats"
+    /// Redis Sentinel, for a primary found through it: each sentinel's read-only `SENTINEL`
+    /// answers (where the primary is, its flags, `CKQUORUM`) and its TILT state.
+    case sentinel
 }

@@ -32,7 +32,13 @@ public struct CommandPolicy: Sendable, Hashable {
         "CLUSTER": ["SHARDS", "NODES", "INFO", "MYID", "SLOT-STATS", "GETKEYSINSLOT"],
         "LATENCY": ["LATEST"],
         "CONFIG": ["GET"],
+        // Redis Sentinel, for a primary found through it: where it is, its replicas and the
+        // other sentinels, its state, whether a failover could be agreed.
+        "SENTINEL": ["GET-MASTER-ADDR-BY-NAME", "MASTER", "MASTERS", "REPLICAS", "SENTINELS", "CKQUORUM"],
     ])
+
+    /// The Sentinel channel cachewatch may subscribe to: failovers (`+switch-master`).
+    static let sentinelChannels: Set<String> = ["+switch-master"]
 
     /// The keyevent channel names cachewatch may subscribe to.
     static let keyEventNames: Set<String> = ["evicted", "expired", "del", "overwritten", "new", "keymiss"]
@@ -51,6 +57,14 @@ public struct CommandPolicy: Sendable, Hashable {
             return !database.isEmpty && database.count < 6 && database.allSatisfy(\.isASCII)
                 && database.allSatisfy(\.isNumber) && Self.keyEventNames.contains(String(event))
         }
+    }
+
+    /// `SUBSCRIBE +switch-master`: a sentinel's failover announcements, nothing else.
+    private static func isSentinelSubscription(_ command: RESPCommand) -> Bool {
+        command.arguments.count > 1
+            && command.arguments.dropFirst().allSatisfy { channel in
+                String(validating: channel, as: UTF8.self).map(sentinelChannels.contains) ?? false
+            }
     }
 
     /// ``readOnlyMonitoring`` and one write: `CONFIG SET notify-keyspace-events <flags>` (flag
@@ -86,7 +100,9 @@ public struct CommandPolicy: Sendable, Hashable {
             return (command.name == "MONITOR" && command.arguments.count == 1)
                 || Self.readOnlyMonitoring.permits(command)
         }
-        if command.name == "SUBSCRIBE" { return Self.isKeyEventSubscription(command) }
+        if command.name == "SUBSCRIBE" {
+            return Self.isKeyEventSubscription(command) || Self.isSentinelSubscription(command)
+        }
         guard let entry = allowed[command.name] else { return false }
         guard let subcommands = entry else { return true }
         return command.subcommand.map(subcommands.contains) ?? false

@@ -126,9 +126,10 @@ struct ConnectionOptions: ParsableArguments {
 extension ConnectionOptions {
     /// Warns on the error output, unless `--no-auth-warning`, when a password was given as an
     /// argument (`-a`, or inside a URL among `urls` or the `-u` one): other users see arguments.
-    func warnAboutPasswordInArguments(urls: [String] = []) {
+    /// `also`: another password was given as an argument (`--sentinel-pass`).
+    func warnAboutPasswordInArguments(urls: [String] = [], also: Bool = false) {
         let inURL = (urls + [url].compactMap { $0 }).contains { Endpoint.masked($0) != $0 }
-        guard !noAuthWarning, password != nil || inURL else { return }
+        guard !noAuthWarning, password != nil || inURL || also else { return }
         ConsoleOutput.error(
             "warning: a password on the command line may be visible to other users; prefer REDISCLI_AUTH")
     }

@@ -14,15 +14,17 @@ enum EngineSession {
     static func configuration(
         connection: ConnectionOptions, targets: TargetOptions, sources: SourceOptions, interval: Double,
         window: Bool = false
-    ) -> FleetConfiguration {
+    ) throws -> FleetConfiguration {
         let sampling = window ? sources.sampling.oneShotConfiguration : sources.sampling.configuration
         let keyEvents = sampling != nil && !sources.events.noEvents
-        return FleetConfiguration(
+        var configuration = FleetConfiguration(
             connection: connection.configuration, interval: .milliseconds(Int64(interval * 1000)),
             sampling: sampling, fixedSampleRate: sources.sampling.fixedRate || window,
             clusterMode: targets.clusterMode, keyEvents: keyEvents,
             eventsEnabler: keyEvents ? sources.events.enabler(connection: connection.configuration) : nil,
             keyLifeChecksPerSecond: sampling == nil ? 0 : sources.keyLife.checksPerSecond)
+        configuration.sentinel = try targets.sentinelSource(connection: connection)
+        return configuration
     }
 
     /// Runs `body` on the engine watching `targets` (surges measured against `seasonalHistory`'s

@@ -53,7 +53,7 @@ struct Exporter: AsyncParsableCommand {
 
     func run() async throws {
         let targets = try targets.targets(connection: connection)
-        connection.warnAboutPasswordInArguments(urls: self.targets.urls)
+        connection.warnAboutPasswordInArguments(urls: self.targets.urls, also: self.targets.sentinelPassword != nil)
         let rules = try alerting.load()
         let sink = alertmanager.sink(targets: targets)
         let latest = LatestExposition()

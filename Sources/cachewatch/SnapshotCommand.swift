@@ -57,7 +57,7 @@ struct SnapshotCommand: AsyncParsableCommand {
 
     func run() async throws {
         let targets = try targets.targets(connection: connection)
-        connection.warnAboutPasswordInArguments(urls: self.targets.urls)
+        connection.warnAboutPasswordInArguments(urls: self.targets.urls, also: self.targets.sentinelPassword != nil)
         let rules = try alerting.load()
         // Before watching: a destination that cannot take the snapshot is an error at once.
         do {

@@ -59,7 +59,7 @@ struct Watch: AsyncParsableCommand {
 
     func run() async throws {
         let targets = try targets.targets(connection: connection)
-        connection.warnAboutPasswordInArguments(urls: self.targets.urls)
+        connection.warnAboutPasswordInArguments(urls: self.targets.urls, also: self.targets.sentinelPassword != nil)
         let rules = try alerting.load()
         // Opened before connecting: a path that cannot be written is an error at once.
         var appender: CSVAppender?

@@ -35,6 +35,28 @@ struct GoldenScreenTests {
         }
     }
 
+    @Test("found through Sentinel: the nodes view lists the sentinels, one down, one naming another primary")
+    func sentinels() throws {
+        var state = DashboardFixture.state(view: .nodes)
+        state.engine.sentinelGroup = SentinelGroup(
+            masterName: "mymaster", primary: DashboardFixture.node, replicas: ["127.0.0.1:6380"],
+            views: [
+                .init(
+                    sentinel: "127.0.0.1:26379", isReachable: true, primary: DashboardFixture.node,
+                    primaryFlags: ["master"], quorum: 2, hasQuorum: true,
+                    quorumText: "OK 2 usable Sentinels. Quorum and failover authorization can be reached",
+                    isTilted: false),
+                .init(
+                    sentinel: "127.0.0.1:26380", isReachable: true, primary: "127.0.0.1:6380",
+                    primaryFlags: ["master", "s_down"], quorum: 2, hasQuorum: true, isTilted: true),
+                .init(sentinel: "127.0.0.1:26381", isReachable: false),
+            ])
+        for (width, height) in [(80, 24), (120, 40)] {
+            try Self.check(
+                DashboardRenderer.render(state, width: width, height: height), "sentinels-nodes-\(width)x\(height)")
+        }
+    }
+
     @Test("help, ASCII fallback and the too-small screen")
     func specialScreens() throws {
         var state = DashboardFixture.state()

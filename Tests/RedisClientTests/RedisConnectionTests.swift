@@ -107,6 +107,10 @@ struct RedisConnectionTests {
                 RESPCommand("INFO", "everything"), RESPCommand("SLOWLOG", "GET", "1"), RESPCommand("DBSIZE"),
                 RESPCommand("SUBSCRIBE", "__keyevent@0__:evicted", "__keyevent@12__:keymiss"),
                 RESPCommand("SUBSCRIBE", "__keyevent@0__:del", "__keyevent@0__:overwritten", "__keyevent@0__:new"),
+                RESPCommand("SUBSCRIBE", "+switch-master"), RESPCommand("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "m"),
+                RESPCommand("SENTINEL", "REPLICAS", "m"), RESPCommand("SENTINEL", "SENTINELS", "m"),
+                RESPCommand("SENTINEL", "MASTER", "m"), RESPCommand("SENTINEL", "MASTERS"),
+                RESPCommand("SENTINEL", "CKQUORUM", "m"),
             ] {
                 #expect(CommandPolicy.readOnlyMonitoring.permits(allowed))
             }
@@ -117,6 +121,10 @@ struct RedisConnectionTests {
                 RESPCommand("SUBSCRIBE", "__keyevent@x__:expired"), RESPCommand("SUBSCRIBE"),
                 RESPCommand("PSUBSCRIBE", "__keyevent@*__:*"), RESPCommand("PUBLISH", "c", "m"),
                 RESPCommand("SUBSCRIBE", "__keyevent@0__:set"), RESPCommand("SUBSCRIBE", "__keyspace@0__:del"),
+                RESPCommand("SENTINEL", "FAILOVER", "m"), RESPCommand("SENTINEL", "SET", "m", "quorum", "1"),
+                RESPCommand("SENTINEL", "RESET", "*"), RESPCommand("SENTINEL", "REMOVE", "m"),
+                RESPCommand("SENTINEL", "CONFIG", "SET", "a", "b"), RESPCommand("SENTINEL", "FLUSHCONFIG"),
+                RESPCommand("SUBSCRIBE", "+switch-master", "+sdown"), RESPCommand("SUBSCRIBE", "__sentinel__:hello"),
             ] {
                 #expect(!CommandPolicy.readOnlyMonitoring.permits(refused), "\(refused)")
             }

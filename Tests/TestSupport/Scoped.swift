@@ -21,6 +21,16 @@ public func withRedisCluster<Result>(
     return try await using(cluster, body, finally: { await $0.stop() })
 }
 
+/// Runs `body` with a primary, a replica and `sentinels` sentinels watching them; every server
+/// and sentinel is stopped however `body` ends.
+public func withSentinelDeployment<Result>(
+    sentinels: Int = 3, isolation: isolated (any Actor)? = #isolation,
+    _ body: (SentinelDeployment) async throws -> Result
+) async throws -> Result {
+    let deployment = try await SentinelDeployment(sentinels: sentinels)
+    return try await using(deployment, body, finally: { await $0.stop() })
+}
+
 /// Runs `body` with `command` in a detached tmux terminal of `width` × `height`; the terminal
 /// (and what runs in it) is killed however `body` ends.
 public func withTmux<Result>(
