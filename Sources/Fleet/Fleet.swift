@@ -242,6 +242,21 @@ public final class Fleet: Sendable {
                 }
                 group.addTask { await watch.run() }
             }
+            // Watches `targets` and no other node: the ones gone stop (and are said gone), the
+            // new ones start; the sampling budget is shared out again.
+            func watchExactly(_ targets: [NodeTarget]) {
+                let wanted = Set(targets.map(\.name))
+                for name in watched.withLock({ $0.order }) where !wanted.contains(name) {
+                    nodes.removeValue(forKey: name)?.stop()
+                    watched.withLock {
+                        $0.order.removeAll { $0 == name }
+                        $0.endpoints[name] = nil
+                    }
+                    deliver(.nodeRemoved(name))
+                }
+                for target in targets where nodes[target.name] == nil { add(target) }
+                updateSampling(nodes)
+            }
             for (index, target) in plan.targets.enumerated() {
                 add(target, connection: index == 0 ? plan.seedConnection : nil)
             }
@@ -268,19 +283,7 @@ public final class Fleet: Sendable {
                     let found = source.named(read)
                     let changes = SentinelChange.between(current, found)
                     watched.withLock { $0.sentinelGroup = found }
-                    let wanted = Set(([found.primary] + found.replicas).map { source.target($0).name })
-                    for name in watched.withLock({ $0.order }) where !wanted.contains(name) {
-                        nodes.removeValue(forKey: name)?.stop()
-                        watched.withLock {
-                            $0.order.removeAll { $0 == name }
-                            $0.endpoints[name] = nil
-                        }
-                        deliver(.nodeRemoved(name))
-                    }
-                    for address in [found.primary] + found.replicas where nodes[source.target(address).name] == nil {
-                        add(source.target(address))
-                    }
-                    updateSampling(nodes)
+                    watchExactly(([found.primary] + found.replicas).map(source.target))
                     deliver(.sentinel(found, changes: changes))
                 case .topology(let found):
                     guard let current = topology, let seed = seeds.first, found != current else { continue }
@@ -290,19 +293,8 @@ public final class Fleet: Sendable {
                     // by id): a node that came back under a new id (`CLUSTER RESET HARD`) between
                     // two reads would be added and removed at once, and one read while the
                     // cluster had lost its address would leave it watched after it left.
-                    let wanted = Set(found.nodes.map(\.name))
-                    for name in watched.withLock({ $0.order }) where !wanted.contains(name) {
-                        nodes.removeValue(forKey: name)?.stop()
-                        watched.withLock {
-                            $0.order.removeAll { $0 == name }
-                            $0.endpoints[name] = nil
-                        }
-                        deliver(.nodeRemoved(name))
-                    }
-                    for node in found.nodes where nodes[node.name] == nil {
-                        add(NodeTarget(name: node.name, endpoint: node.endpoint(like: seed.endpoint)))
-                    }
-                    updateSampling(nodes)
+                    watchExactly(
+                        found.nodes.map { NodeTarget(name: $0.name, endpoint: $0.endpoint(like: seed.endpoint)) })
                     deliver(.topology(found, changes: changes))
                 }
             }
