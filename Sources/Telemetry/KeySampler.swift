@@ -15,6 +15,8 @@ public actor KeySampler {
     private var lastConnectCount = 0
     private var noTouch = false
     private var objectMode: ObjectMode = .frequency
+    /// Whether OBJECT was refused (ACL, renamed): not asked again whatever the policy.
+    private var objectRefused = false
     private var memoryAllowed = true
     /// Parts the server refused, with the reason shown to the user.
     public private(set) var unavailable: [SamplerPart: String] = [:]
@@ -97,7 +99,11 @@ public actor KeySampler {
     }
 
     private func advance() async throws -> (keys: [KeyMetadata], finishedPass: Bool) {
-        if scanInFlight == nil && metadataInFlight.isEmpty && !passScanned { scanInFlight = launchScan() }
+        if scanInFlight == nil && metadataInFlight.isEmpty && !passScanned {
+            // Each pass starts by asking which access data the server keeps.
+            if cursor == Self.cursorStart { try await readPolicy() }
+            scanInFlight = launchScan()
+        }
         while metadataInFlight.count < configuration.pipelineDepth, let scan = scanInFlight {
             scanInFlight = nil
             let replies = try await scan.value
@@ -290,13 +296,20 @@ public actor KeySampler {
         // ours that it cannot account for.
         try await connection.connect()
         let handshake = await connection.handshakeCommands
-        commandsSent += 1 + handshake - countedHandshakeCommands
-        ownTraffic?.add(commands: 1)
+        commandsSent += handshake - countedHandshakeCommands
         countedHandshakeCommands = handshake
-        // A new connection: ask for NO-TOUCH (7.2+) so that reading keys leaves LRU/LFU alone.
-        let reply = try await connection.pipeline([RESPCommand("CLIENT", "NO-TOUCH", "ON")])
-        noTouch = reply.first?.value.errorMessage == nil
-        if case .failure(let error)? = reply.first?.result { ownTraffic?.add(errorReply: error) }
+        // A new connection: ask for NO-TOUCH (Redis 7.2+, Valkey) so that reading keys leaves
+        // LRU/LFU alone — only where the server has it: an older one would count the refusal
+        // among its error replies.
+        if Self.hasNoTouch(await connection.hello) {
+            commandsSent += 1
+            ownTraffic?.add(commands: 1)
+            let reply = try await connection.pipeline([RESPCommand("CLIENT", "NO-TOUCH", "ON")])
+            noTouch = reply.first?.value.errorMessage == nil
+            if case .failure(let error)? = reply.first?.result { ownTraffic?.add(errorReply: error) }
+        } else {
+            noTouch = false
+        }
         lastConnectCount = await connection.connectCount
         if !noTouch && configuration.lengths == .auto {
             unavailable[.lengths] =
@@ -304,6 +317,16 @@ public actor KeySampler {
         } else {
             unavailable[.lengths] = nil
         }
+    }
+
+    /// Whether the server the handshake describes has `CLIENT NO-TOUCH`: Valkey (7.2 on) and
+    /// Redis 7.2 on; unknown servers are asked (a refusal is then counted as ours).
+    static func hasNoTouch(_ hello: ServerHello?) -> Bool {
+        guard let hello, let version = hello.version else { return true }
+        if hello.server?.lowercased() == "valkey" { return true }
+        let parts = version.split(separator: ".").compactMap { Int($0) }
+        guard parts.count >= 2 else { return true }
+        return parts[0] > 7 || (parts[0] == 7 && parts[1] >= 2)
     }
 
     private func parse(
@@ -439,6 +462,30 @@ public actor KeySampler {
         unavailable[.memory] = "MEMORY USAGE refused (\(error)): key sizes unknown"
     }
 
+    /// Reads the eviction policy (`INFO memory`'s `maxmemory_policy`): `OBJECT FREQ` is sent only
+    /// under an LFU policy, where the server keeps the counter — elsewhere every call would be an
+    /// error the server counts (`total_error_replies`, the `errorstats` teams alert on) — and
+    /// `OBJECT IDLETIME` elsewhere only when asked for (`--object always`). A policy that cannot
+    /// be read sends neither.
+    private func readPolicy() async throws {
+        guard configuration.object != .never, !objectRefused else {
+            objectMode = .none
+            return
+        }
+        commandsSent += 1
+        ownTraffic?.add(commands: 1)
+        let reply = try await connection.pipeline([RESPCommand("INFO", "memory")]).first?.result
+        guard case .success(let info)? = reply, let text = info.stringValue,
+            let policy = text.split(whereSeparator: \.isNewline).first(where: { $0.hasPrefix("maxmemory_policy:") })
+        else {
+            if case .failure(let error)? = reply { ownTraffic?.add(errorReply: error) }
+            objectMode = .none
+            return
+        }
+        let isLFU = policy.hasSuffix("lfu") || policy.contains("-lfu")
+        objectMode = isLFU ? .frequency : configuration.object == .always ? .idleTime : .none
+    }
+
     private func refuseObject(_ error: RedisServerError) {
         guard objectMode != .none else { return }
         if objectMode == .frequency && !error.isPermissionDenied && !error.isUnknownCommand {
@@ -447,6 +494,7 @@ public actor KeySampler {
             return
         }
         objectMode = .none
+        objectRefused = true
         unavailable[.object] = "OBJECT refused (\(error)): access frequency and idle time unknown"
     }
 }

@@ -180,4 +180,26 @@ struct KeySamplerTests {
             await admin.close()
         }
     }
+
+    @Test("under a policy that is not LFU a full scan sends no OBJECT: the server counts no error of ours")
+    func noErrorsCounted() async throws {
+        try await withRedisServer { server in  // noeviction, the servers' default
+            let admin = try await server.client()
+            _ = try await admin.pipeline((0..<500).map { RESPCommand("SET", "k:\($0)", "v") })
+            _ = try await admin.send(RESPCommand("CONFIG", "RESETSTAT"))
+            let sampler = KeySampler(connection: ManagedConnection(endpoint: server.endpoint), configuration: .fullScan)
+            let model = try await Self.scan(sampler, total: 500)
+            #expect(model.sampledKeys == 500)
+            #expect(model.biggestByMemory.allSatisfy { $0.frequency == nil && $0.idleSeconds == nil })
+            let stats = InfoSnapshot(parsing: try await admin.send(RESPCommand("INFO", "stats")).stringValue ?? "")
+            #expect(stats.stats.totalErrorReplies == 0, "the server counted errors")
+            let commands = try await admin.send(RESPCommand("INFO", "commandstats")).stringValue ?? ""
+            #expect(!commands.contains("cmdstat_object"), "OBJECT was sent: \(commands)")
+            // The policy changed to LFU: the next pass reads the counters.
+            _ = try await admin.send(RESPCommand("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu"))
+            let next = try await Self.scan(sampler, total: 500)
+            #expect(next.biggestByMemory.allSatisfy { $0.frequency != nil })
+            await admin.close()
+        }
+    }
 }
