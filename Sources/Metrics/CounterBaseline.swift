@@ -15,6 +15,9 @@ struct CounterBaseline: Sendable {
     /// Own traffic counted (as sent) before the server had executed it: the poll's `INFO` ran
     /// before those commands did, so they are left out of the next interval instead.
     var inFlight = OwnTraffic.Counts()
+    /// cachewatch's own load when the server's counters began (or when it started watching):
+    /// what it has added since is left out of the lifetime hit ratio.
+    var ownAtStatsStart = OwnTraffic.Counts()
 
     init(info: InfoSnapshot, time: Date, own: OwnTraffic.Counts? = nil) {
         self.time = time

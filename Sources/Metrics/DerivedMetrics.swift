@@ -11,14 +11,16 @@ public enum DerivedMetrics {
     /// Absent keys mean "no value at this tick".
     static func values(
         reading: Reading, time: Date, previous: CounterBaseline?
-    ) -> (values: [SeriesKey: Double], reset: Bool, inFlight: OwnTraffic.Counts) {
+    ) -> (values: [SeriesKey: Double], reset: Bool, inFlight: OwnTraffic.Counts, ownAtStatsStart: OwnTraffic.Counts) {
         var values: [SeriesKey: Double] = [.metric(.up): 1]
         func set(_ metric: Metric, _ value: Double?) {
             if let value, value.isFinite { values[metric: metric] = value }
         }
         if let rtt = reading.pingRTT { set(.pingMs, rtt.secondsDouble * 1000) }
         if let slowlog = reading.slowlog { set(.slowlogNew, Double(slowlog.entries.count)) }
-        guard let info = reading.info else { return (values, false, OwnTraffic.Counts()) }
+        guard let info = reading.info else {
+            return (values, false, OwnTraffic.Counts(), previous?.ownAtStatsStart ?? OwnTraffic.Counts())
+        }
 
         set(.usedMemoryBytes, info.memory.used.map(Double.init))
         set(.rssBytes, info.memory.rss.map(Double.init))
@@ -69,17 +71,29 @@ public enum DerivedMetrics {
             values[.database(index, .keys)] = Double(entry.keys)
             values[.database(index, .keysWithExpiry)] = Double(entry.expires)
         }
-        if let hits = info.stats.keyspaceHits, let misses = info.stats.keyspaceMisses, hits + misses > 0 {
-            set(.hitRatioLifetime, Double(hits) / Double(hits + misses))
-        }
-
         let current = CounterBaseline(info: info, time: time, own: reading.ownTraffic)
-        guard let previous else { return (values, false, OwnTraffic.Counts()) }
-        let elapsed = time.timeIntervalSince(previous.time)
         let restarted =
-            (current.runID != nil && previous.runID != nil && current.runID != previous.runID)
-            || (current.uptimeSeconds ?? .max) < (previous.uptimeSeconds ?? 0)
-        guard elapsed > 0, !restarted else { return (values, restarted, OwnTraffic.Counts()) }
+            previous.map { previous in
+                (current.runID != nil && previous.runID != nil && current.runID != previous.runID)
+                    || (current.uptimeSeconds ?? .max) < (previous.uptimeSeconds ?? 0)
+            } ?? false
+        // Our lookups since the server's counters began (its start, or CONFIG RESETSTAT): the
+        // lifetime hit ratio leaves them out, as the interval's does. Before our first poll,
+        // everything we looked up counts (the counters began before we did, or with us).
+        var statsStart = previous?.ownAtStatsStart ?? OwnTraffic.Counts()
+        let statsReset = previous.map { (current.counters[.hits] ?? 0) < ($0.counters[.hits] ?? 0) } ?? false
+        if restarted || statsReset { statsStart = current.own ?? OwnTraffic.Counts() }
+        if let hits = info.stats.keyspaceHits, let misses = info.stats.keyspaceMisses {
+            let ours = current.own ?? OwnTraffic.Counts()
+            let applicationHits = max(0, hits - max(0, ours.hits - statsStart.hits))
+            let applicationMisses = max(0, misses - max(0, ours.misses - statsStart.misses))
+            if applicationHits + applicationMisses > 0 {
+                set(.hitRatioLifetime, Double(applicationHits) / Double(applicationHits + applicationMisses))
+            }
+        }
+        guard let previous else { return (values, false, OwnTraffic.Counts(), statsStart) }
+        let elapsed = time.timeIntervalSince(previous.time)
+        guard elapsed > 0, !restarted else { return (values, restarted, OwnTraffic.Counts(), statsStart) }
 
         var anyReset = false
         func delta(_ field: CounterField) -> Double? {
@@ -141,6 +155,6 @@ public enum DerivedMetrics {
         {
             set(.mainThreadCPURatio, (now - before) / elapsed)
         }
-        return (values, anyReset, anyReset ? OwnTraffic.Counts() : inFlight)
+        return (values, anyReset, anyReset ? OwnTraffic.Counts() : inFlight, statsStart)
     }
 }

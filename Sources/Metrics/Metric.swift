@@ -86,7 +86,7 @@ public enum Metric: Int, CaseIterable, Sendable, Hashable {
         case .hitRatioLifetime:
             .init(
                 "hit_ratio_lifetime", .ratio, from: .poll,
-                "hits / (hits + misses) since the server started or its stats were reset.")
+                "hits / (hits + misses) since the server started or its stats were reset, less cachewatch's own lookups since it began watching (its sampling's TYPE and PTTL count as hits on the server).")
         case .hitsPerSec: .init("hits_per_sec", .perSecond, from: .poll, "Successful key lookups per second.")
         case .missesPerSec: .init("misses_per_sec", .perSecond, from: .poll, "Failed key lookups per second.")
         case .evictedPerSec:

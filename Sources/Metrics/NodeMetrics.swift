@@ -310,6 +310,7 @@ public struct NodeMetrics: Sendable {
                 }
                 baseline = CounterBaseline(info: info, time: sample.time, own: reading.ownTraffic)
                 baseline?.inFlight = derived.inFlight
+                baseline?.ownAtStatsStart = derived.ownAtStatsStart
             }
         }
         append(time: time, values: values)

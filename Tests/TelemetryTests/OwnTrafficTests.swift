@@ -44,6 +44,12 @@ struct OwnTrafficTests {
             #expect(abs(hits - 60) < 0.5 && abs(misses - 40) < 0.5, "hits \(hits), misses \(misses)")
             #expect(abs((node.latest(.hitRatio) ?? 0) - 0.6) < 0.001)
             #expect((naiveNode.latest(.hitRatio) ?? 0) > 0.99, "the server counts the sampler's lookups as hits")
+            // The lifetime ratio too: the server's counters began with this test, so without our
+            // 6,000 lookups it is the application's 60 of 100.
+            #expect(
+                abs((node.latest(.hitRatioLifetime) ?? 0) - 0.6) < 0.001,
+                "lifetime \(node.latest(.hitRatioLifetime) ?? -1)")
+            #expect((naiveNode.latest(.hitRatioLifetime) ?? 0) > 0.99)
             // Left: the GET pipeline, the naive poller's poll (3 commands) and the sampler's
             // connection handshake (HELLO, CLIENT SETNAME, PING), which happens before it counts.
             let ops = (node.latest(.opsPerSec) ?? -1) * elapsed
