@@ -12,7 +12,7 @@ struct SamplingOptions: ParsableArguments {
     @Option(
         name: .customLong("sample-rate"),
         help:
-            "Keys sampled per second per node, about 3 cheap commands each (default: 100, shared out to 1,000/s in all over more than ten nodes)."
+            "Keys sampled per second per node, about 3 cheap commands each (default: 100 while watching, shared out to 1,000/s in all over more than ten nodes; 2,000 for check's and snapshot's short window)."
     )
     var sampleRate: Int?
 
