@@ -417,12 +417,12 @@ public enum DefaultRules {
                 above: 100
             summary: "{{node}} serves {{value}}x the ops/s of the other primaries (hot shard)"
 
-          # A poll that fails for 30 s in a row.
+          # A poll that fails for 30 s in a row (also for a node down from the start: a window
+          # of one failed poll is not 30 s of them).
           - name: Down
             metric: up
             below: 1
-            over: 30s
-            reduce: max
+            for: 30s
             severity: critical
             summary: "{{node}} does not answer"
 

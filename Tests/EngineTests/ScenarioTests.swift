@@ -179,6 +179,23 @@ struct ScenarioTests {
         #expect(firing("ReplicaDown", on: "b:6379") == nil, "a link down 5 s is under its 30 s: \(timed)")
     }
 
+    @Test("a node down from the start: Down fires after 30 s of failed polls, not at the first")
+    func downFromTheStart() {
+        var cache = VirtualCache(seed: 3)
+        cache.node = "a:6379"
+        cache.answers = false
+        var state = EngineState(rules: DefaultRules.rules)
+        var timed: [TimedAlertEvent] = []
+        for second in 0..<45 {
+            let now = Date(timeIntervalSince1970: cache.time)
+            timed += state.apply([cache.tick()], now: now).alertEvents.map {
+                TimedAlertEvent(second: second, event: $0)
+            }
+        }
+        let fired = timed.first { $0.event.alert.name == "Down" && $0.event.kind == .firing }?.second
+        #expect(fired.map { (29...31).contains($0) } == true, "\(timed)")
+    }
+
     /// An end of a tracked key of `namespace`, seen at `time`, `ageShare` of the way into a life of `ttl`.
     private static func end(
         _ namespace: String, _ ending: KeyLifeSchedule.Ending, at time: Double, ttl: Double, ageShare: Double
