@@ -34,6 +34,13 @@ struct Cachewatch: AsyncParsableCommand {
         }
     }
 
+    /// The help to point to: the subcommand's when one was given (`cachewatch rules --help`).
+    private static var helpCommand: String {
+        let names = Set(configuration.subcommands.map { $0._commandName })
+        let given = CommandLine.arguments.dropFirst().first { names.contains($0) }
+        return given.map { "cachewatch \($0) --help" } ?? "cachewatch --help"
+    }
+
     /// Help and version go to stdout as usual; errors become one `cachewatch: …` line on stderr.
     private static func exitOnError(_ error: any Error) -> Never {
         let code = exitCode(for: error)
@@ -50,7 +57,7 @@ struct Cachewatch: AsyncParsableCommand {
         let message = ArgumentScrubber.redacted(
             Self.message(for: error).split(whereSeparator: \.isNewline).joined(separator: " "))
         // A bare exit code (check's 1/2/3) has already said everything on stdout.
-        if !message.isEmpty { ConsoleOutput.error("cachewatch: \(message) (see 'cachewatch --help')") }
+        if !message.isEmpty { ConsoleOutput.error("cachewatch: \(message) (see '\(helpCommand)')") }
         Foundation.exit(code.rawValue)
     }
 }

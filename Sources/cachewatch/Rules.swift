@@ -32,7 +32,7 @@ struct Rules: AsyncParsableCommand {
 
     func validate() throws {
         let chosen = [printDefaults, check != nil, metrics, export != nil].filter { $0 }.count
-        guard chosen == 1 else {
+        guard chosen <= 1 else {
             throw ValidationError("choose one of --print-defaults, --check FILE, --metrics and --export FORMAT")
         }
         if rules != nil && export == nil { throw ValidationError("--rules goes with --export") }
@@ -70,7 +70,39 @@ struct Rules: AsyncParsableCommand {
             let set = try AlertOptions.load(path: path)
             let inhibitions = set.inhibitions.isEmpty ? "" : ", \(set.inhibitions.count) inhibit rules"
             try ConsoleOutput.line("\(TextInput.name(path)): \(set.rules.count) rules\(inhibitions), all valid")
+        } else {
+            try listRules()
         }
+    }
+
+    /// Bare `cachewatch rules`: the built-in rules, one line each — name, severity, when it
+    /// fires — and where to go from there.
+    private func listRules() throws {
+        let rules = DefaultRules.rules
+        let width = (rules.map(\.name.count).max() ?? 0) + 2
+        try ConsoleOutput.line("\(rules.count) built-in rules (the YAML: --print-defaults; the metrics: --metrics):")
+        for rule in rules {
+            let name = rule.name.padding(toLength: width, withPad: " ", startingAt: 0)
+            let severity = rule.severity.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+            try ConsoleOutput.line(name + severity + Self.when(rule))
+        }
+    }
+
+    /// When a rule fires, in one short phrase: `miss_spike_ratio above 4 (and 2 more conditions)`.
+    static func when(_ rule: AlertRule) -> String {
+        let condition = rule.condition
+        var text = condition.metric.name
+        if condition.windowSeconds > 0 {
+            text =
+                "\(condition.reduction.rawValue)(\(text)) over \(ValueFormatting.duration(seconds: condition.windowSeconds))"
+        }
+        text += " \(condition.comparison.rawValue) \(ValueFormatting.plain(condition.threshold))"
+        if rule.forSeconds > 0 { text += " for \(ValueFormatting.duration(seconds: rule.forSeconds))" }
+        if !rule.requires.isEmpty {
+            text +=
+                rule.requires.count == 1 ? " (and 1 more condition)" : " (and \(rule.requires.count) more conditions)"
+        }
+        return text
     }
 }
 

@@ -1,3 +1,4 @@
+import Alerts
 import Foundation
 import RESP
 import TestSupport
@@ -18,14 +19,29 @@ struct BadInputTests {
     func unknownFlag() async throws {
         expectOneLine(
             try await CachewatchBinary.run(["watch", "--bogus"]), code: 64,
+            "cachewatch: Unknown option '--bogus' (see 'cachewatch watch --help')")
+    }
+
+    @Test("without a subcommand the hint is the tool's help; bare `rules` lists the built-in rules")
+    func hints() async throws {
+        expectOneLine(
+            try await CachewatchBinary.run(["--bogus"]), code: 64,
             "cachewatch: Unknown option '--bogus' (see 'cachewatch --help')")
+        let rules = try await CachewatchBinary.run(["rules"])
+        #expect(rules.code == 0 && rules.stderr.isEmpty, "\(rules.stderr)")
+        #expect(rules.stdout.hasPrefix("\(DefaultRules.rules.count) built-in rules"))
+        #expect(rules.stdout.contains("Down") && rules.stdout.contains("up below 1 for 30s"), "\(rules.stdout)")
+        expectOneLine(
+            try await CachewatchBinary.run(["rules", "--metrics", "--print-defaults"]), code: 64,
+            "cachewatch: choose one of --print-defaults, --check FILE, --metrics and --export FORMAT (see 'cachewatch rules --help')"
+        )
     }
 
     @Test("a bad URL, with its password masked")
     func badURL() async throws {
         expectOneLine(
             try await CachewatchBinary.run(["watch", "redis://bob:hunter2@localhost:70000"]), code: 64,
-            "cachewatch: invalid URL 'redis://bob:***@localhost:70000': port '70000' is not a number from 1 to 65535 (see 'cachewatch --help')"
+            "cachewatch: invalid URL 'redis://bob:***@localhost:70000': port '70000' is not a number from 1 to 65535 (see 'cachewatch watch --help')"
         )
     }
 
@@ -48,10 +64,10 @@ struct BadInputTests {
     func badInterval() async throws {
         expectOneLine(
             try await CachewatchBinary.run(["watch", "--interval", "0"]), code: 64,
-            "cachewatch: --interval must be at least 0.05 seconds (see 'cachewatch --help')")
+            "cachewatch: --interval must be at least 0.05 seconds (see 'cachewatch watch --help')")
         expectOneLine(
             try await CachewatchBinary.run(["watch", "--format", "xml"]), code: 64,
-            "cachewatch: The value 'xml' is invalid for '--format <format>'. Please provide one of 'table', 'json' or 'logfmt'. (see 'cachewatch --help')"
+            "cachewatch: The value 'xml' is invalid for '--format <format>'. Please provide one of 'table', 'json' or 'logfmt'. (see 'cachewatch watch --help')"
         )
     }
 
