@@ -22,6 +22,10 @@ public struct Alert: Sendable, Hashable {
     public var value: Double
     /// The summary with the value filled in.
     public var summary: String
+    /// What to do about it, filled in (empty when the rule says nothing).
+    public var description = ""
+    /// The rule's runbook, filled in (empty when it has none).
+    public var runbookURL = ""
     /// When the condition started to hold.
     public var activeSince: Date
     /// When the alert fired, if it did.

@@ -98,6 +98,10 @@ public struct AlertRule: Sendable, Hashable {
     /// largest instances of that metric (`search:* 820/s, price:* 95/s`); on a rule on a slot
     /// metric, `{{slot_namespaces}}` with the namespaces that live in the slot.
     public var summary: String
+    /// What to do about it, for the person paged: a paragraph, filled in as the summary is.
+    public var description: String
+    /// A link to the team's runbook for it (placeholders filled in as in the summary).
+    public var runbookURL: String
     /// The namespaces of keys whose eviction breaks something — its rules file's
     /// `critical_namespaces`: what `{{evictable_critical}}` names.
     public var criticalNamespaces: [String]
@@ -113,8 +117,11 @@ public struct AlertRule: Sendable, Hashable {
     public init(
         name: String, condition: AlertCondition, requires: [AlertCondition] = [], forSeconds: Double = 0,
         keepFiringForSeconds: Double = 0, severity: Severity = .warning, labels: [String: String] = [:],
-        namespaces: [String] = [], summary: String = "", criticalNamespaces: [String] = Self.defaultCriticalNamespaces
+        namespaces: [String] = [], summary: String = "", description: String = "", runbookURL: String = "",
+        criticalNamespaces: [String] = Self.defaultCriticalNamespaces
     ) {
+        self.description = description
+        self.runbookURL = runbookURL
         self.criticalNamespaces = criticalNamespaces
         self.name = name
         self.condition = condition

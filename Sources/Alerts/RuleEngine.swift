@@ -144,6 +144,12 @@ public struct RuleEngine: Sendable {
             alert.value = value
             alert.lastTrue = now
             alert.summary = Self.fill(rule.summary, value: value, rule: rule, labels: labels, node: node)
+            if !rule.description.isEmpty {
+                alert.description = Self.fill(rule.description, value: value, rule: rule, labels: labels, node: node)
+            }
+            if !rule.runbookURL.isEmpty {
+                alert.runbookURL = Self.fill(rule.runbookURL, value: value, rule: rule, labels: labels, node: node)
+            }
             if alert.state == .pending && now.timeIntervalSince(alert.activeSince) >= rule.forSeconds {
                 alert.state = .firing
                 alert.firedAt = now
@@ -217,6 +223,7 @@ public struct RuleEngine: Sendable {
             case "value_duration": return ValueFormatting.duration(seconds: value)
             case "evictable_critical": return evictableCritical(on: node, patterns: rule.criticalNamespaces)
             case "threshold": return ValueFormatting.plain(rule.condition.threshold)
+            case "name": return rule.name
             default: break
             }
             if let label = labels[String(name)] { return label }

@@ -21,6 +21,8 @@ import Yams
 ///     namespaces: ["*session*"] # per-namespace metrics only: globs the namespace must match,
 ///                               # or `critical` for the file's critical_namespaces
 ///     summary: "hit ratio {{value}} below {{threshold}} on {{node}}"
+///     description: "what to do about it"   # optional, for the person paged
+///     runbook_url: "https://wiki/runbooks/{{name}}"   # optional
 /// critical_namespaces: ["*session*", "*lock*"]  # optional: keys whose eviction breaks
 ///                                               # something ({{evictable_critical}} names them)
 /// inhibit_rules:               # optional: a firing cause groups its symptoms (see Inhibition)
@@ -33,7 +35,7 @@ import Yams
 public enum RuleFile {
     private static let ruleKeys: Set<String> = [
         "name", "metric", "above", "below", "over", "reduce", "for", "keep_firing_for", "severity", "requires",
-        "labels", "namespaces", "summary",
+        "labels", "namespaces", "summary", "description", "runbook_url",
     ]
     private static let conditionKeys: Set<String> = ["metric", "above", "below", "over", "reduce"]
 
@@ -232,6 +234,7 @@ public enum RuleFile {
                 try duration(node, source)
             } ?? 0,
             severity: severity, labels: labels, namespaces: namespaces, summary: fields["summary"]?.string ?? "",
+            description: fields["description"]?.string ?? "", runbookURL: fields["runbook_url"]?.string ?? "",
             criticalNamespaces: critical)
     }
 

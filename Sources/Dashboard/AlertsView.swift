@@ -35,6 +35,18 @@ enum AlertsView {
             title: "Alerts", note: note, noteStyle: CellStyle(alerts.firing.isEmpty ? .ok : .crit, bold: true)
         )
         .draw(into: &screen, rect: bands[0], glyphs: theme.glyphs)
+        // What to do about the selected alert, under the table, where its rule says.
+        var tableRect = inner
+        let selected = rows.isEmpty ? nil : rows[min(state.selection, rows.count - 1)].alert
+        if let selected, !selected.description.isEmpty, inner.height >= 8 {
+            let remedy = Self.wrapped("what to do: " + selected.description, width: inner.width, lines: 3)
+            tableRect = Rect(x: inner.x, y: inner.y, width: inner.width, height: inner.height - remedy.count - 1)
+            for (index, line) in remedy.enumerated() {
+                screen.put(
+                    line, x: inner.x, y: inner.y + inner.height - remedy.count + index,
+                    style: index == 0 ? .accent : .normal, maxWidth: inner.width)
+            }
+        }
         Table(
             columns: [
                 Table.Column("state", width: 7), Table.Column("severity", width: 8), Table.Column("alert", width: 20),
@@ -56,7 +68,7 @@ enum AlertsView {
             },
             selected: rows.isEmpty ? nil : min(state.selection, rows.count - 1),
             emptyText: "nothing firing or pending"
-        ).draw(into: &screen, rect: inner, glyphs: theme.glyphs)
+        ).draw(into: &screen, rect: tableRect, glyphs: theme.glyphs)
 
         let healthInner = Panel(title: "Rule health").draw(into: &screen, rect: bottom[0], glyphs: theme.glyphs)
         var lines = LineWriter(rect: healthInner)
@@ -83,5 +95,31 @@ enum AlertsView {
                     (event.alert.cause.map { " ← " + Alert.name(ofIdentity: $0) } ?? "", .muted),
                 ])
         }
+    }
+
+    /// `text` in lines of at most `width` columns, broken between words, at most `lines` of them
+    /// (the last ending in `…` when the text goes on).
+    static func wrapped(_ text: String, width: Int, lines: Int) -> [String] {
+        guard width > 1, lines > 0 else { return [] }
+        var result: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            if current.isEmpty {
+                current = String(word)
+            } else if DisplayWidth.of(current) + 1 + DisplayWidth.of(String(word)) <= width {
+                current += " " + word
+            } else {
+                result.append(current)
+                current = String(word)
+            }
+        }
+        if !current.isEmpty { result.append(current) }
+        if result.count > lines {
+            result = Array(result.prefix(lines))
+            var last = result[lines - 1]
+            while DisplayWidth.of(last) + 1 > width, !last.isEmpty { last.removeLast() }
+            result[lines - 1] = last + "…"
+        }
+        return result
     }
 }

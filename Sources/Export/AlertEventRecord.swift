@@ -9,7 +9,8 @@ struct AlertEventRecord: Encodable {
     let event: AlertEvent
 
     private enum Key: String, CodingKey {
-        case event, status, time, alertname, severity, labels, value, summary, cause
+        case event, status, time, alertname, severity, labels, value, summary, description, cause
+        case runbookURL = "runbook_url"
         case startsAt = "starts_at"
         case endsAt = "ends_at"
     }
@@ -25,6 +26,8 @@ struct AlertEventRecord: Encodable {
         try container.encode(alert.labels, forKey: .labels)
         try container.encode(JSONOutput.finite(alert.value), forKey: .value)
         try container.encode(alert.summary, forKey: .summary)
+        if !alert.description.isEmpty { try container.encode(alert.description, forKey: .description) }
+        if !alert.runbookURL.isEmpty { try container.encode(alert.runbookURL, forKey: .runbookURL) }
         try container.encode(ValueFormatting.iso8601(alert.firedAt ?? alert.activeSince), forKey: .startsAt)
         try container.encode(event.kind == .resolved ? ValueFormatting.iso8601(event.time) : nil, forKey: .endsAt)
         try container.encodeIfPresent(alert.cause, forKey: .cause)

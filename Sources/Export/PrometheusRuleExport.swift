@@ -32,8 +32,14 @@ public enum PrometheusRuleExport {
             for key in rule.labels.keys.sorted() where key != "severity" {
                 text += "          \(key): \(quoted(rule.labels[key] ?? ""))\n"
             }
-            if !rule.summary.isEmpty {
-                text += "        annotations:\n          summary: \(quoted(summary(rule)))\n"
+            let annotations = [
+                ("summary", rule.summary), ("description", rule.description), ("runbook_url", rule.runbookURL),
+            ].filter { !$0.1.isEmpty }
+            if !annotations.isEmpty {
+                text += "        annotations:\n"
+                for (name, template) in annotations {
+                    text += "          \(name): \(quoted(goTemplate(template, rule: rule)))\n"
+                }
             }
         }
         return text
@@ -103,8 +109,13 @@ public enum PrometheusRuleExport {
     }
 
     /// The summary as a Go template over the alert's labels and value.
-    static func summary(_ rule: AlertRule) -> String {
-        var text = rule.summary.replacingOccurrences(of: "{{value}}", with: "{{ $value }}")
+    static func summary(_ rule: AlertRule) -> String { goTemplate(rule.summary, rule: rule) }
+
+    /// An annotation's text (summary, description, runbook) as a Go template over the alert's
+    /// labels and value.
+    static func goTemplate(_ template: String, rule: AlertRule) -> String {
+        var text = template.replacingOccurrences(of: "{{value}}", with: "{{ $value }}")
+            .replacingOccurrences(of: "{{name}}", with: rule.name)
             .replacingOccurrences(of: "{{threshold}}", with: number(rule.condition.threshold))
             .replacingOccurrences(of: "{{value_duration}}", with: "{{ $value | humanizeDuration }}")
             .replacingOccurrences(of: "{{slot_namespaces}}", with: "(see cachewatch's hot slots view)")

@@ -139,4 +139,25 @@ struct RuleEngineTests {
         alert.labels = [:]
         #expect(alert.identity == "HugeKey{}")
     }
+
+    @Test("a rules file's description and runbook_url reach the alert, filled in like its summary")
+    func descriptionAndRunbook() throws {
+        let rules = try RuleFile.parse(
+            """
+            rules:
+              - name: Blocked
+                metric: clients_blocked
+                above: 5
+                severity: warning
+                summary: "{{value}} blocked on {{node}}"
+                description: "Find who waits on {{node}}: CLIENT LIST TYPE normal, more than {{threshold}} is a bug."
+                runbook_url: "https://runbooks.example/{{name}}?node={{node}}"
+            """)
+        let results = run(rules[0], blocked: [9])
+        let alert = try #require(results.last?.engine.firing.first)
+        #expect(alert.description == "Find who waits on n1: CLIENT LIST TYPE normal, more than 5 is a bug.")
+        #expect(alert.runbookURL == "https://runbooks.example/Blocked?node=n1")
+        // The built-in rules each say what to do.
+        #expect(DefaultRules.rules.allSatisfy { !$0.description.isEmpty })
+    }
 }
