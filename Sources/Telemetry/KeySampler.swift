@@ -17,6 +17,8 @@ public actor KeySampler {
     private var objectMode: ObjectMode = .frequency
     /// Whether OBJECT was refused (ACL, renamed): not asked again whatever the policy.
     private var objectRefused = false
+    /// When the eviction policy was last read (`nil`: never, or a new connection since).
+    private var policyReadAt: ContinuousClock.Instant?
     private var memoryAllowed = true
     /// Parts the server refused, with the reason shown to the user.
     public private(set) var unavailable: [SamplerPart: String] = [:]
@@ -100,8 +102,14 @@ public actor KeySampler {
 
     private func advance() async throws -> (keys: [KeyMetadata], finishedPass: Bool) {
         if scanInFlight == nil && metadataInFlight.isEmpty && !passScanned {
-            // Each pass starts by asking which access data the server keeps.
-            if cursor == Self.cursorStart { try await readPolicy() }
+            // A pass starts by asking which access data the server keeps (at most once a minute:
+            // the policy seldom changes, and a small keyspace's passes are short).
+            if cursor == Self.cursorStart,
+                policyReadAt.map({ ContinuousClock.now - $0 >= configuration.policyRecheck }) ?? true
+            {
+                try await readPolicy()
+                policyReadAt = .now
+            }
             scanInFlight = launchScan()
         }
         while metadataInFlight.count < configuration.pipelineDepth, let scan = scanInFlight {
@@ -311,6 +319,7 @@ public actor KeySampler {
             noTouch = false
         }
         lastConnectCount = await connection.connectCount
+        policyReadAt = nil  // another server, maybe: read its policy again
         if !noTouch && configuration.lengths == .auto {
             unavailable[.lengths] =
                 "element counts off: this server has no CLIENT NO-TOUCH (Redis 7.2+), and length commands would refresh LRU/LFU data"

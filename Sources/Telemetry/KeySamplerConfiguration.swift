@@ -24,6 +24,8 @@ public struct KeySamplerConfiguration: Sendable {
 
     /// `SCAN … COUNT n`: keys the server visits per SCAN call (1…1000).
     public var scanCount: Int
+    /// How often the eviction policy is read again at a pass's start (it decides `OBJECT FREQ`).
+    public var policyRecheck: Duration = .seconds(60)
     /// Keys per second at most; `nil` means as fast as the server answers (one-shot scans).
     public var keysPerSecond: Int?
     /// Commands in one pipeline at most.

@@ -187,7 +187,10 @@ struct KeySamplerTests {
             let admin = try await server.client()
             _ = try await admin.pipeline((0..<500).map { RESPCommand("SET", "k:\($0)", "v") })
             _ = try await admin.send(RESPCommand("CONFIG", "RESETSTAT"))
-            let sampler = KeySampler(connection: ManagedConnection(endpoint: server.endpoint), configuration: .fullScan)
+            var configuration = KeySamplerConfiguration.fullScan
+            configuration.policyRecheck = .zero  // every pass: the policy changes below
+            let sampler = KeySampler(
+                connection: ManagedConnection(endpoint: server.endpoint), configuration: configuration)
             let model = try await Self.scan(sampler, total: 500)
             #expect(model.sampledKeys == 500)
             #expect(model.biggestByMemory.allSatisfy { $0.frequency == nil && $0.idleSeconds == nil })
