@@ -63,12 +63,12 @@ public struct ScanReport: Sendable {
         let total = model.totalKeys.map { ValueFormatting.count(Double($0)) } ?? "?"
         var head: String
         if let dumpBytes {
-            head = "\(node): \(model.sampledKeys) keys, the whole dump"
+            head = "\(node): \(model.sampledKeys) \(model.sampledKeys == 1 ? "key" : "keys"), the whole dump"
             head += String(
                 format: " in %.1fs (%@B at %@B/s)", elapsedSeconds, ValueFormatting.count(Double(dumpBytes)),
                 ValueFormatting.count(Double(dumpBytes) / max(elapsedSeconds, 0.001)))
         } else {
-            head = "\(node): \(model.sampledKeys) keys sampled of \(total)"
+            head = "\(node): \(model.sampledKeys) \(model.sampledKeys == 1 ? "key" : "keys") sampled of \(total)"
             head +=
                 complete
                 ? " (full scan)"
@@ -85,14 +85,28 @@ public struct ScanReport: Sendable {
         lines.append("")
         lines.append("Biggest keys by memory")
         lines.append(row(["memory", "type", "length", "TTL", "key"], widths: [9, 7, 9, 8]))
-        for key in model.biggestByMemory {
-            lines.append(
-                row(
-                    [
-                        ValueFormatting.bytes(key.memoryBytes.map(Double.init)), key.type,
-                        key.length.map { ValueFormatting.count(Double($0)) } ?? "-", ttl(key.ttlMilliseconds),
-                        shown(key) + (model.isBig(key) ? "  [big]" : ""),
-                    ], widths: [9, 7, 9, 8]))
+        // Keys of one namespace of about one size in a row are one line (`page:*:html ×18`):
+        // twenty copies of one shape hide the other big keys.
+        for run in Self.sameSizeRuns(model.biggestByMemory, namespace: model.namespace(of:)) {
+            let key = run[0]
+            if run.count == 1 {
+                lines.append(
+                    row(
+                        [
+                            ValueFormatting.bytes(key.memoryBytes.map(Double.init)), key.type,
+                            key.length.map { ValueFormatting.count(Double($0)) } ?? "-", ttl(key.ttlMilliseconds),
+                            shown(key) + (model.isBig(key) ? "  [big]" : ""),
+                        ], widths: [9, 7, 9, 8]))
+            } else {
+                let mean = Double(run.compactMap(\.memoryBytes).reduce(0, +)) / Double(run.count)
+                lines.append(
+                    row(
+                        [
+                            "~" + ValueFormatting.bytes(mean), key.type, "-", "-",
+                            "\(shown(namespace: model.namespace(of: key))) ×\(run.count), about this size each"
+                                + (run.contains(where: model.isBig) ? "  [big]" : ""),
+                        ], widths: [9, 7, 9, 8]))
+            }
         }
         if model.biggestByType.count > 1 {
             lines.append("")
@@ -183,9 +197,12 @@ public struct ScanReport: Sendable {
         }
 
         lines.append("")
-        let peaks = model.expiryPeaks(now: finishedAt)
+        // Waves worth a look, in the order they come: a few keys sharing a second is no wave.
+        let peaks = model.expiryPeaks(now: finishedAt).filter { $0.keys >= Self.minimumWaveKeys }
+            .sorted { $0.secondsFromNow < $1.secondsFromNow }
         lines.append(
-            "Expiry waves in the next \(ValueFormatting.duration(seconds: Double(model.configuration.horizonSeconds)))")
+            "Expiry waves in the next \(ValueFormatting.duration(seconds: Double(model.configuration.horizonSeconds))) "
+                + "(\(Int(Self.minimumWaveKeys)) keys or more in one second, soonest first)")
         if peaks.isEmpty { lines.append("none") }
         for peak in peaks {
             let at = finishedAt.addingTimeInterval(Double(peak.secondsFromNow))
@@ -195,6 +212,28 @@ public struct ScanReport: Sendable {
         }
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// `keys` (biggest first) in runs: consecutive keys of one namespace and type whose sizes are
+    /// within 5 % of the run's first make one run; every other key is a run of its own.
+    static func sameSizeRuns(
+        _ keys: [KeyMetadata], namespace: (KeyMetadata) -> String
+    ) -> [[KeyMetadata]] {
+        var runs: [[KeyMetadata]] = []
+        for key in keys {
+            if let first = runs.last?.first, first.type == key.type, namespace(first) == namespace(key),
+                let size = first.memoryBytes, let other = key.memoryBytes,
+                Double(abs(size - other)) <= Double(size) * 0.05, namespace(key).contains("*")
+            {
+                runs[runs.count - 1].append(key)
+            } else {
+                runs.append([key])
+            }
+        }
+        return runs
+    }
+
+    /// The fewest keys expiring in one second that the text report calls a wave.
+    public static let minimumWaveKeys = 100.0
 
     /// The report as one JSON object.
     public var json: String {

@@ -87,7 +87,9 @@ public enum NamespacePattern {
         let isBase64 = common & 4 != 0
         let count = segment.count
         if digits == count { return true }  // 42, 1700000000
-        if isHex && count >= 8 && digits > 0 { return true }  // 9f86d081…, UUIDs
+        // 9f86d081…, UUIDs — and hex ids that happen to have no digit (dbaaddcc: 1 in 7 of
+        // 8-character ones; a word made only of the letters a–f is seldom that long).
+        if isHex && count >= 8 { return true }
         let letters = count - digits
         if isBase64 && count >= 16 && digits > 0 && letters > 0 { return true }  // tokens
         // A word followed by a number, like "v2" or "shard17", stays; "u123456" (mostly digits) collapses.

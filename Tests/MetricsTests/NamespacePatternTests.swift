@@ -10,6 +10,8 @@ struct NamespacePatternTests {
         arguments: [
             ("user:42:profile", "user:*:profile"),
             ("session:9f86d081884c7d65", "session:*"),
+            ("session:dbaaddcc", "session:*"),  // a hex id without a digit
+            ("cache:facade", "cache:facade"),  // a short word of hex letters stays
             ("order/2024/550e8400-e29b-41d4-a716-446655440000", "order/*/*"),
             ("token|QWxhZGRpbjpvcGVuIHNlc2FtZQ2", "token|*"),
             ("cache.v2.home", "cache.v2.home"),
