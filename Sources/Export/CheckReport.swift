@@ -127,18 +127,48 @@ public struct CheckReport: Sendable, Equatable {
                 .hitRatio, .opsPerSec, .evictedPerSec, .expiredPerSec, .memoryUsedRatio, .clientsConnected, .pingMs,
             ]
             perfdata = metrics.compactMap { metric in
-                node.latest(metric).map { "\(metric.name)=\(JSONText.number($0))" }
+                node.latest(metric).map {
+                    Self.perfdatum(metric.name, $0, unit: metric.unit, metric: metric, rules: rules)
+                }
             }
         } else {
-            let pairs: [(String, Double?)] = [
-                ("hit_ratio", total.hitRatio), ("ops_per_sec", total.opsPerSec),
-                ("evicted_per_sec", total.evictedPerSec), ("expired_per_sec", total.expiredPerSec),
-                ("memory_used_ratio_max", total.maxMemoryRatio),
-                ("nodes_up", Double(answering.count)), ("nodes_down", Double(down.count)),
+            let pairs: [(String, Double?, MetricUnit, Metric?)] = [
+                ("hit_ratio", total.hitRatio, .ratio, .hitRatio), ("ops_per_sec", total.opsPerSec, .perSecond, nil),
+                ("evicted_per_sec", total.evictedPerSec, .perSecond, nil),
+                ("expired_per_sec", total.expiredPerSec, .perSecond, nil),
+                ("memory_used_ratio_max", total.maxMemoryRatio, .ratio, .memoryUsedRatio),
+                ("nodes_up", Double(answering.count), .count, nil), ("nodes_down", Double(down.count), .count, nil),
             ]
-            perfdata = pairs.compactMap { name, value in value.map { "\(name)=\(JSONText.number($0))" } }
+            perfdata = pairs.compactMap { name, value, unit, metric in
+                value.map { Self.perfdatum(name, $0, unit: unit, metric: metric, rules: rules) }
+            }
         }
         self.init(status: status, summary: summary, perfdata: perfdata)
+    }
+
+    /// One Nagios perfdata item, `name=value[unit];[warn];[crit];[min];[max]`: ratios in percent
+    /// (0–100), milliseconds as `ms`, counts as counts; warn and crit from the rules on the
+    /// metric that need no other condition (`80:` for a rule that fires below 0.8).
+    static func perfdatum(
+        _ name: String, _ value: Double, unit: MetricUnit, metric: Metric?, rules: [AlertRule]
+    )
+        -> String
+    {
+        let scale = unit == .ratio ? 100.0 : 1
+        let suffix = unit == .ratio ? "%" : unit == .milliseconds ? "ms" : ""
+        func threshold(_ severity: Severity) -> String {
+            guard let metric,
+                let rule = rules.first(where: { rule in
+                    rule.severity == severity && rule.condition.metric == .metric(metric) && rule.requires.isEmpty
+                        && rule.condition.windowSeconds == 0
+                })
+            else { return "" }
+            let number = JSONText.number(rule.condition.threshold * scale)
+            return rule.condition.comparison == .above ? number : number + ":"
+        }
+        let bounds = unit == .ratio ? "0;100" : "0;"
+        return
+            "\(name)=\(JSONText.number(value * scale))\(suffix);\(threshold(.warning));\(threshold(.critical));\(bounds)"
     }
 
     private static func percent(_ ratio: Double?) -> String {

@@ -63,7 +63,7 @@ struct CheckReportTests {
         #expect(report.status == .ok && report.status.exitCode == 0)
         #expect(
             report.line
-                == "CACHEWATCH OK - cache-1: hit ratio 90.0%, 1.00k ops/s, memory 60.0% | hit_ratio=0.9 ops_per_sec=1000 evicted_per_sec=0 expired_per_sec=0 memory_used_ratio=0.6 clients_connected=7 ping_ms=2"
+                == "CACHEWATCH OK - cache-1: hit ratio 90.0%, 1.00k ops/s, memory 60.0% | hit_ratio=90%;80:;20:;0;100 ops_per_sec=1000;;;0; evicted_per_sec=0;;;0; expired_per_sec=0;;;0; memory_used_ratio=60%;;;0;100 clients_connected=7;;;0; ping_ms=2ms;;;0;"
         )
         let told = CheckReport(store: Self.store(), rules: Self.rules + [Self.info])
         #expect(told.status == .ok)
@@ -104,13 +104,13 @@ struct CheckReportTests {
         #expect(healthy.summary == "2 nodes: hit ratio 90.0%, 2.00k ops/s, max memory 60.0%")
         #expect(
             healthy.perfdata == [
-                "hit_ratio=0.9", "ops_per_sec=2000", "evicted_per_sec=0", "expired_per_sec=0",
-                "memory_used_ratio_max=0.6", "nodes_up=2", "nodes_down=0",
+                "hit_ratio=90%;80:;20:;0;100", "ops_per_sec=2000;;;0;", "evicted_per_sec=0;;;0;",
+                "expired_per_sec=0;;;0;", "memory_used_ratio_max=60%;;;0;100", "nodes_up=2;;;0;", "nodes_down=0;;;0;",
             ])
         let oneDown = CheckReport(store: Self.store(["a"], down: ["b"]), rules: Self.rules)
         #expect(oneDown.status == .critical)
         #expect(oneDown.summary == "b unreachable: connection refused")
-        #expect(oneDown.perfdata.suffix(2) == ["nodes_up=1", "nodes_down=1"])
+        #expect(oneDown.perfdata.suffix(2) == ["nodes_up=1;;;0;", "nodes_down=1;;;0;"])
         let none = CheckReport(store: Self.store([], down: ["a", "b"]), rules: Self.rules)
         #expect(none.status == .unknown && none.status.exitCode == 3)
         #expect(none.line == "CACHEWATCH UNKNOWN - no node answers; connection refused")
