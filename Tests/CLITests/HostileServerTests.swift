@@ -49,8 +49,8 @@ struct HostileServerTests {
             case "CLIENT": return Array("+OK\r\n".utf8)
             case "PING": return Array("+PONG\r\n".utf8)
             // Not the poller's: the key sampler's INFO memory (the policy, at a pass's start) and
-            // discovery's INFO server (is this a sentinel? CLUSTER is unknown here).
-            case "INFO" where ["memory", "server"].contains(arguments.dropFirst().first?.lowercased() ?? ""):
+            // discovery's INFO cluster and INFO server (a cluster? a sentinel?).
+            case "INFO" where ["memory", "server", "cluster"].contains(arguments.dropFirst().first?.lowercased() ?? ""):
                 return validInfo
             case "INFO":
                 return infos.withLock {
