@@ -14,7 +14,28 @@ enum AlertsView {
         }
         let bands = area.rows([nil, max(7, area.height / 3)])
         let bottom = bands[1].columns([1, 1])
-        // Each incident as its cause, then its symptoms (marked as such); the rest after.
+        let rows = Self.rows(state)
+        let incidents =
+            alerts.incidents.isEmpty
+            ? "" : "\(alerts.incidents.count) incident\(alerts.incidents.count == 1 ? "" : "s"), "
+        let note =
+            incidents + "\(alerts.firing.count) firing, \(alerts.pending.count) pending, \(alerts.ruleCount) rules"
+        let inner = Panel(
+            title: "Alerts", note: note, noteStyle: CellStyle(alerts.firing.isEmpty ? .ok : .crit, bold: true)
+        )
+        .draw(into: &screen, rect: bands[0], glyphs: theme.glyphs)
+        if state.showsAlertDetail, !rows.isEmpty {
+            detail(rows[min(state.selection, rows.count - 1)].alert, state: state, in: inner, into: &screen)
+        } else {
+            list(rows, state: state, in: inner, into: &screen, theme: theme)
+        }
+        drawHealthAndEvents(alerts, bottom: bottom, into: &screen, theme: theme)
+    }
+
+    /// The rows of the list: each incident as its cause, then its symptoms (marked as such);
+    /// the other alerts after.
+    static func rows(_ state: DashboardState) -> [(alert: Alert, isSymptom: Bool)] {
+        guard let alerts = state.alerts else { return [] }
         func matches(_ alert: Alert) -> Bool {
             state.filter.isEmpty || alert.identity.localizedCaseInsensitiveContains(state.filter)
         }
@@ -26,15 +47,45 @@ enum AlertsView {
         var others = alerts.others.filter(matches)
         if state.currentSort == 1 { others.sort { $0.activeSince < $1.activeSince } }
         rows += others.map { ($0, false) }
-        let incidents =
-            alerts.incidents.isEmpty
-            ? "" : "\(alerts.incidents.count) incident\(alerts.incidents.count == 1 ? "" : "s"), "
-        let note =
-            incidents + "\(alerts.firing.count) firing, \(alerts.pending.count) pending, \(alerts.ruleCount) rules"
-        let inner = Panel(
-            title: "Alerts", note: note, noteStyle: CellStyle(alerts.firing.isEmpty ? .ok : .crit, bold: true)
-        )
-        .draw(into: &screen, rect: bands[0], glyphs: theme.glyphs)
+        return rows
+    }
+
+    /// One alert whole: what fired, where, since when, why, and what to do.
+    private static func detail(_ alert: Alert, state: DashboardState, in inner: Rect, into screen: inout Screen) {
+        var lines = LineWriter(rect: inner)
+        let age = ValueFormatting.duration(seconds: state.now.timeIntervalSince(alert.firedAt ?? alert.activeSince))
+        lines.write(
+            &screen,
+            [
+                (alert.name + " ", .accent),
+                ("\(alert.state.rawValue), \(alert.severity.rawValue), for \(age)", .normal),
+                (" (Esc: back to the list)", .muted),
+            ])
+        let labels = alert.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        lines.write(&screen, [("labels   ", .muted), (labels.isEmpty ? "-" : labels, .normal)])
+        lines.write(&screen, [("value    ", .muted), (ValueFormatting.plain(alert.value), .normal)])
+        if let cause = alert.cause {
+            lines.write(&screen, [("cause    ", .muted), (cause + " (this alert is its symptom)", .normal)])
+        }
+        lines.write(&screen, [("summary  ", .muted), (alert.summary, .normal)])
+        if !alert.description.isEmpty {
+            lines.write(&screen, [("", .normal)])
+            lines.write(&screen, [("What to do", .accent)])
+            for line in wrapped(alert.description, width: inner.width, lines: max(1, inner.height - 8)) {
+                lines.write(&screen, [(line, .normal)])
+            }
+        }
+        if !alert.runbookURL.isEmpty {
+            lines.write(&screen, [("", .normal)])
+            lines.write(&screen, [("runbook  ", .muted), (alert.runbookURL, .normal)])
+        }
+    }
+
+    /// The list of alerts, with what to do about the selected one under it.
+    private static func list(
+        _ rows: [(alert: Alert, isSymptom: Bool)], state: DashboardState, in inner: Rect, into screen: inout Screen,
+        theme: Theme
+    ) {
         // What to do about the selected alert, under the table, where its rule says.
         var tableRect = inner
         let selected = rows.isEmpty ? nil : rows[min(state.selection, rows.count - 1)].alert
@@ -69,7 +120,11 @@ enum AlertsView {
             selected: rows.isEmpty ? nil : min(state.selection, rows.count - 1),
             emptyText: "nothing firing or pending"
         ).draw(into: &screen, rect: tableRect, glyphs: theme.glyphs)
+    }
 
+    private static func drawHealthAndEvents(
+        _ alerts: AlertsSnapshot, bottom: [Rect], into screen: inout Screen, theme: Theme
+    ) {
         let healthInner = Panel(title: "Rule health").draw(into: &screen, rect: bottom[0], glyphs: theme.glyphs)
         var lines = LineWriter(rect: healthInner)
         if alerts.unhealthy.isEmpty { lines.write(&screen, [("every rule evaluates", .ok)]) }

@@ -24,6 +24,8 @@ public struct DashboardState: Sendable {
     public var view: DashboardView = .overview
     /// Whether the help screen is open.
     public var showsHelp = false
+    /// Whether the alerts view shows the selected alert whole (Enter) instead of the list.
+    public var showsAlertDetail = false
     /// Whether the display is frozen.
     public var isPaused = false
     /// Whether the slow log hides the entries of cachewatch's own connections.
@@ -138,6 +140,7 @@ public struct DashboardState: Sendable {
         case .toggleHelp: showsHelp.toggle()
         case .show(let newView):
             showsHelp = false
+            showsAlertDetail = false
             if newView != view {
                 view = newView
                 selection = 0
@@ -178,9 +181,17 @@ public struct DashboardState: Sendable {
                 sortIndex[view] = (currentSort + 1) % orders
                 selection = 0
             }
-        case .moveSelection(let rows): selection = max(0, selection + rows)
+        case .moveSelection(let rows):
+            selection = max(0, selection + rows)
+            if view == .alerts { selection = min(selection, max(0, AlertsView.rows(self).count - 1)) }
         case .dismiss:
-            if showsHelp { showsHelp = false } else { filter = "" }
+            if showsHelp {
+                showsHelp = false
+            } else if showsAlertDetail {
+                showsAlertDetail = false
+            } else {
+                filter = ""
+            }
         case .exportSnapshot: wantsSnapshot = true
         case .startProfile:
             if replay != nil {
@@ -191,6 +202,10 @@ public struct DashboardState: Sendable {
                 selection = 0
             }
         case .openSelected:
+            if view == .alerts {
+                showsAlertDetail = !showsAlertDetail && !AlertsView.rows(self).isEmpty
+                return true
+            }
             let rows = NodesView.rows(self)
             if view == .nodes, !rows.isEmpty {
                 node = rows[min(selection, rows.count - 1)].name

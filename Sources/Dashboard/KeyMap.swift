@@ -43,7 +43,7 @@ public enum KeyMap {
             keys: [.character("7")], label: "7", help: "nodes: role, status, traffic, replication, slots, balance",
             hint: nil, action: .show(.nodes)),
         Binding(
-            keys: [.enter], label: "Enter", help: "nodes view: open the selected node in every view", hint: nil,
+            keys: [.enter], label: "Enter", help: "nodes view: open the selected node in every view; alerts view: the selected alert whole (Esc back)", hint: nil,
             action: .openSelected),
         Binding(
             keys: [.tab, .character("]")], label: "Tab/]", help: "show the next node", hint: nil,

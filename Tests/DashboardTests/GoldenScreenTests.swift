@@ -57,6 +57,22 @@ struct GoldenScreenTests {
         }
     }
 
+    @Test("Enter on an alert shows it whole — what fired, where, why, what to do; Esc goes back")
+    func alertDetail() throws {
+        var state = DashboardFixture.state(view: .alerts)
+        _ = state.apply(.openSelected)
+        #expect(state.showsAlertDetail)
+        for (width, height) in [(80, 24), (120, 40)] {
+            try Self.check(
+                DashboardRenderer.render(state, width: width, height: height), "alert-detail-\(width)x\(height)")
+        }
+        _ = state.apply(.dismiss)
+        #expect(!state.showsAlertDetail)
+        _ = state.apply(.openSelected)
+        _ = state.apply(.show(.overview))
+        #expect(!state.showsAlertDetail, "another view closes it")
+    }
+
     @Test("help, ASCII fallback and the too-small screen")
     func specialScreens() throws {
         var state = DashboardFixture.state()
