@@ -244,12 +244,7 @@ struct PrometheusScrapeTests {
             let resolve = [
                 "--resolve", "\(TestCertificates.serverName):\(port):127.0.0.1", "--cacert", certificates.caCertificate,
             ]
-            func curl(_ arguments: [String]) async throws -> (code: Int32, output: String) {
-                let process = try ChildProcess(
-                    executable: "/usr/bin/curl", arguments: ["-s", "-S", "--max-time", "5"] + arguments)
-                let code = try await process.waitForExit(timeout: .seconds(20))
-                return (code, process.standardOutput + process.standardError)
-            }
+            let curl = Self.curl
             var scraped: (code: Int32, output: String) = (1, "")
             let served = try await eventually(timeout: .seconds(20)) {
                 scraped = try await curl(
@@ -277,6 +272,14 @@ struct PrometheusScrapeTests {
         #expect(refused.stderr.split(separator: "\n").count == 1)
         let missing = try await CachewatchBinary.run(["watch", "-p", "1", "--web-config", basic])
         #expect(missing.code == 64 && missing.stderr.contains("--web-config goes with --listen"), "\(missing.stderr)")
+    }
+
+    /// `curl -s -S --max-time 5` with `arguments`: its exit code, and its output then errors.
+    static func curl(_ arguments: [String]) async throws -> (code: Int32, output: String) {
+        let process = try ChildProcess(
+            executable: "/usr/bin/curl", arguments: ["-s", "-S", "--max-time", "5"] + arguments)
+        let code = try await process.waitForExit(timeout: .seconds(20))
+        return (code, process.standardOutput + process.standardError)
     }
 
     /// A bcrypt hash of `password` as `htpasswd -nbBC 5` writes it (`$2y$`, cost 5: fast tests).
@@ -320,12 +323,9 @@ struct PrometheusScrapeTests {
                 "--resolve", "\(TestCertificates.serverName):\(port):127.0.0.1", "--cacert", certificates.caCertificate,
             ]
             func curl(_ arguments: [String]) async throws -> (status: String, output: String) {
-                let process = try ChildProcess(
-                    executable: "/usr/bin/curl",
-                    arguments: ["-s", "-S", "--max-time", "5", "-D", "-", "-w", "\n%{http_code}"] + resolve + arguments)
-                _ = try await process.waitForExit(timeout: .seconds(20))
-                let status = process.standardOutput.split(separator: "\n").last.map(String.init) ?? ""
-                return (status, process.standardOutput + process.standardError)
+                // The headers and, last, the status code with the body.
+                let answer = try await Self.curl(["-D", "-", "-w", "\n%{http_code}"] + resolve + arguments)
+                return (answer.output.split(separator: "\n").last.map(String.init) ?? "", answer.output)
             }
             var scraped: (status: String, output: String) = ("", "")
             let served = try await eventually(timeout: .seconds(20)) {
