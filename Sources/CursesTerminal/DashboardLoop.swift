@@ -92,12 +92,26 @@ public struct DashboardLoop {
                             schedule: Self.profileSchedule)
                         let node = state.node
                         state.runningProfile = (node, clock.now, Self.profileSchedule.seconds)
-                        state.message = "profiling \(node) with MONITOR for \(Self.profileSchedule)"
+                        // Redis 8.6+ measures hot keys itself: a HOTKEYS session runs beside MONITOR.
+                        let session =
+                            state.store[node]?.lastInfo.flatMap(PollCapabilities.hotkeyDialect)
+                                == .redisSession
+                            ? HotkeySession(
+                                endpoint: endpoint, configuration: engine.fleet.connectionConfiguration,
+                                seconds: Self.profileSchedule.seconds) : nil
+                        state.message =
+                            "profiling \(node) with MONITOR\(session == nil ? "" : " and HOTKEYS") for \(Self.profileSchedule)"
                         profileTask = Task.detached {
+                            async let hotKeys: Result<ServerHotKeys, any Error>? = {
+                                guard let session else { return nil }
+                                do { return .success(try await session.run().hotKeys) } catch { return .failure(error) }
+                            }()
                             let result: Result<ProfileReport, any Error>
                             do { result = .success(try await profiler.run(node: node)) } catch {
                                 result = .failure(error)
                             }
+                            let measured = await hotKeys
+                            profileOutcome.hotKeys.withLock { $0 = measured }
                             profileOutcome.result.withLock { $0 = result }
                         }
                     }
@@ -112,10 +126,16 @@ public struct DashboardLoop {
             if let finished = profileOutcome.result.withLock({ outcome in
                 defer { outcome = nil }; return outcome
             }) {
+                let hotKeys = profileOutcome.hotKeys.withLock { outcome in
+                    defer { outcome = nil }; return outcome
+                }
                 switch finished {
                 case .success(let report):
                     _ = step { live in
                         live.apply(profile: report)
+                        if case .success(let measured)? = hotKeys {
+                            live.apply(serverHotKeys: measured, node: report.node)
+                        }
                         return EngineOutcome()
                     }
                     state.message =
@@ -123,6 +143,7 @@ public struct DashboardLoop {
                 case .failure(let error):
                     state.message = "profile failed: \(error)"
                 }
+                if case .failure(let error)? = hotKeys { state.message = (state.message ?? "") + "; HOTKEYS: \(error)" }
                 state.runningProfile = nil
                 profileTask = nil
                 dirty = true
@@ -159,4 +180,6 @@ public struct DashboardLoop {
 /// Where a profile's task leaves its outcome for the dashboard's loop.
 private final class ProfileOutcome: Sendable {
     let result = Mutex<Result<ProfileReport, any Error>?>(nil)
+    /// The HOTKEYS session's result, on Redis 8.6+ (set before ``result``).
+    let hotKeys = Mutex<Result<ServerHotKeys, any Error>?>(nil)
 }

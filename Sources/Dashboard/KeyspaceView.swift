@@ -30,8 +30,9 @@ enum KeyspaceView {
             let left = top[0].rows([nil, top[0].height / 2])
             bigKeys(state, model, left[0], &screen, theme)
             TrafficPanel.draw(state, rect: left[1], screen: &screen, theme: theme)
-        } else if !model.hottest.isEmpty && top[0].height >= 12 {
-            // Under an LFU policy the sampler reads OBJECT FREQ: the hottest keys share the column.
+        } else if HotKeysPanel.hasContent(state, model) && top[0].height >= 12 {
+            // The server's own hot keys (HOTKEYS), or under an LFU policy the sampler's OBJECT
+            // FREQ: the hottest keys share the column.
             let left = top[0].rows([nil, top[0].height / 2])
             bigKeys(state, model, left[0], &screen, theme)
             HotKeysPanel.draw(state, model, rect: left[1], screen: &screen, theme: theme)

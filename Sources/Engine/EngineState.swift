@@ -303,6 +303,12 @@ public struct EngineState: Sendable {
         modify(report.node) { $0.profile = report }
     }
 
+    /// Takes the hot keys a `HOTKEYS` session cachewatch ran measured on `node` (the
+    /// dashboard's profile key on Redis 8.6+).
+    public mutating func apply(serverHotKeys hotKeys: ServerHotKeys, node: String) {
+        store.record(hotKeys, node: node)
+    }
+
     /// What is known of evictions on `node` around tracked keys' ends: its keyspace events where
     /// they count evictions per namespace, else its eviction counter — whether it evicted in a
     /// span (a key removed early is not called deleted when unsure) and, from its rate over the

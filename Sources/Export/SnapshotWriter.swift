@@ -39,6 +39,7 @@ public struct SnapshotWriter {
             ("slowlog.csv", try slowlog(snapshot.store).text()),
             ("commands.csv", try commands(snapshot.store).text()),
             ("alerts.csv", try alerts(snapshot).text()),
+            ("hotkeys.csv", try hotKeys(snapshot.store).text()),
         ]
         let manifest = SnapshotManifest(snapshot, options: options, files: tables.map(\.name))
         return tables + [("manifest.json", JSONOutput.document(manifest))]
@@ -131,6 +132,17 @@ public struct SnapshotWriter {
 
     private func namespaceCell(_ pattern: String) -> CSVTable.Cell {
         .text(options.redactsKeys ? KeyRedaction.namespace(pattern) : pattern)
+    }
+
+    /// The hot keys each node's server measured (`HOTKEYS`: Valkey 9.2+, Redis 8.6+), newest
+    /// reading; no rows where none was read.
+    private func hotKeys(_ store: some SeriesReading) -> CSVTable {
+        var table = table(ServerHotKeys.csvHeader)
+        for node in store.nodeNames {
+            guard let hotKeys = store[node]?.serverHotKeys else { continue }
+            for row in hotKeys.csvRows(node: node, redactingKeys: options.redactsKeys) { table.append(row) }
+        }
+        return table
     }
 
     /// The sampled nodes in store order, with their keyspace figures.

@@ -36,6 +36,9 @@ public struct WatchLoop {
     /// Whether each metric line of a cluster node with slot stats is followed by its hottest
     /// slots (``SlotLineFormatter``; JSON and logfmt).
     public var slots = false
+    /// Whether each node's server-measured hot keys follow its metric line when a poll read
+    /// them (``HotKeyLineFormatter``; JSON and logfmt).
+    public var hotKeys = false
     /// Stop after this many metric lines per node (`nil`: never).
     public var count: Int?
     /// Table rows between repeated headers.
@@ -107,6 +110,9 @@ public struct WatchLoop {
                     }
                     if slots {
                         for line in SlotLineFormatter.lines(for: node, format: format) { try output.standard(line) }
+                    }
+                    if hotKeys {
+                        for line in HotKeyLineFormatter.lines(for: node, format: format) { try output.standard(line) }
                     }
                     // Table mode prints nothing for a failed tick; it does not count as a line.
                     if !lines.isEmpty { printed += 1 }

@@ -27,6 +27,7 @@ public enum Metric: Int, CaseIterable, Sendable, Hashable {
     case memoryFullEtaSeconds, clientsUsedRatio, clientsFullEtaSeconds, mainThreadCPURatio
     case mainThreadCPUFullEtaSeconds, namespaceGrowthBytesPerSec, namespaceEvictionPropensity
     case sentinelsReachable, sentinelQuorumOK, sentinelsTilted, sentinelsDisagreeing
+    case hotkeyAccessesPerSec, hotkeyCPUPercent, hotkeyNetworkBytesPerSec
 
     /// The metric's place in the vocabulary, its index in `allCases` (cases are numbered in
     /// declaration order): tables indexed by metric use it.
@@ -445,6 +446,21 @@ public enum Metric: Int, CaseIterable, Sendable, Hashable {
             .init(
                 "sentinels_disagreeing", .count, from: .sentinel,
                 "On the primary of a group found through Sentinel: reachable sentinels that name another primary than most do."
+            )
+        case .hotkeyAccessesPerSec:
+            .init(
+                "hotkey_accesses_per_sec", .perSecond, per: .hotKey, from: .serverHotKeys,
+                "Valkey 9.2+ with hotkeys-top-k above 0, per hot key (label hotkey, at most 20): the server's estimate of the key's accesses per second over its last completed window (sampled, Space-Saving)."
+            )
+        case .hotkeyCPUPercent:
+            .init(
+                "hotkey_cpu_percent", .percent, per: .hotKey, from: .serverHotKeys,
+                "Redis 8.6+ during a HOTKEYS session, per hot key (label hotkey, at most 20): CPU time the server spent on the key, in percent of one core over the session."
+            )
+        case .hotkeyNetworkBytesPerSec:
+            .init(
+                "hotkey_net_bytes_per_sec", .bytesPerSecond, per: .hotKey, from: .serverHotKeys,
+                "Redis 8.6+ during a HOTKEYS session, per hot key (label hotkey, at most 20): request and reply bytes of the key per second over the session."
             )
         }
     }

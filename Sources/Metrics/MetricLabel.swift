@@ -6,4 +6,7 @@ public enum MetricLabel: String, Sendable, Hashable, CaseIterable {
     case replica
     /// A cluster hash slot (`12182`).
     case slot
+    /// A key the server measured hot (`HOTKEYS`), escaped, with its database when not 0
+    /// (`user:42 (db 3)`).
+    case hotKey = "hotkey"
 }

@@ -18,4 +18,7 @@ public enum MetricSource: String, Sendable, Hashable, CaseIterable {
     /// Redis Sentinel, for a primary found through it: each sentinel's read-only `SENTINEL`
     /// answers (where the primary is, its flags, `CKQUORUM`) and its TILT state.
     case sentinel
+    /// The server's own hot-key tracking (`HOTKEYS GET`: Valkey 9.2+ when `hotkeys-top-k` is
+    /// above 0; Redis 8.6+ while a collection session runs).
+    case serverHotKeys = "server hot keys"
 }

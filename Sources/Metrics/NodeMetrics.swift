@@ -56,6 +56,9 @@ public struct NodeMetrics: Sendable {
     /// The namespaces living in hot slots, with how many of the keys looked up
     /// (`CLUSTER GETKEYSINSLOT`) each holds, by slot; key names are never kept.
     public private(set) var slotNamespaces: [Int: [String: Int]] = [:]
+    /// The hot keys the server measured (`HOTKEYS`, Valkey 9.2+ and Redis 8.6+) at the newest
+    /// poll that read them, or from a session cachewatch ran; `nil` where none was read.
+    public private(set) var serverHotKeys: ServerHotKeys?
     /// Slow-log entries the server logged but that rotated out before a poll saw them.
     public private(set) var slowlogMissed = 0
     /// Polls that failed.
@@ -225,6 +228,34 @@ public struct NodeMetrics: Sendable {
         instances[.slotKeys] = keyCounts
     }
 
+    /// Hot keys exposed as labelled metrics, at most: enough for an incident, few enough for a
+    /// time-series database's label cardinality.
+    public static let exposedHotKeys = 20
+
+    /// Takes the hot keys the server measured: kept whole for the views, the hottest
+    /// ``exposedHotKeys`` as labelled metrics. A Redis poll that finds no session keeps the
+    /// result of one cachewatch ran (read from its own session, which it reset).
+    public mutating func record(_ hotKeys: ServerHotKeys) {
+        if hotKeys.source == .redisSession, hotKeys.entries.isEmpty, !hotKeys.isTracking,
+            let kept = serverHotKeys, kept.source == .redisSession, !kept.entries.isEmpty
+        {
+            return
+        }
+        serverHotKeys = hotKeys
+        var accesses: [String: Double] = [:]
+        var cpu: [String: Double] = [:]
+        var network: [String: Double] = [:]
+        for entry in hotKeys.entries.prefix(Self.exposedHotKeys) {
+            let name = entry.instanceName
+            accesses[name] = entry.accessesPerSecond
+            cpu[name] = entry.cpuPercent
+            network[name] = entry.networkBytesPerSecond
+        }
+        instances[.hotkeyAccessesPerSec] = hotKeys.source == .valkeyWindow ? accesses : nil
+        instances[.hotkeyCPUPercent] = hotKeys.source == .redisSession ? cpu : nil
+        instances[.hotkeyNetworkBytesPerSec] = hotKeys.source == .redisSession ? network : nil
+    }
+
     /// The per-replica figures of a primary (none on a replica).
     private mutating func setReplicaInstances(_ info: InfoSnapshot) {
         var lagBytes: [String: Double] = [:]
@@ -285,6 +316,7 @@ public struct NodeMetrics: Sendable {
             }
             for entry in reading.commandLog { commandLog.append(entry) }
             if let ranking = reading.hotSlots { setHotSlots(ranking, keys: reading.slotKeys) }
+            if let hotKeys = reading.serverHotKeys { record(hotKeys) }
             if let delta = reading.slowlog {
                 for entry in delta.entries { slowlog.append(entry) }
                 slowlogMissed += delta.missed

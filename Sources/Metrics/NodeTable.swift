@@ -130,6 +130,13 @@ public struct NodeTable<Record: NodeRecord>: SeriesReading {
         records[index].metrics.record(keyspace)
     }
 
+    /// Records the hot keys a session cachewatch ran measured on `node` (``ServerHotKeys``);
+    /// ignored for a node that has not reported.
+    public mutating func record(_ hotKeys: ServerHotKeys, node: String) {
+        guard let index = indexByName[node], records[index].metrics.count > 0 else { return }
+        records[index].metrics.record(hotKeys)
+    }
+
     /// Forgets a node (it left the cluster): its entry, and its place in the order.
     public mutating func remove(node: String) {
         guard let index = indexByName.removeValue(forKey: node) else { return }

@@ -10,11 +10,17 @@ public struct CommandPolicy: Sendable, Hashable {
     private let allowsEventSetting: Bool
     /// Whether `MONITOR` is allowed too (``profiling``).
     private let allowsMonitor: Bool
+    /// Whether a `HOTKEYS` session may be started, stopped and reset too (``hotkeySession``).
+    private let allowsHotkeySession: Bool
 
-    private init(allowed: [String: Set<String>?]?, allowsEventSetting: Bool = false, allowsMonitor: Bool = false) {
+    private init(
+        allowed: [String: Set<String>?]?, allowsEventSetting: Bool = false, allowsMonitor: Bool = false,
+        allowsHotkeySession: Bool = false
+    ) {
         self.allowed = allowed
         self.allowsEventSetting = allowsEventSetting
         self.allowsMonitor = allowsMonitor
+        self.allowsHotkeySession = allowsHotkeySession
     }
 
     /// Read-only metadata commands: never a value, never `KEYS`, never a write.
@@ -87,6 +93,29 @@ public struct CommandPolicy: Sendable, Hashable {
     /// a copy of every command, so it is never sent otherwise.
     public static let profiling = CommandPolicy(allowed: [:], allowsMonitor: true)
 
+    /// ``readOnlyMonitoring`` and a Redis 8.6+ `HOTKEYS` collection session: `HOTKEYS START`
+    /// with its documented options and numbers only, `STOP` and `RESET`. Only for the connection
+    /// of a session the user asked for (`cachewatch profile --hotkeys`, the dashboard's profile
+    /// key on Redis 8.6+): tracking costs the server CPU while it runs and `RESET` frees it.
+    public static let hotkeySession = CommandPolicy(allowed: [:], allowsHotkeySession: true)
+
+    /// `HOTKEYS START METRICS n CPU|NET… [COUNT k] [DURATION s] [SAMPLE r]`, `HOTKEYS STOP`,
+    /// `HOTKEYS RESET`: nothing else, no key or slot argument.
+    private static func isHotkeySessionCommand(_ command: RESPCommand) -> Bool {
+        guard command.name == "HOTKEYS", let subcommand = command.subcommand else { return false }
+        let rest = command.arguments.dropFirst(2).map { String(decoding: $0, as: UTF8.self).uppercased() }
+        switch subcommand {
+        case "STOP", "RESET": return rest.isEmpty
+        case "START":
+            let words: Set<String> = ["METRICS", "CPU", "NET", "COUNT", "DURATION", "SAMPLE"]
+            return rest.first == "METRICS"
+                && rest.allSatisfy {
+                    words.contains($0) || (!$0.isEmpty && $0.count < 10 && $0.allSatisfy { $0.isASCII && $0.isNumber })
+                }
+        default: return false
+        }
+    }
+
     /// Anything: for tests and for the demo workload generator, which are the only writers.
     public static let unrestricted = CommandPolicy(allowed: nil)
 
@@ -95,6 +124,9 @@ public struct CommandPolicy: Sendable, Hashable {
         guard let allowed else { return true }
         if allowsEventSetting {
             return Self.isEventSetting(command) || Self.readOnlyMonitoring.permits(command)
+        }
+        if allowsHotkeySession {
+            return Self.isHotkeySessionCommand(command) || Self.readOnlyMonitoring.permits(command)
         }
         if allowsMonitor {
             return (command.name == "MONITOR" && command.arguments.count == 1)

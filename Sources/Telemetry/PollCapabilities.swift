@@ -12,6 +12,8 @@ public struct PollCapabilities: Sendable, Equatable {
     public var commandLogRead = false
     /// Redis 8.2+ or Valkey 8.0+: cluster polls add a page of `CLUSTER SLOT-STATS`.
     public var hasSlotStats = false
+    /// Which `HOTKEYS` the server has (Valkey 9.2+, Redis 8.6+), if any.
+    public var hotkeyDialect: ServerHotKeys.Source?
     /// The `INFO` section arguments left to try for every section, best first (`nil`: plain
     /// `INFO`); an old server that does not know one steps down to the next.
     public var infoSections: [String?] = ["everything", "all", nil]
@@ -39,6 +41,15 @@ public struct PollCapabilities: Sendable, Equatable {
     public mutating func learn(from info: InfoSnapshot) {
         hasCommandLog = Self.hasCommandLog(info)
         hasSlotStats = Self.hasSlotStats(info)
+        hotkeyDialect = Self.hotkeyDialect(info)
+    }
+
+    /// Which `HOTKEYS` a server has: Valkey 9.2+ its always-on windows, Redis 8.6+ its
+    /// collection sessions; `nil` before those.
+    public static func hotkeyDialect(_ info: InfoSnapshot) -> ServerHotKeys.Source? {
+        let release = KeyEventKind.release(of: info.server.version)
+        if info.server.serverName.lowercased() == "valkey" { return release >= (9, 2) ? .valkeyWindow : nil }
+        return release >= (8, 6) ? .redisSession : nil
     }
 
     /// Whether the server has `CLUSTER SLOT-STATS` (Redis 8.2+, Valkey 8.0+).

@@ -17,6 +17,13 @@ public enum PollRequest: Sendable, Hashable {
     case slotStats(ClosedRange<Int>)
     /// `CLUSTER GETKEYSINSLOT slot count`: the names of a hot slot's keys.
     case slotKeys(slot: Int, count: Int)
+    /// `HOTKEYS GET` (Valkey 9.2+: the last window's hot keys; Redis 8.6+: a session's).
+    case hotkeys
+    /// `INFO hotkeys` (Valkey 9.2+): the last window's length and samples.
+    case hotkeysInfo
+    /// `CONFIG GET hotkeys-top-k hotkeys-sampling-percentage hotkeys-window-seconds` (Valkey
+    /// 9.2+): whether tracking is on, and how.
+    case hotkeysSettings
 
     /// The command sent.
     public var command: RESPCommand {
@@ -29,6 +36,9 @@ public enum PollRequest: Sendable, Hashable {
         case .slotStats(let range):
             RESPCommand("CLUSTER", "SLOT-STATS", "SLOTSRANGE", String(range.lowerBound), String(range.upperBound))
         case .slotKeys(let slot, let count): RESPCommand("CLUSTER", "GETKEYSINSLOT", String(slot), String(count))
+        case .hotkeys: RESPCommand("HOTKEYS", "GET")
+        case .hotkeysInfo: RESPCommand("INFO", "hotkeys")
+        case .hotkeysSettings: RESPCommand(["CONFIG", "GET"] + ValkeyHotkeySettings.parameters)
         }
     }
 
@@ -43,6 +53,7 @@ public enum PollRequest: Sendable, Hashable {
         case .commandLog: .commandLog
         case .slotStats: .slotStats
         case .slotKeys: nil
+        case .hotkeys, .hotkeysInfo, .hotkeysSettings: .hotkeys
         }
     }
 }

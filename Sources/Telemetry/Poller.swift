@@ -40,6 +40,11 @@ public actor Poller {
     private let commandStatsEvery: Int
     private let ownTraffic: OwnTraffic?
     private let clock: any WallClock
+    /// Valkey 9.2+'s hot-key settings as last read, when they were read, and whether
+    /// `CONFIG GET` was refused (then `HOTKEYS GET` is read without them).
+    private var hotkeySettings: ValkeyHotkeySettings?
+    private var hotkeySettingsReadAt: Date?
+    private var hotkeySettingsRefused = false
 
     /// Creates a poller over a managed (self-reconnecting) connection.
     ///
@@ -101,9 +106,10 @@ public actor Poller {
         // slower pace: `INFO` alone has everything the per-tick figures need.
         let everything = polls % commandStatsEvery == 0
         polls += 1
-        let plan = PollPlan(
+        var plan = PollPlan(
             capabilities: capabilities, everything: everything, slowlogCount: slowlogCount,
             slotRange: slotActivity.nextRange, hotSlots: slotsToName)
+        addHotkeyRequests(to: &plan, everything: everything, at: time)
         slotsToName = []
         let replies = plan.replies(try await connection.pipeline(plan.commands))
         // Our error replies are not the application's (a refused part is asked once).
@@ -139,6 +145,7 @@ public actor Poller {
         if let info { capabilities.learn(from: info) }
         if let info, !info.commandStats.isEmpty { updateKeyCommandCost(info.commandStats) }
         let (hotSlots, slotKeys) = readSlotStats(plan, replies, at: time)
+        let serverHotKeys = readHotkeys(plan, replies)
 
         var cluster: ClusterInfo?
         if plan.contains(.clusterInfo), let reply = replies[.clusterInfo] { cluster = readCluster(reply.result) }
@@ -157,7 +164,69 @@ public actor Poller {
         reading.commandLog = commandLog.sorted { $0.time < $1.time }
         reading.hotSlots = hotSlots
         reading.slotKeys = slotKeys
+        reading.serverHotKeys = serverHotKeys
         return reading
+    }
+
+    /// How long Valkey's hot-key settings are trusted before they are read again: someone
+    /// turning tracking on shows within a minute.
+    static let hotkeySettingsLifetime: TimeInterval = 60
+
+    /// The `HOTKEYS` reads of this poll. Valkey 9.2+: its settings once a minute, and while
+    /// tracking is on (or the settings are unknown) the last window's keys and `INFO hotkeys`
+    /// at every poll — a reply of at most `hotkeys-top-k` entries. Redis 8.6+: a session's
+    /// result at the polls that read every section (a session is minutes long; reading it
+    /// costs O(K)). Nothing once `HOTKEYS GET` was refused.
+    private func addHotkeyRequests(to plan: inout PollPlan, everything: Bool, at time: Date) {
+        guard capabilities.asks(.hotkeys), let dialect = capabilities.hotkeyDialect else { return }
+        switch dialect {
+        case .valkeyWindow:
+            let due = hotkeySettingsReadAt.map {
+                time.timeIntervalSince($0) >= Self.hotkeySettingsLifetime || $0 > time
+            }
+            if !hotkeySettingsRefused && (due ?? true) {
+                plan.add(.hotkeysSettings)
+                hotkeySettingsReadAt = time
+            }
+            if hotkeySettings?.isEnabled ?? true {
+                plan.add(.hotkeys)
+                plan.add(.hotkeysInfo)
+            }
+        case .redisSession:
+            if everything { plan.add(.hotkeys) }
+        }
+    }
+
+    /// The hot keys the server measured, when this poll asked (Valkey with tracking off: no
+    /// keys, the settings that say so); `nil` when it did not ask or `HOTKEYS GET` was refused
+    /// (noted, and not asked again).
+    private func readHotkeys(_ plan: PollPlan, _ replies: PollReplies) -> ServerHotKeys? {
+        if let reply = replies[.hotkeysSettings] {
+            switch reply.result {
+            case .success(let value): hotkeySettings = ValkeyHotkeySettings(reply: value)
+            case .failure: hotkeySettingsRefused = true
+            }
+        }
+        guard let dialect = capabilities.hotkeyDialect else { return nil }
+        guard let reply = replies[.hotkeys] else {
+            guard dialect == .valkeyWindow, let settings = hotkeySettings, !settings.isEnabled else { return nil }
+            return ServerHotKeys(source: .valkeyWindow, entries: [], isTracking: false, settings: settings)
+        }
+        switch reply.result {
+        case .success(let value):
+            switch dialect {
+            case .valkeyWindow:
+                let info = replies[.hotkeysInfo].flatMap { try? $0.result.get().stringValue }
+                return ServerHotKeys(window: value, info: info, settings: hotkeySettings)
+            case .redisSession:
+                // No session (a null reply): nothing measured, said as such.
+                return HotkeysReport(reply: value).map(ServerHotKeys.init(session:))
+                    ?? ServerHotKeys(source: .redisSession, entries: [], isTracking: false)
+            }
+        case .failure(let error):
+            capabilities.refused[.hotkeys] = Self.refusal("HOTKEYS GET", error)
+            return nil
+        }
     }
 
     /// The commands we send on keys, as `commandstats` names them.

@@ -55,6 +55,8 @@ public enum PollPart: String, Sendable, Hashable, CaseIterable {
     case commandLog
     /// `CLUSTER SLOT-STATS` (Redis 8.2+, Valkey 8.0+, cluster mode only).
     case slotStats
+    /// `HOTKEYS GET` with its settings (Valkey 9.2+, Redis 8.6+ only).
+    case hotkeys
 }
 
 /// A successful poll's data.
@@ -85,6 +87,9 @@ public struct Reading: Sendable {
     /// Names of keys in hot slots looked up by this poll (`CLUSTER GETKEYSINSLOT`), by slot: to
     /// be reduced to namespaces at once, never kept.
     public var slotKeys: [Int: [[UInt8]]] = [:]
+    /// The hot keys the server measured (`HOTKEYS`, Valkey 9.2+ and Redis 8.6+), when this poll
+    /// read them; `nil` elsewhere.
+    public var serverHotKeys: ServerHotKeys?
 
     /// Creates a reading.
     public init(

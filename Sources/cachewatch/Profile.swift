@@ -48,15 +48,34 @@ struct Profile: AsyncParsableCommand {
     @Option(name: .long, help: "Output format: text or json.")
     var format: ProfileFormat = .text
 
-    @Option(name: .long, help: "Also write one CSV row per namespace to this file (replaced).")
+    @Option(
+        name: .long, help: "Also write one CSV row per namespace (with --hotkeys: per key) to this file (replaced).")
     var csv: String?
 
-    @Option(name: .long, help: "Namespaces shown in the text output (all are in JSON and CSV).")
+    @Option(name: .long, help: "Namespaces (with --hotkeys: keys) shown in the text output (all are in JSON and CSV).")
     var top = 30
+
+    @Flag(
+        name: .long,
+        help: ArgumentHelp(
+            "Ask the server which keys are hot instead of using MONITOR (Redis 8.6+, Valkey 9.2+).",
+            discussion:
+                "Redis 8.6+: a HOTKEYS session of CPU time and network bytes per key for --seconds (needs @admin; stopped and reset afterwards, and given a DURATION so the server ends it even if cachewatch is killed; its cost on the server is unmeasured here: no Redis 8.6 is packaged on these machines, and --hotkeys-sample lowers it). A session someone else started is read, not stopped. Valkey 9.2+: the always-on tracker's last window (hotkeys-top-k above 0), read at once."
+        ))
+    var hotkeys = false
+
+    @Option(
+        name: .customLong("hotkeys-sample"),
+        help: "With --hotkeys on Redis: track each key with probability 1/N (HOTKEYS START … SAMPLE N).")
+    var hotkeysSample = 1
 
     @OptionGroup var export: ExportFlags
 
     func validate() throws {
+        if hotkeys && burst != nil { throw ValidationError("--burst is for MONITOR: not with --hotkeys") }
+        guard hotkeysSample >= 1, hotkeysSample <= 1_000_000 else {
+            throw ValidationError("--hotkeys-sample must be from 1 to 1000000")
+        }
         guard seconds > 0, seconds <= 86_400 else { throw ValidationError("--seconds must be from 0 to 86400") }
         if let burst {
             guard burst >= 0.05 else { throw ValidationError("--burst must be at least 0.05 seconds") }
@@ -77,6 +96,10 @@ struct Profile: AsyncParsableCommand {
                 let handle = FileHandle(forWritingAtPath: path)
             else { throw CLIFailure("cannot write the CSV file '\(path)'") }
             return handle
+        }
+        if hotkeys {
+            try await runHotkeys(endpoint: endpoint, csvFile: csvFile)
+            return
         }
         let schedule = burst.map { ProfileSchedule.bursts($0, every: every, for: seconds) } ?? .window(seconds)
         let profiler = NamespaceProfiler(
@@ -104,6 +127,50 @@ struct Profile: AsyncParsableCommand {
         switch format {
         case .text: try ConsoleOutput.line(report.text(redactingKeys: export.redactKeys, limit: top))
         case .json: try ConsoleOutput.line(report.json(redactingKeys: export.redactKeys))
+        }
+        SignalTrap.exitIfSignalled()
+    }
+}
+
+extension Profile {
+    /// `--hotkeys`: the server's own measurement, printed like the profile.
+    private func runHotkeys(endpoint: Endpoint, csvFile: FileHandle?) async throws {
+        var session = HotkeySession(endpoint: endpoint, configuration: connection.configuration, seconds: seconds)
+        session.sampleRatio = hotkeysSample
+        SignalTrap.install(exitImmediately: false)
+        if isatty(STDERR_FILENO) == 1 {
+            ConsoleOutput.error(
+                "asking \(endpoint) for its hot keys (HOTKEYS; up to \(session.seconds) s, Ctrl-C ends it early)…")
+        }
+        let outcome: HotkeySession.Outcome
+        do {
+            outcome = try await session.run(shouldStop: { SignalTrap.received != nil })
+        } catch let error as RedisConnectionError {
+            throw CLIFailure(error)
+        } catch let failure as HotkeySession.Failure {
+            throw CLIFailure(failure.description)
+        }
+        if outcome.readOthersSession {
+            ConsoleOutput.error("a HOTKEYS session was already running on \(endpoint): read, left running")
+        }
+        let node = endpoint.description
+        if let csvFile {
+            do {
+                var table = CSVTable(header: ServerHotKeys.csvHeader, neutralizesFormulas: !export.noFormulaGuard)
+                for row in outcome.hotKeys.csvRows(node: node, redactingKeys: export.redactKeys) { table.append(row) }
+                try csvFile.write(contentsOf: Data(try table.text().utf8))
+                try csvFile.close()
+            } catch {
+                throw CLIFailure("cannot write the CSV file '\(csv ?? "")': \(error.localizedDescription)")
+            }
+        }
+        switch format {
+        case .text:
+            try ConsoleOutput.line(outcome.hotKeys.text(node: node, redactingKeys: export.redactKeys, limit: top))
+        case .json:
+            let fields =
+                ["\"node\":\(JSONText.string(node))"] + outcome.hotKeys.jsonFields(redactingKeys: export.redactKeys)
+            try ConsoleOutput.line("{" + fields.joined(separator: ",") + "}")
         }
         SignalTrap.exitIfSignalled()
     }

@@ -20,7 +20,7 @@ struct SnapshotCommand: AsyncParsableCommand {
             sampled, keyspace events where the server publishes them, key lives), evaluates the \
             rules, then writes cachewatch-snapshot-<UTC time>/ under --out: metrics.csv, bigkeys.csv, \
             namespaces.csv, ttl_histogram.csv, expiry_forecast.csv, slowlog.csv, commands.csv, \
-            alerts.csv and manifest.json. The directory appears only when complete. Key names are \
+            alerts.csv, hotkeys.csv (the server's own HOTKEYS, Valkey 9.2+/Redis 8.6+) and manifest.json. The directory appears only when complete. Key names are \
             exported as text plus exact hex bytes (key, key_hex); --redact-keys hashes them. With \
             --rdb FILE (the node's dump: BGSAVE's file, a backup), bigkeys.csv, namespaces.csv, \
             ttl_histogram.csv and expiry_forecast.csv hold the whole keyspace as the dump has it \

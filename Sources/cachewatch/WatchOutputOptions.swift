@@ -32,7 +32,17 @@ struct WatchOutputOptions: ParsableArguments {
     )
     var slots = false
 
+    @Flag(
+        name: .long,
+        help:
+            "After each metric line whose poll read the server's own hot keys (HOTKEYS: Valkey 9.2+ while hotkeys-top-k is above 0, Redis 8.6+ a session's result), print them: one {\"event\":\"hotkeys\",…} JSON line, or one logfmt line per key."
+    )
+    var hotkeys = false
+
     func validate() throws {
+        if hotkeys && format == .table {
+            throw ValidationError("--hotkeys needs --format json or logfmt")
+        }
         if namespaces && format == .table {
             throw ValidationError("--namespaces needs --format json or logfmt")
         }
@@ -58,6 +68,7 @@ extension WatchOutputOptions {
             alertmanager: alertmanager, exposition: exposition, namespaceLimit: namespaceLimit)
         loop.count = count
         loop.namespaces = namespaces
+        loop.hotKeys = hotkeys
         loop.slots = slots
         loop.headerEvery = headerEvery ?? max(1, TerminalSize.rows(default: 24) - 2)
         loop.csv = csv

@@ -79,7 +79,7 @@ struct SnapshotCommandTests {
             #expect(
                 Set(tables.keys) == [
                     "metrics.csv", "bigkeys.csv", "namespaces.csv", "ttl_histogram.csv", "expiry_forecast.csv",
-                    "slowlog.csv", "commands.csv", "alerts.csv",
+                    "slowlog.csv", "commands.csv", "alerts.csv", "hotkeys.csv",
                 ])
             let bigKeys = try #require(tables["bigkeys.csv"]).rows.filter { $0["list"] == "by_memory" }
             for name in Self.hostile {

@@ -115,6 +115,31 @@ struct GoldenScreenTests {
         try Self.check(DashboardRenderer.render(off, width: 120, height: 40), "events-off-keyspace-120x40")
     }
 
+    @Test("the server's own hot keys (HOTKEYS): Valkey's window, Redis's session, Valkey with tracking off")
+    func serverHotKeys() throws {
+        let valkey = ServerHotKeys(
+            source: .valkeyWindow,
+            entries: [
+                .init(key: Array("product:10442".utf8), database: 0, accessesPerSecond: 48_200),
+                .init(key: Array("price:1042".utf8), database: 0, accessesPerSecond: 3_150),
+                .init(key: Array("user:42".utf8), database: 3, accessesPerSecond: 900),
+                .init(key: Array("ghost:1".utf8), database: 0, accessesPerSecond: 12),
+            ], isTracking: true, windowMilliseconds: 1022, samples: 211_833, settings: ValkeyHotkeySettings(topK: 16))
+        let redis = ServerHotKeys(
+            source: .redisSession,
+            entries: [
+                .init(key: Array("catalog:all".utf8), cpuPercent: 50, networkBytesPerSecond: 20_000),
+                .init(key: Array("user:7".utf8), cpuPercent: 1, networkBytesPerSecond: 30_000),
+            ], isTracking: false, windowMilliseconds: 10_000, sampleRatio: 1)
+        let off = ServerHotKeys(
+            source: .valkeyWindow, entries: [], isTracking: false, settings: ValkeyHotkeySettings(topK: 0))
+        for (hotKeys, name) in [(valkey, "valkey"), (redis, "redis"), (off, "valkey-off")] {
+            var state = DashboardFixture.state(view: .keyspace)
+            state.engine.apply(serverHotKeys: hotKeys, node: DashboardFixture.node)
+            try Self.check(DashboardRenderer.render(state, width: 120, height: 40), "hotkeys-\(name)-keyspace-120x40")
+        }
+    }
+
     @Test("key lives: the keyspace view's How keys end panel")
     func keyLives() throws {
         var state = DashboardFixture.state(view: .keyspace)
