@@ -20,6 +20,9 @@ public struct EngineState: Sendable {
     public internal(set) var topology: ClusterTopology?
     /// The Sentinel group, when its primary was found through Sentinel.
     public internal(set) var sentinelGroup: SentinelGroup?
+    /// Whether the group's primary had not reported when the group came: its figures are set at
+    /// its first sample.
+    private var sentinelFiguresPending = false
     /// The database each node's keys are sampled in (0 for nodes not listed: cluster nodes).
     public let databases: [String: Int]
     /// How many alert events ``recentEvents`` keeps.
@@ -119,9 +122,13 @@ public struct EngineState: Sendable {
         for event in events {
             switch event {
             case .sample(let sample):
-                // The sentinels' figures ride on the primary's ticks (set before its first one too).
-                if let group = sentinelGroup, group.primaryNode == sample.node { setSentinelFigures(group) }
                 store.ingest(sample)
+                // The sentinels' figures ride on the primary's ticks: kept by its series once
+                // set, which waits for the primary's first sample when the group came first.
+                if sentinelFiguresPending, let group = sentinelGroup, group.primaryNode == sample.node {
+                    setSentinelFigures(group)
+                    sentinelFiguresPending = false
+                }
                 outcome.samples.append(sample)
             case .keys(let node, let keys, let finished, let unavailable):
                 let batch = KeyspaceFeed.Batch(keys: keys, finishedPass: finished, unavailable: unavailable)
@@ -172,6 +179,7 @@ public struct EngineState: Sendable {
                     for metric in Self.sentinelMetrics { store.setExternal(node: formerPrimary, metric, nil) }
                 }
                 setSentinelFigures(group)
+                sentinelFiguresPending = store[group.primaryNode] == nil
                 outcome.topologyChanged = outcome.topologyChanged || !changes.isEmpty
                 outcome.notices += changes.map(\.description)
             case .nodeRemoved(let name):

@@ -135,8 +135,33 @@ public final class Fleet: Sendable {
     /// - Throws: ``FleetError`` when it watches no primary, or several (which one is for the
     ///   user to say, with a `redis+sentinel://` URL).
     private func sentinelBehind(_ seed: NodeTarget) async throws(FleetError) -> Plan? {
+        // The question's connection is closed before discovery opens its own, on every path.
         let connection = ManagedConnection(endpoint: seed.endpoint, configuration: configuration.connection)
-        defer { Task { await connection.close() } }
+        let watched: String?
+        do {
+            watched = try await sentinelPrimary(of: seed, on: connection)
+        } catch {
+            await connection.close()
+            throw error
+        }
+        await connection.close()
+        guard let name = watched else { return nil }
+        // The URL's credentials serve the sentinel and the data nodes alike; a
+        // redis+sentinel:// URL keeps them apart.
+        var found = try await discover(
+            through: SentinelSource(sentinels: [seed.endpoint], masterName: name, dataNode: seed.endpoint))
+        if let group = found.sentinelGroup {
+            found.notices.append(
+                "\(seed.name) is a sentinel: following its primary '\(name)' (\(group.primaryNode), \(group.replicas.count) replicas)"
+            )
+        }
+        return found
+    }
+
+    /// The name of the one primary `seed` watches when it is a sentinel; `nil` when it is not.
+    private func sentinelPrimary(
+        of seed: NodeTarget, on connection: ManagedConnection
+    ) async throws(FleetError) -> String? {
         guard let replies = try? await connection.pipeline([RESPCommand("INFO", "server")]),
             case .success(let info) = replies[0].result, let text = info.stringValue,
             SentinelDiscovery.infoField(text, "redis_mode") == "sentinel"
@@ -156,16 +181,7 @@ public final class Fleet: Sendable {
                 "\(seed.name) is a sentinel watching \(names.count) primaries (\(names.joined(separator: ", "))): give one, as \(example)"
             )
         }
-        // The URL's credentials serve the sentinel and the data nodes alike; a
-        // redis+sentinel:// URL keeps them apart.
-        var found = try await discover(
-            through: SentinelSource(sentinels: [seed.endpoint], masterName: name, dataNode: seed.endpoint))
-        if let group = found.sentinelGroup {
-            found.notices.append(
-                "\(seed.name) is a sentinel: following its primary '\(name)' (\(group.primaryNode), \(group.replicas.count) replicas)"
-            )
-        }
-        return found
+        return name
     }
 
     /// The primary and replicas the sentinels name, watched as a group.
