@@ -83,7 +83,8 @@ let package = Package(
             dependencies: [
                 "Export", "CCrypt", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // Views as pure functions of the engine's state: virtual screen, widgets, key map. No
@@ -184,7 +185,8 @@ let package = Package(
         .testTarget(
             name: "FleetTests", dependencies: ["Fleet", "Metrics", "Telemetry", "RESP", "RedisClient", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"]),
-        .testTarget(name: "RDBTests", dependencies: ["RDB", "Metrics", "Telemetry", "RESP", "RedisClient", "TestSupport"]),
+        .testTarget(
+            name: "RDBTests", dependencies: ["RDB", "Metrics", "Telemetry", "RESP", "RedisClient", "TestSupport"]),
         .testTarget(
             name: "ExportTests",
             dependencies: [
@@ -211,7 +213,8 @@ let package = Package(
             name: "CLITests",
             dependencies: [
                 "TestSupport", "Export", "Telemetry", "Recording", "Engine", "Fleet", "Alerts", "Metrics",
-                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "CSV", package: "CSV.swift"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "NIOTLS", package: "swift-nio"),
             ],
             exclude: ["Golden"]),
     ],

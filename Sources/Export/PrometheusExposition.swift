@@ -273,7 +273,7 @@ public struct PrometheusExposition: Sendable {
         }
     }
 
-    /// The endpoint's own cost as two counter families, their label sets added to `labelText`.
+    /// The endpoint's own cost and connections as families, their label sets added to `labelText`.
     private static func costFamilies(_ cost: ExpositionCost, labelText: inout [UInt8]) -> [Family] {
         var cpu = Family(
             name: "cachewatch_exposition_cpu_seconds",
@@ -289,7 +289,27 @@ public struct PrometheusExposition: Sendable {
         var scrapes = Family(
             name: "cachewatch_scrapes", help: "Scrapes of /metrics answered with the exposition.", kind: .counter)
         scrapes.add(labelText.count..<labelText.count, Double(cost.scrapes))
-        return [cpu, scrapes]
+        let stats = cost.connections
+        var open = Family(
+            name: "cachewatch_http_connections", help: "Connections to the metrics endpoint open now.", kind: .gauge)
+        open.add(labelText.count..<labelText.count, Double(stats.open))
+        var shed = Family(
+            name: "cachewatch_http_connections_shed",
+            help:
+                "Connections to the metrics endpoint closed to make room when it was full, the oldest not being answered first.",
+            kind: .counter)
+        shed.add(labelText.count..<labelText.count, Double(stats.shed))
+        var timeouts = Family(
+            name: "cachewatch_http_timeouts",
+            help:
+                "Connections to the metrics endpoint closed by a timeout: a TLS handshake, a request header, an idle keep-alive or a response not taken in time.",
+            kind: .counter)
+        for phase in HTTPConnectionStats.Phase.allCases {
+            let start = labelText.count
+            appendLabel("phase", phase.rawValue, to: &labelText)
+            timeouts.add(start..<labelText.count, Double(stats.timeouts[phase] ?? 0))
+        }
+        return [cpu, scrapes, open, shed, timeouts]
     }
 
     /// What closes a sample's labels.

@@ -52,6 +52,11 @@ public final class LatestExposition: Sendable {
         return body
     }
 
+    /// Replaces the endpoint's connection figures (shown from the next tick's body on).
+    public func recordConnections(_ stats: HTTPConnectionStats) {
+        state.withLock { $0.cost.connections = stats }
+    }
+
     /// Counts the CPU time spent writing a response to the socket.
     public func recordWrite(_ time: Duration) {
         state.withLock { $0.cost.write += time }

@@ -27,7 +27,9 @@ final class MetricsRequestHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head(let head): request = head
+        case .head(let head):
+            request = head
+            context.triggerUserOutboundEvent(RequestProgress.headerReceived, promise: nil)
         case .body: break  // a scrape has no body; anything sent is ignored
         case .end:
             guard let head = request else { return }
@@ -37,8 +39,14 @@ final class MetricsRequestHandler: ChannelInboundHandler {
         }
     }
 
-    /// Answers the waiting requests in order, each once its user is let in.
+    /// Answers the waiting requests in order, each once its user is let in; tells the
+    /// connection's guard when nothing is left to answer.
     private func next(context: ChannelHandlerContext) {
+        defer {
+            if !checking && waiting.isEmpty && request == nil && context.channel.isActive {
+                context.triggerUserOutboundEvent(RequestProgress.answeredAll, promise: nil)
+            }
+        }
         while !checking, let head = waiting.first {
             guard let authentication else {
                 waiting.removeFirst()

@@ -57,7 +57,7 @@ struct Exporter: AsyncParsableCommand {
         let rules = try alerting.load()
         let sink = alertmanager.sink(targets: targets)
         let latest = LatestExposition()
-        let server = try await endpoint.serve(on: listen, latest: latest)
+        let server = try await endpoint.serve(on: listen, latest: latest, nodes: targets.count)
         let recorder = try recording.recorder(command: "exporter", endpoints: targets.map(\.name), interval: interval)
         defer { recorder?.close() }
         SignalTrap.install(exitImmediately: true)

@@ -79,7 +79,7 @@ struct Watch: AsyncParsableCommand {
         // Bound before connecting: an address in use is an error at once.
         let latest = LatestExposition()
         var server: MetricsServer?
-        if let listen { server = try await endpoint.serve(on: listen, latest: latest) }
+        if let listen { server = try await endpoint.serve(on: listen, latest: latest, nodes: targets.count) }
         var publish: (@Sendable (PrometheusExposition) -> Void)?
         if server != nil { publish = { @Sendable exposition in latest.publish(exposition) } }
         let recorder = try recording.recorder(
