@@ -44,6 +44,20 @@ public struct CheckReport: Sendable, Equatable {
     public let summary: String
     /// `name=value` pairs (absent values left out).
     public let perfdata: [String]
+    /// The problems, most severe first (an incident's cause before its symptoms), as the
+    /// summary lists them; empty when healthy.
+    public private(set) var problems: [String] = []
+    /// The alerts whose conditions held at the newest poll, as evaluated (their `for` ignored).
+    public private(set) var alerts: [Alert] = []
+    /// The figures of the perfdata, by name, in their metric's unit (ratios as ratios).
+    public private(set) var figures: [(name: String, value: Double)] = []
+    /// The nodes looked at, and whether each answered.
+    public private(set) var nodes: [(name: String, up: Bool)] = []
+
+    public static func == (lhs: CheckReport, rhs: CheckReport) -> Bool {
+        lhs.status == rhs.status && lhs.summary == rhs.summary && lhs.perfdata == rhs.perfdata
+            && lhs.problems == rhs.problems && lhs.alerts == rhs.alerts
+    }
 
     /// The one line printed: `CACHEWATCH STATUS - summary | perfdata`.
     public var line: String {
@@ -53,7 +67,9 @@ public struct CheckReport: Sendable, Equatable {
 
     /// A report that could not look at the server (it cannot be reached, a bad password).
     public static func unknown(_ reason: String) -> CheckReport {
-        CheckReport(status: .unknown, summary: reason, perfdata: [])
+        var report = CheckReport(status: .unknown, summary: reason, perfdata: [])
+        report.problems = [reason]
+        return report
     }
 
     private init(status: Status, summary: String, perfdata: [String]) {
@@ -144,6 +160,44 @@ public struct CheckReport: Sendable, Equatable {
             }
         }
         self.init(status: status, summary: summary, perfdata: perfdata)
+        self.problems = problems
+        self.alerts = firing
+        self.nodes = nodes.map { ($0.node, $0.isUp) }
+        if nodes.count == 1, let node = nodes.first {
+            let metrics: [Metric] = [
+                .hitRatio, .opsPerSec, .evictedPerSec, .expiredPerSec, .memoryUsedRatio, .clientsConnected, .pingMs,
+            ]
+            figures = metrics.compactMap { metric in node.latest(metric).map { (metric.name, $0) } }
+        } else {
+            let pairs: [(String, Double?)] = [
+                ("hit_ratio", total.hitRatio), ("ops_per_sec", total.opsPerSec),
+                ("evicted_per_sec", total.evictedPerSec), ("expired_per_sec", total.expiredPerSec),
+                ("memory_used_ratio_max", total.maxMemoryRatio), ("nodes_up", Double(answering.count)),
+                ("nodes_down", Double(down.count)),
+            ]
+            figures = pairs.compactMap { name, value in value.map { (name, $0) } }
+        }
+    }
+
+    /// The report as one JSON object (`check --format json`): `status` (`OK`, `WARNING`,
+    /// `CRITICAL`, `UNKNOWN`), `exit_code`, `summary`, `problems`, `alerts` (name, severity,
+    /// labels, value, summary, description, runbook_url, cause), `figures` and `nodes`.
+    public var json: String {
+        let alertObjects = alerts.map { alert in
+            let labels = alert.labels.sorted { $0.key < $1.key }.map { "\(JSONText.string($0.key)):\(JSONText.string($0.value))" }
+            return "{\"name\":\(JSONText.string(alert.name)),\"severity\":\(JSONText.string(alert.severity.rawValue)),"
+                + "\"labels\":{\(labels.joined(separator: ","))},\"value\":\(JSONText.number(alert.value)),"
+                + "\"summary\":\(JSONText.string(alert.summary)),\"description\":\(JSONText.string(alert.description)),"
+                + "\"runbook_url\":\(JSONText.string(alert.runbookURL)),"
+                + "\"cause\":\(alert.cause.map(JSONText.string) ?? "null")}"
+        }
+        let figureFields = figures.map { "\(JSONText.string($0.name)):\(JSONText.number($0.value))" }
+        let nodeObjects = nodes.map { "{\"node\":\(JSONText.string($0.name)),\"up\":\($0.up)}" }
+        return "{\"status\":\(JSONText.string(status.label)),\"exit_code\":\(status.exitCode),"
+            + "\"summary\":\(JSONText.string(summary)),"
+            + "\"problems\":[\(problems.map(JSONText.string).joined(separator: ","))],"
+            + "\"alerts\":[\(alertObjects.joined(separator: ","))],\"figures\":{\(figureFields.joined(separator: ","))},"
+            + "\"nodes\":[\(nodeObjects.joined(separator: ","))]}"
     }
 
     /// One Nagios perfdata item, `name=value[unit];[warn];[crit];[min];[max]`: ratios in percent

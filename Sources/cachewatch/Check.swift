@@ -35,6 +35,13 @@ struct Check: AsyncParsableCommand {
     @Option(name: .long, help: "Seconds to poll before evaluating (at least two polls).")
     var window: Double = 3
 
+    @Option(
+        name: .long,
+        help:
+            "Output: text (one Nagios line with perfdata) or json (one object: status, exit_code, summary, problems, alerts with their description and runbook, figures, nodes). The exit code is the same."
+    )
+    var format: CheckFormat = .text
+
     func validate() throws {
         guard window >= 0.2, window.isFinite else { throw ValidationError("--window must be at least 0.2 seconds") }
     }
@@ -58,11 +65,17 @@ struct Check: AsyncParsableCommand {
                 return state.store
             }
         } catch let failure as CLIFailure {
-            try ConsoleOutput.line(CheckReport.unknown(failure.message).line)
+            let report = CheckReport.unknown(failure.message)
+            try ConsoleOutput.line(format == .json ? report.json : report.line)
             throw ExitCode(3)
         }
         let report = CheckReport(store: store, rules: rules.rules, inhibitions: rules.inhibitions)
-        try ConsoleOutput.line(report.line)
+        try ConsoleOutput.line(format == .json ? report.json : report.line)
         if report.status != .ok { throw ExitCode(report.status.exitCode) }
     }
+}
+
+/// The output formats of `cachewatch check`.
+enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
 }

@@ -47,6 +47,31 @@ struct CheckCommandTests {
         }
     }
 
+    @Test("--format json: the same verdict and exit code as one object, the alert with its description and runbook")
+    func json() async throws {
+        try await withRedisServer { server in
+            let warning = try await CachewatchBinary.run([
+                "check", "-p", String(server.port), "--window", "0.4", "--rules", try rules("warning"), "--no-sampling",
+                "--format", "json",
+            ])
+            #expect(warning.code == 1, "\(warning.stderr)")
+            let object = try #require(jsonObjects(warning.stdout).first, "\(warning.stdout)")
+            #expect(object["status"] as? String == "WARNING" && object["exit_code"] as? Int == 1)
+            let alert = try #require((object["alerts"] as? [[String: Any]])?.first)
+            #expect(alert["name"] as? String == "AlwaysConnected" && alert["severity"] as? String == "warning")
+            #expect((alert["labels"] as? [String: String])?["node"] == "127.0.0.1:\(server.port)")
+            #expect(alert["description"] is String && alert["runbook_url"] is String)
+            #expect((object["problems"] as? [String])?.first?.hasPrefix("AlwaysConnected: ") == true)
+            #expect((object["figures"] as? [String: Double])?["clients_connected"] ?? 0 >= 1)
+            #expect((object["nodes"] as? [[String: Any]])?.first?["up"] as? Bool == true)
+        }
+        let port = try FreePort.next()
+        let unknown = try await CachewatchBinary.run(["check", "-p", String(port), "--format", "json"])
+        #expect(unknown.code == 3)
+        let object = try #require(jsonObjects(unknown.stdout).first)
+        #expect(object["status"] as? String == "UNKNOWN" && (object["summary"] as? String)?.contains("refused") == true)
+    }
+
     @Test("UNKNOWN when unreachable")
     func unknown() async throws {
         let port = try FreePort.next()
