@@ -15,7 +15,7 @@ struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check the server once against the rules, like a Nagios plugin (exit 0/1/2/3).",
         discussion: """
-            Polls for --window seconds so that rates exist, then evaluates every rule's condition at \
+            Polls for --duration (3 s) so that rates exist, then evaluates every rule's condition at \
             the last poll, ignoring 'for' (the calling monitoring system owns the hold-down). It \
             reads what watch reads: keys sampled meanwhile, keyspace events where the server \
             publishes them and key lives feed the keyspace rules. Exit \
@@ -24,16 +24,21 @@ struct Check: AsyncParsableCommand {
         helpNames: [.long]
     )
 
-    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup(title: "Alert rules") var alerting: AlertOptions
 
-    @OptionGroup var targets: TargetOptions
+    @OptionGroup(title: "What is read: key sampling, keyspace events, key lives") var sources: SourceOptions
 
-    @OptionGroup var alerting: AlertOptions
+    @OptionGroup(title: "Connection") var connection: ConnectionOptions
 
-    @OptionGroup var sources: SourceOptions
+    @OptionGroup(title: "Several nodes: targets, Cluster, Sentinel") var targets: TargetOptions
 
-    @Option(name: .long, help: "Seconds to poll before evaluating (at least two polls).")
-    var window: Double = 3
+    @Option(
+        name: [.customLong("duration"), .customLong("window")],
+        help: "How long to poll before evaluating (at least two polls): seconds, or with a unit: 3, 10s, 1m.")
+    var duration = RecordDuration(seconds: 3)
+
+    /// The window, in seconds.
+    var window: Double { duration.seconds }
 
     @Option(
         name: .long,
@@ -43,7 +48,7 @@ struct Check: AsyncParsableCommand {
     var format: CheckFormat = .text
 
     func validate() throws {
-        guard window >= 0.2, window.isFinite else { throw ValidationError("--window must be at least 0.2 seconds") }
+        guard window >= 0.2, window.isFinite else { throw ValidationError("--duration must be at least 0.2 seconds") }
     }
 
     func run() async throws {

@@ -22,7 +22,7 @@ struct Demo: AsyncParsableCommand {
         helpNames: [.long]
     )
 
-    @OptionGroup var output: WatchOutputOptions
+    @OptionGroup(title: "Output") var output: WatchOutputOptions
 
     @Flag(name: .long, help: "Print watch lines instead of opening the dashboard (for pipes and CI).")
     var headless = false
@@ -39,10 +39,12 @@ struct Demo: AsyncParsableCommand {
     @Flag(name: .customLong("alerts-only"), help: "With --headless: print alert events only.")
     var alertsOnly = false
 
-    @Option(name: .customLong("snapshot-dir"), help: "Where the e key writes CSV snapshots.")
+    @Option(
+        name: [.customLong("out"), .customLong("snapshot-dir")],
+        help: "The directory the e key writes CSV snapshots in (as snapshot --out).")
     var snapshotDirectory = "."
 
-    @OptionGroup var recording: RecordOptions
+    @OptionGroup(title: "Recording") var recording: RecordOptions
 
     func validate() throws {
         guard rate >= 1 && rate <= 100_000 else { throw ValidationError("--rate must be from 1 to 100000") }

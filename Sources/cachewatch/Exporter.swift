@@ -20,10 +20,6 @@ struct Exporter: AsyncParsableCommand {
         helpNames: [.long]
     )
 
-    @OptionGroup var connection: ConnectionOptions
-
-    @OptionGroup var targets: TargetOptions
-
     @Option(
         name: .long,
         help: ArgumentHelp(
@@ -31,7 +27,7 @@ struct Exporter: AsyncParsableCommand {
             valueName: "ADDR:PORT"))
     var listen = ListenAddress(argument: ":9180")!
 
-    @OptionGroup var endpoint: MetricsEndpointOptions
+    @OptionGroup(title: "Prometheus endpoint") var endpoint: MetricsEndpointOptions
 
     @Option(name: [.customShort("i"), .long], help: "Seconds between polls.")
     var interval: Double = 1
@@ -39,13 +35,17 @@ struct Exporter: AsyncParsableCommand {
     @Option(name: .long, help: "Format of the alert events on stdout: logfmt, json or table.")
     var format: LineFormat = .logfmt
 
-    @OptionGroup var alerting: AlertOptions
+    @OptionGroup(title: "Alert rules") var alerting: AlertOptions
 
-    @OptionGroup var alertmanager: AlertmanagerOptions
+    @OptionGroup(title: "Alertmanager") var alertmanager: AlertmanagerOptions
 
-    @OptionGroup var sources: SourceOptions
+    @OptionGroup(title: "What is read: key sampling, keyspace events, key lives") var sources: SourceOptions
 
-    @OptionGroup var recording: RecordOptions
+    @OptionGroup(title: "Recording") var recording: RecordOptions
+
+    @OptionGroup(title: "Connection") var connection: ConnectionOptions
+
+    @OptionGroup(title: "Several nodes: targets, Cluster, Sentinel") var targets: TargetOptions
 
     func validate() throws {
         try PollInterval.validate(interval)

@@ -26,13 +26,18 @@ struct Profile: AsyncParsableCommand {
         helpNames: [.long]
     )
 
-    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup(title: "Connection") var connection: ConnectionOptions
 
     @Argument(help: "Server URL (redis://…, unix:///…); the same as -u.")
     var serverURL: String?
 
-    @Option(name: .long, help: "How long the profile lasts, in seconds.")
-    var seconds: Double = 10
+    @Option(
+        name: [.customLong("duration"), .customLong("seconds")],
+        help: "How long the profile lasts: seconds, or with a unit: 10, 30s, 5m.")
+    var duration = RecordDuration(seconds: 10)
+
+    /// The profile's length, in seconds.
+    var seconds: Double { duration.seconds }
 
     @Option(name: .long, help: "Duty-cycle MONITOR: seconds of each burst (with --every); default: one window.")
     var burst: Double?
@@ -60,7 +65,7 @@ struct Profile: AsyncParsableCommand {
         help: ArgumentHelp(
             "Ask the server which keys are hot instead of using MONITOR (Redis 8.6+, Valkey 9.2+).",
             discussion:
-                "Redis 8.6+: a HOTKEYS session of CPU time and network bytes per key for --seconds (needs @admin; stopped and reset afterwards, and given a DURATION so the server ends it even if cachewatch is killed; its cost on the server is unmeasured here: no Redis 8.6 is packaged on these machines, and --hotkeys-sample lowers it). A session someone else started is read, not stopped. Valkey 9.2+: the always-on tracker's last window (hotkeys-top-k above 0), read at once."
+                "Redis 8.6+: a HOTKEYS session of CPU time and network bytes per key for --duration (needs @admin; stopped and reset afterwards, and given a DURATION so the server ends it even if cachewatch is killed; its cost on the server is unmeasured here: no Redis 8.6 is packaged on these machines, and --hotkeys-sample lowers it). A session someone else started is read, not stopped. Valkey 9.2+: the always-on tracker's last window (hotkeys-top-k above 0), read at once."
         ))
     var hotkeys = false
 
@@ -69,14 +74,14 @@ struct Profile: AsyncParsableCommand {
         help: "With --hotkeys on Redis: track each key with probability 1/N (HOTKEYS START … SAMPLE N).")
     var hotkeysSample = 1
 
-    @OptionGroup var export: ExportFlags
+    @OptionGroup(title: "Exported key names and cells") var export: ExportFlags
 
     func validate() throws {
         if hotkeys && burst != nil { throw ValidationError("--burst is for MONITOR: not with --hotkeys") }
         guard hotkeysSample >= 1, hotkeysSample <= 1_000_000 else {
             throw ValidationError("--hotkeys-sample must be from 1 to 1000000")
         }
-        guard seconds > 0, seconds <= 86_400 else { throw ValidationError("--seconds must be from 0 to 86400") }
+        guard seconds > 0, seconds <= 86_400 else { throw ValidationError("--duration must be from 0 to 86400 seconds") }
         if let burst {
             guard burst >= 0.05 else { throw ValidationError("--burst must be at least 0.05 seconds") }
             guard every >= burst else { throw ValidationError("--every must be at least --burst") }

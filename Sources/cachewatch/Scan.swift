@@ -29,7 +29,7 @@ struct Scan: AsyncParsableCommand {
         helpNames: [.long]
     )
 
-    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup(title: "Connection") var connection: ConnectionOptions
 
     @Argument(help: "Server URL (redis://…, unix:///…); the same as -u.")
     var serverURL: String?
@@ -49,13 +49,25 @@ struct Scan: AsyncParsableCommand {
     @Option(name: .customLong("big-length"), help: "Elements from which a collection is big (when lengths are read).")
     var bigLength: Int64 = 10_000
 
-    @Flag(name: .long, help: "Print one JSON object.")
-    var json = false
-
-    @Flag(
+    @Option(
         name: .long,
-        help: "Print CSV: one table with a section column (key, type_biggest, namespace, ttl_bucket, expiry_peak).")
-    var csv = false
+        help:
+            "Output: text, json (one object) or csv (one table with a section column: key, type_biggest, namespace, ttl_bucket, expiry_peak)."
+    )
+    var format: ScanFormat?
+
+    /// `--json`, kept for scripts written before `--format`.
+    @Flag(name: .customLong("json"), help: .hidden)
+    var jsonFlag = false
+
+    /// `--csv`, kept for scripts written before `--format`.
+    @Flag(name: .customLong("csv"), help: .hidden)
+    var csvFlag = false
+
+    /// The output asked, by `--format` or the older switches.
+    var output: ScanFormat { format ?? (jsonFlag ? .json : csvFlag ? .csv : .text) }
+    private var json: Bool { output == .json }
+    private var csv: Bool { output == .csv }
 
     @Option(
         name: .customLong("scan-count"),
@@ -99,7 +111,9 @@ struct Scan: AsyncParsableCommand {
     var redactKeys = false
 
     func validate() throws {
-        if json && csv { throw ValidationError("choose one of --json and --csv") }
+        if [format != nil, jsonFlag, csvFlag].filter({ $0 }).count > 1 {
+            throw ValidationError("choose one output: --format text|json|csv")
+        }
         guard sample >= 1 else { throw ValidationError("--sample must be at least 1") }
         guard (1...1000).contains(scanCount) else { throw ValidationError("--scan-count must be from 1 to 1000") }
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
@@ -248,4 +262,9 @@ struct ScanProgress {
         guard enabled else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
+}
+
+/// The output formats of `cachewatch scan`.
+enum ScanFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, csv
 }

@@ -16,7 +16,7 @@ struct SnapshotCommand: AsyncParsableCommand {
         commandName: "snapshot",
         abstract: "Watch the server for a few seconds, then write a directory of CSV files for a post-mortem.",
         discussion: """
-            Polls every --interval seconds for --window seconds, reading what watch reads (keys \
+            Polls every --interval seconds for --duration (10 s), reading what watch reads (keys \
             sampled, keyspace events where the server publishes them, key lives), evaluates the \
             rules, then writes cachewatch-snapshot-<UTC time>/ under --out: metrics.csv, bigkeys.csv, \
             namespaces.csv, ttl_histogram.csv, expiry_forecast.csv, slowlog.csv, commands.csv, \
@@ -29,29 +29,34 @@ struct SnapshotCommand: AsyncParsableCommand {
         helpNames: [.long]
     )
 
-    @OptionGroup var connection: ConnectionOptions
-
-    @OptionGroup var targets: TargetOptions
-
     @Option(name: .long, help: "The directory the snapshot directory is written in.")
     var out = "."
 
-    @Option(name: .long, help: "Seconds to watch before writing.")
-    var window: Double = 10
+    @Option(
+        name: [.customLong("duration"), .customLong("window")],
+        help: "How long to watch before writing: seconds, or with a unit: 10, 30s, 2m.")
+    var duration = RecordDuration(seconds: 10)
+
+    /// The window, in seconds.
+    var window: Double { duration.seconds }
 
     @Option(name: [.customShort("i"), .long], help: "Seconds between polls.")
     var interval: Double = 1
 
-    @OptionGroup var sources: SourceOptions
+    @OptionGroup(title: "What is read: key sampling, keyspace events, key lives") var sources: SourceOptions
 
-    @OptionGroup var alerting: AlertOptions
+    @OptionGroup(title: "Alert rules") var alerting: AlertOptions
 
-    @OptionGroup var export: ExportFlags
+    @OptionGroup(title: "Exported key names and cells") var export: ExportFlags
 
-    @OptionGroup var dump: DumpOptions
+    @OptionGroup(title: "The keyspace from a dump (RDB)") var dump: DumpOptions
+
+    @OptionGroup(title: "Connection") var connection: ConnectionOptions
+
+    @OptionGroup(title: "Several nodes: targets, Cluster, Sentinel") var targets: TargetOptions
 
     func validate() throws {
-        guard window.isFinite, window >= 0.2 else { throw ValidationError("--window must be at least 0.2 seconds") }
+        guard window.isFinite, window >= 0.2 else { throw ValidationError("--duration must be at least 0.2 seconds") }
         guard interval.isFinite, interval >= 0.05 else { throw ValidationError("--interval must be at least 0.05") }
     }
 

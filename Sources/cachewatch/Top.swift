@@ -16,27 +16,29 @@ struct Top: AsyncParsableCommand {
         helpNames: [.long]
     )
 
-    @OptionGroup var connection: ConnectionOptions
-
-    @OptionGroup var targets: TargetOptions
-
-    @OptionGroup var display: DisplayOptions
+    @OptionGroup(title: "Display") var display: DisplayOptions
 
     @Flag(name: .long, help: "Open even when the server cannot be reached yet, and keep retrying.")
     var wait = false
 
-    @OptionGroup var sources: SourceOptions
+    @OptionGroup(title: "What is read: key sampling, keyspace events, key lives") var sources: SourceOptions
 
-    @OptionGroup var alerting: AlertOptions
+    @OptionGroup(title: "Alert rules") var alerting: AlertOptions
 
-    @Option(name: .customLong("snapshot-dir"), help: "Where the e key writes CSV snapshots.")
+    @Option(
+        name: [.customLong("out"), .customLong("snapshot-dir")],
+        help: "The directory the e key writes CSV snapshots in (as snapshot --out).")
     var snapshotDirectory = "."
 
-    @OptionGroup var export: ExportFlags
+    @OptionGroup(title: "Exported key names and cells") var export: ExportFlags
 
-    @OptionGroup var recording: RecordOptions
+    @OptionGroup(title: "Recording") var recording: RecordOptions
 
-    @OptionGroup var dump: DumpOptions
+    @OptionGroup(title: "The keyspace from a dump (RDB)") var dump: DumpOptions
+
+    @OptionGroup(title: "Connection") var connection: ConnectionOptions
+
+    @OptionGroup(title: "Several nodes: targets, Cluster, Sentinel") var targets: TargetOptions
 
     func run() async throws {
         // A rules file that cannot be used stops the dashboard before anything else.

@@ -21,20 +21,16 @@ struct Watch: AsyncParsableCommand {
         helpNames: [.long]
     )
 
-    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup(title: "Output") var output: WatchOutputOptions
 
-    @OptionGroup var targets: TargetOptions
+    @OptionGroup(title: "Alert rules") var alerting: AlertOptions
 
-    @OptionGroup var output: WatchOutputOptions
-
-    @OptionGroup var alerting: AlertOptions
-
-    @OptionGroup var sources: SourceOptions
+    @OptionGroup(title: "What is read: key sampling, keyspace events, key lives") var sources: SourceOptions
 
     @Flag(name: .customLong("alerts-only"), help: "Print alert events only, no metric lines.")
     var alertsOnly = false
 
-    @OptionGroup var alertmanager: AlertmanagerOptions
+    @OptionGroup(title: "Alertmanager") var alertmanager: AlertmanagerOptions
 
     @Option(
         name: .long,
@@ -50,9 +46,13 @@ struct Watch: AsyncParsableCommand {
             valueName: "ADDR:PORT"))
     var listen: ListenAddress?
 
-    @OptionGroup var endpoint: MetricsEndpointOptions
+    @OptionGroup(title: "Prometheus endpoint") var endpoint: MetricsEndpointOptions
 
-    @OptionGroup var recording: RecordOptions
+    @OptionGroup(title: "Recording") var recording: RecordOptions
+
+    @OptionGroup(title: "Connection") var connection: ConnectionOptions
+
+    @OptionGroup(title: "Several nodes: targets, Cluster, Sentinel") var targets: TargetOptions
 
     @Flag(name: .long, help: "Keep retrying when the server cannot be reached at start-up instead of exiting.")
     var wait = false

@@ -27,8 +27,13 @@ struct WorkloadCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Distinct keys in play.")
     var keys = 20_000
 
-    @Option(name: .long, help: "Stop after this many seconds (default: run until interrupted).")
-    var duration: Double?
+    @Option(
+        name: .customLong("duration"),
+        help: "Stop after this long: seconds, or with a unit: 90, 5m (default: run until interrupted).")
+    var runFor: RecordDuration?
+
+    /// How long to run, in seconds.
+    var duration: Double? { runFor?.seconds }
 
     func validate() throws {
         guard rate >= 1 && rate <= 100_000 else { throw ValidationError("--rate must be from 1 to 100000") }

@@ -26,7 +26,7 @@ struct BadInputTests {
     func hints() async throws {
         expectOneLine(
             try await CachewatchBinary.run(["--bogus"]), code: 64,
-            "cachewatch: Unknown option '--bogus' (see 'cachewatch --help')")
+            "cachewatch: Unknown option '--bogus'. Did you mean '--out'? (see 'cachewatch --help')")
         let rules = try await CachewatchBinary.run(["rules"])
         #expect(rules.code == 0 && rules.stderr.isEmpty, "\(rules.stderr)")
         #expect(rules.stdout.hasPrefix("\(DefaultRules.rules.count) built-in rules"))
