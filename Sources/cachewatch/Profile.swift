@@ -81,7 +81,9 @@ struct Profile: AsyncParsableCommand {
         guard hotkeysSample >= 1, hotkeysSample <= 1_000_000 else {
             throw ValidationError("--hotkeys-sample must be from 1 to 1000000")
         }
-        guard seconds > 0, seconds <= 86_400 else { throw ValidationError("--duration must be from 0 to 86400 seconds") }
+        guard seconds > 0, seconds <= 86_400 else {
+            throw ValidationError("--duration must be from 0 to 86400 seconds")
+        }
         if let burst {
             guard burst >= 0.05 else { throw ValidationError("--burst must be at least 0.05 seconds") }
             guard every >= burst else { throw ValidationError("--every must be at least --burst") }
