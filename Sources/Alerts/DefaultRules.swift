@@ -401,7 +401,7 @@ public enum DefaultRules {
             metric: sentinels_tilted
             above: 0
             severity: warning
-            summary: "{{value}} sentinels of {{node}} are in TILT mode: they will not fail over until it ends"
+            summary: "{{value}} sentinels of {{node}} in TILT mode: no failover from them until it ends"
             description: "A sentinel in TILT stopped acting after a clock jump or a stall of its host. It leaves TILT by itself after 30 s of normal operation; if it keeps coming back, check the host's clock and load."
 
           # Sentinels naming different primaries: a split, or a failover some have not seen.
@@ -410,7 +410,7 @@ public enum DefaultRules {
             above: 0
             for: 30s
             severity: warning
-            summary: "{{value}} sentinels name another primary than {{node}}"
+            summary: "{{value}} sentinels naming another primary than {{node}}"
             description: "Sentinels name different primaries: a failover some have not seen, or a network split. Check every sentinel reaches the others and the data nodes; SENTINEL MASTER on each shows what it believes."
 
           # Redis Cluster, as each node sees it.

@@ -33,10 +33,34 @@ public enum SummaryTemplate {
             output.unicodeScalars.append(contentsOf: scalars[copied..<index])
             output += replacement
             copied = utf8.index(nameEnd, offsetBy: 2)
+            // "1 keys" reads "1 key": a plural of the template right after a count of one.
+            if replacement == "1" || replacement == "~1",
+                let (singular, end) = singular(after: copied, in: template)
+            {
+                output += singular
+                copied = end
+            }
             index = copied
         }
         output.unicodeScalars.append(contentsOf: scalars[copied...])
         return output
+    }
+
+    /// The plurals a template may put after a count, with their singular.
+    static let singulars: [String: String] = [
+        "keys": "key", "clients": "client", "sentinels": "sentinel", "bytes": "byte", "elements": "element",
+        "replicas": "replica", "nodes": "node", "commands": "command", "slots": "slot", "namespaces": "namespace",
+        "seconds": "second", "misses": "miss", "evictions": "eviction",
+    ]
+
+    /// When the template goes on at `start` with a space and a known plural word (`" keys"`,
+    /// then no letter), that text in the singular and where it ends.
+    private static func singular(after start: String.Index, in template: String) -> (String, String.Index)? {
+        let rest = template[start...]
+        guard rest.first == " " else { return nil }
+        let word = rest.dropFirst().prefix { $0.isLetter }
+        guard let singular = singulars[String(word)] else { return nil }
+        return (" " + singular, word.endIndex)
     }
 
     /// Where the first `}}` from `start` is, if there is one.

@@ -24,6 +24,14 @@ struct Check: AsyncParsableCommand {
         helpNames: [.long]
     )
 
+    @OptionGroup(title: "Check") var check: CheckOptions
+
+    /// The window, in seconds.
+    var window: Double { check.duration.seconds }
+
+    /// The output format.
+    var format: CheckFormat { check.format }
+
     @OptionGroup(title: "Alert rules") var alerting: AlertOptions
 
     @OptionGroup(title: "What is read: key sampling, keyspace events, key lives") var sources: SourceOptions
@@ -31,21 +39,6 @@ struct Check: AsyncParsableCommand {
     @OptionGroup(title: "Connection") var connection: ConnectionOptions
 
     @OptionGroup(title: "Several nodes: targets, Cluster, Sentinel") var targets: TargetOptions
-
-    @Option(
-        name: [.customLong("duration"), .customLong("window")],
-        help: "How long to poll before evaluating (at least two polls): seconds, or with a unit: 3, 10s, 1m.")
-    var duration = RecordDuration(seconds: 3)
-
-    /// The window, in seconds.
-    var window: Double { duration.seconds }
-
-    @Option(
-        name: .long,
-        help:
-            "Output: text (one Nagios line with perfdata) or json (one object: status, exit_code, summary, problems, alerts with their description and runbook, figures, nodes). The exit code is the same."
-    )
-    var format: CheckFormat = .text
 
     func validate() throws {
         guard window >= 0.2, window.isFinite else { throw ValidationError("--duration must be at least 0.2 seconds") }
@@ -83,4 +76,20 @@ struct Check: AsyncParsableCommand {
 /// The output formats of `cachewatch check`.
 enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
+}
+
+/// `check`'s own options: how long it polls, how it prints.
+struct CheckOptions: ParsableArguments {
+    @Option(
+        name: [.customLong("duration"), .customLong("window")],
+        help: "How long to poll before evaluating (at least two polls): seconds, or with a unit: 3, 10s, 1m.")
+    var duration = RecordDuration(seconds: 3)
+
+    @Option(
+        name: .long,
+        help:
+            "Output: text (one Nagios line with perfdata) or json (one object: status, exit_code, summary, problems, alerts with their description and runbook, figures, nodes). The exit code is the same."
+    )
+    var format: CheckFormat = .text
+
 }

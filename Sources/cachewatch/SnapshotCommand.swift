@@ -29,19 +29,16 @@ struct SnapshotCommand: AsyncParsableCommand {
         helpNames: [.long]
     )
 
-    @Option(name: .long, help: "The directory the snapshot directory is written in.")
-    var out = "."
+    @OptionGroup(title: "Snapshot") var snapshot: SnapshotOptions
 
-    @Option(
-        name: [.customLong("duration"), .customLong("window")],
-        help: "How long to watch before writing: seconds, or with a unit: 10, 30s, 2m.")
-    var duration = RecordDuration(seconds: 10)
+    /// Where the snapshot goes.
+    var out: String { snapshot.out }
 
     /// The window, in seconds.
-    var window: Double { duration.seconds }
+    var window: Double { snapshot.duration.seconds }
 
-    @Option(name: [.customShort("i"), .long], help: "Seconds between polls.")
-    var interval: Double = 1
+    /// Seconds between polls.
+    var interval: Double { snapshot.interval }
 
     @OptionGroup(title: "What is read: key sampling, keyspace events, key lives") var sources: SourceOptions
 
@@ -103,4 +100,19 @@ struct SnapshotCommand: AsyncParsableCommand {
         }
         try ConsoleOutput.line(path)
     }
+}
+
+/// `snapshot`'s own options: where, how long, how often.
+struct SnapshotOptions: ParsableArguments {
+    @Option(name: .long, help: "The directory the snapshot directory is written in.")
+    var out = "."
+
+    @Option(
+        name: [.customLong("duration"), .customLong("window")],
+        help: "How long to watch before writing: seconds, or with a unit: 10, 30s, 2m.")
+    var duration = RecordDuration(seconds: 10)
+
+    @Option(name: [.customShort("i"), .long], help: "Seconds between polls.")
+    var interval: Double = 1
+
 }

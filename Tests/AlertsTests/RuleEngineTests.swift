@@ -51,7 +51,7 @@ struct RuleEngineTests {
         #expect(steps.map { $0.events.map(\.kind) } == [[], [], [], [.firing], [], [.resolved], []])
         let fired = steps[3].events[0].alert
         #expect(fired.labels == ["node": "n1"])
-        #expect(fired.summary == "1 clients blocked on n1")
+        #expect(fired.summary == "1 client blocked on n1")
         #expect(steps[5].events[0].alert.value == 2)
     }
 

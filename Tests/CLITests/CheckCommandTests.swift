@@ -37,7 +37,7 @@ struct CheckCommandTests {
             ])
             #expect(warning.code == 1)
             #expect(
-                warning.stdout.hasPrefix("CACHEWATCH WARNING - AlwaysConnected: 1 clients on 127.0.0.1:\(server.port)"),
+                warning.stdout.hasPrefix("CACHEWATCH WARNING - AlwaysConnected: 1 client on 127.0.0.1:\(server.port)"),
                 "\(warning.stdout)")
             let critical = try await CachewatchBinary.run([
                 "check", "-p", String(server.port), "--window", "0.4", "--rules", try rules("critical"),
