@@ -136,6 +136,11 @@ public final class Recorder: Sendable {
             }
             try database.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
             try database.execute(RecordingSchema.create)
+            for table in ["alerts", "pending"] where !RecordingSchema.hasRunbookColumns(table, in: database) {
+                for (column, definition) in RecordingSchema.runbookColumns {
+                    try database.execute("ALTER TABLE \(table) ADD COLUMN \(column) \(definition)")
+                }
+            }
             var meta = metadata
             meta["schema_version"] = String(RecordingSchema.version)
             meta["retention_seconds"] = String(Int(retention))
@@ -380,7 +385,8 @@ public final class Recorder: Sendable {
     private static func insertAlert(_ table: String) -> String {
         """
         INSERT INTO \(table)(t_ms, kind, alertname, severity, node, identity, labels, value, summary, cause,
-            state, active_since_ms, fired_ms, last_true_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            state, active_since_ms, fired_ms, last_true_ms, description, runbook_url)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
     }
 
@@ -397,6 +403,7 @@ public final class Recorder: Sendable {
             .real(alert.value), .text(alert.summary), alert.cause.map(SQLiteValue.text) ?? .null,
             .text(alert.state.rawValue), .integer(milliseconds(alert.activeSince)),
             alert.firedAt.map { .integer(milliseconds($0)) } ?? .null, .integer(milliseconds(alert.lastTrue)),
+            .text(alert.description), .text(alert.runbookURL),
         ])
     }
 

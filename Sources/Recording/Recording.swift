@@ -22,6 +22,8 @@ public final class Recording {
     private let hasKeyspace: Bool
     /// Whether the store keeps pending alerts (schema 2 on).
     private let hasPending: Bool
+    /// Whether alerts carry their rule's description and runbook (schema 3 and later).
+    private let hasRunbooks: Bool
     /// The keyspace figures read last of each node, and their time in milliseconds.
     private var keyspaceRead: [Int64: (time: Int64, keyspace: RecordedKeyspace)] = [:]
 
@@ -49,6 +51,7 @@ public final class Recording {
             let tables = Set(try database.rows("SELECT name FROM sqlite_master WHERE type = 'table'") { $0.text(0) })
             hasKeyspace = tables.contains("keyspace")
             hasPending = tables.contains("pending")
+            hasRunbooks = RecordingSchema.hasRunbookColumns("alerts", in: database)
             metadata = Dictionary(
                 try database.rows("SELECT key, value FROM meta") { ($0.text(0), $0.text(1)) },
                 uniquingKeysWith: { first, _ in first })
@@ -261,7 +264,8 @@ public final class Recording {
         try database.rows(
             """
             SELECT t_ms, kind, alertname, severity, labels, value, summary, cause, state, active_since_ms,
-                fired_ms, last_true_ms FROM \(table) WHERE t_ms >= ? AND t_ms <= ? ORDER BY t_ms, rowid
+                fired_ms, last_true_ms, \(hasRunbooks ? "description, runbook_url" : "'', ''")
+            FROM \(table) WHERE t_ms >= ? AND t_ms <= ? ORDER BY t_ms, rowid
             """, Self.bounds(start, end)
         ) { row -> (Date, String, Alert)? in
             guard let severity = Severity(rawValue: row.text(3)), let state = Alert.State(rawValue: row.text(8))
@@ -273,6 +277,8 @@ public final class Recording {
                 summary: row.text(6), activeSince: Self.date(row.integer(9)),
                 firedAt: row.isNull(10) ? nil : Self.date(row.integer(10)), lastTrue: Self.date(row.integer(11)))
             alert.cause = row.isNull(7) ? nil : row.text(7)
+            alert.description = row.text(12)
+            alert.runbookURL = row.text(13)
             return (Self.date(row.integer(0)), row.text(1), alert)
         }.compactMap { $0 }
     }

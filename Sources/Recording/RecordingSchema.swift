@@ -13,8 +13,8 @@
 ///   `record` holds the whole tick (see ``TickEncoder``): a keyframe every
 ///   ``Recorder/keyframeEvery`` ticks, changes in between.
 /// - `alerts(t_ms, kind, alertname, severity, node, identity, labels, value, summary, cause,
-///   state, active_since_ms, fired_ms, last_true_ms)`: every firing and resolution (`labels` as
-///   JSON).
+///   state, active_since_ms, fired_ms, last_true_ms, description, runbook_url)`: every firing and
+///   resolution (`labels` as JSON; the rule's description and runbook since version 3).
 /// - `notices(t_ms, text)`: topology changes, connection states, refusals — the lines `watch`
 ///   printed on its error output.
 /// - `keyspace(node, t_ms, record)` (since version 2): each node's keyspace view — what key
@@ -24,12 +24,25 @@
 ///   `pending` when one became pending, `cleared` when it no longer is (it fired, or its
 ///   condition ended).
 ///
-/// Version 1 had neither `keyspace` nor `pending`: it is read (a replay shows no keyspace
-/// figures and no pending alerts), and a recorder appending to it adds them and makes it
-/// version 2.
+/// Version 1 had neither `keyspace` nor `pending`, version 2 no `description` and
+/// `runbook_url`: they are read (a replay shows no keyspace figures, no pending alerts, alerts
+/// without their runbooks), and a recorder appending to one adds what it lacks and makes it
+/// version 3.
 enum RecordingSchema {
     /// The version this cachewatch writes and the newest it reads.
-    static let version = 2
+    static let version = 3
+
+    /// The columns version 3 added to `alerts` and `pending`, with their definitions: a recorder
+    /// appending to an older store adds them (`ALTER TABLE … ADD COLUMN`).
+    static let runbookColumns = [
+        ("description", "TEXT NOT NULL DEFAULT ''"), ("runbook_url", "TEXT NOT NULL DEFAULT ''"),
+    ]
+
+    /// Whether `table` of `database` has the runbook columns (version 3 and later).
+    static func hasRunbookColumns(_ table: String, in database: SQLiteDatabase) -> Bool {
+        let columns = (try? database.rows("PRAGMA table_info(\(table))") { $0.text(1) }) ?? []
+        return runbookColumns.allSatisfy { columns.contains($0.0) }
+    }
 
     /// The database's file name inside the recording's directory.
     static let fileName = "cachewatch.db"
@@ -54,7 +67,7 @@ enum RecordingSchema {
             t_ms INTEGER NOT NULL, kind TEXT NOT NULL, alertname TEXT NOT NULL, severity TEXT NOT NULL,
             node TEXT, identity TEXT NOT NULL, labels TEXT NOT NULL, value REAL NOT NULL, summary TEXT NOT NULL,
             cause TEXT, state TEXT NOT NULL, active_since_ms INTEGER NOT NULL, fired_ms INTEGER,
-            last_true_ms INTEGER NOT NULL
+            last_true_ms INTEGER NOT NULL, description TEXT NOT NULL DEFAULT '', runbook_url TEXT NOT NULL DEFAULT ''
         );
         CREATE INDEX IF NOT EXISTS alerts_by_time ON alerts(t_ms);
         CREATE TABLE IF NOT EXISTS notices(t_ms INTEGER NOT NULL, text TEXT NOT NULL);
@@ -63,7 +76,7 @@ enum RecordingSchema {
             t_ms INTEGER NOT NULL, kind TEXT NOT NULL, alertname TEXT NOT NULL, severity TEXT NOT NULL,
             node TEXT, identity TEXT NOT NULL, labels TEXT NOT NULL, value REAL NOT NULL, summary TEXT NOT NULL,
             cause TEXT, state TEXT NOT NULL, active_since_ms INTEGER NOT NULL, fired_ms INTEGER,
-            last_true_ms INTEGER NOT NULL
+            last_true_ms INTEGER NOT NULL, description TEXT NOT NULL DEFAULT '', runbook_url TEXT NOT NULL DEFAULT ''
         );
         CREATE INDEX IF NOT EXISTS pending_by_time ON pending(t_ms);
         CREATE TABLE IF NOT EXISTS keyspace(

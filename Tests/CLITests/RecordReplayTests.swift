@@ -85,11 +85,11 @@ struct RecordReplayTests {
             let windowed = Self.metricLines(window.stdout)
             #expect((9...11).contains(windowed.count), "\(windowed.count) ticks in 5 s at 0.5 s")
             // A store of a newer cachewatch: one line.
-            _ = try await Self.sqlite(directory.path, "UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+            _ = try await Self.sqlite(directory.path, "UPDATE meta SET value = '4' WHERE key = 'schema_version'")
             let newer = try await CachewatchBinary.run(["replay", directory.path, "--format", "json"])
             #expect(newer.code == 1 && newer.stdout.isEmpty)
             #expect(
-                newer.stderr.split(separator: "\n").count == 1 && newer.stderr.contains("newer cachewatch (schema 3"),
+                newer.stderr.split(separator: "\n").count == 1 && newer.stderr.contains("newer cachewatch (schema 4"),
                 "\(newer.stderr)")
         }
     }

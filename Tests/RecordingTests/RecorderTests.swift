@@ -81,7 +81,8 @@ struct RecorderTests {
     static let rules = [
         AlertRule(
             name: "LowHitRatio", condition: AlertCondition(metric: .metric(.hitRatio), .below, 0.5), forSeconds: 10,
-            severity: .warning, summary: "hit ratio {{value}} on {{node}}")
+            severity: .warning, summary: "hit ratio {{value}} on {{node}}",
+            description: "Most reads miss.", runbookURL: "https://runbooks.example/low-hit-ratio")
     ]
 
     /// Runs the engine for `seconds` over two nodes, recording into `directory`; returns what
@@ -173,7 +174,7 @@ struct RecorderTests {
         #expect(try alerts(at: 104)["LowHitRatio{node=a:6379}"] == .pending)
     }
 
-    @Test("a store of schema 1 (no keyspace, no pending table) is read without them; recording into it makes it 2")
+    @Test("a store of schema 1 (no keyspace, no pending table) is read without them; recording into it makes it 3")
     func schemaOne() async throws {
         let directory = try TemporaryDirectory()
         _ = try Self.run(seconds: 5, directory: directory.path)
@@ -193,7 +194,35 @@ struct RecorderTests {
         recorder.close()
         let upgraded = try Recording(directory: directory.path)
         let times = try upgraded.keyspaceTimes(of: "a:6379")
-        #expect(upgraded.schemaVersion == 2 && times.isEmpty)
+        #expect(upgraded.schemaVersion == 3 && times.isEmpty)
+    }
+
+    @Test("alerts keep their rule's description and runbook; a store of schema 2 reads them empty, and gains the columns")
+    func runbooks() async throws {
+        let directory = try TemporaryDirectory()
+        _ = try Self.run(seconds: 130, directory: directory.path)
+        let recorded = try Recording(directory: directory.path).alertEvents()
+        let fired = try #require(recorded.first { $0.alert.name == "LowHitRatio" }, "\(recorded.map(\.alert.name))")
+        #expect(fired.alert.description == "Most reads miss.")
+        #expect(fired.alert.runbookURL == "https://runbooks.example/low-hit-ratio")
+        let path = directory.path + "/cachewatch.db"
+        let sqlite = try ChildProcess(
+            executable: "/usr/bin/sqlite3",
+            arguments: [
+                path,
+                "ALTER TABLE alerts DROP COLUMN description; ALTER TABLE alerts DROP COLUMN runbook_url; "
+                    + "ALTER TABLE pending DROP COLUMN description; ALTER TABLE pending DROP COLUMN runbook_url; "
+                    + "UPDATE meta SET value = '2' WHERE key = 'schema_version'",
+            ])
+        #expect(try await sqlite.waitForExit() == 0, "\(sqlite.standardError)")
+        let old = try Recording(directory: directory.path)
+        #expect(old.schemaVersion == 2)
+        #expect(try old.alertEvents().first { $0.alert.name == "LowHitRatio" }?.alert.description == "")
+        let recorder = try Recorder(directory: directory.path) { _ in }
+        recorder.close()
+        let upgraded = try Recording(directory: directory.path)
+        let count = try upgraded.alertEvents().count
+        #expect(upgraded.schemaVersion == 3 && count == recorded.count)
     }
 
     @Test("replayed lines are the lines watch printed: metrics, namespaces, alert events, a failed poll")
