@@ -73,9 +73,7 @@ public enum KeyMap {
             action: .exportSnapshot),
         Binding(
             keys: [.character("P")], label: "P",
-            help:
-                "profile the node 10 s with MONITOR (and HOTKEYS on Redis 8.6+): hit ratio per namespace, "
-                + "hot keys (costs the server while on)",
+            help: "10 s of MONITOR (+ HOTKEYS on Redis 8.6+): hit ratio per namespace, hot keys; costs the server",
             hint: nil, action: .startProfile),
         Binding(
             keys: [.down, .character("j"), .wheelDown], label: "↓/j", help: "select the next row", hint: nil,

@@ -109,19 +109,31 @@ enum KeyspaceView {
             screen.put(DisplayWidth.truncate(line, to: body.width), x: body.x, y: body.y, style: CellStyle(.warn))
             body = Rect(x: body.x, y: body.y + 1, width: body.width, height: body.height - 1)
         }
+        // Keys of one namespace of about one size in a row are one row (`page:* ×18`), as in scan.
+        let runs = SameSizeRuns.of(keys, namespace: model.namespace(of:))
+        func ttl(_ key: KeyMetadata) -> String {
+            key.ttlMilliseconds.map { ValueFormatting.duration(seconds: Double($0) / 1000) } ?? "none"
+        }
         Table(
             columns: [
                 Table.Column("memory", width: 7, alignRight: true), Table.Column("type", width: 6),
                 Table.Column("TTL", width: 6, alignRight: true), Table.Column("key"),
             ],
-            rows: keys.map { key in
-                [
-                    ValueFormatting.bytes(key.memoryBytes.map(Double.init)), key.type,
-                    key.ttlMilliseconds.map { ValueFormatting.duration(seconds: Double($0) / 1000) } ?? "none",
-                    key.displayName,
+            rows: runs.map { run in
+                let key = run[0]
+                guard run.count > 1 else {
+                    return [
+                        ValueFormatting.bytes(key.memoryBytes.map(Double.init)), key.type, ttl(key), key.displayName,
+                    ]
+                }
+                let ttls = Set(run.map(ttl))
+                return [
+                    "~" + ValueFormatting.bytes(SameSizeRuns.meanMemory(run)), key.type,
+                    ttls.count == 1 ? ttl(key) : "mixed",
+                    "\(run.count)× \(model.namespace(of: key)), about this size each",
                 ]
             },
-            rowStyles: keys.map { CellStyle(model.isBig($0) ? .warn : .normal) },
+            rowStyles: runs.map { run in CellStyle(run.contains(where: model.isBig) ? .warn : .normal) },
             emptyText: state.filter.isEmpty ? "no key sizes yet (MEMORY USAGE)" : "no key matches '\(state.filter)'"
         ).draw(into: &screen, rect: body, glyphs: theme.glyphs)
     }

@@ -87,7 +87,7 @@ public struct ScanReport: Sendable {
         lines.append(row(["memory", "type", "length", "TTL", "key"], widths: [9, 7, 9, 8]))
         // Keys of one namespace of about one size in a row are one line (`page:*:html ×18`):
         // twenty copies of one shape hide the other big keys.
-        for run in Self.sameSizeRuns(model.biggestByMemory, namespace: model.namespace(of:)) {
+        for run in SameSizeRuns.of(model.biggestByMemory, namespace: model.namespace(of:)) {
             let key = run[0]
             if run.count == 1 {
                 lines.append(
@@ -103,7 +103,7 @@ public struct ScanReport: Sendable {
                     row(
                         [
                             "~" + ValueFormatting.bytes(mean), key.type, "-", "-",
-                            "\(shown(namespace: model.namespace(of: key))) ×\(run.count), about this size each"
+                            "\(run.count)× \(shown(namespace: model.namespace(of: key))), about this size each"
                                 + (run.contains(where: model.isBig) ? "  [big]" : ""),
                         ], widths: [9, 7, 9, 8]))
             }
@@ -211,25 +211,6 @@ public struct ScanReport: Sendable {
             )
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// `keys` (biggest first) in runs: consecutive keys of one namespace and type whose sizes are
-    /// within 5 % of the run's first make one run; every other key is a run of its own.
-    static func sameSizeRuns(
-        _ keys: [KeyMetadata], namespace: (KeyMetadata) -> String
-    ) -> [[KeyMetadata]] {
-        var runs: [[KeyMetadata]] = []
-        for key in keys {
-            if let first = runs.last?.first, first.type == key.type, namespace(first) == namespace(key),
-                let size = first.memoryBytes, let other = key.memoryBytes,
-                Double(abs(size - other)) <= Double(size) * 0.05, namespace(key).contains("*")
-            {
-                runs[runs.count - 1].append(key)
-            } else {
-                runs.append([key])
-            }
-        }
-        return runs
     }
 
     /// The fewest keys expiring in one second that the text report calls a wave.

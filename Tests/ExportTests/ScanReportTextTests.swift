@@ -35,7 +35,7 @@ struct ScanReportTextTests {
         let lines = section.split(separator: "\n").dropFirst()  // the header
         #expect(lines.count == 3, "\(section)")
         #expect(lines.contains { $0.contains("report:daily") })
-        #expect(lines.contains { $0.contains("page:*:html ×18, about this size each") && $0.contains("~14.") })
+        #expect(lines.contains { $0.contains("18× page:*:html, about this size each") && $0.contains("~14.") })
         #expect(lines.contains { $0.contains("page:99:html") }, "a page of another size keeps its line")
     }
 
