@@ -88,7 +88,7 @@ enum KeyspaceView {
     private static func bigKeys(
         _ state: DashboardState, _ model: KeyspaceFigures, _ rect: Rect, _ screen: inout Screen, _ theme: Theme
     ) {
-        var keys = model.biggestByMemory
+        var keys = model.biggestByMemoryForRuns
         if !state.filter.isEmpty {
             keys = keys.filter { $0.displayName.localizedCaseInsensitiveContains(state.filter) }
         }
@@ -130,7 +130,8 @@ enum KeyspaceView {
                 return [
                     "~" + ValueFormatting.bytes(SameSizeRuns.meanMemory(run)), key.type,
                     ttls.count == 1 ? ttl(key) : "mixed",
-                    "\(run.count)× \(model.namespace(of: key)), about this size each",
+                    "\(run.count)× \(model.namespace(of: key)), "
+                        + SameSizeRuns.sizeText(run) { ValueFormatting.bytes($0) },
                 ]
             },
             rowStyles: runs.map { run in CellStyle(run.contains(where: model.isBig) ? .warn : .normal) },

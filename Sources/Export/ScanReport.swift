@@ -87,7 +87,9 @@ public struct ScanReport: Sendable {
         lines.append(row(["memory", "type", "length", "TTL", "key"], widths: [9, 7, 9, 8]))
         // Keys of one namespace of about one size in a row are one line (`page:*:html ×18`):
         // twenty copies of one shape hide the other big keys.
-        for run in SameSizeRuns.of(model.biggestByMemory, namespace: model.namespace(of:)) {
+        // Runs are cut from the deeper ranking: K rows of distinct shapes, not K keys.
+        let runs = SameSizeRuns.of(model.biggestByMemoryForRuns, namespace: model.namespace(of:))
+        for run in runs.prefix(model.biggestByMemory.count) {
             let key = run[0]
             if run.count == 1 {
                 lines.append(
@@ -103,7 +105,8 @@ public struct ScanReport: Sendable {
                     row(
                         [
                             "~" + ValueFormatting.bytes(mean), key.type, "-", "-",
-                            "\(run.count)× \(shown(namespace: model.namespace(of: key))), about this size each"
+                            "\(run.count)× \(shown(namespace: model.namespace(of: key))), "
+                                + SameSizeRuns.sizeText(run) { ValueFormatting.bytes($0) }
                                 + (run.contains(where: model.isBig) ? "  [big]" : ""),
                         ], widths: [9, 7, 9, 8]))
             }

@@ -52,6 +52,9 @@ public struct KeyspaceFigures: Sendable, Equatable {
     public var forecast: [Double]
     /// The biggest keys by memory, biggest first.
     public var biggestByMemory: [KeyMetadata]
+    /// The memory ranking kept deeper (``KeyspaceModel/biggestByMemoryForRuns``) for lists that
+    /// collapse same-size runs; the top K alone where only those are known (a recording).
+    public var biggestByMemoryForRuns: [KeyMetadata]
     /// The longest keys by element count, longest first.
     public var biggestByLength: [KeyMetadata]
     /// The hottest sampled keys by `OBJECT FREQ`, hottest first.
@@ -81,6 +84,7 @@ public struct KeyspaceFigures: Sendable, Equatable {
         self.ttlBuckets = ttlBuckets
         self.forecast = forecast
         self.biggestByMemory = biggestByMemory
+        self.biggestByMemoryForRuns = biggestByMemory
         self.biggestByLength = biggestByLength
         self.hottest = hottest
         self.biggestByType = biggestByType
@@ -98,7 +102,8 @@ public struct KeyspaceFigures: Sendable, Equatable {
         }
         let byType = model.biggestByType
         var keyNamespaces: [[UInt8]: String] = [:]
-        for key in model.biggestByMemory + model.biggestByLength + model.hottest + byType.values {
+        let forRuns = model.biggestByMemoryForRuns
+        for key in forRuns + model.biggestByLength + model.hottest + byType.values {
             keyNamespaces[key.name] = model.namespace(of: key)
         }
         self.init(
@@ -109,6 +114,27 @@ public struct KeyspaceFigures: Sendable, Equatable {
             forecast: model.expiryForecast(now: now), biggestByMemory: model.biggestByMemory,
             biggestByLength: model.biggestByLength, hottest: model.hottest, biggestByType: byType,
             keyNamespaces: keyNamespaces)
+        biggestByMemoryForRuns = forRuns
+    }
+
+    /// Equal figures: every figure alike. The deeper ranking kept for collapsing runs
+    /// (``biggestByMemoryForRuns``) is a view aid, not a figure: a recording keeps the top K
+    /// only, and figures read back from it equal those written.
+    public static func == (lhs: KeyspaceFigures, rhs: KeyspaceFigures) -> Bool {
+        lhs.takenAt == rhs.takenAt && lhs.totalKeys == rhs.totalKeys && lhs.sampledKeys == rhs.sampledKeys
+            && lhs.passes == rhs.passes && lhs.unavailable == rhs.unavailable
+            && lhs.bigStringBytes == rhs.bigStringBytes && lhs.bigCollectionLength == rhs.bigCollectionLength
+            && lhs.horizonSeconds == rhs.horizonSeconds && lhs.namespaces == rhs.namespaces
+            && lhs.ttlBuckets == rhs.ttlBuckets && lhs.forecast == rhs.forecast
+            && lhs.biggestByMemory == rhs.biggestByMemory && lhs.biggestByLength == rhs.biggestByLength
+            && lhs.hottest == rhs.hottest && lhs.biggestByType == rhs.biggestByType
+            && lhs.recordedKeyNamespaces == rhs.recordedKeyNamespaces
+    }
+
+    /// The namespaces of the keys a recording keeps (those of the figures' key lists).
+    private var recordedKeyNamespaces: [[UInt8]: String] {
+        let names = Set((biggestByMemory + biggestByLength + hottest + Array(biggestByType.values)).map(\.name))
+        return keyNamespaces.filter { names.contains($0.key) }
     }
 
     /// Whether a key is big by the thresholds (those of ``KeyspaceModel/isBig(_:)``).

@@ -101,8 +101,15 @@ public struct KeyspaceModel: Sendable {
         self.configuration = configuration
     }
 
-    /// The biggest keys by memory, biggest first.
-    public var biggestByMemory: [KeyMetadata] { byMemory.keys }
+    /// The biggest keys by memory, biggest first: the top ``Configuration/topK``.
+    public var biggestByMemory: [KeyMetadata] { Array(byMemory.keys.prefix(configuration.topK)) }
+    /// The biggest keys by memory kept past the top K (``runDepth`` times as many), for lists
+    /// that show a run of same-size keys as one row (``SameSizeRuns``) and still fill K rows.
+    public var biggestByMemoryForRuns: [KeyMetadata] { byMemory.keys }
+
+    /// How many times ``Configuration/topK`` keys the memory ranking keeps, so that K rows of
+    /// distinct shapes remain once same-size runs are collapsed.
+    public static let runDepth = 4
     /// The longest keys by element count (when lengths are read), longest first.
     public var biggestByLength: [KeyMetadata] { byLength.keys }
     /// The hottest sampled keys by `OBJECT FREQ` (under an LFU policy: the server's logarithmic
@@ -204,13 +211,13 @@ public struct KeyspaceModel: Sendable {
         let memoryValue = memory ?? -1
         let wanted =
             !distinct || byType[typeIndex].list.admits(memoryValue, keeping: topK, by: .memory)
-            || byMemory.admits(memoryValue, keeping: topK, by: .memory)
+            || byMemory.admits(memoryValue, keeping: topK * Self.runDepth, by: .memory)
             || (length != nil && byLength.admits(length ?? -1, keeping: topK, by: .length))
             || (frequency != nil && byFrequency.admits(frequency ?? -1, keeping: topK, by: .frequency))
         guard wanted else { return }
         let big = BigKeyList.Entry(hash: hash, pass: pass, key: metadata())
         byType[typeIndex].list.insert(big, keeping: topK, by: .memory)
-        byMemory.insert(big, keeping: topK, by: .memory)
+        byMemory.insert(big, keeping: topK * Self.runDepth, by: .memory)
         if length != nil { byLength.insert(big, keeping: topK, by: .length) }
         if frequency != nil { byFrequency.insert(big, keeping: topK, by: .frequency) }
     }
