@@ -7,6 +7,8 @@ struct BigKeyList: Sendable {
         let hash: UInt64
         let pass: Int32
         let key: KeyMetadata
+        /// The key's namespace (its fingerprint), for lists that keep a few of each.
+        var group: UInt64 = 0
     }
 
     /// What a list ranks by.
@@ -46,8 +48,9 @@ struct BigKeyList: Sendable {
     }
 
     /// Puts `entry` in its place by `measure` (keys without one are not listed), replacing an
-    /// earlier entry of the same key, and keeps `topK`.
-    mutating func insert(_ entry: Entry, keeping topK: Int, by measure: Measure) {
+    /// earlier entry of the same key, and keeps `topK` — and, with `perGroup`, that many at most
+    /// of one namespace (its smallest go first), so that one namespace cannot fill the list.
+    mutating func insert(_ entry: Entry, keeping topK: Int, by measure: Measure, perGroup: Int? = nil) {
         let value = measure.of(entry.key)
         if !isListed(entry.hash) {
             if entries.count >= topK, let last = entries.last, measure.of(last.key) >= value { return }
@@ -59,6 +62,12 @@ struct BigKeyList: Sendable {
         let position = entries.firstIndex { measure.of($0.key) < value } ?? entries.count
         entries.insert(entry, at: position)
         hashes.insert(entry.hash)
+        if let perGroup, entries.count(where: { $0.group == entry.group }) > perGroup,
+            let smallest = entries.lastIndex(where: { $0.group == entry.group })
+        {
+            let dropped = entries.remove(at: smallest)
+            if !entries.contains(where: { $0.hash == dropped.hash }) { hashes.remove(dropped.hash) }
+        }
         if entries.count > topK, let dropped = entries.popLast(), !entries.contains(where: { $0.hash == dropped.hash })
         {
             hashes.remove(dropped.hash)

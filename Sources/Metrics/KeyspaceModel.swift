@@ -83,6 +83,9 @@ public struct KeyspaceModel: Sendable {
     private var jitter: [UInt64: Double] = [:]
     private static let otherFingerprint: UInt64 = 0
     private var byMemory = BigKeyList()
+    /// The memory ranking for lists that collapse same-size runs: ``runDepth`` times deeper, at
+    /// most top-K keys of one namespace.
+    private var byMemoryForRuns = BigKeyList()
     private var byLength = BigKeyList()
     private var byFrequency = BigKeyList()
     private var byType: [TypeList] = []
@@ -102,10 +105,11 @@ public struct KeyspaceModel: Sendable {
     }
 
     /// The biggest keys by memory, biggest first: the top ``Configuration/topK``.
-    public var biggestByMemory: [KeyMetadata] { Array(byMemory.keys.prefix(configuration.topK)) }
-    /// The biggest keys by memory kept past the top K (``runDepth`` times as many), for lists
-    /// that show a run of same-size keys as one row (``SameSizeRuns``) and still fill K rows.
-    public var biggestByMemoryForRuns: [KeyMetadata] { byMemory.keys }
+    public var biggestByMemory: [KeyMetadata] { byMemory.keys }
+    /// The biggest keys by memory kept past the top K (``runDepth`` times as many, at most top K
+    /// of one namespace), for lists that show a run of same-size keys as one row
+    /// (``SameSizeRuns``) and still fill K rows when one namespace's keys lead the ranking.
+    public var biggestByMemoryForRuns: [KeyMetadata] { byMemoryForRuns.keys }
 
     /// How many times ``Configuration/topK`` keys the memory ranking keeps, so that K rows of
     /// distinct shapes remain once same-size runs are collapsed.
@@ -211,13 +215,17 @@ public struct KeyspaceModel: Sendable {
         let memoryValue = memory ?? -1
         let wanted =
             !distinct || byType[typeIndex].list.admits(memoryValue, keeping: topK, by: .memory)
-            || byMemory.admits(memoryValue, keeping: topK * Self.runDepth, by: .memory)
+            || byMemory.admits(memoryValue, keeping: topK, by: .memory)
+            || byMemoryForRuns.admits(memoryValue, keeping: topK * Self.runDepth, by: .memory)
             || (length != nil && byLength.admits(length ?? -1, keeping: topK, by: .length))
             || (frequency != nil && byFrequency.admits(frequency ?? -1, keeping: topK, by: .frequency))
         guard wanted else { return }
         let big = BigKeyList.Entry(hash: hash, pass: pass, key: metadata())
         byType[typeIndex].list.insert(big, keeping: topK, by: .memory)
-        byMemory.insert(big, keeping: topK * Self.runDepth, by: .memory)
+        byMemory.insert(big, keeping: topK, by: .memory)
+        var grouped = big
+        grouped.group = pattern
+        byMemoryForRuns.insert(grouped, keeping: topK * Self.runDepth, by: .memory, perGroup: topK)
         if length != nil { byLength.insert(big, keeping: topK, by: .length) }
         if frequency != nil { byFrequency.insert(big, keeping: topK, by: .frequency) }
     }
@@ -284,6 +292,7 @@ public struct KeyspaceModel: Sendable {
             fingerprints = fingerprints.filter { samples[$0.value] != nil }
         }
         byMemory.removeAll { $0.pass < pass }
+        byMemoryForRuns.removeAll { $0.pass < pass }
         byLength.removeAll { $0.pass < pass }
         byFrequency.removeAll { $0.pass < pass }
         for index in byType.indices { byType[index].list.removeAll { $0.pass < pass } }
@@ -301,6 +310,7 @@ public struct KeyspaceModel: Sendable {
             return Int64((expiresAt.timeIntervalSince1970 * 1000).rounded()) <= nowMs
         }
         byMemory.removeAll(where: expired)
+        byMemoryForRuns.removeAll(where: expired)
         byLength.removeAll(where: expired)
         byFrequency.removeAll(where: expired)
         for index in byType.indices { byType[index].list.removeAll(where: expired) }

@@ -38,3 +38,30 @@ struct SameSizeRunsTests {
         #expect(SameSizeRuns.meanMemory([key("a:1", 100), key("a:2", 200)]) == 150)
     }
 }
+
+@Suite("the memory ranking kept for runs", .sameOnEveryServer)
+struct RunRankingTests {
+    @Test("one namespace's many same-size keys take at most K of the deeper ranking: the next namespaces show")
+    func diverse() {
+        var model = KeyspaceModel()
+        func record(_ name: String, _ bytes: Int64) {
+            Array(name.utf8).withUnsafeBytes { buffer in
+                model.record(
+                    dumped: buffer, type: "string", ttlMilliseconds: nil, memoryBytes: bytes, length: nil,
+                    frequency: nil,
+                    idleSeconds: nil, nowMilliseconds: 0, now: Date(timeIntervalSince1970: 0))
+            }
+        }
+        for index in 0..<500 { record("page:\(index)", 14_100) }
+        for index in 0..<5 { record("user:\(index):profile", 1_170) }
+        record("report:daily", 2_500_000)
+        #expect(model.biggestByMemory.count == 20)
+        #expect(model.biggestByMemory.first.map { String(decoding: $0.name, as: UTF8.self) } == "report:daily")
+        #expect(model.biggestByMemory.dropFirst().allSatisfy { $0.name.starts(with: Array("page:".utf8)) })
+        let deep = model.biggestByMemoryForRuns
+        #expect(deep.filter { $0.name.starts(with: Array("page:".utf8)) }.count == 20)
+        #expect(deep.filter { $0.name.starts(with: Array("user:".utf8)) }.count == 5)
+        let runs = SameSizeRuns.of(deep, namespace: model.namespace(of:))
+        #expect(runs.map(\.count) == [1, 20, 5])
+    }
+}
