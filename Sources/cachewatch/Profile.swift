@@ -26,55 +26,28 @@ struct Profile: AsyncParsableCommand {
         helpNames: [.long]
     )
 
-    @OptionGroup(title: "Connection") var connection: ConnectionOptions
-
     @Argument(help: "Server URL (redis://…, unix:///…); the same as -u.")
     var serverURL: String?
 
-    @Option(
-        name: [.customLong("duration"), .customLong("seconds")],
-        help: "How long the profile lasts: seconds, or with a unit: 10, 30s, 5m.")
-    var duration = RecordDuration(seconds: 10)
+    @OptionGroup(title: "Profile") var own: ProfileOptions
+
+    // The command's own options, by their names.
+    var duration: RecordDuration { own.duration }
+    var burst: Double? { own.burst }
+    var every: Double { own.every }
+    var refillWindow: Double { own.refillWindow }
+    var format: ProfileFormat { own.format }
+    var csv: String? { own.csv }
+    var top: Int { own.top }
+    var hotkeys: Bool { own.hotkeys }
+    var hotkeysSample: Int { own.hotkeysSample }
 
     /// The profile's length, in seconds.
     var seconds: Double { duration.seconds }
 
-    @Option(name: .long, help: "Duty-cycle MONITOR: seconds of each burst (with --every); default: one window.")
-    var burst: Double?
-
-    @Option(name: .long, help: "Seconds from one burst's start to the next (with --burst).")
-    var every: Double = 15
-
-    @Option(
-        name: .customLong("refill-window"),
-        help: "Seconds within which a write after a read of the same key by the same client marks a miss (inference).")
-    var refillWindow: Double = 3
-
-    @Option(name: .long, help: "Output format: text or json.")
-    var format: ProfileFormat = .text
-
-    @Option(
-        name: .long, help: "Also write one CSV row per namespace (with --hotkeys: per key) to this file (replaced).")
-    var csv: String?
-
-    @Option(name: .long, help: "Namespaces (with --hotkeys: keys) shown in the text output (all are in JSON and CSV).")
-    var top = 30
-
-    @Flag(
-        name: .long,
-        help: ArgumentHelp(
-            "Ask the server which keys are hot instead of using MONITOR (Redis 8.6+, Valkey 9.2+).",
-            discussion:
-                "Redis 8.6+: a HOTKEYS session of CPU time and network bytes per key for --duration (needs @admin; stopped and reset afterwards, and given a DURATION so the server ends it even if cachewatch is killed; its cost on the server is unmeasured here: no Redis 8.6 is packaged on these machines, and --hotkeys-sample lowers it). A session someone else started is read, not stopped. Valkey 9.2+: the always-on tracker's last window (hotkeys-top-k above 0), read at once."
-        ))
-    var hotkeys = false
-
-    @Option(
-        name: .customLong("hotkeys-sample"),
-        help: "With --hotkeys on Redis: track each key with probability 1/N (HOTKEYS START … SAMPLE N).")
-    var hotkeysSample = 1
-
     @OptionGroup(title: "Exported key names and cells") var export: ExportFlags
+
+    @OptionGroup(title: "Connection") var connection: ConnectionOptions
 
     func validate() throws {
         if hotkeys && burst != nil { throw ValidationError("--burst is for MONITOR: not with --hotkeys") }
@@ -193,4 +166,47 @@ enum ProfileFormat: String, ExpressibleByArgument, CaseIterable {
 enum ProfileCost {
     static let window = "1.4-2.2x the server's CPU per command and 36-58 % of its peak throughput"
     static let bursts = "nothing measurable"
+}
+
+/// `profile`'s own options: how long, how, what it prints.
+struct ProfileOptions: ParsableArguments {
+    @Option(
+        name: [.customLong("duration"), .customLong("seconds")],
+        help: "How long the profile lasts: seconds, or with a unit: 10, 30s, 5m.")
+    var duration = RecordDuration(seconds: 10)
+
+    @Option(name: .long, help: "Duty-cycle MONITOR: seconds of each burst (with --every); default: one window.")
+    var burst: Double?
+
+    @Option(name: .long, help: "Seconds from one burst's start to the next (with --burst).")
+    var every: Double = 15
+
+    @Option(
+        name: .customLong("refill-window"),
+        help: "Seconds within which a write after a read of the same key by the same client marks a miss (inference).")
+    var refillWindow: Double = 3
+
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: ProfileFormat = .text
+
+    @Option(
+        name: .long, help: "Also write one CSV row per namespace (with --hotkeys: per key) to this file (replaced).")
+    var csv: String?
+
+    @Option(name: .long, help: "Namespaces (with --hotkeys: keys) shown in the text output (all are in JSON and CSV).")
+    var top = 30
+
+    @Flag(
+        name: .long,
+        help: ArgumentHelp(
+            "Ask the server which keys are hot instead of using MONITOR (Redis 8.6+, Valkey 9.2+).",
+            discussion:
+                "Redis 8.6+: a HOTKEYS session of CPU time and network bytes per key for --duration (needs @admin; stopped and reset afterwards, and given a DURATION so the server ends it even if cachewatch is killed; its cost on the server is unmeasured here: no Redis 8.6 is packaged on these machines, and --hotkeys-sample lowers it). A session someone else started is read, not stopped. Valkey 9.2+: the always-on tracker's last window (hotkeys-top-k above 0), read at once."
+        ))
+    var hotkeys = false
+
+    @Option(
+        name: .customLong("hotkeys-sample"),
+        help: "With --hotkeys on Redis: track each key with probability 1/N (HOTKEYS START … SAMPLE N).")
+    var hotkeysSample = 1
 }

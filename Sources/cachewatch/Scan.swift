@@ -29,86 +29,36 @@ struct Scan: AsyncParsableCommand {
         helpNames: [.long]
     )
 
-    @OptionGroup(title: "Connection") var connection: ConnectionOptions
-
     @Argument(help: "Server URL (redis://…, unix:///…); the same as -u.")
     var serverURL: String?
 
-    @Flag(name: .long, help: "Scan the whole keyspace.")
-    var full = false
+    @OptionGroup(title: "Scan") var own: ScanOptions
 
-    @Option(name: .long, help: "Keys to sample when not --full.")
-    var sample = 10_000
-
-    @Option(name: .long, help: "Big keys to list (overall and per type).")
-    var top = 20
-
-    @Option(name: .customLong("big-bytes"), help: "Memory from which a key is big.")
-    var bigBytes: Int64 = 1_048_576
-
-    @Option(name: .customLong("big-length"), help: "Elements from which a collection is big (when lengths are read).")
-    var bigLength: Int64 = 10_000
-
-    @Option(
-        name: .long,
-        help:
-            "Output: text, json (one object) or csv (one table with a section column: key, type_biggest, namespace, ttl_bucket, expiry_peak)."
-    )
-    var format: ScanFormat?
-
-    /// `--json`, kept for scripts written before `--format`.
-    @Flag(name: .customLong("json"), help: .hidden)
-    var jsonFlag = false
-
-    /// `--csv`, kept for scripts written before `--format`.
-    @Flag(name: .customLong("csv"), help: .hidden)
-    var csvFlag = false
+    // The command's own options, by their names.
+    var full: Bool { own.full }
+    var sample: Int { own.sample }
+    var top: Int { own.top }
+    var bigBytes: Int64 { own.bigBytes }
+    var bigLength: Int64 { own.bigLength }
+    var format: ScanFormat? { own.format }
+    var jsonFlag: Bool { own.jsonFlag }
+    var csvFlag: Bool { own.csvFlag }
+    var scanCount: Int { own.scanCount }
+    var rate: Int? { own.rate }
+    var lengths: KeySamplerConfiguration.LengthPolicy { own.lengths }
+    var object: KeySamplerConfiguration.ObjectPolicy { own.object }
+    var noCluster: Bool { own.noCluster }
+    var rdbFiles: [String] { own.rdbFiles }
+    var noVerify: Bool { own.noVerify }
+    var allocator: Allocator? { own.allocator }
+    var redactKeys: Bool { own.redactKeys }
 
     /// The output asked, by `--format` or the older switches.
     var output: ScanFormat { format ?? (jsonFlag ? .json : csvFlag ? .csv : .text) }
     private var json: Bool { output == .json }
     private var csv: Bool { output == .csv }
 
-    @Option(
-        name: .customLong("scan-count"),
-        help: "Largest SCAN COUNT (1-1000); below it the count adapts to keep each call near 400 µs on the server.")
-    var scanCount = 1000
-
-    @Option(name: .long, help: "Keys per second at most (default: as fast as the server answers).")
-    var rate: Int?
-
-    @Option(name: .long, help: "Element counts: auto (only with CLIENT NO-TOUCH), always, never.")
-    var lengths: KeySamplerConfiguration.LengthPolicy = .auto
-
-    @Option(
-        name: .long,
-        help: "OBJECT FREQ/IDLETIME per key: auto (FREQ under an LFU policy, for hot keys), always, never.")
-    var object: KeySamplerConfiguration.ObjectPolicy = .auto
-
-    @Flag(name: .customLong("no-cluster"), help: "Scan only the node given, even if it is a cluster node.")
-    var noCluster = false
-
-    @Option(
-        name: .customLong("rdb"),
-        help: ArgumentHelp(
-            "Read an RDB file instead of a server (- for standard input; repeat for several files, one report).",
-            valueName: "FILE"))
-    var rdbFiles: [String] = []
-
-    @Flag(name: .customLong("no-verify"), help: "With --rdb: do not verify the file's CRC-64 checksum.")
-    var noVerify = false
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "With --rdb: the allocator the server was built with (INFO memory's mem_allocator), whose sizes memory is counted in: jemalloc (release builds, packages, cloud services) or libc.",
-            valueName: "jemalloc|libc"))
-    var allocator: Allocator?
-
-    @Flag(
-        name: .customLong("redact-keys"),
-        help: "Replace key names by stable hashes (key#…), literal namespaces too, in every format.")
-    var redactKeys = false
+    @OptionGroup(title: "Connection") var connection: ConnectionOptions
 
     func validate() throws {
         if [format != nil, jsonFlag, csvFlag].filter({ $0 }).count > 1 {
@@ -267,4 +217,78 @@ struct ScanProgress {
 /// The output formats of `cachewatch scan`.
 enum ScanFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, csv
+}
+
+/// `scan`'s own options: what to scan, what to report, how.
+struct ScanOptions: ParsableArguments {
+    @Flag(name: .long, help: "Scan the whole keyspace.")
+    var full = false
+
+    @Option(name: .long, help: "Keys to sample when not --full.")
+    var sample = 10_000
+
+    @Option(name: .long, help: "Big keys to list (overall and per type).")
+    var top = 20
+
+    @Option(name: .customLong("big-bytes"), help: "Memory from which a key is big.")
+    var bigBytes: Int64 = 1_048_576
+
+    @Option(name: .customLong("big-length"), help: "Elements from which a collection is big (when lengths are read).")
+    var bigLength: Int64 = 10_000
+
+    @Option(
+        name: .long,
+        help:
+            "Output: text, json (one object) or csv (one table with a section column: key, type_biggest, namespace, ttl_bucket, expiry_peak)."
+    )
+    var format: ScanFormat?
+
+    /// `--json`, kept for scripts written before `--format`.
+    @Flag(name: .customLong("json"), help: .hidden)
+    var jsonFlag = false
+
+    /// `--csv`, kept for scripts written before `--format`.
+    @Flag(name: .customLong("csv"), help: .hidden)
+    var csvFlag = false
+
+    @Option(
+        name: .customLong("scan-count"),
+        help: "Largest SCAN COUNT (1-1000); below it the count adapts to keep each call near 400 µs on the server.")
+    var scanCount = 1000
+
+    @Option(name: .long, help: "Keys per second at most (default: as fast as the server answers).")
+    var rate: Int?
+
+    @Option(name: .long, help: "Element counts: auto (only with CLIENT NO-TOUCH), always, never.")
+    var lengths: KeySamplerConfiguration.LengthPolicy = .auto
+
+    @Option(
+        name: .long,
+        help: "OBJECT FREQ/IDLETIME per key: auto (FREQ under an LFU policy, for hot keys), always, never.")
+    var object: KeySamplerConfiguration.ObjectPolicy = .auto
+
+    @Flag(name: .customLong("no-cluster"), help: "Scan only the node given, even if it is a cluster node.")
+    var noCluster = false
+
+    @Option(
+        name: .customLong("rdb"),
+        help: ArgumentHelp(
+            "Read an RDB file instead of a server (- for standard input; repeat for several files, one report).",
+            valueName: "FILE"))
+    var rdbFiles: [String] = []
+
+    @Flag(name: .customLong("no-verify"), help: "With --rdb: do not verify the file's CRC-64 checksum.")
+    var noVerify = false
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "With --rdb: the allocator the server was built with (INFO memory's mem_allocator), whose sizes memory is counted in: jemalloc (release builds, packages, cloud services) or libc.",
+            valueName: "jemalloc|libc"))
+    var allocator: Allocator?
+
+    @Flag(
+        name: .customLong("redact-keys"),
+        help: "Replace key names by stable hashes (key#…), literal namespaces too, in every format.")
+    var redactKeys = false
 }
