@@ -196,7 +196,7 @@ struct WatchAlertTests {
             // more when another client happened to be connected at that poll).
             let value = try #require(event["value"] as? Int)
             #expect(value >= 1)
-            #expect(event["summary"] as? String == "\(value) clients")
+            #expect(event["summary"] as? String == (value == 1 ? "1 client" : "\(value) clients"))
             #expect(event["ends_at"] is NSNull)
         }
     }
