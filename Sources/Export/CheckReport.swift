@@ -54,6 +54,7 @@ public struct CheckReport: Sendable, Equatable {
     /// The nodes looked at, and whether each answered.
     public private(set) var nodes: [(name: String, up: Bool)] = []
 
+    /// Equal reports: the same verdict, line, problems and alerts (the figures are the perfdata's).
     public static func == (lhs: CheckReport, rhs: CheckReport) -> Bool {
         lhs.status == rhs.status && lhs.summary == rhs.summary && lhs.perfdata == rhs.perfdata
             && lhs.problems == rhs.problems && lhs.alerts == rhs.alerts
@@ -137,15 +138,13 @@ public struct CheckReport: Sendable, Equatable {
         } else {
             summary = problems.joined(separator: "; ")
         }
-        let perfdata: [String]
+        // The figures, once: the perfdata and the JSON's figures are both made from them.
+        let measured: [(name: String, value: Double, unit: MetricUnit, metric: Metric?)]
         if nodes.count == 1, let node = nodes.first {
             let metrics: [Metric] = [
                 .hitRatio, .opsPerSec, .evictedPerSec, .expiredPerSec, .memoryUsedRatio, .clientsConnected, .pingMs,
             ]
-            perfdata = metrics.compactMap { metric in
-                node.latest(metric).map {
-                    Self.perfdatum(metric.name, $0, unit: metric.unit, metric: metric, rules: rules)
-                }
+            measured = metrics.compactMap { metric in node.latest(metric).map { (metric.name, $0, metric.unit, metric) }
             }
         } else {
             let pairs: [(String, Double?, MetricUnit, Metric?)] = [
@@ -155,28 +154,16 @@ public struct CheckReport: Sendable, Equatable {
                 ("memory_used_ratio_max", total.maxMemoryRatio, .ratio, .memoryUsedRatio),
                 ("nodes_up", Double(answering.count), .count, nil), ("nodes_down", Double(down.count), .count, nil),
             ]
-            perfdata = pairs.compactMap { name, value, unit, metric in
-                value.map { Self.perfdatum(name, $0, unit: unit, metric: metric, rules: rules) }
-            }
+            measured = pairs.compactMap { name, value, unit, metric in value.map { (name, $0, unit, metric) } }
+        }
+        let perfdata = measured.map {
+            Self.perfdatum($0.name, $0.value, unit: $0.unit, metric: $0.metric, rules: rules)
         }
         self.init(status: status, summary: summary, perfdata: perfdata)
         self.problems = problems
         self.alerts = firing
         self.nodes = nodes.map { ($0.node, $0.isUp) }
-        if nodes.count == 1, let node = nodes.first {
-            let metrics: [Metric] = [
-                .hitRatio, .opsPerSec, .evictedPerSec, .expiredPerSec, .memoryUsedRatio, .clientsConnected, .pingMs,
-            ]
-            figures = metrics.compactMap { metric in node.latest(metric).map { (metric.name, $0) } }
-        } else {
-            let pairs: [(String, Double?)] = [
-                ("hit_ratio", total.hitRatio), ("ops_per_sec", total.opsPerSec),
-                ("evicted_per_sec", total.evictedPerSec), ("expired_per_sec", total.expiredPerSec),
-                ("memory_used_ratio_max", total.maxMemoryRatio), ("nodes_up", Double(answering.count)),
-                ("nodes_down", Double(down.count)),
-            ]
-            figures = pairs.compactMap { name, value in value.map { (name, $0) } }
-        }
+        self.figures = measured.map { ($0.name, $0.value) }
     }
 
     /// The report as one JSON object (`check --format json`): `status` (`OK`, `WARNING`,
@@ -184,7 +171,9 @@ public struct CheckReport: Sendable, Equatable {
     /// labels, value, summary, description, runbook_url, cause), `figures` and `nodes`.
     public var json: String {
         let alertObjects = alerts.map { alert in
-            let labels = alert.labels.sorted { $0.key < $1.key }.map { "\(JSONText.string($0.key)):\(JSONText.string($0.value))" }
+            let labels = alert.labels.sorted { $0.key < $1.key }.map {
+                "\(JSONText.string($0.key)):\(JSONText.string($0.value))"
+            }
             return "{\"name\":\(JSONText.string(alert.name)),\"severity\":\(JSONText.string(alert.severity.rawValue)),"
                 + "\"labels\":{\(labels.joined(separator: ","))},\"value\":\(JSONText.number(alert.value)),"
                 + "\"summary\":\(JSONText.string(alert.summary)),\"description\":\(JSONText.string(alert.description)),"

@@ -1,3 +1,6 @@
+import Foundation
+import Telemetry
+
 /// Stable stand-ins for key names (`--redact-keys`): the same name gives the same token in
 /// every export and every run, so rows can still be joined, but the name cannot be read back.
 public enum KeyRedaction {
@@ -10,6 +13,20 @@ public enum KeyRedaction {
         }
         let digits = String(hash, radix: 16)
         return "key#" + String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    /// A key as text exports show it: escaped for display (`redis-cli` style), or its token
+    /// when keys are redacted.
+    public static func shown(_ name: [UInt8], redacting: Bool) -> String {
+        redacting ? token(for: name) : KeyName.escaped(name)
+    }
+
+    /// A key as CSV exports hold it: `key` (the name as text when it is valid UTF-8, else
+    /// escaped) and `key_hex` (its exact bytes), or the token and nothing when keys are redacted.
+    static func csvCells(_ name: [UInt8], redacting: Bool) -> [CSVTable.Cell] {
+        if redacting { return [.text(token(for: name)), .text("")] }
+        let text = String(validating: name, as: UTF8.self) ?? KeyName.escaped(name)
+        return [.text(text), .text(name.map { String(format: "%02x", $0) }.joined())]
     }
 
     /// A namespace as redacted exports show it: a pattern (`user:*:profile`, ids already gone)

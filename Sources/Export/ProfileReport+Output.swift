@@ -5,7 +5,7 @@ import Telemetry
 extension ProfileReport {
     /// A key as exported: escaped for display, or its stable token when keys are redacted.
     private func shown(_ key: [UInt8], redacting: Bool) -> String {
-        redacting ? KeyRedaction.token(for: key) : KeyName.escaped(key)
+        KeyRedaction.shown(key, redacting: redacting)
     }
 
     /// The method line: how misses were counted and what that means for the hit ratios.

@@ -6,11 +6,6 @@ import Telemetry
 /// replay and the snapshot print them: the same fields everywhere, key names escaped or
 /// replaced by their stable token when keys are redacted.
 extension ServerHotKeys {
-    /// A key as exported.
-    static func shown(_ key: [UInt8], redacting: Bool) -> String {
-        redacting ? KeyRedaction.token(for: key) : KeyName.escaped(key)
-    }
-
     /// The columns of the CSV rows (``csvCells(node:redactingKeys:)``), after `node`.
     public static let csvHeader = [
         "node", "source", "key", "key_hex", "db", "accesses_per_sec", "cpu_percent", "net_bytes_per_sec",
@@ -21,13 +16,7 @@ extension ServerHotKeys {
     /// tracks nothing gets no row.
     public func csvRows(node: String, redactingKeys: Bool) -> [[CSVTable.Cell]] {
         entries.map { entry in
-            [
-                .text(node), .text(source.rawValue),
-                .text(
-                    redactingKeys
-                        ? KeyRedaction.token(for: entry.key)
-                        : String(validating: entry.key, as: UTF8.self) ?? KeyName.escaped(entry.key)),
-                .text(redactingKeys ? "" : entry.key.map { String(format: "%02x", $0) }.joined()),
+            [.text(node), .text(source.rawValue)] + KeyRedaction.csvCells(entry.key, redacting: redactingKeys) + [
                 .integer(entry.database.map(Int64.init)), .number(entry.accessesPerSecond), .number(entry.cpuPercent),
                 .number(entry.networkBytesPerSecond), .integer(windowMilliseconds), .integer(isTracking ? 1 : 0),
             ]
@@ -40,7 +29,7 @@ extension ServerHotKeys {
         func number(_ value: Double?) -> String { value.map(JSONText.number) ?? "null" }
         func integer(_ value: Int64?) -> String { value.map { String($0) } ?? "null" }
         let keys = entries.prefix(limit ?? entries.count).map { entry in
-            "{\"key\":\(JSONText.string(Self.shown(entry.key, redacting: redactingKeys))),"
+            "{\"key\":\(JSONText.string(KeyRedaction.shown(entry.key, redacting: redactingKeys))),"
                 + "\"db\":\(entry.database.map(String.init) ?? "null"),"
                 + "\"accesses_per_sec\":\(number(entry.accessesPerSecond)),"
                 + "\"cpu_percent\":\(number(entry.cpuPercent)),\"net_bytes_per_sec\":\(number(entry.networkBytesPerSecond))}"
@@ -95,7 +84,7 @@ extension ServerHotKeys {
             lines.append(
                 "  " + row.indices.map { pad(row[$0], widths[$0]) }.joined(separator: "  ")
                     + (showsDatabase ? "  " + pad(entry.database.map(String.init) ?? "-", 2) : "") + "  "
-                    + Self.shown(entry.key, redacting: redactingKeys))
+                    + KeyRedaction.shown(entry.key, redacting: redactingKeys))
         }
         if entries.count > limit { lines.append("  … \(entries.count - limit) more") }
         return lines.joined(separator: "\n")

@@ -125,9 +125,7 @@ public struct SnapshotWriter {
     }
 
     private func keyCells(_ name: [UInt8]) -> [CSVTable.Cell] {
-        if options.redactsKeys { return [.text(KeyRedaction.token(for: name)), .text("")] }
-        let text = String(validating: name, as: UTF8.self) ?? KeyName.escaped(name)
-        return [.text(text), .text(name.map { String(format: "%02x", $0) }.joined())]
+        KeyRedaction.csvCells(name, redacting: options.redactsKeys)
     }
 
     private func namespaceCell(_ pattern: String) -> CSVTable.Cell {

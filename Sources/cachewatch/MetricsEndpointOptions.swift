@@ -60,8 +60,8 @@ struct MetricsEndpointOptions: ParsableArguments {
     /// The endpoint's limits for `nodes` watched nodes, under the process's descriptors.
     ///
     /// - Throws: ``CLIFailure`` when `--max-connections` is more than the descriptors allow.
-    func limits(nodes: Int, budget: DescriptorBudget? = nil) throws -> EndpointLimits {
-        let budget = budget ?? DescriptorBudget.current(nodes: nodes)
+    func limits(nodes: Int) throws -> EndpointLimits {
+        let budget = DescriptorBudget.current(nodes: nodes)
         if let maxConnections, maxConnections > budget.maxConnections {
             throw CLIFailure(
                 "--max-connections \(maxConnections) is more than the open-file limit allows: \(budget.limit) descriptors, \(budget.reserved) kept for \(nodes) node\(nodes == 1 ? "" : "s") and files, so at most \(budget.maxConnections) (raise it with ulimit -n or LimitNOFILE=)"
