@@ -26,6 +26,8 @@ final class ConnectionGuard: ChannelDuplexHandler {
     private let limits: EndpointLimits
     private let usesTLS: Bool
     private var phase = ConnectionRegistry.Phase.header
+    /// Whether request bytes came in this header phase (told to the registry once).
+    private var headerStarted = false
     private var deadline: Scheduled<Void>?
 
     init(registry: ConnectionRegistry, limits: EndpointLimits, usesTLS: Bool) {
@@ -56,6 +58,10 @@ final class ConnectionGuard: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         // The first bytes of the next request on an idle keep-alive connection: its header is due.
         if phase == .idle { enter(.header, context: context) }
+        if phase == .header && !headerStarted {
+            headerStarted = true
+            registry.advanced(context.channel)
+        }
         context.fireChannelRead(data)
     }
 
@@ -87,6 +93,7 @@ final class ConnectionGuard: ChannelDuplexHandler {
     /// Moves to `next` with its deadline.
     private func enter(_ next: ConnectionRegistry.Phase, context: ChannelHandlerContext) {
         phase = next
+        headerStarted = false
         registry.changed(context.channel, to: next)
         deadline?.cancel()
         let timeout: Duration =

@@ -28,7 +28,10 @@ public final class MetricsServer: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(HandshakeAnswerWatcher(registry: registry))
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                    }
                     try channel.pipeline.syncOperations.addHandler(
                         ConnectionGuard(registry: registry, limits: limits, usesTLS: tls != nil))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
