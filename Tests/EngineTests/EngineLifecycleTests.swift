@@ -100,9 +100,10 @@ struct EngineLifecycleTests {
                             _ = try await extraAdmin.send(RESPCommand("CLUSTER", "RESET", "HARD"))
                             try await Self.forget([oldID], on: cluster)
                             // The cluster forgets it for good before the engine is asked to: a
-                            // handshake a node still had under way with its address completes
-                            // after the reset and teaches the cluster its new id (seen on Valkey
-                            // 8.1) — that id is forgotten too, and counted.
+                            // handshake a node still had under way with its address can complete
+                            // after the reset and teach the cluster its new id (a suspected cause
+                            // of a rare failure on Valkey 8.1) — that id is forgotten too, and
+                            // counted.
                             let relearnt = Locked(Set<String>())
                             #expect(
                                 try await eventually(timeout: .seconds(30)) {
