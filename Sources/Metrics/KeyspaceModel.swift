@@ -76,7 +76,7 @@ public struct KeyspaceModel: Sendable {
     public private(set) var refreshedAt: Date?
     /// Samples by namespace fingerprint (see ``NamespacePattern/fingerprint(of:)``), with
     /// the patterns' text built once per namespace.
-    private var samples: [UInt64: NamespaceSample] = [:]
+    private var samples = NamespaceSamples()
     private var patterns: [UInt64: String] = [:]
     private var fingerprints: [String: UInt64] = [:]
     private var recordCount = 0
@@ -177,8 +177,8 @@ public struct KeyspaceModel: Sendable {
         let hash = KeyHash.of(name)
         // One lookup of the namespace's sample for a namespace already known (most keys).
         let known = NamespacePattern.fingerprint(of: name)
-        var index = samples.index(forKey: known)
-        let pattern = index != nil ? known : fingerprint(of: name, known: known)
+        var position = samples.position(of: known)
+        let pattern = position != nil ? known : fingerprint(of: name, known: known)
         let bucket = TTLBucket(ttlMilliseconds: ttl)
         let pass = Int32(truncatingIfNeeded: completedPasses)
         let entry = NamespaceSample.Record(
@@ -189,12 +189,8 @@ public struct KeyspaceModel: Sendable {
         var weight = 0
         let cap = configuration.recordsPerNamespace
         // The namespace's sample changed in place.
-        if index == nil {
-            if samples[pattern] == nil { samples[pattern] = NamespaceSample() }
-            index = samples.index(forKey: pattern)
-        }
-        guard let index else { return }
-        Self.update(&samples.values[index]) { sample in
+        let index = position ?? samples.position(of: pattern) ?? samples.insert(NamespaceSample(), for: pattern)
+        samples.update(at: index) { sample in
             if distinct { sample.tally.count(entry) }
             guard sample.admits(hash) else { return }
             added = sample.upsert(hash, entry, work: &work)
@@ -238,11 +234,6 @@ public struct KeyspaceModel: Sendable {
         return byType.count - 1
     }
 
-    @inline(__always)
-    private static func update(_ sample: inout NamespaceSample, _ body: (inout NamespaceSample) -> Void) {
-        body(&sample)
-    }
-
     /// The fingerprint of the namespace a key not yet sampled in `fingerprint`'s namespace is
     /// counted in, registering a new namespace (or sending it to `(other)` once the cap is
     /// reached).
@@ -262,16 +253,19 @@ public struct KeyspaceModel: Sendable {
     }
 
     private mutating func thin(_ pattern: UInt64, work: inout Int) {
-        guard var sample = samples.removeValue(forKey: pattern) else { return }
-        let before = sample.count * sample.weight
-        recordCount -= sample.thin(work: &work)
-        sampleStandsFor += sample.count * sample.weight - before
-        samples[pattern] = sample
+        guard let position = samples.position(of: pattern) else { return }
+        let (dropped, standsFor) = samples.update(at: position) { sample in
+            let before = sample.count * sample.weight
+            let dropped = sample.thin(work: &work)
+            return (dropped, sample.count * sample.weight - before)
+        }
+        recordCount -= dropped
+        sampleStandsFor += standsFor
     }
 
     private func largestNamespace(work: inout Int) -> UInt64? {
         work += samples.count
-        return samples.max { $0.value.count < $1.value.count }?.key
+        return samples.entries.max { $0.sample.count < $1.sample.count }?.fingerprint
     }
 
     /// Ends a pass over the keyspace: the records it did not see again are of keys deleted
@@ -279,13 +273,16 @@ public struct KeyspaceModel: Sendable {
     public mutating func completePass() {
         let pass = Int32(truncatingIfNeeded: completedPasses)
         var work = 0
-        for pattern in Array(samples.keys) {
-            guard var sample = samples.removeValue(forKey: pattern) else { continue }
-            let before = sample.count * sample.weight
-            recordCount -= sample.drop(seenBefore: pass, work: &work)
-            sampleStandsFor += sample.count * sample.weight - before
-            if sample.count > 0 { samples[pattern] = sample }
+        for position in samples.entries.indices {
+            let (dropped, standsFor) = samples.update(at: position) { sample in
+                let before = sample.count * sample.weight
+                let dropped = sample.drop(seenBefore: pass, work: &work)
+                return (dropped, sample.count * sample.weight - before)
+            }
+            recordCount -= dropped
+            sampleStandsFor += standsFor
         }
+        samples.removeAll { _, sample in sample.count == 0 }
         // Forget the text of namespaces gone, so that the tables stay as small as the sample.
         if patterns.count > samples.count * 2 + 16 {
             patterns = patterns.filter { samples[$0.key] != nil }
@@ -316,7 +313,7 @@ public struct KeyspaceModel: Sendable {
         for index in byType.indices { byType[index].list.removeAll(where: expired) }
         var jitter: [UInt64: Double] = [:]
         var running: [Int64] = []
-        for (pattern, sample) in samples {
+        for (pattern, sample) in samples.entries {
             running.removeAll(keepingCapacity: true)
             for record in sample.records.values where record.hasTTL && record.expiresAt > nowMs {
                 running.append(record.expiresAt)
@@ -347,7 +344,7 @@ public struct KeyspaceModel: Sendable {
     public var namespaces: [String: NamespaceStats] {
         var result: [String: NamespaceStats] = [:]
         result.reserveCapacity(samples.count)
-        for (fingerprint, sample) in samples {
+        for (fingerprint, sample) in samples.entries {
             guard let pattern = patterns[fingerprint] else { continue }
             result[pattern] = stats(pattern, fingerprint, sample)
         }

@@ -23,6 +23,36 @@ struct NamespacePatternTests {
         #expect(NamespacePattern.of(Array(name.utf8)) == pattern)
     }
 
+    @Test("two names have the same fingerprint exactly when they have the same namespace")
+    func fingerprints() {
+        // Words of every length around a word's 8 bytes, ids of each kind, every separator,
+        // empty segments (a literal "*" reads as an id in the text but not in the fingerprint).
+        let words = ["", "a", "ab", "user", "profile", "sessions", "namespace", "verylongwordpast16b", "v2", "caf\u{e9}"]
+        let ids = ["42", "9f86d081884c7d65", "550e8400-e29b-41d4-a716-446655440000", "dbaaddcc", "u123456"]
+        let separators = [":", ".", "/", "|"]
+        var names: [[UInt8]] = []
+        for first in words + ids {
+            for separator in separators {
+                for second in words + ids {
+                    names.append(Array((first + separator + second).utf8))
+                    names.append(Array((first + separator + second + ":" + first).utf8))
+                }
+            }
+            names.append(Array(first.utf8))
+        }
+        var byFingerprint: [UInt64: String] = [:]
+        var byPattern: [String: UInt64] = [:]
+        for name in names {
+            let pattern = NamespacePattern.of(name)
+            let fingerprint = NamespacePattern.fingerprint(of: name)
+            #expect(byFingerprint[fingerprint, default: pattern] == pattern, "\(String(decoding: name, as: UTF8.self))")
+            #expect(byPattern[pattern, default: fingerprint] == fingerprint, "\(String(decoding: name, as: UTF8.self))")
+            byFingerprint[fingerprint] = pattern
+            byPattern[pattern] = fingerprint
+        }
+        #expect(byPattern.count > 500)
+    }
+
     @Test("top-K keeps the biggest, TTL buckets and the expiry forecast scale to the total")
     func model() {
         var model = KeyspaceModel(configuration: KeyspaceModel.Configuration(topK: 3, horizonSeconds: 60))
