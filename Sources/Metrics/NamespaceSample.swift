@@ -53,7 +53,7 @@ struct NamespaceSample: Sendable {
 
     /// Each record stands for `2^level` keys.
     private(set) var level = 0
-    private(set) var records: [UInt64: Record] = [:]
+    private(set) var records = SampleRecords()
     private(set) var withoutTTL = 0
     private(set) var memory: Int64 = 0
     private(set) var ttlSum: Int64 = 0
@@ -76,17 +76,17 @@ struct NamespaceSample: Sendable {
     /// Adds or replaces the record of `hash`. Returns the change in records held (0 or 1), and
     /// adds the work done to `work`.
     mutating func upsert(_ hash: UInt64, _ record: Record, work: inout Int) -> Int {
-        // One hash for a new key (most); a re-sampled key's old record leaves the aggregates
-        // before the new one joins, with the records as they were.
-        let previous = records.updateValue(record, forKey: hash)
-        if let previous {
-            records[hash] = previous
-            records.removeValue(forKey: hash)
-            remove(previous, work: &work)
-            records[hash] = record
+        // One probe for a new key (most); a re-sampled key's old record leaves the aggregates
+        // before the new one joins (its extremes recounted over the records as they were).
+        guard let previous = records.upsert(hash, record) else {
+            add(record)
+            return 1
         }
+        records.remove(hash)
+        remove(previous, work: &work)
+        _ = records.upsert(hash, record)
         add(record)
-        return previous == nil ? 1 : 0
+        return 0
     }
 
     /// Halves the sample: keeps the records whose hash is under the next threshold. Returns the
@@ -95,7 +95,8 @@ struct NamespaceSample: Sendable {
         level += 1
         let before = records.count
         work += before
-        records = records.filter { admits($0.key) }
+        let threshold = level
+        records.removeAll { hash, _ in hash >> UInt64(64 - threshold) != 0 }
         recount(work: &work)
         return before - records.count
     }
@@ -104,7 +105,7 @@ struct NamespaceSample: Sendable {
     mutating func drop(seenBefore pass: Int32, work: inout Int) -> Int {
         let before = records.count
         work += before
-        records = records.filter { $0.value.pass >= pass }
+        records.removeAll { _, record in record.pass < pass }
         guard records.count != before else { return 0 }
         recount(work: &work)
         return before - records.count

@@ -28,8 +28,8 @@ public enum Allocator: String, Sendable, CaseIterable {
             if size <= 128 { return (size + 15) / 16 * 16 }
             // The power of two below `size` (size > 128: at least 128).
             let power = Int64(1) << (63 - (size - 1).leadingZeroBitCount)
-            let step = power / 4
-            return (size + step - 1) / step * step
+            let step = power >> 2  // a power of two: rounded up by a mask, not a division
+            return (size + step - 1) & ~(step - 1)
         case .libc:
             // A chunk is the request and its 8-byte header rounded up to 16, at least 32; usable:
             // the chunk less the header. Large requests are mapped in whole pages.

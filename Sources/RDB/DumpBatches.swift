@@ -11,14 +11,14 @@ final class DumpBatches: @unchecked Sendable {
         var nameLength: Int
         var database: Int
         var encoding: RDBEncoding
-        var moduleType: String?
+        var moduleID: UInt64?
         var length: Int64
         var expiresAtMilliseconds: Int64?
         var idleSeconds: Int64?
         var frequency: Int64?
         var memoryBytes: Int64
 
-        var typeName: String { moduleType ?? encoding.typeName }
+        var typeName: String { moduleID.map(RDBReader.moduleName) ?? encoding.typeName }
     }
 
     /// Keys read in order, with where the reader had got to.
@@ -54,7 +54,7 @@ final class DumpBatches: @unchecked Sendable {
             (keys + count).initialize(
                 to: Key(
                     nameStart: names.count, nameLength: key.name.count, database: key.database, encoding: key.encoding,
-                    moduleType: key.moduleType, length: key.length, expiresAtMilliseconds: key.expiresAtMilliseconds,
+                    moduleID: key.moduleID, length: key.length, expiresAtMilliseconds: key.expiresAtMilliseconds,
                     idleSeconds: key.idleSeconds, frequency: key.frequency, memoryBytes: key.memoryBytes))
             count += 1
             names.append(key.name)

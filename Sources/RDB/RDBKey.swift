@@ -7,8 +7,9 @@ public struct RDBKey {
     public var name: UnsafeRawBufferPointer
     /// How its value is stored.
     public var encoding: RDBEncoding
-    /// The module type's name for a module value (`ReJSON-RL`), else `nil`.
-    public var moduleType: String?
+    /// The module type's 64-bit id for a module value (its name and encoding version), else
+    /// `nil`: kept as a number so that a key is a plain value, copied without reference counting.
+    public var moduleID: UInt64?
     /// Bytes of a string (as `STRLEN` counts them); elements of a collection; entries of a stream.
     public var length: Int64
     /// When it expires (milliseconds since 1970), if it does.
@@ -21,6 +22,9 @@ public struct RDBKey {
     public var memoryBytes: Int64
     /// Its value's bytes in the file (what reading it costs).
     public var serializedBytes: Int64
+
+    /// The module type's name for a module value (`ReJSON-RL`), else `nil`.
+    public var moduleType: String? { moduleID.map(RDBReader.moduleName) }
 
     /// The type a server's `TYPE` reports.
     public var typeName: String { moduleType ?? encoding.typeName }

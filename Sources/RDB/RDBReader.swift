@@ -169,13 +169,13 @@ public final class RDBReader {
                 }
                 let nameLength = try readName()
                 let valueStart = input.offset
-                var moduleType: String?
-                let shape = try value(encoding, moduleType: &moduleType)
+                var moduleID: UInt64?
+                let shape = try value(encoding, moduleID: &moduleID)
                 let memoryBytes = memory.estimate(
                     encoding: encoding, shape: shape, keyLength: nameLength, hasExpiry: expiresAt != nil)
                 try visit(
                     RDBKey(
-                        database: database, name: name.bytes, encoding: encoding, moduleType: moduleType,
+                        database: database, name: name.bytes, encoding: encoding, moduleID: moduleID,
                         length: shape.length, expiresAtMilliseconds: expiresAt, idleSeconds: idle,
                         frequency: frequency, memoryBytes: memoryBytes, serializedBytes: input.offset - valueStart))
                 keysInDatabase += 1
@@ -473,7 +473,7 @@ public final class RDBReader {
 
     // MARK: - Values
 
-    private func value(_ encoding: RDBEncoding, moduleType: inout String?) throws(RDBError) -> ValueShape {
+    private func value(_ encoding: RDBEncoding, moduleID: inout UInt64?) throws(RDBError) -> ValueShape {
         var shape = ValueShape(memory: memory)
         let offset = input.offset
         func strings(_ count: UInt64, _ what: String) throws(RDBError) {
@@ -584,7 +584,7 @@ public final class RDBReader {
         case .streamListpacks, .streamListpacks2, .streamListpacks3:
             try stream(encoding, into: &shape)
         case .module2:
-            moduleType = try module(into: &shape)
+            moduleID = try module(into: &shape)
         case .modulePreGA:
             throw RDBError(offset: offset, "a module value of a Redis 4.0 release candidate (type 6) is not read")
         }
@@ -633,12 +633,11 @@ public final class RDBReader {
     }
 
     /// A module value (its opcodes skipped to their end); returns its type's name.
-    private func module(into shape: inout ValueShape) throws(RDBError) -> String {
+    private func module(into shape: inout ValueShape) throws(RDBError) -> UInt64 {
         let id = try length("a module type ID")
-        let name = Self.moduleName(id)
         try moduleOpcodes(into: &shape)
         shape.length = 1
-        return name
+        return id
     }
 
     private func moduleAux() throws(RDBError) -> String {

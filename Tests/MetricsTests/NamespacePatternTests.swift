@@ -27,7 +27,9 @@ struct NamespacePatternTests {
     func fingerprints() {
         // Words of every length around a word's 8 bytes, ids of each kind, every separator,
         // empty segments (a literal "*" reads as an id in the text but not in the fingerprint).
-        let words = ["", "a", "ab", "user", "profile", "sessions", "namespace", "verylongwordpast16b", "v2", "caf\u{e9}"]
+        let words = [
+            "", "a", "ab", "user", "profile", "sessions", "namespace", "verylongwordpast16b", "v2", "caf\u{e9}",
+        ]
         let ids = ["42", "9f86d081884c7d65", "550e8400-e29b-41d4-a716-446655440000", "dbaaddcc", "u123456"]
         let separators = [":", ".", "/", "|"]
         var names: [[UInt8]] = []
