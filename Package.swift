@@ -58,8 +58,10 @@ let package = Package(
         // access) cost a tenth of its time; the module is single-threaded per reader.
         // libcrypt (libxcrypt), for the endpoint's basic_auth_users bcrypt hashes.
         .systemLibrary(name: "CCrypt"),
+        // Redis's CRC-64 folded with carry-less multiplication (x86-64 PCLMULQDQ), for RDB files.
+        .target(name: "CCRC64"),
         .target(
-            name: "RDB", dependencies: ["Metrics", "Telemetry"],
+            name: "RDB", dependencies: ["Metrics", "Telemetry", "CCRC64"],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // Threshold rules with Prometheus semantics (pending → firing → resolved).
         .target(

@@ -1,5 +1,9 @@
+import CCRC64
+
 /// The CRC-64 that ends an RDB file (Redis's `crc64`: the Jones polynomial, reflected, initial
-/// value 0, no final XOR), computed eight bytes at a time with eight tables ("slicing by 8"), and
+/// value 0, no final XOR). Where the processor multiplies without carries (x86-64 PCLMULQDQ),
+/// by folding 64 bytes at a time (`CCRC64`, several GB/s); elsewhere, and for short inputs,
+/// eight bytes at a time with eight tables ("slicing by 8"), and
 /// on long inputs over three blocks at once: three independent chains keep the processor's load
 /// units busy where one chain waits on each lookup, and the CRC being linear, the blocks' CRCs
 /// join exactly (each shifted past the blocks after it by a precomputed operator).
@@ -52,8 +56,20 @@ struct CRC64: Sendable {
     /// The CRC of the bytes taken so far.
     private(set) var value: UInt64 = 0
 
+    /// Whether ``update(_:)`` folds with carry-less multiplication on this processor.
+    static let isAccelerated = ccrc64_is_accelerated() != 0
+
     /// Takes `bytes` in.
     mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        if Self.isAccelerated && bytes.count >= 64, let base = bytes.baseAddress {
+            value = ccrc64_update(value, base.assumingMemoryBound(to: UInt8.self), bytes.count)
+            return
+        }
+        updateWithTables(bytes)
+    }
+
+    /// Takes `bytes` in with the tables (what processors without carry-less multiplication use).
+    mutating func updateWithTables(_ bytes: UnsafeRawBufferPointer) {
         guard var pointer = bytes.baseAddress else { return }
         var count = bytes.count
         var crc = value

@@ -80,6 +80,27 @@ struct RDBFormatTests {
         #expect(pieces.value == byteAtATime(bytes.count))
     }
 
+    @Test("CRC-64 folded with carry-less multiplication equals the tables' at every length to 300, after any prefix")
+    func checksumFolded() throws {
+        #if arch(x86_64)
+        let flags = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        #expect(CRC64.isAccelerated == flags.contains(" pclmulqdq"), "folds where the processor can")
+        #endif
+        var random = SplitMix64(seed: 65)
+        let bytes = (0..<320).map { _ in UInt8.random(in: 0...255, using: &random) }
+        for prefix in [0, 1, 9, 16] {
+            for length in 0...300 {
+                var folded = CRC64()
+                var tables = CRC64()
+                bytes[0..<prefix].withUnsafeBytes { folded.update($0) }
+                bytes[0..<prefix].withUnsafeBytes { tables.updateWithTables($0) }
+                bytes[prefix..<prefix + length].withUnsafeBytes { folded.update($0) }
+                bytes[prefix..<prefix + length].withUnsafeBytes { tables.updateWithTables($0) }
+                #expect(folded.value == tables.value, "\(length) bytes after \(prefix)")
+            }
+        }
+    }
+
     @Test("LZF: literals and back references, overlapping ones too; a reference before the start is refused")
     func lzf() throws {
         // "abcabcabcabc": three literals, then a reference 3 back for 9 bytes (7 = 2 + 5 in the control).

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Writes RESP commands for a production-like cache dataset to stdout, for `redis-cli --pipe`.
 
-    gen_dataset.py [keys] [seed]     (default 1,000,000 keys, seed 7)
+    gen_dataset.py [keys] [seed] [values]     (default 1,000,000 keys, seed 7, values "filler")
+
+values: "filler" repeats one byte (the default: what the other benchmarks were measured with;
+LZF shrinks it ~30x in a dump), "json" takes slices of JSON-like records made of random words
+and numbers, which compress about as much as real cached documents do (~2x).
 
 What a real cache looks like, not a friendly one:
 - TTLs log-spread from 1 minute to 60 days; about 40 % of keys without one;
@@ -44,10 +48,52 @@ def ttl_ms(rng):
     return log_uniform(rng, 60_000, 60 * 86_400_000)
 
 
+def json_pool(rng, size):
+    """JSON-like records of random words and numbers, `size` bytes or more."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = ["".join(rng.choice(letters) for _ in range(rng.randint(3, 10))) for _ in range(3000)]
+    parts = []
+    length = 0
+    while length < size:
+        record = (
+            '{"id":%d,"sku":"%08x","name":"%s %s %s","price":%d.%02d,"tags":["%s","%s"],"stock":%d,'
+            '"updated":%d,"text":"%s"},'
+            % (
+                rng.randrange(10**9), rng.getrandbits(32), rng.choice(words), rng.choice(words),
+                rng.choice(words), rng.randrange(10000), rng.randrange(100), rng.choice(words),
+                rng.choice(words), rng.randrange(5000), 1_700_000_000 + rng.randrange(10**8),
+                " ".join(rng.choice(words) for _ in range(rng.randint(5, 40))),
+            )
+        )
+        parts.append(record)
+        length += len(record)
+    return "".join(parts).encode()
+
+
+class Payload:
+    """Values of a given length: slices of one pool (filler bytes, or JSON-like text at random
+    offsets). It draws from a generator of its own, so the keys, types and TTLs are the same
+    whatever the values."""
+
+    def __init__(self, seed, kind):
+        rng = random.Random(seed * 7919 + 1)
+        self.rng = rng
+        self.pool = json_pool(rng, 8 << 20) if kind == "json" else b"v" * 4096
+        self.random = kind == "json"
+
+    def __getitem__(self, cut):
+        length = cut.stop
+        if not self.random:
+            return self.pool[:length]
+        start = self.rng.randrange(len(self.pool) - length)
+        return self.pool[start : start + length]
+
+
 def main():
     total = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-    rng = random.Random(int(sys.argv[2]) if len(sys.argv) > 2 else 7)
-    payload = b"v" * 2048
+    seed = int(sys.argv[2]) if len(sys.argv) > 2 else 7
+    rng = random.Random(seed)
+    payload = Payload(seed, sys.argv[3] if len(sys.argv) > 3 else "filler")
     # (share, namespace maker, kind)
     families = [
         (0.20, lambda i: "session:%s" % uuid.UUID(int=rng.getrandbits(128), version=4), "string"),
