@@ -379,30 +379,29 @@ public final class RDBReader {
     }
 
     private func readName() throws(RDBError) -> Int {
-        let what = "a key's name"
         let offset = input.offset
-        switch try stringHeader(what) {
+        switch try stringHeader("a key's name") {
         case .integer(let value):
             name.removeAll()
             Array(String(value).utf8).withUnsafeBytes { name.append($0) }
         case .raw(let length) where length <= RDBInput.capacity:
-            let bytes = try input.bytes(length, what)
+            let bytes = try input.bytes(length, "a key's name")
             name.removeAll()
             name.append(bytes)
         case .raw(let length):
             scratch.removeAll(keepingCapacity: true)
-            try appendRaw(length, to: &scratch, what)
+            try appendRaw(length, to: &scratch, "a key's name")
             name.removeAll()
             scratch.withUnsafeBytes { name.append($0) }
         case .compressed(let stored, let length):
             guard stored <= RDBInput.capacity else {
-                throw RDBError(offset: offset, "\(what): a compressed string of \(stored) bytes is too long to read")
+                throw RDBError(offset: offset, "a key's name: a compressed string of \(stored) bytes is too long to read")
             }
-            let compressed = try input.bytes(stored, what)
+            let compressed = try input.bytes(stored, "a key's name")
             name.resize(to: length)
             let target = UnsafeMutableRawBufferPointer(start: name.base, count: length)
             guard LZF.decompress(compressed, into: target) == length else {
-                throw RDBError(offset: offset, "\(what): compressed data that does not decompress to \(length) bytes")
+                throw RDBError(offset: offset, "a key's name: compressed data that does not decompress to \(length) bytes")
             }
         }
         return name.count
