@@ -29,12 +29,27 @@ public enum RDBKeyspace {
         public var dumpedAt: Date
     }
 
+    /// How long a file is read before progress is first told, and how often after.
+    public struct ProgressPace: Sendable {
+        /// Until the first report: a file read faster says nothing.
+        public var first: Duration
+        /// Between reports.
+        public var every: Duration
+
+        /// Half a second, then four times a second.
+        public init(first: Duration = .milliseconds(500), every: Duration = .milliseconds(250)) {
+            self.first = first
+            self.every = every
+        }
+    }
+
     /// Reads `paths` (`-`: standard input) into one model with `configuration`, verifying each
     /// file's checksum unless told not to, memory counted in `allocator`'s sizes; `progress`
-    /// hears the bytes read of each file and its size (0 when unknown: a pipe).
+    /// hears the bytes read of each file and its size (0 when unknown: a pipe), at `pace`, and
+    /// once more at the file's end if it heard of it before.
     public static func analyse(
         paths: [String], configuration: KeyspaceModel.Configuration, verifyChecksum: Bool = true,
-        allocator: Allocator = .jemalloc,
+        allocator: Allocator = .jemalloc, pace: ProgressPace = ProgressPace(),
         progress: (_ path: String, _ read: Int64, _ size: Int64) -> Void = { _, _, _ in }
     ) throws -> Outcome {
         var model = KeyspaceModel(configuration: configuration)
@@ -59,7 +74,9 @@ public enum RDBKeyspace {
             var nowMilliseconds: Int64 = 0
             var expired = 0
             var keys = 0
-            var lastReport: Int64 = 0
+            let clock = ContinuousClock()
+            var nextReport = clock.now + pace.first
+            var reported = false
             var read: Result<RDBReader.Summary, RDBError>?
             while read == nil {
                 let batch = batches.next()
@@ -86,9 +103,10 @@ public enum RDBKeyspace {
                         frequency: key.frequency, idleSeconds: key.idleSeconds, nowMilliseconds: nowMilliseconds,
                         now: now)
                 }
-                if batch.bytesRead - lastReport >= 64 << 20 {
-                    lastReport = batch.bytesRead
-                    progress(path, lastReport, size)
+                if clock.now >= nextReport {
+                    nextReport = clock.now + pace.every
+                    reported = true
+                    progress(path, batch.bytesRead, size)
                 }
                 read = batch.outcome
                 batches.recycle(batch)
@@ -100,7 +118,7 @@ public enum RDBKeyspace {
                 throw RDBError(offset: error.offset, paths.count > 1 ? "\(path): \(error.reason)" : error.reason)
             case nil: preconditionFailure("the loop ends with an outcome")
             }
-            progress(path, summary.bytes, size)
+            if reported { progress(path, summary.bytes, size) }
             let created = summary.createdAt.map { Date(timeIntervalSince1970: Double($0)) }
             if let created { newest = max(newest ?? created, created) }
             outcome.files.append((path, summary))

@@ -97,6 +97,29 @@ struct ScanRDBTests {
         }
     }
 
+    @Test("a slow pipe on a terminal: bytes read shown while it lasts, the line cleared before the report")
+    func progressOnTerminal() async throws {
+        try await withRedisServer { server in
+            let admin = try await server.client()
+            _ = try await admin.pipeline(
+                (0..<60_000).map { RESPCommand("SET", "session:\($0)", "v", "EX", "600") } + [RESPCommand("SAVE")])
+            await admin.close()
+            // The dump trickled in 32 KB pieces, ten a second: a few seconds of reading.
+            let trickle =
+                "import sys, time\nwith open(sys.argv[1], 'rb') as f:\n    while chunk := f.read(32768):\n"
+                + "        sys.stdout.buffer.write(chunk); sys.stdout.flush(); time.sleep(0.1)"
+            let command =
+                "python3 -c \"$0\" '\(server.directory)/dump.rdb' | '\(CachewatchBinary.path)' scan --rdb - --top 3"
+            try await withTmux(width: 100, height: 60, command: ["/bin/sh", "-c", command, trickle]) { tmux in
+                let reading = try await tmux.waitForScreen(containing: "read ", timeout: .seconds(20))
+                #expect(reading.contains("B of -"), "\(reading)")
+                let report = try await tmux.waitForScreen(containing: "the whole dump in", timeout: .seconds(30))
+                #expect(report.contains("-: 60000 keys"), "\(report)")
+                #expect(!report.contains("B of -"), "the progress line is cleared: \(report)")
+            }
+        }
+    }
+
     @Test("not a dump, a damaged dump, a missing file, a URL beside --rdb: one line, exit 1 or 64")
     func badInput() async throws {
         try await Self.withDump { _, path in
