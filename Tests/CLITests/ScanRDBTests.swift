@@ -108,8 +108,9 @@ struct ScanRDBTests {
             let trickle =
                 "import sys, time\nwith open(sys.argv[1], 'rb') as f:\n    while chunk := f.read(32768):\n"
                 + "        sys.stdout.buffer.write(chunk); sys.stdout.flush(); time.sleep(0.1)"
+            // The shell stays after the report: a dead pane's notice would scroll its first line off.
             let command =
-                "python3 -c \"$0\" '\(server.directory)/dump.rdb' | '\(CachewatchBinary.path)' scan --rdb - --top 3"
+                "python3 -c \"$0\" '\(server.directory)/dump.rdb' | '\(CachewatchBinary.path)' scan --rdb - --top 3; sleep 60"
             try await withTmux(width: 100, height: 60, command: ["/bin/sh", "-c", command, trickle]) { tmux in
                 let reading = try await tmux.waitForScreen(containing: "read ", timeout: .seconds(20))
                 #expect(reading.contains("B of -"), "\(reading)")
