@@ -16,6 +16,9 @@ public final class ChildProcess: @unchecked Sendable {
     public let stderrPath: String
     private let lock = NSLock()
     private var exitStatus: Int32?
+    /// The directory made for the output files (none when the caller named one): removed
+    /// with this object, so that no run leaves one behind.
+    private let madeDirectory: URL?
 
     /// Starts `executable` with `arguments`; `environment` replaces the inherited one when given.
     public init(
@@ -24,6 +27,7 @@ public final class ChildProcess: @unchecked Sendable {
         let directory =
             outputDirectory.map(URL.init(fileURLWithPath:))
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("cachewatch-child-\(UUID().uuidString)")
+        madeDirectory = outputDirectory == nil ? directory : nil
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         stdoutPath = directory.appendingPathComponent("stdout").path
         stderrPath = directory.appendingPathComponent("stderr").path
@@ -54,6 +58,7 @@ public final class ChildProcess: @unchecked Sendable {
         var child: pid_t = 0
         let status = posix_spawn(&child, executable, &actions, &attributes, argv, env)
         guard status == 0 else {
+            if let madeDirectory { try? FileManager.default.removeItem(at: madeDirectory) }
             throw ProcessFailure("cannot start \(executable): \(String(cString: strerror(status)))")
         }
         pid = child
@@ -117,6 +122,7 @@ public final class ChildProcess: @unchecked Sendable {
             var status: Int32 = 0
             waitpid(pid, &status, 0)
         }
+        if let madeDirectory { try? FileManager.default.removeItem(at: madeDirectory) }
     }
 }
 
