@@ -176,7 +176,7 @@ public struct MemoryModel: Sendable {
         case .setIntset, .hashZipmap, .zsetZiplist, .hashZiplist, .hashListpack, .zsetListpack, .setListpack,
             .hashListpackExPreGA, .hashListpackEx:
             return allocation(shape.blobBytes)
-        case .streamListpacks, .streamListpacks2, .streamListpacks3:
+        case .streamListpacks, .streamListpacks2, .streamListpacks3, .streamListpacks4:
             // Listpacks in a radix tree (a node or two each), the tail one preallocated; groups,
             // consumers, pending entries.
             let full = shape.blobBytes - shape.lastBlobBytes
@@ -184,6 +184,7 @@ public struct MemoryModel: Sendable {
             return 300 + blobs * 200 + allocation(full / blobs) * (blobs - 1)
                 + allocation(max(shape.lastBlobBytes, Self.streamNodeBytes))
                 + shape.streamGroups * 128 + shape.streamConsumers * 96 + shape.streamPending * 64
+                + shape.stringAllocations  // idempotent producers and their ids (type 26)
         case .module2, .modulePreGA:
             return shape.stringAllocations
         }

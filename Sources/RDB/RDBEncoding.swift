@@ -31,6 +31,8 @@ public enum RDBEncoding: UInt8, Sendable, CaseIterable {
     case hashMetadata = 24
     /// A listpack hash with field TTLs (field, value, TTL triples), its smallest TTL first.
     case hashListpackEx = 25
+    /// A stream with idempotent-producer (IDMP) records after its consumer groups (Redis 8.6+).
+    case streamListpacks4 = 26
     /// Valkey 9 (`VALKEY080`): a hash with field TTLs, each field followed by its value and its
     /// expiry in 8 bytes (type byte 22 in Valkey files).
     case valkeyHash2 = 0xE0
@@ -58,7 +60,7 @@ public enum RDBEncoding: UInt8, Sendable, CaseIterable {
         case .hash, .hashZipmap, .hashZiplist, .hashListpack, .hashMetadataPreGA, .hashListpackExPreGA, .hashMetadata,
             .hashListpackEx, .valkeyHash2:
             "hash"
-        case .streamListpacks, .streamListpacks2, .streamListpacks3: "stream"
+        case .streamListpacks, .streamListpacks2, .streamListpacks3, .streamListpacks4: "stream"
         case .modulePreGA, .module2: "module"
         }
     }
@@ -74,7 +76,7 @@ public enum RDBEncoding: UInt8, Sendable, CaseIterable {
         case .hashZipmap: "zipmap"
         case .listZiplist, .zsetZiplist, .hashZiplist: "ziplist"
         case .setIntset: "intset"
-        case .streamListpacks, .streamListpacks2, .streamListpacks3: "stream"
+        case .streamListpacks, .streamListpacks2, .streamListpacks3, .streamListpacks4: "stream"
         case .hashListpack, .zsetListpack, .setListpack, .hashListpackExPreGA, .hashListpackEx: "listpack"
         case .hashMetadataPreGA, .hashMetadata, .valkeyHash2: "hashtable"
         }

@@ -11,10 +11,10 @@ import Darwin
 /// buffer.
 ///
 /// Formats: `REDIS0001`–`REDIS0013` (Redis up to 8.6, Valkey up to 8.x; RDB 13's per-key module
-/// metadata, `KEY_META`, is skipped) and `VALKEY080` (Valkey 9: slot imports, hashes with field
-/// TTLs as type 22). Unknown opcodes and types — Redis 8.6's streams with idempotent-producer
-/// records (type 26) among them — lengths past the end of the file, and values that are not
-/// what their type says are one ``RDBError`` naming the offset and what was expected.
+/// metadata, `KEY_META`, is skipped; its streams with idempotent-producer records, type 26, as
+/// Redis's own librdb reads them) and `VALKEY080` (Valkey 9: slot imports, hashes with field TTLs
+/// as type 22). Unknown opcodes and types, lengths past the end of the file, and values that are
+/// not what their type says are one ``RDBError`` naming the offset and what was expected.
 public final class RDBReader {
     /// What the file said besides its keys.
     public struct Summary: Sendable {
@@ -395,13 +395,15 @@ public final class RDBReader {
             scratch.withUnsafeBytes { name.append($0) }
         case .compressed(let stored, let length):
             guard stored <= RDBInput.capacity else {
-                throw RDBError(offset: offset, "a key's name: a compressed string of \(stored) bytes is too long to read")
+                throw RDBError(
+                    offset: offset, "a key's name: a compressed string of \(stored) bytes is too long to read")
             }
             let compressed = try input.bytes(stored, "a key's name")
             name.resize(to: length)
             let target = UnsafeMutableRawBufferPointer(start: name.base, count: length)
             guard LZF.decompress(compressed, into: target) == length else {
-                throw RDBError(offset: offset, "a key's name: compressed data that does not decompress to \(length) bytes")
+                throw RDBError(
+                    offset: offset, "a key's name: compressed data that does not decompress to \(length) bytes")
             }
         }
         return name.count
@@ -580,7 +582,7 @@ public final class RDBReader {
                 }
                 shape.blobs += 1
             }
-        case .streamListpacks, .streamListpacks2, .streamListpacks3:
+        case .streamListpacks, .streamListpacks2, .streamListpacks3, .streamListpacks4:
             try stream(encoding, into: &shape)
         case .module2:
             moduleID = try module(into: &shape)
@@ -624,11 +626,31 @@ public final class RDBReader {
             shape.streamConsumers += Int64(consumers)
             for _ in 0..<consumers {
                 try skipString("a consumer's name")
-                try input.skip(encoding == .streamListpacks3 ? 16 : 8, "a consumer's seen time")
+                // Its seen time, and from type 21 on its active time too.
+                let times = encoding.rawValue >= RDBEncoding.streamListpacks3.rawValue ? 16 : 8
+                try input.skip(Int64(times), "a consumer's seen time")
                 let owned = try elementCount("a consumer's pending entries")
                 try input.skip(Int64(owned) * 16, "a consumer's pending IDs")
             }
         }
+        guard encoding == .streamListpacks4 else { return }
+        // Redis 8.6: the idempotent producers — how long and how many ids each keeps, then per
+        // producer its id and its recent ids, each with the stream entry it added (as Redis's
+        // librdb reads them), then two counters.
+        _ = try length("the stream's IDMP duration")
+        _ = try length("the stream's IDMP max entries")
+        let producers = try elementCount("the stream's idempotent producers")
+        for _ in 0..<producers {
+            shape.addString(try skipString("a producer's id").length)
+            let entries = try elementCount("a producer's idempotent ids")
+            for _ in 0..<entries {
+                shape.addString(try skipString("an idempotent id").length)
+                _ = try length("an idempotent id's entry")
+                _ = try length("an idempotent id's entry")
+            }
+        }
+        _ = try length("the stream's idempotent ids added")
+        _ = try length("the stream's duplicate idempotent ids")
     }
 
     /// A module value (its opcodes skipped to their end); returns its type's name.

@@ -192,7 +192,7 @@ struct RDBFormatTests {
     }
 
     @Test(
-        "formats no server here writes, built from their published definitions: Valkey 9 (VALKEY080: slot imports, type 22 a hash of field-value-expiry triples), Redis 8.6 (RDB 13: key metadata before a key)"
+        "formats no server here writes, built from their published definitions: Valkey 9 (VALKEY080: slot imports, type 22 a hash of field-value-expiry triples), Redis 8.6 (RDB 13: key metadata before a key; type 26 streams with idempotent producers, as Redis's librdb reads them)"
     )
     func newerFormats() throws {
         var valkey = Array("VALKEY080".utf8) + [0xFA] + Self.string("ctime") + Self.string("1800000000") + [0xFE, 0x00]
@@ -216,6 +216,34 @@ struct RDBFormatTests {
         let meta: [UInt8] = [0xF3, 0x01, 0x4B, 0x4D, 0x54, 0x31, 0x02, 0x05, 0x05] + Self.string("meta") + [0x00]
         let redis86 = meta + [0x00] + Self.string("k") + Self.string("v")
         #expect(try Self.read(Self.file(redis86, version: "0013")).map(\.0) == ["k"])
+        // Type 26 (as Redis's librdb reads it): a stream as type 21 — listpacks, length, IDs,
+        // entries added, groups with their pending entries and consumers — then its idempotent
+        // producers: duration, max entries, producers (each an id and its ids, each with the
+        // stream ID it added), and the ids added and duplicated. One with a group and two
+        // producers, one with neither, then a string: all three read, in step.
+        let listpack: [UInt8] = [0x09, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x01, 0xFF]
+        var idmp: [UInt8] = [26] + Self.string("s") + [0x01]
+        idmp += Self.string([UInt8](repeating: 0, count: 16)) + Self.string(listpack)
+        idmp += [0x01, 0x05, 0x00, 0x05, 0x00, 0x00, 0x00, 0x01]  // length, last, first, max deleted, added
+        idmp += [0x01] + Self.string("g") + [0x05, 0x00, 0x01, 0x01]  // a group: last ID, entries read, 1 pending
+        idmp += [UInt8](repeating: 0, count: 16 + 8) + [0x01]  // its pending entry: ID, delivery time, count
+        idmp += [0x01] + Self.string("c") + [UInt8](repeating: 0, count: 16) + [0x01] + [UInt8](repeating: 0, count: 16)
+        idmp += [0x40, 0x64, 0x40, 0x64, 0x02]  // 100 s, 100 ids, two producers
+        idmp += Self.string("p1") + [0x02] + Self.string("i1") + [0x05, 0x00] + Self.string("i2") + [0x05, 0x01]
+        idmp += Self.string("p2") + [0x00]
+        idmp += [0x03, 0x01]  // 3 ids added, 1 duplicate
+        // An empty stream without groups.
+        idmp += [26] + Self.string("t") + [UInt8](repeating: 0, count: 10)
+        idmp += [0x40, 0x64, 0x40, 0x64, 0x00, 0x00, 0x00]  // default IDMP settings, no producer
+        idmp += [0x00] + Self.string("k") + Self.string("v")
+        let streams = try Self.read(Self.file(idmp, version: "0013"))
+        #expect(streams.map(\.0) == ["s", "t", "k"] && streams.map(\.1) == ["stream", "stream", "string"])
+        #expect(streams.first?.2 == 1)
+        // Cut inside its producers: one line naming where.
+        let cutFile = Array(Self.file(idmp, version: "0013").prefix(130))
+        let cut = #expect(throws: RDBError.self) { _ = try Self.read(cutFile) }
+        #expect(cut?.description.contains("at byte") == true, "\(cut?.description ?? "")")
+
         // Not in RDB 12, where 243 is no opcode.
         #expect(throws: RDBError.self) { _ = try Self.read(Self.file(redis86, version: "0012")) }
         // A Valkey version beyond 80, a Redis one beyond 13: refused in one line.
