@@ -7,6 +7,7 @@ struct NamespaceSamples: Sendable {
     private(set) var entries: ContiguousArray<(fingerprint: UInt64, sample: NamespaceSample)> = []
     /// Positions in ``entries`` + 1 (0: an empty slot), a power of two of them.
     private var slots: [Int32] = Array(repeating: 0, count: 64)
+    /// 64 less the slot count's power of two: a fingerprint's multiplied high bits pick a slot.
     private var shift: UInt64 = 58
 
     /// Namespaces held.
