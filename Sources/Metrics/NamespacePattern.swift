@@ -29,7 +29,8 @@ public enum NamespacePattern {
     /// literal segment is hashed eight bytes at a time.
     public static func fingerprint(of bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        guard let base = bytes.baseAddress else { return mixed(hash, 0xFE) }
+        // An empty name is one empty literal segment, wherever its (absent) bytes are.
+        guard let base = bytes.baseAddress else { return mixed(mixed(hash, 0), 0xFE) }
         let classes = classTable
         var start = 0
         var digits = 0

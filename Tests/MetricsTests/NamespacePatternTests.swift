@@ -53,6 +53,13 @@ struct NamespacePatternTests {
             byPattern[pattern] = fingerprint
         }
         #expect(byPattern.count > 500)
+        // The empty name, with or without a buffer behind it.
+        let empty: [UInt8] = []
+        let noBuffer = NamespacePattern.fingerprint(of: UnsafeBufferPointer(start: nil, count: 0))
+        let emptyBuffer = [UInt8](repeating: 0, count: 4).withUnsafeBufferPointer {
+            NamespacePattern.fingerprint(of: UnsafeBufferPointer(rebasing: $0[0..<0]))
+        }
+        #expect(noBuffer == emptyBuffer && NamespacePattern.fingerprint(of: empty) == noBuffer)
     }
 
     @Test("top-K keeps the biggest, TTL buckets and the expiry forecast scale to the total")
