@@ -53,7 +53,8 @@ struct EndpointAbuseTests {
     }
 
     @Test(
-        "ulimit -n 256: 1,000 half-sent TLS hellos and 200 stalled TLS connections; scrapes answered within 1 s throughout, polling goes on, a restarted server is reconnected, the timeouts close them, the counters account for them"
+        "ulimit -n 256: 1,000 half-sent TLS hellos and 200 stalled TLS connections; scrapes answered within 1 s throughout, polling goes on, a restarted server is reconnected, the timeouts close them, the counters account for them",
+        .alone
     )
     func slowloris() async throws {
         Self.raiseOwnLimit()

@@ -13,6 +13,10 @@ public enum ServerMatrix {
     /// Whether this run is the one beside the matrix passes: the long real-time scenarios, once,
     /// against Debian's `redis-server` (`CACHEWATCH_BESIDE_MATRIX=1`).
     public static var isBeside: Bool { ProcessInfo.processInfo.environment["CACHEWATCH_BESIDE_MATRIX"] == "1" }
+
+    /// Whether this run is the last one, alone on the machine: what measures latency under a
+    /// load of its own making (`CACHEWATCH_ALONE=1`).
+    public static var isAlone: Bool { ProcessInfo.processInfo.environment["CACHEWATCH_ALONE"] == "1" }
 }
 
 extension Trait where Self == ConditionTrait {
@@ -25,6 +29,16 @@ extension Trait where Self == ConditionTrait {
         .enabled(
             if: ServerMatrix.isBeside,
             "a long real-time scenario: runs beside the server matrix (CACHEWATCH_BESIDE_MATRIX=1)")
+    }
+
+    /// For a test that times answers under a load it makes itself (a flood of connections with
+    /// a bound on each scrape): it runs once, in a run of its own after the others
+    /// (`scripts/test` starts it with `CACHEWATCH_ALONE=1`), so that what it measures is its own
+    /// load, not a neighbouring test process's on a two-core machine.
+    /// `CACHEWATCH_ALONE=1 swift test --filter …` runs it.
+    public static var alone: Self {
+        .enabled(
+            if: ServerMatrix.isAlone, "times answers under its own load: runs alone at the end (CACHEWATCH_ALONE=1)")
     }
 
     /// For a suite or test whose outcome does not depend on which server answers — no server at
