@@ -285,8 +285,8 @@ public struct KeyspaceModel: Sendable {
         samples.removeAll { _, sample in sample.count == 0 }
         // Forget the text of namespaces gone, so that the tables stay as small as the sample.
         if patterns.count > samples.count * 2 + 16 {
-            patterns = patterns.filter { samples[$0.key] != nil }
-            fingerprints = fingerprints.filter { samples[$0.value] != nil }
+            patterns = patterns.filter { samples.position(of: $0.key) != nil }
+            fingerprints = fingerprints.filter { samples.position(of: $0.value) != nil }
         }
         byMemory.removeAll { $0.pass < pass }
         byMemoryForRuns.removeAll { $0.pass < pass }
@@ -332,7 +332,7 @@ public struct KeyspaceModel: Sendable {
     /// The namespace a key is counted in: its pattern, or `(other)` once the cap is reached.
     public func namespace(of key: KeyMetadata) -> String {
         let fingerprint = NamespacePattern.fingerprint(of: key.name)
-        if samples[fingerprint] != nil, let pattern = patterns[fingerprint] { return pattern }
+        if samples.position(of: fingerprint) != nil, let pattern = patterns[fingerprint] { return pattern }
         return samples.count >= configuration.namespaceCap ? Self.other : NamespacePattern.of(key.name)
     }
 

@@ -18,7 +18,7 @@ final class DumpBatches: @unchecked Sendable {
         var frequency: Int64?
         var memoryBytes: Int64
 
-        var typeName: String { moduleID.map(RDBReader.moduleName) ?? encoding.typeName }
+        var typeName: String { encoding.typeName(moduleID: moduleID) }
     }
 
     /// Keys read in order, with where the reader had got to.

@@ -65,6 +65,12 @@ public enum RDBEncoding: UInt8, Sendable, CaseIterable {
         }
     }
 
+    /// The type `TYPE` reports for a value of this encoding: its module's type name when it is
+    /// a module value with `moduleID`.
+    public func typeName(moduleID: UInt64?) -> String {
+        moduleID.map(RDBReader.moduleName) ?? typeName
+    }
+
     /// The encoding's name as `OBJECT ENCODING` would say it once loaded.
     public var name: String {
         switch self {

@@ -27,5 +27,5 @@ public struct RDBKey {
     public var moduleType: String? { moduleID.map(RDBReader.moduleName) }
 
     /// The type a server's `TYPE` reports.
-    public var typeName: String { moduleType ?? encoding.typeName }
+    public var typeName: String { encoding.typeName(moduleID: moduleID) }
 }
